@@ -1,0 +1,175 @@
+// The demo data set: fictional poles on real territories, with plausible members, and one account per
+// kind of user. Loaded only into an empty database, through the same services the app uses.
+// Deterministic: the same random seed gives the same data on every machine.
+import type { Services } from '../server/services.ts';
+import { officialEpcis, officialRegions } from '../server/reference/geography.ts';
+import type { MemberCategory } from '../server/poles/poles.schema.ts';
+
+export const DEMO_PASSWORD = 'ptce-demo-2026';
+export const DEMO_DOMAIN = 'demo.ptce-impact.fr';
+
+/** Small seeded PRNG (mulberry32). */
+export function seededRandom(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)],
+  };
+}
+
+const THEMES = [
+  'Réemploi et économie circulaire', 'Alimentation durable', 'Mobilités solidaires', 'Énergies citoyennes',
+  'Habitat et éco-construction', 'Tiers-lieux et coopération', 'Numérique inclusif', 'Filière bois local',
+  'Textile solidaire', 'Services à la personne', 'Tourisme social', 'Agriculture paysanne',
+];
+const ESS = ['Ressourcerie', 'SCIC', 'Association d’insertion', 'Chantier d’insertion', 'Coopérative d’activité et d’emploi', 'Épicerie solidaire', 'Régie de quartier', 'Entreprise adaptée'];
+const NON_ESS = ['SARL', 'Boulangerie', 'Menuiserie', 'Garage', 'Imprimerie', 'Bureau d’études', 'Transports', 'Ferme'];
+const OTHERS: [MemberCategory, string][] = [
+  ['recherche', 'Laboratoire universitaire'], ['formation', 'Lycée professionnel'], ['formation', 'Centre de formation'],
+  ['autre', 'Conseil de développement'], ['autre', 'Fondation territoriale'], ['recherche', 'Institut de recherche'],
+];
+const SURNAMES = ['du Val', 'des Coteaux', 'de la Vallée', 'du Plateau', 'des Sources', 'du Bocage', 'des Deux Rives', 'du Causse', 'des Landes', 'du Littoral'];
+const WAVES = [
+  { wave: 'aap_2013', years: [2012, 2013] },
+  { wave: 'aap_2015', years: [2014, 2015] },
+  { wave: 'ami_2021_2023', years: [2021, 2022, 2023] },
+  { wave: 'autre', years: [2016, 2018, 2019, 2020] },
+] as const;
+
+/** A valid SIREN (Luhn) from 8 random digits. */
+function fakeSiren(rand: ReturnType<typeof seededRandom>): string {
+  const digits = Array.from({ length: 8 }, () => rand.int(0, 9));
+  for (let check = 0; check <= 9; check++) {
+    const all = [...digits, check];
+    let sum = 0;
+    all.reverse().forEach((d, i) => {
+      let x = i % 2 === 1 ? d * 2 : d;
+      if (x > 9) x -= 9;
+      sum += x;
+    });
+    if (sum % 10 === 0) return [...digits, check].join('');
+  }
+  return '356000000';
+}
+
+// Regions with poles (13 of them, metropolitan and overseas), and how many poles each gets.
+const REGION_PLAN: [string, number][] = [
+  ['76', 5], ['84', 4], ['75', 4], ['53', 3], ['52', 3], ['44', 3], ['32', 3], ['11', 3], ['93', 3], ['27', 2], ['28', 2], ['24', 2], ['04', 2],
+];
+
+export interface DemoSummary {
+  poles: number;
+  users: number;
+}
+
+/** Loads the demo set. Refuses in production: a real installation starts from `npm run user:create`. */
+export async function loadDemoData(s: Services, seed = 2026): Promise<DemoSummary> {
+  if (s.config.env === 'production') throw new Error('Les données de démonstration ne se chargent jamais en production.');
+  const rand = seededRandom(seed);
+  const regions = new Map(officialRegions().map((r) => [r.code, r]));
+  const departementsByRegion = new Map<string, Set<string>>();
+  for (const d of await s.repos.reference.departements(s.db)) {
+    const set = departementsByRegion.get(d.region_code) ?? new Set<string>();
+    set.add(d.code);
+    departementsByRegion.set(d.region_code, set);
+  }
+  const epcis = [...officialEpcis().values()].sort((a, b) => a.code.localeCompare(b.code));
+  const actor = { userId: null, requestId: 'demo-seed' };
+  const polesByRegion = new Map<string, { id: number; slug: string }[]>();
+  const today = s.clock.now();
+  const usedSlugs = new Set<string>();
+
+  for (const [regionCode, count] of REGION_PLAN) {
+    if (!regions.has(regionCode)) continue;
+    const deps = departementsByRegion.get(regionCode)!;
+    const candidates = epcis.filter((e) => e.departementCodes.length > 0 && e.departementCodes.every((d) => deps.has(d)));
+    for (let i = 0; i < count; i++) {
+      const epci = candidates.splice(rand.int(0, candidates.length - 1), 1)[0];
+      const second = rand.next() < 0.3 ? candidates.find((e) => e.departementCodes[0] === epci.departementCodes[0]) : undefined;
+      const theme = rand.pick(THEMES);
+      const shortName = epci.name.replace(/^(CC|CA|CU|Métropole|Communauté (de communes|d'agglomération|urbaine))\s+(du |de la |des |de l'|de |d')?/i, '');
+      let name = `${theme} ${shortName}`;
+      if (usedSlugs.has(name)) name = `${name} ${i + 1}`;
+      usedSlugs.add(name);
+      const w = rand.pick(WAVES);
+      const creationYear = rand.pick(w.years);
+      const firstYear = Math.max(creationYear + 1, today.year - 4);
+      const slug = await s.poles.create(
+        {
+          name,
+          slug: '',
+          region_code: regionCode,
+          departement_code: epci.departementCodes[0],
+          territory_epci: [epci.code, ...(second ? [second.code] : [])].join(', '),
+          territory_departements: [],
+          creation_year: creationYear,
+          first_report: { year: firstYear, quarter: rand.int(1, 4) },
+          legal_form: rand.pick(['Association loi 1901', 'SCIC SAS', 'SCIC SARL', 'Association loi 1901']),
+          description: `Pôle de coopération autour de la filière « ${theme.toLowerCase()} » sur le territoire de ${epci.name}.`,
+          contact_email: `contact@${slugFor(shortName)}.${DEMO_DOMAIN}`,
+          website: '',
+          founding_wave: w.wave,
+        },
+        actor,
+      );
+      const pole = (await s.repos.poles.findBySlug(s.db, slug))!;
+      // Most poles meet the décret's composition rule; a few young ones do not yet, to show the warning.
+      const incomplete = rand.next() < 0.1;
+      const members: { name: string; category: MemberCategory; siren: string }[] = [
+        { name: `${rand.pick(ESS)} ${rand.pick(SURNAMES)}`, category: 'ess', siren: fakeSiren(rand) },
+        { name: `${rand.pick(ESS)} ${rand.pick(SURNAMES)}`, category: 'ess', siren: rand.next() < 0.5 ? fakeSiren(rand) : '' },
+      ];
+      if (!incomplete) {
+        members.push({ name: `${rand.pick(NON_ESS)} ${rand.pick(SURNAMES)}`, category: 'non_ess', siren: fakeSiren(rand) });
+        members.push({ name: epci.name, category: 'collectivite', siren: epci.code });
+        for (let k = rand.int(0, 5); k > 0; k--) {
+          const [category, label] = rand.pick(OTHERS);
+          members.push({ name: `${label} ${rand.pick(SURNAMES)}`, category, siren: '' });
+        }
+        for (let k = rand.int(0, 3); k > 0; k--) {
+          members.push({ name: `${rand.pick(NON_ESS)} ${rand.pick(SURNAMES)}`, category: 'non_ess', siren: rand.next() < 0.5 ? fakeSiren(rand) : '' });
+        }
+      }
+      for (const m of members) {
+        const joinedYear = rand.int(creationYear, Math.max(creationYear, today.year - 1));
+        await s.poles.addMember(
+          pole,
+          { name: m.name, siren: m.siren, category: m.category, joined_on: `${joinedYear}-${String(rand.int(1, 12)).padStart(2, '0')}-01`, left_on: '' },
+          actor,
+        );
+      }
+      const list = polesByRegion.get(regionCode) ?? [];
+      list.push({ id: pole.id, slug });
+      polesByRegion.set(regionCode, list);
+    }
+  }
+
+  // Accounts: manager A and B share a region (76, Occitanie); C is elsewhere (84); the regional funder
+  // covers Occitanie and Nouvelle-Aquitaine.
+  const occitanie = polesByRegion.get('76')!;
+  const aura = polesByRegion.get('84')!;
+  const accounts = [
+    { email: `staff@${DEMO_DOMAIN}`, displayName: 'Camille Martin (équipe nationale)', role: 'staff' as const, poleIds: [], regionCodes: [] },
+    { email: `manager.a@${DEMO_DOMAIN}`, displayName: 'Amélie Roux', role: 'manager' as const, poleIds: [occitanie[0].id], regionCodes: [] },
+    { email: `manager.b@${DEMO_DOMAIN}`, displayName: 'Bruno Lefèvre', role: 'manager' as const, poleIds: [occitanie[1].id, occitanie[2].id], regionCodes: [] },
+    { email: `manager.c@${DEMO_DOMAIN}`, displayName: 'Chloé Bernard', role: 'manager' as const, poleIds: [aura[0].id], regionCodes: [] },
+    { email: `funder.region@${DEMO_DOMAIN}`, displayName: 'Fabrice Garnier (Région)', role: 'funder' as const, poleIds: [], regionCodes: ['76', '75'] },
+    { email: `funder.national@${DEMO_DOMAIN}`, displayName: 'Nadia Haddad (Banque des Territoires)', role: 'funder' as const, poleIds: [], regionCodes: [] },
+  ];
+  for (const a of accounts) await s.users.createUser({ ...a, password: DEMO_PASSWORD }, actor);
+  const poles = [...polesByRegion.values()].reduce((n, l) => n + l.length, 0);
+  s.logger.info({ poles, users: accounts.length }, 'demo data loaded');
+  return { poles, users: accounts.length };
+}
+
+function slugFor(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30);
+}

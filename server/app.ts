@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { authenticate } from './http/authenticate.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { noStore, securityHeaders } from './http/security-headers.ts';
+import { sessionMiddleware } from './http/session.ts';
+import type { DeclaredRoute } from './http/route-table.ts';
+import { registerRoutes } from './routes.ts';
+import type { Services } from './services.ts';
+import { setUpViews } from './views/engine.ts';
+
+export const publicDirectory = path.resolve(import.meta.dirname, '../public');
+
+export type App = Express & { declaredRoutes: DeclaredRoute[] };
+
+/** Builds the Express application from its services. Never listens, never reads process.env. */
+export function createApp(s: Services): App {
+  const app = express() as App;
+  app.disable('x-powered-by');
+  app.set('trust proxy', s.config.trustProxy);
+  app.set('query parser', 'simple');
+  setUpViews(app, s.config.env === 'production');
+
+  app.use((req, res, next) => {
+    req.requestId = randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
+    next();
+  });
+  app.use(securityHeaders(s.config));
+  app.use('/static', express.static(publicDirectory, { index: false, maxAge: s.config.env === 'production' ? '1h' : 0 }));
+
+  app.use(noStore);
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(sessionMiddleware(s.config, s.db, s.logger));
+  app.use(authenticate(s.auth, s.clock, s.config.sessionAbsoluteHours));
+  app.use(csrfProtection());
+  app.use((req, res, next) => {
+    res.locals.user = req.user;
+    next();
+  });
+
+  app.declaredRoutes = registerRoutes(app, s);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(s.logger, s.config.env !== 'production'));
+  return app;
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/** Typed, validated, frozen configuration. The only module that reads the environment (via loadConfig(env)). */
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly database: { readonly client: 'sqlite3'; readonly filename: string } | { readonly client: 'pg'; readonly url: string };
+  readonly sessionSecret: string;
+  readonly publicUrl: string;
+  /** True when PUBLIC_URL is https: secure cookies, HSTS and upgrade-insecure-requests follow from it. */
+  readonly tls: boolean;
+  readonly trustProxy: boolean | number | string;
+  /** log2 of the scrypt cost N. */
+  readonly passwordHashCost: number;
+  readonly sessionIdleMinutes: number;
+  readonly sessionAbsoluteHours: number;
+  readonly demoData: boolean;
+  readonly logLevel: string;
+}
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(1, 65535).default(3000),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL doit commencer par postgres://').optional(),
+  SQLITE_FILE: z.string().min(1).default('data/ptce-impact.sqlite'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET doit faire au moins 32 caractères').optional(),
+  PUBLIC_URL: z.string().url().optional(),
+  TRUST_PROXY: z.string().optional(),
+  PASSWORD_HASH_COST: int(10, 20).optional(),
+  SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: int(1, 24 * 7).default(12),
+  DEMO_DATA: bool.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+export class ConfigError extends Error {}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // an address list or 'loopback', passed to Express as is
+}
+
+/** Reads and validates the environment once; throws ConfigError with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.SESSION_SECRET) {
+    throw new ConfigError('Configuration invalide :\nSESSION_SECRET: obligatoire en production');
+  }
+  const port = e.PORT;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port,
+    database: e.DATABASE_URL
+      ? Object.freeze({ client: 'pg' as const, url: e.DATABASE_URL })
+      : Object.freeze({ client: 'sqlite3' as const, filename: e.SQLITE_FILE }),
+    // Outside production a fixed development secret keeps sessions across restarts.
+    sessionSecret: e.SESSION_SECRET ?? 'development-only-secret-never-used-in-production',
+    publicUrl,
+    tls: publicUrl.startsWith('https://'),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    passwordHashCost: e.PASSWORD_HASH_COST ?? (e.NODE_ENV === 'test' ? 10 : 17),
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+    demoData: e.DEMO_DATA ?? !production,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+  });
+}
+
+/** The process's configuration (the one place that touches process.env). */
+export function loadConfigFromProcess(): Config {
+  return loadConfig(process.env);
+}

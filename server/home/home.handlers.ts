@@ -1,0 +1,75 @@
+import type { Request, Response } from 'express';
+import { param } from '../http/params.ts';
+import { t } from '../i18n/messages.ts';
+import { NotFound } from '../http/errors.ts';
+import { takeFlash } from '../http/flash.ts';
+import { quarterLabel } from '../lib/quarters.ts';
+import type { Services } from '../services.ts';
+
+/** Landing pages: each role lands where its work is. */
+export function createHomeHandlers(s: Services) {
+  async function renderPole(req: Request, res: Response, slug: string) {
+    const pole = await s.repos.poles.findBySlug(s.db, slug);
+    if (!pole) throw new NotFound();
+    const [details, mine] = await Promise.all([s.poles.details(pole), s.repos.poles.listInScope(s.db, req.user!)]);
+    res.render('pages/home/my-pole', {
+      title: t('home.manager.title'),
+      nav: 'my-pole',
+      ...details,
+      firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
+      switcher: mine.length > 1 ? mine.map((p) => ({ slug: p.slug, name: p.name, current: p.id === pole.id })) : null,
+      flash: takeFlash(req),
+    });
+  }
+
+  return {
+    async home(req: Request, res: Response) {
+      const user = req.user!;
+      if (user.role === 'manager') return res.redirect(303, '/mon-pole');
+      if (user.role === 'staff') return res.redirect(303, '/admin');
+      const poles = await s.repos.poles.listInScope(s.db, user);
+      const groups = new Map<string, { regionCode: string; regionName: string; poles: typeof poles }>();
+      for (const p of poles) {
+        const g = groups.get(p.region_code) ?? { regionCode: p.region_code, regionName: p.region_name, poles: [] };
+        g.poles.push(p);
+        groups.set(p.region_code, g);
+      }
+      res.render('pages/home/funder', {
+        title: t('home.funder.title'),
+        nav: 'home',
+        national: user.regionCodes.length === 0,
+        regions: [...groups.values()],
+        regionNames: [...groups.values()].map((g) => g.regionName).join(', '),
+        flash: takeFlash(req),
+      });
+    },
+
+    async myPole(req: Request, res: Response) {
+      const mine = await s.repos.poles.listInScope(s.db, req.user!);
+      if (mine.length === 0) return res.render('pages/home/no-pole', { title: t('home.manager.title'), nav: 'my-pole' });
+      await renderPole(req, res, mine[0].slug);
+    },
+
+    async myPoleShow(req: Request, res: Response) {
+      await renderPole(req, res, param(req, 'slug')!);
+    },
+
+    async adminHome(req: Request, res: Response) {
+      const [poles, users, indicators, recent] = await Promise.all([
+        s.poles.search({ archived: 'actifs' }),
+        s.repos.users.count(s.db),
+        s.repos.indicators.list(s.db, { activeOnly: true }),
+        s.repos.audit.list(s.db, { limit: 10 }),
+      ]);
+      res.render('pages/home/admin', {
+        title: t('home.staff.title'),
+        nav: 'home',
+        poleCount: poles.length,
+        userCount: users,
+        indicatorCount: indicators.length,
+        recent,
+        flash: takeFlash(req),
+      });
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Typed errors; every one ends in http/error-handler.ts.
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+export class NotFound extends HttpError {
+  constructor(message = 'not found') {
+    super(404, message);
+  }
+}
+export class Forbidden extends HttpError {
+  constructor(message = 'forbidden') {
+    super(403, message);
+  }
+}
+export class BadRequest extends HttpError {
+  constructor(message = 'bad request') {
+    super(400, message);
+  }
+}
+export class Conflict extends HttpError {
+  constructor(message = 'conflict') {
+    super(409, message);
+  }
+}
+export class TooManyRequests extends HttpError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'too many requests');
+  }
+}
+
+/** Field-level validation failure: handlers re-render the form with these messages (status 422). */
+export class ValidationError extends Error {
+  constructor(readonly fields: Record<string, string>) {
+    super('validation failed');
+  }
+}
+
+/** Optimistic concurrency: the row changed since the form was loaded. */
+export class StaleVersion extends Error {
+  constructor() {
+    super('stale version');
+  }
+}

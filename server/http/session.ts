@@ -1,0 +1,70 @@
+import session, { Store, type SessionData } from 'express-session';
+import { ConnectSessionKnexStore } from 'connect-session-knex';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+
+/**
+ * connect-session-knex rethrows database errors from promises that express-session never awaits,
+ * which would kill the process with an unhandled rejection. This store hands every error to the
+ * callback instead (express-session then answers 500 for that request only) and logs it.
+ */
+class SafeKnexStore extends Store {
+  constructor(
+    private readonly inner: ConnectSessionKnexStore,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+  private run<T>(op: string, work: () => Promise<T>, cb?: (err: unknown, value?: T) => void): void {
+    work().then(
+      (value) => cb?.(null, value),
+      (err: unknown) => {
+        this.logger.error({ err, op }, 'session store error');
+        cb?.(err);
+      },
+    );
+  }
+  override get(sid: string, cb: (err: unknown, s?: SessionData | null) => void): void {
+    this.run('get', () => this.inner.get(sid, () => {}), cb);
+  }
+  override set(sid: string, s: SessionData, cb?: (err?: unknown) => void): void {
+    this.run('set', () => this.inner.set(sid, s, () => {}), cb && ((err) => cb(err ?? undefined)));
+  }
+  override touch(sid: string, s: SessionData, cb?: () => void): void {
+    this.run('touch', () => this.inner.touch(sid, s, () => {}), () => cb?.());
+  }
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    this.run('destroy', () => this.inner.destroy(sid, () => {}), cb && ((err) => cb(err ?? undefined)));
+  }
+}
+
+export const SESSION_COOKIE = 'ptce.sid';
+
+/** Sessions in the database; idle timeout through a rolling cookie, absolute timeout in auth middleware. */
+export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
+  const inner = new ConnectSessionKnexStore({
+    knex: db,
+    tableName: 'sessions',
+    createTable: false,
+    cleanupInterval: config.env === 'test' ? 0 : 15 * 60 * 1000,
+    onDbCleanupError: (err) => logger.warn({ err }, 'session cleanup failed'),
+  });
+  // The store checks for its table at construction; a missing table is reported per request instead.
+  inner.ready.catch((err: unknown) => logger.error({ err }, 'session store not ready'));
+  return session({
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    store: new SafeKnexStore(inner, logger),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.trustProxy !== false,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.tls,
+      maxAge: config.sessionIdleMinutes * 60 * 1000,
+    },
+  });
+}

@@ -1,0 +1,17 @@
+export const auth = {
+  'signIn.title': 'Connexion',
+  'signIn.intro': 'Connectez-vous pour saisir ou consulter les indicateurs des pôles.',
+  'signIn.email': 'Adresse électronique',
+  'signIn.password': 'Mot de passe',
+  'signIn.submit': 'Se connecter',
+  'signIn.invalid': 'Adresse électronique ou mot de passe incorrect.',
+  'signIn.throttled': 'Trop de tentatives de connexion. Réessayez dans {minutes} minute(s).',
+  'signIn.emailRequired': 'Saisissez votre adresse électronique.',
+  'signIn.passwordRequired': 'Saisissez votre mot de passe.',
+  'signIn.signedOut': 'Vous êtes déconnecté.',
+  'signIn.sessionExpired': 'Votre session a expiré. Reconnectez-vous.',
+  'password.tooShort': 'Le mot de passe doit contenir au moins 12 caractères.',
+  'password.tooLong': 'Le mot de passe doit contenir au plus 128 caractères.',
+  'password.tooCommon': 'Ce mot de passe est trop courant ou trop proche de votre nom, de votre pôle ou de votre région.',
+  'password.mismatch': 'Les deux mots de passe ne correspondent pas.',
+} as const;

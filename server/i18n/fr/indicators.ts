@@ -1,0 +1,1 @@
+export const indicators = {} as const;

@@ -1,0 +1,64 @@
+// Process entry: configuration → database → app.listen. Everything else is built by createApp.
+import { ConfigError, loadConfigFromProcess } from './config.ts';
+import { createDb } from './db/connection.ts';
+import { createLogger } from './logger.ts';
+import { systemClock } from './lib/clock.ts';
+import { buildServices } from './services.ts';
+import { createApp } from './app.ts';
+import { isEmptyInstallation, prepareDatabase } from './bootstrap.ts';
+import { DEMO_PASSWORD, loadDemoData } from '../seeds/demo.ts';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfigFromProcess();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = createDb(config.database);
+  const services = buildServices({ config, db, clock: systemClock, logger });
+  await prepareDatabase(services);
+
+  if (config.demoData && (await isEmptyInstallation(services))) {
+    logger.info('empty database: loading the demo data set');
+    await loadDemoData(services);
+  }
+
+  const app = createApp(services);
+  const server = app.listen(config.port, () => {
+    const where = config.database.client === 'pg' ? 'PostgreSQL' : `SQLite (${config.database.filename})`;
+    console.log(`\nPTCE Impact écoute sur ${config.publicUrl} — base : ${where}`);
+    if (config.demoData) {
+      console.log(`\nComptes de démonstration (mot de passe : ${DEMO_PASSWORD}) :`);
+      for (const line of [
+        'staff@demo.ptce-impact.fr            équipe nationale',
+        'manager.a@demo.ptce-impact.fr        gestionnaire d’un pôle',
+        'manager.b@demo.ptce-impact.fr        gestionnaire de deux pôles (même région que A)',
+        'manager.c@demo.ptce-impact.fr        gestionnaire d’un pôle d’une autre région',
+        'funder.region@demo.ptce-impact.fr    financeur de deux régions',
+        'funder.national@demo.ptce-impact.fr  financeur national',
+      ]) console.log(`  ${line}`);
+      console.log('');
+    }
+  });
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close(() => {
+      db.destroy().then(() => process.exit(0), () => process.exit(1));
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

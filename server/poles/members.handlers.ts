@@ -1,0 +1,73 @@
+import type { Request, Response } from 'express';
+import { param } from '../http/params.ts';
+import { t } from '../i18n/messages.ts';
+import { NotFound, StaleVersion } from '../http/errors.ts';
+import { formValues, parseForm } from '../http/form.ts';
+import { setFlash } from '../http/flash.ts';
+import type { Services } from '../services.ts';
+import type { PoleRow } from './poles.repo.ts';
+import type { MemberRow } from './members.repo.ts';
+import { MEMBER_CATEGORIES, memberFormSchema } from './poles.schema.ts';
+
+/** Staff forms for a pole's member register (a member who leaves gets a date, never a deletion). */
+export function createMembersHandlers(s: Services) {
+  async function poleOr404(slug: string | undefined): Promise<PoleRow> {
+    const pole = slug ? await s.repos.poles.findBySlug(s.db, slug) : undefined;
+    if (!pole) throw new NotFound();
+    return pole;
+  }
+  async function memberOr404(pole: PoleRow, id: string | undefined): Promise<MemberRow> {
+    const member = id && /^\d{1,9}$/.test(id) ? await s.repos.members.find(s.db, pole.id, Number(id)) : undefined;
+    if (!member) throw new NotFound();
+    return member;
+  }
+  function render(res: Response, status: number, v: { pole: PoleRow; member?: MemberRow; values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean }) {
+    res.status(status).render('pages/members/form', {
+      title: v.member ? t('poles.member.edit') : t('poles.member.new'),
+      nav: 'poles',
+      action: v.member ? `/admin/poles/${v.pole.slug}/membres/${v.member.id}/modifier` : `/admin/poles/${v.pole.slug}/membres/nouveau`,
+      categoryOptions: MEMBER_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`), selected: c === v.values.category })),
+      ...v,
+    });
+  }
+  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
+
+  return {
+    async showNew(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      render(res, 200, { pole, values: { joined_on: s.poles.today() }, errors: {} });
+    },
+
+    async create(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      const parsed = parseForm(memberFormSchema, req.body);
+      if (!parsed.ok) return render(res, 422, { pole, values: formValues(req.body), errors: parsed.errors });
+      await s.poles.addMember(pole, parsed.data, actor(req));
+      setFlash(req, t('poles.member.created'));
+      res.redirect(303, `/poles/${pole.slug}`);
+    },
+
+    async showEdit(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      const member = await memberOr404(pole, param(req, 'memberId'));
+      const values = { name: member.name, siren: member.siren ?? '', category: member.category, joined_on: member.joined_on, left_on: member.left_on ?? '', version: member.version };
+      render(res, 200, { pole, member, values, errors: {} });
+    },
+
+    async update(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      const member = await memberOr404(pole, param(req, 'memberId'));
+      const values = formValues(req.body);
+      const parsed = parseForm(memberFormSchema, req.body);
+      if (!parsed.ok) return render(res, 422, { pole, member, values, errors: parsed.errors });
+      try {
+        await s.poles.updateMember(pole, member, parsed.data.version ?? -1, parsed.data, actor(req));
+      } catch (err) {
+        if (err instanceof StaleVersion) return render(res, 409, { pole, member, values, errors: {}, conflict: true });
+        throw err;
+      }
+      setFlash(req, t('poles.member.updated'));
+      res.redirect(303, `/poles/${pole.slug}`);
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import type { Request, Response } from 'express';
+import { param } from '../http/params.ts';
+import { z } from 'zod';
+import { t } from '../i18n/messages.ts';
+import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
+import { formValues, parseForm } from '../http/form.ts';
+import { quarterLabel } from '../lib/quarters.ts';
+import type { Services } from '../services.ts';
+import type { PoleRow } from './poles.repo.ts';
+import { FOUNDING_WAVES, archiveFormSchema, poleFormSchema } from './poles.schema.ts';
+import { takeFlash, setFlash } from '../http/flash.ts';
+
+const listQuery = z.object({
+  q: z.string().max(200).optional(),
+  region: z.string().max(3).optional(),
+  etat: z.enum(['actifs', 'archives', 'tous']).optional(),
+});
+
+/** The pole's form values as the edit page shows them. */
+function poleToValues(p: PoleRow, territories: { kind: string; code: string }[]) {
+  return {
+    name: p.name,
+    slug: p.slug,
+    region_code: p.region_code,
+    departement_code: p.departement_code,
+    territory_epci: territories.filter((x) => x.kind === 'epci').map((x) => x.code).join(', '),
+    territory_departements: territories.filter((x) => x.kind === 'departement').map((x) => x.code),
+    creation_year: String(p.creation_year),
+    first_report: quarterLabel({ year: p.first_report_year, quarter: p.first_report_quarter }),
+    legal_form: p.legal_form,
+    description: p.description,
+    contact_email: p.contact_email,
+    website: p.website,
+    founding_wave: p.founding_wave,
+    version: String(p.version),
+  };
+}
+
+/** Pole pages: the pole page for everyone in scope, and the staff list and forms. */
+export function createPolesHandlers(s: Services) {
+  async function formOptions(values: Record<string, unknown>) {
+    const [regions, departements] = await Promise.all([s.repos.reference.regions(s.db), s.repos.reference.departements(s.db)]);
+    const chosenTerritories = new Set(Array.isArray(values.territory_departements) ? values.territory_departements : [values.territory_departements]);
+    return {
+      regionOptions: regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === values.region_code })),
+      departementOptions: departements.map((d) => ({ value: d.code, label: `${d.code} — ${d.name}`, selected: d.code === values.departement_code })),
+      territoryOptions: departements.map((d) => ({ value: d.code, label: `${d.code} — ${d.name}`, selected: chosenTerritories.has(d.code) })),
+      waveOptions: FOUNDING_WAVES.map((w) => ({ value: w, label: t(`poles.wave.${w}`), selected: w === values.founding_wave })),
+    };
+  }
+
+  async function renderForm(res: Response, status: number, view: { mode: 'new' | 'edit'; pole?: PoleRow; values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean }) {
+    res.status(status).render('pages/poles/form', {
+      title: view.mode === 'new' ? t('poles.new') : t('poles.edit'),
+      nav: 'poles',
+      action: view.mode === 'new' ? '/admin/poles/nouveau' : `/admin/poles/${view.pole!.slug}/modifier`,
+      ...view,
+      ...(await formOptions(view.values)),
+    });
+  }
+
+  async function poleOr404(slug: string | undefined): Promise<PoleRow> {
+    const pole = slug ? await s.repos.poles.findBySlug(s.db, slug) : undefined;
+    if (!pole) throw new NotFound();
+    return pole;
+  }
+
+  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
+
+  return {
+    async show(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      const details = await s.poles.details(pole);
+      res.render('pages/poles/show', {
+        title: pole.name,
+        ...details,
+        firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
+        canEdit: req.user!.role === 'staff',
+        archiveValues: { archived_on: s.poles.today() },
+        flash: takeFlash(req),
+      });
+    },
+
+    async list(req: Request, res: Response) {
+      const parsed = listQuery.safeParse(req.query);
+      if (!parsed.success) throw new BadRequest();
+      const filter = { q: parsed.data.q?.trim() || undefined, region: parsed.data.region || undefined, archived: parsed.data.etat ?? 'actifs' };
+      const [poles, regions] = await Promise.all([s.poles.search(filter), s.repos.reference.regions(s.db)]);
+      res.render('pages/poles/list', {
+        title: t('poles.title'),
+        nav: 'poles',
+        poles,
+        filter,
+        regionOptions: regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === filter.region })),
+        stateOptions: (['actifs', 'archives', 'tous'] as const).map((v) => ({ value: v, label: t(`poles.state.${v}`), selected: v === filter.archived })),
+        flash: takeFlash(req),
+      });
+    },
+
+    async showNew(_req: Request, res: Response) {
+      await renderForm(res, 200, { mode: 'new', values: { founding_wave: 'autre', territory_departements: [] }, errors: {} });
+    },
+
+    async create(req: Request, res: Response) {
+      const values = formValues(req.body);
+      const parsed = parseForm(poleFormSchema(s.clock.now().year), req.body);
+      if (!parsed.ok) return renderForm(res, 422, { mode: 'new', values, errors: parsed.errors });
+      try {
+        const slug = await s.poles.create(parsed.data, actor(req));
+        setFlash(req, t('poles.created'));
+        res.redirect(303, `/poles/${slug}`);
+      } catch (err) {
+        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'new', values, errors: err.fields });
+        throw err;
+      }
+    },
+
+    async showEdit(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      const territories = await s.repos.polesWrite.territories(s.db, pole.id);
+      await renderForm(res, 200, { mode: 'edit', pole, values: poleToValues(pole, territories), errors: {} });
+    },
+
+    async update(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      const values = formValues(req.body);
+      const parsed = parseForm(poleFormSchema(s.clock.now().year), req.body);
+      if (!parsed.ok) return renderForm(res, 422, { mode: 'edit', pole, values, errors: parsed.errors });
+      try {
+        const slug = await s.poles.update(pole, parsed.data.version ?? -1, parsed.data, actor(req));
+        setFlash(req, t('poles.updated'));
+        res.redirect(303, `/poles/${slug}`);
+      } catch (err) {
+        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'edit', pole, values, errors: err.fields });
+        if (err instanceof StaleVersion) return renderForm(res, 409, { mode: 'edit', pole, values, errors: {}, conflict: true });
+        throw err;
+      }
+    },
+
+    async archive(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      const parsed = parseForm(archiveFormSchema, req.body);
+      if (!parsed.ok) {
+        const details = await s.poles.details(pole);
+        return res.status(422).render('pages/poles/show', {
+          title: pole.name, ...details, canEdit: true, archiveErrors: parsed.errors, archiveValues: formValues(req.body),
+          firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
+        });
+      }
+      await s.poles.setArchived(pole, parsed.data.version, parsed.data.archived_on, actor(req));
+      setFlash(req, t('poles.archived'));
+      res.redirect(303, `/poles/${pole.slug}`);
+    },
+
+    async unarchive(req: Request, res: Response) {
+      const pole = await poleOr404(param(req, 'slug'));
+      const version = z.coerce.number().int().safeParse((req.body as Record<string, unknown>)?.version);
+      if (!version.success) throw new BadRequest();
+      await s.poles.setArchived(pole, version.data, null, actor(req));
+      setFlash(req, t('poles.unarchived'));
+      res.redirect(303, `/poles/${pole.slug}`);
+    },
+  };
+}

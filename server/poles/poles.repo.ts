@@ -1,0 +1,138 @@
+import type { Knex } from 'knex';
+import type { CurrentUser } from '../http/current-user.ts';
+
+export interface PoleRow {
+  id: number;
+  name: string;
+  slug: string;
+  region_code: string;
+  departement_code: string;
+  creation_year: number;
+  first_report_year: number;
+  first_report_quarter: number;
+  archived_on: string | null;
+  legal_form: string;
+  description: string;
+  contact_email: string;
+  website: string;
+  founding_wave: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Restricts a query on `poles` (aliased `alias`) to what the user may see, in SQL. */
+export function scopePoles(q: Knex.QueryBuilder, user: CurrentUser, alias = 'poles'): Knex.QueryBuilder {
+  if (user.role === 'staff') return q;
+  if (user.role === 'manager') return q.whereIn(`${alias}.id`, user.poleIds.length ? user.poleIds : [-1]);
+  if (user.regionCodes.length === 0) return q; // national funder
+  return q.whereIn(`${alias}.region_code`, user.regionCodes);
+}
+
+/** Restricts a query on `regions` to the user's regions (managers: the regions of their poles). */
+export function scopeRegions(db: Knex, q: Knex.QueryBuilder, user: CurrentUser, alias = 'regions'): Knex.QueryBuilder {
+  if (user.role === 'staff') return q;
+  if (user.role === 'funder') return user.regionCodes.length ? q.whereIn(`${alias}.code`, user.regionCodes) : q;
+  return q.whereIn(`${alias}.code`, db('poles').whereIn('id', user.poleIds.length ? user.poleIds : [-1]).select('region_code'));
+}
+
+/** The core SQL about poles: lookups and scope checks. */
+export class PolesRepo {
+  async findBySlug(db: Knex, slug: string): Promise<PoleRow | undefined> {
+    return db('poles').where({ slug }).first();
+  }
+
+  async findById(db: Knex, id: number): Promise<PoleRow | undefined> {
+    return db('poles').where({ id }).first();
+  }
+
+  async isInScope(db: Knex, user: CurrentUser, slugOrId: string): Promise<boolean> {
+    const q = db('poles').select('poles.id').first();
+    if (/^\d+$/.test(slugOrId)) q.where('poles.id', Number(slugOrId));
+    else q.where('poles.slug', slugOrId);
+    return Boolean(await scopePoles(q, user));
+  }
+
+  async regionIsInScope(db: Knex, user: CurrentUser, code: string): Promise<boolean> {
+    const q = db('regions').where('regions.code', code).select('regions.code').first();
+    return Boolean(await scopeRegions(db, q, user));
+  }
+
+  /** Poles the user may see, with their region's name, for cards and lists. */
+  async listInScope(db: Knex, user: CurrentUser): Promise<(PoleRow & { region_name: string })[]> {
+    const q = db('poles')
+      .join('regions', 'regions.code', 'poles.region_code')
+      .select('poles.*', 'regions.name as region_name')
+      .orderBy([{ column: 'regions.name' }, { column: 'poles.name' }]);
+    return scopePoles(q, user);
+  }
+
+  async count(db: Knex): Promise<number> {
+    const row = await db('poles').count({ n: '*' }).first();
+    return Number(row?.n ?? 0);
+  }
+}
+
+export interface TerritoryRow {
+  kind: 'epci' | 'departement';
+  code: string;
+  name: string;
+}
+
+export type PoleWrite = Omit<PoleRow, 'id' | 'version' | 'created_at' | 'updated_at'>;
+
+/** Writes on poles and their territories (always inside a service transaction). */
+export class PolesWriteRepo {
+  async insert(trx: Knex.Transaction, row: PoleWrite, now: string): Promise<number> {
+    const [inserted] = await trx('poles').insert({ ...row, version: 1, created_at: now, updated_at: now }).returning('id');
+    return Number(typeof inserted === 'object' ? inserted.id : inserted);
+  }
+
+  /** Optimistic concurrency: returns false when the row's version moved on since the form was loaded. */
+  async update(trx: Knex.Transaction, id: number, version: number, row: Partial<PoleWrite>, now: string): Promise<boolean> {
+    const n = await trx('poles')
+      .where({ id, version })
+      .update({ ...row, version: version + 1, updated_at: now });
+    return n === 1;
+  }
+
+  async territories(db: Knex, poleId: number): Promise<TerritoryRow[]> {
+    return db('pole_territories').where({ pole_id: poleId }).select('kind', 'code', 'name').orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
+  }
+
+  async setTerritories(trx: Knex.Transaction, poleId: number, rows: TerritoryRow[]): Promise<void> {
+    await trx('pole_territories').where({ pole_id: poleId }).delete();
+    if (rows.length) await trx('pole_territories').insert(rows.map((r) => ({ ...r, pole_id: poleId })));
+  }
+
+  async slugTaken(db: Knex, slug: string, exceptId?: number): Promise<boolean> {
+    const q = db('poles').where({ slug }).first('id');
+    if (exceptId !== undefined) q.whereNot('id', exceptId);
+    return Boolean(await q);
+  }
+
+  /** Staff list: search in name, filter by region and by archived state. */
+  async search(
+    db: Knex,
+    filter: { q?: string; region?: string; archived?: 'actifs' | 'archives' | 'tous' },
+    like: string,
+  ): Promise<(PoleRow & { region_name: string; member_count: number })[]> {
+    const q = db('poles')
+      .join('regions', 'regions.code', 'poles.region_code')
+      .select('poles.*', 'regions.name as region_name')
+      .select(
+        db('pole_members')
+          .count('*')
+          .whereRaw('pole_members.pole_id = poles.id')
+          .whereNull('pole_members.left_on')
+          .as('member_count'),
+      )
+      .orderBy('poles.name');
+    if (filter.q) q.where('poles.name', like, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (filter.region) q.where('poles.region_code', filter.region);
+    if (filter.archived === 'archives') q.whereNotNull('poles.archived_on');
+    else if (filter.archived !== 'tous') q.whereNull('poles.archived_on');
+    const rows = await q;
+    return rows.map((r: PoleRow & { region_name: string; member_count: unknown }) => ({ ...r, member_count: Number(r.member_count) }));
+  }
+}

@@ -1,0 +1,241 @@
+import type { Knex } from 'knex';
+import type { AuditRepo } from '../audit/audit.repo.ts';
+import { likeOperator, writeTimestamp } from '../db/dialect.ts';
+import { StaleVersion, ValidationError } from '../http/errors.ts';
+import type { Clock } from '../lib/clock.ts';
+import { slugify } from '../lib/slug.ts';
+import { officialEpcis } from '../reference/geography.ts';
+import type { ReferenceRepo } from '../reference/reference.repo.ts';
+import type { MemberRow, MembersRepo, MemberWrite } from './members.repo.ts';
+import type { PoleRow, PolesRepo, PolesWriteRepo, PoleWrite, TerritoryRow } from './poles.repo.ts';
+import { compositionRule, type MemberForm, type PoleForm } from './poles.schema.ts';
+
+interface Repos {
+  audit: AuditRepo;
+  poles: PolesRepo;
+  polesWrite: PolesWriteRepo;
+  members: MembersRepo;
+  reference: ReferenceRepo;
+}
+
+export interface Actor {
+  userId: number | null;
+  requestId?: string | null;
+}
+
+/** Splits '200000172, 243100518' (commas, spaces, new lines) into codes. */
+export function parseEpciCodes(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean))];
+}
+
+/** Poles and their member registers: the domain rules, every write audited in its transaction. */
+export class PolesService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly repos: Repos,
+  ) {}
+
+  private now(): string {
+    return writeTimestamp(this.clock.now());
+  }
+
+  today(): string {
+    return this.clock.now().toISODate()!;
+  }
+
+  /** Checks the cross-field rules (région/département, territory codes, unique slug) and builds the row. */
+  private async resolve(form: PoleForm, exceptId?: number): Promise<{ row: PoleWrite; territories: TerritoryRow[] }> {
+    const errors: Record<string, string> = {};
+    const [regions, departements] = await Promise.all([
+      this.repos.reference.regions(this.db),
+      this.repos.reference.departements(this.db),
+    ]);
+    const depByCode = new Map(departements.map((d) => [d.code, d]));
+    if (!regions.some((r) => r.code === form.region_code)) errors.region_code = 'Choisissez une région de la liste.';
+    const mainDep = depByCode.get(form.departement_code);
+    if (!mainDep) errors.departement_code = 'Choisissez un département de la liste.';
+    else if (!errors.region_code && mainDep.region_code !== form.region_code) {
+      errors.departement_code = 'Ce département n’appartient pas à la région choisie.';
+    }
+    const territories: TerritoryRow[] = [];
+    const epcis = officialEpcis();
+    const unknown: string[] = [];
+    for (const code of parseEpciCodes(form.territory_epci)) {
+      const e = epcis.get(code);
+      if (!e) unknown.push(code);
+      else territories.push({ kind: 'epci', code: e.code, name: e.name });
+    }
+    if (unknown.length) {
+      errors.territory_epci = `Code(s) EPCI inconnu(s) : ${unknown.slice(0, 5).join(', ')}. Saisissez les numéros SIREN à 9 chiffres des EPCI.`;
+    }
+    for (const code of new Set(form.territory_departements)) {
+      const d = depByCode.get(code);
+      if (!d) errors.territory_departements = 'Choisissez des départements de la liste.';
+      else territories.push({ kind: 'departement', code: d.code, name: d.name });
+    }
+    const slug = form.slug || slugify(form.name);
+    if (!slug) errors.slug = 'Saisissez un identifiant d’adresse (lettres et chiffres).';
+    else if (await this.repos.polesWrite.slugTaken(this.db, slug, exceptId)) {
+      errors.slug = 'Cet identifiant d’adresse est déjà pris par un autre pôle.';
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    return {
+      row: {
+        name: form.name,
+        slug,
+        region_code: form.region_code,
+        departement_code: form.departement_code,
+        creation_year: form.creation_year,
+        first_report_year: form.first_report.year,
+        first_report_quarter: form.first_report.quarter,
+        archived_on: null,
+        legal_form: form.legal_form,
+        description: form.description,
+        contact_email: form.contact_email,
+        website: form.website,
+        founding_wave: form.founding_wave,
+      },
+      territories,
+    };
+  }
+
+  /** Creates a pole with its territory. Returns its slug. */
+  async create(form: PoleForm, actor: Actor): Promise<string> {
+    const { row, territories } = await this.resolve(form);
+    const now = this.now();
+    await this.db.transaction(async (trx) => {
+      const id = await this.repos.polesWrite.insert(trx, row, now);
+      await this.repos.polesWrite.setTerritories(trx, id, territories);
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: 'pole.create',
+        entity: 'pole',
+        entityId: id,
+        before: null,
+        after: { ...row, territories },
+        requestId: actor.requestId,
+      });
+    });
+    return row.slug;
+  }
+
+  /** Updates a pole if nobody changed it since `version`; throws StaleVersion otherwise. Returns the slug. */
+  async update(pole: PoleRow, version: number, form: PoleForm, actor: Actor): Promise<string> {
+    const { row, territories } = await this.resolve(form, pole.id);
+    const { archived_on: _keep, ...changes } = row;
+    const beforeTerritories = await this.repos.polesWrite.territories(this.db, pole.id);
+    await this.db.transaction(async (trx) => {
+      if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, this.now()))) throw new StaleVersion();
+      await this.repos.polesWrite.setTerritories(trx, pole.id, territories);
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: 'pole.update',
+        entity: 'pole',
+        entityId: pole.id,
+        before: { ...pickPole(pole), territories: sortTerritories(beforeTerritories) },
+        after: { ...pickPole({ ...pole, ...changes }), territories: sortTerritories(territories) },
+        requestId: actor.requestId,
+      });
+    });
+    return row.slug;
+  }
+
+  /** Archives (a date) or un-archives (null) a pole. */
+  async setArchived(pole: PoleRow, version: number, archivedOn: string | null, actor: Actor): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      if (!(await this.repos.polesWrite.update(trx, pole.id, version, { archived_on: archivedOn }, this.now()))) {
+        throw new StaleVersion();
+      }
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: archivedOn ? 'pole.archive' : 'pole.unarchive',
+        entity: 'pole',
+        entityId: pole.id,
+        before: { archived_on: pole.archived_on },
+        after: { archived_on: archivedOn },
+        requestId: actor.requestId,
+      });
+    });
+  }
+
+  async addMember(pole: PoleRow, form: MemberForm, actor: Actor): Promise<number> {
+    const row = memberRow(form);
+    return this.db.transaction(async (trx) => {
+      const id = await this.repos.members.insert(trx, pole.id, row);
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: 'member.create',
+        entity: 'pole_member',
+        entityId: id,
+        before: null,
+        after: { pole_id: pole.id, ...row },
+        requestId: actor.requestId,
+      });
+      return id;
+    });
+  }
+
+  async updateMember(pole: PoleRow, member: MemberRow, version: number, form: MemberForm, actor: Actor): Promise<void> {
+    const row = memberRow(form);
+    await this.db.transaction(async (trx) => {
+      if (!(await this.repos.members.update(trx, pole.id, member.id, version, row))) throw new StaleVersion();
+      const { id: _id, version: _v, pole_id: _p, ...before } = member;
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: 'member.update',
+        entity: 'pole_member',
+        entityId: member.id,
+        before: { pole_id: pole.id, ...before },
+        after: { pole_id: pole.id, ...row },
+        requestId: actor.requestId,
+      });
+    });
+  }
+
+  /** Everything the pole page shows: the pole, its region, territory, members and the décret 2015-431 check. */
+  async details(pole: PoleRow) {
+    const today = this.today();
+    const [region, territories, members, current] = await Promise.all([
+      this.repos.reference.region(this.db, pole.region_code),
+      this.repos.polesWrite.territories(this.db, pole.id),
+      this.repos.members.list(this.db, pole.id),
+      this.repos.members.currentCategories(this.db, pole.id, today),
+    ]);
+    const departement = (await this.repos.reference.departements(this.db)).find((d) => d.code === pole.departement_code);
+    const epcis = officialEpcis();
+    const epciTerritories = territories.filter((x) => x.kind === 'epci');
+    return {
+      pole,
+      region,
+      population: epciTerritories.length ? epciTerritories.reduce((sum, x) => sum + (epcis.get(x.code)?.population ?? 0), 0) : null,
+      departement,
+      territories,
+      members: members.map((m) => ({ ...m, current: m.joined_on <= today && (!m.left_on || m.left_on > today) })),
+      composition: compositionRule(current),
+    };
+  }
+
+  async search(filter: { q?: string; region?: string; archived?: 'actifs' | 'archives' | 'tous' }) {
+    return this.repos.polesWrite.search(this.db, filter, likeOperator(this.db));
+  }
+}
+
+function memberRow(form: MemberForm): MemberWrite {
+  return {
+    name: form.name,
+    siren: form.siren || null,
+    category: form.category,
+    joined_on: form.joined_on,
+    left_on: form.left_on || null,
+  };
+}
+
+function pickPole(p: PoleWrite | PoleRow): Record<string, unknown> {
+  const { name, slug, region_code, departement_code, creation_year, first_report_year, first_report_quarter, legal_form, description, contact_email, website, founding_wave } = p;
+  return { name, slug, region_code, departement_code, creation_year, first_report_year, first_report_quarter, legal_form, description, contact_email, website, founding_wave };
+}
+
+function sortTerritories(t: TerritoryRow[]): TerritoryRow[] {
+  return [...t].map(({ kind, code, name }) => ({ kind, code, name })).sort((a, b) => (a.kind + a.code).localeCompare(b.kind + b.code));
+}

@@ -1,0 +1,46 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Clock } from './lib/clock.ts';
+import { AuditRepo } from './audit/audit.repo.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { PasswordHasher } from './auth/passwords.ts';
+import { IndicatorsRepo } from './indicators/indicators.repo.ts';
+import { IndicatorsService } from './indicators/indicators.service.ts';
+import { PolesRepo, PolesWriteRepo } from './poles/poles.repo.ts';
+import { MembersRepo } from './poles/members.repo.ts';
+import { PolesService } from './poles/poles.service.ts';
+import { ReferenceRepo } from './reference/reference.repo.ts';
+import { UsersRepo } from './users/users.repo.ts';
+import { UsersService } from './users/users.service.ts';
+
+export interface Deps {
+  config: Config;
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Builds every repo and service once, from the process's dependencies (the composition root). */
+export function buildServices(deps: Deps) {
+  const { db, clock, config } = deps;
+  const repos = {
+    audit: new AuditRepo(clock),
+    users: new UsersRepo(),
+    poles: new PolesRepo(),
+    polesWrite: new PolesWriteRepo(),
+    members: new MembersRepo(),
+    reference: new ReferenceRepo(),
+    indicators: new IndicatorsRepo(),
+  };
+  const hasher = new PasswordHasher(config.passwordHashCost);
+  const throttle = new LoginThrottle(clock);
+  const auth = new AuthService(db, repos.users, hasher, throttle, clock);
+  const poles = new PolesService(db, clock, repos);
+  const users = new UsersService(db, clock, repos, hasher);
+  const indicators = new IndicatorsService(db, clock, repos);
+  return { ...deps, repos, hasher, throttle, auth, poles, users, indicators };
+}
+
+export type Services = ReturnType<typeof buildServices>;

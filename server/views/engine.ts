@@ -1,0 +1,40 @@
+import path from 'node:path';
+import type { Express } from 'express';
+import { engine } from 'express-handlebars';
+import { tHelper } from './helpers/i18n.ts';
+import { dateHelper, dateTimeHelper, numberHelper, scaledHelper } from './helpers/format.ts';
+import { and, concat, eq, includes, isRole, json, lt, not, or } from './helpers/logic.ts';
+
+export const viewsDirectory = path.resolve(import.meta.dirname, '../../views');
+
+/** Handlebars with the layout, partials and helpers; no helper returns unescaped HTML. */
+export function setUpViews(app: Express, cache: boolean): void {
+  app.engine(
+    'hbs',
+    engine({
+      extname: '.hbs',
+      defaultLayout: 'main',
+      layoutsDir: path.join(viewsDirectory, 'layouts'),
+      partialsDir: path.join(viewsDirectory, 'partials'),
+      helpers: {
+        t: tHelper,
+        number: numberHelper,
+        scaled: scaledHelper,
+        date: dateHelper,
+        dateTime: dateTimeHelper,
+        eq,
+        not,
+        or,
+        and,
+        includes,
+        isRole,
+        json,
+        concat,
+        lt,
+      },
+    }),
+  );
+  app.set('view engine', 'hbs');
+  app.set('views', viewsDirectory);
+  if (cache) app.enable('view cache');
+}
