@@ -34,7 +34,7 @@ export function createApp(s: Services): App {
   app.use(noStore);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(sessionMiddleware(s.config, s.db, s.logger));
-  app.use(authenticate(s.auth, s.clock, s.config.sessionAbsoluteHours));
+  app.use(authenticate(s.auth, s.clock, { idleMinutes: s.config.sessionIdleMinutes, absoluteHours: s.config.sessionAbsoluteHours }));
   app.use(csrfProtection());
   app.use((req, res, next) => {
     res.locals.user = req.user;

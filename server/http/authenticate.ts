@@ -1,21 +1,32 @@
 import type { NextFunction, Request, Response } from 'express';
+import { t } from '../i18n/messages.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import type { Clock } from '../lib/clock.ts';
 
-/** Loads req.user from the session; ends sessions past the absolute timeout or revoked. */
-export function authenticate(auth: AuthService, clock: Clock, absoluteHours: number) {
+/**
+ * Loads req.user from the session; ends sessions that are idle too long, past the absolute timeout,
+ * or revoked (password change, deactivation). Timeouts are checked here, on the injected clock, and
+ * not only through the cookie's expiry, so they hold whatever the browser keeps.
+ */
+export function authenticate(auth: AuthService, clock: Clock, timeouts: { idleMinutes: number; absoluteHours: number }) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const s = req.session;
     if (s?.userId !== undefined) {
-      const expired = (s.signedInAt ?? 0) + absoluteHours * 3600_000 < clock.now().toMillis();
-      const user = expired ? null : await auth.load(s.userId, s.generation);
+      const now = clock.now().toMillis();
+      const idle = now - (s.lastSeenAt ?? s.signedInAt ?? 0) > timeouts.idleMinutes * 60_000;
+      const tooOld = now - (s.signedInAt ?? 0) > timeouts.absoluteHours * 3600_000;
+      const user = idle || tooOld ? null : await auth.load(s.userId, s.generation);
       if (user) {
         req.user = user;
         res.locals.user = user;
+        // Refreshed at most once a minute: a session write on every request would be wasted work.
+        if (now - (s.lastSeenAt ?? 0) > 60_000) s.lastSeenAt = now;
       } else {
         delete s.userId;
         delete s.generation;
         delete s.signedInAt;
+        delete s.lastSeenAt;
+        s.flash = t('signIn.sessionExpired');
       }
     }
     next();
@@ -31,6 +42,7 @@ export function startSession(req: Request, userId: number, generation: number, n
       req.session.userId = userId;
       req.session.generation = generation;
       req.session.signedInAt = now;
+      req.session.lastSeenAt = now;
       if (returnTo) req.session.returnTo = returnTo;
       req.session.save((e) => (e ? reject(e) : resolve()));
     }),

@@ -21,6 +21,8 @@ declare module 'express-session' {
     generation?: number;
     /** When the user signed in (ms since epoch): the absolute timeout counts from here. */
     signedInAt?: number;
+    /** Last request seen (ms), for the idle timeout. */
+    lastSeenAt?: number;
     /** A one-time message shown on the next page. */
     flash?: string;
     returnTo?: string;
