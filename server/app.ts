@@ -13,7 +13,11 @@ import { setUpViews } from './views/engine.ts';
 
 export const publicDirectory = path.resolve(import.meta.dirname, '../public');
 
-export type App = Express & { declaredRoutes: DeclaredRoute[] };
+export type App = Express & {
+  declaredRoutes: DeclaredRoute[];
+  /** Settles when start-up checks (the session store's) are done; close the pool only after it. */
+  ready: Promise<void>;
+};
 
 /** Builds the Express application from its services. Never listens, never reads process.env. */
 export function createApp(s: Services): App {
@@ -33,7 +37,9 @@ export function createApp(s: Services): App {
 
   app.use(noStore);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
-  app.use(sessionMiddleware(s.config, s.db, s.logger));
+  const sessions = sessionMiddleware(s.config, s.db, s.logger);
+  app.ready = sessions.ready;
+  app.use(sessions);
   app.use(authenticate(s.auth, s.clock, { idleMinutes: s.config.sessionIdleMinutes, absoluteHours: s.config.sessionAbsoluteHours }));
   app.use(csrfProtection());
   app.use((req, res, next) => {

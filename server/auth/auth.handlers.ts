@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { t } from '../i18n/messages.ts';
 import { endSession, startSession } from '../http/authenticate.ts';
 import { SESSION_COOKIE } from '../http/session.ts';
+import { takeFlash } from '../http/flash.ts';
 import type { Services } from '../services.ts';
 
 function field(body: unknown, name: string, max = 500): string {
@@ -14,8 +15,8 @@ export function createAuthHandlers(s: Services) {
   return {
     showSignIn(req: Request, res: Response) {
       if (req.user) return res.redirect(303, '/');
-      const flash = req.session?.flash;
-      if (flash) delete req.session.flash;
+      // After sign-out the session is gone, so the message travels in the URL.
+      const flash = req.query.deconnecte === '1' ? t('signIn.signedOut') : takeFlash(req);
       res.render('pages/auth/sign-in', { title: t('signIn.title'), values: {}, errors: {}, flash });
     },
 
@@ -56,7 +57,7 @@ export function createAuthHandlers(s: Services) {
     async signOut(req: Request, res: Response) {
       await endSession(req);
       res.clearCookie(SESSION_COOKIE);
-      res.redirect(303, '/connexion');
+      res.redirect(303, '/connexion?deconnecte=1');
     },
   };
 }

@@ -50,9 +50,9 @@ export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
     cleanupInterval: config.env === 'test' ? 0 : 15 * 60 * 1000,
     onDbCleanupError: (err) => logger.warn({ err }, 'session cleanup failed'),
   });
-  // The store checks for its table at construction; a missing table is reported per request instead.
+  // The store checks for its table at construction; a missing table is logged, and requests then fail.
   inner.ready.catch((err: unknown) => logger.error({ err }, 'session store not ready'));
-  return session({
+  const middleware = session({
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
     store: new SafeKnexStore(inner, logger),
@@ -67,4 +67,7 @@ export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
       maxAge: config.sessionIdleMinutes * 60 * 1000,
     },
   });
+  // Settles once the store has checked its table: lets a caller close the pool without aborting that check.
+  const ready: Promise<void> = inner.ready.then(() => undefined, () => undefined);
+  return Object.assign(middleware, { ready });
 }

@@ -76,7 +76,8 @@ describe('signing in and out', () => {
   it('signs out with a POST that ends the session server-side', async () => {
     const agent = await signIn(ctx.app, manager.email);
     const home = await agent.get('/mon-pole').expect(200);
-    await agent.post('/deconnexion').type('form').send({ _csrf: csrfFrom(home.text) }).expect(303);
+    await agent.post('/deconnexion').type('form').send({ _csrf: csrfFrom(home.text) }).expect(303).expect('location', '/connexion?deconnecte=1');
+    expect((await agent.get('/connexion?deconnecte=1')).text).to.contain('Vous êtes déconnecté.');
     await agent.get('/mon-pole').expect(303).expect('location', '/connexion');
     await request(ctx.app).get('/deconnexion').expect(404);
   });

@@ -26,7 +26,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const clock = new FixedClock('2026-11-26T10:00:00');
   const s = buildServices({ config, db: testDb.db, clock, logger: createLogger('silent') });
   const app = createApp(s);
-  return { app, s, db: testDb.db, clock, config, testDb, close: () => testDb.destroy() };
+  return {
+    app, s, db: testDb.db, clock, config, testDb,
+    async close() {
+      await app.ready;
+      await testDb.destroy();
+    },
+  };
 }
 
 /** The CSRF token of the first form in a page. */

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import type request from 'supertest';
+import { createTestApp, csrfFrom, type TestContext } from '../support/test-app.ts';
+import { buildCast, PERSONAS, snapshot, type Cast, type Persona } from '../support/personas.ts';
+import { onPostgres } from '../support/test-db.ts';
+
+type Outcome = 'ok' | 'login' | 'forbidden' | 'notfound';
+type Expectation = Record<Persona, Outcome>;
+
+const row = (anonymous: Outcome, managerA: Outcome, managerB: Outcome, managerC: Outcome, funderRegion: Outcome, funderNational: Outcome, staff: Outcome): Expectation => ({
+  anonymous, managerA, managerB, managerC, funderRegion, funderNational, staff,
+});
+//                              anon     mgrA         mgrB         mgrC         funderReg    funderNat    staff
+const PUBLIC_PAGE = row('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
+const BAD_TOKEN = row('notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound');
+const SIGNED_IN = row('login', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
+const MANAGERS = row('login', 'ok', 'ok', 'ok', 'forbidden', 'forbidden', 'forbidden');
+const STAFF = row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'ok');
+// Pole A is in Occitanie (76), managed by A; pole C is in Auvergne-Rhône-Alpes (84), managed by C.
+// The regional funder covers 76 and 75.
+const SEE_POLE_A = row('login', 'ok', 'notfound', 'notfound', 'ok', 'ok', 'ok');
+const SEE_POLE_C = row('login', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok');
+const MY_POLE_A = row('login', 'ok', 'notfound', 'notfound', 'forbidden', 'forbidden', 'forbidden');
+const MY_POLE_C = row('login', 'notfound', 'notfound', 'ok', 'forbidden', 'forbidden', 'forbidden');
+
+interface Case {
+  method: 'get' | 'post';
+  route: string;
+  url: string;
+  expect: Expectation;
+}
+
+function cases(c: Cast): Case[] {
+  const A = c.poles.a.slug;
+  const C = c.poles.c.slug;
+  const list: [Case['method'], string, string, Expectation][] = [
+    ['get', '/connexion', '/connexion', PUBLIC_PAGE],
+    ['post', '/connexion', '/connexion', PUBLIC_PAGE],
+    ['get', '/invitation/:token', '/invitation/jeton-inconnu', BAD_TOKEN],
+    ['post', '/invitation/:token', '/invitation/jeton-inconnu', BAD_TOKEN],
+    ['get', '/reinitialisation/:token', '/reinitialisation/jeton-inconnu', BAD_TOKEN],
+    ['post', '/reinitialisation/:token', '/reinitialisation/jeton-inconnu', BAD_TOKEN],
+    ['get', '/', '/', SIGNED_IN],
+    ['get', '/profil', '/profil', SIGNED_IN],
+    ['post', '/profil', '/profil', SIGNED_IN],
+    ['post', '/profil/mot-de-passe', '/profil/mot-de-passe', SIGNED_IN],
+    ['get', '/poles/:slug', `/poles/${A}`, SEE_POLE_A],
+    ['get', '/poles/:slug', `/poles/${C}`, SEE_POLE_C],
+    ['get', '/poles/:slug', '/poles/pole-inexistant', row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound')],
+    ['get', '/mon-pole', '/mon-pole', MANAGERS],
+    ['get', '/mon-pole/:slug', `/mon-pole/${A}`, MY_POLE_A],
+    ['get', '/mon-pole/:slug', `/mon-pole/${C}`, MY_POLE_C],
+    ['get', '/admin', '/admin', STAFF],
+    ['get', '/admin/poles', '/admin/poles', STAFF],
+    ['get', '/admin/poles/nouveau', '/admin/poles/nouveau', STAFF],
+    ['post', '/admin/poles/nouveau', '/admin/poles/nouveau', STAFF],
+    ['get', '/admin/poles/:slug/modifier', `/admin/poles/${A}/modifier`, STAFF],
+    ['post', '/admin/poles/:slug/modifier', `/admin/poles/${A}/modifier`, STAFF],
+    ['post', '/admin/poles/:slug/archiver', `/admin/poles/${C}/archiver`, STAFF],
+    ['post', '/admin/poles/:slug/desarchiver', `/admin/poles/${C}/desarchiver`, STAFF],
+    ['get', '/admin/poles/:slug/membres/nouveau', `/admin/poles/${A}/membres/nouveau`, STAFF],
+    ['post', '/admin/poles/:slug/membres/nouveau', `/admin/poles/${A}/membres/nouveau`, STAFF],
+    ['get', '/admin/poles/:slug/membres/:memberId/modifier', `/admin/poles/${A}/membres/${c.memberA}/modifier`, STAFF],
+    ['post', '/admin/poles/:slug/membres/:memberId/modifier', `/admin/poles/${A}/membres/${c.memberA}/modifier`, STAFF],
+    ['get', '/admin/utilisateurs', '/admin/utilisateurs', STAFF],
+    ['get', '/admin/utilisateurs/nouveau', '/admin/utilisateurs/nouveau', STAFF],
+    ['post', '/admin/utilisateurs/nouveau', '/admin/utilisateurs/nouveau', STAFF],
+    ['get', '/admin/utilisateurs/:userId/modifier', `/admin/utilisateurs/${c.victimUserId}/modifier`, STAFF],
+    ['post', '/admin/utilisateurs/:userId/modifier', `/admin/utilisateurs/${c.victimUserId}/modifier`, STAFF],
+    ['post', '/admin/utilisateurs/:userId/desactiver', `/admin/utilisateurs/${c.victimUserId}/desactiver`, STAFF],
+    ['post', '/admin/utilisateurs/:userId/reactiver', `/admin/utilisateurs/${c.victimUserId}/reactiver`, STAFF],
+    ['post', '/admin/utilisateurs/:userId/lien-reinitialisation', `/admin/utilisateurs/${c.victimUserId}/lien-reinitialisation`, STAFF],
+    ['get', '/admin/indicateurs', '/admin/indicateurs', STAFF],
+    ['get', '/admin/indicateurs/nouveau', '/admin/indicateurs/nouveau', STAFF],
+    ['post', '/admin/indicateurs/nouveau', '/admin/indicateurs/nouveau', STAFF],
+    ['get', '/admin/indicateurs/:indicatorId/modifier', `/admin/indicateurs/${c.indicatorId}/modifier`, STAFF],
+    ['post', '/admin/indicateurs/:indicatorId/modifier', `/admin/indicateurs/${c.indicatorId}/modifier`, STAFF],
+    ['get', '/admin/journal', '/admin/journal', STAFF],
+    // Last: signing out ends the persona's session.
+    ['post', '/deconnexion', '/deconnexion', SIGNED_IN],
+  ];
+  return list.map(([method, route, url, expect]) => ({ method, route, url, expect }));
+}
+
+function outcomeOf(res: request.Response): Outcome | `unexpected ${number}` {
+  if (res.status === 303 && res.headers.location === '/connexion') return 'login';
+  if (res.status === 403) return 'forbidden';
+  if (res.status === 404 || res.status === 410) return 'notfound';
+  if (res.status >= 500) return `unexpected ${res.status}`;
+  return 'ok';
+}
+
+describe(`authorisation matrix (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
+  this.timeout(120_000);
+  let ctx: TestContext;
+  let cast: Cast;
+  const tokens = new Map<Persona, string>();
+
+  before(async () => {
+    ctx = await createTestApp();
+    cast = await buildCast(ctx);
+    // Every page carries a token: the sign-in form for anonymous, the sign-out form in the layout otherwise.
+    for (const p of PERSONAS) tokens.set(p, csrfFrom((await cast.agents[p].get(p === 'anonymous' ? '/connexion' : '/page-inexistante')).text));
+  });
+  after(() => ctx.close());
+
+  it('covers every declared route', () => {
+    const covered = new Set(cases(cast).map((c) => `${c.method} ${c.route}`));
+    const missing = ctx.app.declaredRoutes.map((r) => `${r.method} ${r.path}`).filter((k) => !covered.has(k));
+    expect(missing, 'routes without a row in the matrix').to.deep.equal([]);
+  });
+
+  it('allows and refuses exactly as declared; a refused write changes nothing', async () => {
+    const failures: string[] = [];
+    let ran = 0;
+    for (const c of cases(cast)) {
+      for (const persona of PERSONAS) {
+        const agent = cast.agents[persona];
+        const before = c.method === 'post' && c.expect[persona] !== 'ok' ? await snapshot(ctx) : null;
+        const res = c.method === 'get' ? await agent.get(c.url) : await agent.post(c.url).type('form').send({ _csrf: tokens.get(persona) });
+        ran++;
+        const got = outcomeOf(res);
+        if (got !== c.expect[persona]) failures.push(`${c.method.toUpperCase()} ${c.url} as ${persona}: expected ${c.expect[persona]}, got ${got} (${res.status})`);
+        if (before !== null && (await snapshot(ctx)) !== before) failures.push(`${c.method.toUpperCase()} ${c.url} as ${persona}: refused but the database changed`);
+        if (res.status === 200 && c.method === 'get') {
+          // A page carries its own fresh token: keep using a valid one.
+          const m = /name="_csrf" value="([^"]+)"/.exec(res.text);
+          if (m) tokens.set(persona, m[1]);
+        }
+      }
+    }
+    expect(failures, `${failures.length} unexpected outcome(s) of ${ran}`).to.deep.equal([]);
+    expect(ran).to.equal(cases(cast).length * PERSONAS.length);
+  });
+});
