@@ -15,6 +15,8 @@ export interface Config {
   readonly sessionIdleMinutes: number;
   readonly sessionAbsoluteHours: number;
   readonly demoData: boolean;
+  /** Days after a quarter's end before its report is late. */
+  readonly reportDeadlineDays: number;
   readonly logLevel: string;
 }
 
@@ -33,6 +35,7 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 7).default(12),
   DEMO_DATA: bool.optional(),
+  REPORT_DEADLINE_DAYS: int(0, 365).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -76,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     demoData: e.DEMO_DATA ?? !production,
+    reportDeadlineDays: e.REPORT_DEADLINE_DAYS,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }
