@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import { authenticate } from './http/authenticate.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { refuseNulCharacters } from './http/input-guard.ts';
 import { noStore, securityHeaders } from './http/security-headers.ts';
 import { sessionMiddleware } from './http/session.ts';
 import type { DeclaredRoute } from './http/route-table.ts';
@@ -37,6 +38,7 @@ export function createApp(s: Services): App {
 
   app.use(noStore);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(refuseNulCharacters);
   const sessions = sessionMiddleware(s.config, s.db, s.logger);
   app.ready = sessions.ready;
   app.use(sessions);

@@ -10,6 +10,7 @@ import { createUsersHandlers } from './users/users.handlers.ts';
 import { createAccountHandlers } from './users/account.handlers.ts';
 import { createIndicatorsHandlers } from './indicators/indicators.handlers.ts';
 import { createAuditHandlers } from './audit/audit.handlers.ts';
+import { createEntryHandlers } from './reporting/entry.handlers.ts';
 
 /**
  * The route table: every route of the application, one line each, with who may use it.
@@ -28,6 +29,7 @@ export function registerRoutes(app: Express, s: Services) {
   const account = createAccountHandlers(s);
   const indicators = createIndicatorsHandlers(s);
   const audit = createAuditHandlers(s);
+  const entry = createEntryHandlers(s);
 
   // Signing in and out; invitation and reset links (the token is the credential).
   r.get('/connexion', PUBLIC, auth.showSignIn);
@@ -48,6 +50,9 @@ export function registerRoutes(app: Express, s: Services) {
   // Pole managers.
   r.get('/mon-pole', roles(['manager'], 'self'), home.myPole);
   r.get('/mon-pole/:slug', roles(['manager'], 'pole'), home.myPoleShow);
+  r.get('/mon-pole/:slug/trimestres/:period', roles(['manager'], 'pole'), entry.show);
+  r.post('/mon-pole/:slug/trimestres/:period', roles(['manager'], 'pole'), entry.save);
+  r.get('/mon-pole/:slug/trimestres/:period/historique', roles(['manager'], 'pole'), entry.history);
 
   // Staff.
   r.get('/admin', STAFF, home.adminHome);

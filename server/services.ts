@@ -12,8 +12,12 @@ import { PolesRepo, PolesWriteRepo } from './poles/poles.repo.ts';
 import { MembersRepo } from './poles/members.repo.ts';
 import { PolesService } from './poles/poles.service.ts';
 import { ReferenceRepo } from './reference/reference.repo.ts';
+import { ReportingRepo } from './reporting/reporting.repo.ts';
+import { ReportingService } from './reporting/reporting.service.ts';
 import { UsersRepo } from './users/users.repo.ts';
+import { TokensRepo } from './users/tokens.repo.ts';
 import { UsersService } from './users/users.service.ts';
+import { AccountService } from './users/account.service.ts';
 
 export interface Deps {
   config: Config;
@@ -28,19 +32,23 @@ export function buildServices(deps: Deps) {
   const repos = {
     audit: new AuditRepo(clock),
     users: new UsersRepo(),
+    tokens: new TokensRepo(),
     poles: new PolesRepo(),
     polesWrite: new PolesWriteRepo(),
     members: new MembersRepo(),
     reference: new ReferenceRepo(),
     indicators: new IndicatorsRepo(),
+    reporting: new ReportingRepo(),
   };
   const hasher = new PasswordHasher(config.passwordHashCost);
   const throttle = new LoginThrottle(clock);
   const auth = new AuthService(db, repos.users, hasher, throttle, clock);
   const poles = new PolesService(db, clock, repos);
   const users = new UsersService(db, clock, repos, hasher);
+  const account = new AccountService(db, clock, repos, hasher, throttle);
   const indicators = new IndicatorsService(db, clock, repos);
-  return { ...deps, repos, hasher, throttle, auth, poles, users, indicators };
+  const reporting = new ReportingService(db, clock, config.reportDeadlineDays, repos);
+  return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -4,6 +4,7 @@ import { t } from '../i18n/messages.ts';
 import { NotFound } from '../http/errors.ts';
 import { takeFlash } from '../http/flash.ts';
 import { quarterLabel } from '../lib/quarters.ts';
+import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 
 /** Landing pages: each role lands where its work is. */
@@ -11,12 +12,20 @@ export function createHomeHandlers(s: Services) {
   async function renderPole(req: Request, res: Response, slug: string) {
     const pole = await s.repos.poles.findBySlug(s.db, slug);
     if (!pole) throw new NotFound();
-    const [details, mine] = await Promise.all([s.poles.details(pole), s.repos.poles.listInScope(s.db, req.user!)]);
+    const [details, mine, quarters] = await Promise.all([s.poles.details(pole), s.repos.poles.listInScope(s.db, req.user!), s.reporting.quarters(pole)]);
     res.render('pages/home/my-pole', {
       title: t('home.manager.title'),
       nav: 'my-pole',
       ...details,
       firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
+      quarters: quarters.map((x) => ({
+        period: quarterLabel(x.q),
+        status: x.status ?? 'todo',
+        late: x.late,
+        deadline: formatDate(x.deadline),
+        reason: x.status === 'returned' ? x.report?.reason : null,
+        editable: x.editable,
+      })),
       switcher: mine.length > 1 ? mine.map((p) => ({ slug: p.slug, name: p.name, current: p.id === pole.id })) : null,
       flash: takeFlash(req),
     });

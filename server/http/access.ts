@@ -38,7 +38,15 @@ export function guard(access: Access, scopes: ScopeChecker): Guard {
     if (access.kind === 'public') return next();
     const user = req.user;
     if (!user) {
-      if (req.method === 'GET' && req.session) req.session.returnTo = req.originalUrl;
+      if (req.session) {
+        if (req.method === 'GET') req.session.returnTo = req.originalUrl;
+        else if (req.session.expiredUserId !== undefined && req.body && typeof req.body === 'object') {
+          // The session timed out while a form was being filled: keep what was typed, and come back to it.
+          const { _csrf: _token, ...body } = req.body as Record<string, unknown>;
+          req.session.pendingForm = { path: req.path, userId: req.session.expiredUserId, body };
+          req.session.returnTo = req.path;
+        }
+      }
       return res.redirect(303, '/connexion');
     }
     if (!access.roles.includes(user.role)) throw new Forbidden();

@@ -22,6 +22,8 @@ export function authenticate(auth: AuthService, clock: Clock, timeouts: { idleMi
         // Refreshed at most once a minute: a session write on every request would be wasted work.
         if (now - (s.lastSeenAt ?? 0) > 60_000) s.lastSeenAt = now;
       } else {
+        // Remembered so that a form posted after the timeout can be given back to the same user.
+        s.expiredUserId = s.userId;
         delete s.userId;
         delete s.generation;
         delete s.signedInAt;
@@ -36,9 +38,12 @@ export function authenticate(auth: AuthService, clock: Clock, timeouts: { idleMi
 /** Starts a signed-in session under a new id (no session fixation). */
 export function startSession(req: Request, userId: number, generation: number, now: number): Promise<void> {
   const returnTo = req.session.returnTo;
+  // A form typed before the session expired survives the sign-in, for the same user only.
+  const pending = req.session.pendingForm?.userId === userId ? req.session.pendingForm : undefined;
   return new Promise((resolve, reject) =>
     req.session.regenerate((err) => {
       if (err) return reject(err);
+      if (pending) req.session.pendingForm = pending;
       req.session.userId = userId;
       req.session.generation = generation;
       req.session.signedInAt = now;
@@ -51,4 +56,12 @@ export function startSession(req: Request, userId: number, generation: number, n
 
 export function endSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+}
+
+/** The form posted when the session had expired, if it was for this page: given once, then forgotten. */
+export function takePendingForm(req: Request, path: string): Record<string, unknown> | undefined {
+  const pending = req.session?.pendingForm;
+  if (!pending || pending.path !== path || pending.userId !== req.user?.id) return undefined;
+  delete req.session.pendingForm;
+  return pending.body;
 }

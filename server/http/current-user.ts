@@ -26,6 +26,10 @@ declare module 'express-session' {
     /** A one-time message shown on the next page. */
     flash?: string;
     returnTo?: string;
+    /** The user whose session timed out, so a form they post next can be kept for them. */
+    expiredUserId?: number;
+    /** A form posted after the session expired: shown again, filled, once the same user signs in. */
+    pendingForm?: { path: string; userId: number; body: Record<string, unknown> };
   }
 }
 

@@ -41,7 +41,7 @@ class SafeKnexStore extends Store {
 
 export const SESSION_COOKIE = 'ptce.sid';
 
-/** Sessions in the database; idle timeout through a rolling cookie, absolute timeout in auth middleware. */
+/** Sessions in the database, in a rolling cookie; both timeouts are checked in http/authenticate.ts. */
 export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
   const inner = new ConnectSessionKnexStore({
     knex: db,
@@ -64,7 +64,10 @@ export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
       httpOnly: true,
       sameSite: 'lax',
       secure: config.tls,
-      maxAge: config.sessionIdleMinutes * 60 * 1000,
+      // The cookie lives as long as the absolute timeout; the idle timeout is enforced on the server
+      // (http/authenticate.ts), which keeps the session — and its CSRF token — so that a form posted
+      // after an idle timeout can still be recognised and given back after sign-in.
+      maxAge: config.sessionAbsoluteHours * 3600 * 1000,
     },
   });
   // Settles once the store has checked its table: lets a caller close the pool without aborting that check.

@@ -5,8 +5,9 @@ import { auth } from './fr/auth.ts';
 import { poles } from './fr/poles.ts';
 import { users } from './fr/users.ts';
 import { indicators } from './fr/indicators.ts';
+import { reporting } from './fr/reporting.ts';
 
-export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators };
+export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators, ...reporting };
 
 /** Looks up a message and fills {placeholders}; an unknown key is returned as is so it shows in tests. */
 export function t(key: string, params: Record<string, string | number> = {}): string {

@@ -1,12 +1,107 @@
 import type { Request, Response } from 'express';
-import { NotFound } from '../http/errors.ts';
+import { t } from '../i18n/messages.ts';
+import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
+import { setFlash, takeFlash } from '../http/flash.ts';
+import { formValues, parseForm } from '../http/form.ts';
+import { param } from '../http/params.ts';
 import type { Services } from '../services.ts';
+import type { CatalogueItem } from './indicators.service.ts';
+import { OBJECTIVES, indicatorFormSchema, listQuerySchema } from './indicators.schema.ts';
+import { formOptions, indicatorToValues, listRow, newIndicatorValues, objectiveLegend } from './indicators.view.ts';
 
-const todo = (_req: Request, _res: Response) => {
-  throw new NotFound();
-};
+interface FormView {
+  mode: 'new' | 'edit';
+  item?: CatalogueItem;
+  values: Record<string, unknown>;
+  errors: Record<string, string>;
+  conflict?: boolean;
+}
 
-/** Staff pages for the indicator catalogue. (To be completed.) */
-export function createIndicatorsHandlers(_s: Services) {
-  return { list: todo, showNew: todo, create: todo, showEdit: todo, update: todo };
+const STATES = ['tous', 'actifs', 'inactifs'] as const;
+
+/** Staff pages for the indicator catalogue: the list, and the creation and edit forms. */
+export function createIndicatorsHandlers(s: Services) {
+  async function renderForm(res: Response, status: number, view: FormView) {
+    const choices = await s.indicators.componentChoices(view.item?.indicator.id);
+    res.status(status).render('pages/indicators/form', {
+      title: view.mode === 'new' ? t('indicators.new') : t('indicators.edit'),
+      nav: 'indicators',
+      action: view.mode === 'new' ? '/admin/indicateurs/nouveau' : `/admin/indicateurs/${view.item!.indicator.id}/modifier`,
+      ...view,
+      // Handlebars treats {} as true: the shared error summary must only see errors when there are some.
+      errors: Object.keys(view.errors).length ? view.errors : null,
+      categories: view.item?.categories ?? [],
+      ...formOptions(view.values, choices),
+    });
+  }
+
+  // Ids are small positive integers; anything else (including numbers too large for the column) is not a page.
+  async function itemOr404(req: Request): Promise<CatalogueItem> {
+    const raw = param(req, 'indicatorId') ?? '';
+    const item = /^[1-9]\d{0,8}$/.test(raw) ? (await s.indicators.catalogue()).find((x) => x.indicator.id === Number(raw)) : undefined;
+    if (!item) throw new NotFound();
+    return item;
+  }
+
+  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
+
+  return {
+    async list(req: Request, res: Response) {
+      const parsed = listQuerySchema.safeParse(req.query);
+      if (!parsed.success) throw new BadRequest();
+      const state = parsed.data.etat ?? 'tous';
+      const objective = parsed.data.objectif || undefined;
+      const items = await s.indicators.catalogue({ active: state === 'tous' ? undefined : state === 'actifs', objective });
+      res.render('pages/indicators/list', {
+        title: t('indicators.title'),
+        nav: 'indicators',
+        rows: items.map(listRow),
+        stateOptions: STATES.map((v) => ({ value: v, label: t(`indicators.state.${v}`), selected: v === state })),
+        objectiveOptions: OBJECTIVES.map((o) => ({ value: o, label: `${o} — ${t(`indicators.objective.${o}`)}`, selected: o === objective })),
+        legend: objectiveLegend(),
+        flash: takeFlash(req),
+      });
+    },
+
+    async showNew(_req: Request, res: Response) {
+      const next = (await s.repos.indicators.maxDisplayOrder(s.db)) + 10;
+      await renderForm(res, 200, { mode: 'new', values: newIndicatorValues(next), errors: {} });
+    },
+
+    async create(req: Request, res: Response) {
+      const values = formValues(req.body);
+      const parsed = parseForm(indicatorFormSchema('new'), req.body);
+      if (!parsed.ok) return renderForm(res, 422, { mode: 'new', values, errors: parsed.errors });
+      try {
+        await s.indicators.create(parsed.data, actor(req));
+        setFlash(req, t('indicators.created', { code: parsed.data.code }));
+        res.redirect(303, '/admin/indicateurs');
+      } catch (err) {
+        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'new', values, errors: err.fields });
+        throw err;
+      }
+    },
+
+    async showEdit(req: Request, res: Response) {
+      const item = await itemOr404(req);
+      await renderForm(res, 200, { mode: 'edit', item, values: indicatorToValues(item), errors: {} });
+    },
+
+    async update(req: Request, res: Response) {
+      const item = await itemOr404(req);
+      // The code cannot change: show the stored one whatever was posted.
+      const values = { ...formValues(req.body), code: item.indicator.code };
+      const parsed = parseForm(indicatorFormSchema('edit'), req.body);
+      if (!parsed.ok) return renderForm(res, 422, { mode: 'edit', item, values, errors: parsed.errors });
+      try {
+        const changed = await s.indicators.update(item.indicator, parsed.data.version ?? -1, parsed.data, actor(req));
+        setFlash(req, t(changed ? 'indicators.updated' : 'indicators.unchanged', { code: item.indicator.code }));
+        res.redirect(303, '/admin/indicateurs');
+      } catch (err) {
+        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'edit', item, values, errors: err.fields });
+        if (err instanceof StaleVersion) return renderForm(res, 409, { mode: 'edit', item, values, errors: {}, conflict: true });
+        throw err;
+      }
+    },
+  };
 }

@@ -3,6 +3,9 @@ import { readBool } from '../db/dialect.ts';
 import { parseDecimal } from '../lib/decimal.ts';
 import type { CatalogueEntry } from '../../seeds/indicator-catalogue.ts';
 
+/** The columns staff write through the catalogue form (everything but id, version and timestamps). */
+export type IndicatorWrite = Omit<IndicatorRow, 'id' | 'version' | 'created_at' | 'updated_at'>;
+
 export interface IndicatorRow {
   id: number;
   code: string;
@@ -60,9 +63,12 @@ function scaledOrNull(v: string | null): number | null {
 
 /** The SQL about the indicator catalogue. */
 export class IndicatorsRepo {
-  async list(db: Knex, opts: { activeOnly?: boolean } = {}): Promise<IndicatorRow[]> {
+  async list(db: Knex, opts: { activeOnly?: boolean; active?: boolean; objective?: string } = {}): Promise<IndicatorRow[]> {
     const q = db('indicators').select('*').orderBy([{ column: 'display_order' }, { column: 'code' }]);
     if (opts.activeOnly) q.where('active', true);
+    if (opts.active !== undefined) q.where('active', opts.active);
+    // Objectives are stored as 'O1,O3'; each code is unique as a substring, so LIKE is exact enough.
+    if (opts.objective) q.where('objectives', 'like', `%${opts.objective}%`);
     return (await q).map(toIndicator);
   }
 
@@ -127,5 +133,50 @@ export class IndicatorsRepo {
       }
       return added;
     });
+  }
+
+  async maxDisplayOrder(db: Knex): Promise<number> {
+    const row = await db('indicators').max({ m: 'display_order' }).first();
+    return Number(row?.m ?? 0);
+  }
+
+  async insert(trx: Knex.Transaction, row: IndicatorWrite, now: string): Promise<number> {
+    const [inserted] = await trx('indicators').insert({ ...row, version: 1, created_at: now, updated_at: now }).returning('id');
+    return Number(typeof inserted === 'object' ? inserted.id : inserted);
+  }
+
+  /** Optimistic concurrency: false when the row's version moved on since the form was loaded. */
+  async update(trx: Knex.Transaction, id: number, version: number, row: Partial<IndicatorWrite>, now: string): Promise<boolean> {
+    const n = await trx('indicators').where({ id, version }).update({ ...row, version: version + 1, updated_at: now });
+    return n === 1;
+  }
+
+  /**
+   * A write that changes nothing: true when the row still has `version`. Run first in an update's
+   * transaction, it takes the write lock (SQLite) or the row lock (PostgreSQL) before any rule is read.
+   */
+  async claim(trx: Knex.Transaction, id: number, version: number): Promise<boolean> {
+    const n = await trx('indicators').where({ id, version }).update({ version });
+    return n === 1;
+  }
+
+  /**
+   * Whether quarterly values were entered for the indicator. The quarter_values table arrives with
+   * the reporting feature: until it exists, no indicator can have values.
+   */
+  async hasValues(db: Knex, indicatorId: number): Promise<boolean> {
+    const row = await db('quarter_values').where({ indicator_id: indicatorId }).count({ n: '*' }).first();
+    return Number(row?.n ?? 0) > 0;
+  }
+
+  /** Codes of the active ratios (other than `indicatorId` itself) that use it as numerator or denominator. */
+  async activeRatiosUsing(db: Knex, indicatorId: number): Promise<string[]> {
+    const rows = await db('indicators')
+      .where({ kind: 'ratio', active: true })
+      .whereNot('id', indicatorId)
+      .where((w) => w.where('numerator_id', indicatorId).orWhere('denominator_id', indicatorId))
+      .orderBy('code')
+      .select('code');
+    return rows.map((r: { code: string }) => r.code);
   }
 }

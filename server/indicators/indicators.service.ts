@@ -1,18 +1,221 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
-import type { IndicatorsRepo } from './indicators.repo.ts';
+import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
+import { StaleVersion, ValidationError } from '../http/errors.ts';
+import type { IndicatorCategoryRow, IndicatorRow, IndicatorsRepo, IndicatorWrite } from './indicators.repo.ts';
+import type { Component, IndicatorForm } from './indicators.schema.ts';
 
 interface Repos {
   audit: AuditRepo;
   indicators: IndicatorsRepo;
 }
 
-/** The indicator catalogue. (To be completed.) */
+export interface Actor {
+  userId: number | null;
+  requestId?: string | null;
+}
+
+/** A ratio component as the list shows it: the indicator's code and, if any, the category. */
+export interface ComponentView {
+  code: string;
+  category: string | null;
+  categoryLabel: string | null;
+}
+
+export interface CatalogueItem {
+  indicator: IndicatorRow;
+  categories: IndicatorCategoryRow[];
+  numerator: ComponentView | null;
+  denominator: ComponentView | null;
+}
+
+// The audited columns, in a fixed order so that before and after compare as JSON.
+const WRITE_COLUMNS = [
+  'code', 'label_fr', 'label_en', 'definition_fr', 'definition_en', 'unit', 'decimals', 'min_scaled', 'max_scaled',
+  'kind', 'numerator_id', 'numerator_category', 'denominator_id', 'denominator_category', 'objectives', 'direction',
+  'first_year', 'first_quarter', 'last_year', 'last_quarter', 'active', 'display_order',
+] as const satisfies readonly (keyof IndicatorWrite)[];
+
+/** The writable part of a row, in audit order. */
+export function snapshot(row: IndicatorWrite): IndicatorWrite {
+  return Object.fromEntries(WRITE_COLUMNS.map((k) => [k, row[k]])) as unknown as IndicatorWrite;
+}
+
+/** The indicator catalogue: listing, creation and edits, with the rules that protect entered values. */
 export class IndicatorsService {
   constructor(
     readonly db: Knex,
     readonly clock: Clock,
     readonly repos: Repos,
   ) {}
+
+  private now(): string {
+    return writeTimestamp(this.clock.now());
+  }
+
+  /** Every indicator matching the filter, in display order, with its categories and ratio components. */
+  async catalogue(filter: { active?: boolean; objective?: string } = {}): Promise<CatalogueItem[]> {
+    const [rows, all, categories] = await Promise.all([
+      this.repos.indicators.list(this.db, filter),
+      this.repos.indicators.list(this.db),
+      this.repos.indicators.categories(this.db),
+    ]);
+    const byId = new Map(all.map((r) => [r.id, r]));
+    const categoriesOf = (id: number) => categories.filter((c) => c.indicator_id === id);
+    const view = (id: number | null, category: string | null): ComponentView | null => {
+      const target = id === null ? undefined : byId.get(id);
+      if (!target) return null;
+      const label = category ? categoriesOf(target.id).find((c) => c.code === category)?.label_fr ?? category : null;
+      return { code: target.code, category, categoryLabel: label };
+    };
+    return rows.map((indicator) => ({
+      indicator,
+      categories: categoriesOf(indicator.id),
+      numerator: view(indicator.numerator_id, indicator.numerator_category),
+      denominator: view(indicator.denominator_id, indicator.denominator_category),
+    }));
+  }
+
+  /** What a ratio may use: flow and stock indicators (other than `exceptId`), each with its categories. */
+  async componentChoices(exceptId?: number): Promise<{ indicator: IndicatorRow; categories: IndicatorCategoryRow[] }[]> {
+    const [rows, categories] = await Promise.all([this.repos.indicators.list(this.db), this.repos.indicators.categories(this.db)]);
+    return rows
+      .filter((r) => (r.kind === 'flow' || r.kind === 'stock') && r.id !== exceptId)
+      .map((indicator) => ({ indicator, categories: categories.filter((c) => c.indicator_id === indicator.id) }));
+  }
+
+  /** Creates an indicator, audited in the same transaction. Returns its id. */
+  async create(form: IndicatorForm, actor: Actor): Promise<number> {
+    const row = await this.resolve(this.db, form);
+    try {
+      return await this.db.transaction(async (trx) => {
+        const id = await this.repos.indicators.insert(trx, row, this.now());
+        await this.repos.audit.record(trx, {
+          actorId: actor.userId,
+          action: 'indicator.create',
+          entity: 'indicator',
+          entityId: id,
+          before: null,
+          after: snapshot(row),
+          requestId: actor.requestId,
+        });
+        return id;
+      });
+    } catch (err) {
+      // Two staff creating the same code at once: the unique index decides.
+      if (isUniqueViolation(err)) throw new ValidationError({ code: 'Ce code est déjà utilisé par un autre indicateur.' });
+      throw err;
+    }
+  }
+
+  /**
+   * Updates an indicator if nobody changed it since `version` (StaleVersion otherwise).
+   * Returns false when the form changes nothing: then nothing is written, not even the version.
+   */
+  async update(existing: IndicatorRow, version: number, form: IndicatorForm, actor: Actor): Promise<boolean> {
+    if (version !== existing.version) throw new StaleVersion();
+    return this.db.transaction(async (trx) => {
+      // The first statement is a write: it checks the version and holds the row while the rules are
+      // checked, so values or ratios added meanwhile cannot slip between the check and the write.
+      if (!(await this.repos.indicators.claim(trx, existing.id, version))) throw new StaleVersion();
+      const row = await this.resolve(trx, form, existing);
+      const before = snapshot(existing);
+      const after = snapshot(row);
+      if (JSON.stringify(before) === JSON.stringify(after)) return false;
+      if (!(await this.repos.indicators.update(trx, existing.id, version, row, this.now()))) throw new StaleVersion();
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: 'indicator.update',
+        entity: 'indicator',
+        entityId: existing.id,
+        before,
+        after,
+        requestId: actor.requestId,
+      });
+      return true;
+    });
+  }
+
+  /** Checks the rules that need the database and builds the row; throws ValidationError with French messages. */
+  private async resolve(db: Knex, form: IndicatorForm, existing?: IndicatorRow): Promise<IndicatorWrite> {
+    const repo = this.repos.indicators;
+    const errors: Record<string, string> = {};
+    const code = existing ? existing.code : form.code;
+    if (!existing && (await repo.findByCode(db, code))) errors.code = 'Ce code est déjà utilisé par un autre indicateur.';
+    let numeratorId: number | null = null;
+    let denominatorId: number | null = null;
+    if (form.kind === 'ratio') {
+      numeratorId = await this.componentId(db, form.numerator, form.active, existing, 'numerator', errors);
+      denominatorId = await this.componentId(db, form.denominator, form.active, existing, 'denominator', errors);
+    }
+    if (existing) {
+      const kindChanged = form.kind !== existing.kind;
+      const unitChanged = form.unit !== existing.unit;
+      if ((kindChanged || unitChanged) && (await repo.hasValues(db, existing.id))) {
+        if (kindChanged) errors.kind = 'Des valeurs ont déjà été saisies pour cet indicateur : sa nature ne peut plus changer.';
+        if (unitChanged) errors.unit = 'Des valeurs ont déjà été saisies pour cet indicateur : son unité ne peut plus changer.';
+      }
+      const deactivated = existing.active && !form.active;
+      if (kindChanged || deactivated) {
+        const ratios = (await repo.activeRatiosUsing(db, existing.id)).join(', ');
+        if (ratios && kindChanged) errors.kind ??= `Cet indicateur est une composante du ratio actif ${ratios} : sa nature ne peut pas changer.`;
+        if (ratios && deactivated) errors.active = `Cet indicateur est une composante du ratio actif ${ratios} : désactivez d’abord ce ratio.`;
+      }
+      if (form.kind === 'ratio' && (await repo.categories(db, existing.id)).length) {
+        errors.kind ??= 'Cet indicateur est ventilé par catégories : il ne peut pas être un ratio.';
+      }
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    const isRatio = form.kind === 'ratio';
+    return {
+      code,
+      label_fr: form.label_fr,
+      label_en: form.label_en,
+      definition_fr: form.definition_fr,
+      definition_en: form.definition_en,
+      unit: form.unit,
+      decimals: form.decimals,
+      min_scaled: isRatio ? null : (form.min?.scaled ?? null),
+      max_scaled: isRatio ? null : (form.max?.scaled ?? null),
+      kind: form.kind,
+      numerator_id: numeratorId,
+      numerator_category: isRatio ? (form.numerator?.category ?? null) : null,
+      denominator_id: denominatorId,
+      denominator_category: isRatio ? (form.denominator?.category ?? null) : null,
+      objectives: [...new Set(form.objectives)].sort().join(','),
+      direction: form.direction,
+      first_year: form.first_quarter?.year ?? null,
+      first_quarter: form.first_quarter?.quarter ?? null,
+      last_year: form.last_quarter?.year ?? null,
+      last_quarter: form.last_quarter?.quarter ?? null,
+      active: form.active,
+      display_order: form.display_order,
+    };
+  }
+
+  /** The id of a ratio component, or null with a message in `errors[field]`. */
+  private async componentId(
+    db: Knex,
+    c: Component | null,
+    ratioActive: boolean,
+    self: IndicatorRow | undefined,
+    field: 'numerator' | 'denominator',
+    errors: Record<string, string>,
+  ): Promise<number | null> {
+    if (!c) return null; // the schema already asked for it
+    const target = await this.repos.indicators.findByCode(db, c.code);
+    let message: string | null = null;
+    if (!target) message = 'Choisissez un indicateur de la liste.';
+    else if (self && target.id === self.id) message = 'Un ratio ne peut pas être sa propre composante.';
+    else if (target.kind !== 'flow' && target.kind !== 'stock') message = 'Choisissez un indicateur de nature flux ou stock.';
+    else if (c.category && !(await this.repos.indicators.categories(db, target.id)).some((x) => x.code === c.category)) {
+      message = `L’indicateur ${target.code} n’a pas de catégorie « ${c.category} ».`;
+    } else if (ratioActive && !target.active) message = `L’indicateur ${target.code} est inactif : un ratio actif ne peut pas l’utiliser.`;
+    if (message) {
+      errors[field] = message;
+      return null;
+    }
+    return target!.id;
+  }
 }

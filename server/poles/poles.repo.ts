@@ -128,7 +128,8 @@ export class PolesWriteRepo {
           .as('member_count'),
       )
       .orderBy('poles.name');
-    if (filter.q) q.where('poles.name', like, `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    // An explicit ESCAPE: SQLite has no default escape character for LIKE.
+    if (filter.q) q.whereRaw(`poles.name ${like} ? ESCAPE '\\'`, [`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
     if (filter.region) q.where('poles.region_code', filter.region);
     if (filter.archived === 'archives') q.whereNotNull('poles.archived_on');
     else if (filter.archived !== 'tous') q.whereNull('poles.archived_on');

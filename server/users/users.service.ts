@@ -1,16 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { DateTime } from 'luxon';
 import type { Clock } from '../lib/clock.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
+import type { PolesRepo } from '../poles/poles.repo.ts';
+import type { ReferenceRepo } from '../reference/reference.repo.ts';
 import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
-import { ValidationError } from '../http/errors.ts';
+import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Role } from '../http/current-user.ts';
-import type { UsersRepo } from './users.repo.ts';
+import { t } from '../i18n/messages.ts';
+import type { UserFilter, UserRow, UsersRepo } from './users.repo.ts';
+import type { TokensRepo } from './tokens.repo.ts';
+import { contextWords, passwordProblem } from './password-rules.ts';
 
-interface Repos {
+export interface Repos {
   audit: AuditRepo;
   users: UsersRepo;
+  tokens: TokensRepo;
+  poles: PolesRepo;
+  reference: ReferenceRepo;
 }
 
 export interface Actor {
@@ -18,7 +27,8 @@ export interface Actor {
   requestId?: string | null;
 }
 
-export interface NewUser {
+/** What staff set on an account: who, which role, which scope. */
+export interface UserInput {
   email: string;
   displayName: string;
   role: Role;
@@ -26,7 +36,10 @@ export interface NewUser {
   poleIds: number[];
   /** Funders only; empty = national scope. */
   regionCodes: string[];
-  /** An initial password; without it an invitation link is issued. */
+}
+
+export interface NewUser extends UserInput {
+  /** An initial password; without it (or empty) an invitation link is issued. */
   password?: string;
 }
 
@@ -37,7 +50,14 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Accounts: creation, invitations, resets, roles and scopes, deactivation. Every change audited. */
+/** A 128-bit random link token, URL-safe. */
+export function newToken(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+const sorted = <T>(list: T[]) => [...list].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** Accounts as staff manage them: creation, invitations, resets, roles and scopes, deactivation. Every change audited. */
 export class UsersService {
   constructor(
     readonly db: Knex,
@@ -46,18 +66,55 @@ export class UsersService {
     readonly hasher: PasswordHasher,
   ) {}
 
+  /** Checks the scope rules and the email's uniqueness; returns the field errors and the scope's names (password context). */
+  private async check(input: UserInput, exceptId?: number) {
+    const errors: Record<string, string> = {};
+    const poleIds = sorted([...new Set(input.poleIds)]);
+    const regionCodes = sorted([...new Set(input.regionCodes)]);
+    if (input.role === 'manager' && poleIds.length === 0) errors.pole_ids = t('users.error.managerNeedsPole');
+    if (input.role !== 'manager' && poleIds.length) errors.pole_ids = t('users.error.polesOnlyForManagers');
+    if (input.role !== 'funder' && regionCodes.length) errors.region_codes = t('users.error.regionsOnlyForFunders');
+    const poles = await Promise.all(poleIds.map((id) => this.repos.poles.findById(this.db, id)));
+    if (poles.some((p) => !p)) errors.pole_ids ??= t('users.error.unknownPole');
+    const regions = new Map((await this.repos.reference.regions(this.db)).map((r) => [r.code, r.name]));
+    if (regionCodes.some((c) => !regions.has(c))) errors.region_codes ??= t('users.error.unknownRegion');
+    if (await this.repos.users.emailTaken(this.db, input.email, exceptId)) errors.email = t('users.error.emailTaken');
+    return {
+      errors,
+      poleIds,
+      regionCodes,
+      poleNames: poles.flatMap((p) => (p ? [p.name] : [])),
+      regionNames: regionCodes.flatMap((c) => regions.get(c) ?? []),
+    };
+  }
+
+  private now(): string {
+    return writeTimestamp(this.clock.now());
+  }
+
   /** Creates an account. Returns its id and, without an initial password, the one-time invitation token. */
-  async createUser(input: NewUser, actor: Actor): Promise<{ id: number; invitationToken: string | null }> {
-    const now = writeTimestamp(this.clock.now());
+  async createUser(input: NewUser, actor: Actor): Promise<{ id: number; invitationToken: string | null; expiresAt: DateTime | null }> {
+    const email = input.email.trim();
+    const displayName = input.displayName.trim();
+    const checked = await this.check({ ...input, email });
+    const errors = { ...checked.errors };
+    if (input.password) {
+      const problem = passwordProblem(input.password, contextWords({ email, displayName, poleNames: checked.poleNames, regionNames: checked.regionNames }));
+      if (problem) errors.password = problem;
+    }
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    // Hashing is slow: done before the transaction, which stays short.
     const hash = input.password ? await this.hasher.hash(input.password) : null;
-    const token = input.password ? null : randomBytes(16).toString('base64url');
-    const poleIds = input.role === 'manager' ? [...new Set(input.poleIds)] : [];
-    const regionCodes = input.role === 'funder' ? [...new Set(input.regionCodes)] : [];
+    const token = input.password ? null : newToken();
+    const poleIds = input.role === 'manager' ? checked.poleIds : [];
+    const regionCodes = input.role === 'funder' ? checked.regionCodes : [];
+    const now = this.now();
+    const expiresAt = token ? this.clock.now().plus({ minutes: TOKEN_TTL_MINUTES }) : null;
     try {
       const id = await this.db.transaction(async (trx) => {
         const id = await this.repos.users.insert(trx, {
-          email: input.email.trim(),
-          display_name: input.displayName.trim(),
+          email,
+          display_name: displayName,
           password_hash: hash,
           role: input.role,
           active: true,
@@ -66,14 +123,14 @@ export class UsersService {
         });
         await this.repos.users.setPoles(trx, id, poleIds);
         await this.repos.users.setRegions(trx, id, regionCodes);
-        if (token) {
-          await trx('user_tokens').insert({
-            user_id: id,
+        if (token && expiresAt) {
+          await this.repos.tokens.insert(trx, {
+            userId: id,
             purpose: 'invitation',
-            token_hash: hashToken(token),
-            expires_at: writeTimestamp(this.clock.now().plus({ minutes: TOKEN_TTL_MINUTES })),
-            created_by: actor.userId,
-            created_at: now,
+            tokenHash: hashToken(token),
+            expiresAt: writeTimestamp(expiresAt),
+            createdBy: actor.userId,
+            createdAt: now,
           });
         }
         await this.repos.audit.record(trx, {
@@ -82,15 +139,120 @@ export class UsersService {
           entity: 'user',
           entityId: id,
           before: null,
-          after: { email: input.email.trim(), display_name: input.displayName.trim(), role: input.role, active: true, poleIds, regionCodes },
+          after: { email, display_name: displayName, role: input.role, active: true, poleIds, regionCodes, invitation: expiresAt ? { expiresAt: writeTimestamp(expiresAt) } : null },
           requestId: actor.requestId,
         });
         return id;
       });
-      return { id, invitationToken: token };
+      return { id, invitationToken: token, expiresAt };
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ValidationError({ email: 'Un compte existe déjà avec cette adresse électronique.' });
+      // Two staff members creating the same address at once: the unique index decides.
+      if (isUniqueViolation(err)) throw new ValidationError({ email: t('users.error.emailTaken') });
       throw err;
     }
+  }
+
+  /** Updates identity, role and scope if nobody changed the account since `version`. Returns false when nothing changed. */
+  async updateUser(user: UserRow, version: number, input: UserInput, actor: Actor): Promise<boolean> {
+    const email = input.email.trim();
+    const checked = await this.check({ ...input, email }, user.id);
+    const errors = { ...checked.errors };
+    // The last staff member demoting themself would lock everyone out of these pages.
+    if (actor.userId === user.id && input.role !== user.role) errors.role = t('users.error.ownRole');
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    const before = await this.snapshot(user);
+    const after = {
+      email,
+      display_name: input.displayName.trim(),
+      role: input.role,
+      poleIds: input.role === 'manager' ? checked.poleIds : [],
+      regionCodes: input.role === 'funder' ? checked.regionCodes : [],
+    };
+    if (JSON.stringify(before) === JSON.stringify(after)) {
+      if (version !== user.version) throw new StaleVersion();
+      return false;
+    }
+    try {
+      await this.db.transaction(async (trx) => {
+        const changes = { email: after.email, display_name: after.display_name, role: after.role };
+        if (!(await this.repos.users.update(trx, user.id, version, changes, this.now()))) throw new StaleVersion();
+        await this.repos.users.setPoles(trx, user.id, after.poleIds);
+        await this.repos.users.setRegions(trx, user.id, after.regionCodes);
+        await this.repos.audit.record(trx, { actorId: actor.userId, action: 'user.update', entity: 'user', entityId: user.id, before, after, requestId: actor.requestId });
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ValidationError({ email: t('users.error.emailTaken') });
+      throw err;
+    }
+    return true;
+  }
+
+  /** The audited fields of an account as stored. */
+  private async snapshot(user: UserRow) {
+    const [poleIds, regionCodes] = await Promise.all([this.repos.users.poleIds(this.db, user.id), this.repos.users.regionCodes(this.db, user.id)]);
+    return { email: user.email, display_name: user.display_name, role: user.role, poleIds: sorted(poleIds), regionCodes: sorted(regionCodes) };
+  }
+
+  /** Deactivates (ending every session and pending link) or reactivates an account. Returns false when it already was so. */
+  async setActive(user: UserRow, version: number, active: boolean, actor: Actor): Promise<boolean> {
+    if (!active && actor.userId === user.id) throw new ValidationError({ _form: t('users.error.ownDeactivation') });
+    if (user.active === active) {
+      if (version !== user.version) throw new StaleVersion();
+      return false;
+    }
+    const now = this.now();
+    await this.db.transaction(async (trx) => {
+      if (!(await this.repos.users.setActive(trx, user.id, version, active, now))) throw new StaleVersion();
+      if (!active) await this.repos.tokens.expireUnused(trx, user.id, now);
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: active ? 'user.reactivate' : 'user.deactivate',
+        entity: 'user',
+        entityId: user.id,
+        before: { active: user.active },
+        after: { active },
+        requestId: actor.requestId,
+      });
+    });
+    return true;
+  }
+
+  /** Issues a one-hour, single-use reset link, expiring the user's earlier unused links. The token is returned once, never stored. */
+  async issueResetLink(user: UserRow, actor: Actor): Promise<{ token: string; expiresAt: DateTime }> {
+    if (!user.active) throw new ValidationError({ _form: t('users.error.resetInactive') });
+    const token = newToken();
+    const expiresAt = this.clock.now().plus({ minutes: TOKEN_TTL_MINUTES });
+    const now = this.now();
+    await this.db.transaction(async (trx) => {
+      const expired = await this.repos.tokens.expireUnused(trx, user.id, now);
+      const tokenId = await this.repos.tokens.insert(trx, {
+        userId: user.id,
+        purpose: 'reset',
+        tokenHash: hashToken(token),
+        expiresAt: writeTimestamp(expiresAt),
+        createdBy: actor.userId,
+        createdAt: now,
+      });
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: 'user.reset_link',
+        entity: 'user',
+        entityId: user.id,
+        before: null,
+        after: { tokenId, purpose: 'reset', expiresAt: writeTimestamp(expiresAt), earlierLinksExpired: expired },
+        requestId: actor.requestId,
+      });
+    });
+    return { token, expiresAt };
+  }
+
+  /** The staff list: accounts with the names of their poles or regions. */
+  async search(filter: UserFilter) {
+    const [users, poles, regions] = await Promise.all([
+      this.repos.users.search(this.db, filter),
+      this.repos.users.poleNamesFor(this.db, filter),
+      this.repos.users.regionNamesFor(this.db, filter),
+    ]);
+    return users.map((u) => ({ ...u, poleNames: poles.get(u.id) ?? [], regionNames: regions.get(u.id) ?? [] }));
   }
 }

@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { tHelper } from './helpers/i18n.ts';
 import { dateHelper, dateTimeHelper, numberHelper, scaledHelper } from './helpers/format.ts';
-import { and, concat, eq, includes, isRole, json, lt, not, or } from './helpers/logic.ts';
+import { and, concat, eq, hasAny, includes, isRole, json, lt, not, or } from './helpers/logic.ts';
 
 export const viewsDirectory = path.resolve(import.meta.dirname, '../../views');
 
@@ -31,6 +31,7 @@ export function setUpViews(app: Express, cache: boolean): void {
         json,
         concat,
         lt,
+        hasAny,
       },
     }),
   );

@@ -10,7 +10,8 @@ function urlFor(path: string, c: Cast): string {
     .replace(':memberId', String(c.memberA))
     .replace(':userId', String(c.victimUserId))
     .replace(':indicatorId', String(c.indicatorId))
-    .replace(':token', 'jeton-inconnu');
+    .replace(':token', 'jeton-inconnu')
+    .replace(':period', '2026-T3');
 }
 
 describe('CSRF protection on every POST route', function () {

@@ -82,3 +82,22 @@ describe('security headers and error pages', () => {
     expect(res.status).to.be.within(400, 499);
   });
 });
+
+describe('hostile characters', () => {
+  it('refuses a NUL character in a form or a query with 400, on any route, storing nothing', async () => {
+    const ctx = await createTestApp();
+    try {
+      const user = await makeUser(ctx.s, 'staff');
+      const agent = await signIn(ctx.app, user.email);
+      const token = (await agent.get('/admin/poles/nouveau')).text.match(/name="_csrf" value="([^"]+)"/)![1];
+      const before = await ctx.db('poles').count({ n: '*' }).first();
+      const res = await agent.post('/admin/poles/nouveau').type('form').send({ _csrf: token, name: 'Pôle\u0000nul', region_code: '76' });
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('Requête invalide');
+      expect(await ctx.db('poles').count({ n: '*' }).first()).to.deep.equal(before);
+      await agent.get('/admin/poles?q=a%00b').expect(400);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -27,3 +27,9 @@ export function concat(...args: unknown[]): string {
 }
 
 export const lt = (a: unknown, b: unknown): boolean => Number(a) < Number(b);
+
+/** {{#if (hasAny errors)}}: an object with at least one key (Handlebars treats {} as true). */
+export function hasAny(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  return Boolean(value && typeof value === 'object' && Object.keys(value).length > 0);
+}

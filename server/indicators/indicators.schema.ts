@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { asList } from '../http/form.ts';
+import { parseDecimal } from '../lib/decimal.ts';
+import { compareQuarters, parseQuarter, type Quarter } from '../lib/quarters.ts';
+
+export const UNITS = ['etp', 'nombre', 'tonnes', 'euros', 'pourcent', 'score'] as const;
+export const KINDS = ['flow', 'stock', 'ratio', 'score'] as const;
+export const OBJECTIVES = ['O1', 'O2', 'O3', 'O4', 'O5', 'O6'] as const;
+export const DIRECTIONS = ['up', 'down'] as const;
+export type Unit = (typeof UNITS)[number];
+export type Kind = (typeof KINDS)[number];
+export type Objective = (typeof OBJECTIVES)[number];
+
+/** A ratio's numerator or denominator: an indicator, or one category of a disaggregated indicator. */
+export interface Component {
+  code: string;
+  category: string | null;
+}
+
+export interface Bound {
+  scaled: number;
+  decimals: number;
+}
+
+// The same floor as a pole's first reporting quarter; the ceiling only keeps typing slips out.
+const FIRST_YEAR = 2010;
+const LAST_YEAR = 2100;
+export const CODE_PATTERN = /^[A-Z0-9_]+$/;
+
+// A missing field asks for a value; anything else that is not one string (a repeated field) is invalid.
+const missingOr = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? message : 'Valeur invalide.') });
+// PostgreSQL refuses NUL in text, and no other control character belongs in a label or a definition.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const text = (max: number, type: Parameters<typeof z.string>[0] = { error: 'Valeur invalide.' }) =>
+  z
+    .string(type)
+    .trim()
+    .max(max, { error: `Ce texte est trop long (${max} caractères au plus).` })
+    .refine((s) => !CONTROL.test(s), { error: 'Ce texte contient des caractères non autorisés.' });
+const required = (max: number, message: string) => text(max, missingOr(message)).min(1, { error: message });
+
+const codeField = z
+  .string(missingOr('Saisissez le code de l’indicateur.'))
+  .trim()
+  .min(1, { error: 'Saisissez le code de l’indicateur.' })
+  .max(40, { error: 'Le code compte au plus 40 caractères.' })
+  .regex(CODE_PATTERN, { error: 'Lettres majuscules sans accent, chiffres et tiret bas uniquement (par exemple « EMP_CREES »).' });
+
+const bound = z
+  .string({ error: 'Valeur invalide.' })
+  .optional()
+  .transform((s, ctx): Bound | null => {
+    if (s === undefined || s.trim() === '') return null;
+    const p = parseDecimal(s);
+    if (p.ok) return { scaled: p.scaled, decimals: p.decimals };
+    const message =
+      p.reason === 'too_large' ? 'Ce nombre est trop grand.'
+      : p.reason === 'too_many_decimals' ? 'Au plus 4 décimales.'
+      : 'Saisissez un nombre, par exemple « 12,5 » ou « 1 234 ».';
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  });
+
+const quarter = z
+  .string({ error: 'Valeur invalide.' })
+  .optional()
+  .transform((s, ctx): Quarter | null => {
+    if (s === undefined || s.trim() === '') return null;
+    const q = parseQuarter(s);
+    if (!q) {
+      ctx.addIssue({ code: 'custom', message: 'Saisissez un trimestre sous la forme 2024-T1.' });
+      return z.NEVER;
+    }
+    if (q.year < FIRST_YEAR || q.year > LAST_YEAR) {
+      ctx.addIssue({ code: 'custom', message: `L’année doit être comprise entre ${FIRST_YEAR} et ${LAST_YEAR}.` });
+      return z.NEVER;
+    }
+    return q;
+  });
+
+const component = z
+  .string({ error: 'Choisissez un indicateur de la liste.' })
+  .optional()
+  .transform((s, ctx): Component | null => {
+    if (s === undefined || s.trim() === '') return null;
+    const m = /^([A-Z0-9_]{1,40})(?::([a-z0-9_]{1,30}))?$/.exec(s.trim());
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: 'Choisissez un indicateur de la liste.' });
+      return z.NEVER;
+    }
+    return { code: m[1], category: m[2] ?? null };
+  });
+
+const integer = (message: string, min: number, max: number) =>
+  z
+    .string({ error: message })
+    .trim()
+    .regex(/^-?\d{1,9}$/, { error: message })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: message });
+
+/** The value the select uses for a component: 'MEMBRES' or 'MEMBRES:ess'. */
+export function componentValue(c: Component | null): string {
+  if (!c) return '';
+  return c.category ? `${c.code}:${c.category}` : c.code;
+}
+
+export function sameComponent(a: Component, b: Component): boolean {
+  return a.code === b.code && a.category === b.category;
+}
+
+/** The indicator form as posted; the code is only read when creating (it never changes afterwards). */
+export function indicatorFormSchema(mode: 'new' | 'edit') {
+  return z
+    .object({
+      code: mode === 'new' ? codeField : z.unknown().optional().transform((): string => ''),
+      label_fr: required(200, 'Saisissez le libellé en français.'),
+      label_en: required(200, 'Saisissez le libellé en anglais.'),
+      definition_fr: text(2000).optional().default(''),
+      definition_en: text(2000).optional().default(''),
+      unit: z.enum(UNITS, { error: 'Choisissez une unité de la liste.' }),
+      decimals: integer('Le nombre de décimales est un entier de 0 à 4.', 0, 4),
+      min: bound,
+      max: bound,
+      kind: z.enum(KINDS, { error: 'Choisissez une nature de la liste.' }),
+      numerator: component,
+      denominator: component,
+      objectives: z.preprocess(asList, z.array(z.enum(OBJECTIVES, { error: 'Choisissez des objectifs de la liste (O1 à O6).' }))
+        .min(1, { error: 'Cochez au moins un objectif.' })),
+      direction: z.enum(DIRECTIONS, { error: 'Choisissez le sens d’évolution souhaité.' }),
+      first_quarter: quarter,
+      last_quarter: quarter,
+      // An unticked checkbox is simply absent from the form.
+      active: z.unknown().optional().transform((v) => asList(v).includes('1')),
+      display_order: integer('Saisissez un nombre entier entre 0 et 100 000.', 0, 100_000),
+      // An unreadable version cannot prove the form is current: the handler then answers as for a stale one.
+      version: z.unknown().optional().transform((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : undefined)),
+    })
+    .superRefine(
+      (f, ctx) => {
+        // A field that failed on its own still holds its raw input here: leave it out of the rules between fields.
+        const has = (v: unknown, key: string) => typeof v === 'object' && v !== null && key in v;
+        const kindOk = (KINDS as readonly unknown[]).includes(f.kind);
+        const issues = crossFieldIssues({
+          decimals: typeof f.decimals === 'number' ? f.decimals : 4,
+          min: has(f.min, 'scaled') ? f.min : null,
+          max: has(f.max, 'scaled') ? f.max : null,
+          kind: kindOk ? f.kind : 'flow',
+          numerator: has(f.numerator, 'code') ? f.numerator : null,
+          denominator: has(f.denominator, 'code') ? f.denominator : null,
+          first_quarter: has(f.first_quarter, 'year') ? f.first_quarter : null,
+          last_quarter: has(f.last_quarter, 'year') ? f.last_quarter : null,
+        }, !kindOk);
+        for (const { field, message } of issues) ctx.addIssue({ code: 'custom', path: [field], message });
+      },
+      // Run even when another field is missing or malformed, so that every message shows at once.
+      { when: () => true },
+    );
+}
+export type IndicatorForm = z.infer<ReturnType<typeof indicatorFormSchema>>;
+
+type CrossFieldInput = Pick<IndicatorForm, 'decimals' | 'min' | 'max' | 'kind' | 'numerator' | 'denominator' | 'first_quarter' | 'last_quarter'>;
+
+/** The rules between fields that need no database: bounds, ratio shape, quarter order. */
+export function crossFieldIssues(f: CrossFieldInput, kindUnknown = false): { field: string; message: string }[] {
+  const issues: { field: string; message: string }[] = [];
+  if (kindUnknown) {
+    // Whether bounds or components are allowed depends on the kind: wait for a valid one.
+  } else if (f.kind === 'ratio') {
+    // A ratio is recomputed from its components: bounds would be meaningless.
+    for (const field of ['min', 'max'] as const) {
+      if (f[field]) issues.push({ field, message: 'Un ratio n’a pas de bornes : laissez ce champ vide.' });
+    }
+    if (!f.numerator) issues.push({ field: 'numerator', message: 'Choisissez le numérateur du ratio.' });
+    if (!f.denominator) issues.push({ field: 'denominator', message: 'Choisissez le dénominateur du ratio.' });
+    if (f.numerator && f.denominator && sameComponent(f.numerator, f.denominator)) {
+      issues.push({ field: 'denominator', message: 'Le dénominateur doit être différent du numérateur.' });
+    }
+  } else {
+    for (const field of ['numerator', 'denominator'] as const) {
+      if (f[field]) issues.push({ field, message: 'Seul un ratio a un numérateur et un dénominateur : laissez ce champ vide.' });
+    }
+    for (const field of ['min', 'max'] as const) {
+      const b = f[field];
+      if (b && b.decimals > f.decimals) issues.push({ field, message: decimalsMessage(f.decimals) });
+    }
+    if (f.min && f.max && f.min.scaled > f.max.scaled) {
+      issues.push({ field: 'max', message: 'Le maximum doit être supérieur ou égal au minimum.' });
+    }
+  }
+  if (f.first_quarter && f.last_quarter && compareQuarters(f.first_quarter, f.last_quarter) > 0) {
+    issues.push({ field: 'last_quarter', message: 'Le dernier trimestre doit être égal ou postérieur au premier.' });
+  }
+  return issues;
+}
+
+function decimalsMessage(decimals: number): string {
+  if (decimals === 0) return 'Saisissez un nombre entier : cet indicateur n’a pas de décimale.';
+  return `Au plus ${decimals} décimale${decimals > 1 ? 's' : ''} pour cet indicateur.`;
+}
+
+export const listQuerySchema = z.object({
+  etat: z.enum(['tous', 'actifs', 'inactifs']).optional(),
+  objectif: z.union([z.literal(''), z.enum(OBJECTIVES)]).optional(),
+});

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Clock } from '../lib/clock.ts';
+import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
+import { NotFound, StaleVersion } from '../http/errors.ts';
+import type { IndicatorsRepo, IndicatorRow } from '../indicators/indicators.repo.ts';
+import type { PoleRow } from '../poles/poles.repo.ts';
+import {
+  deadline, indicatorApplies, previousQuarter, quarterIndex, quarterLastDay, reportingQuarters, sameQuarter, sameQuarterLastYear, type Quarter,
+} from '../lib/quarters.ts';
+import { checkEntry, lineKey, type EntryContext, type EntryIndicator, type LineToStore, type RatioRule } from './entry-rules.ts';
+import type { NewRevision, ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
+
+export interface Actor {
+  userId: number;
+  requestId?: string | null;
+}
+
+export type SaveOutcome =
+  | { kind: 'saved'; status: ReportStatus; duplicate: boolean }
+  | { kind: 'invalid'; errors: Record<string, string> }
+  | { kind: 'conflict'; report: ReportRow | undefined; stored: ValueRow[] }
+  | { kind: 'locked'; status: ReportStatus };
+
+const EDITABLE: (ReportStatus | undefined)[] = [undefined, 'draft', 'returned'];
+const NARRATIVE_MAX = 5000;
+
+/** The quarterly cycle: what a pole must report, saving and submitting its form, and staff review. */
+export class ReportingService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly deadlineDays: number,
+    private readonly repos: { reporting: ReportingRepo; indicators: IndicatorsRepo },
+  ) {}
+
+  /** Refuses (404) a quarter the pole does not report: before its first, after its archive date, or not ended. */
+  assertReportable(pole: PoleRow, q: Quarter): void {
+    if (!reportingQuarters(pole, this.clock.now()).some((x) => sameQuarter(x, q))) throw new NotFound();
+  }
+
+  deadlineOf(q: Quarter) {
+    return deadline(q, this.deadlineDays);
+  }
+
+  /** « en retard »: past the deadline and never submitted. Computed, never stored. */
+  isLate(q: Quarter, status: ReportStatus | undefined): boolean {
+    return (status === undefined || status === 'draft') && this.clock.now() > this.deadlineOf(q);
+  }
+
+  /** The pole's quarters, newest first, with their status, computed state and deadline. */
+  async quarters(pole: PoleRow) {
+    const reports = new Map((await this.repos.reporting.reportsOfPole(this.db, pole.id)).map((r) => [quarterIndex(r), r]));
+    return reportingQuarters(pole, this.clock.now())
+      .reverse()
+      .map((q) => {
+        const report = reports.get(quarterIndex(q));
+        return { q, report, status: report?.status, late: this.isLate(q, report?.status), deadline: this.deadlineOf(q), editable: EDITABLE.includes(report?.status) };
+      });
+  }
+
+  /** The indicators entered in a quarter (ratios are computed, never entered), in display order. */
+  async applicableIndicators(q: Quarter): Promise<{ entry: EntryIndicator[]; rows: IndicatorRow[]; ratios: RatioRule[] }> {
+    const all = await this.repos.indicators.list(this.db, { activeOnly: true });
+    const categories = await this.repos.indicators.categories(this.db);
+    const applicable = all.filter((i) => indicatorApplies(i, q));
+    const rows = applicable.filter((i) => i.kind !== 'ratio');
+    const byId = new Map(all.map((i) => [i.id, i]));
+    const entry = rows.map((i) => ({
+      id: i.id,
+      code: i.code,
+      label: i.label_fr,
+      kind: i.kind as EntryIndicator['kind'],
+      unit: i.unit,
+      decimals: i.decimals,
+      min: i.min_scaled,
+      max: i.max_scaled,
+      categories: categories.filter((c) => c.indicator_id === i.id).map((c) => ({ code: c.code, label: c.label_fr })),
+    }));
+    const ratios = applicable
+      .filter((i) => i.kind === 'ratio' && i.numerator_id && i.denominator_id)
+      .map((i) => ({
+        label: i.label_fr,
+        numerator: { code: byId.get(i.numerator_id!)!.code, category: i.numerator_category ?? '' },
+        denominator: { code: byId.get(i.denominator_id!)!.code, category: i.denominator_category ?? '' },
+      }));
+    return { entry, rows, ratios };
+  }
+
+  /** Everything the entry rules need to judge a form for this pole and quarter. */
+  async context(pole: PoleRow, q: Quarter) {
+    const { entry, rows, ratios } = await this.applicableIndicators(q);
+    const codeOf = new Map(entry.map((i) => [i.id, i.code]));
+    const keyOf = (v: ValueRow) => lineKey(codeOf.get(v.indicator_id) ?? `#${v.indicator_id}`, v.category);
+    const prevQ = previousQuarter(q);
+    const lastYearQ = sameQuarterLastYear(q);
+    const first = { year: pole.first_report_year, quarter: pole.first_report_quarter };
+    const [history, current, pastQuarters, register] = await Promise.all([
+      this.repos.reporting.valuesBetween(this.db, pole.id, first, prevQ),
+      this.repos.reporting.values(this.db, pole.id, q),
+      this.repos.reporting.pastReportCount(this.db, pole.id, q),
+      this.repos.reporting.registerCounts(this.db, pole.id, quarterLastDay(q)),
+    ]);
+    const previous = new Map<string, number>();
+    const lastYear = new Map<string, ValueRow>();
+    const previousRows = new Map<string, ValueRow>();
+    const maxPastFlow = new Map<string, number>();
+    for (const v of history) {
+      const k = keyOf(v);
+      if (sameQuarter(v, prevQ)) {
+        previousRows.set(k, v);
+        if (v.value_scaled !== null) previous.set(k, v.value_scaled);
+      }
+      if (sameQuarter(v, lastYearQ)) lastYear.set(k, v);
+      if (v.value_scaled !== null) maxPastFlow.set(k, Math.max(maxPastFlow.get(k) ?? 0, v.value_scaled));
+    }
+    const stored = new Map(current.map((v) => [keyOf(v), { value: v.value_scaled, notAvailable: v.not_available, naReason: v.na_reason, comment: v.comment, carriedOver: v.carried_over }]));
+    const members = entry.find((i) => i.code === 'MEMBRES');
+    let registerMap: Map<string, number> | null = null;
+    if (members) {
+      registerMap = new Map([[lineKey('MEMBRES'), [...register.values()].reduce((a, b) => a + b, 0)]]);
+      for (const c of members.categories) registerMap.set(lineKey('MEMBRES', c.code), register.get(c.code) ?? 0);
+    }
+    const ctx: EntryContext = { indicators: entry, ratios, previous, maxPastFlow, pastQuarters, register: registerMap, stored };
+    return { ctx, rows, current, previousRows, lastYear, keyOf };
+  }
+
+  /** A fresh nonce for a rendered form: a second submission of the same form is recognised. */
+  newFormToken(): string {
+    return randomUUID();
+  }
+
+  /**
+   * Saves the manager's form, all or nothing, and submits it when asked. Detects a stale form (409), a
+   * double click (the same form token: saved once), a read-only quarter; every change is a revision.
+   */
+  async save(pole: PoleRow, q: Quarter, body: Record<string, unknown>, submit: boolean, actor: Actor): Promise<SaveOutcome> {
+    const formVersion = Number(body.version ?? '0');
+    const formToken = typeof body.form_token === 'string' ? body.form_token.slice(0, 64) : '';
+    const existing = await this.repos.reporting.report(this.db, pole.id, q);
+    if (existing && formToken && existing.last_form_token === formToken) return { kind: 'saved', status: existing.status, duplicate: true };
+    if ((existing?.version ?? 0) !== formVersion) {
+      return { kind: 'conflict', report: existing, stored: await this.repos.reporting.values(this.db, pole.id, q) };
+    }
+    if (!EDITABLE.includes(existing?.status)) return { kind: 'locked', status: existing!.status };
+
+    const { ctx, current, keyOf } = await this.context(pole, q);
+    const highlights = typeof body.highlights === 'string' ? body.highlights.trim() : '';
+    const difficulties = typeof body.difficulties === 'string' ? body.difficulties.trim() : '';
+    const result = checkEntry(body, ctx, submit);
+    const errors = result.ok ? {} : { ...result.errors };
+    if (highlights.length > NARRATIVE_MAX) errors.highlights = `Ce texte est trop long (${NARRATIVE_MAX} caractères au plus).`;
+    if (difficulties.length > NARRATIVE_MAX) errors.difficulties = `Ce texte est trop long (${NARRATIVE_MAX} caractères au plus).`;
+    if (!result.ok || Object.keys(errors).length) return { kind: 'invalid', errors };
+
+    const now = writeTimestamp(this.clock.now());
+    const status: ReportStatus = submit ? 'submitted' : (existing?.status ?? 'draft');
+    const base = { pole_id: pole.id, year: q.year, quarter: q.quarter, actor_id: actor.userId, request_id: actor.requestId ?? null, created_at: now };
+    try {
+      await this.db.transaction(async (trx) => {
+        // The report row first: the version check is this transaction's first write.
+        const changes = {
+          status,
+          highlights,
+          difficulties,
+          last_form_token: formToken || null,
+          updated_at: now,
+          ...(submit ? { submitted_by: actor.userId, submitted_at: now } : {}),
+        };
+        if (existing) {
+          if (!(await this.repos.reporting.updateReport(trx, existing.id, existing.version, changes))) throw new StaleVersion();
+        } else {
+          await this.repos.reporting.insertReport(trx, {
+            ...changes, pole_id: pole.id, year: q.year, quarter: q.quarter, submitted_by: changes.submitted_by ?? null, submitted_at: changes.submitted_at ?? null,
+            reviewed_by: null, reviewed_at: null, reason: null, version: 1, created_at: now,
+          });
+        }
+        const revisions: NewRevision[] = [];
+        const rev = (r: Partial<NewRevision>): NewRevision => ({
+          ...base, indicator_id: null, category: '', action: 'update', old_value_scaled: null, new_value_scaled: null, old_not_available: null,
+          new_not_available: null, old_comment: null, new_comment: null, old_na_reason: null, new_na_reason: null, old_status: null, new_status: null, reason: null, ...r,
+        });
+        if (!existing) revisions.push(rev({ action: 'create', new_status: 'draft' }));
+        for (const [cat, before, after] of [['highlights', existing?.highlights ?? '', highlights], ['difficulties', existing?.difficulties ?? '', difficulties]] as const) {
+          if (before !== after) revisions.push(rev({ category: cat, old_comment: before, new_comment: after }));
+        }
+        revisions.push(...(await this.applyLines(trx, pole.id, q, result.lines, current, keyOf, actor.userId, now, rev)));
+        if (submit) revisions.push(rev({ action: 'submit', old_status: existing?.status ?? 'draft', new_status: 'submitted' }));
+        await this.repos.reporting.addRevisions(trx, revisions);
+      });
+    } catch (err) {
+      if (err instanceof StaleVersion || isUniqueViolation(err)) {
+        return { kind: 'conflict', report: await this.repos.reporting.report(this.db, pole.id, q), stored: await this.repos.reporting.values(this.db, pole.id, q) };
+      }
+      throw err;
+    }
+    return { kind: 'saved', status, duplicate: false };
+  }
+
+  /** Writes the difference between the stored rows and the form's lines; returns one revision per change. */
+  private async applyLines(
+    trx: Knex.Transaction, poleId: number, q: Quarter, lines: LineToStore[], current: ValueRow[], keyOf: (v: ValueRow) => string,
+    userId: number, now: string, rev: (r: Partial<NewRevision>) => NewRevision,
+  ): Promise<NewRevision[]> {
+    const out: NewRevision[] = [];
+    const byKey = new Map(current.map((v) => [keyOf(v), v]));
+    const seen = new Set<string>();
+    for (const l of lines) {
+      const k = lineKey(l.code, l.category);
+      seen.add(k);
+      const old = byKey.get(k);
+      const next = { value_scaled: l.value, not_available: l.notAvailable, na_reason: l.naReason, comment: l.comment, carried_over: l.carriedOver };
+      const change = { indicator_id: l.indicatorId, category: l.category, new_value_scaled: l.value, new_not_available: l.notAvailable, new_comment: l.comment, new_na_reason: l.naReason };
+      if (!old) {
+        await this.repos.reporting.insertValue(trx, { pole_id: poleId, indicator_id: l.indicatorId, category: l.category, year: q.year, quarter: q.quarter, ...next, updated_by: userId, updated_at: now });
+        out.push(rev({ action: 'create', ...change }));
+      } else if (old.value_scaled !== l.value || old.not_available !== l.notAvailable || old.na_reason !== l.naReason || old.comment !== l.comment || old.carried_over !== l.carriedOver) {
+        await this.repos.reporting.updateValue(trx, old.id, { ...next, updated_by: userId, updated_at: now });
+        // Confirming a carried-over value changes no figure: it is recorded all the same.
+        out.push(rev({ action: 'update', ...change, old_value_scaled: old.value_scaled, old_not_available: old.not_available, old_comment: old.comment, old_na_reason: old.na_reason }));
+      }
+    }
+    // Lines emptied in a draft: the stored value goes, and the revision says so. Values of indicators
+    // not on this form (retired since) are left alone.
+    for (const [k, old] of byKey) {
+      if (seen.has(k) || k.startsWith('#')) continue;
+      await this.repos.reporting.deleteValue(trx, old.id);
+      out.push(rev({ action: 'update', indicator_id: old.indicator_id, category: old.category, old_value_scaled: old.value_scaled, old_not_available: old.not_available, old_comment: old.comment, old_na_reason: old.na_reason, new_not_available: false }));
+    }
+    return out;
+  }
+
+  /** Staff decisions: validate a submitted quarter, return it with a reason, or reopen a validated one. */
+  async decide(report: ReportRow, decision: 'validate' | 'return' | 'reopen', version: number, reason: string, actor: Actor): Promise<'done' | 'conflict' | 'invalid_state'> {
+    const from: Record<typeof decision, ReportStatus> = { validate: 'submitted', return: 'submitted', reopen: 'validated' };
+    const to: Record<typeof decision, ReportStatus> = { validate: 'validated', return: 'returned', reopen: 'returned' };
+    if (report.status !== from[decision]) return 'invalid_state';
+    const now = writeTimestamp(this.clock.now());
+    try {
+      await this.db.transaction(async (trx) => {
+        const ok = await this.repos.reporting.updateReport(trx, report.id, version, {
+          status: to[decision], reviewed_by: actor.userId, reviewed_at: now, reason: decision === 'validate' ? null : reason, updated_at: now,
+        });
+        if (!ok) throw new StaleVersion();
+        await this.repos.reporting.addRevisions(trx, [{
+          pole_id: report.pole_id, year: report.year, quarter: report.quarter, indicator_id: null, category: '', action: decision,
+          old_value_scaled: null, new_value_scaled: null, old_not_available: null, new_not_available: null, old_comment: null, new_comment: null,
+          old_na_reason: null, new_na_reason: null, old_status: report.status, new_status: to[decision], reason: decision === 'validate' ? null : reason,
+          actor_id: actor.userId, request_id: actor.requestId ?? null, created_at: now,
+        }]);
+      });
+    } catch (err) {
+      if (err instanceof StaleVersion) return 'conflict';
+      throw err;
+    }
+    return 'done';
+  }
+}
