@@ -11,6 +11,8 @@ import { createAccountHandlers } from './users/account.handlers.ts';
 import { createIndicatorsHandlers } from './indicators/indicators.handlers.ts';
 import { createAuditHandlers } from './audit/audit.handlers.ts';
 import { createEntryHandlers } from './reporting/entry.handlers.ts';
+import { createReviewHandlers } from './reporting/review.handlers.ts';
+import { createImportHandlers } from './imports/import.handlers.ts';
 
 /**
  * The route table: every route of the application, one line each, with who may use it.
@@ -30,6 +32,8 @@ export function registerRoutes(app: Express, s: Services) {
   const indicators = createIndicatorsHandlers(s);
   const audit = createAuditHandlers(s);
   const entry = createEntryHandlers(s);
+  const review = createReviewHandlers(s);
+  const imports = createImportHandlers(s);
 
   // Signing in and out; invitation and reset links (the token is the credential).
   r.get('/connexion', PUBLIC, auth.showSignIn);
@@ -53,6 +57,10 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/mon-pole/:slug/trimestres/:period', roles(['manager'], 'pole'), entry.show);
   r.post('/mon-pole/:slug/trimestres/:period', roles(['manager'], 'pole'), entry.save);
   r.get('/mon-pole/:slug/trimestres/:period/historique', roles(['manager'], 'pole'), entry.history);
+  r.get('/mon-pole/:slug/trimestres/:period/modele/:format', roles(['manager'], 'pole'), imports.template);
+  r.get('/mon-pole/:slug/trimestres/:period/import', roles(['manager'], 'pole'), imports.showUpload);
+  r.post('/mon-pole/:slug/trimestres/:period/import', roles(['manager'], 'pole'), imports.upload);
+  r.post('/mon-pole/:slug/trimestres/:period/import/:batchId/confirmer', roles(['manager'], 'pole'), imports.confirm);
 
   // Staff.
   r.get('/admin', STAFF, home.adminHome);
@@ -81,6 +89,23 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/admin/indicateurs/:indicatorId/modifier', STAFF, indicators.showEdit);
   r.post('/admin/indicateurs/:indicatorId/modifier', STAFF, indicators.update);
   r.get('/admin/journal', STAFF, audit.list);
+
+  // Staff: the quarterly review, completeness, and imports.
+  r.get('/admin/trimestres', STAFF, review.queue);
+  r.get('/admin/trimestres/:slug/:period', STAFF, review.show);
+  r.post('/admin/trimestres/:slug/:period/valider', STAFF, review.validate);
+  r.post('/admin/trimestres/:slug/:period/renvoyer', STAFF, review.returnReport);
+  r.post('/admin/trimestres/:slug/:period/rouvrir', STAFF, review.reopen);
+  r.get('/admin/completude', STAFF, review.completeness);
+  r.get('/admin/poles/:slug/trimestres/:period/modele/:format', STAFF, imports.template);
+  r.get('/admin/poles/:slug/trimestres/:period/import', STAFF, imports.showUpload);
+  r.post('/admin/poles/:slug/trimestres/:period/import', STAFF, imports.upload);
+  r.post('/admin/poles/:slug/trimestres/:period/import/:batchId/confirmer', STAFF, imports.confirm);
+  r.get('/admin/import', STAFF, imports.showLongUpload);
+  r.post('/admin/import', STAFF, imports.longUpload);
+  r.get('/admin/import/modele/:format', STAFF, imports.longTemplate);
+  r.get('/admin/import/:batchId', STAFF, imports.showBatch);
+  r.post('/admin/import/:batchId/confirmer', STAFF, imports.longConfirm);
 
   return r.declared;
 }

@@ -14,6 +14,7 @@ import { PolesService } from './poles/poles.service.ts';
 import { ReferenceRepo } from './reference/reference.repo.ts';
 import { ReportingRepo } from './reporting/reporting.repo.ts';
 import { ReportingService } from './reporting/reporting.service.ts';
+import { ReviewService } from './reporting/review.service.ts';
 import { UsersRepo } from './users/users.repo.ts';
 import { TokensRepo } from './users/tokens.repo.ts';
 import { UsersService } from './users/users.service.ts';
@@ -48,7 +49,8 @@ export function buildServices(deps: Deps) {
   const account = new AccountService(db, clock, repos, hasher, throttle);
   const indicators = new IndicatorsService(db, clock, repos);
   const reporting = new ReportingService(db, clock, config.reportDeadlineDays, repos);
-  return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting };
+  const review = new ReviewService(db, clock, repos);
+  return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting, review };
 }
 
 export type Services = ReturnType<typeof buildServices>;

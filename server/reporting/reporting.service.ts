@@ -4,17 +4,45 @@ import type { Clock } from '../lib/clock.ts';
 import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
 import { NotFound, StaleVersion } from '../http/errors.ts';
 import type { IndicatorsRepo, IndicatorRow } from '../indicators/indicators.repo.ts';
+import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import {
   deadline, indicatorApplies, previousQuarter, quarterIndex, quarterLastDay, reportingQuarters, sameQuarter, sameQuarterLastYear, type Quarter,
 } from '../lib/quarters.ts';
-import { checkEntry, lineKey, type EntryContext, type EntryIndicator, type LineToStore, type RatioRule } from './entry-rules.ts';
+import { checkEntry, field, lineKey, type EntryContext, type EntryIndicator, type LineToStore, type RatioRule } from './entry-rules.ts';
+import { scaledToInput } from '../lib/decimal.ts';
 import type { NewRevision, ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
 
 export interface Actor {
   userId: number;
   requestId?: string | null;
 }
+
+export interface SavePlan {
+  pole: PoleRow;
+  q: Quarter;
+  existing: ReportRow | undefined;
+  lines: LineToStore[];
+  flags: string[];
+  current: ValueRow[];
+  keyOf: (v: ValueRow) => string;
+  highlights: string;
+  difficulties: string;
+  status: ReportStatus;
+  formToken: string;
+  source: 'form' | 'import';
+}
+
+export interface PrepareOptions {
+  submit: boolean;
+  checkVersion: boolean;
+  /** 'import' records revisions as imports. */
+  source?: 'form' | 'import';
+  /** Forces the resulting status (a staff import of past years may load them as validated). */
+  status?: ReportStatus;
+}
+
+export type PrepareOutcome = Exclude<SaveOutcome, { kind: 'saved'; duplicate: false }> | { kind: 'ready'; plan: SavePlan };
 
 export type SaveOutcome =
   | { kind: 'saved'; status: ReportStatus; duplicate: boolean }
@@ -31,7 +59,7 @@ export class ReportingService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly deadlineDays: number,
-    private readonly repos: { reporting: ReportingRepo; indicators: IndicatorsRepo },
+    private readonly repos: { reporting: ReportingRepo; indicators: IndicatorsRepo; audit: AuditRepo },
   ) {}
 
   /** Refuses (404) a quarter the pole does not report: before its first, after its archive date, or not ended. */
@@ -131,15 +159,15 @@ export class ReportingService {
   }
 
   /**
-   * Saves the manager's form, all or nothing, and submits it when asked. Detects a stale form (409), a
-   * double click (the same form token: saved once), a read-only quarter; every change is a revision.
+   * Judges a form (or an imported file turned into the same fields) without writing: all or nothing.
+   * `checkVersion` compares the form's version with the stored report (the entry form); an import reads
+   * the current version instead. A submitted or validated quarter is locked.
    */
-  async save(pole: PoleRow, q: Quarter, body: Record<string, unknown>, submit: boolean, actor: Actor): Promise<SaveOutcome> {
-    const formVersion = Number(body.version ?? '0');
+  async prepare(pole: PoleRow, q: Quarter, body: Record<string, unknown>, opts: PrepareOptions): Promise<PrepareOutcome> {
     const formToken = typeof body.form_token === 'string' ? body.form_token.slice(0, 64) : '';
     const existing = await this.repos.reporting.report(this.db, pole.id, q);
     if (existing && formToken && existing.last_form_token === formToken) return { kind: 'saved', status: existing.status, duplicate: true };
-    if ((existing?.version ?? 0) !== formVersion) {
+    if (opts.checkVersion && (existing?.version ?? 0) !== Number(body.version ?? '0')) {
       return { kind: 'conflict', report: existing, stored: await this.repos.reporting.values(this.db, pole.id, q) };
     }
     if (!EDITABLE.includes(existing?.status)) return { kind: 'locked', status: existing!.status };
@@ -147,60 +175,109 @@ export class ReportingService {
     const { ctx, current, keyOf } = await this.context(pole, q);
     const highlights = typeof body.highlights === 'string' ? body.highlights.trim() : '';
     const difficulties = typeof body.difficulties === 'string' ? body.difficulties.trim() : '';
-    const result = checkEntry(body, ctx, submit);
+    const result = checkEntry(body, ctx, opts.submit);
     const errors = result.ok ? {} : { ...result.errors };
     if (highlights.length > NARRATIVE_MAX) errors.highlights = `Ce texte est trop long (${NARRATIVE_MAX} caractères au plus).`;
     if (difficulties.length > NARRATIVE_MAX) errors.difficulties = `Ce texte est trop long (${NARRATIVE_MAX} caractères au plus).`;
     if (!result.ok || Object.keys(errors).length) return { kind: 'invalid', errors };
+    const status: ReportStatus = opts.status ?? (opts.submit ? 'submitted' : (existing?.status ?? 'draft'));
+    return {
+      kind: 'ready',
+      plan: { pole, q, existing, lines: result.lines, flags: result.flags, current, keyOf, highlights, difficulties, status, formToken, source: opts.source ?? 'form' },
+    };
+  }
 
+  /** Saves the manager's form, and submits it when asked: prepare, then one short transaction. */
+  async save(pole: PoleRow, q: Quarter, body: Record<string, unknown>, submit: boolean, actor: Actor): Promise<SaveOutcome> {
+    const prepared = await this.prepare(pole, q, body, { submit, checkVersion: true });
+    if (prepared.kind !== 'ready') return prepared;
+    return this.applyAll([prepared.plan], actor);
+  }
+
+  /**
+   * Writes prepared plans in one transaction: all or nothing (an import of many poles and quarters uses
+   * the same path as the form). A plan whose report moved on since it was prepared makes the whole
+   * transaction roll back and answers conflict.
+   */
+  async applyAll(plans: SavePlan[], actor: Actor): Promise<SaveOutcome> {
     const now = writeTimestamp(this.clock.now());
-    const status: ReportStatus = submit ? 'submitted' : (existing?.status ?? 'draft');
-    const base = { pole_id: pole.id, year: q.year, quarter: q.quarter, actor_id: actor.userId, request_id: actor.requestId ?? null, created_at: now };
     try {
       await this.db.transaction(async (trx) => {
-        // The report row first: the version check is this transaction's first write.
-        const changes = {
-          status,
-          highlights,
-          difficulties,
-          last_form_token: formToken || null,
-          updated_at: now,
-          ...(submit ? { submitted_by: actor.userId, submitted_at: now } : {}),
-        };
-        if (existing) {
-          if (!(await this.repos.reporting.updateReport(trx, existing.id, existing.version, changes))) throw new StaleVersion();
-        } else {
-          await this.repos.reporting.insertReport(trx, {
-            ...changes, pole_id: pole.id, year: q.year, quarter: q.quarter, submitted_by: changes.submitted_by ?? null, submitted_at: changes.submitted_at ?? null,
-            reviewed_by: null, reviewed_at: null, reason: null, version: 1, created_at: now,
-          });
-        }
-        const revisions: NewRevision[] = [];
-        const rev = (r: Partial<NewRevision>): NewRevision => ({
-          ...base, indicator_id: null, category: '', action: 'update', old_value_scaled: null, new_value_scaled: null, old_not_available: null,
-          new_not_available: null, old_comment: null, new_comment: null, old_na_reason: null, new_na_reason: null, old_status: null, new_status: null, reason: null, ...r,
-        });
-        if (!existing) revisions.push(rev({ action: 'create', new_status: 'draft' }));
-        for (const [cat, before, after] of [['highlights', existing?.highlights ?? '', highlights], ['difficulties', existing?.difficulties ?? '', difficulties]] as const) {
-          if (before !== after) revisions.push(rev({ category: cat, old_comment: before, new_comment: after }));
-        }
-        revisions.push(...(await this.applyLines(trx, pole.id, q, result.lines, current, keyOf, actor.userId, now, rev)));
-        if (submit) revisions.push(rev({ action: 'submit', old_status: existing?.status ?? 'draft', new_status: 'submitted' }));
-        await this.repos.reporting.addRevisions(trx, revisions);
+        for (const plan of plans) await this.applyPlan(trx, plan, actor, now);
       });
     } catch (err) {
       if (err instanceof StaleVersion || isUniqueViolation(err)) {
-        return { kind: 'conflict', report: await this.repos.reporting.report(this.db, pole.id, q), stored: await this.repos.reporting.values(this.db, pole.id, q) };
+        const first = plans[0];
+        return { kind: 'conflict', report: await this.repos.reporting.report(this.db, first.pole.id, first.q), stored: await this.repos.reporting.values(this.db, first.pole.id, first.q) };
       }
       throw err;
     }
-    return { kind: 'saved', status, duplicate: false };
+    return { kind: 'saved', status: plans[plans.length - 1]?.status ?? 'draft', duplicate: false };
+  }
+
+  private async applyPlan(trx: Knex.Transaction, plan: SavePlan, actor: Actor, now: string): Promise<void> {
+    const { pole, q, existing, status } = plan;
+    const base = { pole_id: pole.id, year: q.year, quarter: q.quarter, actor_id: actor.userId, request_id: actor.requestId ?? null, created_at: now };
+    const submitting = status === 'submitted' && existing?.status !== 'submitted';
+    // The report row first: the version check is this plan's first write.
+    const changes = {
+      status,
+      highlights: plan.highlights,
+      difficulties: plan.difficulties,
+      last_form_token: plan.formToken || null,
+      updated_at: now,
+      ...(submitting ? { submitted_by: actor.userId, submitted_at: now } : {}),
+      ...(status === 'validated' ? { reviewed_by: actor.userId, reviewed_at: now } : {}),
+    };
+    if (existing) {
+      if (!(await this.repos.reporting.updateReport(trx, existing.id, existing.version, changes))) throw new StaleVersion();
+    } else {
+      await this.repos.reporting.insertReport(trx, {
+        pole_id: pole.id, year: q.year, quarter: q.quarter, submitted_by: null, submitted_at: null, reviewed_by: null, reviewed_at: null,
+        reason: null, version: 1, created_at: now, ...changes,
+      });
+    }
+    const revisions: NewRevision[] = [];
+    const rev = (r: Partial<NewRevision>): NewRevision => ({
+      ...base, indicator_id: null, category: '', action: 'update', old_value_scaled: null, new_value_scaled: null, old_not_available: null,
+      new_not_available: null, old_comment: null, new_comment: null, old_na_reason: null, new_na_reason: null, old_status: null, new_status: null, reason: null, ...r,
+    });
+    if (!existing) revisions.push(rev({ action: 'create', new_status: 'draft' }));
+    for (const [cat, before, after] of [['highlights', existing?.highlights ?? '', plan.highlights], ['difficulties', existing?.difficulties ?? '', plan.difficulties]] as const) {
+      if (before !== after) revisions.push(rev({ category: cat, old_comment: before, new_comment: after }));
+    }
+    revisions.push(...(await this.applyLines(trx, pole.id, q, plan.lines, plan.current, plan.keyOf, actor.userId, now, rev, plan.source)));
+    const fromStatus = existing?.status ?? 'draft';
+    if (status !== fromStatus) {
+      const action = status === 'submitted' ? 'submit' : status === 'validated' ? 'validate' : 'update';
+      revisions.push(rev({ action, old_status: fromStatus, new_status: status }));
+    }
+    await this.repos.reporting.addRevisions(trx, revisions);
+  }
+
+  /** The stored quarter as form fields: an import overlays its file on it, so values it omits stay. */
+  async storedAsBody(pole: PoleRow, q: Quarter): Promise<Record<string, string>> {
+    const [{ ctx }, report] = await Promise.all([this.context(pole, q), this.repos.reporting.report(this.db, pole.id, q)]);
+    const body: Record<string, string> = { highlights: report?.highlights ?? '', difficulties: report?.difficulties ?? '' };
+    for (const ind of ctx.indicators) {
+      for (const category of ['', ...ind.categories.map((c) => c.code)]) {
+        const st = ctx.stored.get(lineKey(ind.code, category));
+        if (!st) continue;
+        if (st.notAvailable) {
+          body[field.na(ind.code)] = '1';
+          body[field.naReason(ind.code)] = st.naReason;
+        } else body[field.value(ind.code, category)] = scaledToInput(st.value);
+        if (!category && st.comment) body[field.comment(ind.code)] = st.comment;
+        if (!category && st.carriedOver === false && ind.kind === 'stock') body[field.confirm(ind.code)] = '1';
+      }
+    }
+    return body;
   }
 
   /** Writes the difference between the stored rows and the form's lines; returns one revision per change. */
   private async applyLines(
     trx: Knex.Transaction, poleId: number, q: Quarter, lines: LineToStore[], current: ValueRow[], keyOf: (v: ValueRow) => string,
-    userId: number, now: string, rev: (r: Partial<NewRevision>) => NewRevision,
+    userId: number, now: string, rev: (r: Partial<NewRevision>) => NewRevision, source: 'form' | 'import',
   ): Promise<NewRevision[]> {
     const out: NewRevision[] = [];
     const byKey = new Map(current.map((v) => [keyOf(v), v]));
@@ -213,11 +290,11 @@ export class ReportingService {
       const change = { indicator_id: l.indicatorId, category: l.category, new_value_scaled: l.value, new_not_available: l.notAvailable, new_comment: l.comment, new_na_reason: l.naReason };
       if (!old) {
         await this.repos.reporting.insertValue(trx, { pole_id: poleId, indicator_id: l.indicatorId, category: l.category, year: q.year, quarter: q.quarter, ...next, updated_by: userId, updated_at: now });
-        out.push(rev({ action: 'create', ...change }));
+        out.push(rev({ action: source === 'import' ? 'import' : 'create', ...change }));
       } else if (old.value_scaled !== l.value || old.not_available !== l.notAvailable || old.na_reason !== l.naReason || old.comment !== l.comment || old.carried_over !== l.carriedOver) {
         await this.repos.reporting.updateValue(trx, old.id, { ...next, updated_by: userId, updated_at: now });
         // Confirming a carried-over value changes no figure: it is recorded all the same.
-        out.push(rev({ action: 'update', ...change, old_value_scaled: old.value_scaled, old_not_available: old.not_available, old_comment: old.comment, old_na_reason: old.na_reason }));
+        out.push(rev({ action: source === 'import' ? 'import' : 'update', ...change, old_value_scaled: old.value_scaled, old_not_available: old.not_available, old_comment: old.comment, old_na_reason: old.na_reason }));
       }
     }
     // Lines emptied in a draft: the stored value goes, and the revision says so. Values of indicators
@@ -228,31 +305,5 @@ export class ReportingService {
       out.push(rev({ action: 'update', indicator_id: old.indicator_id, category: old.category, old_value_scaled: old.value_scaled, old_not_available: old.not_available, old_comment: old.comment, old_na_reason: old.na_reason, new_not_available: false }));
     }
     return out;
-  }
-
-  /** Staff decisions: validate a submitted quarter, return it with a reason, or reopen a validated one. */
-  async decide(report: ReportRow, decision: 'validate' | 'return' | 'reopen', version: number, reason: string, actor: Actor): Promise<'done' | 'conflict' | 'invalid_state'> {
-    const from: Record<typeof decision, ReportStatus> = { validate: 'submitted', return: 'submitted', reopen: 'validated' };
-    const to: Record<typeof decision, ReportStatus> = { validate: 'validated', return: 'returned', reopen: 'returned' };
-    if (report.status !== from[decision]) return 'invalid_state';
-    const now = writeTimestamp(this.clock.now());
-    try {
-      await this.db.transaction(async (trx) => {
-        const ok = await this.repos.reporting.updateReport(trx, report.id, version, {
-          status: to[decision], reviewed_by: actor.userId, reviewed_at: now, reason: decision === 'validate' ? null : reason, updated_at: now,
-        });
-        if (!ok) throw new StaleVersion();
-        await this.repos.reporting.addRevisions(trx, [{
-          pole_id: report.pole_id, year: report.year, quarter: report.quarter, indicator_id: null, category: '', action: decision,
-          old_value_scaled: null, new_value_scaled: null, old_not_available: null, new_not_available: null, old_comment: null, new_comment: null,
-          old_na_reason: null, new_na_reason: null, old_status: report.status, new_status: to[decision], reason: decision === 'validate' ? null : reason,
-          actor_id: actor.userId, request_id: actor.requestId ?? null, created_at: now,
-        }]);
-      });
-    } catch (err) {
-      if (err instanceof StaleVersion) return 'conflict';
-      throw err;
-    }
-    return 'done';
   }
 }

@@ -11,7 +11,9 @@ function urlFor(path: string, c: Cast): string {
     .replace(':userId', String(c.victimUserId))
     .replace(':indicatorId', String(c.indicatorId))
     .replace(':token', 'jeton-inconnu')
-    .replace(':period', '2026-T3');
+    .replace(':period', '2026-T3')
+    .replace(':batchId', '1')
+    .replace(':format', 'csv');
 }
 
 describe('CSRF protection on every POST route', function () {
