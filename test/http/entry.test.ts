@@ -1,0 +1,199 @@
+import { expect } from 'chai';
+import type request from 'supertest';
+import { createTestApp, csrfFrom, signIn, type TestContext } from '../support/test-app.ts';
+import { makePole, makeUser } from '../support/factories.ts';
+import { completeBody } from '../support/reporting.ts';
+import { field } from '../../server/reporting/entry-rules.ts';
+
+const Q = { year: 2026, quarter: 3 };
+const URL_Q = (slug: string) => `/mon-pole/${slug}/trimestres/2026-T3`;
+
+async function counts(ctx: TestContext) {
+  const n = async (t: string) => Number((await ctx.db(t).count({ n: '*' }).first())!.n);
+  return { reports: await n('quarter_reports'), values: await n('quarter_values'), revisions: await n('value_revisions') };
+}
+
+/** The form page's hidden fields, as the browser would send them back. */
+function hidden(html: string) {
+  const get = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+  return { _csrf: csrfFrom(html), version: get('version'), form_token: get('form_token') };
+}
+
+describe('the quarterly entry form', () => {
+  let ctx: TestContext;
+  let pole: Awaited<ReturnType<typeof makePole>>;
+  let agent: ReturnType<typeof request.agent>;
+  let managerId: number;
+
+  beforeEach(async () => {
+    ctx = await createTestApp();
+    pole = await makePole(ctx.s, { name: 'Pôle Saisie' });
+    const m = await makeUser(ctx.s, 'manager', { poleIds: [pole.id] });
+    managerId = m.id;
+    agent = await signIn(ctx.app, m.email);
+  });
+  afterEach(() => ctx.close());
+
+  it('lists the pole’s quarters newest first with status and deadline, and refuses quarters it does not report', async () => {
+    const page = await agent.get(`/mon-pole/${pole.slug}`).expect(200);
+    const periods = [...page.text.matchAll(/<th scope="row">(\d{4}-T\d)<\/th>/g)].map((m) => m[1]);
+    expect(periods[0]).to.equal('2026-T3');
+    expect(periods.at(-1)).to.equal('2024-T1');
+    expect(periods).to.have.length(11);
+    expect(page.text).to.contain('30 octobre 2026').and.contain('En retard'); // 2026-T3 is past its deadline on 26 November
+    await agent.get(`/mon-pole/${pole.slug}/trimestres/2026-T4`).expect(404); // not ended
+    await agent.get(`/mon-pole/${pole.slug}/trimestres/2023-T4`).expect(404); // before the first reporting quarter
+    await agent.get(`/mon-pole/${pole.slug}/trimestres/2026-Q3`).expect(404); // URLs are written in French
+    await agent.get(`/mon-pole/${pole.slug}/trimestres/n-importe`).expect(404);
+  });
+
+  it('saves a partial draft, then shows it back; a save with nothing changed writes no revision', async () => {
+    const form = await agent.get(URL_Q(pole.slug)).expect(200);
+    expect(form.text).to.contain('Emplois non délocalisables créés').and.contain('Objectif O3');
+    const res = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: '1\u202f234,5', action: 'brouillon' }).expect(303);
+    expect(res.headers.location).to.equal(URL_Q(pole.slug));
+    const back = await agent.get(URL_Q(pole.slug)).expect(200);
+    expect(back.text).to.contain('Brouillon enregistré.').and.contain('value="1234,5"');
+    const stored = await ctx.db('quarter_values').where({ pole_id: pole.id }).select('value_scaled', 'updated_by');
+    expect(stored.map((r) => Number(r.value_scaled))).to.deep.equal([12_345_000]);
+    expect(stored[0].updated_by).to.equal(managerId);
+    const before = await counts(ctx);
+    await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(back.text), [field.value('EMP_CREES')]: '1234,5', action: 'brouillon' }).expect(303);
+    const after = await counts(ctx);
+    expect(after.revisions).to.equal(before.revisions);
+  });
+
+  it('answers 422 with every typed value kept and stores nothing when one field is wrong', async () => {
+    const form = await agent.get(URL_Q(pole.slug));
+    const before = await counts(ctx);
+    const res = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(form.text), [field.value('EMP_CREES')]: '4,5', [field.value('ACT_CONSOLIDEES')]: '2,5', [field.comment('EMP_CREES')]: 'Deux embauches', highlights: 'Notre texte', action: 'brouillon' })
+      .expect(422);
+    expect(res.text).to.contain('Saisissez un nombre entier.').and.contain('value="4,5"').and.contain('value="2,5"').and.contain('Deux embauches').and.contain('Notre texte');
+    expect(res.text).to.match(/id="f-v\.ACT_CONSOLIDEES-error">Saisissez un nombre entier\./);
+    expect(await counts(ctx)).to.deep.equal(before);
+  });
+
+  it('submits only a complete quarter, then makes it read-only for the manager', async () => {
+    let form = await agent.get(URL_Q(pole.slug));
+    const incomplete = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'soumettre' }).expect(422);
+    expect(incomplete.text).to.contain('Saisissez une valeur, ou cochez « non disponible » avec sa raison.');
+    expect((await counts(ctx)).reports).to.equal(0);
+
+    form = await agent.get(URL_Q(pole.slug));
+    const body = await completeBody(ctx.s, Q);
+    await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), ...body, action: 'soumettre' }).expect(303).expect('location', `/mon-pole/${pole.slug}`);
+    const report = await ctx.db('quarter_reports').where({ pole_id: pole.id }).first();
+    expect(report).to.include({ status: 'submitted', submitted_by: managerId });
+    const list = await agent.get(`/mon-pole/${pole.slug}`);
+    expect(list.text).to.contain('Trimestre soumis à l’équipe nationale.').and.contain('Soumis');
+
+    const readOnly = await agent.get(URL_Q(pole.slug)).expect(200);
+    expect(readOnly.text).to.contain('il attend la validation').and.contain('disabled').and.not.contain('value="soumettre"');
+    const before = await counts(ctx);
+    const locked = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(readOnly.text), ...body, [field.value('EMP_CREES')]: '9', action: 'brouillon' }).expect(409);
+    expect(locked.text).to.contain('n’est plus modifiable');
+    expect(await counts(ctx)).to.deep.equal(before);
+  });
+
+  it('answers a stale form with 409, the stored values beside the user’s own, overwriting nothing', async () => {
+    const first = await agent.get(URL_Q(pole.slug));
+    const second = await agent.get(URL_Q(pole.slug)); // the same form open in another tab
+    await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(first.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' }).expect(303);
+    const before = await counts(ctx);
+    const stale = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(second.text), [field.value('EMP_CREES')]: '7', action: 'brouillon' }).expect(409);
+    expect(stale.text).to.contain('Ce trimestre a été modifié entre-temps');
+    expect(stale.text).to.match(/Emplois non délocalisables créés<\/th><td class="num">2,0<\/td><td class="num">7<\/td>/);
+    expect(await counts(ctx)).to.deep.equal(before);
+    expect(Number((await ctx.db('quarter_values').where({ pole_id: pole.id }).first()).value_scaled)).to.equal(20_000);
+  });
+
+  it('saves a double click once', async () => {
+    const form = await agent.get(URL_Q(pole.slug));
+    const post = () => agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' });
+    const [a, b] = [await post(), await post()];
+    expect([a.status, b.status]).to.deep.equal([303, 303]);
+    const report = await ctx.db('quarter_reports').where({ pole_id: pole.id }).first();
+    expect(report.version).to.equal(1);
+    expect(Number((await ctx.db('value_revisions').where({ pole_id: pole.id, action: 'create' }).whereNotNull('indicator_id').count({ n: '*' }).first())!.n)).to.equal(1);
+  });
+
+  it('gives back what was typed when the session expired before the save', async () => {
+    const form = await agent.get(URL_Q(pole.slug));
+    ctx.clock.advance({ minutes: 45 }); // idle timeout is 30 minutes
+    const res = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(form.text), [field.value('EMP_CREES')]: '6,5', [field.comment('EMP_CREES')]: 'Tapé avant l’expiration', action: 'brouillon' })
+      .expect(303);
+    expect(res.headers.location).to.equal('/connexion');
+    expect((await counts(ctx)).values).to.equal(0);
+    const login = await agent.get('/connexion').expect(200);
+    expect(login.text).to.contain('Votre session a expiré');
+    const user = await ctx.db('users').where({ id: managerId }).first();
+    const signedIn = await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(login.text), email: user.email, password: 'une phrase de passe solide' }).expect(303);
+    expect(signedIn.headers.location).to.equal(URL_Q(pole.slug));
+    const restored = await agent.get(URL_Q(pole.slug)).expect(200);
+    expect(restored.text).to.contain('Votre session avait expiré').and.contain('value="6,5"').and.contain('Tapé avant l’expiration');
+    expect((await counts(ctx)).values, 'not saved until the user saves').to.equal(0);
+    const again = await agent.get(URL_Q(pole.slug));
+    expect(again.text, 'given back once').to.not.contain('value="6,5"');
+  });
+
+  it('records every change as a revision, and replaying the revisions rebuilds the current values', async () => {
+    const post = async (fields: Record<string, string>, action = 'brouillon') => {
+      const form = await agent.get(URL_Q(pole.slug));
+      const res = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), ...fields, action });
+      expect(res.status, res.text.slice(0, 200)).to.equal(303);
+    };
+    await post({ [field.value('EMP_CREES')]: '2', [field.value('TE_ACTIONS')]: '1' });
+    await post({ [field.value('EMP_CREES')]: '3', [field.comment('EMP_CREES')]: 'Correction', [field.na('TE_ACTIONS')]: '1', [field.naReason('TE_ACTIONS')]: 'Bilan non reçu' });
+    await post({ [field.value('EMP_CREES')]: '3', [field.comment('EMP_CREES')]: 'Correction' }); // TE_ACTIONS emptied
+    await post({ ...(await completeBody(ctx.s, Q)) }, 'soumettre');
+
+    const revisions = await ctx.s.repos.reporting.allRevisions(ctx.db);
+    const emp = revisions.filter((r) => r.indicator_id !== null && r.category === '' && r.new_value_scaled !== r.old_value_scaled);
+    expect(emp.length).to.be.greaterThan(3);
+    expect(revisions.map((r) => r.actor_id).every((a) => a === managerId)).to.equal(true);
+    // Replay from empty.
+    const state = new Map<string, { value: number | null; na: boolean; comment: string }>();
+    for (const r of revisions) {
+      if (r.indicator_id === null) continue;
+      const key = `${r.pole_id}/${r.indicator_id}/${r.category}/${r.year}/${r.quarter}`;
+      if (r.new_value_scaled === null && !r.new_not_available) state.delete(key);
+      else state.set(key, { value: r.new_value_scaled, na: Boolean(r.new_not_available), comment: r.new_comment ?? '' });
+    }
+    const current = await ctx.s.repos.reporting.allValues(ctx.db);
+    const actual = new Map(current.map((v) => [`${v.pole_id}/${v.indicator_id}/${v.category}/${v.year}/${v.quarter}`, { value: v.value_scaled, na: v.not_available, comment: v.comment }]));
+    expect([...state.entries()].sort()).to.deep.equal([...actual.entries()].sort());
+    expect(revisions.at(-1)).to.include({ action: 'submit', old_status: 'draft', new_status: 'submitted' });
+
+    const history = await agent.get(`${URL_Q(pole.slug)}/historique?indicateur=EMP_CREES`).expect(200);
+    expect(history.text).to.contain('Historique — Emplois non délocalisables créés').and.contain('Correction').and.contain('Modification');
+    await agent.get(`${URL_Q(pole.slug)}/historique?indicateur=INCONNU`).expect(404);
+  });
+
+  it('refuses UPDATE and DELETE on value_revisions', async () => {
+    const form = await agent.get(URL_Q(pole.slug));
+    await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' }).expect(303);
+    let error: unknown = null;
+    await ctx.db('value_revisions').update({ action: 'x' }).catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/append-only/);
+    error = null;
+    await ctx.db('value_revisions').delete().catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/append-only/);
+  });
+
+  it('prefills stocks from the previous quarter, marked « reporté » until confirmed', async () => {
+    const prev = { year: 2026, quarter: 2 };
+    const body = await completeBody(ctx.s, prev, { [field.value('EMP_ETP_FIN')]: '42,5' });
+    const outcome = await ctx.s.reporting.save(pole, prev, { ...body, version: '0' }, true, { userId: managerId });
+    expect(outcome.kind).to.equal('saved');
+    const form = await agent.get(URL_Q(pole.slug)).expect(200);
+    expect(form.text).to.contain('value="42,5"').and.contain('Valeur reportée du trimestre précédent').and.contain('Je confirme cette valeur');
+    const submit = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), ...(await completeBody(ctx.s, Q)), [field.value('EMP_ETP_FIN')]: '42,5', [field.confirm('EMP_ETP_FIN')]: '', action: 'soumettre' }).expect(422);
+    expect(submit.text).to.contain('Confirmez la valeur reportée du trimestre précédent, ou corrigez-la.');
+  });
+});
