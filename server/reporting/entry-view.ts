@@ -98,3 +98,15 @@ export function buildEntryView(v: EntryViewInput) {
   }
   return [...groups.values()].sort((a, b) => a.code.localeCompare(b.code));
 }
+
+/** The error summary's links: one per message, to its field, labelled with its indicator. */
+export function errorLinks(ctx: EntryContext, errors: Record<string, string>): { href: string; text: string }[] {
+  const labels = new Map<string, string>();
+  for (const ind of ctx.indicators) {
+    for (const name of [field.value(ind.code), field.naReason(ind.code), field.comment(ind.code), field.confirm(ind.code)]) labels.set(name, ind.label);
+    for (const c of ind.categories) labels.set(field.value(ind.code, c.code), `${ind.label} — ${c.label}`);
+  }
+  labels.set('highlights', t('entry.highlights'));
+  labels.set('difficulties', t('entry.difficulties'));
+  return Object.entries(errors).map(([name, message]) => ({ href: `#f-${name}`, text: `${labels.get(name) ?? name} : ${message}` }));
+}

@@ -8,7 +8,7 @@ import { formatDate, formatScaled } from '../lib/format.ts';
 import { parseQuarter, quarterLabel, quarterLastDay, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
-import { buildEntryView } from './entry-view.ts';
+import { buildEntryView, errorLinks } from './entry-view.ts';
 import { field, lineKey } from './entry-rules.ts';
 import type { ReportRow, ValueRow } from './reporting.repo.ts';
 
@@ -38,7 +38,7 @@ export function createEntryHandlers(s: Services) {
       editable,
       groups,
       errors: opts.errors ?? {},
-      hasErrors: Boolean(opts.errors && Object.keys(opts.errors).length),
+      errorList: opts.errors ? errorLinks(ctx, opts.errors) : [],
       highlights: body?.highlights ?? report?.highlights ?? '',
       difficulties: body?.difficulties ?? report?.difficulties ?? '',
       version: report?.version ?? 0,
