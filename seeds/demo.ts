@@ -2,28 +2,16 @@
 // kind of user. Loaded only into an empty database, through the same services the app uses.
 // Deterministic: the same random seed gives the same data on every machine.
 import type { Services } from '../server/services.ts';
+import { seededRandom } from './random.ts';
 import { officialEpcis, officialRegions } from '../server/reference/geography.ts';
 import type { MemberCategory } from '../server/poles/poles.schema.ts';
+import { addQuarters, lastClosedQuarter } from '../server/lib/quarters.ts';
+import { DEMO_QUARTERS, loadDemoQuarters } from './demo-quarters.ts';
 
 export const DEMO_PASSWORD = 'ptce-demo-2026';
 export const DEMO_DOMAIN = 'demo.ptce-impact.fr';
 
-/** Small seeded PRNG (mulberry32). */
-export function seededRandom(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)],
-  };
-}
+export { seededRandom } from './random.ts';
 
 const THEMES = [
   'Réemploi et économie circulaire', 'Alimentation durable', 'Mobilités solidaires', 'Énergies citoyennes',
@@ -68,10 +56,12 @@ const REGION_PLAN: [string, number][] = [
 export interface DemoSummary {
   poles: number;
   users: number;
+  quarters: number;
 }
 
 /** Loads the demo set. Refuses in production: a real installation starts from `npm run user:create`. */
-export async function loadDemoData(s: Services, seed = 2026): Promise<DemoSummary> {
+export async function loadDemoData(s: Services, opts: { seed?: number; regions?: number } = {}): Promise<DemoSummary> {
+  const seed = opts.seed ?? 2026;
   if (s.config.env === 'production') throw new Error('Les données de démonstration ne se chargent jamais en production.');
   const rand = seededRandom(seed);
   const regions = new Map(officialRegions().map((r) => [r.code, r]));
@@ -87,7 +77,8 @@ export async function loadDemoData(s: Services, seed = 2026): Promise<DemoSummar
   const today = s.clock.now();
   const usedSlugs = new Set<string>();
 
-  for (const [regionCode, count] of REGION_PLAN) {
+  // Tests may load only the first regions of the plan (A, B and C's regions come first).
+  for (const [regionCode, count] of REGION_PLAN.slice(0, opts.regions ?? REGION_PLAN.length)) {
     if (!regions.has(regionCode)) continue;
     const deps = departementsByRegion.get(regionCode)!;
     const candidates = epcis.filter((e) => e.departementCodes.length > 0 && e.departementCodes.every((d) => deps.has(d)));
@@ -101,7 +92,6 @@ export async function loadDemoData(s: Services, seed = 2026): Promise<DemoSummar
       usedSlugs.add(name);
       const w = rand.pick(WAVES);
       const creationYear = rand.pick(w.years);
-      const firstYear = Math.max(creationYear + 1, today.year - 4);
       const slug = await s.poles.create(
         {
           name,
@@ -111,7 +101,8 @@ export async function loadDemoData(s: Services, seed = 2026): Promise<DemoSummar
           territory_epci: [epci.code, ...(second ? [second.code] : [])].join(', '),
           territory_departements: [],
           creation_year: creationYear,
-          first_report: { year: firstYear, quarter: rand.int(1, 4) },
+          // Every demo pole reports the 12 quarters up to the last closed one.
+          first_report: addQuarters(lastClosedQuarter(today), -(DEMO_QUARTERS - 1)),
           legal_form: rand.pick(['Association loi 1901', 'SCIC SAS', 'SCIC SARL', 'Association loi 1901']),
           description: `Pôle de coopération autour de la filière « ${theme.toLowerCase()} » sur le territoire de ${epci.name}.`,
           contact_email: `contact@${slugFor(shortName)}.${DEMO_DOMAIN}`,
@@ -164,10 +155,14 @@ export async function loadDemoData(s: Services, seed = 2026): Promise<DemoSummar
     { email: `funder.region@${DEMO_DOMAIN}`, displayName: 'Fabrice Garnier (Région)', role: 'funder' as const, poleIds: [], regionCodes: ['76', '75'] },
     { email: `funder.national@${DEMO_DOMAIN}`, displayName: 'Nadia Haddad (Banque des Territoires)', role: 'funder' as const, poleIds: [], regionCodes: [] },
   ];
-  for (const a of accounts) await s.users.createUser({ ...a, password: DEMO_PASSWORD }, actor);
-  const poles = [...polesByRegion.values()].reduce((n, l) => n + l.length, 0);
-  s.logger.info({ poles, users: accounts.length }, 'demo data loaded');
-  return { poles, users: accounts.length };
+  const ids: Record<string, number> = {};
+  for (const a of accounts) ids[a.email] = (await s.users.createUser({ ...a, password: DEMO_PASSWORD }, actor)).id;
+  const managers = new Map<number, number>();
+  for (const a of accounts) for (const poleId of a.poleIds) managers.set(poleId, ids[a.email]);
+  const allPoles = [...polesByRegion.values()].flat();
+  const quarters = await loadDemoQuarters(s, rand, allPoles.map((p) => p.id), managers, ids[`staff@${DEMO_DOMAIN}`]);
+  s.logger.info({ poles: allPoles.length, users: accounts.length, quarters }, 'demo data loaded');
+  return { poles: allPoles.length, users: accounts.length, quarters };
 }
 
 function slugFor(text: string): string {

@@ -26,6 +26,7 @@ async function main() {
 
   if (config.demoData && (await isEmptyInstallation(services))) {
     logger.info('empty database: loading the demo data set');
+    console.log('Base vide : chargement des données de démonstration (39 pôles, 12 trimestres chacun ; une demi-minute environ)…');
     await loadDemoData(services);
   }
 
