@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import cron from 'node-cron';
 
 /** Typed, validated, frozen configuration. The only module that reads the environment (via loadConfig(env)). */
 export interface Config {
@@ -17,6 +18,10 @@ export interface Config {
   readonly demoData: boolean;
   /** Days after a quarter's end before its report is late. */
   readonly reportDeadlineDays: number;
+  /** Cron expressions (Paris time) of the incremental refresh and of the nightly full rebuild. */
+  readonly refreshCron: string;
+  readonly rebuildCron: string;
+  readonly jobLeaseSeconds: number;
   readonly logLevel: string;
 }
 
@@ -36,6 +41,9 @@ const schema = z.object({
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 7).default(12),
   DEMO_DATA: bool.optional(),
   REPORT_DEADLINE_DAYS: int(0, 365).default(30),
+  REFRESH_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('*/5 * * * *'),
+  REBUILD_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('0 3 * * *'),
+  JOB_LEASE_SECONDS: int(10, 24 * 3600).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -80,6 +88,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     demoData: e.DEMO_DATA ?? !production,
     reportDeadlineDays: e.REPORT_DEADLINE_DAYS,
+    refreshCron: e.REFRESH_CRON,
+    rebuildCron: e.REBUILD_CRON,
+    jobLeaseSeconds: e.JOB_LEASE_SECONDS,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }

@@ -48,12 +48,27 @@ async function main() {
     }
   });
 
+  // Scheduled jobs start once the app answers; an installation without aggregates rebuilds them at once.
+  await services.scheduler.start();
+
+  // Stop accepting, let requests in flight finish, stop the jobs (waiting for a run in progress), close the pool.
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      db.destroy().then(() => process.exit(0), () => process.exit(1));
+    server.close(async () => {
+      try {
+        await services.scheduler.stop();
+        await db.destroy();
+        process.exit(0);
+      } catch (err) {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      }
     });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 30_000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -12,13 +12,21 @@ import { PolesRepo, PolesWriteRepo } from './poles/poles.repo.ts';
 import { MembersRepo } from './poles/members.repo.ts';
 import { PolesService } from './poles/poles.service.ts';
 import { ReferenceRepo } from './reference/reference.repo.ts';
+import { AggregatesRepo } from './aggregates/aggregates.repo.ts';
+import { RefreshService } from './aggregates/refresh.service.ts';
+import { JobsRepo } from './jobs/jobs.repo.ts';
+import { JobRunner } from './jobs/job-runner.ts';
+import { Scheduler } from './jobs/scheduler.ts';
 import { ReportingRepo } from './reporting/reporting.repo.ts';
 import { ReportingService } from './reporting/reporting.service.ts';
 import { ReviewService } from './reporting/review.service.ts';
+import { ReviewRepo } from './reporting/review.repo.ts';
 import { UsersRepo } from './users/users.repo.ts';
 import { TokensRepo } from './users/tokens.repo.ts';
 import { UsersService } from './users/users.service.ts';
 import { AccountService } from './users/account.service.ts';
+import { ImportsRepo } from './imports/imports.repo.ts';
+import { ImportsService } from './imports/imports.service.ts';
 
 export interface Deps {
   config: Config;
@@ -40,6 +48,10 @@ export function buildServices(deps: Deps) {
     reference: new ReferenceRepo(),
     indicators: new IndicatorsRepo(),
     reporting: new ReportingRepo(),
+    aggregates: new AggregatesRepo(),
+    jobs: new JobsRepo(),
+    review: new ReviewRepo(),
+    imports: new ImportsRepo(),
   };
   const hasher = new PasswordHasher(config.passwordHashCost);
   const throttle = new LoginThrottle(clock);
@@ -50,7 +62,11 @@ export function buildServices(deps: Deps) {
   const indicators = new IndicatorsService(db, clock, repos);
   const reporting = new ReportingService(db, clock, config.reportDeadlineDays, repos);
   const review = new ReviewService(db, clock, repos);
-  return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting, review };
+  const refresh = new RefreshService(db, clock, repos.aggregates, deps.logger);
+  const runner = new JobRunner(db, clock, repos.jobs, config.jobLeaseSeconds, deps.logger);
+  const scheduler = new Scheduler(db, runner, refresh, repos.aggregates, { refresh: config.refreshCron, rebuild: config.rebuildCron }, deps.logger);
+  const imports = new ImportsService(db, clock, reporting, repos);
+  return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, refresh, runner, scheduler };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { AuditRepo } from '../audit/audit.repo.ts';
+import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import { likeOperator, writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -11,6 +12,7 @@ import type { PoleRow, PolesRepo, PolesWriteRepo, PoleWrite, TerritoryRow } from
 import { compositionRule, type MemberForm, type PoleForm } from './poles.schema.ts';
 
 interface Repos {
+  aggregates: AggregatesRepo;
   audit: AuditRepo;
   poles: PolesRepo;
   polesWrite: PolesWriteRepo;
@@ -128,6 +130,10 @@ export class PolesService {
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, this.now()))) throw new StaleVersion();
       await this.repos.polesWrite.setTerritories(trx, pole.id, territories);
+      // A pole that moves region or changes its reporting window moves every figure it contributes to.
+      if (changes.region_code !== pole.region_code || changes.first_report_year !== pole.first_report_year || changes.first_report_quarter !== pole.first_report_quarter) {
+        await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }], this.now());
+      }
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: 'pole.update',
@@ -147,6 +153,7 @@ export class PolesService {
       if (!(await this.repos.polesWrite.update(trx, pole.id, version, { archived_on: archivedOn }, this.now()))) {
         throw new StaleVersion();
       }
+      await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }], this.now());
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: archivedOn ? 'pole.archive' : 'pole.unarchive',

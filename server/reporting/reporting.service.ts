@@ -5,6 +5,7 @@ import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
 import { NotFound, StaleVersion } from '../http/errors.ts';
 import type { IndicatorsRepo, IndicatorRow } from '../indicators/indicators.repo.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
+import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import {
   deadline, indicatorApplies, previousQuarter, quarterIndex, quarterLastDay, reportingQuarters, sameQuarter, sameQuarterLastYear, type Quarter,
@@ -59,7 +60,7 @@ export class ReportingService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly deadlineDays: number,
-    private readonly repos: { reporting: ReportingRepo; indicators: IndicatorsRepo; audit: AuditRepo },
+    private readonly repos: { reporting: ReportingRepo; indicators: IndicatorsRepo; audit: AuditRepo; aggregates: AggregatesRepo },
   ) {}
 
   /** Refuses (404) a quarter the pole does not report: before its first, after its archive date, or not ended. */
@@ -253,6 +254,14 @@ export class ReportingService {
       revisions.push(rev({ action, old_status: fromStatus, new_status: status }));
     }
     await this.repos.reporting.addRevisions(trx, revisions);
+    // The figures this plan can move, for the next aggregate refresh: a status change moves every
+    // indicator of the quarter, a value change its own indicator.
+    const statusChanged = status !== fromStatus;
+    const changedIndicators = [...new Set(revisions.filter((r) => r.indicator_id !== null).map((r) => r.indicator_id!))];
+    const keys = statusChanged
+      ? [{ pole_id: pole.id, indicator_id: null, year: q.year, quarter: q.quarter, reason: 'status' }]
+      : changedIndicators.map((id) => ({ pole_id: pole.id, indicator_id: id, year: q.year, quarter: q.quarter, reason: 'value' }));
+    await this.repos.aggregates.markDirty(trx, keys, now);
   }
 
   /** The stored quarter as form fields: an import overlays its file on it, so values it omits stay. */

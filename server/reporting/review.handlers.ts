@@ -1,12 +1,198 @@
 import type { Request, Response } from 'express';
-import { NotFound } from '../http/errors.ts';
+import { z } from 'zod';
+import { t } from '../i18n/messages.ts';
+import { BadRequest, NotFound } from '../http/errors.ts';
+import { setFlash, takeFlash } from '../http/flash.ts';
+import { param } from '../http/params.ts';
+import { addQuarters, lastClosedQuarter, parseQuarter, quarterLabel, sameQuarter, type Quarter } from '../lib/quarters.ts';
+import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
 
-const todo = (_req: Request, _res: Response) => {
-  throw new NotFound();
-};
+type Decision = 'validate' | 'return' | 'reopen';
 
-/** Staff review: queue, review page, decisions, completeness. (To be completed.) */
-export function createReviewHandlers(_s: Services) {
-  return { queue: todo, show: todo, validate: todo, returnReport: todo, reopen: todo, completeness: todo };
+const REASON_MAX = 2000;
+const STATUSES = ['submitted', 'draft', 'validated', 'returned'] as const;
+const RECENT_QUARTERS = 12;
+
+// GET filters come from forms whose « all » option is empty: '' means "not given". A repeated parameter
+// arrives as an array (query parser 'simple') and fails z.string(): 400.
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const periodParam = z
+  .string()
+  .max(12)
+  .transform((s, c) => {
+    const q = parseQuarter(s);
+    if (!q || q.year < 2000 || q.year > 2100) {
+      c.addIssue({ code: 'custom', message: 'période' });
+      return z.NEVER;
+    }
+    return q;
+  });
+const regionParam = z.string().regex(/^\d{2,3}$/);
+const queueQuery = z.object({
+  statut: z.preprocess(blank, z.enum([...STATUSES, 'tous']).optional()),
+  region: z.preprocess(blank, regionParam.optional()),
+  periode: z.preprocess(blank, periodParam.optional()),
+});
+const completenessQuery = z.object({
+  periode: z.preprocess(blank, periodParam.optional()),
+  region: z.preprocess(blank, regionParam.optional()),
+});
+// The version is the server's own hidden field: anything but a small integer is a forged form (400).
+const decisionBody = z.object({
+  version: z.string().regex(/^\d{1,9}$/).transform(Number),
+  reason: z.string().optional(),
+});
+
+const paragraphs = (text: string | undefined) => (text ?? '').split(/\r?\n\s*/).map((p) => p.trim()).filter(Boolean);
+
+interface PageState {
+  status?: number;
+  alert?: string;
+  reason?: string;
+  reasonError?: string;
+}
+
+/** Staff review: the queue of quarters, the review page and its decisions, and completeness per quarter. */
+export function createReviewHandlers(s: Services) {
+  /** The pole and quarter named by the URL; 404 unless the pole reports that quarter. */
+  async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter }> {
+    const slug = param(req, 'slug');
+    const period = param(req, 'period') ?? '';
+    const pole = slug ? await s.repos.poles.findBySlug(s.db, slug) : undefined;
+    const q = /^\d{4}-[TQ][1-4]$/.test(period) ? parseQuarter(period) : null;
+    if (!pole || !q) throw new NotFound();
+    s.reporting.assertReportable(pole, q);
+    return { pole, q };
+  }
+
+  /** The last closed quarters, newest first, plus the chosen one when it is older. */
+  function periodOptions(selected: Quarter | undefined) {
+    const last = lastClosedQuarter(s.clock.now());
+    const list = Array.from({ length: RECENT_QUARTERS }, (_, i) => addQuarters(last, -i));
+    if (selected && !list.some((x) => sameQuarter(x, selected))) list.unshift(selected);
+    return list.map((x) => ({ value: quarterLabel(x), label: quarterLabel(x), selected: Boolean(selected && sameQuarter(x, selected)) }));
+  }
+
+  async function regionOptions(selected: string | undefined) {
+    const regions = await s.repos.reference.regions(s.db);
+    return regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === selected }));
+  }
+
+  async function renderReview(req: Request, res: Response, pole: PoleRow, q: Quarter, state: PageState = {}) {
+    const context = await s.reporting.context(pole, q);
+    const [report, sheet, history, region] = await Promise.all([
+      s.repos.reporting.report(s.db, pole.id, q),
+      s.review.sheet(q, context),
+      s.review.history(pole, q),
+      s.repos.reference.region(s.db, pole.region_code),
+    ]);
+    const names = await s.repos.review.displayNames(s.db, [report?.submitted_by ?? null, report?.reviewed_by ?? null]);
+    const period = quarterLabel(q);
+    const status = report?.status;
+    res.status(state.status ?? 200).render('pages/review/show', {
+      title: t('review.title', { pole: pole.name, period }),
+      nav: 'review',
+      pole,
+      period,
+      base: `/admin/trimestres/${pole.slug}/${period}`,
+      regionName: region?.name ?? pole.region_code,
+      report,
+      statusCode: status ?? 'todo',
+      late: s.reporting.isLate(q, status),
+      deadline: s.reporting.deadlineOf(q).toUTC().toISO(),
+      submittedBy: report?.submitted_by ? names.get(report.submitted_by) : undefined,
+      reviewedBy: report?.reviewed_by ? names.get(report.reviewed_by) : undefined,
+      // A return's reason stays on the report when the pole submits again: it is then the previous one.
+      returnReason: status === 'returned' ? report?.reason : null,
+      previousReason: status === 'submitted' ? report?.reason : null,
+      // Narrative paragraphs as the manager typed them (line breaks kept without any markup from the user).
+      highlights: paragraphs(report?.highlights),
+      difficulties: paragraphs(report?.difficulties),
+      lines: sheet.lines,
+      flagCount: sheet.flagCount,
+      history,
+      journalUrl: report ? `/admin/journal?objet=quarter_report&id=${report.id}` : null,
+      canValidate: status === 'submitted',
+      reasonForm: status === 'submitted' ? 'return' : status === 'validated' ? 'reopen' : null,
+      noDecision: status === 'draft' || status === 'returned' ? t(`review.noDecision.${status}`) : null,
+      reason: state.reason ?? '',
+      reasonError: state.reasonError,
+      alert: state.alert,
+      flash: takeFlash(req),
+    });
+  }
+
+  function decide(kind: Decision) {
+    return async (req: Request, res: Response) => {
+      const { pole, q } = await target(req);
+      const parsed = decisionBody.safeParse(req.body ?? {});
+      if (!parsed.success) throw new BadRequest();
+      const report = await s.repos.reporting.report(s.db, pole.id, q);
+      // The URL names a real quarter of the pole: nothing to decide on is a conflict with its state, not a 404.
+      if (!report) return renderReview(req, res, pole, q, { status: 409, alert: t('review.nothingToDecide') });
+      const typed = parsed.data.reason ?? '';
+      const reason = typed.trim();
+      if (kind !== 'validate') {
+        const error = reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : undefined;
+        if (error) return renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: error });
+      }
+      const outcome = await s.review.decide(report, kind, parsed.data.version, reason, { userId: req.user!.id, requestId: req.requestId });
+      if (outcome === 'conflict') return renderReview(req, res, pole, q, { status: 409, alert: t('review.conflict'), reason: typed });
+      if (outcome === 'invalid_state') {
+        return renderReview(req, res, pole, q, { status: 409, alert: t('review.invalidState', { status: t(`status.${report.status}`) }), reason: typed });
+      }
+      setFlash(req, t(`review.done.${kind}`, { pole: pole.name, period: quarterLabel(q) }));
+      res.redirect(303, '/admin/trimestres');
+    };
+  }
+
+  return {
+    async queue(req: Request, res: Response) {
+      const parsed = queueQuery.safeParse(req.query);
+      if (!parsed.success) throw new BadRequest();
+      const statut = parsed.data.statut ?? 'submitted';
+      const filter = { status: statut === 'tous' ? undefined : statut, region: parsed.data.region, q: parsed.data.periode };
+      const [result, regions] = await Promise.all([s.review.queue(filter, s.reporting), regionOptions(filter.region)]);
+      res.render('pages/review/queue', {
+        title: t('review.queue.title'),
+        nav: 'review',
+        rows: result.rows.map((r) => ({ ...r, period: quarterLabel(r), url: `/admin/trimestres/${r.pole_slug}/${quarterLabel(r)}` })),
+        truncated: result.truncated,
+        limit: result.limit,
+        statusOptions: [...STATUSES, 'tous'].map((v) => ({ value: v, label: v === 'tous' ? t('review.queue.all') : t(`status.${v}`), selected: v === statut })),
+        regionOptions: regions,
+        periodOptions: periodOptions(filter.q),
+        flash: takeFlash(req),
+      });
+    },
+
+    async show(req: Request, res: Response) {
+      const { pole, q } = await target(req);
+      await renderReview(req, res, pole, q);
+    },
+
+    validate: decide('validate'),
+    returnReport: decide('return'),
+    reopen: decide('reopen'),
+
+    async completeness(req: Request, res: Response) {
+      const parsed = completenessQuery.safeParse(req.query);
+      if (!parsed.success) throw new BadRequest();
+      const q = parsed.data.periode ?? lastClosedQuarter(s.clock.now());
+      const period = quarterLabel(q);
+      const [data, regions] = await Promise.all([s.review.completeness(q, parsed.data.region, s.reporting), regionOptions(parsed.data.region)]);
+      res.render('pages/review/completeness', {
+        title: t('completeness.title', { period }),
+        nav: 'completeness',
+        period,
+        deadline: data.deadline.toUTC().toISO(),
+        poles: data.poles.map((p) => ({ ...p, statusCode: p.status ?? 'todo', url: `/admin/trimestres/${p.slug}/${period}` })),
+        regions: data.regions,
+        total: data.total,
+        periodOptions: periodOptions(q),
+        regionOptions: regions,
+      });
+    },
+  };
 }

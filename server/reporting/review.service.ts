@@ -1,17 +1,61 @@
 import type { Knex } from 'knex';
+import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import { writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion } from '../http/errors.ts';
+import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { ReportingRepo, ReportRow, ReportStatus } from './reporting.repo.ts';
-import type { Actor } from './reporting.service.ts';
+import { SCALE } from '../lib/decimal.ts';
+import { indicatorApplies, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
+import type { PoleRow } from '../poles/poles.repo.ts';
+import { lineKey, type StoredLine } from './entry-rules.ts';
+import type { ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
+import type { Actor, ReportingService } from './reporting.service.ts';
+import { reviewFlags } from './review-flags.ts';
+import type { QueueFilter, ReviewRepo } from './review.repo.ts';
+
+/** What decides lateness and deadlines (ReportingService): passed in, so the rule lives in one place. */
+export type LatenessRule = Pick<ReportingService, 'isLate' | 'deadlineOf'>;
+export type QuarterContext = Awaited<ReturnType<ReportingService['context']>>;
+
+/** One figure of a quarter: a value, « non disponible » with its reason, or nothing stored (null). */
+export interface Cell {
+  value: number | null;
+  notAvailable: boolean;
+  naReason: string;
+}
+
+/** One row of the review sheet: an indicator, one of its categories, or a computed ratio. */
+export interface SheetLine {
+  key: string; // 'CODE' or 'CODE.category'
+  code: string;
+  label: string;
+  unit: string;
+  decimals: number;
+  part: boolean;
+  computed: boolean;
+  cells: (Cell | null)[]; // this quarter, previous quarter, same quarter last year
+  comment: string;
+  carried: boolean;
+  flags: string[];
+}
+
+const QUEUE_LIMIT = 500;
+const fromStored = (s: StoredLine | undefined): Cell | null => (s ? { value: s.value, notAvailable: s.notAvailable, naReason: s.naReason } : null);
+const fromRow = (v: ValueRow | undefined): Cell | null => (v ? { value: v.value_scaled, notAvailable: v.not_available, naReason: v.na_reason } : null);
+
+/** A percentage as a scaled number, recomputed from its two stored components (never stored itself). */
+function ratioCell(num: Cell | null, den: Cell | null): Cell | null {
+  if (!num || !den || num.value === null || den.value === null || den.value === 0) return null;
+  return { value: Math.round((num.value / den.value) * 100 * SCALE), notAvailable: false, naReason: '' };
+}
 
 /** Staff review of submitted quarters: decisions, each a revision and an audit row. */
 export class ReviewService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-    private readonly repos: { reporting: ReportingRepo; audit: AuditRepo },
+    private readonly repos: { reporting: ReportingRepo; audit: AuditRepo; indicators: IndicatorsRepo; review: ReviewRepo; aggregates: AggregatesRepo },
   ) {}
 
   /** Staff decisions: validate a submitted quarter, return it with a reason, or reopen a validated one. */
@@ -32,6 +76,8 @@ export class ReviewService {
           old_na_reason: null, new_na_reason: null, old_status: report.status, new_status: to[decision], reason: decision === 'validate' ? null : reason,
           actor_id: actor.userId, request_id: actor.requestId ?? null, created_at: now,
         }]);
+        // The quarter's figures move (validated data is what dashboards show by default).
+        await this.repos.aggregates.markDirty(trx, [{ pole_id: report.pole_id, indicator_id: null, year: report.year, quarter: report.quarter, reason: 'status' }], now);
         // A staff decision is also a staff change: it goes to the audit journal.
         await this.repos.audit.record(trx, {
           actorId: actor.userId, action: `report.${decision}`, entity: 'quarter_report', entityId: report.id,
@@ -44,5 +90,94 @@ export class ReviewService {
       throw err;
     }
     return 'done';
+  }
+
+  /** The staff queue: matching quarters, oldest submission first, each with its « en retard » state. */
+  async queue(filter: QueueFilter, rule: LatenessRule) {
+    const rows = await this.repos.review.queue(this.db, filter, QUEUE_LIMIT + 1);
+    return { rows: rows.slice(0, QUEUE_LIMIT).map((r) => ({ ...r, late: rule.isLate(r, r.status) })), truncated: rows.length > QUEUE_LIMIT, limit: QUEUE_LIMIT };
+  }
+
+  /** Every pole expected to report `q` with its status, late ones first, then by region and name; counts per region. */
+  async completeness(q: Quarter, region: string | undefined, rule: LatenessRule) {
+    const now = this.clock.now();
+    const candidates = await this.repos.review.polesForQuarter(this.db, q, region);
+    // Names compared in French in code: SQLite and PostgreSQL collate accents differently.
+    const poles = candidates
+      .filter((p) => reportingQuarters(p, now).some((x) => sameQuarter(x, q)))
+      .map((p) => ({ ...p, late: rule.isLate(q, p.status ?? undefined) }))
+      .sort((a, b) => Number(b.late) - Number(a.late) || a.region_name.localeCompare(b.region_name, 'fr') || a.name.localeCompare(b.name, 'fr'));
+    const count = (code: string, name: string) => ({ code, name, expected: 0, submitted: 0, validated: 0, late: 0 });
+    const regions = new Map<string, ReturnType<typeof count>>();
+    const total = count('', '');
+    for (const p of poles) {
+      const r = regions.get(p.region_code) ?? count(p.region_code, p.region_name);
+      regions.set(p.region_code, r);
+      for (const c of [r, total]) {
+        c.expected++;
+        if (p.status === 'submitted') c.submitted++;
+        if (p.status === 'validated') c.validated++;
+        if (p.late) c.late++;
+      }
+    }
+    const byName = [...regions.values()].sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    return { poles, regions: byName, total, deadline: rule.deadlineOf(q) };
+  }
+
+  /** The review sheet: every applicable indicator with this quarter, the previous one and last year, comment and alerts. */
+  async sheet(q: Quarter, context: QuarterContext): Promise<{ lines: SheetLine[]; flagCount: number }> {
+    const { ctx, previousRows, lastYear } = context;
+    const all = await this.repos.indicators.list(this.db, { activeOnly: true });
+    const byId = new Map(all.map((i) => [i.id, i]));
+    const entry = new Map(ctx.indicators.map((i) => [i.code, i]));
+    const flags = reviewFlags(ctx);
+    const at = (k: string): (Cell | null)[] => [fromStored(ctx.stored.get(k)), fromRow(previousRows.get(k)), fromRow(lastYear.get(k))];
+    const lines: SheetLine[] = [];
+    for (const row of all.filter((i) => indicatorApplies(i, q))) {
+      const base = { key: row.code, code: row.code, label: row.label_fr, unit: row.unit, decimals: row.decimals, part: false, computed: false, comment: '', carried: false, flags: [] as string[] };
+      if (row.kind === 'ratio') {
+        const num = row.numerator_id ? byId.get(row.numerator_id) : undefined;
+        const den = row.denominator_id ? byId.get(row.denominator_id) : undefined;
+        if (!num || !den) continue;
+        const n = at(lineKey(num.code, row.numerator_category ?? ''));
+        const d = at(lineKey(den.code, row.denominator_category ?? ''));
+        lines.push({ ...base, computed: true, cells: n.map((c, i) => ratioCell(c, d[i])) });
+        continue;
+      }
+      const ind = entry.get(row.code);
+      if (!ind) continue;
+      const stored = ctx.stored.get(lineKey(ind.code));
+      lines.push({
+        ...base, cells: at(lineKey(ind.code)), comment: stored?.comment ?? '', carried: ind.kind === 'stock' && Boolean(stored?.carriedOver),
+        flags: flags.filter((f) => f.code === ind.code).map((f) => f.message),
+      });
+      for (const c of ind.categories) lines.push({ ...base, key: lineKey(ind.code, c.code), label: c.label, part: true, cells: at(lineKey(ind.code, c.code)) });
+    }
+    return { lines, flagCount: flags.length };
+  }
+
+  /** The quarter's revisions, newest first, each named after its indicator, the narrative, or the status change. */
+  async history(pole: PoleRow, q: Quarter) {
+    const [revisions, indicators, categories] = await Promise.all([
+      this.repos.reporting.revisions(this.db, { poleId: pole.id, q }),
+      this.repos.indicators.list(this.db),
+      this.repos.indicators.categories(this.db),
+    ]);
+    const byId = new Map<number, IndicatorRow>(indicators.map((i) => [i.id, i]));
+    const categoryLabel = new Map(categories.map((c) => [`${c.indicator_id}.${c.code}`, c.label_fr]));
+    return revisions.map((r) => {
+      const ind = r.indicator_id !== null ? byId.get(r.indicator_id) : undefined;
+      const base = { id: r.id, when: r.created_at, who: r.actor_name, action: r.action };
+      if (ind) {
+        const part = r.category ? categoryLabel.get(`${ind.id}.${r.category}`) ?? r.category : '';
+        return {
+          ...base, kind: 'value' as const, what: part ? `${ind.label_fr} — ${part}` : ind.label_fr, decimals: ind.decimals,
+          cells: [{ value: r.old_value_scaled, notAvailable: Boolean(r.old_not_available), naReason: r.old_na_reason ?? '' }, { value: r.new_value_scaled, notAvailable: Boolean(r.new_not_available), naReason: r.new_na_reason ?? '' }],
+          why: r.new_not_available ? r.new_na_reason : r.new_comment,
+        };
+      }
+      if (r.category === 'highlights' || r.category === 'difficulties') return { ...base, kind: 'narrative' as const, what: r.category, why: r.new_comment };
+      return { ...base, kind: 'status' as const, oldStatus: r.old_status, newStatus: r.new_status, why: r.reason };
+    });
   }
 }

@@ -38,7 +38,7 @@ describe('pages in a real browser (Chromium)', function () {
   });
 
   const visits: [string, string[]][] = [
-    ['staff', ['/admin', '/admin/poles', '/admin/poles/nouveau', '/poles/{pole}', '/admin/poles/{pole}/membres/nouveau', '/admin/journal']],
+    ['staff', ['/admin', '/admin/poles', '/admin/poles/nouveau', '/poles/{pole}', '/admin/poles/{pole}/membres/nouveau', '/admin/journal', '/admin/trimestres', '/admin/trimestres/{pole}/2026-T3', '/admin/completude']],
     ['manager', ['/mon-pole']],
     ['funder', ['/']],
   ];

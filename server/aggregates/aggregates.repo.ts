@@ -1,0 +1,206 @@
+import type { Knex } from 'knex';
+import { readBool } from '../db/dialect.ts';
+import { fromIndex, quarterIndex } from '../lib/quarters.ts';
+import type { CellRow, EngineIndicator, EnginePole, Observed } from './engine.ts';
+import type { Cell } from './semantics.ts';
+import type { Grain } from './periods.ts';
+
+export type Base = 'validated' | 'validated_or_submitted';
+export const BASES: Base[] = ['validated', 'validated_or_submitted'];
+export const BASE_STATUSES: Record<Base, string[]> = { validated: ['validated'], validated_or_submitted: ['validated', 'submitted'] };
+
+export interface AggregateState {
+  generation: number;
+  last_closed_year: number | null;
+  last_closed_quarter: number | null;
+  rebuilt_at: string | null;
+  refreshed_at: string | null;
+}
+
+export interface DirtyKey {
+  id: number;
+  pole_id: number | null;
+  indicator_id: number | null;
+  year: number | null;
+  quarter: number | null;
+  reason: string;
+}
+
+export interface StoredAggregate extends Cell {
+  base: Base;
+  level: 'pole' | 'region' | 'nation';
+  area: string;
+  indicatorId: number;
+  category: string;
+  grain: Grain;
+  year: number;
+  quarter: number;
+  computedAt: string;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+export function toStored(r: Record<string, unknown>): StoredAggregate {
+  return {
+    base: r.base as Base,
+    level: r.level as StoredAggregate['level'],
+    area: String(r.area),
+    indicatorId: Number(r.indicator_id),
+    category: String(r.category),
+    grain: r.grain as Grain,
+    year: Number(r.year),
+    quarter: Number(r.quarter),
+    value: num(r.value_scaled),
+    num: num(r.num_scaled),
+    den: num(r.den_scaled),
+    reported: Number(r.reported),
+    expected: Number(r.expected),
+    distribution: r.distribution ? (JSON.parse(String(r.distribution)) as Record<string, number>) : null,
+    computedAt: String(r.computed_at),
+  };
+}
+
+/** The only SQL of the aggregation: its inputs, its rows, its state and its dirty keys. */
+export class AggregatesRepo {
+  async state(db: Knex): Promise<AggregateState> {
+    return db('aggregate_state').where({ id: 1 }).first();
+  }
+
+  async setState(trx: Knex | Knex.Transaction, changes: Partial<AggregateState>): Promise<void> {
+    await trx('aggregate_state').where({ id: 1 }).update(changes);
+  }
+
+  /** Poles with the quarters they are expected to report, up to `lastIndex` (the last closed quarter). */
+  async poles(db: Knex, lastIndex: number, archiveIndex: (archivedOn: string) => number): Promise<EnginePole[]> {
+    const rows = await db('poles').select('id', 'region_code', 'first_report_year', 'first_report_quarter', 'archived_on');
+    return rows.map((p: { id: number; region_code: string; first_report_year: number; first_report_quarter: number; archived_on: string | null }) => ({
+      id: p.id,
+      regionCode: p.region_code,
+      firstIndex: quarterIndex({ year: p.first_report_year, quarter: p.first_report_quarter }),
+      lastIndex: Math.min(lastIndex, p.archived_on ? archiveIndex(p.archived_on) : lastIndex),
+    }));
+  }
+
+  async indicators(db: Knex): Promise<EngineIndicator[]> {
+    const rows = await db('indicators').select('id', 'kind', 'numerator_id', 'numerator_category', 'denominator_id', 'denominator_category');
+    const cats = await db('indicator_categories').select('indicator_id', 'code').orderBy(['indicator_id', 'display_order']);
+    const kindOf = new Map(rows.map((r: { id: number; kind: string }) => [r.id, r.kind]));
+    return rows.map((r: { id: number; kind: EngineIndicator['kind']; numerator_id: number | null; numerator_category: string | null; denominator_id: number | null; denominator_category: string | null }) => ({
+      id: r.id,
+      kind: r.kind,
+      categories: ['', ...cats.filter((c: { indicator_id: number }) => c.indicator_id === r.id).map((c: { code: string }) => c.code)],
+      ...(r.kind === 'ratio' && r.numerator_id && r.denominator_id
+        ? {
+            numerator: { id: r.numerator_id, kind: kindOf.get(r.numerator_id) as 'flow' | 'stock', category: r.numerator_category ?? '' },
+            denominator: { id: r.denominator_id, kind: kindOf.get(r.denominator_id) as 'flow' | 'stock', category: r.denominator_category ?? '' },
+          }
+        : {}),
+    }));
+  }
+
+  /**
+   * Observations of some indicators under a base: values of reports whose status counts for it, keyed
+   * indicator → category → pole → quarter index. Optionally limited to some poles and quarters.
+   */
+  async observed(db: Knex, base: Base, indicatorIds: number[], limit: { poleIds?: number[]; fromIndex?: number; toIndex?: number } = {}) {
+    const q = db('quarter_values as v')
+      .join('quarter_reports as r', function () {
+        this.on('r.pole_id', 'v.pole_id').andOn('r.year', 'v.year').andOn('r.quarter', 'v.quarter');
+      })
+      .whereIn('r.status', BASE_STATUSES[base])
+      .whereIn('v.indicator_id', indicatorIds)
+      .select('v.pole_id', 'v.indicator_id', 'v.category', 'v.year', 'v.quarter', 'v.value_scaled', 'v.not_available');
+    if (limit.poleIds) q.whereIn('v.pole_id', limit.poleIds);
+    if (limit.fromIndex !== undefined) q.whereRaw('(v.year * 4 + v.quarter - 1) >= ?', [limit.fromIndex]);
+    if (limit.toIndex !== undefined) q.whereRaw('(v.year * 4 + v.quarter - 1) <= ?', [limit.toIndex]);
+    const out = new Map<number, Map<string, Observed>>();
+    for (const r of (await q) as { pole_id: number; indicator_id: number; category: string; year: number; quarter: number; value_scaled: unknown; not_available: unknown }[]) {
+      let byCat = out.get(r.indicator_id);
+      if (!byCat) out.set(r.indicator_id, (byCat = new Map()));
+      let byPole = byCat.get(r.category);
+      if (!byPole) byCat.set(r.category, (byPole = new Map()));
+      let byQuarter = byPole.get(r.pole_id);
+      if (!byQuarter) byPole.set(r.pole_id, (byQuarter = new Map()));
+      byQuarter.set(r.year * 4 + r.quarter - 1, readBool(r.not_available) ? null : Number(r.value_scaled));
+    }
+    return out;
+  }
+
+  /** Inserts cell rows in multi-row batches (one statement per batch). */
+  async insertRows(trx: Knex | Knex.Transaction, generation: number, base: Base, rows: CellRow[], computedAt: string): Promise<void> {
+    const records = rows.map((r) => {
+      const q = fromIndex(r.endIndex);
+      return {
+        generation, base, level: r.level, area: r.area, indicator_id: r.indicatorId, category: r.category, grain: r.grain,
+        year: q.year, quarter: q.quarter, value_scaled: r.cell.value, num_scaled: r.cell.num, den_scaled: r.cell.den,
+        reported: r.cell.reported, expected: r.cell.expected, distribution: r.cell.distribution ? JSON.stringify(r.cell.distribution) : null,
+        computed_at: computedAt,
+      };
+    });
+    // 16 columns: 500 rows stay under SQLite's 32 766 bound parameters.
+    for (let i = 0; i < records.length; i += 500) await trx('aggregates').insert(records.slice(i, i + 500));
+  }
+
+  /** Deletes the rows an incremental refresh is about to replace. */
+  async deleteRows(
+    trx: Knex.Transaction, generation: number, base: Base, indicatorId: number, grain: Grain, endIndex: number,
+    areas: { poles: string[]; regions: string[]; nation: boolean },
+  ): Promise<void> {
+    const q = fromIndex(endIndex);
+    await trx('aggregates')
+      .where({ generation, base, indicator_id: indicatorId, grain, year: q.year, quarter: q.quarter })
+      .where((w) => {
+        if (areas.poles.length) w.orWhere((x) => x.where('level', 'pole').whereIn('area', areas.poles));
+        if (areas.regions.length) w.orWhere((x) => x.where('level', 'region').whereIn('area', areas.regions));
+        if (areas.nation) w.orWhere('level', 'nation');
+      })
+      .delete();
+  }
+
+  async regionCells(db: Knex | Knex.Transaction, generation: number, base: Base, indicatorId: number, grain: Grain, endIndex: number): Promise<StoredAggregate[]> {
+    const q = fromIndex(endIndex);
+    const rows = await db('aggregates').where({ generation, base, level: 'region', indicator_id: indicatorId, grain, year: q.year, quarter: q.quarter });
+    return rows.map(toStored);
+  }
+
+  /** Deletes an old generation in slices (indicator × grain), so the one SQLite connection is never held long. */
+  async dropGeneration(db: Knex, generation: number, grains: readonly Grain[]): Promise<void> {
+    const ids = (await db('aggregates').where({ generation }).distinct('indicator_id')).map((r: { indicator_id: number }) => r.indicator_id);
+    for (const id of ids) for (const grain of grains) await db('aggregates').where({ generation, indicator_id: id, grain }).delete();
+  }
+
+  async dirty(db: Knex, upTo?: number): Promise<DirtyKey[]> {
+    const q = db('aggregate_dirty').orderBy('id');
+    if (upTo !== undefined) q.where('id', '<=', upTo);
+    return q;
+  }
+
+  async dirtyCount(db: Knex): Promise<number> {
+    return Number((await db('aggregate_dirty').count({ n: '*' }).first())?.n ?? 0);
+  }
+
+  async clearDirty(trx: Knex | Knex.Transaction, upTo: number): Promise<void> {
+    await trx('aggregate_dirty').where('id', '<=', upTo).delete();
+  }
+
+  /** Records that a write made some figures stale (in the write's transaction). NULL means « all ». */
+  async markDirty(trx: Knex | Knex.Transaction, keys: Omit<DirtyKey, 'id'>[], at: string): Promise<void> {
+    if (keys.length) await trx('aggregate_dirty').insert(keys.map((k) => ({ ...k, created_at: at })));
+  }
+
+  async countRows(db: Knex, generation: number): Promise<number> {
+    return Number((await db('aggregates').where({ generation }).count({ n: '*' }).first())?.n ?? 0);
+  }
+}
+
+/** Pole cells already stored for some poles, one indicator and some periods (for an incremental refresh). */
+export async function storedPoleCells(
+  db: Knex | Knex.Transaction, generation: number, base: Base, indicatorId: number, poleIds: number[], endIndices: number[],
+): Promise<StoredAggregate[]> {
+  if (!poleIds.length || !endIndices.length) return [];
+  const rows = await db('aggregates')
+    .where({ generation, base, level: 'pole', indicator_id: indicatorId })
+    .whereIn('area', poleIds.map(String))
+    .whereRaw(`(year * 4 + quarter - 1) in (${endIndices.map(() => '?').join(',')})`, endIndices);
+  return rows.map(toStored);
+}

@@ -1,0 +1,208 @@
+// Keeps the aggregates up to date: a full rebuild into a new generation that readers switch to at once,
+// and an incremental refresh of the keys that writes marked dirty. Both leave the current aggregates
+// untouched when they fail.
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import { writeTimestamp } from '../db/dialect.ts';
+import { ZONE, type Clock } from '../lib/clock.ts';
+import { lastClosedQuarter, quarterIndex, quarterOf } from '../lib/quarters.ts';
+import { BASES, storedPoleCells, type AggregatesRepo, type Base, type StoredAggregate } from './aggregates.repo.ts';
+import { computeCells, nationCell, NATION, type CellRow, type EngineIndicator, type EnginePole, type Observed } from './engine.ts';
+import { affectedPeriodEnds, GRAINS, periodEnds, periodIndices, type Grain } from './periods.ts';
+import { combine, type Cell } from './semantics.ts';
+
+export interface RefreshResult {
+  kind: 'rebuild' | 'incremental' | 'nothing';
+  keys: number;
+  rows: number;
+}
+
+export type Progress = (done: number, total: number) => Promise<void> | void;
+
+const archiveIndex = (archivedOn: string) => quarterIndex(quarterOf(DateTime.fromISO(archivedOn, { zone: ZONE })));
+
+/** Observations the engine needs for one indicator (for a ratio: its two components). */
+function observedFor(ind: EngineIndicator, all: Map<number, Map<string, Observed>>): Map<string, Observed> {
+  if (ind.kind === 'ratio') {
+    return new Map([
+      ['num', all.get(ind.numerator!.id)?.get(ind.numerator!.category) ?? new Map()],
+      ['den', all.get(ind.denominator!.id)?.get(ind.denominator!.category) ?? new Map()],
+    ]);
+  }
+  return all.get(ind.id) ?? new Map();
+}
+
+const sourceIds = (ind: EngineIndicator) => (ind.kind === 'ratio' ? [ind.numerator!.id, ind.denominator!.id] : [ind.id]);
+
+/** Nation rows from region rows, per category, grain and period. */
+function nationRows(ind: EngineIndicator, regionRows: CellRow[]): CellRow[] {
+  const groups = new Map<string, CellRow[]>();
+  for (const r of regionRows) {
+    const k = `${r.category}|${r.grain}|${r.endIndex}`;
+    const list = groups.get(k) ?? [];
+    list.push(r);
+    groups.set(k, list);
+  }
+  return [...groups.values()].map((rows) => ({ ...rows[0], level: 'nation' as const, area: NATION, cell: nationCell(ind.kind, rows.map((r) => r.cell)) }));
+}
+
+export class RefreshService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly repo: AggregatesRepo,
+    private readonly logger: Logger,
+  ) {}
+
+  private usable(ind: EngineIndicator): boolean {
+    return ind.kind !== 'ratio' || Boolean(ind.numerator && ind.denominator);
+  }
+
+  /** Rebuilds every aggregate into a new generation, in short batched transactions, then switches readers. */
+  async rebuild(progress?: Progress): Promise<RefreshResult> {
+    const now = this.clock.now();
+    const last = lastClosedQuarter(now);
+    const lastIndex = quarterIndex(last);
+    const state = await this.repo.state(this.db);
+    const generation = state.generation + 1;
+    await this.repo.dropGeneration(this.db, generation, GRAINS); // leftovers of a rebuild that died
+    const maxDirty = (await this.repo.dirty(this.db)).at(-1)?.id ?? 0;
+    const poles = await this.repo.poles(this.db, lastIndex, archiveIndex);
+    const indicators = (await this.repo.indicators(this.db)).filter((i) => this.usable(i));
+    const computedAt = writeTimestamp(now);
+    let rows = 0;
+    if (poles.length) {
+      const firstIndex = Math.min(...poles.map((p) => p.firstIndex));
+      const total = BASES.length * indicators.length;
+      let done = 0;
+      for (const base of BASES) {
+        for (const ind of indicators) {
+          const observed = observedFor(ind, await this.repo.observed(this.db, base, sourceIds(ind)));
+          for (const grain of GRAINS) {
+            const batch: CellRow[] = [];
+            computeCells(ind, observed, poles, { [grain]: periodEnds(grain, firstIndex, lastIndex) }, (r) => batch.push(r));
+            batch.push(...nationRows(ind, batch.filter((r) => r.level === 'region')));
+            // One short transaction per slice: requests keep being served between them.
+            for (let i = 0; i < batch.length; i += 5000) {
+              await this.db.transaction((trx) => this.repo.insertRows(trx, generation, base, batch.slice(i, i + 5000), computedAt));
+            }
+            rows += batch.length;
+          }
+          await progress?.(++done, total);
+        }
+      }
+    }
+    // The switch: one short transaction. Changes made during the rebuild stay dirty for the next refresh.
+    await this.db.transaction(async (trx) => {
+      await this.repo.setState(trx, { generation, last_closed_year: last.year, last_closed_quarter: last.quarter, rebuilt_at: computedAt, refreshed_at: computedAt });
+      await this.repo.clearDirty(trx, maxDirty);
+    });
+    await this.repo.dropGeneration(this.db, state.generation, GRAINS);
+    this.logger.info({ generation, rows }, 'aggregates rebuilt');
+    return { kind: 'rebuild', keys: maxDirty, rows };
+  }
+
+  /**
+   * Recomputes what the dirty keys touch: the dirty poles' cells, their regions and the nation, for the
+   * periods a quarter belongs to. Falls back to a rebuild when the aggregates are empty, when a new
+   * quarter has closed, or when a change concerns a whole pole or indicator (rare: definitions, dates).
+   */
+  async incremental(): Promise<RefreshResult> {
+    const now = this.clock.now();
+    const last = lastClosedQuarter(now);
+    const state = await this.repo.state(this.db);
+    if (state.generation === 0 || state.last_closed_year !== last.year || state.last_closed_quarter !== last.quarter) return this.rebuild();
+    const dirty = await this.repo.dirty(this.db);
+    if (!dirty.length) return { kind: 'nothing', keys: 0, rows: 0 };
+    if (dirty.some((d) => d.pole_id === null || d.year === null || d.quarter === null)) return this.rebuild();
+    const maxDirty = dirty[dirty.length - 1].id;
+    const lastIndex = quarterIndex(last);
+    const allPoles = await this.repo.poles(this.db, lastIndex, archiveIndex);
+    const poleById = new Map(allPoles.map((p) => [p.id, p]));
+    const indicators = (await this.repo.indicators(this.db)).filter((i) => this.usable(i));
+
+    // Which indicators, poles and quarters: a null indicator (a status change) means all of them.
+    const targets = new Map<number, Map<number, Set<number>>>();
+    const add = (indicatorId: number, poleId: number, index: number) => {
+      const byPole = targets.get(indicatorId) ?? new Map<number, Set<number>>();
+      const set = byPole.get(poleId) ?? new Set<number>();
+      set.add(index);
+      byPole.set(poleId, set);
+      targets.set(indicatorId, byPole);
+    };
+    for (const d of dirty) {
+      if (!poleById.has(d.pole_id!)) continue;
+      const index = quarterIndex({ year: d.year!, quarter: d.quarter! });
+      if (index > lastIndex) continue;
+      for (const ind of indicators) {
+        if (d.indicator_id === null || ind.id === d.indicator_id || (ind.kind === 'ratio' && sourceIds(ind).includes(d.indicator_id))) add(ind.id, d.pole_id!, index);
+      }
+    }
+    const computedAt = writeTimestamp(now);
+    const writes: { base: Base; ind: EngineIndicator; grain: Grain; end: number; rows: CellRow[]; poles: string[]; regions: string[] }[] = [];
+    for (const base of BASES) {
+      for (const ind of indicators) {
+        const byPole = targets.get(ind.id);
+        if (!byPole) continue;
+        const poles = [...byPole.keys()].map((id) => poleById.get(id)!);
+        const ends: Partial<Record<Grain, number[]>> = {};
+        for (const grain of GRAINS) {
+          const set = new Set<number>();
+          for (const indices of byPole.values()) for (const i of indices) for (const e of affectedPeriodEnds(grain, i, lastIndex)) set.add(e);
+          ends[grain] = [...set];
+        }
+        const span = Object.entries(ends).flatMap(([g, list]) => list!.flatMap((e) => periodIndices(g as Grain, e)));
+        const observed = observedFor(ind, await this.repo.observed(this.db, base, sourceIds(ind), { poleIds: poles.map((p) => p.id), fromIndex: Math.min(...span), toIndex: Math.max(...span) }));
+        const fresh: CellRow[] = [];
+        computeCells(ind, observed, poles, ends, (r) => r.level === 'pole' && fresh.push(r));
+        const regions = [...new Set(poles.map((p) => p.regionCode))];
+        const regionPoleIds = allPoles.filter((p) => regions.includes(p.regionCode)).map((p) => p.id);
+        const allEnds = [...new Set(Object.values(ends).flat())] as number[];
+        const stored = await storedPoleCells(this.db, state.generation, base, ind.id, regionPoleIds, allEnds);
+        for (const grain of GRAINS) {
+          for (const end of ends[grain]!) {
+            const freshHere = fresh.filter((r) => r.grain === grain && r.endIndex === end);
+            const rows: CellRow[] = [...freshHere];
+            const regionRows: CellRow[] = [];
+            for (const region of regions) {
+              for (const category of new Set([...freshHere.map((r) => r.category), ...stored.filter((s) => s.grain === grain).map((s) => s.category)])) {
+                const cells: Cell[] = [
+                  ...freshHere.filter((r) => r.category === category && poleById.get(Number(r.area))!.regionCode === region).map((r) => r.cell),
+                  ...stored
+                    .filter((s) => s.grain === grain && quarterIndex(s) === end && s.category === category && !byPole.has(Number(s.area)) && poleById.get(Number(s.area))?.regionCode === region)
+                    .map(cellOf),
+                ];
+                if (cells.length) regionRows.push({ level: 'region', area: region, indicatorId: ind.id, category, grain, endIndex: end, cell: combine(ind.kind, cells) });
+              }
+            }
+            rows.push(...regionRows);
+            const otherRegions = (await this.repo.regionCells(this.db, state.generation, base, ind.id, grain, end)).filter((r) => !regions.includes(r.area));
+            for (const category of new Set([...regionRows.map((r) => r.category), ...otherRegions.map((r) => r.category)])) {
+              const cells = [...regionRows.filter((r) => r.category === category).map((r) => r.cell), ...otherRegions.filter((r) => r.category === category).map(cellOf)];
+              rows.push({ level: 'nation', area: NATION, indicatorId: ind.id, category, grain, endIndex: end, cell: nationCell(ind.kind, cells) });
+            }
+            writes.push({ base, ind, grain, end, rows, poles: poles.map((p) => String(p.id)), regions });
+          }
+        }
+      }
+    }
+    let rows = 0;
+    // All of it in one transaction: a failure leaves the current aggregates as they were.
+    await this.db.transaction(async (trx) => {
+      for (const w of writes) {
+        await this.repo.deleteRows(trx, state.generation, w.base, w.ind.id, w.grain, w.end, { poles: w.poles, regions: w.regions, nation: true });
+        await this.repo.insertRows(trx, state.generation, w.base, w.rows, computedAt);
+        rows += w.rows.length;
+      }
+      await this.repo.clearDirty(trx, maxDirty);
+      await this.repo.setState(trx, { refreshed_at: computedAt });
+    });
+    return { kind: 'incremental', keys: dirty.length, rows };
+  }
+}
+
+function cellOf(s: StoredAggregate): Cell {
+  return { value: s.value, num: s.num, den: s.den, reported: s.reported, expected: s.expected, distribution: s.distribution };
+}
+

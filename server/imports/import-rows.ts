@@ -1,0 +1,147 @@
+// From rows of cells to import rows: finds the columns by their header, normalises each cell, and
+// reports what cannot be read with its line and column. Pure: no I/O.
+import { t } from '../i18n/messages.ts';
+import { parseDecimal } from '../lib/decimal.ts';
+import type { Cell, SheetRow } from './import-files.ts';
+
+export type ImportKind = 'quarter' | 'long';
+
+export interface ImportRow {
+  line: number;
+  /** Long format only: the pole's slug, the year and the quarter of the row. */
+  pole: string;
+  year: number;
+  quarter: number;
+  code: string;
+  category: string;
+  value: string;
+  na: boolean;
+  reason: string;
+  comment: string;
+}
+
+export interface Problem {
+  line: number | null;
+  /** The column's header, and its letter as the spreadsheet shows it. */
+  column: string | null;
+  letter: string | null;
+  message: string;
+}
+
+export type Columns = Record<string, string>;
+
+export const QUARTER_COLUMNS = ['code', 'categorie', 'libelle', 'unite', 'valeur_trimestre_precedent', 'valeur', 'non_disponible', 'raison', 'commentaire'];
+export const LONG_COLUMNS = ['pole', 'indicateur', 'categorie', 'annee', 'trimestre', 'valeur', 'non_disponible', 'raison', 'commentaire'];
+const REQUIRED: Record<ImportKind, string[]> = { quarter: ['code', 'valeur'], long: ['pole', 'indicateur', 'annee', 'trimestre', 'valeur'] };
+// Other spellings people write in a header.
+const ALIASES: Record<string, string> = {
+  code_indicateur: 'indicateur', categorie_article_9: 'categorie', slug: 'pole', pole_slug: 'pole', annee_civile: 'annee',
+  valeur_precedente: 'valeur_trimestre_precedent', nd: 'non_disponible', motif: 'raison', commentaires: 'commentaire',
+};
+
+/** 'Non disponible' → 'non_disponible', 'Catégorie' → 'categorie'. */
+export function normaliseHeader(s: string): string {
+  const n = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return ALIASES[n] ?? n;
+}
+
+/** Column letter of a 0-based index: 0 → A, 26 → AA. */
+export function columnLetter(i: number): string {
+  let s = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+/** A number from XLSX as plain decimal text, without the binary noise (0.30000000000000004 → 0.3). */
+export function numberText(n: number): string {
+  if (Number.isInteger(n)) return String(n);
+  return String(Number(n.toPrecision(15)));
+}
+
+const TEXT_COLUMNS = new Set(['raison', 'commentaire', 'libelle']);
+
+/**
+ * A cell as text, or a problem. `= @` always start a formula; `+ -` too, unless the cell is a number or
+ * a dash starting a sentence (« - réunion… »). A leading `'` before one of them is how exports escape
+ * such text: it is removed.
+ */
+export function cellText(cell: Cell, column: string): { text: string } | { problem: string } {
+  if (cell === null || cell === undefined) return { text: '' };
+  if (typeof cell === 'number') return { text: numberText(cell) };
+  if (typeof cell === 'boolean') return { text: cell ? 'oui' : '' };
+  if (typeof cell === 'object') return { problem: 'formula' in cell ? t('import.formula') : t('import.cellError', { error: cell.error }) };
+  const s = cell.trim();
+  if (/^'[=+\-@]/.test(s) && TEXT_COLUMNS.has(column)) return { text: s.slice(1) };
+  if (/^[=@]/.test(s)) return { problem: t('import.formula') };
+  if (/^[+-]/.test(s) && !parseDecimal(s).ok && !/^[+-]\s/.test(s)) return { problem: t('import.formula') };
+  return { text: s };
+}
+
+const YES = new Set(['oui', 'o', 'x', '1', 'vrai', 'yes', 'true']);
+const NO = new Set(['', 'non', 'n', '0', 'faux', 'no', 'false']);
+
+export type ReadRowsResult = { ok: false; error: string } | { ok: true; rows: ImportRow[]; problems: Problem[]; columns: Columns; count: number };
+
+/** Reads the header (the first non-empty row) and every data row below it. */
+export function readRows(sheet: SheetRow[], kind: ImportKind): ReadRowsResult {
+  const isEmpty = (r: SheetRow) => r.cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+  const headerIndex = sheet.findIndex((r) => !isEmpty(r));
+  if (headerIndex < 0) return { ok: false, error: t('import.file.empty') };
+  const header = sheet[headerIndex];
+  const position = new Map<string, number>();
+  header.cells.forEach((c, i) => {
+    const name = typeof c === 'string' ? normaliseHeader(c.replace(/^\uFEFF/, '')) : '';
+    if (name && !position.has(name)) position.set(name, i);
+  });
+  const missing = REQUIRED[kind].filter((c) => !position.has(c));
+  if (missing.length) {
+    return { ok: false, error: t('import.file.header', { line: header.line, missing: missing.join(', '), expected: (kind === 'quarter' ? QUARTER_COLUMNS : LONG_COLUMNS).join(', ') }) };
+  }
+  const columns: Columns = {};
+  for (const [name, i] of position) columns[name] = columnLetter(i);
+
+  const rows: ImportRow[] = [];
+  const problems: Problem[] = [];
+  let count = 0;
+  for (const r of sheet.slice(headerIndex + 1)) {
+    if (isEmpty(r)) continue;
+    count++;
+    let bad = false;
+    const get = (name: string): string => {
+      const i = position.get(name);
+      if (i === undefined) return '';
+      const read = cellText(r.cells[i] ?? null, name);
+      if ('text' in read) return read.text;
+      problems.push({ line: r.line, column: name, letter: columns[name], message: read.problem });
+      bad = true;
+      return '';
+    };
+    const fail = (name: string, message: string) => {
+      problems.push({ line: r.line, column: name, letter: columns[name] ?? null, message });
+      bad = true;
+    };
+    const codeColumn = kind === 'quarter' ? 'code' : 'indicateur';
+    const row: ImportRow = {
+      line: r.line, pole: '', year: 0, quarter: 0,
+      code: get(codeColumn).toUpperCase(), category: get('categorie').toLowerCase(), value: get('valeur'),
+      na: false, reason: get('raison'), comment: get('commentaire'),
+    };
+    const na = get('non_disponible').toLowerCase();
+    if (YES.has(na)) row.na = true;
+    else if (!NO.has(na)) fail('non_disponible', t('import.naValue'));
+    if (!row.code) fail(codeColumn, t('import.noCode'));
+    if (kind === 'long') {
+      row.pole = get('pole').toLowerCase();
+      if (!row.pole) fail('pole', t('import.noPole'));
+      const year = get('annee');
+      if (/^\d{4}$/.test(year) && Number(year) >= 2000 && Number(year) <= 2100) row.year = Number(year);
+      else fail('annee', t('import.badYear'));
+      const quarter = /^[TtQq]?\s*([1-4])$/.exec(get('trimestre'));
+      if (quarter) row.quarter = Number(quarter[1]);
+      else fail('trimestre', t('import.badQuarter'));
+    }
+    // A row that cannot be read is left out: its problem already stops the import.
+    if (!bad) rows.push(row);
+  }
+  return { ok: true, rows, problems, columns, count };
+}

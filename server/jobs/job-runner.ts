@@ -1,0 +1,73 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { writeTimestamp } from '../db/dialect.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { JobsRepo } from './jobs.repo.ts';
+
+export interface JobOutcome {
+  keys: number;
+  rows: number;
+}
+
+export type JobWork = (progress: (text: string) => Promise<void>) => Promise<JobOutcome>;
+
+export type RunResult = { ran: true; status: 'success' | 'failure'; outcome?: JobOutcome; error?: string } | { ran: false; reason: 'busy' | 'leased' };
+
+/**
+ * Runs a job at most once at a time: never twice in this process, and on one instance only when
+ * several share the database (a lease row that expires if its holder dies). Records every run.
+ */
+export class JobRunner {
+  readonly instance = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly repo: JobsRepo,
+    private readonly leaseSeconds: number,
+    private readonly logger: Logger,
+  ) {}
+
+  isBusy(job: string): boolean {
+    return this.busy.has(job);
+  }
+
+  private now(): string {
+    return writeTimestamp(this.clock.now());
+  }
+
+  private expiry(): string {
+    return writeTimestamp(this.clock.now().plus({ seconds: this.leaseSeconds }));
+  }
+
+  async run(job: string, work: JobWork): Promise<RunResult> {
+    if (this.busy.has(job)) return { ran: false, reason: 'busy' };
+    this.busy.add(job);
+    try {
+      // Both jobs write the same aggregates: they share one lease, so they never overlap anywhere.
+      if (!(await this.repo.acquire(this.db, 'aggregates', this.instance, this.now(), this.expiry()))) return { ran: false, reason: 'leased' };
+      const runId = await this.repo.startRun(this.db, job, this.instance, this.now());
+      try {
+        const outcome = await work(async (text) => {
+          await this.repo.progress(this.db, runId, text);
+          // A long run keeps its lease alive while it makes progress.
+          await this.repo.acquire(this.db, 'aggregates', this.instance, this.now(), this.expiry());
+        });
+        await this.repo.finishRun(this.db, runId, { status: 'success', finished_at: this.now(), keys_recomputed: outcome.keys, rows_written: outcome.rows, error: null });
+        return { ran: true, status: 'success', outcome };
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        this.logger.error({ err, job }, 'job failed');
+        await this.repo.finishRun(this.db, runId, { status: 'failure', finished_at: this.now(), keys_recomputed: 0, rows_written: 0, error: message.slice(0, 2000) });
+        return { ran: true, status: 'failure', error: message };
+      } finally {
+        await this.repo.release(this.db, 'aggregates', this.instance);
+      }
+    } finally {
+      this.busy.delete(job);
+    }
+  }
+}

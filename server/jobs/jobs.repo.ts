@@ -1,0 +1,69 @@
+import type { Knex } from 'knex';
+
+export interface JobRunRow {
+  id: number;
+  job: string;
+  instance: string;
+  started_at: string;
+  finished_at: string | null;
+  status: 'running' | 'success' | 'failure';
+  keys_recomputed: number;
+  rows_written: number;
+  error: string | null;
+  progress: string | null;
+}
+
+/** The only SQL about scheduled jobs: their leases and their runs. */
+export class JobsRepo {
+  /**
+   * Takes or renews the lease of a job, atomically: free, expired, or already ours. Returns whether
+   * this instance holds it now. One statement each, so two instances can never both win.
+   */
+  async acquire(db: Knex, job: string, holder: string, now: string, expiresAt: string): Promise<boolean> {
+    const taken = await db('job_leases')
+      .where({ job })
+      .andWhere((w) => w.where('expires_at', '<', now).orWhere('holder', holder))
+      .update({ holder, expires_at: expiresAt });
+    if (taken === 1) return true;
+    try {
+      await db('job_leases').insert({ job, holder, expires_at: expiresAt });
+      return true;
+    } catch {
+      return false; // somebody else holds a live lease
+    }
+  }
+
+  async release(db: Knex, job: string, holder: string): Promise<void> {
+    await db('job_leases').where({ job, holder }).delete();
+  }
+
+  async lease(db: Knex, job: string): Promise<{ holder: string; expires_at: string } | undefined> {
+    return db('job_leases').where({ job }).first();
+  }
+
+  async startRun(db: Knex, job: string, instance: string, at: string): Promise<number> {
+    const [row] = await db('job_runs').insert({ job, instance, started_at: at, status: 'running' }).returning('id');
+    return Number(typeof row === 'object' ? row.id : row);
+  }
+
+  async progress(db: Knex, id: number, text: string): Promise<void> {
+    await db('job_runs').where({ id }).update({ progress: text });
+  }
+
+  async finishRun(db: Knex, id: number, changes: Pick<JobRunRow, 'status' | 'finished_at' | 'keys_recomputed' | 'rows_written' | 'error'>): Promise<void> {
+    await db('job_runs').where({ id }).update({ ...changes, progress: null });
+  }
+
+  async runs(db: Knex, limit = 50): Promise<JobRunRow[]> {
+    return db('job_runs').orderBy('id', 'desc').limit(limit);
+  }
+
+  async running(db: Knex): Promise<JobRunRow[]> {
+    return db('job_runs').where({ status: 'running' }).orderBy('id', 'desc');
+  }
+
+  /** Runs left « running » by a process that died: marked as failures so the page tells the truth. */
+  async abandon(db: Knex, instance: string, at: string): Promise<void> {
+    await db('job_runs').where({ status: 'running', instance }).update({ status: 'failure', finished_at: at, error: 'Processus arrêté pendant l’exécution' });
+  }
+}

@@ -1,0 +1,81 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { RefreshService } from '../aggregates/refresh.service.ts';
+import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
+import type { Knex } from 'knex';
+import { ZONE } from '../lib/clock.ts';
+import type { JobRunner, JobWork, RunResult } from './job-runner.ts';
+
+export type JobName = 'refresh' | 'rebuild';
+
+export interface JobDefinition {
+  name: JobName;
+  cron: string;
+  work: JobWork;
+}
+
+/** The typed list of scheduled jobs, their node-cron tasks, and « run now ». Nothing runs on import. */
+export class Scheduler {
+  private tasks = new Map<JobName, ScheduledTask>();
+  private inFlight = new Set<Promise<unknown>>();
+  readonly jobs: JobDefinition[];
+
+  constructor(
+    private readonly db: Knex,
+    private readonly runner: JobRunner,
+    refresh: RefreshService,
+    private readonly aggregates: AggregatesRepo,
+    crons: { refresh: string; rebuild: string },
+    private readonly logger: Logger,
+  ) {
+    this.jobs = [
+      { name: 'refresh', cron: crons.refresh, work: async () => refresh.incremental().then((r) => ({ keys: r.keys, rows: r.rows })) },
+      { name: 'rebuild', cron: crons.rebuild, work: (progress) => refresh.rebuild((done, total) => progress(`${done}/${total}`)).then((r) => ({ keys: r.keys, rows: r.rows })) },
+    ];
+  }
+
+  private definition(name: JobName): JobDefinition {
+    return this.jobs.find((j) => j.name === name)!;
+  }
+
+  /** Runs a job now and waits for it. */
+  run(name: JobName): Promise<RunResult> {
+    const p = this.runner.run(name, this.definition(name).work);
+    this.inFlight.add(p);
+    return p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** Starts a job without waiting (the « Recalculer maintenant » button). */
+  runInBackground(name: JobName): void {
+    this.run(name).catch((err: unknown) => this.logger.error({ err, name }, 'background job crashed'));
+  }
+
+  isRunning(name: JobName): boolean {
+    return this.runner.isBusy(name);
+  }
+
+  nextRun(name: JobName): Date | null {
+    return this.tasks.get(name)?.getNextRun() ?? null;
+  }
+
+  get started(): boolean {
+    return this.tasks.size > 0;
+  }
+
+  /** Schedules every job (Paris time); an installation without aggregates gets a rebuild at once. */
+  async start(): Promise<void> {
+    for (const job of this.jobs) {
+      const task = cron.schedule(job.cron, () => this.run(job.name), { name: job.name, timezone: ZONE, noOverlap: true });
+      this.tasks.set(job.name, task);
+    }
+    const state = await this.aggregates.state(this.db);
+    if (state.generation === 0) this.runInBackground('rebuild');
+  }
+
+  /** Stops the schedule and waits for the runs in progress (graceful shutdown). */
+  async stop(): Promise<void> {
+    for (const task of this.tasks.values()) await task.destroy();
+    this.tasks.clear();
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { makePole, makeUser } from '../support/factories.ts';
+import { completeBody } from '../support/reporting.ts';
+import { JobRunner } from '../../server/jobs/job-runner.ts';
+import { AggregatesRepo } from '../../server/aggregates/aggregates.repo.ts';
+import { RefreshService } from '../../server/aggregates/refresh.service.ts';
+import { createLogger } from '../../server/logger.ts';
+import { field } from '../../server/reporting/entry-rules.ts';
+import type { CellRow } from '../../server/aggregates/engine.ts';
+import type { Knex } from 'knex';
+
+const silent = createLogger('silent');
+
+async function snapshotAggregates(ctx: TestContext) {
+  const state = await ctx.db('aggregate_state').first();
+  const rows = await ctx.db('aggregates').where({ generation: state.generation }).orderBy(['base', 'level', 'area', 'indicator_id', 'category', 'grain', 'year', 'quarter']);
+  return JSON.stringify({ state, rows });
+}
+
+describe('scheduled jobs and the aggregate refresh', function () {
+  this.timeout(120_000);
+  let ctx: TestContext;
+  let poleId: number;
+  let managerId: number;
+
+  beforeEach(async () => {
+    ctx = await createTestApp();
+    const pole = await makePole(ctx.s, { name: 'Pôle Tâches' });
+    poleId = pole.id;
+    managerId = (await makeUser(ctx.s, 'manager', { poleIds: [pole.id] })).id;
+    for (const q of [{ year: 2026, quarter: 2 }, { year: 2026, quarter: 3 }]) {
+      const outcome = await ctx.s.reporting.save(pole, q, { ...(await completeBody(ctx.s, q)), version: '0' }, true, { userId: managerId });
+      expect(outcome.kind).to.equal('saved');
+    }
+  });
+  afterEach(() => ctx.close());
+
+  it('records the keys a write dirties in the same transaction, and the incremental job clears them', async () => {
+    const dirty = await ctx.db('aggregate_dirty').select('pole_id', 'year', 'quarter', 'indicator_id', 'reason');
+    expect(dirty.length).to.be.greaterThan(0);
+    expect(dirty.every((d) => d.pole_id === poleId)).to.equal(true);
+    expect(dirty.some((d) => d.reason === 'status' && d.indicator_id === null && d.quarter === 3)).to.equal(true);
+    const first = await ctx.s.scheduler.run('refresh'); // no aggregates yet: a rebuild
+    expect(first).to.deep.include({ ran: true, status: 'success' });
+    expect(Number((await ctx.db('aggregate_dirty').count({ n: '*' }).first())!.n)).to.equal(0);
+    expect((await ctx.db('aggregate_state').first()).generation).to.equal(1);
+
+    const pole = (await ctx.s.repos.poles.findById(ctx.db, poleId))!;
+    const report = (await ctx.s.repos.reporting.report(ctx.db, poleId, { year: 2026, quarter: 3 }))!;
+    await ctx.s.review.decide(report, 'validate', report.version, '', { userId: managerId });
+    expect(Number((await ctx.db('aggregate_dirty').count({ n: '*' }).first())!.n), 'a validation dirties its quarter').to.be.greaterThan(0);
+    const second = await ctx.s.scheduler.run('refresh');
+    expect(second).to.deep.include({ ran: true, status: 'success' });
+    const runs = await ctx.db('job_runs').orderBy('id');
+    expect(runs.map((r) => `${r.job}:${r.status}`)).to.deep.equal(['refresh:success', 'refresh:success']);
+    expect(runs[1].keys_recomputed).to.be.greaterThan(0);
+    expect(runs[1].rows_written).to.be.greaterThan(0);
+    const validated = await ctx.db('aggregates').where({ generation: 1, base: 'validated', level: 'nation', grain: 'quarter', year: 2026, quarter: 3 }).first();
+    expect(validated, 'the validated quarter now counts').to.not.equal(undefined);
+    void pole;
+  });
+
+  it('never runs twice at once in a process, and one instance only across instances (lease)', async () => {
+    const other = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
+    let release!: () => void;
+    const blocker = new Promise<void>((r) => (release = r));
+    const long = ctx.s.runner.run('rebuild', async () => {
+      await blocker;
+      return { keys: 0, rows: 0 };
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await ctx.s.runner.run('rebuild', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'busy' });
+    expect(await other.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'leased' });
+    release();
+    expect(await long).to.deep.include({ ran: true, status: 'success' });
+    expect(await other.run('refresh', async () => ({ keys: 1, rows: 2 }))).to.deep.include({ ran: true, status: 'success' });
+  });
+
+  it('lets another instance take over once a dead holder’s lease expires', async () => {
+    await ctx.s.repos.jobs.acquire(ctx.db, 'aggregates', 'instance-morte', '2026-11-26T09:00:00.000Z', '2026-11-26T09:10:00.000Z');
+    // The frozen clock says 10:00 Paris = 09:00 UTC: the dead holder's lease still runs until 09:10.
+    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'leased' });
+    ctx.clock.advance({ minutes: 11 });
+    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.include({ ran: true, status: 'success' });
+  });
+
+  it('records a failure with its error and leaves the current aggregates untouched (rebuild and incremental)', async () => {
+    await ctx.s.refresh.rebuild();
+    const before = await snapshotAggregates(ctx);
+    class Failing extends AggregatesRepo {
+      calls = 0;
+      override async insertRows(trx: Knex | Knex.Transaction, generation: number, base: 'validated' | 'validated_or_submitted', rows: CellRow[], at: string) {
+        if (++this.calls > 3) throw new Error('disque plein (simulé)');
+        return super.insertRows(trx, generation, base, rows, at);
+      }
+    }
+    const failing = new RefreshService(ctx.db, ctx.clock, new Failing(), silent);
+    const runner = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
+    const result = await runner.run('rebuild', () => failing.rebuild().then((r) => ({ keys: r.keys, rows: r.rows })));
+    expect(result).to.deep.include({ ran: true, status: 'failure', error: 'disque plein (simulé)' });
+    expect(await snapshotAggregates(ctx)).to.equal(before);
+    const run = await ctx.db('job_runs').orderBy('id', 'desc').first();
+    expect(run).to.include({ job: 'rebuild', status: 'failure', error: 'disque plein (simulé)' });
+    expect(run.finished_at).to.be.a('string');
+
+    // An incremental refresh that fails half-way rolls back too, and keeps its dirty keys.
+    const pole = (await ctx.s.repos.poles.findById(ctx.db, poleId))!;
+    const q = { year: 2026, quarter: 2 };
+    const report = (await ctx.s.repos.reporting.report(ctx.db, poleId, q))!;
+    await ctx.s.review.decide(report, 'validate', report.version, '', { userId: managerId });
+    const dirtyBefore = Number((await ctx.db('aggregate_dirty').count({ n: '*' }).first())!.n);
+    const failingIncremental = new RefreshService(ctx.db, ctx.clock, new Failing(), silent);
+    let error: unknown = null;
+    await failingIncremental.incremental().catch((e: unknown) => (error = e));
+    expect(String(error)).to.contain('disque plein');
+    expect(await snapshotAggregates(ctx)).to.equal(before);
+    expect(Number((await ctx.db('aggregate_dirty').count({ n: '*' }).first())!.n)).to.equal(dirtyBefore);
+    // And the next good run picks them up.
+    expect((await ctx.s.refresh.incremental()).kind).to.equal('incremental');
+    void pole;
+    void field;
+  });
+
+  it('rebuilds at start when the aggregates are empty, and schedules both jobs in Paris time', async () => {
+    await ctx.s.scheduler.start();
+    try {
+      expect(ctx.s.scheduler.nextRun('refresh')).to.be.instanceOf(Date);
+      const nightly = ctx.s.scheduler.nextRun('rebuild')!;
+      expect(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(nightly)).to.equal('03:00');
+      for (let i = 0; i < 100 && (await ctx.db('aggregate_state').first()).generation === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect((await ctx.db('aggregate_state').first()).generation).to.equal(1);
+    } finally {
+      await ctx.s.scheduler.stop();
+    }
+  });
+});

@@ -1,0 +1,37 @@
+import { createTestApp } from './test/support/test-app.ts';
+import { makePole, makeUser } from './test/support/factories.ts';
+import { dropTemplates } from './test/support/test-db.ts';
+import { readSpreadsheet } from './server/imports/import-files.ts';
+import { readRows } from './server/imports/import-rows.ts';
+
+const ctx = await createTestApp();
+const user = await makeUser(ctx.s, 'staff');
+const poles = [];
+for (let i = 0; i < 40; i++) poles.push(await makePole(ctx.s));
+const codes = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS', 'ACT_CREES', 'MUTUALISATIONS', 'PERS_FORMEES', 'REEMPLOI_T', 'RESSOURCES_PROPRES', 'RESSOURCES_TOTALES', 'MATURITE_COOP'];
+const lines = ['pole;indicateur;categorie;annee;trimestre;valeur'];
+for (const p of poles) for (const [y, qs] of [[2024, [1, 2, 3, 4]], [2025, [1, 2, 3, 4]], [2026, [1, 2, 3]]] as const) for (const q of qs) for (const c of codes) lines.push(`${p.slug};${c};;${y};${q};${c === 'MATURITE_COOP' ? 2 : c === 'RESSOURCES_TOTALES' ? 100 : 3}`);
+const text = lines.join('\r\n');
+console.log('rows', lines.length - 1, 'bytes', text.length);
+let t0 = Date.now();
+const sheet = await readSpreadsheet(Buffer.from(text), 'x.csv');
+if (!sheet.ok) throw new Error(sheet.error);
+const read = readRows(sheet.rows, 'long');
+if (!read.ok) throw new Error(read.error);
+console.log('parse ms', Date.now() - t0, 'problems', read.problems.length);
+t0 = Date.now();
+const id = await ctx.s.imports.previewLong(user.id, { filename: 'x.csv', ...read }, 'validated');
+const batch = await ctx.s.imports.findBatch(user.id, id);
+console.log('preview ms', Date.now() - t0, 'problems', ctx.s.imports.judgement(batch).problems.total, ctx.s.imports.judgement(batch).problems.items.slice(0, 3), 'changes', ctx.s.imports.judgement(batch).changes.total);
+t0 = Date.now();
+const out = await ctx.s.imports.confirm(batch, { userId: user.id });
+console.log('confirm ms', Date.now() - t0, out);
+// A 200k-row file: parsing only.
+const big = ['pole;indicateur;categorie;annee;trimestre;valeur'];
+for (let i = 0; i < 199_999; i++) big.push(`pole-${i % 100};EMP_CREES;;2025;${(i % 4) + 1};${i % 10},5`);
+const bigText = big.join('\r\n');
+t0 = Date.now();
+const s2 = await readSpreadsheet(Buffer.from(bigText), 'big.csv');
+console.log('200k parse ms', Date.now() - t0, 'MB', (bigText.length / 1e6).toFixed(1), s2.ok && s2.rows.length, process.memoryUsage().rss / 1e6 | 0, 'MB rss');
+await ctx.close();
+await dropTemplates();
