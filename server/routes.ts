@@ -13,6 +13,8 @@ import { createAuditHandlers } from './audit/audit.handlers.ts';
 import { createEntryHandlers } from './reporting/entry.handlers.ts';
 import { createReviewHandlers } from './reporting/review.handlers.ts';
 import { createImportHandlers } from './imports/import.handlers.ts';
+import { createDashboardsHandlers } from './dashboards/dashboards.handlers.ts';
+import { createJobsHandlers } from './jobs/jobs.handlers.ts';
 
 /**
  * The route table: every route of the application, one line each, with who may use it.
@@ -34,6 +36,8 @@ export function registerRoutes(app: Express, s: Services) {
   const entry = createEntryHandlers(s);
   const review = createReviewHandlers(s);
   const imports = createImportHandlers(s);
+  const dashboards = createDashboardsHandlers(s);
+  const jobs = createJobsHandlers(s);
 
   // Signing in and out; invitation and reset links (the token is the credential).
   r.get('/connexion', PUBLIC, auth.showSignIn);
@@ -50,6 +54,8 @@ export function registerRoutes(app: Express, s: Services) {
   r.post('/profil', anyRole(), account.updateProfile);
   r.post('/profil/mot-de-passe', anyRole(), account.changePassword);
   r.get('/poles/:slug', anyRole('pole'), poles.show);
+  r.get('/tableau-de-bord', anyRole(), dashboards.national);
+  r.get('/regions/:code', anyRole('region'), dashboards.region);
 
   // Pole managers.
   r.get('/mon-pole', roles(['manager'], 'self'), home.myPole);
@@ -97,6 +103,8 @@ export function registerRoutes(app: Express, s: Services) {
   r.post('/admin/trimestres/:slug/:period/renvoyer', STAFF, review.returnReport);
   r.post('/admin/trimestres/:slug/:period/rouvrir', STAFF, review.reopen);
   r.get('/admin/completude', STAFF, review.completeness);
+  r.get('/admin/taches', STAFF, jobs.list);
+  r.post('/admin/taches/lancer', STAFF, jobs.runNow);
   r.get('/admin/poles/:slug/trimestres/:period/modele/:format', STAFF, imports.template);
   r.get('/admin/poles/:slug/trimestres/:period/import', STAFF, imports.showUpload);
   r.post('/admin/poles/:slug/trimestres/:period/import', STAFF, imports.upload);

@@ -14,6 +14,7 @@ import { PolesService } from './poles/poles.service.ts';
 import { ReferenceRepo } from './reference/reference.repo.ts';
 import { AggregatesRepo } from './aggregates/aggregates.repo.ts';
 import { RefreshService } from './aggregates/refresh.service.ts';
+import { AggregatesReadRepo } from './aggregates/aggregates-read.repo.ts';
 import { JobsRepo } from './jobs/jobs.repo.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -49,6 +50,7 @@ export function buildServices(deps: Deps) {
     indicators: new IndicatorsRepo(),
     reporting: new ReportingRepo(),
     aggregates: new AggregatesRepo(),
+    aggregatesRead: new AggregatesReadRepo(),
     jobs: new JobsRepo(),
     review: new ReviewRepo(),
     imports: new ImportsRepo(),
