@@ -39,6 +39,11 @@ export function registerRoutes(app: Express, s: Services) {
   const dashboards = createDashboardsHandlers(s);
   const jobs = createJobsHandlers(s);
 
+  // Liveness: the process answers (also the bench's trivial route).
+  r.get('/healthz', PUBLIC, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
   // Signing in and out; invitation and reset links (the token is the credential).
   r.get('/connexion', PUBLIC, auth.showSignIn);
   r.post('/connexion', PUBLIC, auth.signIn);

@@ -34,6 +34,7 @@ function cases(c: Cast): Case[] {
   const A = c.poles.a.slug;
   const C = c.poles.c.slug;
   const list: [Case['method'], string, string, Expectation][] = [
+    ['get', '/healthz', '/healthz', PUBLIC_PAGE],
     ['get', '/connexion', '/connexion', PUBLIC_PAGE],
     ['post', '/connexion', '/connexion', PUBLIC_PAGE],
     ['get', '/invitation/:token', '/invitation/jeton-inconnu', BAD_TOKEN],
