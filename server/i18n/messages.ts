@@ -6,10 +6,11 @@ import { poles } from './fr/poles.ts';
 import { users } from './fr/users.ts';
 import { indicators } from './fr/indicators.ts';
 import { reporting } from './fr/reporting.ts';
+import { jobs } from './fr/jobs.ts';
 import { review } from './fr/review.ts';
 import { imports } from './fr/imports.ts';
 
-export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators, ...reporting, ...review, ...imports };
+export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators, ...reporting, ...jobs, ...review, ...imports };
 
 /** Looks up a message and fills {placeholders}; an unknown key is returned as is so it shows in tests. */
 export function t(key: string, params: Record<string, string | number> = {}): string {

@@ -1,12 +1,61 @@
 import type { Request, Response } from 'express';
-import { NotFound } from '../http/errors.ts';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { t } from '../i18n/messages.ts';
+import { BadRequest } from '../http/errors.ts';
+import { setFlash, takeFlash } from '../http/flash.ts';
+import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
+import type { JobName } from './scheduler.ts';
 
-const todo = (_req: Request, _res: Response) => {
-  throw new NotFound();
-};
+const runForm = z.object({ tache: z.enum(['refresh', 'rebuild']) });
 
-/** « Tâches planifiées » for staff. (To be completed.) */
-export function createJobsHandlers(_s: Services) {
-  return { list: todo, runNow: todo };
+function duration(start: string, end: string | null): string {
+  if (!end) return '';
+  const ms = DateTime.fromISO(end).toMillis() - DateTime.fromISO(start).toMillis();
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`;
+}
+
+/** « Tâches planifiées »: next runs, history with durations and errors, « Recalculer maintenant », progress. */
+export function createJobsHandlers(s: Services) {
+  return {
+    async list(req: Request, res: Response) {
+      const [runs, freshness] = await Promise.all([s.repos.jobs.runs(s.db, 50), s.repos.aggregatesRead.freshness(s.db)]);
+      const running = runs.filter((r) => r.status === 'running');
+      res.render('pages/jobs/list', {
+        title: t('jobs.title'),
+        nav: 'jobs',
+        jobs: s.scheduler.jobs.map((j) => {
+          const next = s.scheduler.nextRun(j.name);
+          return { name: j.name, label: t(`jobs.${j.name}`), cron: j.cron, next: next ? formatDate(DateTime.fromJSDate(next), true) : null, running: s.scheduler.isRunning(j.name) };
+        }),
+        running: running.map((r) => {
+          const m = /^(\d+)\/(\d+)$/.exec(r.progress ?? '');
+          return { ...r, done: m ? Number(m[1]) : null, max: m ? Number(m[2]) : null };
+        }),
+        // While a run is in progress the page reloads itself (no script needed).
+        autoRefresh: running.length > 0,
+        freshness: {
+          generation: freshness.generation,
+          computedAt: freshness.refreshedAt ? formatDate(freshness.refreshedAt, true) : t('jobs.never'),
+          rebuiltAt: freshness.rebuiltAt ? formatDate(freshness.rebuiltAt, true) : t('jobs.never'),
+          pending: freshness.pending,
+        },
+        runs: runs.map((r) => ({ ...r, label: t(`jobs.${r.job}`), statusLabel: t(`jobs.status.${r.status}`), duration: duration(r.started_at, r.finished_at) })),
+        flash: takeFlash(req),
+      });
+    },
+
+    async runNow(req: Request, res: Response) {
+      const parsed = runForm.safeParse(req.body ?? {});
+      if (!parsed.success) throw new BadRequest();
+      const name: JobName = parsed.data.tache;
+      if (s.scheduler.isRunning(name)) setFlash(req, t('jobs.alreadyRunning'));
+      else {
+        s.scheduler.runInBackground(name);
+        setFlash(req, t('jobs.started'));
+      }
+      res.redirect(303, '/admin/taches');
+    },
+  };
 }

@@ -7,6 +7,7 @@ export const common = {
   'nav.users': 'Utilisateurs',
   'nav.indicators': 'Indicateurs',
   'nav.audit': 'Journal',
+  'nav.jobs': 'Tâches',
   'nav.profile': 'Mon profil',
   'nav.signOut': 'Se déconnecter',
   'nav.skip': 'Aller au contenu',
