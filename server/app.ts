@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import express, { type Express } from 'express';
 import { authenticate } from './http/authenticate.ts';
 import { csrfProtection } from './http/csrf.ts';
@@ -13,6 +14,9 @@ import type { Services } from './services.ts';
 import { setUpViews } from './views/engine.ts';
 
 export const publicDirectory = path.resolve(import.meta.dirname, '../public');
+// chart.js's package exports hide dist/: find it through the resolver (import.meta.resolve is not
+// available under every loader, createRequire is).
+const chartJsDirectory = path.dirname(createRequire(import.meta.url).resolve('chart.js'));
 
 export type App = Express & {
   declaredRoutes: DeclaredRoute[];
@@ -35,6 +39,7 @@ export function createApp(s: Services): App {
   });
   app.use(securityHeaders(s.config));
   app.use('/static', express.static(publicDirectory, { index: false, maxAge: s.config.env === 'production' ? '1h' : 0 }));
+  app.use('/static/vendor/chartjs', express.static(chartJsDirectory, { index: false, maxAge: s.config.env === 'production' ? '1h' : 0 }));
 
   app.use(noStore);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));

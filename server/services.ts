@@ -28,6 +28,7 @@ import { UsersService } from './users/users.service.ts';
 import { AccountService } from './users/account.service.ts';
 import { ImportsRepo } from './imports/imports.repo.ts';
 import { ImportsService } from './imports/imports.service.ts';
+import { DashboardsService } from './dashboards/dashboards.service.ts';
 
 export interface Deps {
   config: Config;
@@ -68,7 +69,8 @@ export function buildServices(deps: Deps) {
   const runner = new JobRunner(db, clock, repos.jobs, config.jobLeaseSeconds, deps.logger);
   const scheduler = new Scheduler(db, runner, refresh, repos.aggregates, { refresh: config.refreshCron, rebuild: config.rebuildCron }, deps.logger);
   const imports = new ImportsService(db, clock, reporting, repos);
-  return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, refresh, runner, scheduler };
+  const dashboards = new DashboardsService(db, clock, repos, reporting);
+  return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, dashboards, refresh, runner, scheduler };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -1,12 +1,26 @@
 import type { Request, Response } from 'express';
 import { NotFound } from '../http/errors.ts';
+import { param } from '../http/params.ts';
 import type { Services } from '../services.ts';
+import { parseFilters } from './dashboards.schema.ts';
 
-const todo = (_req: Request, _res: Response) => {
-  throw new NotFound();
-};
+/** National and regional dashboards: filters from the query string, figures from the dashboards service. */
+export function createDashboardsHandlers(s: Services) {
+  return {
+    async national(req: Request, res: Response) {
+      const user = req.user!;
+      const filters = parseFilters(req.query, user, s.dashboards.lastClosed());
+      const page = await s.dashboards.national(user, filters);
+      res.render('pages/dashboards/national', { ...page, nav: 'dashboard', action: '/tableau-de-bord', isStaff: user.role === 'staff' });
+    },
 
-/** National and regional dashboards. (To be completed.) */
-export function createDashboardsHandlers(_s: Services) {
-  return { national: todo, region: todo };
+    async region(req: Request, res: Response) {
+      const user = req.user!;
+      const code = param(req, 'code');
+      if (!code) throw new NotFound();
+      const filters = parseFilters(req.query, user, s.dashboards.lastClosed());
+      const page = await s.dashboards.region(user, code, filters);
+      res.render('pages/dashboards/region', { ...page, nav: 'dashboard', action: `/regions/${code}`, isStaff: user.role === 'staff' });
+    },
+  };
 }

@@ -9,8 +9,9 @@ import { reporting } from './fr/reporting.ts';
 import { jobs } from './fr/jobs.ts';
 import { review } from './fr/review.ts';
 import { imports } from './fr/imports.ts';
+import { dashboards } from './fr/dashboards.ts';
 
-export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators, ...reporting, ...jobs, ...review, ...imports };
+export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators, ...reporting, ...jobs, ...review, ...imports, ...dashboards };
 
 /** Looks up a message and fills {placeholders}; an unknown key is returned as is so it shows in tests. */
 export function t(key: string, params: Record<string, string | number> = {}): string {

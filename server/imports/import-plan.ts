@@ -7,6 +7,9 @@ import type { SavePlan } from '../reporting/reporting.service.ts';
 import type { ValueRow } from '../reporting/reporting.repo.ts';
 import type { Columns, ImportRow, Problem } from './import-rows.ts';
 
+/** A cell quoted in a message, cut short: a file may hold anything in a code column. */
+export const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
 export interface Change {
   /** Long format: « pole-slug · 2025-T2 ». */
   where: string;
@@ -36,12 +39,12 @@ export function overlay(
   for (const r of ordered) {
     const ind = byCode.get(r.code);
     if (!ind) {
-      at(r, codeColumn, t(computed.has(r.code) ? 'import.computed' : 'import.unknownCode', { code: r.code }));
+      at(r, codeColumn, t(computed.has(r.code) ? 'import.computed' : 'import.unknownCode', { code: clip(r.code) }));
       continue;
     }
     if (r.category && !ind.categories.some((c) => c.code === r.category)) {
       const expected = ind.categories.map((c) => c.code).join(', ');
-      at(r, 'categorie', expected ? t('import.unknownCategory', { code: r.code, category: r.category, expected }) : t('import.noCategory', { code: r.code }));
+      at(r, 'categorie', expected ? t('import.unknownCategory', { code: r.code, category: clip(r.category), expected }) : t('import.noCategory', { code: clip(r.code) }));
       continue;
     }
     const key = lineKey(r.code, r.category);

@@ -133,7 +133,7 @@ export function createImportHandlers(s: Services) {
       return res.redirect(303, done);
     }
     const fresh = await s.imports.findBatch(req.user!.id, batch.id);
-    const notice = outcome.kind === 'closed' ? t(`import.closed.${outcome.status}`) : outcome.kind === 'conflict' ? t('import.conflictApply') : t('import.newProblems');
+    const notice = outcome.kind === 'closed' ? t(`import.closed.${outcome.status}`) : t(`import.${outcome.kind}`);
     return renderPreview(req, res, 409, fresh, notice);
   }
 

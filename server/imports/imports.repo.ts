@@ -36,11 +36,14 @@ export class ImportsRepo {
     return row ? { ...row, row_count: Number(row.row_count) } : undefined;
   }
 
-  /** Older previews of the same target are superseded by a new upload: they can no longer be confirmed. */
+  /**
+   * Older previews of the same target are superseded by a new upload: they can no longer be confirmed,
+   * so their rows (possibly a large file) are not kept.
+   */
   async discardPrevious(db: Knex, userId: number, target: { kind: BatchKind; poleId: number | null; year: number | null; quarter: number | null }, exceptId: number): Promise<void> {
     const q = db('import_batches').where({ user_id: userId, kind: target.kind, status: 'preview' }).whereNot('id', exceptId);
     if (target.kind === 'quarter') q.where({ pole_id: target.poleId, year: target.year, quarter: target.quarter });
-    await q.update({ status: 'discarded' });
+    await q.update({ status: 'discarded', rows_json: '{"columns":{},"rows":[]}' });
   }
 
   /** The new judgement of a batch after its data moved on (confirm found new problems). */
@@ -49,7 +52,7 @@ export class ImportsRepo {
   }
 
   /** Marks a previewed batch applied; false when it was not in preview any more (a concurrent confirm). */
-  async markApplied(db: Knex, id: number, now: string): Promise<boolean> {
+  async markApplied(db: Knex | Knex.Transaction, id: number, now: string): Promise<boolean> {
     return (await db('import_batches').where({ id, status: 'preview' }).update({ status: 'applied', applied_at: now })) === 1;
   }
 }

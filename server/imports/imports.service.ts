@@ -10,7 +10,7 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { lineKey, type EntryIndicator } from '../reporting/entry-rules.ts';
 import type { Actor, ReportingService, SavePlan } from '../reporting/reporting.service.ts';
 import type { BatchKind, BatchRow, BatchStatus, ImportsRepo } from './imports.repo.ts';
-import { locate, overlay, planChanges, type Change } from './import-plan.ts';
+import { clip, locate, overlay, planChanges, type Change } from './import-plan.ts';
 import type { Columns, ImportRow, Problem } from './import-rows.ts';
 import type { LongReference, TemplateRow } from './import-templates.ts';
 
@@ -49,6 +49,7 @@ export type ConfirmOutcome =
   | { kind: 'applied'; changes: number }
   | { kind: 'closed'; status: BatchStatus }
   | { kind: 'problems' }
+  | { kind: 'changed' }
   | { kind: 'conflict' };
 
 // Rows are kept as arrays: a long-format file can hold many thousands of them.
@@ -154,13 +155,19 @@ export class ImportsService {
       await this.repos.imports.markApplied(this.db, batch.id, now);
       return { kind: 'closed', status: 'applied' };
     }
-    if (judged.problems.length) {
-      await this.repos.imports.updateJudgement(this.db, batch.id, JSON.stringify(listed(judged.problems.sort(byLine))), JSON.stringify(listed(judged.changes)));
-      return { kind: 'problems' };
+    const changes = JSON.stringify(listed(judged.changes));
+    // New problems, or changes other than those shown (the quarter was edited since): show them first.
+    if (judged.problems.length || changes !== batch.changes_json) {
+      await this.repos.imports.updateJudgement(this.db, batch.id, JSON.stringify(listed(judged.problems.sort(byLine))), changes);
+      return { kind: judged.problems.length ? 'problems' : 'changed' };
     }
-    const outcome = await this.reporting.applyAll(judged.plans, actor);
+    // The batch is marked applied in the same transaction as its values: both, or neither.
+    let marked = false;
+    const outcome = await this.reporting.applyAll(judged.plans, actor, async (trx) => {
+      marked = await this.repos.imports.markApplied(trx, batch.id, now);
+    });
     if (outcome.kind === 'conflict') return { kind: 'conflict' };
-    if (!(await this.repos.imports.markApplied(this.db, batch.id, now))) return { kind: 'closed', status: 'applied' };
+    if (!marked) return { kind: 'closed', status: 'applied' };
     return { kind: 'applied', changes: judged.changes.length };
   }
 
@@ -205,7 +212,7 @@ export class ImportsService {
       } else if (outcome.kind === 'saved') {
         out.duplicate = true;
       } else if (outcome.kind === 'conflict') {
-        groupProblem(null, t('import.conflict'));
+        groupProblem(null, t('import.conflictJudge'));
       } else if (!problems.length) {
         const changes = planChanges(outcome.plan, indicators, where);
         // A quarter the file does not change is not written at all (no empty revision, no new version).
@@ -230,7 +237,7 @@ export class ImportsService {
     for (const [slug, poleRows] of bySlug) {
       const pole = await this.repos.poles.findBySlug(this.db, slug);
       if (!pole) {
-        problems.push({ line: poleRows[0].line, column: 'pole', letter: columns.pole ?? null, message: t('import.unknownPole', { pole: slug, rows: poleRows.length }) });
+        problems.push({ line: poleRows[0].line, column: 'pole', letter: columns.pole ?? null, message: t('import.unknownPole', { pole: clip(slug), rows: poleRows.length }) });
         continue;
       }
       const byQuarter = new Map<number, ImportRow[]>();

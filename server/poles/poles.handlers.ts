@@ -9,6 +9,7 @@ import type { Services } from '../services.ts';
 import type { PoleRow } from './poles.repo.ts';
 import { FOUNDING_WAVES, archiveFormSchema, poleFormSchema } from './poles.schema.ts';
 import { takeFlash, setFlash } from '../http/flash.ts';
+import { baseOptions, parseBase } from '../dashboards/dashboards.schema.ts';
 
 const listQuery = z.object({
   q: z.string().max(200).optional(),
@@ -70,10 +71,12 @@ export function createPolesHandlers(s: Services) {
   return {
     async show(req: Request, res: Response) {
       const pole = await poleOr404(param(req, 'slug'));
-      const details = await s.poles.details(pole);
+      const base = parseBase(req.query, req.user!);
+      const [details, dashboard] = await Promise.all([s.poles.details(pole), s.dashboards.pole(pole, base)]);
       res.render('pages/poles/show', {
         title: pole.name,
         ...details,
+        dashboard: { ...dashboard, isStaff: req.user!.role === 'staff', baseOptions: baseOptions(base) },
         firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
         canEdit: req.user!.role === 'staff',
         archiveValues: { archived_on: s.poles.today() },

@@ -200,11 +200,13 @@ export class ReportingService {
    * the same path as the form). A plan whose report moved on since it was prepared makes the whole
    * transaction roll back and answers conflict.
    */
-  async applyAll(plans: SavePlan[], actor: Actor): Promise<SaveOutcome> {
+  async applyAll(plans: SavePlan[], actor: Actor, alsoInTransaction?: (trx: Knex.Transaction) => Promise<void>): Promise<SaveOutcome> {
     const now = writeTimestamp(this.clock.now());
     try {
       await this.db.transaction(async (trx) => {
         for (const plan of plans) await this.applyPlan(trx, plan, actor, now);
+        // A caller's own bookkeeping (an import batch marked applied) commits with the values, or not at all.
+        await alsoInTransaction?.(trx);
       });
     } catch (err) {
       if (err instanceof StaleVersion || isUniqueViolation(err)) {

@@ -238,6 +238,20 @@ describe(`spreadsheet import (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
     expect(await counts()).to.deep.equal(before);
   });
 
+  it('shows the preview again (409) when the quarter changed since it, and applies only once confirmed again', async () => {
+    const path = `/mon-pole/${poleA.slug}/trimestres/2026-T2`;
+    const page = await preview(managerA, `${path}/import`, 'code;valeur\r\nTE_ACTIONS;5\r\n', 'x.csv');
+    const user = await ctx.db('users').where('email', 'like', 'staff%').first();
+    expect((await ctx.s.reporting.save(poleA, { year: 2026, quarter: 2 }, { 'v.TE_ACTIONS': '6' }, false, { userId: user.id })).kind).to.equal('saved');
+    const before = await counts();
+    const res = await managerA.post(confirmForm(page.text)!).type('form').send({ _csrf: csrfFrom(page.text) }).expect(409);
+    expect(res.text).to.contain('Le trimestre a été modifié depuis l’aperçu').and.match(/<td class="num">6<\/td><td class="num">5<\/td>/);
+    expect(await counts()).to.deep.equal(before);
+    await managerA.post(confirmForm(res.text)!).type('form').send({ _csrf: csrfFrom(res.text) }).expect(303);
+    const te = (await ctx.s.repos.indicators.findByCode(ctx.db, 'TE_ACTIONS'))!;
+    expect(Number((await ctx.db('quarter_values').where({ pole_id: poleA.id, indicator_id: te.id, year: 2026, quarter: 2 }).first()).value_scaled)).to.equal(50000);
+  });
+
   it('refuses a multipart upload whose token is not in the query string (403)', async () => {
     const before = await counts();
     const token = await csrfToken(managerA);

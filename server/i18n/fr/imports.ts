@@ -70,7 +70,7 @@ export const imports = {
   'import.unknownPole': 'Pôle inconnu : « {pole} » ({rows} ligne(s)).',
   'import.notReportable': '{pole} ne déclare pas le trimestre {period} (avant son premier trimestre, après son archivage, ou pas encore terminé) ; {rows} ligne(s) concernée(s).',
   'import.locked': 'Le trimestre {period} est {status} : il ne peut plus être modifié par import. Il doit d’abord être rouvert.',
-  'import.conflict': 'Ce trimestre a été modifié pendant la vérification : envoyez le fichier de nouveau.',
+  'import.conflictJudge': 'Ce trimestre a été modifié pendant la vérification : envoyez le fichier de nouveau.',
 
   // Preview.
   'import.preview.title': 'Aperçu de l’import',
@@ -109,9 +109,9 @@ export const imports = {
   'import.appliedOn': 'Cet import a été appliqué le {date}.',
   'import.closed.applied': 'Cet import a déjà été appliqué.',
   'import.closed.discarded': 'Cet import a été remplacé par un fichier envoyé plus tard : il ne peut plus être confirmé.',
-  'import.closed.preview': 'Cet import n’a pas encore été appliqué.',
-  'import.newProblems': 'Les données ont changé depuis l’aperçu et le fichier pose maintenant problème : rien n’a été enregistré.',
-  'import.conflictApply': 'Un trimestre a été modifié pendant l’import : rien n’a été enregistré. Vérifiez l’aperçu et confirmez de nouveau.',
+  'import.problems': 'Les données ont changé depuis l’aperçu et le fichier pose maintenant problème : rien n’a été enregistré.',
+  'import.changed': 'Le trimestre a été modifié depuis l’aperçu : rien n’a été enregistré. Vérifiez ce que l’import va maintenant modifier, puis confirmez de nouveau.',
+  'import.conflict': 'Un trimestre a été modifié pendant l’import : rien n’a été enregistré. Vérifiez l’aperçu et confirmez de nouveau.',
 
   // Templates.
   'import.template.sheet': 'Import',

@@ -1,0 +1,103 @@
+// Draws the dashboards' charts with Chart.js. The server computes every series and puts it in the
+// figure's data-chart attribute (JSON); this script only draws. Without JavaScript the figures stay
+// hidden and the tables beside them carry the same numbers. No inline script: CSP script-src 'self'.
+(function () {
+  'use strict';
+
+  var COLORS = ['#1d4f91', '#b4540a', '#1b6e3c', '#6b3fa0'];
+  var formats = {};
+
+  function formatter(decimals) {
+    if (!formats[decimals]) {
+      formats[decimals] = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    }
+    return formats[decimals];
+  }
+
+  function withUnit(text, unit) {
+    return unit ? text + '\u00a0' + unit : text;
+  }
+
+  function config(data) {
+    var horizontal = Boolean(data.horizontal);
+    var valueFormat = formatter(data.decimals || 0);
+    var valueAxis = {
+      beginAtZero: true,
+      title: { display: Boolean(data.unit), text: data.unit || '' },
+      ticks: {
+        callback: function (value) {
+          return formatter(Number.isInteger(value) ? 0 : data.decimals || 0).format(value);
+        },
+      },
+    };
+    var datasets = data.series.map(function (s, i) {
+      var color = COLORS[i % COLORS.length];
+      return {
+        label: s.label,
+        data: s.values,
+        backgroundColor: data.type === 'line' ? color : color + 'cc',
+        borderColor: color,
+        borderWidth: 2,
+        pointRadius: 3,
+        spanGaps: false,
+      };
+    });
+    return {
+      type: data.type === 'line' ? 'line' : 'bar',
+      data: { labels: data.labels, datasets: datasets },
+      options: {
+        locale: 'fr-FR',
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        indexAxis: horizontal ? 'y' : 'x',
+        plugins: {
+          legend: { display: data.series.length > 1 },
+          tooltip: {
+            callbacks: {
+              label: function (ctx) {
+                var v = horizontal ? ctx.parsed.x : ctx.parsed.y;
+                return ctx.dataset.label + ' : ' + (v === null || v === undefined ? '—' : withUnit(valueFormat.format(v), data.unit));
+              },
+            },
+          },
+        },
+        scales: horizontal ? { x: valueAxis } : { y: valueAxis },
+      },
+    };
+  }
+
+  function draw(figure) {
+    var data;
+    try {
+      data = JSON.parse(figure.getAttribute('data-chart'));
+    } catch (e) {
+      return;
+    }
+    if (!data || !data.labels || !data.labels.length) return;
+    var box = document.createElement('div');
+    box.className = 'chart-canvas';
+    // A horizontal bar chart grows with its number of bars (CSSOM, allowed by the CSP).
+    if (data.horizontal) box.style.height = Math.max(160, data.labels.length * 30 + 60) + 'px';
+    var canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', figure.getAttribute('data-label') || '');
+    canvas.textContent = figure.getAttribute('data-label') || '';
+    box.appendChild(canvas);
+    figure.appendChild(box);
+    figure.hidden = false;
+    new window.Chart(canvas, config(data));
+    figure.classList.add('is-drawn');
+  }
+
+  function init() {
+    if (!window.Chart) return;
+    window.Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif';
+    window.Chart.defaults.color = '#1e2329';
+    var figures = document.querySelectorAll('figure[data-chart]');
+    for (var i = 0; i < figures.length; i++) draw(figures[i]);
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();

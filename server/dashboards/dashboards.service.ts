@@ -1,0 +1,220 @@
+import type { Knex } from 'knex';
+import { BASE_STATUSES, type Base } from '../aggregates/aggregates.repo.ts';
+import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
+import { NATION } from '../aggregates/engine.ts';
+import type { Kind } from '../aggregates/semantics.ts';
+import { BadRequest, NotFound } from '../http/errors.ts';
+import type { CurrentUser } from '../http/current-user.ts';
+import { t } from '../i18n/messages.ts';
+import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
+import type { Clock } from '../lib/clock.ts';
+import { formatDate } from '../lib/format.ts';
+import { addQuarters, fromIndex, lastClosedQuarter, quarterIndex, quarterLabel, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
+import type { PoleRow } from '../poles/poles.repo.ts';
+import type { ReportingService } from '../reporting/reporting.service.ts';
+import { DashboardsRepo, type ScopeRegion } from './dashboards.repo.ts';
+import { baseOptions, DEFAULT_SPAN, type DashboardFilters } from './dashboards.schema.ts';
+import { barChart, byValue, completenessText, Figures, formatValue, oldest, tile, toDashIndicator, trend, type BreakdownRow, type DashIndicator } from './figures.ts';
+import { tileMap } from './tile-map.ts';
+
+/** The three indicators the client named: on every dashboard. */
+export const HEADLINE = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS'] as const;
+/** How far back the period selects go. */
+const PERIOD_CHOICES = 24;
+
+/** An area whose figures a page shows: the nation, some regions merged (a funder's scope), or one pole. */
+type Area = { level: 'nation' } | { level: 'region'; codes: string[] } | { level: 'pole'; ids: number[] };
+
+/** Dashboards: national (or a regional funder's scope), regional, and the pole page's history. */
+export class DashboardsService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo },
+    private readonly lateness: Pick<ReportingService, 'isLate'>,
+    private readonly repo = new DashboardsRepo(),
+  ) {}
+
+  /** The last closed quarter: the default end of every range, and the latest one may ask for. */
+  lastClosed(): Quarter {
+    return lastClosedQuarter(this.clock.now());
+  }
+
+  /** The national page; for a regional funder, its own scope (its regions combined) instead of the nation. */
+  async national(user: CurrentUser, f: DashboardFilters) {
+    const { indicators, chosen, headline, kindOf } = await this.catalogue(f.indicator);
+    const scope = await this.repo.regionsInScope(this.db, user);
+    const own = this.ownArea(user, scope);
+    const toIdx = quarterIndex(f.to);
+    const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
+    const mine = new Figures(await this.figureRows(own.area, f.base, ids, quarterIndex(f.from), toIdx), kindOf);
+    const regionRows = await this.read({ base: f.base, level: 'region', areas: scope.map((r) => r.code), indicatorIds: [chosen.id], grain: 'quarter', fromIndex: toIdx, toIndex: toIdx });
+    const regions = new Figures(regionRows, kindOf);
+    const rows: BreakdownRow[] = byValue(
+      scope
+        .map((r) => ({ r, cell: regionRows.find((x) => x.area === r.code && x.category === '') }))
+        .filter((x) => x.cell)
+        .map(({ r, cell }) => ({ key: r.code, name: r.name, href: `/regions/${r.code}`, scaled: cell!.value, value: formatValue(chosen, cell!.value), completeness: completenessText(chosen.kind, cell) })),
+    );
+    const map = tileMap(
+      scope.map((r) => ({ code: r.code, name: r.name, scaled: regionRows.find((x) => x.area === r.code && x.category === '')?.value ?? null, value: rows.find((x) => x.key === r.code)?.value ?? null })),
+      (v) => formatValue(chosen, v) ?? '',
+    );
+    return {
+      title: own.title,
+      areaName: own.name,
+      scoped: own.area.level !== 'nation',
+      ...(await this.common(f, indicators, chosen, [mine, regions])),
+      tiles: headline.map((ind) => tile(ind, toIdx, mine)),
+      trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }]),
+      breakdown: { rows, chart: barChart(chosen, rows) },
+      map,
+    };
+  }
+
+  /** One region's page: its figures beside the nation's (or the funder's scope), and its poles in scope. */
+  async region(user: CurrentUser, code: string, f: DashboardFilters) {
+    const { indicators, chosen, headline, kindOf } = await this.catalogue(f.indicator);
+    const scope = await this.repo.regionsInScope(this.db, user);
+    const region = scope.find((r) => r.code === code);
+    // The route's guard already answers 404 outside the scope; the scoped list says so again.
+    if (!region) throw new NotFound();
+    const own = this.ownArea(user, scope);
+    const fromIdx = quarterIndex(f.from);
+    const toIdx = quarterIndex(f.to);
+    const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
+    const mine = new Figures(await this.figureRows({ level: 'region', codes: [code] }, f.base, ids, fromIdx, toIdx), kindOf);
+    // A funder whose scope is this one region has nothing else to compare with.
+    const compare = own.area.level === 'region' && own.area.codes.length === 1 ? null : own;
+    const reference = compare ? new Figures(await this.figureRows(compare.area, f.base, ids, fromIdx, toIdx), kindOf) : null;
+    const poles = await this.repo.polesOfRegion(this.db, user, code, f.to);
+    const poleRows = await this.read({ base: f.base, level: 'pole', areas: poles.map((p) => String(p.id)), indicatorIds: [chosen.id], grain: 'quarter', fromIndex: toIdx, toIndex: toIdx });
+    const now = this.clock.now();
+    const rows = byValue(
+      poles.map((p) => {
+        const cell = poleRows.find((x) => x.area === String(p.id) && x.category === '');
+        const expected = reportingQuarters(p, now).some((q) => sameQuarter(q, f.to));
+        return {
+          key: String(p.id),
+          name: p.name,
+          href: `/poles/${p.slug}`,
+          scaled: cell?.value ?? null,
+          value: formatValue(chosen, cell?.value),
+          completeness: completenessText(chosen.kind, cell),
+          expected,
+          statusCode: p.status ?? 'todo',
+          late: expected && this.lateness.isLate(f.to, p.status ?? undefined),
+        };
+      }),
+    );
+    const ref = compare && reference ? { name: compare.name, figures: reference } : undefined;
+    return {
+      title: t('dash.region.title', { region: region.name }),
+      region,
+      referenceName: ref?.name ?? null,
+      ...(await this.common(f, indicators, chosen, [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)])),
+      tiles: headline.map((ind) => tile(ind, toIdx, mine, ref)),
+      trend: trend(chosen, fromIdx, toIdx, [{ label: region.name, figures: mine }, ...(ref ? [{ label: ref.name, figures: ref.figures }] : [])]),
+      poles: { rows, chart: barChart(chosen, rows) },
+    };
+  }
+
+  /** The pole page's figures: every indicator over the last quarters, charts of the headline ones, narratives. */
+  async pole(pole: PoleRow, base: Base) {
+    const { indicators, headline, kindOf } = await this.catalogue(undefined);
+    const toIdx = quarterIndex(this.lastClosed());
+    const fromIdx = toIdx - (DEFAULT_SPAN - 1);
+    const figures = new Figures(await this.figureRows({ level: 'pole', ids: [pole.id] }, base, indicators.map((i) => i.id), fromIdx, toIdx, false), kindOf);
+    const quarters = Array.from({ length: DEFAULT_SPAN }, (_, i) => quarterLabel(fromIndex(fromIdx + i)));
+    const narratives = await this.repo.narratives(this.db, pole.id, BASE_STATUSES[base], fromIdx, toIdx);
+    return {
+      from: quarters[0],
+      to: quarters[quarters.length - 1],
+      quarters,
+      history: indicators.map((ind) => ({
+        code: ind.code,
+        label: ind.label,
+        values: quarters.map((_, i) => formatValue(ind, figures.value(ind.id, 'quarter', fromIdx + i))),
+      })),
+      charts: headline.map((ind) => ({ code: ind.code, label: ind.label, chart: trend(ind, fromIdx, toIdx, [{ label: pole.name, figures }]).chart })),
+      narratives: narratives.map((n) => ({ quarter: quarterLabel(n), highlights: paragraphs(n.highlights), difficulties: paragraphs(n.difficulties) })),
+      freshness: await this.freshness([figures], base),
+    };
+  }
+
+  /** Active indicators in display order, the one chosen (an unknown code is a bad request) and the headline ones. */
+  private async catalogue(code: string | undefined) {
+    const indicators = (await this.repos.indicators.list(this.db, { activeOnly: true })).map(toDashIndicator);
+    const byCode = new Map(indicators.map((i) => [i.code, i]));
+    const headline = HEADLINE.map((c) => byCode.get(c)).filter((i): i is DashIndicator => Boolean(i));
+    const chosen = byCode.get(code ?? HEADLINE[0]) ?? (code ? undefined : indicators[0]);
+    if (!chosen) throw new BadRequest('unknown indicator');
+    const kinds = new Map<number, Kind>(indicators.map((i) => [i.id, i.kind]));
+    return { indicators, chosen, headline, kindOf: (id: number) => kinds.get(id) };
+  }
+
+  /** The area the user's own figures cover: a regional funder's regions, everyone else the nation. */
+  private ownArea(user: CurrentUser, scope: ScopeRegion[]): { area: Area; name: string; title: string } {
+    if (user.role === 'funder' && user.regionCodes.length) {
+      const names = scope.map((r) => r.name).join(', ');
+      return { area: { level: 'region', codes: scope.map((r) => r.code) }, name: t('dash.scope'), title: t('dash.scope.title', { regions: names }) };
+    }
+    return { area: { level: 'nation' }, name: t('dash.nation'), title: t('dash.national.title') };
+  }
+
+  /**
+   * The rows an area's figures need: quarters over the range and the same quarter a year before it, and
+   * (for tiles) the year to date ending the range and a year earlier. Scoped in SQL through `areas`.
+   */
+  private async figureRows(area: Area, base: Base, indicatorIds: number[], fromIdx: number, toIdx: number, withYtd = true) {
+    const level = area.level;
+    const areas = area.level === 'nation' ? [NATION] : area.level === 'region' ? area.codes : area.ids.map(String);
+    const common = { base, level, areas, indicatorIds, category: '' } as const;
+    const quarters = await this.read({ ...common, grain: 'quarter', fromIndex: Math.min(fromIdx, toIdx - 4), toIndex: toIdx });
+    if (!withYtd) return quarters;
+    const ytd = await this.read({ ...common, grain: 'ytd', fromIndex: toIdx - 4, toIndex: toIdx });
+    return [...quarters, ...ytd.filter((r) => quarterIndex(r) === toIdx || quarterIndex(r) === toIdx - 4)];
+  }
+
+  private read(filter: AggregateFilter) {
+    return this.repos.aggregatesRead.read(this.db, filter);
+  }
+
+  /** What every dashboard shares: the filter form's options, which base it shows, and how fresh its figures are. */
+  private async common(f: DashboardFilters, indicators: DashIndicator[], chosen: DashIndicator, figures: Figures[]) {
+    const last = this.lastClosed();
+    const periods = Array.from({ length: PERIOD_CHOICES }, (_, i) => addQuarters(last, -i));
+    for (const q of [f.from, f.to]) if (!periods.some((p) => sameQuarter(p, q))) periods.push(q);
+    periods.sort((a, b) => quarterIndex(b) - quarterIndex(a));
+    const option = (q: Quarter, selected: Quarter) => ({ value: quarterLabel(q), label: quarterLabel(q), selected: sameQuarter(q, selected) });
+    return {
+      indicator: chosen,
+      period: { from: quarterLabel(f.from), to: quarterLabel(f.to) },
+      filters: {
+        indicatorOptions: indicators.map((i) => ({ value: i.code, label: i.label, selected: i.code === chosen.code })),
+        fromOptions: periods.map((q) => option(q, f.from)),
+        toOptions: periods.map((q) => option(q, f.to)),
+        baseOptions: baseOptions(f.base),
+      },
+      freshness: await this.freshness(figures, f.base),
+    };
+  }
+
+  /** « Données calculées le … » (the oldest figure on the page), changes waiting for the next run, the base. */
+  private async freshness(figures: Figures[], base: Base) {
+    const state = await this.repos.aggregatesRead.freshness(this.db);
+    const computedAt = oldest(figures.flatMap((x) => x.computedAts));
+    const pending = state.pending;
+    return {
+      computed: computedAt ? t('dash.freshness.computed', { date: formatDate(computedAt, true) }) : t('dash.freshness.none'),
+      pending: t(`dash.freshness.pending.${pending === 0 ? '0' : pending === 1 ? '1' : 'n'}`, { count: pending }),
+      base: t('dash.base.shown', { base: t(`dash.base.${base}`) }),
+      baseCode: base,
+    };
+  }
+}
+
+/** A narrative as the manager typed it, in paragraphs (line breaks kept without any markup from the user). */
+function paragraphs(text: string): string[] {
+  return text.split(/\r?\n\s*/).map((p) => p.trim()).filter(Boolean);
+}

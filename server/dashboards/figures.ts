@@ -1,0 +1,218 @@
+// Turning stored aggregates into what a dashboard shows: cells per period, formatted numbers, the
+// change from a year earlier, completeness, chart series. Pure (no I/O). Sums, last values, ratios and
+// averages are never computed here: cells come from the aggregates, and several areas are merged with
+// combine() from the aggregation semantics.
+import type { StoredAggregate } from '../aggregates/aggregates.repo.ts';
+import type { Grain } from '../aggregates/periods.ts';
+import { combine, type Cell, type Kind } from '../aggregates/semantics.ts';
+import { t } from '../i18n/messages.ts';
+import { SCALE } from '../lib/decimal.ts';
+import { formatScaled } from '../lib/format.ts';
+import { quarterIndex, quarterLabel, fromIndex } from '../lib/quarters.ts';
+
+export interface DashIndicator {
+  id: number;
+  code: string;
+  label: string;
+  kind: Kind;
+  unit: string;
+  /** The unit as a title ('ETP'); empty for plain counts. */
+  unitLabel: string;
+  /** Decimals shown: the indicator's own; ratios (percentages) and score averages get one. */
+  decimals: number;
+}
+
+export function toDashIndicator(row: { id: number; code: string; label_fr: string; kind: Kind; unit: string; decimals: number }): DashIndicator {
+  const decimals = row.kind === 'ratio' || row.kind === 'score' ? Math.max(1, row.decimals) : row.decimals;
+  return { id: row.id, code: row.code, label: row.label_fr, kind: row.kind, unit: row.unit, unitLabel: unitTitle(row.unit), decimals };
+}
+
+/** The unit written after a number ('12,5 ETP', '3 000 €'); counts and scores go without one. */
+export function unitSuffix(unit: string): string {
+  return unit === 'nombre' || unit === 'score' ? '' : `\u00a0${t(`unit.${unit}`)}`;
+}
+
+/** The unit as a column or axis title ('ETP', 'score (1 à 4)'); empty for plain counts. */
+export function unitTitle(unit: string): string {
+  return unit === 'nombre' ? '' : t(`unit.${unit}`);
+}
+
+/** A scaled value in French with the indicator's decimals and unit, or null when nothing was reported. */
+export function formatValue(ind: DashIndicator, scaled: number | null | undefined): string | null {
+  if (scaled === null || scaled === undefined) return null;
+  return formatScaled(scaled, ind.decimals) + unitSuffix(ind.unit);
+}
+
+/** A scaled value as a plain number for a chart (units, not × 10 000). */
+export function chartNumber(scaled: number | null | undefined): number | null {
+  return scaled === null || scaled === undefined ? null : scaled / SCALE;
+}
+
+const signed = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+
+/**
+ * The change from a year earlier: in % of the earlier figure, or in points for a ratio (a change of a
+ * percentage in % would mislead). Null without an earlier figure (or an earlier zero).
+ */
+export function changeText(kind: Kind, current: number | null, previous: number | null): string | null {
+  if (current === null || previous === null) return null;
+  if (kind === 'ratio') return `${signed.format((current - previous) / SCALE)}\u00a0pt`;
+  if (previous === 0) return null;
+  return `${signed.format(((current - previous) / Math.abs(previous)) * 100)}\u00a0%`;
+}
+
+/** « 52 trimestres sur 60 » for flows (pole-quarters), « 12 pôles sur 15 » for the other kinds. */
+export function completenessText(kind: Kind, cell: Pick<Cell, 'reported' | 'expected'> | undefined): string {
+  const reported = cell?.reported ?? 0;
+  const expected = cell?.expected ?? 0;
+  const noun = kind === 'flow' ? 'quarters' : 'poles';
+  return t(`dash.completeness.${noun}.${reported >= 2 ? 'n' : '1'}`, { reported, expected });
+}
+
+export type FigureCell = Cell & { computedAt: string };
+
+/**
+ * Cells of one area by indicator, grain and period end. Built from the stored rows of that area, or of
+ * several regions merged with combine() (a regional funder's scope). Remembers every computed_at it saw.
+ */
+export class Figures {
+  private readonly cells = new Map<string, FigureCell>();
+  readonly computedAts: string[] = [];
+
+  constructor(rows: StoredAggregate[], kindOf: (indicatorId: number) => Kind | undefined) {
+    const groups = new Map<string, StoredAggregate[]>();
+    for (const r of rows) {
+      if (r.category !== '') continue;
+      const k = Figures.key(r.indicatorId, r.grain, quarterIndex(r));
+      const list = groups.get(k) ?? [];
+      list.push(r);
+      groups.set(k, list);
+      this.computedAts.push(r.computedAt);
+    }
+    for (const [k, list] of groups) {
+      const kind = kindOf(list[0].indicatorId);
+      if (!kind) continue;
+      const cell = list.length === 1 ? list[0] : combine(kind, list);
+      this.cells.set(k, { ...cell, computedAt: oldest(list.map((r) => r.computedAt))! });
+    }
+  }
+
+  static key(indicatorId: number, grain: Grain, endIndex: number): string {
+    return `${indicatorId}|${grain}|${endIndex}`;
+  }
+
+  get(indicatorId: number, grain: Grain, endIndex: number): FigureCell | undefined {
+    return this.cells.get(Figures.key(indicatorId, grain, endIndex));
+  }
+
+  value(indicatorId: number, grain: Grain, endIndex: number): number | null {
+    return this.get(indicatorId, grain, endIndex)?.value ?? null;
+  }
+}
+
+/** The oldest of some ISO timestamps (they are all written the same way, in UTC). */
+export function oldest(timestamps: string[]): string | null {
+  let out: string | null = null;
+  for (const ts of timestamps) if (out === null || ts < out) out = ts;
+  return out;
+}
+
+export interface TileLine {
+  label: string;
+  value: string | null;
+  completeness: string;
+  change: string | null;
+  previous: string;
+  reference: string | null;
+}
+
+export interface Tile {
+  code: string;
+  label: string;
+  unit: string;
+  quarter: TileLine;
+  ytd: TileLine;
+}
+
+/**
+ * A headline tile: the quarter ending the range and the year to date, each with its completeness and
+ * its change from the same period a year earlier; `reference` adds another area's figure beside it.
+ */
+export function tile(ind: DashIndicator, endIndex: number, f: Figures, reference?: { name: string; figures: Figures }): Tile {
+  const end = fromIndex(endIndex);
+  const yearBefore = endIndex - 4;
+  const line = (grain: 'quarter' | 'ytd', label: string, previous: string): TileLine => {
+    const cell = f.get(ind.id, grain, endIndex);
+    const refValue = reference ? formatValue(ind, reference.figures.value(ind.id, grain, endIndex)) : null;
+    return {
+      label,
+      value: formatValue(ind, cell?.value),
+      completeness: completenessText(ind.kind, cell),
+      change: changeText(ind.kind, cell?.value ?? null, f.value(ind.id, grain, yearBefore)),
+      previous,
+      reference: reference ? t('dash.tile.reference', { area: reference.name, value: refValue ?? t('dash.tile.noValue') }) : null,
+    };
+  };
+  return {
+    code: ind.code,
+    label: ind.label,
+    unit: unitTitle(ind.unit),
+    quarter: line('quarter', t('dash.tile.quarter', { quarter: quarterLabel(end) }), quarterLabel(fromIndex(yearBefore))),
+    ytd: line('ytd', t('dash.tile.ytd', { year: end.year, quarter: end.quarter }), t('dash.tile.ytdPrevious', { year: end.year - 1, quarter: end.quarter })),
+  };
+}
+
+export interface Series {
+  label: string;
+  figures: Figures;
+}
+
+/** The trend of one indicator over a range: chart data (in units) and table rows (formatted). */
+export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series: Series[]) {
+  const indices = Array.from({ length: toIdx - fromIdx + 1 }, (_, i) => fromIdx + i);
+  const labels = indices.map((i) => quarterLabel(fromIndex(i)));
+  return {
+    chart: {
+      type: ind.kind === 'flow' ? 'bar' : 'line',
+      labels,
+      unit: unitTitle(ind.unit),
+      decimals: ind.decimals,
+      series: series.map((s) => ({ label: s.label, values: indices.map((i) => chartNumber(s.figures.value(ind.id, 'quarter', i))) })),
+    },
+    columns: series.map((s) => s.label),
+    rows: indices.map((i, n) => ({
+      quarter: labels[n],
+      cells: series.map((s) => {
+        const cell = s.figures.get(ind.id, 'quarter', i);
+        return { value: formatValue(ind, cell?.value), completeness: completenessText(ind.kind, cell) };
+      }),
+    })),
+  };
+}
+
+export interface BreakdownRow {
+  key: string;
+  name: string;
+  href: string | null;
+  scaled: number | null;
+  value: string | null;
+  completeness: string;
+}
+
+/** Rows sorted by value, largest first, those without a value last (the order without JavaScript). */
+export function byValue<T extends { scaled: number | null; name: string }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => (b.scaled ?? -Infinity) - (a.scaled ?? -Infinity) || a.name.localeCompare(b.name, 'fr'));
+}
+
+/** A horizontal bar chart of breakdown rows (only those with a value). */
+export function barChart(ind: DashIndicator, rows: BreakdownRow[]) {
+  const shown = rows.filter((r) => r.scaled !== null);
+  return {
+    type: 'bar',
+    horizontal: true,
+    labels: shown.map((r) => r.name),
+    unit: unitTitle(ind.unit),
+    decimals: ind.decimals,
+    series: [{ label: ind.label, values: shown.map((r) => chartNumber(r.scaled)) }],
+  };
+}
