@@ -291,6 +291,7 @@ export class ReportingService {
     userId: number, now: string, rev: (r: Partial<NewRevision>) => NewRevision, source: 'form' | 'import',
   ): Promise<NewRevision[]> {
     const out: NewRevision[] = [];
+    const inserts: Omit<ValueRow, 'id'>[] = [];
     const byKey = new Map(current.map((v) => [keyOf(v), v]));
     const seen = new Set<string>();
     for (const l of lines) {
@@ -300,7 +301,7 @@ export class ReportingService {
       const next = { value_scaled: l.value, not_available: l.notAvailable, na_reason: l.naReason, comment: l.comment, carried_over: l.carriedOver };
       const change = { indicator_id: l.indicatorId, category: l.category, new_value_scaled: l.value, new_not_available: l.notAvailable, new_comment: l.comment, new_na_reason: l.naReason };
       if (!old) {
-        await this.repos.reporting.insertValue(trx, { pole_id: poleId, indicator_id: l.indicatorId, category: l.category, year: q.year, quarter: q.quarter, ...next, updated_by: userId, updated_at: now });
+        inserts.push({ pole_id: poleId, indicator_id: l.indicatorId, category: l.category, year: q.year, quarter: q.quarter, ...next, updated_by: userId, updated_at: now });
         out.push(rev({ action: source === 'import' ? 'import' : 'create', ...change }));
       } else if (old.value_scaled !== l.value || old.not_available !== l.notAvailable || old.na_reason !== l.naReason || old.comment !== l.comment || old.carried_over !== l.carriedOver) {
         await this.repos.reporting.updateValue(trx, old.id, { ...next, updated_by: userId, updated_at: now });
@@ -308,6 +309,8 @@ export class ReportingService {
         out.push(rev({ action: source === 'import' ? 'import' : 'update', ...change, old_value_scaled: old.value_scaled, old_not_available: old.not_available, old_comment: old.comment, old_na_reason: old.na_reason }));
       }
     }
+    // New values in one multi-row statement: an import of years of history stays quick.
+    await this.repos.reporting.insertValues(trx, inserts);
     // Lines emptied in a draft: the stored value goes, and the revision says so. Values of indicators
     // not on this form (retired since) are left alone.
     for (const [k, old] of byKey) {
