@@ -37,8 +37,8 @@ export function createJobsHandlers(s: Services) {
         autoRefresh: running.length > 0,
         freshness: {
           generation: freshness.generation,
-          computedAt: freshness.refreshedAt ? formatDate(freshness.refreshedAt, true) : t('jobs.never'),
-          rebuiltAt: freshness.rebuiltAt ? formatDate(freshness.rebuiltAt, true) : t('jobs.never'),
+          computedAt: freshness.refreshedAt ? formatDate(freshness.refreshedAt, true) : null,
+          rebuiltAt: freshness.rebuiltAt ? formatDate(freshness.rebuiltAt, true) : null,
           pending: freshness.pending,
         },
         runs: runs.map((r) => ({ ...r, label: t(`jobs.${r.job}`), statusLabel: t(`jobs.status.${r.status}`), duration: duration(r.started_at, r.finished_at) })),

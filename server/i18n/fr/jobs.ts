@@ -18,7 +18,7 @@ export const jobs = {
   'jobs.computedAt': 'Données calculées le {date}',
   'jobs.rebuiltAt': 'Dernière reconstruction complète : {date}',
   'jobs.pending': '{count} modification(s) en attente du prochain recalcul',
-  'jobs.never': 'jamais',
+  'jobs.neverComputed': 'Les agrégats n’ont encore jamais été calculés : lancez une reconstruction complète.',
   'jobs.history': 'Historique des exécutions',
   'jobs.started_at': 'Début',
   'jobs.duration': 'Durée',
