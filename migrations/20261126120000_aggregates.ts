@@ -3,17 +3,20 @@ import type { Knex } from 'knex';
 // Pre-computed aggregates, read by every dashboard, export and API answer; the keys that changed since
 // the last refresh; and the scheduled jobs' runs and leases.
 export async function up(knex: Knex): Promise<void> {
-  await knex.schema.createTable('aggregates', (t) => {
+  // The primary key is ordered the way readers filter (generation, base, indicator, grain, level, then
+  // the period and the area): it is the only index. On SQLite the table is that index (WITHOUT ROWID),
+  // which halves the work of every insert during a rebuild.
+  const columns = (t: Knex.CreateTableBuilder) => {
     // A full rebuild writes a new generation beside the current one, then readers switch to it.
     t.integer('generation').notNullable();
     t.string('base', 24).notNullable(); // validated | validated_or_submitted
-    t.string('level', 8).notNullable(); // pole | region | nation
-    t.string('area', 20).notNullable(); // pole id, INSEE region code, or FR
     t.integer('indicator_id').notNullable();
-    t.string('category', 30).notNullable();
     t.string('grain', 10).notNullable(); // quarter | year | ytd | rolling4
+    t.string('level', 8).notNullable(); // pole | region | nation
     t.integer('year').notNullable();
     t.integer('quarter').notNullable(); // the period's last quarter (4 for a year)
+    t.string('area', 20).notNullable(); // pole id, INSEE region code, or FR
+    t.string('category', 30).notNullable();
     t.bigInteger('value_scaled').nullable();
     t.bigInteger('num_scaled').nullable();
     t.bigInteger('den_scaled').nullable();
@@ -21,9 +24,14 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('expected').notNullable();
     t.text('distribution').nullable();
     t.string('computed_at', 30).notNullable();
-    t.primary(['generation', 'base', 'level', 'area', 'indicator_id', 'category', 'grain', 'year', 'quarter']);
-    t.index(['generation', 'base', 'indicator_id', 'grain', 'level', 'year', 'quarter'], 'aggregates_read_idx');
-  });
+    t.primary(['generation', 'base', 'indicator_id', 'grain', 'level', 'year', 'quarter', 'area', 'category']);
+  };
+  if (knex.client.config.client === 'pg') {
+    await knex.schema.createTable('aggregates', columns);
+  } else {
+    const sql = knex.schema.createTable('aggregates', columns).toString();
+    await knex.raw(`${sql} WITHOUT ROWID`);
+  }
   await knex.schema.createTable('aggregate_state', (t) => {
     t.integer('id').primary(); // always 1
     t.integer('generation').notNullable();
