@@ -21,7 +21,9 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   const db = createDb(config.database);
-  const services = buildServices({ config, db, clock: systemClock, logger });
+  // SQLite: the jobs get their own connection so pages keep answering during a rebuild (see services.ts).
+  const jobsDb = config.database.client === 'sqlite3' ? createDb(config.database) : db;
+  const services = buildServices({ config, db, jobsDb, clock: systemClock, logger });
   await prepareDatabase(services);
 
   if (config.demoData && (await isEmptyInstallation(services))) {
@@ -60,6 +62,7 @@ async function main() {
     server.close(async () => {
       try {
         await services.scheduler.stop();
+        if (jobsDb !== db) await jobsDb.destroy();
         await db.destroy();
         process.exit(0);
       } catch (err) {

@@ -33,6 +33,11 @@ import { DashboardsService } from './dashboards/dashboards.service.ts';
 export interface Deps {
   config: Config;
   db: Knex;
+  /**
+   * The handle the aggregate jobs use. On SQLite, a second connection: with WAL, pages keep reading on
+   * the main one while a rebuild reads and writes (its write transactions are short). Defaults to `db`.
+   */
+  jobsDb?: Knex;
   clock: Clock;
   logger: Logger;
 }
@@ -65,9 +70,10 @@ export function buildServices(deps: Deps) {
   const indicators = new IndicatorsService(db, clock, repos);
   const reporting = new ReportingService(db, clock, config.reportDeadlineDays, repos);
   const review = new ReviewService(db, clock, repos);
-  const refresh = new RefreshService(db, clock, repos.aggregates, deps.logger);
-  const runner = new JobRunner(db, clock, repos.jobs, config.jobLeaseSeconds, deps.logger);
-  const scheduler = new Scheduler(db, runner, refresh, repos.aggregates, { refresh: config.refreshCron, rebuild: config.rebuildCron }, deps.logger);
+  const jobsDb = deps.jobsDb ?? db;
+  const refresh = new RefreshService(jobsDb, clock, repos.aggregates, deps.logger);
+  const runner = new JobRunner(jobsDb, clock, repos.jobs, config.jobLeaseSeconds, deps.logger);
+  const scheduler = new Scheduler(jobsDb, runner, refresh, repos.aggregates, { refresh: config.refreshCron, rebuild: config.rebuildCron }, deps.logger);
   const imports = new ImportsService(db, clock, reporting, repos);
   const dashboards = new DashboardsService(db, clock, repos, reporting);
   return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, dashboards, refresh, runner, scheduler };
