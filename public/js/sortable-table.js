@@ -28,7 +28,9 @@
       if (ka === null) return 1;
       if (kb === null) return -1;
       var order = numeric ? ka - kb : collator.compare(ka, kb);
-      return direction === 'ascending' ? order : -order;
+      if (order !== 0) return direction === 'ascending' ? order : -order;
+      // Ties by the row's name, A to Z, as the server orders them.
+      return collator.compare(keyOf(a, 0, false), keyOf(b, 0, false));
     });
     rows.forEach(function (r) {
       tbody.appendChild(r);

@@ -48,24 +48,21 @@ export class DashboardsService {
     const toIdx = quarterIndex(f.to);
     const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
     const mine = new Figures(await this.figureRows(own.area, f.base, ids, quarterIndex(f.from), toIdx), kindOf);
-    const regionRows = await this.read({ base: f.base, level: 'region', areas: scope.map((r) => r.code), indicatorIds: [chosen.id], grain: 'quarter', fromIndex: toIdx, toIndex: toIdx });
+    const regionRows = await this.read({ base: f.base, level: 'region', areas: scope.map((r) => r.code), indicatorIds: [chosen.id], category: '', grain: 'quarter', fromIndex: toIdx, toIndex: toIdx });
     const regions = new Figures(regionRows, kindOf);
+    const cellOf = (regionCode: string) => regionRows.find((x) => x.area === regionCode);
     const rows: BreakdownRow[] = byValue(
-      scope
-        .map((r) => ({ r, cell: regionRows.find((x) => x.area === r.code && x.category === '') }))
-        .filter((x) => x.cell)
-        .map(({ r, cell }) => ({ key: r.code, name: r.name, href: `/regions/${r.code}`, scaled: cell!.value, value: formatValue(chosen, cell!.value), completeness: completenessText(chosen.kind, cell) })),
+      scope.filter((r) => cellOf(r.code)).map((r) => {
+        const cell = cellOf(r.code)!;
+        return { key: r.code, name: r.name, href: `/regions/${r.code}`, scaled: cell.value, value: formatValue(chosen, cell.value), completeness: completenessText(chosen.kind, cell) };
+      }),
     );
-    const map = tileMap(
-      scope.map((r) => ({ code: r.code, name: r.name, scaled: regionRows.find((x) => x.area === r.code && x.category === '')?.value ?? null, value: rows.find((x) => x.key === r.code)?.value ?? null })),
-      (v) => formatValue(chosen, v) ?? '',
-    );
+    const format = (v: number) => formatValue(chosen, v) ?? '';
+    const map = tileMap(scope.map((r) => ({ code: r.code, name: r.name, scaled: cellOf(r.code)?.value ?? null, value: formatValue(chosen, cellOf(r.code)?.value) })), format);
     return {
       title: own.title,
-      areaName: own.name,
-      scoped: own.area.level !== 'nation',
       ...(await this.common(f, indicators, chosen, [mine, regions])),
-      tiles: headline.map((ind) => tile(ind, toIdx, mine)),
+      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine)),
       trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }]),
       breakdown: { rows, chart: barChart(chosen, rows) },
       map,
@@ -88,11 +85,11 @@ export class DashboardsService {
     const compare = own.area.level === 'region' && own.area.codes.length === 1 ? null : own;
     const reference = compare ? new Figures(await this.figureRows(compare.area, f.base, ids, fromIdx, toIdx), kindOf) : null;
     const poles = await this.repo.polesOfRegion(this.db, user, code, f.to);
-    const poleRows = await this.read({ base: f.base, level: 'pole', areas: poles.map((p) => String(p.id)), indicatorIds: [chosen.id], grain: 'quarter', fromIndex: toIdx, toIndex: toIdx });
+    const poleRows = await this.read({ base: f.base, level: 'pole', areas: poles.map((p) => String(p.id)), indicatorIds: [chosen.id], category: '', grain: 'quarter', fromIndex: toIdx, toIndex: toIdx });
     const now = this.clock.now();
     const rows = byValue(
       poles.map((p) => {
-        const cell = poleRows.find((x) => x.area === String(p.id) && x.category === '');
+        const cell = poleRows.find((x) => x.area === String(p.id));
         const expected = reportingQuarters(p, now).some((q) => sameQuarter(q, f.to));
         return {
           key: String(p.id),
@@ -113,7 +110,7 @@ export class DashboardsService {
       region,
       referenceName: ref?.name ?? null,
       ...(await this.common(f, indicators, chosen, [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)])),
-      tiles: headline.map((ind) => tile(ind, toIdx, mine, ref)),
+      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, ref)),
       trend: trend(chosen, fromIdx, toIdx, [{ label: region.name, figures: mine }, ...(ref ? [{ label: ref.name, figures: ref.figures }] : [])]),
       poles: { rows, chart: barChart(chosen, rows) },
     };
@@ -212,6 +209,11 @@ export class DashboardsService {
       baseCode: base,
     };
   }
+}
+
+/** The headline indicators' tiles, and one more for the chosen indicator when it is not among them. */
+function withChosen(headline: DashIndicator[], chosen: DashIndicator): DashIndicator[] {
+  return headline.some((i) => i.id === chosen.id) ? headline : [...headline, chosen];
 }
 
 /** A narrative as the manager typed it, in paragraphs (line breaks kept without any markup from the user). */

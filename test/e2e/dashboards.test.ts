@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
+import { launchBrowser, serve, signInThroughForm, watchProblems } from '../support/browser.ts';
+import { makePole, makeUser } from '../support/factories.ts';
+import { completeBody } from '../support/reporting.ts';
+import type { PoleRow } from '../../server/poles/poles.repo.ts';
+
+const SHOTS = path.resolve('test-results/screenshots');
+
+/** For every drawn chart: whether its canvas differs from a blank canvas of the same size, and its painted pixels. */
+function canvases(page: Page) {
+  return page.$$eval('figure[data-chart] canvas', (list) =>
+    list.map((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const blank = document.createElement('canvas');
+      blank.width = canvas.width;
+      blank.height = canvas.height;
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
+      return { width: canvas.width, height: canvas.height, differs: canvas.toDataURL() !== blank.toDataURL(), painted, label: canvas.getAttribute('aria-label') };
+    }),
+  );
+}
+
+describe('dashboards in a real browser (Chromium)', function () {
+  this.timeout(180_000);
+  let ctx: TestContext;
+  let browser: Browser;
+  let server: { url: string; close(): Promise<void> };
+  const accounts: Record<'national' | 'regional', string> = { national: '', regional: '' };
+  let garonne: PoleRow;
+
+  before(async () => {
+    ctx = await createTestApp();
+    const s = ctx.s;
+    const staffId = (await makeUser(s, 'staff')).id;
+    garonne = await makePole(s, { name: 'Pôle Réemploi Garonne', region: '76', firstReport: { year: 2025, quarter: 1 } });
+    const poles = [
+      garonne,
+      await makePole(s, { name: 'Pôle Alimentation Lauragais', region: '76', firstReport: { year: 2025, quarter: 1 } }),
+      await makePole(s, { name: 'Pôle Énergies Rhône', region: '84', firstReport: { year: 2025, quarter: 1 } }),
+      await makePole(s, { name: 'Pôle Bois Bretagne', region: '53', departement: '29', firstReport: { year: 2025, quarter: 1 } }),
+    ];
+    // Seven validated quarters each, with values that differ from pole to pole and quarter to quarter.
+    for (const [n, pole] of poles.entries()) {
+      for (let i = 0; i < 7; i++) {
+        const period = { year: 2025 + Math.floor(i / 4), quarter: (i % 4) + 1 };
+        const overrides = {
+          'v.EMP_CREES': String(n + 1 + (i % 3)), 'v.ACT_CONSOLIDEES': String(2 + n + (i % 2)), 'v.TE_ACTIONS': String(1 + ((n + i) % 4)),
+          highlights: `Faits marquants du trimestre ${period.year}-T${period.quarter}`, difficulties: i % 2 ? 'Recrutement difficile' : '',
+        };
+        const saved = await s.reporting.save(pole, period, { ...(await completeBody(s, period, overrides)), version: '0' }, true, { userId: staffId });
+        expect(saved.kind).to.equal('saved');
+        const report = (await s.repos.reporting.report(s.db, pole.id, period))!;
+        expect(await s.review.decide(report, 'validate', report.version, '', { userId: staffId })).to.equal('done');
+      }
+    }
+    await s.refresh.rebuild();
+    accounts.national = (await makeUser(s, 'funder', { name: 'Nadia Haddad' })).email;
+    accounts.regional = (await makeUser(s, 'funder', { regionCodes: ['76', '84'], name: 'Fabrice Garnier' })).email;
+    server = await serve(ctx.app);
+    browser = await launchBrowser();
+    fs.mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await ctx?.close();
+  });
+
+  const visits: ['national' | 'regional', string, string, number][] = [
+    // account, page, screenshot name, charts expected
+    ['national', '/tableau-de-bord', 'dashboard_national', 2],
+    ['national', '/regions/76', 'dashboard_region_76', 2],
+    ['national', '/tableau-de-bord?indicateur=EMP_ETP_FIN&de=2025-T1', 'dashboard_national_stock', 2],
+    ['regional', '/tableau-de-bord', 'dashboard_regional_scope', 2],
+    ['regional', '/poles/{pole}', 'dashboard_pole', 3],
+  ];
+
+  it('draws every chart, without console errors, CSP violations or serious accessibility problems', async () => {
+    for (const account of ['national', 'regional'] as const) {
+      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const problems = watchProblems(page);
+      await signInThroughForm(page, server.url, accounts[account], TEST_PASSWORD);
+      for (const [who, url, shot, expected] of visits.filter((v) => v[0] === account)) {
+        const target = url.replace('{pole}', garonne.slug);
+        const res = await page.goto(server.url + target);
+        expect(res?.status(), target).to.equal(200);
+        await page.waitForFunction((n) => document.querySelectorAll('figure.is-drawn canvas').length === n, expected);
+        const drawn = await canvases(page);
+        expect(drawn, `${who} ${target}`).to.have.length(expected);
+        for (const c of drawn) {
+          expect(c.width, c.label ?? '').to.be.greaterThan(0);
+          expect(c.differs, `${target}: ${c.label} is blank`).to.equal(true);
+          expect(c.painted, `${target}: ${c.label} painted pixels`).to.be.greaterThan(500);
+        }
+        const axe = await new AxeBuilder({ page }).analyze();
+        const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+        expect(serious.map((v) => `${target}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).to.deep.equal([]);
+        await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+      }
+      expect(problems, `${account}: console, CSP or network problems`).to.deep.equal([]);
+      await context.close();
+    }
+  });
+
+  it('sorts the breakdown table by a column when its header is chosen', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await signInThroughForm(page, server.url, accounts.national, TEST_PASSWORD);
+    await page.goto(`${server.url}/tableau-de-bord`);
+    const regions = () => page.$$eval('#breakdown-table tbody th', (ths) => ths.map((th) => th.textContent!.trim()));
+    const byValue = await regions();
+    await page.click('#breakdown-table thead th:first-child button');
+    expect(await regions()).to.deep.equal([...byValue].sort((a, b) => a.localeCompare(b, 'fr')));
+    expect(await page.getAttribute('#breakdown-table thead th:first-child', 'aria-sort')).to.equal('ascending');
+    await page.click('#breakdown-table thead th:first-child button');
+    expect(await regions()).to.deep.equal([...byValue].sort((a, b) => b.localeCompare(a, 'fr')));
+    // Back to the value column: largest first, as the server sent it.
+    await page.click('#breakdown-table thead th:nth-child(2) button');
+    expect(await page.getAttribute('#breakdown-table thead th:nth-child(2)', 'aria-sort')).to.equal('descending');
+    expect(await regions()).to.deep.equal(byValue);
+    expect(problems).to.deep.equal([]);
+    await context.close();
+  });
+
+  it('shows the same figures in tables without JavaScript', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInThroughForm(page, server.url, accounts.national, TEST_PASSWORD);
+    for (const [url, tables, shot] of [
+      ['/tableau-de-bord', ['#trend-table', '#breakdown-table'], 'dashboard_national_nojs'],
+      ['/regions/76', ['#trend-table', '#poles-table'], 'dashboard_region_76_nojs'],
+      [`/poles/${garonne.slug}`, ['#pole-history'], 'dashboard_pole_nojs'],
+    ] as const) {
+      const res = await page.goto(server.url + url);
+      expect(res?.status(), url).to.equal(200);
+      expect(await page.locator('canvas').count(), `${url}: no canvas without JavaScript`).to.equal(0);
+      expect(await page.locator('figure[data-chart]:visible').count(), `${url}: empty chart boxes are hidden`).to.equal(0);
+      for (const table of tables) {
+        expect(await page.locator(table).isVisible(), `${url} ${table}`).to.equal(true);
+        expect(await page.locator(`${table} tbody tr`).count(), `${url} ${table} rows`).to.be.greaterThan(0);
+      }
+      await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
+    }
+    // Without JavaScript the breakdown is sorted by value on the server: largest first.
+    await page.goto(`${server.url}/tableau-de-bord`);
+    const values = await page.$$eval('#breakdown-table tbody td[data-value]', (tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    expect(values).to.have.length(3);
+    for (const v of values) expect(Number.isFinite(v), String(v)).to.equal(true);
+    expect(values).to.deep.equal([...values].sort((a, b) => b - a));
+    // A national funder's map links every region to its page.
+    expect(await page.locator('.map-tile a').count()).to.equal(18);
+    await context.close();
+  });
+});
