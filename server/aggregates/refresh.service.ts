@@ -8,7 +8,7 @@ import { writeTimestamp } from '../db/dialect.ts';
 import { ZONE, type Clock } from '../lib/clock.ts';
 import { lastClosedQuarter, quarterIndex, quarterOf } from '../lib/quarters.ts';
 import { BASES, storedPoleCells, type AggregatesRepo, type Base, type StoredAggregate } from './aggregates.repo.ts';
-import { computeCells, nationCell, NATION, type CellRow, type EngineIndicator, type EnginePole, type Observed } from './engine.ts';
+import { computeCells, nationCell, NATION, type CellRow, type EngineIndicator, type Observed } from './engine.ts';
 import { affectedPeriodEnds, GRAINS, periodEnds, periodIndices, type Grain } from './periods.ts';
 import { combine, type Cell } from './semantics.ts';
 

@@ -1,29 +1,18 @@
 // The dashboards' filters, all in the query string so that every view is a shareable URL. A repeated
 // parameter arrives as an array (query parser 'simple') and fails z.string(): 400, like any bad value.
 import { z } from 'zod';
+import { blank, quarterParam } from '../http/query-params.ts';
 import { BASES, type Base } from '../aggregates/aggregates.repo.ts';
 import { BadRequest } from '../http/errors.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
-import { addQuarters, parseQuarter, quarterIndex, type Quarter } from '../lib/quarters.ts';
+import { addQuarters, quarterIndex, type Quarter } from '../lib/quarters.ts';
 
 /** Quarters the trend shows when the URL names no range. */
 export const DEFAULT_SPAN = 8;
 /** The longest range a trend may cover (ten years), so a URL cannot ask for an unbounded read. */
 export const MAX_SPAN = 40;
 
-const blank = (v: unknown) => (v === '' ? undefined : v);
-const quarterParam = z
-  .string()
-  .max(12)
-  .transform((s, c) => {
-    const q = parseQuarter(s);
-    if (!q || q.year < 2000 || q.year > 2100) {
-      c.addIssue({ code: 'custom', message: 'période' });
-      return z.NEVER;
-    }
-    return q;
-  });
 
 const dashboardQuery = z.object({
   indicateur: z.preprocess(blank, z.string().regex(/^[A-Z][A-Z0-9_]{0,39}$/).optional()),

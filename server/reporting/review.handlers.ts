@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { blank, quarterParam } from '../http/query-params.ts';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
@@ -14,28 +15,14 @@ const REASON_MAX = 2000;
 const STATUSES = ['submitted', 'draft', 'validated', 'returned'] as const;
 const RECENT_QUARTERS = 12;
 
-// GET filters come from forms whose « all » option is empty: '' means "not given". A repeated parameter
-// arrives as an array (query parser 'simple') and fails z.string(): 400.
-const blank = (v: unknown) => (v === '' ? undefined : v);
-const periodParam = z
-  .string()
-  .max(12)
-  .transform((s, c) => {
-    const q = parseQuarter(s);
-    if (!q || q.year < 2000 || q.year > 2100) {
-      c.addIssue({ code: 'custom', message: 'période' });
-      return z.NEVER;
-    }
-    return q;
-  });
 const regionParam = z.string().regex(/^\d{2,3}$/);
 const queueQuery = z.object({
   statut: z.preprocess(blank, z.enum([...STATUSES, 'tous']).optional()),
   region: z.preprocess(blank, regionParam.optional()),
-  periode: z.preprocess(blank, periodParam.optional()),
+  periode: z.preprocess(blank, quarterParam.optional()),
 });
 const completenessQuery = z.object({
-  periode: z.preprocess(blank, periodParam.optional()),
+  periode: z.preprocess(blank, quarterParam.optional()),
   region: z.preprocess(blank, regionParam.optional()),
 });
 // The version is the server's own hidden field: anything but a small integer is a forged form (400).
