@@ -24,7 +24,7 @@ export type App = Express & {
   ready: Promise<void>;
 };
 
-/** Builds the Express application from its services. Never listens, never reads process.env. */
+/** Builds the Express application from its services. Never listens, never reads the environment. */
 export function createApp(s: Services): App {
   const app = express() as App;
   app.disable('x-powered-by');
