@@ -29,8 +29,14 @@ export class AggregatesReadRepo {
     if (f.areas) q.whereIn('a.area', f.areas.length ? f.areas : ['-']);
     if (f.indicatorIds) q.whereIn('a.indicator_id', f.indicatorIds.length ? f.indicatorIds : [-1]);
     if (f.category !== undefined) q.where('a.category', f.category);
-    if (f.fromIndex !== undefined) q.whereRaw('(a.year * 4 + a.quarter - 1) >= ?', [f.fromIndex]);
-    if (f.toIndex !== undefined) q.whereRaw('(a.year * 4 + a.quarter - 1) <= ?', [f.toIndex]);
+    // Plain comparisons on year and quarter first, so the primary key (…, level, year, quarter, area)
+    // narrows the read; the exact bound on the quarter index follows.
+    if (f.fromIndex !== undefined && f.fromIndex === f.toIndex) {
+      q.where({ 'a.year': Math.floor(f.fromIndex / 4), 'a.quarter': (f.fromIndex % 4) + 1 });
+    } else {
+      if (f.fromIndex !== undefined) q.where('a.year', '>=', Math.floor(f.fromIndex / 4)).whereRaw('(a.year * 4 + a.quarter - 1) >= ?', [f.fromIndex]);
+      if (f.toIndex !== undefined) q.where('a.year', '<=', Math.floor(f.toIndex / 4)).whereRaw('(a.year * 4 + a.quarter - 1) <= ?', [f.toIndex]);
+    }
     return (await q).map(toStored);
   }
 
