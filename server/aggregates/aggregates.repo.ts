@@ -3,7 +3,7 @@ import { readBool } from '../db/dialect.ts';
 import { fromIndex, quarterIndex } from '../lib/quarters.ts';
 import type { CellRow, EngineIndicator, EnginePole, Observed } from './engine.ts';
 import type { Cell } from './semantics.ts';
-import type { Grain } from './periods.ts';
+import { GRAINS, type Grain } from './periods.ts';
 
 export type Base = 'validated' | 'validated_or_submitted';
 export const BASES: Base[] = ['validated', 'validated_or_submitted'];
@@ -173,10 +173,17 @@ export class AggregatesRepo {
     if (areas.nation) await trx('aggregates').where({ ...key, level: 'nation' }).delete();
   }
 
-  async regionCells(db: Knex | Knex.Transaction, generation: number, base: Base, indicatorId: number, grain: Grain, endIndex: number): Promise<StoredAggregate[]> {
-    const q = fromIndex(endIndex);
-    const rows = await db('aggregates').where({ generation, base, level: 'region', indicator_id: indicatorId, grain, year: q.year, quarter: q.quarter });
-    return rows.map(toStored);
+  /** Region cells of one indicator for some periods (any grain), for an incremental refresh. */
+  async regionCells(db: Knex | Knex.Transaction, generation: number, base: Base, indicatorId: number, endIndices: number[]): Promise<StoredAggregate[]> {
+    if (!endIndices.length) return [];
+    const years = endIndices.map((i) => Math.floor(i / 4));
+    // Every grain named, and years as a range: the primary key (…, grain, level, year, …) narrows the read.
+    const rows = await db('aggregates')
+      .where({ generation, base, indicator_id: indicatorId, level: 'region' })
+      .whereIn('grain', GRAINS)
+      .whereBetween('year', [Math.min(...years), Math.max(...years)]);
+    const wanted = new Set(endIndices);
+    return rows.map(toStored).filter((r) => wanted.has(r.year * 4 + r.quarter - 1));
   }
 
   /** Deletes an old generation in slices (indicator × grain), so the one SQLite connection is never held long. */
@@ -214,9 +221,12 @@ export async function storedPoleCells(
   db: Knex | Knex.Transaction, generation: number, base: Base, indicatorId: number, poleIds: number[], endIndices: number[],
 ): Promise<StoredAggregate[]> {
   if (!poleIds.length || !endIndices.length) return [];
+  const years = endIndices.map((i) => Math.floor(i / 4));
   const rows = await db('aggregates')
     .where({ generation, base, level: 'pole', indicator_id: indicatorId })
-    .whereIn('area', poleIds.map(String))
-    .whereRaw(`(year * 4 + quarter - 1) in (${endIndices.map(() => '?').join(',')})`, endIndices);
-  return rows.map(toStored);
+    .whereIn('grain', GRAINS)
+    .whereBetween('year', [Math.min(...years), Math.max(...years)])
+    .whereIn('area', poleIds.map(String));
+  const wanted = new Set(endIndices);
+  return rows.map(toStored).filter((r) => wanted.has(r.year * 4 + r.quarter - 1));
 }

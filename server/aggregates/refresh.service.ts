@@ -159,7 +159,10 @@ export class RefreshService {
         const regions = [...new Set(poles.map((p) => p.regionCode))];
         const regionPoleIds = allPoles.filter((p) => regions.includes(p.regionCode)).map((p) => p.id);
         const allEnds = [...new Set(Object.values(ends).flat())] as number[];
-        const stored = await storedPoleCells(this.db, state.generation, base, ind.id, regionPoleIds, allEnds);
+        const [stored, storedRegions] = await Promise.all([
+          storedPoleCells(this.db, state.generation, base, ind.id, regionPoleIds, allEnds),
+          this.repo.regionCells(this.db, state.generation, base, ind.id, allEnds),
+        ]);
         for (const grain of GRAINS) {
           for (const end of ends[grain]!) {
             const freshHere = fresh.filter((r) => r.grain === grain && r.endIndex === end);
@@ -177,7 +180,7 @@ export class RefreshService {
               }
             }
             rows.push(...regionRows);
-            const otherRegions = (await this.repo.regionCells(this.db, state.generation, base, ind.id, grain, end)).filter((r) => !regions.includes(r.area));
+            const otherRegions = storedRegions.filter((r) => r.grain === grain && quarterIndex(r) === end && !regions.includes(r.area));
             for (const category of new Set([...regionRows.map((r) => r.category), ...otherRegions.map((r) => r.category)])) {
               const cells = [...regionRows.filter((r) => r.category === category).map((r) => r.cell), ...otherRegions.filter((r) => r.category === category).map(cellOf)];
               rows.push({ level: 'nation', area: NATION, indicatorId: ind.id, category, grain, endIndex: end, cell: nationCell(ind.kind, cells) });
@@ -190,10 +193,11 @@ export class RefreshService {
     let rows = 0;
     // All of it in one transaction: a failure leaves the current aggregates as they were.
     await this.db.transaction(async (trx) => {
-      for (const w of writes) {
-        await this.repo.deleteRows(trx, state.generation, w.base, w.ind.id, w.grain, w.end, { poles: w.poles, regions: w.regions, nation: true });
-        await this.repo.insertRows(trx, state.generation, w.base, w.rows, computedAt);
-        rows += w.rows.length;
+      for (const w of writes) await this.repo.deleteRows(trx, state.generation, w.base, w.ind.id, w.grain, w.end, { poles: w.poles, regions: w.regions, nation: true });
+      for (const base of BASES) {
+        const all = writes.filter((w) => w.base === base).flatMap((w) => w.rows);
+        await this.repo.insertRows(trx, state.generation, base, all, computedAt);
+        rows += all.length;
       }
       await this.repo.clearDirty(trx, maxDirty);
       await this.repo.setState(trx, { refreshed_at: computedAt });

@@ -88,10 +88,14 @@ describe('scheduled jobs and the aggregate refresh', function () {
   it('records a failure with its error and leaves the current aggregates untouched (rebuild and incremental)', async () => {
     await ctx.s.refresh.rebuild();
     const before = await snapshotAggregates(ctx);
+    // Lets `allowed` inserts through, then fails: half-way through a rebuild or a refresh.
     class Failing extends AggregatesRepo {
       calls = 0;
+      constructor(private readonly allowed = 3) {
+        super();
+      }
       override async insertRows(trx: Knex | Knex.Transaction, generation: number, base: 'validated' | 'validated_or_submitted', rows: CellRow[], at: string) {
-        if (++this.calls > 3) throw new Error('disque plein (simulé)');
+        if (++this.calls > this.allowed) throw new Error('disque plein (simulé)');
         return super.insertRows(trx, generation, base, rows, at);
       }
     }
@@ -110,7 +114,8 @@ describe('scheduled jobs and the aggregate refresh', function () {
     const report = (await ctx.s.repos.reporting.report(ctx.db, poleId, q))!;
     await ctx.s.review.decide(report, 'validate', report.version, '', { userId: managerId });
     const dirtyBefore = Number((await ctx.db('aggregate_dirty').count({ n: '*' }).first())!.n);
-    const failingIncremental = new RefreshService(ctx.db, ctx.clock, new Failing(), silent);
+    // The refresh deletes the rows it replaces, inserts the first base's rows, then fails on the second.
+    const failingIncremental = new RefreshService(ctx.db, ctx.clock, new Failing(1), silent);
     let error: unknown = null;
     await failingIncremental.incremental().catch((e: unknown) => (error = e));
     expect(String(error)).to.contain('disque plein');
