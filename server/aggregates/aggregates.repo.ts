@@ -159,18 +159,25 @@ export class AggregatesRepo {
   }
 
   /**
-   * Deletes the rows an incremental refresh is about to replace: one statement per level, each on a
-   * full prefix of the primary key (an OR across levels would scan the whole indicator × grain).
+   * Deletes the rows an incremental refresh is about to replace, for one indicator: one statement per
+   * level, each on a prefix of the primary key (grain list, level, year range), then the exact periods.
    */
   async deleteRows(
-    trx: Knex.Transaction, generation: number, base: Base, indicatorId: number, grain: Grain, endIndex: number,
-    areas: { poles: string[]; regions: string[]; nation: boolean },
+    trx: Knex.Transaction, generation: number, base: Base, indicatorId: number, periods: { grain: Grain; endIndex: number }[],
+    areas: { poles: string[]; regions: string[] },
   ): Promise<void> {
-    const q = fromIndex(endIndex);
-    const key = { generation, base, indicator_id: indicatorId, grain, year: q.year, quarter: q.quarter };
-    if (areas.poles.length) await trx('aggregates').where({ ...key, level: 'pole' }).whereIn('area', areas.poles).delete();
-    if (areas.regions.length) await trx('aggregates').where({ ...key, level: 'region' }).whereIn('area', areas.regions).delete();
-    if (areas.nation) await trx('aggregates').where({ ...key, level: 'nation' }).delete();
+    if (!periods.length) return;
+    const years = periods.map((p) => Math.floor(p.endIndex / 4));
+    const keys = periods.map((p) => `${p.grain}:${p.endIndex}`);
+    const scope = (level: string) =>
+      trx('aggregates')
+        .where({ generation, base, indicator_id: indicatorId, level })
+        .whereIn('grain', [...new Set(periods.map((p) => p.grain))])
+        .whereBetween('year', [Math.min(...years), Math.max(...years)])
+        .whereRaw(`grain || ':' || cast(year * 4 + quarter - 1 as text) in (${keys.map(() => '?').join(',')})`, keys);
+    if (areas.poles.length) await scope('pole').whereIn('area', areas.poles).delete();
+    if (areas.regions.length) await scope('region').whereIn('area', areas.regions).delete();
+    await scope('nation').delete();
   }
 
   /** Region cells of one indicator for some periods (any grain), for an incremental refresh. */

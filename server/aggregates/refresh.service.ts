@@ -193,7 +193,16 @@ export class RefreshService {
     let rows = 0;
     // All of it in one transaction: a failure leaves the current aggregates as they were.
     await this.db.transaction(async (trx) => {
-      for (const w of writes) await this.repo.deleteRows(trx, state.generation, w.base, w.ind.id, w.grain, w.end, { poles: w.poles, regions: w.regions, nation: true });
+      // One delete per base, indicator and level, for all the periods recomputed.
+      const groups = new Map<string, typeof writes>();
+      for (const w of writes) {
+        const k = `${w.base}|${w.ind.id}`;
+        groups.set(k, [...(groups.get(k) ?? []), w]);
+      }
+      for (const ws of groups.values()) {
+        const w = ws[0];
+        await this.repo.deleteRows(trx, state.generation, w.base, w.ind.id, ws.map((x) => ({ grain: x.grain, endIndex: x.end })), { poles: w.poles, regions: w.regions });
+      }
       for (const base of BASES) {
         const all = writes.filter((w) => w.base === base).flatMap((w) => w.rows);
         await this.repo.insertRows(trx, state.generation, base, all, computedAt);
