@@ -36,11 +36,22 @@ export function benchConfig(file: string, extra: Record<string, string> = {}): C
   });
 }
 
-/** Services on a SQLite file, with the bench's frozen clock. */
+/**
+ * Services on a SQLite file, with the bench's frozen clock, wired as server/main.ts wires them: the
+ * aggregate jobs (rebuild, refresh) on a second connection of their own when the services accept one.
+ */
 export function openServices(file: string, extra: Record<string, string> = {}): Services {
   const config = benchConfig(file, extra);
   const db = createDb(config.database);
-  return buildServices({ config, db, clock: new FixedClock(BENCH_NOW), logger: createLogger(config.logLevel) });
+  const jobsDb = createDb(config.database);
+  return buildServices({ config, db, jobsDb, clock: new FixedClock(BENCH_NOW), logger: createLogger(config.logLevel) });
+}
+
+/** Closes what openServices opened. */
+export async function closeServices(s: Services): Promise<void> {
+  const jobsDb = (s as { jobsDb?: Services['db'] }).jobsDb;
+  if (jobsDb && jobsDb !== s.db) await jobsDb.destroy();
+  await s.db.destroy();
 }
 
 export function removeSqlite(file: string): void {

@@ -1,7 +1,7 @@
 // Large, realistic, deterministic data sets for the bench: N poles over the 18 regions, 40 quarters each
 // (ending at the last closed quarter), one report per pole-quarter and the 13 entered indicators.
 //
-//   node --import tsx test/bench/generate.ts --values 1000000 [--out file.sqlite] [--seed 2026]
+//   node --import tsx test/bench/generate.ts --values 1000000 [--file tmp/bench/x.sqlite] [--seed 2026] [--out summary.json]
 //
 // Rows go straight into the tables in multi-row batches inside transactions (the app's services would
 // take hours for a million values); the schema, the regions and the catalogue come from prepareDatabase.
@@ -14,7 +14,7 @@ import { prepareDatabase } from '../../server/bootstrap.ts';
 import { writeTimestamp } from '../../server/db/dialect.ts';
 import { addQuarters, fromIndex, lastClosedQuarter, opensAt, quarterIndex } from '../../server/lib/quarters.ts';
 import { seededRandom, type Random } from '../../seeds/random.ts';
-import { arg, BENCH_NOW, benchFile, INDICATORS_PER_QUARTER, openServices, progressBar, QUARTERS_PER_POLE, removeSqlite } from './common.ts';
+import { arg, closeServices, BENCH_NOW, benchFile, INDICATORS_PER_QUARTER, openServices, progressBar, QUARTERS_PER_POLE, removeSqlite } from './common.ts';
 
 export interface GenerateOptions {
   file: string;
@@ -121,7 +121,7 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
   fs.mkdirSync(path.dirname(opts.file), { recursive: true });
   removeSqlite(opts.file);
   const s = openServices(opts.file);
-  const bar = progressBar(`génération ${opts.values.toLocaleString('fr-FR')} valeurs`);
+  const bar = progressBar(`generating ${opts.values} values`);
   try {
     await prepareDatabase(s);
     const db = s.db;
@@ -141,7 +141,7 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
     const indicatorIds = new Map<string, number>(
       ((await db('indicators').whereIn('code', [...BENCH_CODES]).select('id', 'code')) as { id: number; code: string }[]).map((r) => [r.code, r.id]),
     );
-    for (const c of BENCH_CODES) if (!indicatorIds.has(c)) throw new Error(`indicateur ${c} absent du catalogue`);
+    for (const c of BENCH_CODES) if (!indicatorIds.has(c)) throw new Error(`indicator ${c} missing from the catalogue`);
 
     const poleCount = Math.max(1, Math.round(opts.values / (INDICATORS_PER_QUARTER * QUARTERS_PER_POLE)));
     const draftCount = Math.min(opts.drafts ?? 5, poleCount);
@@ -242,17 +242,19 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
       maxRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
-    await s.db.destroy();
+    await closeServices(s);
   }
 }
 
 async function main() {
   const values = Number(arg('values') ?? '100000');
-  if (!Number.isInteger(values) || values < 1 || values > 20_000_000) throw new Error('--values : un entier entre 1 et 20 000 000');
-  const file = path.resolve(arg('out') || benchFile(values));
+  if (!Number.isInteger(values) || values < 1 || values > 20_000_000) throw new Error('--values: an integer between 1 and 20000000');
+  const file = path.resolve(arg('file') || benchFile(values));
   const summary = await generateBenchData({ file, values, seed: Number(arg('seed') ?? '2026') });
-  // The summary goes to stdout as JSON (run.ts reads it); the progress bar went to stderr.
-  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  // The summary: as JSON to --out (run.ts reads it) or stdout; the progress bar went to stderr.
+  const out = arg('out');
+  if (out) fs.writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+  else process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

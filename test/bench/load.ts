@@ -57,7 +57,7 @@ function run(job: LoadJob): void {
       connections: job.connections,
       duration: job.duration,
       timeout: 10,
-      headers: { cookie: job.cookie, accept: 'text/html' },
+      headers: job.cookie ? { cookie: job.cookie, accept: 'text/html' } : { accept: 'text/html' },
       requests: job.paths.map((path) => ({ method: 'GET', path })),
     },
     (err, result) => {

@@ -1,6 +1,6 @@
 // Measures one generated data set, in a process of its own (so that its peak memory is its own):
 //
-//   node --import tsx test/bench/measure.ts --file tmp/bench/bench-100000.sqlite [--seconds 10] [--out result.json]
+//   node --import tsx test/bench/measure.ts --file tmp/bench/bench-100000.sqlite [--seconds 10] [--repeats 3] [--out result.json]
 //
 // Works on a copy of the file (the generated one stays pristine for --reuse). Steps: the floor query,
 // the full rebuild, incremental refreshes after one pole submits one quarter, then the app on
@@ -8,6 +8,7 @@
 // again while a full rebuild runs in this same process. Prints a JSON result on stdout.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +16,7 @@ import { createApp } from '../../server/app.ts';
 import { lastClosedQuarter } from '../../server/lib/quarters.ts';
 import { field } from '../../server/reporting/entry-rules.ts';
 import type { Services } from '../../server/services.ts';
-import { arg, median, openServices, progressBar, removeSqlite } from './common.ts';
+import { arg, closeServices, median, openServices, progressBar, removeSqlite } from './common.ts';
 import type { LoadJob, LoadSummary } from './load.ts';
 
 export const FLOOR_SQL =
@@ -26,6 +27,8 @@ export const STAFF_PASSWORD = 'mesure de charge reproductible 2026';
 export const REGION = '84';
 export const PATHS = { trivial: '/healthz', national: '/tableau-de-bord', regional: `/regions/${REGION}` };
 
+type HttpKey = 'trivial' | 'trivialAnonymous' | 'national' | 'regional';
+
 export interface MeasureResult {
   file: string;
   counts: { poles: number; reports: number; values: number };
@@ -33,7 +36,12 @@ export interface MeasureResult {
   rebuild: { seconds: number; rows: number; rowsPerSecond: number; ratioToFloor: number; peakRssMb: number };
   incremental: { runsMs: number[]; medianMs: number; rows: number[]; kinds: string[]; submitMs: number[] };
   statusProbe: Record<string, number>;
-  http: { trivial: LoadSummary; national: LoadSummary; regional: LoadSummary };
+  /** The run with the median throughput of each route… */
+  http: Record<HttpKey, LoadSummary>;
+  /** …and every run, in order. */
+  httpRuns?: Record<HttpKey, LoadSummary[]>;
+  /** 1-minute load average of the machine when each phase started (2 cores, shared with other work). */
+  loadAverage: Record<string, number>;
   duringRebuild: { load: LoadSummary; rebuildSeconds: number; rows: number };
   memory: { peakRssMb: number; maxRssMb: number; peakHeapUsedMb: number };
   node: string;
@@ -128,8 +136,9 @@ async function submissionBody(s: Services, pole: NonNullable<Awaited<ReturnType<
   return body;
 }
 
-export async function measure(opts: { file: string; seconds?: number; connections?: number; incrementalRuns?: number }): Promise<MeasureResult> {
+export async function measure(opts: { file: string; seconds?: number; connections?: number; incrementalRuns?: number; repeats?: number }): Promise<MeasureResult> {
   const started = performance.now();
+  const repeats = opts.repeats ?? 3;
   const seconds = opts.seconds ?? 10;
   const connections = opts.connections ?? 10;
   const work = opts.file.replace(/\.sqlite$/, '.work.sqlite');
@@ -143,9 +152,10 @@ export async function measure(opts: { file: string; seconds?: number; connection
   try {
     const count = async (table: string) => Number((await s.db(table).count({ n: '*' }).first())?.n ?? 0);
     const counts = { poles: await count('poles'), reports: await count('quarter_reports'), values: await count('quarter_values') };
-    log(`${path.basename(opts.file)} : ${counts.poles} pôles, ${counts.reports} trimestres, ${counts.values} valeurs`);
+    log(`${path.basename(opts.file)}: ${counts.poles} poles, ${counts.reports} quarter reports, ${counts.values} values`);
 
     // 1. The floor: the one GROUP BY that reads every value once.
+    const loads: Record<string, number> = { start: os.loadavg()[0] };
     const floorRuns: number[] = [];
     let floorRows = 0;
     for (let i = 0; i < 3; i++) {
@@ -155,17 +165,18 @@ export async function measure(opts: { file: string; seconds?: number; connection
       floorRows = rows.length;
     }
     const floorMs = median(floorRuns);
-    log(`plancher : ${floorRuns.map((x) => x.toFixed(0)).join(' / ')} ms (${floorRows} lignes)`);
+    log(`floor: ${floorRuns.map((x) => x.toFixed(0)).join(' / ')} ms (${floorRows} rows)`);
 
     // 2. The full rebuild.
-    const bar = progressBar('reconstruction complète');
+    const bar = progressBar('full rebuild');
     mem.startPhase();
-    let t0 = performance.now();
+    loads.rebuild = os.loadavg()[0];
+    const t0 = performance.now();
     const rebuilt = await s.refresh.rebuild((done, total) => bar.update(done, total));
     const rebuildSeconds = ms(t0) / 1000;
     bar.done();
     const rebuildPeak = mem.phasePeakMb();
-    log(`reconstruction : ${rebuildSeconds.toFixed(1)} s, ${rebuilt.rows} lignes`);
+    log(`full rebuild: ${rebuildSeconds.toFixed(1)} s, ${rebuilt.rows} rows`);
 
     // 3. Incremental refreshes: one pole submits its draft quarter, then the refresh (one pole each time).
     const staff = await s.users.createUser({ email: STAFF_EMAIL, displayName: 'Banc de performance', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD }, { userId: null });
@@ -176,7 +187,7 @@ export async function measure(opts: { file: string; seconds?: number; connection
     const incRows: number[] = [];
     const incKinds: string[] = [];
     const submitMs: number[] = [];
-    for (const { pole_id } of drafts.slice(0, opts.incrementalRuns ?? 5)) {
+    for (const { pole_id } of drafts.slice(0, opts.incrementalRuns ?? 3)) {
       const pole = (await s.repos.poles.findById(s.db, pole_id))!;
       let t = performance.now();
       const prepared = await s.reporting.prepare(pole, last, await submissionBody(s, pole, last), { submit: true, checkVersion: false });
@@ -190,7 +201,7 @@ export async function measure(opts: { file: string; seconds?: number; connection
       incRows.push(r.rows);
       incKinds.push(r.kind);
     }
-    log(`rafraîchissement incrémental : ${incRuns.map((x) => x.toFixed(0)).join(' / ')} ms (${incKinds.join(', ')})`);
+    log(`incremental refresh: ${incRuns.map((x) => x.toFixed(0)).join(' / ')} ms (${incKinds.join(', ')})`);
 
     // 4. The app on the loopback, a staff session from a real sign-in.
     const app = createApp(s);
@@ -202,26 +213,42 @@ export async function measure(opts: { file: string; seconds?: number; connection
     const cookie = await signIn(base);
     const statusProbe: Record<string, number> = {};
     for (const p of Object.values(PATHS)) statusProbe[p] = (await fetch(base + p, { headers: { cookie }, redirect: 'manual' })).status;
-    log(`statuts : ${JSON.stringify(statusProbe)}`);
+    log(`status codes: ${JSON.stringify(statusProbe)}`);
     const job = (paths: string[], duration = seconds): LoadJob => ({ url: base, paths, cookie, connections, duration });
     // Warm-up (compiled templates, SQLite page cache), not reported.
     await load(job([PATHS.national, PATHS.regional], 2));
     mem.startPhase();
+    loads.http = os.loadavg()[0];
+    // Each route `repeats` times, interleaved (the machine is shared: a busy moment hits every route
+    // alike); the run with the median throughput stands for the route, all runs are kept.
+    const httpRuns: Record<HttpKey, LoadSummary[]> = { trivial: [], trivialAnonymous: [], national: [], regional: [] };
+    for (let i = 0; i < repeats; i++) {
+      httpRuns.trivial.push((await load(job([PATHS.trivial]))).summary);
+      httpRuns.trivialAnonymous.push((await load({ ...job([PATHS.trivial]), cookie: '' })).summary);
+      httpRuns.national.push((await load(job([PATHS.national]))).summary);
+      httpRuns.regional.push((await load(job([PATHS.regional]))).summary);
+    }
+    const medianRun = (runs: LoadSummary[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)];
     const http = {
-      trivial: (await load(job([PATHS.trivial]))).summary,
-      national: (await load(job([PATHS.national]))).summary,
-      regional: (await load(job([PATHS.regional]))).summary,
+      trivial: medianRun(httpRuns.trivial),
+      trivialAnonymous: medianRun(httpRuns.trivialAnonymous),
+      national: medianRun(httpRuns.national),
+      regional: medianRun(httpRuns.regional),
     };
-    for (const [k, v] of Object.entries(http)) log(`${k} : ${v.rps.toFixed(0)} req/s, p50 ${v.p50} ms, p99 ${v.p99} ms, non-2xx ${v.non2xx}, erreurs ${v.errors}, timeouts ${v.timeouts}`);
+    for (const [k, runs] of Object.entries(httpRuns)) {
+      log(`${k}: ${runs.map((v) => `${v.rps.toFixed(0)} req/s p50 ${v.p50} p99 ${v.p99} ms`).join(' | ')}; errors ${runs.map((v) => v.errors)}, timeouts ${runs.map((v) => v.timeouts)}, non-2xx ${runs.map((v) => v.non2xx)}`);
+    }
 
     // 5. The dashboards while a full rebuild runs in this process.
+    loads.duringRebuild = os.loadavg()[0];
     const during = await load({ ...job([PATHS.national, PATHS.regional], 1800), untilStopped: true }, async () => {
       const t = performance.now();
       const r = await s.refresh.rebuild();
       return { seconds: ms(t) / 1000, rows: r.rows };
     });
-    log(`pendant une reconstruction (${during.value!.seconds.toFixed(1)} s) : ${during.summary.rps.toFixed(0)} req/s, p50 ${during.summary.p50} ms, p99 ${during.summary.p99} ms`);
+    log(`during a full rebuild (${during.value!.seconds.toFixed(1)} s): ${during.summary.rps.toFixed(0)} req/s, p50 ${during.summary.p50} ms, p99 ${during.summary.p99} ms, non-2xx ${during.summary.non2xx}`);
 
+    loads.end = os.loadavg()[0];
     const m = mem.stop();
     return {
       file: path.relative(process.cwd(), opts.file),
@@ -231,6 +258,8 @@ export async function measure(opts: { file: string; seconds?: number; connection
       incremental: { runsMs: incRuns, medianMs: median(incRuns), rows: incRows, kinds: incKinds, submitMs },
       statusProbe,
       http,
+      httpRuns,
+      loadAverage: loads,
       duringRebuild: { load: during.summary, rebuildSeconds: during.value!.seconds, rows: during.value!.rows },
       memory: { peakRssMb: m.peakRssMb, maxRssMb: process.resourceUsage().maxRSS / 1024, peakHeapUsedMb: m.peakHeapUsedMb },
       node: process.version,
@@ -242,19 +271,21 @@ export async function measure(opts: { file: string; seconds?: number; connection
     if (server) {
       server.closeAllConnections();
       await new Promise((r) => server!.close(r));
+      // Requests cut off by the load's end may still be finishing their session write.
+      await new Promise((r) => setTimeout(r, 500));
     }
-    await s.db.destroy();
+    await closeServices(s);
     removeSqlite(work);
   }
 }
 
 async function main() {
   const file = path.resolve(arg('file') ?? '');
-  if (!fs.existsSync(file)) throw new Error(`--file : ${file} introuvable`);
-  const result = await measure({ file, seconds: Number(arg('seconds') ?? '10'), incrementalRuns: Number(arg('incremental-runs') ?? '5') });
+  if (!fs.existsSync(file)) throw new Error(`--file: ${file} not found`);
+  const result = await measure({ file, seconds: Number(arg('seconds') ?? '10'), incrementalRuns: Number(arg('incremental-runs') ?? '3'), repeats: Number(arg('repeats') ?? '3') });
   const out = arg('out');
   if (out) fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
