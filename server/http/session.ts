@@ -31,8 +31,13 @@ class SafeKnexStore extends Store {
   override set(sid: string, s: SessionData, cb?: (err?: unknown) => void): void {
     this.run('set', () => this.inner.set(sid, s, () => {}), cb && ((err) => cb(err ?? undefined)));
   }
-  override touch(sid: string, s: SessionData, cb?: () => void): void {
-    this.run('touch', () => this.inner.touch(sid, s, () => {}), () => cb?.());
+  /**
+   * A no-op: express-session would otherwise write the session row on every request. The cookie lives
+   * until the absolute timeout and the idle timeout is checked on the server (http/authenticate.ts),
+   * which saves the session at most once a minute: nothing needs the row's expiry moved on each request.
+   */
+  override touch(_sid: string, _s: SessionData, cb?: () => void): void {
+    cb?.();
   }
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
     this.run('destroy', () => this.inner.destroy(sid, () => {}), cb && ((err) => cb(err ?? undefined)));
@@ -41,7 +46,7 @@ class SafeKnexStore extends Store {
 
 export const SESSION_COOKIE = 'ptce.sid';
 
-/** Sessions in the database, in a rolling cookie; both timeouts are checked in http/authenticate.ts. */
+/** Sessions in the database; both timeouts are checked in http/authenticate.ts. */
 export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
   const inner = new ConnectSessionKnexStore({
     knex: db,
@@ -58,7 +63,7 @@ export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
     store: new SafeKnexStore(inner, logger),
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     proxy: config.trustProxy !== false,
     cookie: {
       httpOnly: true,
