@@ -20,10 +20,10 @@ export interface RefreshResult {
 
 export type Progress = (done: number, total: number) => Promise<void> | void;
 
-const archiveIndex = (archivedOn: string) => quarterIndex(quarterOf(DateTime.fromISO(archivedOn, { zone: ZONE })));
+export const archiveIndex = (archivedOn: string) => quarterIndex(quarterOf(DateTime.fromISO(archivedOn, { zone: ZONE })));
 
 /** Observations the engine needs for one indicator (for a ratio: its two components). */
-function observedFor(ind: EngineIndicator, all: Map<number, Map<string, Observed>>): Map<string, Observed> {
+export function observedFor(ind: EngineIndicator, all: Map<number, Map<string, Observed>>): Map<string, Observed> {
   if (ind.kind === 'ratio') {
     return new Map([
       ['num', all.get(ind.numerator!.id)?.get(ind.numerator!.category) ?? new Map()],
@@ -33,10 +33,10 @@ function observedFor(ind: EngineIndicator, all: Map<number, Map<string, Observed
   return all.get(ind.id) ?? new Map();
 }
 
-const sourceIds = (ind: EngineIndicator) => (ind.kind === 'ratio' ? [ind.numerator!.id, ind.denominator!.id] : [ind.id]);
+export const sourceIds = (ind: EngineIndicator) => (ind.kind === 'ratio' ? [ind.numerator!.id, ind.denominator!.id] : [ind.id]);
 
 /** Nation rows from region rows, per category, grain and period. */
-function nationRows(ind: EngineIndicator, regionRows: CellRow[]): CellRow[] {
+export function nationRows(ind: EngineIndicator, regionRows: CellRow[]): CellRow[] {
   const groups = new Map<string, CellRow[]>();
   for (const r of regionRows) {
     const k = `${r.category}|${r.grain}|${r.endIndex}`;

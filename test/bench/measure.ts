@@ -141,6 +141,8 @@ export async function measure(opts: { file: string; seconds?: number; connection
   const repeats = opts.repeats ?? 3;
   const seconds = opts.seconds ?? 10;
   const connections = opts.connections ?? 10;
+  // Only a .sqlite file: its working copy (deleted and re-created) must never be the file or a folder.
+  if (!opts.file.endsWith('.sqlite')) throw new Error(`measure: a .sqlite file is needed (${opts.file})`);
   const work = opts.file.replace(/\.sqlite$/, '.work.sqlite');
   removeSqlite(work);
   fs.copyFileSync(opts.file, work);

@@ -14,44 +14,20 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import { BASES, type Base } from '../../server/aggregates/aggregates.repo.ts';
-import { computeCells, nationCell, NATION, type CellRow, type EngineIndicator, type Observed } from '../../server/aggregates/engine.ts';
+import { computeCells, type CellRow } from '../../server/aggregates/engine.ts';
 import { GRAINS, periodEnds } from '../../server/aggregates/periods.ts';
 import { createApp } from '../../server/app.ts';
 import { writeTimestamp } from '../../server/db/dialect.ts';
-import { ZONE } from '../../server/lib/clock.ts';
-import { fromIndex, lastClosedQuarter, quarterIndex, quarterOf } from '../../server/lib/quarters.ts';
+import { fromIndex, lastClosedQuarter, quarterIndex } from '../../server/lib/quarters.ts';
+import { archiveIndex, nationRows, observedFor, sourceIds } from '../../server/aggregates/refresh.service.ts';
 import { arg, closeServices, flag, openServices, removeSqlite } from './common.ts';
 import { PATHS, STAFF_EMAIL, STAFF_PASSWORD } from './measure.ts';
 
 const ms = (t0: number) => performance.now() - t0;
 const log = (m: string) => process.stderr.write(`${m}\n`);
-const archiveIndex = (archivedOn: string) => quarterIndex(quarterOf(DateTime.fromISO(archivedOn, { zone: ZONE })));
+// The rebuild's own helpers, so this profile runs the same loop as refresh.service.ts.
 
-// The same helpers as refresh.service.ts (not exported there).
-function observedFor(ind: EngineIndicator, all: Map<number, Map<string, Observed>>): Map<string, Observed> {
-  if (ind.kind === 'ratio') {
-    return new Map([
-      ['num', all.get(ind.numerator!.id)?.get(ind.numerator!.category) ?? new Map()],
-      ['den', all.get(ind.denominator!.id)?.get(ind.denominator!.category) ?? new Map()],
-    ]);
-  }
-  return all.get(ind.id) ?? new Map();
-}
-const sourceIds = (ind: EngineIndicator) => (ind.kind === 'ratio' ? [ind.numerator!.id, ind.denominator!.id] : [ind.id]);
-function nationRows(ind: EngineIndicator, regionRows: CellRow[]): CellRow[] {
-  const groups = new Map<string, CellRow[]>();
-  for (const r of regionRows) {
-    const k = `${r.category}|${r.grain}|${r.endIndex}`;
-    const list = groups.get(k) ?? [];
-    list.push(r);
-    groups.set(k, list);
-  }
-  return [...groups.values()].map((rows) => ({ ...rows[0], level: 'nation' as const, area: NATION, cell: nationCell(ind.kind, rows.map((r) => r.cell)) }));
-}
-
-/** The columns of an aggregates row, in the order of AggregatesRepo.insertRows. */
 const COLUMNS = ['generation', 'base', 'indicator_id', 'grain', 'level', 'year', 'quarter', 'area', 'category', 'value_scaled', 'num_scaled', 'den_scaled', 'reported', 'expected', 'distribution', 'computed_at'];
 function toTuple(generation: number, base: Base, r: CellRow, computedAt: string): unknown[] {
   const q = fromIndex(r.endIndex);
@@ -302,8 +278,9 @@ async function profileHttp(s: ReturnType<typeof openServices>) {
 }
 
 async function main() {
+  // Only an existing .sqlite file: its working copy is deleted and re-created beside it.
   const file = path.resolve(arg('file') ?? '');
-  if (!fs.existsSync(file)) throw new Error(`--file: ${file} not found`);
+  if (!file.endsWith('.sqlite') || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`--file: a .sqlite file is needed (${file})`);
   const work = file.replace(/\.sqlite$/, '.profile.sqlite');
   removeSqlite(work);
   fs.copyFileSync(file, work);
