@@ -13,7 +13,14 @@ export interface JobOutcome {
 
 export type JobWork = (progress: (text: string) => Promise<void>) => Promise<JobOutcome>;
 
-export type RunResult = { ran: true; status: 'success' | 'failure'; outcome?: JobOutcome; error?: string } | { ran: false; reason: 'busy' | 'leased' };
+export type RunResult = { ran: true; status: 'success' | 'failure'; outcome?: JobOutcome; error?: string } | { ran: false; reason: 'busy' | 'leased' | 'stopping' };
+
+/** Thrown at a progress point once the process is stopping. */
+export class JobInterrupted extends Error {
+  constructor() {
+    super('Interrompu par l’arrêt du processus ; les agrégats en place sont inchangés');
+  }
+}
 
 /**
  * Runs a job at most once at a time: never twice in this process, and on one instance only when
@@ -22,6 +29,7 @@ export type RunResult = { ran: true; status: 'success' | 'failure'; outcome?: Jo
 export class JobRunner {
   readonly instance = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly busy = new Set<string>();
+  private stopRequested = false;
 
   constructor(
     private readonly db: Knex,
@@ -43,28 +51,50 @@ export class JobRunner {
     return writeTimestamp(this.clock.now().plus({ seconds: this.leaseSeconds }));
   }
 
-  async run(job: string, work: JobWork): Promise<RunResult> {
+  /** Claims one scheduled tick of a job for this instance (see Scheduler.runTick). */
+  claimTick(job: string, tickAt: string, forgetBefore: string): Promise<boolean> {
+    return this.repo.claimTick(this.db, job, tickAt, this.instance, forgetBefore);
+  }
+
+  /**
+   * Graceful shutdown: no new run starts, and a run in progress stops at its next progress point, recorded
+   * as a failure that says so (a rebuild then leaves the current aggregates as they were).
+   */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /**
+   * Runs `work` as `job` under the lease named `lease`. Jobs that write the same data share a lease (the
+   * refresh and the rebuild share 'aggregates'); others take their own, so they never wait for a rebuild.
+   */
+  async run(job: string, work: JobWork, lease = 'aggregates'): Promise<RunResult> {
+    if (this.stopRequested) return { ran: false, reason: 'stopping' };
     if (this.busy.has(job)) return { ran: false, reason: 'busy' };
     this.busy.add(job);
     try {
-      // Both jobs write the same aggregates: they share one lease, so they never overlap anywhere.
-      if (!(await this.repo.acquire(this.db, 'aggregates', this.instance, this.now(), this.expiry()))) return { ran: false, reason: 'leased' };
+      const previous = await this.repo.lease(this.db, lease);
+      if (!(await this.repo.acquire(this.db, lease, this.instance, this.now(), this.expiry()))) return { ran: false, reason: 'leased' };
+      // Taken over from an instance whose lease expired: it died mid-run, and its run will never finish.
+      if (previous && previous.holder !== this.instance) await this.repo.abandon(this.db, previous.holder, this.now());
       const runId = await this.repo.startRun(this.db, job, this.instance, this.now());
       try {
         const outcome = await work(async (text) => {
+          if (this.stopRequested) throw new JobInterrupted();
           await this.repo.progress(this.db, runId, text);
           // A long run keeps its lease alive while it makes progress.
-          await this.repo.acquire(this.db, 'aggregates', this.instance, this.now(), this.expiry());
+          await this.repo.acquire(this.db, lease, this.instance, this.now(), this.expiry());
         });
         await this.repo.finishRun(this.db, runId, { status: 'success', finished_at: this.now(), keys_recomputed: outcome.keys, rows_written: outcome.rows, error: null });
         return { ran: true, status: 'success', outcome };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        this.logger.error({ err, job }, 'job failed');
+        if (err instanceof JobInterrupted) this.logger.warn({ job }, 'job interrupted by the shutdown');
+        else this.logger.error({ err, job }, 'job failed');
         await this.repo.finishRun(this.db, runId, { status: 'failure', finished_at: this.now(), keys_recomputed: 0, rows_written: 0, error: message.slice(0, 2000) });
         return { ran: true, status: 'failure', error: message };
       } finally {
-        await this.repo.release(this.db, 'aggregates', this.instance);
+        await this.repo.release(this.db, lease, this.instance);
       }
     } finally {
       this.busy.delete(job);

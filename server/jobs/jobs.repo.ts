@@ -33,6 +33,16 @@ export class JobsRepo {
     }
   }
 
+  /**
+   * Takes one scheduled tick of a job for this instance: true for the first instance to ask, false for
+   * the others (the primary key decides). Ticks older than `forgetBefore` are forgotten on the way.
+   */
+  async claimTick(db: Knex, job: string, tickAt: string, instance: string, forgetBefore: string): Promise<boolean> {
+    await db('job_ticks').where('tick_at', '<', forgetBefore).delete();
+    const inserted = await db('job_ticks').insert({ job, tick_at: tickAt, instance }).onConflict(['job', 'tick_at']).ignore().returning('job');
+    return inserted.length === 1;
+  }
+
   async release(db: Knex, job: string, holder: string): Promise<void> {
     await db('job_leases').where({ job, holder }).delete();
   }

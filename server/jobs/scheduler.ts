@@ -6,12 +6,15 @@ import type { Knex } from 'knex';
 import { ZONE } from '../lib/clock.ts';
 import type { JobRunner, JobWork, RunResult } from './job-runner.ts';
 
-export type JobName = 'refresh' | 'rebuild';
+export type JobName = 'refresh' | 'rebuild' | 'reminders' | 'digest' | 'outbox';
+export const JOB_NAMES: readonly JobName[] = ['refresh', 'rebuild', 'reminders', 'digest', 'outbox'];
 
 export interface JobDefinition {
   name: JobName;
   cron: string;
   work: JobWork;
+  /** The lease the job runs under: jobs writing the same data share one (see JobRunner.run). */
+  lease: string;
 }
 
 /** The typed list of scheduled jobs, their node-cron tasks, and « run now ». Nothing runs on import. */
@@ -27,10 +30,13 @@ export class Scheduler {
     private readonly aggregates: AggregatesRepo,
     crons: { refresh: string; rebuild: string },
     private readonly logger: Logger,
+    /** Jobs of other features (reminders, digest, outbox), each with its own lease. */
+    more: JobDefinition[] = [],
   ) {
     this.jobs = [
-      { name: 'refresh', cron: crons.refresh, work: async () => refresh.incremental().then((r) => ({ keys: r.keys, rows: r.rows })) },
-      { name: 'rebuild', cron: crons.rebuild, work: (progress) => refresh.rebuild((done, total) => progress(`${done}/${total}`)).then((r) => ({ keys: r.keys, rows: r.rows })) },
+      { name: 'refresh', cron: crons.refresh, lease: 'aggregates', work: async () => refresh.incremental().then((r) => ({ keys: r.keys, rows: r.rows })) },
+      { name: 'rebuild', cron: crons.rebuild, lease: 'aggregates', work: (progress) => refresh.rebuild((done, total) => progress(`${done}/${total}`)).then((r) => ({ keys: r.keys, rows: r.rows })) },
+      ...more,
     ];
   }
 
@@ -40,9 +46,21 @@ export class Scheduler {
 
   /** Runs a job now and waits for it. */
   run(name: JobName): Promise<RunResult> {
-    const p = this.runner.run(name, this.definition(name).work);
+    const def = this.definition(name);
+    const p = this.runner.run(name, def.work, def.lease);
     this.inFlight.add(p);
     return p.finally(() => this.inFlight.delete(p));
+  }
+
+  /**
+   * A scheduled tick: every instance's timer fires it, the first to claim it in the database runs the job
+   * and the others stand down, so each tick runs the job once across instances.
+   */
+  async runTick(name: JobName, scheduledAt: Date): Promise<RunResult | { ran: false; reason: 'tick-taken' }> {
+    const tick = new Date(Math.floor(scheduledAt.getTime() / 1000) * 1000);
+    const forgetBefore = new Date(tick.getTime() - 7 * 24 * 3600 * 1000).toISOString();
+    if (!(await this.runner.claimTick(name, tick.toISOString(), forgetBefore))) return { ran: false, reason: 'tick-taken' };
+    return this.run(name);
   }
 
   /** Starts a job without waiting (the « Recalculer maintenant » button). */
@@ -65,7 +83,11 @@ export class Scheduler {
   /** Schedules every job (Paris time); an installation without aggregates gets a rebuild at once. */
   async start(): Promise<void> {
     for (const job of this.jobs) {
-      const task = cron.schedule(job.cron, () => this.run(job.name), { name: job.name, timezone: ZONE, noOverlap: true });
+      const task = cron.schedule(
+        job.cron,
+        (ctx) => this.runTick(job.name, ctx.date).catch((err: unknown) => this.logger.error({ err, name: job.name }, 'scheduled job crashed')),
+        { name: job.name, timezone: ZONE, noOverlap: true },
+      );
       this.tasks.set(job.name, task);
     }
     const state = await this.aggregates.state(this.db);
@@ -74,6 +96,7 @@ export class Scheduler {
 
   /** Stops the schedule and waits for the runs in progress (graceful shutdown). */
   async stop(): Promise<void> {
+    this.runner.requestStop();
     for (const task of this.tasks.values()) await task.destroy();
     this.tasks.clear();
     await Promise.allSettled([...this.inFlight]);

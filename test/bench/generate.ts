@@ -17,7 +17,10 @@ import { seededRandom, type Random } from '../../seeds/random.ts';
 import { arg, closeServices, BENCH_NOW, benchFile, INDICATORS_PER_QUARTER, openServices, progressBar, QUARTERS_PER_POLE, removeSqlite } from './common.ts';
 
 export interface GenerateOptions {
+  /** The SQLite file to create (replaced if it exists); ignored when `databaseUrl` is given. */
   file: string;
+  /** A PostgreSQL database to fill instead (it must exist and be empty; `npm run bench -- --pg` creates it). */
+  databaseUrl?: string;
   /** Values wanted: poles = round(values / (13 × 40)), at least 1. */
   values: number;
   seed?: number;
@@ -118,9 +121,11 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
   const started = performance.now();
   const seed = opts.seed ?? 2026;
   const rand = seededRandom(seed);
-  fs.mkdirSync(path.dirname(opts.file), { recursive: true });
-  removeSqlite(opts.file);
-  const s = openServices(opts.file);
+  if (!opts.databaseUrl) {
+    fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+    removeSqlite(opts.file);
+  }
+  const s = openServices(opts.file, opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {});
   const bar = progressBar(`generating ${opts.values} values`);
   try {
     await prepareDatabase(s);
@@ -229,7 +234,8 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
       values += valueRows.length;
     }
     bar.done();
-    await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (!opts.databaseUrl) await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    else await db.raw('analyze');
     return {
       file: opts.file,
       poles: poleCount,

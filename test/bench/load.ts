@@ -74,7 +74,8 @@ function run(job: LoadJob): void {
   });
 }
 
-if (process.send) {
+// Only when forked as this script (load-entry.ts imports summarise from load.ts).
+if (process.send && process.argv[1] && import.meta.filename === process.argv[1]) {
   process.once('message', (job) => run(job as LoadJob));
   process.send('ready');
 }

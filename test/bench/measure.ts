@@ -6,7 +6,6 @@
 // the full rebuild, incremental refreshes after one pole submits one quarter, then the app on
 // 127.0.0.1 under autocannon (/healthz, the national and a regional dashboard), then the dashboards
 // again while a full rebuild runs in this same process. Prints a JSON result on stdout.
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +17,7 @@ import { field } from '../../server/reporting/entry-rules.ts';
 import type { Services } from '../../server/services.ts';
 import { arg, closeServices, median, openServices, progressBar, removeSqlite } from './common.ts';
 import type { LoadJob, LoadSummary } from './load.ts';
+import { forkLoad } from './fork-load.ts';
 
 export const FLOOR_SQL =
   'SELECT p.region_code, v.indicator_id, v.year, v.quarter, SUM(v.value_scaled) FROM quarter_values v JOIN poles p ON p.id = v.pole_id GROUP BY 1, 2, 3, 4';
@@ -77,34 +77,12 @@ function memorySampler() {
 
 const ms = (t0: number) => performance.now() - t0;
 
-/** Runs one load job in a child process; `during` (when given) runs alongside and stops the load when it ends. */
-async function load<T>(job: LoadJob, during?: () => Promise<T>): Promise<{ summary: LoadSummary; value?: T }> {
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  try {
-    const answer = new Promise<LoadSummary>((resolve, reject) => {
-      child.on('message', (m: unknown) => {
-        const msg = m as { summary?: LoadSummary; error?: string } | string;
-        if (msg === 'ready') child.send(job);
-        else if (typeof msg === 'object' && msg.summary) resolve(msg.summary);
-        else if (typeof msg === 'object' && msg.error) reject(new Error(msg.error));
-      });
-      child.on('exit', (code) => reject(new Error(`load process exited (${code}) without a result`)));
-    });
-    answer.catch(() => undefined); // awaited below; a load crash must not kill this process while `during` runs
-    let value: T | undefined;
-    if (during) {
-      // Let autocannon open its connections before the work starts.
-      await new Promise((r) => setTimeout(r, 500));
-      value = await during();
-      child.send('stop');
-    }
-    return { summary: await answer, value };
-  } finally {
-    if (child.exitCode === null) child.kill();
-  }
+/** Runs one dashboard load job in a child process (see fork-load.ts). */
+function load<T>(job: LoadJob, during?: () => Promise<T>): Promise<{ summary: LoadSummary; value?: T }> {
+  return forkLoad<LoadSummary, T>('load.ts', job, during);
 }
 
-async function signIn(base: string): Promise<string> {
+export async function signIn(base: string, email = STAFF_EMAIL, password = STAFF_PASSWORD): Promise<string> {
   const page = await fetch(`${base}/connexion`, { redirect: 'manual' });
   const first = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
@@ -113,7 +91,7 @@ async function signIn(base: string): Promise<string> {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
-    body: new URLSearchParams({ _csrf: token, email: STAFF_EMAIL, password: STAFF_PASSWORD }).toString(),
+    body: new URLSearchParams({ _csrf: token, email, password }).toString(),
   });
   if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');

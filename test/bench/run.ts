@@ -4,15 +4,19 @@
 //   npm run bench                                  # 100k then 1M values, fresh data files
 //   npm run bench -- --sizes 100000 --reuse        # one size, reusing tmp/bench/bench-100000.sqlite
 //   npm run bench -- --profile                     # also profile the rebuild and the incremental refresh
+//   (each size also runs export-raw.ts: the raw values export's peak memory, its own table in BENCHMARKS.md)
 //   npm run bench -- --report-only                 # rewrite BENCHMARKS.md from the last saved results
 //   options: --seconds 10 (each load run) · --repeats 3 (load runs per route) · --incremental-runs 3 ·
 //            --no-write (leave BENCHMARKS.md alone)
+//   then the SQLite / PostgreSQL comparison (compare.ts, at the first size; --pg <url> or BENCH_DATABASE_URL
+//   names the PostgreSQL server; --no-compare skips it, --compare-only runs it alone)
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { GenerateSummary } from './generate.ts';
 import type { MeasureResult } from './measure.ts';
+import type { ExportRawResult } from './export-raw.ts';
 import { renderResults, writeBenchmarks, type Machine, type ProfileResult, type SizeRecord } from './report.ts';
 import { arg, benchDirectory, benchFile, flag } from './common.ts';
 
@@ -89,6 +93,7 @@ async function main() {
   const seconds = Number(arg('seconds') || '10');
   if (!(seconds >= 1 && seconds <= 120)) throw new Error('--seconds: between 1 and 120');
   fs.mkdirSync(benchDirectory, { recursive: true });
+  if (flag('compare-only')) return compare(sizes[0], seconds);
   const records: SizeRecord[] = [];
   for (const size of sizes) {
     if (flag('report-only')) {
@@ -113,6 +118,9 @@ async function main() {
       process.stderr.write('profiling the rebuild and the incremental refresh…\n');
       profile = await runScript<ProfileResult>('profile.ts', ['--file', file, '--incremental', '--http']);
     }
+    // The raw values export's memory (writes its own table between the export-raw markers).
+    process.stderr.write('raw values export…\n');
+    await runScript<ExportRawResult>('export-raw.ts', flag('no-write') ? ['--file', file, '--no-write'] : ['--file', file]);
     const record: SizeRecord = { size, measuredAt, code, generated, result, profile };
     fs.writeFileSync(resultFile(size), `${JSON.stringify(record, null, 2)}\n`);
     records.push(record);
@@ -123,6 +131,19 @@ async function main() {
     writeBenchmarks(path.join(root, 'BENCHMARKS.md'), md);
     process.stderr.write(`\nBENCHMARKS.md written (${records.map((r) => r.size).join(', ')} values).\n`);
   }
+  if (!flag('no-compare') && !flag('report-only')) await compare(sizes[0], seconds);
+}
+
+/** The SQLite / PostgreSQL comparison, in a process of its own (it writes its own part of BENCHMARKS.md). */
+function compare(size: number, seconds: number): Promise<void> {
+  const args = ['--values', String(Math.min(size, 1_000_000)), '--seconds', String(seconds)];
+  if (arg('pg')) args.push('--pg', arg('pg')!);
+  if (flag('no-write')) args.push('--no-write');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'compare.ts'), ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`compare.ts exited with ${code}`))));
+  });
 }
 
 main().catch((err) => {

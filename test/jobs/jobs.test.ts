@@ -77,12 +77,30 @@ describe('scheduled jobs and the aggregate refresh', function () {
     expect(await other.run('refresh', async () => ({ keys: 1, rows: 2 }))).to.deep.include({ ran: true, status: 'success' });
   });
 
+  it('runs each scheduled tick once across instances, even when the first run ends before the other timer fires', async () => {
+    const { Scheduler } = await import('../../server/jobs/scheduler.ts');
+    const otherRunner = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
+    const other = new Scheduler(ctx.db, otherRunner, ctx.s.refresh, ctx.s.repos.aggregates, { refresh: '* * * * *', rebuild: '0 3 * * *' }, silent);
+    const tick = new Date('2026-11-26T09:05:00.250Z');
+    const first = await ctx.s.scheduler.runTick('refresh', tick);
+    expect(first).to.deep.include({ ran: true, status: 'success' });
+    // The other instance's timer fires late, for the same tick: the lease is free again, the tick is not.
+    expect(await other.runTick('refresh', new Date('2026-11-26T09:05:00.900Z'))).to.deep.equal({ ran: false, reason: 'tick-taken' });
+    expect(await other.runTick('refresh', new Date('2026-11-26T09:06:00.000Z'))).to.deep.include({ ran: true, status: 'success' });
+    const runs = await ctx.db('job_runs').orderBy('id').select('instance');
+    expect(runs.map((r) => r.instance)).to.deep.equal([ctx.s.runner.instance, otherRunner.instance]);
+    expect(await ctx.db('job_ticks').orderBy('tick_at').pluck('tick_at')).to.deep.equal(['2026-11-26T09:05:00.000Z', '2026-11-26T09:06:00.000Z']);
+  });
+
   it('lets another instance take over once a dead holder’s lease expires', async () => {
     await ctx.s.repos.jobs.acquire(ctx.db, 'aggregates', 'instance-morte', '2026-11-26T09:00:00.000Z', '2026-11-26T09:10:00.000Z');
+    await ctx.s.repos.jobs.startRun(ctx.db, 'rebuild', 'instance-morte', '2026-11-26T09:00:00.000Z');
     // The frozen clock says 10:00 Paris = 09:00 UTC: the dead holder's lease still runs until 09:10.
     expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'leased' });
     ctx.clock.advance({ minutes: 11 });
     expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.include({ ran: true, status: 'success' });
+    const dead = await ctx.db('job_runs').where({ instance: 'instance-morte' }).first();
+    expect(dead.status, 'the dead holder’s run is closed as a failure when its lease is taken over').to.equal('failure');
   });
 
   it('records a failure with its error and leaves the current aggregates untouched (rebuild and incremental)', async () => {

@@ -93,8 +93,21 @@ function wrap(database: Config['database'], pgName?: string): TestDb {
       await db.destroy();
       if (pgName) {
         const admin = pgAdmin();
-        await admin.raw(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
-        await admin.destroy();
+        try {
+          // FORCE ends our own sessions, but not an autovacuum worker (the role is not superuser): after a
+          // bulk load, one may be analysing the database for a few seconds. Wait for it.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await admin.raw(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+              break;
+            } catch (err) {
+              if (attempt >= 30 || !/pg_signal_backend|being accessed by other users/.test(String(err))) throw err;
+              await new Promise((r) => setTimeout(r, 1000));
+            }
+          }
+        } finally {
+          await admin.destroy();
+        }
       } else if (database.client === 'sqlite3') {
         for (const suffix of ['', '-wal', '-shm']) fs.rmSync(database.filename + suffix, { force: true });
       }
