@@ -6,10 +6,13 @@ import { authenticate } from './http/authenticate.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { refuseNulCharacters } from './http/input-guard.ts';
+import { requestLog } from './http/request-log.ts';
 import { noStore, securityHeaders } from './http/security-headers.ts';
 import { sessionMiddleware } from './http/session.ts';
 import type { DeclaredRoute } from './http/route-table.ts';
 import { registerRoutes } from './routes.ts';
+import { apiAuthenticate } from './api/api-auth.ts';
+import { apiErrorHandler, apiNotFound } from './api/api-errors.ts';
 import type { Services } from './services.ts';
 import { setUpViews } from './views/engine.ts';
 
@@ -37,6 +40,7 @@ export function createApp(s: Services): App {
     res.setHeader('X-Request-Id', req.requestId);
     next();
   });
+  app.use(requestLog(s.logger));
   app.use(securityHeaders(s.config));
   app.use('/static', express.static(publicDirectory, { index: false, maxAge: s.config.env === 'production' ? '1h' : 0 }));
   app.use('/static/vendor/chartjs', express.static(chartJsDirectory, { index: false, maxAge: s.config.env === 'production' ? '1h' : 0 }));
@@ -53,8 +57,14 @@ export function createApp(s: Services): App {
     res.locals.user = req.user;
     next();
   });
+  // The read API: a bearer token may stand in for the session; every request is rate-limited.
+  app.use('/api/v1', apiAuthenticate(s.apiTokens, s.limiter, s.config.apiRateLimitPerMinute));
 
   app.declaredRoutes = registerRoutes(app, s);
+
+  // The API answers JSON, errors included.
+  app.use('/api', apiNotFound);
+  app.use('/api', apiErrorHandler(s.logger));
 
   app.use(notFoundHandler);
   app.use(errorHandler(s.logger, s.config.env !== 'production'));

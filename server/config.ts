@@ -22,6 +22,17 @@ export interface Config {
   readonly refreshCron: string;
   readonly rebuildCron: string;
   readonly jobLeaseSeconds: number;
+  /** Requests a minute to /api/v1 per token, signed-in user or (anonymous) IP address. */
+  readonly apiRateLimitPerMinute: number;
+  /** Cron expressions (Paris time) of the daily reminders, the weekly digest and the outbox sender. */
+  readonly reminderCron: string;
+  readonly digestCron: string;
+  readonly outboxCron: string;
+  /** smtp:// or smtps:// URL of the mail server; null: messages stay in the outbox, read on « Envois ». */
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  /** The public open data page (/donnees-ouvertes); off: it answers 404. */
+  readonly openData: boolean;
   readonly logLevel: string;
 }
 
@@ -44,6 +55,14 @@ const schema = z.object({
   REFRESH_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('*/5 * * * *'),
   REBUILD_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('0 3 * * *'),
   JOB_LEASE_SECONDS: int(10, 24 * 3600).default(600),
+  API_RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(120),
+  REMINDER_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('0 7 * * *'),
+  DIGEST_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('0 7 * * 1'),
+  OUTBOX_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('* * * * *'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL doit commencer par smtp:// ou smtps://').refine((v) => URL.canParse(v), 'SMTP_URL n’est pas une adresse valide').optional(),
+  // An address, or « Nom <adresse> »; no line breaks (it becomes a mail header).
+  MAIL_FROM: z.string().max(254).regex(/^(?:[^<>\r\n"]{1,100}<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'MAIL_FROM doit être une adresse électronique, ou « Nom <adresse> »').optional(),
+  OPEN_DATA: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -91,6 +110,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     refreshCron: e.REFRESH_CRON,
     rebuildCron: e.REBUILD_CRON,
     jobLeaseSeconds: e.JOB_LEASE_SECONDS,
+    apiRateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+    reminderCron: e.REMINDER_CRON,
+    digestCron: e.DIGEST_CRON,
+    outboxCron: e.OUTBOX_CRON,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? `PTCE Impact <ne-pas-repondre@${new URL(publicUrl).hostname}>`,
+    openData: e.OPEN_DATA ?? false,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
   });
 }

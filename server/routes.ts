@@ -15,6 +15,13 @@ import { createReviewHandlers } from './reporting/review.handlers.ts';
 import { createImportHandlers } from './imports/import.handlers.ts';
 import { createDashboardsHandlers } from './dashboards/dashboards.handlers.ts';
 import { createJobsHandlers } from './jobs/jobs.handlers.ts';
+import { api as apiAccess } from './http/access.ts';
+import { createApiHandlers } from './api/api.handlers.ts';
+import { createOutboxHandlers } from './outbox/outbox.handlers.ts';
+import { createHealthHandlers } from './ops/health.handlers.ts';
+import { createPublicationsHandlers } from './publications/publications.handlers.ts';
+import { createOpenDataHandlers } from './opendata/opendata.handlers.ts';
+import { createExportsHandlers } from './exports/exports.handlers.ts';
 
 /**
  * The route table: every route of the application, one line each, with who may use it.
@@ -39,10 +46,11 @@ export function registerRoutes(app: Express, s: Services) {
   const dashboards = createDashboardsHandlers(s);
   const jobs = createJobsHandlers(s);
 
-  // Liveness: the process answers (also the bench's trivial route).
-  r.get('/healthz', PUBLIC, (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  // Operations: liveness (the process answers; also the bench's trivial route) and readiness (database,
+  // migrations, age of the aggregates), JSON for probes and load balancers.
+  const health = createHealthHandlers(s);
+  r.get('/healthz', PUBLIC, health.healthz);
+  r.get('/readyz', PUBLIC, health.readyz);
 
   // Signing in and out; invitation and reset links (the token is the credential).
   r.get('/connexion', PUBLIC, auth.showSignIn);
@@ -119,6 +127,48 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/admin/import/modele/:format', STAFF, imports.longTemplate);
   r.get('/admin/import/:batchId', STAFF, imports.showBatch);
   r.post('/admin/import/:batchId/confirmer', STAFF, imports.longConfirm);
+
+  // Notices and the outbox (issue #5): « Envois », the messages waiting, sent or failed (staff).
+  const outbox = createOutboxHandlers(s);
+  r.get('/admin/envois', STAFF, outbox.list);
+  r.get('/admin/envois/:messageId', STAFF, outbox.show);
+
+  // Read API (/api/v1, JSON; bearer token or session, rate-limited: see api/api-auth.ts) and the
+  // profile's API tokens (a user's own only: another's token id answers 404).
+  const apiV1 = createApiHandlers(s);
+  r.get('/api/v1/openapi.json', PUBLIC, apiV1.openapi);
+  r.get('/api/v1/indicators', apiAccess(anyRole()), apiV1.indicators);
+  r.get('/api/v1/regions', apiAccess(anyRole()), apiV1.regions);
+  r.get('/api/v1/aggregates', apiAccess(anyRole()), apiV1.aggregates);
+  r.post('/profil/jetons', anyRole(), account.createApiToken);
+  r.post('/profil/jetons/:tokenId/revoquer', anyRole(), account.revokeApiToken);
+
+  // Publications (issue #5): frozen national summaries, one version per correction. Staff publish;
+  // funders and staff read every version, what changed, and download it.
+  const publications = createPublicationsHandlers(s);
+  const readers = roles(['staff', 'funder'], 'all');
+  r.get('/publications', readers, publications.list);
+  r.get('/publications/:period/versions/:version', readers, publications.show);
+  r.get('/publications/:period/versions/:version/changements', readers, publications.changes);
+  r.get('/publications/:period/versions/:version/fichier/:format', readers, publications.download);
+  r.get('/publications/:period/versions/:version/impression', readers, publications.print);
+  r.get('/admin/publications/nouvelle', STAFF, publications.showNew);
+  r.post('/admin/publications/nouvelle', STAFF, publications.publish);
+  // Open data (issue #5): public, without sign-in, only when OPEN_DATA is on (404 otherwise).
+  const opendata = createOpenDataHandlers(s);
+  r.get('/donnees-ouvertes', PUBLIC, opendata.index);
+  r.get('/donnees-ouvertes/:period.csv', PUBLIC, opendata.file);
+
+  // Exports (issue #5): every export is a GET and changes nothing. Staff: the national summary (file or
+  // print page) and the raw values, streamed. Funders (and staff): their scope's summary.
+  const exportsH = createExportsHandlers(s);
+  r.get('/admin/exports', STAFF, exportsH.adminPage);
+  r.get('/admin/exports/synthese', STAFF, exportsH.nationalFile);
+  r.get('/admin/exports/synthese/impression', STAFF, exportsH.nationalPrint);
+  r.get('/admin/exports/valeurs', STAFF, exportsH.rawFile);
+  r.get('/exports', roles(['staff', 'funder'], 'all'), exportsH.scopePage);
+  r.get('/exports/perimetre', roles(['staff', 'funder'], 'all'), exportsH.scopeFile);
+  r.get('/exports/perimetre/impression', roles(['staff', 'funder'], 'all'), exportsH.scopePrint);
 
   return r.declared;
 }

@@ -5,6 +5,11 @@ import type { Clock } from './lib/clock.ts';
 import { AuditRepo } from './audit/audit.repo.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
+import { RateLimitsRepo } from './ratelimit/rate-limits.repo.ts';
+import { RateLimiter } from './ratelimit/rate-limiter.ts';
+import { ApiTokensRepo } from './api/api-tokens.repo.ts';
+import { ApiTokensService } from './api/api-tokens.service.ts';
+import { ApiService } from './api/api.service.ts';
 import { PasswordHasher } from './auth/passwords.ts';
 import { IndicatorsRepo } from './indicators/indicators.repo.ts';
 import { IndicatorsService } from './indicators/indicators.service.ts';
@@ -29,6 +34,20 @@ import { AccountService } from './users/account.service.ts';
 import { ImportsRepo } from './imports/imports.repo.ts';
 import { ImportsService } from './imports/imports.service.ts';
 import { DashboardsService } from './dashboards/dashboards.service.ts';
+import { NoticesRepo } from './notices/notices.repo.ts';
+import { NoticesService } from './notices/notices.service.ts';
+import { RemindersService } from './notices/reminders.service.ts';
+import { OutboxRepo } from './outbox/outbox.repo.ts';
+import { OutboxService } from './outbox/outbox.service.ts';
+import { createSmtpTransport } from './outbox/smtp.ts';
+import { SummaryService } from './exports/summary.service.ts';
+import { RawExportService } from './exports/raw-export.service.ts';
+import { PublicationsRepo } from './publications/publications.repo.ts';
+import { PublicationsService } from './publications/publications.service.ts';
+import { OpenDataService } from './opendata/opendata.service.ts';
+import { HealthRepo } from './ops/health.repo.ts';
+import { HealthService } from './ops/health.service.ts';
+import { migrationsDirectory } from './db/connection.ts';
 
 export interface Deps {
   config: Config;
@@ -60,23 +79,48 @@ export function buildServices(deps: Deps) {
     jobs: new JobsRepo(),
     review: new ReviewRepo(),
     imports: new ImportsRepo(),
+    rateLimits: new RateLimitsRepo(),
+    apiTokens: new ApiTokensRepo(),
+    notices: new NoticesRepo(),
+    outbox: new OutboxRepo(),
+    health: new HealthRepo(),
+    publications: new PublicationsRepo(),
   };
   const hasher = new PasswordHasher(config.passwordHashCost);
-  const throttle = new LoginThrottle(clock);
+  // Rate limits live in the database so that they hold across instances (sign-in throttle, API).
+  const limiter = new RateLimiter(db, clock, repos.rateLimits, deps.logger);
+  const throttle = new LoginThrottle(limiter);
   const auth = new AuthService(db, repos.users, hasher, throttle, clock);
   const poles = new PolesService(db, clock, repos);
   const users = new UsersService(db, clock, repos, hasher);
   const account = new AccountService(db, clock, repos, hasher, throttle);
   const indicators = new IndicatorsService(db, clock, repos);
   const reporting = new ReportingService(db, clock, config.reportDeadlineDays, repos);
-  const review = new ReviewService(db, clock, repos);
+  // Decisions write their notices and messages in their own transaction; the jobs use the jobs handle.
+  const notices = new NoticesService(db, clock, config.publicUrl, repos);
+  const review = new ReviewService(db, clock, repos, notices);
   const jobsDb = deps.jobsDb ?? db;
   const refresh = new RefreshService(jobsDb, clock, repos.aggregates, deps.logger);
   const runner = new JobRunner(jobsDb, clock, repos.jobs, config.jobLeaseSeconds, deps.logger);
-  const scheduler = new Scheduler(jobsDb, runner, refresh, repos.aggregates, { refresh: config.refreshCron, rebuild: config.rebuildCron }, deps.logger);
+  const reminders = new RemindersService(jobsDb, clock, config.publicUrl, reporting, repos);
+  const outbox = new OutboxService(jobsDb, clock, config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null, config.jobLeaseSeconds, repos, deps.logger);
+  const noticeJobs = [
+    { name: 'reminders' as const, cron: config.reminderCron, lease: 'reminders', work: () => reminders.reminders() },
+    { name: 'digest' as const, cron: config.digestCron, lease: 'digest', work: () => reminders.digest() },
+    // Without a mail server there is nothing to send: the sender is not scheduled (messages wait on « Envois »).
+    { name: 'outbox' as const, cron: config.outboxCron, lease: 'outbox', scheduled: config.smtpUrl !== null, work: (progress: (text: string) => Promise<void>) => outbox.sendDue(runner.instance, progress) },
+  ];
+  const scheduler = new Scheduler(jobsDb, runner, refresh, repos.aggregates, { refresh: config.refreshCron, rebuild: config.rebuildCron }, deps.logger, noticeJobs);
   const imports = new ImportsService(db, clock, reporting, repos);
   const dashboards = new DashboardsService(db, clock, repos, reporting);
-  return { ...deps, repos, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, dashboards, refresh, runner, scheduler };
+  const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
+  const api = new ApiService(db, repos);
+  const summaries = new SummaryService(db, clock, repos);
+  const rawExports = new RawExportService(db, clock, repos);
+  const publications = new PublicationsService(db, clock, repos, summaries);
+  const opendata = new OpenDataService(db, repos);
+  const health = new HealthService(db, clock, repos, migrationsDirectory, deps.logger);
+  return { ...deps, repos, limiter, apiTokens, api, notices, reminders, outbox, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, dashboards, summaries, rawExports, publications, opendata, refresh, runner, scheduler, health };
 }
 
 export type Services = ReturnType<typeof buildServices>;

@@ -13,6 +13,9 @@ export interface AggregateFilter {
   /** Period range, as quarter indices (year × 4 + quarter − 1), both included. */
   fromIndex?: number;
   toIndex?: number;
+  /** Paging (the API): `limit` rows from `offset`, in an order made total by indicator and category. */
+  limit?: number;
+  offset?: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export class AggregatesReadRepo {
       if (f.fromIndex !== undefined) q.where('a.year', '>=', Math.floor(f.fromIndex / 4)).whereRaw('(a.year * 4 + a.quarter - 1) >= ?', [f.fromIndex]);
       if (f.toIndex !== undefined) q.where('a.year', '<=', Math.floor(f.toIndex / 4)).whereRaw('(a.year * 4 + a.quarter - 1) <= ?', [f.toIndex]);
     }
+    if (f.limit !== undefined) q.orderBy([{ column: 'a.indicator_id' }, { column: 'a.category' }]).limit(f.limit).offset(f.offset ?? 0);
     return (await q).map(toStored);
   }
 

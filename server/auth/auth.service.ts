@@ -24,7 +24,7 @@ export class AuthService {
   /** Same answer and similar timing for an unknown email, a wrong password or a disabled account. */
   async signIn(email: string, password: string, ip: string): Promise<SignInResult> {
     const account = email.trim().toLowerCase();
-    const wait = this.throttle.retryAfter(account, ip);
+    const wait = await this.throttle.retryAfter(account, ip);
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfter: wait };
     const row = await this.users.findByEmail(this.db, account);
     const valid =
@@ -32,10 +32,10 @@ export class AuthService {
         ? await this.hasher.verify(password, row.password_hash)
         : await this.hasher.verifyAgainstNothing(password);
     if (!row || !valid) {
-      this.throttle.recordFailure(account, ip);
+      await this.throttle.recordFailure(account, ip);
       return { ok: false, reason: 'invalid' };
     }
-    this.throttle.recordSuccess(account);
+    await this.throttle.recordSuccess(account);
     const rehash = this.hasher.needsRehash(row.password_hash!) ? await this.hasher.hash(password) : undefined;
     await this.users.recordSignIn(this.db, row.id, writeTimestamp(this.clock.now()), rehash);
     const user = (await this.load(row.id, row.session_generation))!;

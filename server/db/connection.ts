@@ -15,12 +15,15 @@ export const migrationsDirectory = path.resolve(import.meta.dirname, '../../migr
 export function knexOptions(database: Config['database']): Knex.Config {
   const migrations = { directory: migrationsDirectory, loadExtensions: ['.ts'], tableName: 'knex_migrations' };
   if (database.client === 'pg') {
-    return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations };
+    return { client: 'pg', connection: database.url, pool: { min: 0, max: 10 }, migrations, compileSqlOnError: false };
   }
   return {
     client: 'sqlite3',
     connection: { filename: database.filename },
     useNullAsDefault: true,
+    // An error's message carries the SQL with its placeholders, never the bound values (passwords,
+    // session ids, tokens would otherwise reach the logs).
+    compileSqlOnError: false,
     // One connection: SQLite has one writer anyway, and a single connection makes transactions serial.
     pool: {
       min: 1,

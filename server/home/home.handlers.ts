@@ -12,7 +12,7 @@ export function createHomeHandlers(s: Services) {
   async function renderPole(req: Request, res: Response, slug: string) {
     const pole = await s.repos.poles.findBySlug(s.db, slug);
     if (!pole) throw new NotFound();
-    const [details, mine, quarters] = await Promise.all([s.poles.details(pole), s.repos.poles.listInScope(s.db, req.user!), s.reporting.quarters(pole)]);
+    const [details, mine, quarters, notices] = await Promise.all([s.poles.details(pole), s.repos.poles.listInScope(s.db, req.user!), s.reporting.quarters(pole), s.notices.forPole(pole.id)]);
     res.render('pages/home/my-pole', {
       title: t('home.manager.title'),
       nav: 'my-pole',
@@ -25,6 +25,16 @@ export function createHomeHandlers(s: Services) {
         deadline: formatDate(x.deadline),
         reason: x.status === 'returned' ? x.report?.reason : null,
         editable: x.editable,
+      })),
+      // Decisions on its quarters and reminders of its deadlines, newest first.
+      notices: notices.map((n) => ({
+        kind: n.kind,
+        style: n.step ?? n.kind,
+        period: quarterLabel(n),
+        label: n.kind === 'reminder' ? `${t('notices.kind.reminder')} : ${t(`notices.step.${n.step}`)}` : t(`notices.kind.${n.kind}`),
+        reason: n.reason,
+        actor: n.actor_name,
+        at: n.created_at,
       })),
       switcher: mine.length > 1 ? mine.map((p) => ({ slug: p.slug, name: p.name, current: p.id === pole.id })) : null,
       flash: takeFlash(req),

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { param } from './params.ts';
 import type { CurrentUser, Role } from './current-user.ts';
-import { Forbidden, NotFound } from './errors.ts';
+import { Forbidden, NotFound, Unauthorized } from './errors.ts';
 
 /**
  * Who may use a route, declared once per route in server/routes.ts.
@@ -10,10 +10,12 @@ import { Forbidden, NotFound } from './errors.ts';
  *   'pole'   → the :slug (or :poleId) parameter must be a pole in the user's scope, else 404;
  *   'region' → the :code parameter must be a region in the user's scope, else 404;
  *   'self'   → the user's own account; 'all' → staff-wide pages (roles should be ['staff']).
+ * `json` marks API routes (see `api()`): without a user they answer 401 instead of redirecting to sign-in.
  */
-export type Access =
+export type Access = (
   | { kind: 'public' }
-  | { kind: 'signedIn'; roles: readonly Role[]; scope: 'self' | 'pole' | 'region' | 'all' };
+  | { kind: 'signedIn'; roles: readonly Role[]; scope: 'self' | 'pole' | 'region' | 'all' }
+) & { json?: true };
 
 export const PUBLIC: Access = { kind: 'public' };
 export const anyRole = (scope: 'self' | 'pole' | 'region' = 'self'): Access => ({
@@ -23,6 +25,8 @@ export const anyRole = (scope: 'self' | 'pole' | 'region' = 'self'): Access => (
 });
 export const STAFF: Access = { kind: 'signedIn', roles: ['staff'], scope: 'all' };
 export const roles = (r: readonly Role[], scope: 'self' | 'pole' | 'region' | 'all'): Access => ({ kind: 'signedIn', roles: r, scope });
+/** The same access for an API route: 401 without credentials (its errors are JSON, see api/api-errors.ts). */
+export const api = (access: Access): Access => ({ ...access, json: true });
 
 /** Answers whether a pole or region is inside a user's scope (object-level checks). */
 export interface ScopeChecker {
@@ -38,6 +42,7 @@ export function guard(access: Access, scopes: ScopeChecker): Guard {
     if (access.kind === 'public') return next();
     const user = req.user;
     if (!user) {
+      if (access.json) throw new Unauthorized();
       if (req.session) {
         if (req.method === 'GET') req.session.returnTo = req.originalUrl;
         else if (req.session.expiredUserId !== undefined && req.body && typeof req.body === 'object') {

@@ -27,6 +27,12 @@ export class Conflict extends HttpError {
     super(409, message);
   }
 }
+/** No credentials (API routes answer 401 instead of redirecting to the sign-in page). */
+export class Unauthorized extends HttpError {
+  constructor(message = 'unauthorized') {
+    super(401, message);
+  }
+}
 export class TooManyRequests extends HttpError {
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'too many requests');

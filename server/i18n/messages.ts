@@ -10,8 +10,13 @@ import { jobs } from './fr/jobs.ts';
 import { review } from './fr/review.ts';
 import { imports } from './fr/imports.ts';
 import { dashboards } from './fr/dashboards.ts';
+import { api } from './fr/api.ts';
+import { notices } from './fr/notices.ts';
+import { exportsFr } from './fr/exports.ts';
+import { publications } from './fr/publications.ts';
+import { ops } from './fr/ops.ts';
 
-export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators, ...reporting, ...jobs, ...review, ...imports, ...dashboards };
+export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators, ...reporting, ...jobs, ...review, ...imports, ...dashboards, ...api, ...notices, ...exportsFr, ...publications, ...ops };
 
 /** Looks up a message and fills {placeholders}; an unknown key is returned as is so it shows in tests. */
 export function t(key: string, params: Record<string, string | number> = {}): string {

@@ -57,18 +57,24 @@ export class JobRunner {
   }
 
   /**
-   * Graceful shutdown: no new run starts, and a run in progress stops at its next progress point, recorded
-   * as a failure that says so (a rebuild then leaves the current aggregates as they were).
+   * Graceful shutdown: until resume(), no new run starts, and a run in progress stops at its next progress
+   * point, recorded as a failure that says so (a rebuild then leaves the current aggregates as they were).
    */
   requestStop(): void {
     this.stopRequested = true;
   }
 
+  resume(): void {
+    this.stopRequested = false;
+  }
+
   /**
    * Runs `work` as `job` under the lease named `lease`. Jobs that write the same data share a lease (the
    * refresh and the rebuild share 'aggregates'); others take their own, so they never wait for a rebuild.
+   * `leaseJobs` names every job under that lease: when the lease is taken over from a dead instance, its
+   * runs of those jobs (and only those) are closed as failures.
    */
-  async run(job: string, work: JobWork, lease = 'aggregates'): Promise<RunResult> {
+  async run(job: string, work: JobWork, lease = 'aggregates', leaseJobs: readonly string[] = [job]): Promise<RunResult> {
     if (this.stopRequested) return { ran: false, reason: 'stopping' };
     if (this.busy.has(job)) return { ran: false, reason: 'busy' };
     this.busy.add(job);
@@ -76,7 +82,7 @@ export class JobRunner {
       const previous = await this.repo.lease(this.db, lease);
       if (!(await this.repo.acquire(this.db, lease, this.instance, this.now(), this.expiry()))) return { ran: false, reason: 'leased' };
       // Taken over from an instance whose lease expired: it died mid-run, and its run will never finish.
-      if (previous && previous.holder !== this.instance) await this.repo.abandon(this.db, previous.holder, this.now());
+      if (previous && previous.holder !== this.instance) await this.repo.abandon(this.db, previous.holder, this.now(), leaseJobs);
       const runId = await this.repo.startRun(this.db, job, this.instance, this.now());
       try {
         const outcome = await work(async (text) => {

@@ -6,9 +6,9 @@ import { BadRequest } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
-import type { JobName } from './scheduler.ts';
+import { JOB_NAMES, type JobName } from './scheduler.ts';
 
-const runForm = z.object({ tache: z.enum(['refresh', 'rebuild']) });
+const runForm = z.object({ tache: z.enum(JOB_NAMES as [JobName, ...JobName[]]) });
 
 function duration(start: string, end: string | null): string {
   if (!end) return '';

@@ -73,7 +73,9 @@ export class JobsRepo {
   }
 
   /** Runs left « running » by a process that died: marked as failures so the page tells the truth. */
-  async abandon(db: Knex, instance: string, at: string): Promise<void> {
-    await db('job_runs').where({ status: 'running', instance }).update({ status: 'failure', finished_at: at, error: 'Processus arrêté pendant l’exécution' });
+  async abandon(db: Knex, instance: string, at: string, jobs?: readonly string[]): Promise<void> {
+    const q = db('job_runs').where({ status: 'running', instance });
+    if (jobs) q.whereIn('job', jobs);
+    await q.update({ status: 'failure', finished_at: at, error: 'Processus arrêté pendant l’exécution' });
   }
 }

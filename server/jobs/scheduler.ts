@@ -15,6 +15,8 @@ export interface JobDefinition {
   work: JobWork;
   /** The lease the job runs under: jobs writing the same data share one (see JobRunner.run). */
   lease: string;
+  /** False: listed and runnable on demand, but not scheduled (the outbox sender without a mail server). */
+  scheduled?: boolean;
 }
 
 /** The typed list of scheduled jobs, their node-cron tasks, and « run now ». Nothing runs on import. */
@@ -47,7 +49,8 @@ export class Scheduler {
   /** Runs a job now and waits for it. */
   run(name: JobName): Promise<RunResult> {
     const def = this.definition(name);
-    const p = this.runner.run(name, def.work, def.lease);
+    const sharing = this.jobs.filter((j) => j.lease === def.lease).map((j) => j.name);
+    const p = this.runner.run(name, def.work, def.lease, sharing);
     this.inFlight.add(p);
     return p.finally(() => this.inFlight.delete(p));
   }
@@ -83,6 +86,7 @@ export class Scheduler {
   /** Schedules every job (Paris time); an installation without aggregates gets a rebuild at once. */
   async start(): Promise<void> {
     for (const job of this.jobs) {
+      if (job.scheduled === false) continue;
       const task = cron.schedule(
         job.cron,
         (ctx) => this.runTick(job.name, ctx.date).catch((err: unknown) => this.logger.error({ err, name: job.name }, 'scheduled job crashed')),
@@ -96,9 +100,11 @@ export class Scheduler {
 
   /** Stops the schedule and waits for the runs in progress (graceful shutdown). */
   async stop(): Promise<void> {
+    // Runs in progress stop at their next progress point (a long rebuild does not hold the shutdown).
     this.runner.requestStop();
     for (const task of this.tasks.values()) await task.destroy();
     this.tasks.clear();
     await Promise.allSettled([...this.inFlight]);
+    this.runner.resume();
   }
 }

@@ -13,6 +13,7 @@ import type { ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporti
 import type { Actor, ReportingService } from './reporting.service.ts';
 import { reviewFlags } from './review-flags.ts';
 import type { QueueFilter, ReviewRepo } from './review.repo.ts';
+import type { NoticesService } from '../notices/notices.service.ts';
 
 /** What decides lateness and deadlines (ReportingService): passed in, so the rule lives in one place. */
 export type LatenessRule = Pick<ReportingService, 'isLate' | 'deadlineOf'>;
@@ -56,6 +57,8 @@ export class ReviewService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly repos: { reporting: ReportingRepo; audit: AuditRepo; indicators: IndicatorsRepo; review: ReviewRepo; aggregates: AggregatesRepo },
+    /** Tells the pole's managers about each decision (a notice and messages, in the decision's transaction). */
+    private readonly notices: Pick<NoticesService, 'recordDecision'>,
   ) {}
 
   /** Staff decisions: validate a submitted quarter, return it with a reason, or reopen a validated one. */
@@ -78,6 +81,8 @@ export class ReviewService {
         }]);
         // The quarter's figures move (validated data is what dashboards show by default).
         await this.repos.aggregates.markDirty(trx, [{ pole_id: report.pole_id, indicator_id: null, year: report.year, quarter: report.quarter, reason: 'status' }], now);
+        // The managers hear of it: a notice with the reason, and a message each, or nothing at all.
+        await this.notices.recordDecision(trx, { poleId: report.pole_id, q: report, decision, reason: decision === 'validate' ? null : reason, actorId: actor.userId });
         // A staff decision is also a staff change: it goes to the audit journal.
         await this.repos.audit.record(trx, {
           actorId: actor.userId, action: `report.${decision}`, entity: 'quarter_report', entityId: report.id,

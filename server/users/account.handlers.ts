@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { t } from '../i18n/messages.ts';
-import { StaleVersion, TooManyRequests, ValidationError } from '../http/errors.ts';
+import { NotFound, StaleVersion, TooManyRequests, ValidationError } from '../http/errors.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/form.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { param } from '../http/params.ts';
@@ -8,11 +8,14 @@ import type { Services } from '../services.ts';
 import type { TokenPurpose } from './tokens.repo.ts';
 import type { UserRow } from './users.repo.ts';
 import { changePasswordSchema, profileSchema, setPasswordSchema } from './users.schema.ts';
+import { createTokenSchema, tokenIdParam } from '../api/api-tokens.schema.ts';
 
 interface ProfileView {
   values?: Record<string, unknown>;
   errors?: FieldErrors;
   conflict?: boolean;
+  /** An API token just created: shown this once. */
+  newToken?: { name: string; token: string };
 }
 
 const LINK_PATHS: Record<TokenPurpose, string> = { invitation: '/invitation', reset: '/reinitialisation' };
@@ -25,7 +28,7 @@ export function createAccountHandlers(s: Services) {
 
   async function renderProfile(req: Request, res: Response, status: number, view: ProfileView = {}) {
     const user = req.user!;
-    const p = await account.profile(user);
+    const [p, tokens] = await Promise.all([account.profile(user), s.apiTokens.list(user)]);
     res.status(status).render('pages/account/profile', {
       title: t('account.title'),
       nav: 'profile',
@@ -33,9 +36,11 @@ export function createAccountHandlers(s: Services) {
       roleLabel: t(`role.${user.role}`),
       poleNames: p.poleNames,
       regionNames: p.regionNames,
-      values: view.values ?? { display_name: p.row.display_name, version: String(p.row.version) },
+      values: { display_name: p.row.display_name, version: String(p.row.version), ...view.values },
       errors: view.errors && Object.keys(view.errors).length ? view.errors : undefined,
       conflict: view.conflict,
+      apiTokens: tokens,
+      newToken: view.newToken,
       flash: status === 200 ? takeFlash(req) : undefined,
     });
   }
@@ -126,6 +131,28 @@ export function createAccountHandlers(s: Services) {
         throw err;
       }
       setFlash(req, t('account.passwordChanged'));
+      res.redirect(303, '/profil');
+    },
+
+    /** « Jetons d'accès à l'API »: the new token is shown in this answer only, never stored in clear. */
+    async createApiToken(req: Request, res: Response) {
+      const values = formValues(req.body);
+      const parsed = parseForm(createTokenSchema, req.body);
+      if (!parsed.ok) return renderProfile(req, res, 422, { values, errors: parsed.errors });
+      try {
+        const { token } = await s.apiTokens.create(req.user!, parsed.data.token_name, req.requestId);
+        await renderProfile(req, res, 201, { newToken: { name: parsed.data.token_name, token } });
+      } catch (err) {
+        if (err instanceof ValidationError) return renderProfile(req, res, 422, { values, errors: { token_name: err.fields.name } });
+        throw err;
+      }
+    },
+
+    async revokeApiToken(req: Request, res: Response) {
+      const id = tokenIdParam(param(req, 'tokenId'));
+      if (id === null) throw new NotFound();
+      const { name, revoked } = await s.apiTokens.revoke(req.user!, id, req.requestId);
+      setFlash(req, revoked ? t('apiTokens.revoked', { name }) : t('apiTokens.alreadyRevoked'));
       res.redirect(303, '/profil');
     },
 

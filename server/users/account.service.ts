@@ -124,15 +124,15 @@ export class AccountService {
    */
   async changePassword(user: CurrentUser, current: string, next: string, ctx: { ip: string; requestId: string | null }): Promise<number> {
     const account = user.email.trim().toLowerCase();
-    const wait = this.throttle.retryAfter(account, ctx.ip);
+    const wait = await this.throttle.retryAfter(account, ctx.ip);
     if (wait > 0) throw new TooManyRequests(wait);
     const row = (await this.repos.users.findById(this.db, user.id))!;
     const valid = row.password_hash ? await this.hasher.verify(current, row.password_hash) : false;
     if (!valid) {
-      this.throttle.recordFailure(account, ctx.ip);
+      await this.throttle.recordFailure(account, ctx.ip);
       throw new ValidationError({ current_password: t('account.error.currentWrong') });
     }
-    this.throttle.recordSuccess(account);
+    await this.throttle.recordSuccess(account);
     const problem = next === current ? t('account.error.sameAsCurrent') : passwordProblem(next, await this.contextOf(row));
     if (problem) throw new ValidationError({ new_password: problem });
     const hash = await this.hasher.hash(next);

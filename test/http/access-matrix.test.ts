@@ -3,8 +3,10 @@ import type request from 'supertest';
 import { createTestApp, csrfFrom, type TestContext } from '../support/test-app.ts';
 import { buildCast, PERSONAS, snapshot, type Cast, type Persona } from '../support/personas.ts';
 import { onPostgres } from '../support/test-db.ts';
+import type { CurrentUser } from '../../server/http/current-user.ts';
+import { seedPublication } from '../publications/summaries.ts';
 
-type Outcome = 'ok' | 'login' | 'forbidden' | 'notfound';
+type Outcome = 'ok' | 'login' | 'unauthorized' | 'forbidden' | 'notfound';
 type Expectation = Record<Persona, Outcome>;
 
 const row = (anonymous: Outcome, managerA: Outcome, managerB: Outcome, managerC: Outcome, funderRegion: Outcome, funderNational: Outcome, staff: Outcome): Expectation => ({
@@ -22,6 +24,11 @@ const SEE_POLE_A = row('login', 'ok', 'notfound', 'notfound', 'ok', 'ok', 'ok');
 const SEE_POLE_C = row('login', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok');
 const MY_POLE_A = row('login', 'ok', 'notfound', 'notfound', 'forbidden', 'forbidden', 'forbidden');
 const MY_POLE_C = row('login', 'notfound', 'notfound', 'ok', 'forbidden', 'forbidden', 'forbidden');
+// The API answers JSON 401 (never a redirect) without a session or a token.
+const API_SIGNED_IN = row('unauthorized', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
+const PUBLICATIONS = row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok');
+/** A token of another account (the victim's): nobody else may revoke it. */
+let victimTokenId = 0;
 
 interface Case {
   method: 'get' | 'post';
@@ -35,6 +42,7 @@ function cases(c: Cast): Case[] {
   const C = c.poles.c.slug;
   const list: [Case['method'], string, string, Expectation][] = [
     ['get', '/healthz', '/healthz', PUBLIC_PAGE],
+    ['get', '/readyz', '/readyz', PUBLIC_PAGE],
     ['get', '/connexion', '/connexion', PUBLIC_PAGE],
     ['post', '/connexion', '/connexion', PUBLIC_PAGE],
     ['get', '/invitation/:token', '/invitation/jeton-inconnu', BAD_TOKEN],
@@ -110,6 +118,42 @@ function cases(c: Cast): Case[] {
     ['get', '/admin/import/modele/:format', '/admin/import/modele/csv', STAFF],
     ['get', '/admin/import/:batchId', '/admin/import/999999', row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound')],
     ['post', '/admin/import/:batchId/confirmer', '/admin/import/999999/confirmer', row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound')],
+    // Notices and the outbox (« Envois »).
+    ['get', '/admin/envois', '/admin/envois', STAFF],
+    ['get', '/admin/envois', '/admin/envois?statut=queued&type=reminder', STAFF],
+    ['get', '/admin/envois/:messageId', '/admin/envois/999999', row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound')],
+    // Read API and the profile's API tokens.
+    ['get', '/api/v1/openapi.json', '/api/v1/openapi.json', PUBLIC_PAGE],
+    ['get', '/api/v1/indicators', '/api/v1/indicators', API_SIGNED_IN],
+    ['get', '/api/v1/regions', '/api/v1/regions', API_SIGNED_IN],
+    ['get', '/api/v1/aggregates', '/api/v1/aggregates?level=nation', row('unauthorized', 'ok', 'ok', 'ok', 'forbidden', 'ok', 'ok')],
+    ['get', '/api/v1/aggregates', '/api/v1/aggregates?level=region&area=76', row('unauthorized', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok')],
+    ['get', '/api/v1/aggregates', '/api/v1/aggregates?level=region&area=84', row('unauthorized', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok')],
+    ['get', '/api/v1/aggregates', `/api/v1/aggregates?level=pole&area=${A}`, row('unauthorized', 'ok', 'notfound', 'notfound', 'ok', 'ok', 'ok')],
+    ['get', '/api/v1/aggregates', `/api/v1/aggregates?level=pole&area=${C}&grain=year`, row('unauthorized', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok')],
+    ['post', '/profil/jetons', '/profil/jetons', SIGNED_IN],
+    ['post', '/profil/jetons/:tokenId/revoquer', `/profil/jetons/${victimTokenId}/revoquer`, row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound')],
+    // Exports: staff's national summary and raw values; funders' (and staff's) scope summary.
+    ['get', '/admin/exports', '/admin/exports', STAFF],
+    ['get', '/admin/exports/synthese', '/admin/exports/synthese?periode=2026-T2&format=csv', STAFF],
+    ['get', '/admin/exports/synthese/impression', '/admin/exports/synthese/impression?periode=2026', STAFF],
+    ['get', '/admin/exports/valeurs', '/admin/exports/valeurs?fichier=csv', STAFF],
+    ['get', '/exports', '/exports', row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok')],
+    ['get', '/exports/perimetre', '/exports/perimetre?periode=2026-T3&format=xlsx', row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok')],
+    ['get', '/exports/perimetre/impression', '/exports/perimetre/impression?periode=2026-Q3', row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok')],
+    // Publications: staff and funders read every version; staff publish. Open data: public (OPEN_DATA on).
+    ['get', '/publications', '/publications', PUBLICATIONS],
+    ['get', '/publications/:period/versions/:version', '/publications/2026-T3/versions/1', PUBLICATIONS],
+    ['get', '/publications/:period/versions/:version', '/publications/2026-T3/versions/99', row('login', 'forbidden', 'forbidden', 'forbidden', 'notfound', 'notfound', 'notfound')],
+    ['get', '/publications/:period/versions/:version/changements', '/publications/2026-T3/versions/2/changements', PUBLICATIONS],
+    ['get', '/publications/:period/versions/:version/fichier/:format', '/publications/2026-T3/versions/2/fichier/csv', PUBLICATIONS],
+    ['get', '/publications/:period/versions/:version/fichier/:format', '/publications/2026-T3/versions/1/fichier/xlsx', PUBLICATIONS],
+    ['get', '/publications/:period/versions/:version/impression', '/publications/2026-T3/versions/1/impression', PUBLICATIONS],
+    ['get', '/admin/publications/nouvelle', '/admin/publications/nouvelle?periode=2026-T3', STAFF],
+    ['post', '/admin/publications/nouvelle', '/admin/publications/nouvelle', STAFF],
+    ['get', '/donnees-ouvertes', '/donnees-ouvertes', PUBLIC_PAGE],
+    ['get', '/donnees-ouvertes/:period.csv', '/donnees-ouvertes/2026-T3.csv', PUBLIC_PAGE],
+    ['get', '/donnees-ouvertes/:period.csv', '/donnees-ouvertes/2019-T1.csv', BAD_TOKEN],
     // Last: signing out ends the persona's session.
     ['post', '/deconnexion', '/deconnexion', SIGNED_IN],
   ];
@@ -118,6 +162,7 @@ function cases(c: Cast): Case[] {
 
 function outcomeOf(res: request.Response): Outcome | `unexpected ${number}` {
   if (res.status === 303 && res.headers.location === '/connexion') return 'login';
+  if (res.status === 401 && res.type === 'application/json') return 'unauthorized';
   if (res.status === 403) return 'forbidden';
   if (res.status === 404 || res.status === 410) return 'notfound';
   if (res.status >= 500) return `unexpected ${res.status}`;
@@ -131,8 +176,10 @@ describe(`authorisation matrix (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, funct
   const tokens = new Map<Persona, string>();
 
   before(async () => {
-    ctx = await createTestApp();
+    ctx = await createTestApp({ OPEN_DATA: 'true' });
     cast = await buildCast(ctx);
+    await seedPublication(ctx.s, cast.victimUserId, 2);
+    victimTokenId = (await ctx.s.apiTokens.create({ id: cast.victimUserId } as CurrentUser, 'Jeton de la cible', null)).id;
     // Every page carries a token: the sign-in form for anonymous, the sign-out form in the layout otherwise.
     for (const p of PERSONAS) tokens.set(p, csrfFrom((await cast.agents[p].get(p === 'anonymous' ? '/connexion' : '/page-inexistante')).text));
   });

@@ -10,9 +10,11 @@ function urlFor(path: string, c: Cast): string {
     .replace(':memberId', String(c.memberA))
     .replace(':userId', String(c.victimUserId))
     .replace(':indicatorId', String(c.indicatorId))
+    .replace(':tokenId', '1') // before ':token', which it starts with
     .replace(':token', 'jeton-inconnu')
     .replace(':period', '2026-T3')
     .replace(':batchId', '1')
+    .replace(':messageId', '1')
     .replace(':format', 'csv');
 }
 

@@ -97,9 +97,12 @@ describe('scheduled jobs and the aggregate refresh', function () {
     await ctx.s.repos.jobs.startRun(ctx.db, 'rebuild', 'instance-morte', '2026-11-26T09:00:00.000Z');
     // The frozen clock says 10:00 Paris = 09:00 UTC: the dead holder's lease still runs until 09:10.
     expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'leased' });
+    await ctx.s.repos.jobs.startRun(ctx.db, 'outbox', 'instance-morte', '2026-11-26T09:00:00.000Z');
     ctx.clock.advance({ minutes: 11 });
-    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.include({ ran: true, status: 'success' });
-    const dead = await ctx.db('job_runs').where({ instance: 'instance-morte' }).first();
+    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }), 'aggregates', ['refresh', 'rebuild'])).to.deep.include({ ran: true, status: 'success' });
+    const other = await ctx.db('job_runs').where({ instance: 'instance-morte', job: 'outbox' }).first();
+    expect(other.status, 'a run under another lease is not touched').to.equal('running');
+    const dead = await ctx.db('job_runs').where({ instance: 'instance-morte', job: 'rebuild' }).first();
     expect(dead.status, 'the dead holder’s run is closed as a failure when its lease is taken over').to.equal('failure');
   });
 

@@ -1,0 +1,95 @@
+// The read API's schemas: they validate every request and describe every answer, and the OpenAPI
+// document (openapi.ts) is generated from these very objects, so the two cannot drift apart.
+// Query schemas take strings only (what a query string carries); the handlers convert after checking.
+import { z } from 'zod';
+import { BASES, type Base } from '../aggregates/aggregates.repo.ts';
+import { GRAINS } from '../aggregates/periods.ts';
+
+export const LEVELS = ['nation', 'region', 'pole'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const DEFAULT_LIMIT = 1000;
+export const MAX_LIMIT = 10000;
+
+const period = z
+  .string()
+  .max(7)
+  .regex(/^\d{4}-[TQ][1-4]$/)
+  .describe('Trimestre, écrit 2026-T2 ou 2026-Q2 (les réponses écrivent T).');
+
+const pageParams = {
+  limit: z.string().max(5).regex(/^\d{1,5}$/).optional().describe(`Lignes par page (défaut ${DEFAULT_LIMIT}, au plus ${MAX_LIMIT}).`),
+  page: z.string().max(6).regex(/^\d{1,6}$/).optional().describe('Numéro de page, à partir de 1.'),
+};
+
+/** GET /api/v1/aggregates */
+export const aggregatesQuery = z.strictObject({
+  indicator: z.string().max(40).regex(/^[A-Z][A-Z0-9_]{0,39}$/).optional().describe('Code de l’indicateur (EMP_CREES…) ; sans lui, tous.'),
+  level: z.enum(LEVELS).describe('Niveau géographique.'),
+  area: z
+    .string()
+    .max(80)
+    .regex(/^[A-Za-z0-9-]{1,80}$/)
+    .optional()
+    .describe('Code INSEE de région (level=region), identifiant (slug) de pôle (level=pole) ou FR (level=nation) ; sans lui, toutes les zones du périmètre.'),
+  grain: z.enum(GRAINS).optional().describe('Période : trimestre (défaut), année, cumul depuis janvier, quatre trimestres glissants.'),
+  from: period.optional().describe('Première période (incluse), par son dernier trimestre ; sans elle, depuis le début.'),
+  to: period.optional().describe('Dernière période (incluse), par son dernier trimestre ; sans elle, jusqu’à la dernière.'),
+  base: z.enum(BASES as [Base, ...Base[]]).optional().describe('validated (défaut) ; validated_or_submitted est réservé à l’équipe nationale.'),
+  ...pageParams,
+});
+export type AggregatesQuery = z.infer<typeof aggregatesQuery>;
+
+/** GET /api/v1/indicators and /api/v1/regions take no parameter. */
+export const emptyQuery = z.strictObject({});
+
+export const aggregateItem = z.strictObject({
+  indicator: z.string().describe('Code de l’indicateur.'),
+  level: z.enum(LEVELS),
+  area: z.string().describe('FR, code INSEE de région, ou identifiant (slug) de pôle.'),
+  category: z.string().nullable().describe('Catégorie (MEMBRES par catégorie de l’article 9) ; null pour le total.'),
+  grain: z.enum(GRAINS),
+  period: z.string().regex(/^\d{4}(-T[1-4])?$/).describe('2026-T2 ; une année s’écrit 2026.'),
+  year: z.int().min(2000).max(2100),
+  quarter: z.int().min(1).max(4).describe('Dernier trimestre de la période.'),
+  value: z.number().nullable().describe('Dans l’unité de l’indicateur (les ratios en %) ; null quand rien n’a été déclaré.'),
+  reported: z.int().min(0).describe('Trimestres-pôles déclarés (flux) ou pôles ayant une valeur (autres types).'),
+  expected: z.int().min(0).describe('Trimestres-pôles ou pôles attendus.'),
+  computedAt: z.string().describe('Date du calcul (ISO 8601, UTC).'),
+});
+export type AggregateItem = z.infer<typeof aggregateItem>;
+
+const links = z.strictObject({
+  self: z.string(),
+  next: z.string().optional().describe('La page suivante, quand il y en a une.'),
+});
+
+export const aggregatesPage = z.strictObject({
+  data: z.array(aggregateItem),
+  links,
+  meta: z.strictObject({ page: z.int().min(1), limit: z.int().min(1), count: z.int().min(0) }),
+});
+
+export const indicatorItem = z.strictObject({
+  code: z.string(),
+  label: z.string(),
+  definition: z.string(),
+  kind: z.enum(['flow', 'stock', 'ratio', 'score']),
+  unit: z.string(),
+  decimals: z.int().min(0),
+  active: z.boolean(),
+  categories: z.array(z.strictObject({ code: z.string(), label: z.string() })),
+});
+export const indicatorsList = z.strictObject({ data: z.array(indicatorItem) });
+
+export const regionItem = z.strictObject({ code: z.string(), name: z.string() });
+export const regionsList = z.strictObject({ data: z.array(regionItem) });
+
+export const apiErrorBody = z.strictObject({
+  error: z.strictObject({
+    code: z.string().describe('bad_request, unauthorized, forbidden, not_found, too_many_requests, internal_error…'),
+    message: z.string().describe('Le message, en français.'),
+    parameter: z.string().optional().describe('Le paramètre en cause, pour une requête invalide.'),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorBody>;

@@ -1,0 +1,120 @@
+import type { Knex } from 'knex';
+import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
+import { NATION } from '../aggregates/engine.ts';
+import { DashboardsRepo } from '../dashboards/dashboards.repo.ts';
+import type { CurrentUser } from '../http/current-user.ts';
+import { t } from '../i18n/messages.ts';
+import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
+import { SCALE } from '../lib/decimal.ts';
+import { quarterLabel } from '../lib/quarters.ts';
+import type { PolesRepo } from '../poles/poles.repo.ts';
+import { ApiProblem, badParameter } from './api-errors.ts';
+import type { AggregatesRequest } from './api-query.ts';
+import type { AggregateItem } from './api.schema.ts';
+
+interface Repos {
+  aggregatesRead: AggregatesReadRepo;
+  indicators: IndicatorsRepo;
+  poles: PolesRepo;
+}
+
+/** The areas a request may read, as stored in aggregates, and how each is named in answers. */
+interface Areas {
+  stored: string[];
+  nameOf: (stored: string) => string;
+}
+
+/**
+ * The read API: the catalogue, the regions in scope and the aggregates. Scope follows the dashboards'
+ * rules exactly (their SQL, reused): a funder sees its regions and their poles (all, when national), a
+ * manager its poles and their regions, staff everything; the nation for everyone but regional funders.
+ * Figures come only from the aggregates (AggregatesReadRepo), scoped in SQL through `areas`.
+ */
+export class ApiService {
+  constructor(
+    private readonly db: Knex,
+    private readonly repos: Repos,
+    private readonly dashboards = new DashboardsRepo(),
+  ) {}
+
+  /** The whole catalogue (retired indicators too, flagged), with categories. */
+  async indicators() {
+    const [rows, categories] = await Promise.all([this.repos.indicators.list(this.db), this.repos.indicators.categories(this.db)]);
+    return rows.map((r) => ({
+      code: r.code,
+      label: r.label_fr,
+      definition: r.definition_fr,
+      kind: r.kind,
+      unit: r.unit,
+      decimals: Number(r.decimals),
+      active: Boolean(r.active),
+      categories: categories.filter((c) => Number(c.indicator_id) === r.id).map((c) => ({ code: c.code, label: c.label_fr })),
+    }));
+  }
+
+  /** The regions in the user's scope, by name. */
+  async regions(user: CurrentUser) {
+    return (await this.dashboards.regionsInScope(this.db, user)).map((r) => ({ code: r.code, name: r.name }));
+  }
+
+  /** One page of aggregates (and whether another follows), in the user's scope. */
+  async aggregates(user: CurrentUser, q: AggregatesRequest): Promise<{ items: AggregateItem[]; more: boolean }> {
+    if (q.base !== 'validated' && user.role !== 'staff') throw new ApiProblem(403, 'forbidden', t('api.error.baseForbidden'));
+    const indicators = await this.repos.indicators.list(this.db);
+    const chosen = q.indicator === undefined ? undefined : indicators.find((i) => i.code === q.indicator);
+    if (q.indicator !== undefined && !chosen) throw badParameter('indicator', t('api.error.unknownIndicator', { code: q.indicator }));
+    const codeOf = new Map(indicators.map((i) => [i.id, i.code]));
+    const areas = await this.areas(user, q);
+    const rows = await this.repos.aggregatesRead.read(this.db, {
+      base: q.base,
+      level: q.level,
+      areas: areas.stored,
+      indicatorIds: chosen ? [chosen.id] : undefined,
+      grain: q.grain,
+      fromIndex: q.fromIndex,
+      toIndex: q.toIndex,
+      // One more row than the page says whether a next page exists, without counting.
+      limit: q.limit + 1,
+      offset: (q.page - 1) * q.limit,
+    });
+    const items = rows.slice(0, q.limit).map((r) => ({
+      indicator: codeOf.get(r.indicatorId) ?? String(r.indicatorId),
+      level: r.level,
+      area: areas.nameOf(r.area),
+      category: r.category === '' ? null : r.category,
+      grain: r.grain,
+      period: r.grain === 'year' ? String(r.year) : quarterLabel(r),
+      year: r.year,
+      quarter: r.quarter,
+      value: r.value === null ? null : r.value / SCALE,
+      reported: r.reported,
+      expected: r.expected,
+      computedAt: r.computedAt,
+    }));
+    return { items, more: rows.length > q.limit };
+  }
+
+  /** The areas of the request inside the user's scope; an area outside it (or unknown) is a 404. */
+  private async areas(user: CurrentUser, q: AggregatesRequest): Promise<Areas> {
+    const notFound = () => new ApiProblem(404, 'not_found', t('api.error.areaNotFound', { area: q.area ?? '' }));
+    if (q.level === 'nation') {
+      if (user.role === 'funder' && user.regionCodes.length) throw new ApiProblem(403, 'forbidden', t('api.error.nationForbidden'));
+      if (q.area !== undefined && q.area !== NATION) throw badParameter('area', t('api.error.nationArea'));
+      return { stored: [NATION], nameOf: (a) => a };
+    }
+    if (q.level === 'region') {
+      const codes = (await this.dashboards.regionsInScope(this.db, user)).map((r) => r.code);
+      if (q.area === undefined) return { stored: codes, nameOf: (a) => a };
+      if (!codes.includes(q.area)) throw notFound();
+      return { stored: [q.area], nameOf: (a) => a };
+    }
+    if (q.area !== undefined) {
+      const pole = await this.repos.poles.findBySlug(this.db, q.area);
+      if (!pole || !(await this.repos.poles.isInScope(this.db, user, String(pole.id)))) throw notFound();
+      return { stored: [String(pole.id)], nameOf: () => pole.slug };
+    }
+    const poles = await this.repos.poles.listInScope(this.db, user);
+    const slugOf = new Map(poles.map((p) => [String(p.id), p.slug]));
+    return { stored: [...slugOf.keys()], nameOf: (a) => slugOf.get(a) ?? a };
+  }
+}

@@ -1,0 +1,76 @@
+// npm run db:copy -- --to postgres://user:password@host:5432/base
+// Moves the configured SQLite installation (SQLITE_FILE) to an empty PostgreSQL database: migrations on the
+// target, every table copied in foreign-key order, sequences reset, then row counts and a checksum per table
+// compared. Exit code 0 when every table matches, 1 otherwise. Stop the app first (or accept that writes
+// made during the copy stay behind).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfigFromProcess } from '../config.ts';
+import { createDb } from '../db/connection.ts';
+import { t } from '../i18n/messages.ts';
+import { copyDatabase } from '../ops/db-copy.ts';
+import type { CliOut } from './backup.ts';
+
+/** Returns the exit code: 0 copied and verified, 1 refused, failed or different. */
+export async function runDbCopy(argv: string[], io: CliOut): Promise<number> {
+  let to: string;
+  try {
+    const { values } = parseArgs({ args: argv, options: { to: { type: 'string' } }, strict: true, allowPositionals: false });
+    if (!values.to) throw new Error('--to manquant');
+    to = values.to;
+  } catch (err) {
+    io.err(t('ops.badArguments', { detail: (err as Error).message }));
+    io.err(t('ops.copy.usage'));
+    return 1;
+  }
+  if (!/^postgres(ql)?:\/\//.test(to)) {
+    io.err(t('ops.copy.targetNotPostgres'));
+    return 1;
+  }
+  let config;
+  try {
+    config = loadConfigFromProcess();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.err(err.message);
+    return 1;
+  }
+  if (config.database.client !== 'sqlite3') {
+    io.err(t('ops.copy.sourceNotSqlite'));
+    return 1;
+  }
+  const source = createDb(config.database);
+  const target = createDb({ client: 'pg', url: to });
+  try {
+    const report = await copyDatabase(source, target, io.out);
+    io.out('');
+    io.out(t('ops.copy.header'));
+    for (const r of report.tables) {
+      io.out(`${r.table.padEnd(30)} ${String(r.sourceRows).padStart(13)} ${String(r.targetRows).padStart(14)}   ${r.ok ? 'identique' : `DIFFÉRENTE (${r.sourceChecksum.slice(0, 8)} ≠ ${r.targetChecksum.slice(0, 8)})`}`);
+    }
+    const bad = report.tables.filter((r) => !r.ok).length;
+    if (bad) {
+      io.err(t('ops.copy.mismatch', { count: bad }));
+      return 1;
+    }
+    io.out(t('ops.copy.ok', { tables: report.tables.length, rows: report.rows, sequences: report.sequences }));
+    return 0;
+  } catch (err) {
+    io.err(t('ops.failed', { detail: err instanceof Error ? err.message : String(err) }));
+    return 1;
+  } finally {
+    await source.destroy();
+    await target.destroy();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  runDbCopy(process.argv.slice(2), { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,80 @@
+// CSV writing for every export, in two flavours: standard (RFC 4180: UTF-8, comma, point decimals) and
+// « Excel (France) » (UTF-8 with a BOM, semicolon, decimal comma). Text cells that a spreadsheet would
+// read as a formula are neutralised with a leading apostrophe; numbers are written as numbers (negative
+// ones included). Pure, plus a streaming variant for the raw values export.
+
+export type CsvFlavour = 'standard' | 'excel-fr';
+
+/** A number written with a fixed number of decimals (an indicator's own). */
+export interface FixedNumber {
+  value: number;
+  decimals: number;
+}
+
+export type CsvCell = string | number | FixedNumber | null | undefined;
+
+const BOM = '\ufeff';
+const EOL = '\r\n';
+/** A text cell starting with one of these is a formula (or a DDE trigger) to a spreadsheet. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function separator(flavour: CsvFlavour): string {
+  return flavour === 'excel-fr' ? ';' : ',';
+}
+
+/** The text a spreadsheet would turn into a formula gets a leading apostrophe; anything else is unchanged. */
+export function neutralise(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** A number as CSV text: plain digits (never an exponent), the flavour's decimal mark. */
+export function numberText(n: number, flavour: CsvFlavour, decimals?: number): string {
+  if (!Number.isFinite(n)) return '';
+  let text: string;
+  if (decimals !== undefined) text = n.toFixed(Math.max(0, Math.min(decimals, 20)));
+  else if (Number.isInteger(n) && Math.abs(n) < 1e21) text = n.toFixed(0);
+  else text = n.toFixed(10).replace(/0+$/, '').replace(/\.$/, '');
+  if (text === '-0' || /^-0\.0*$/.test(text)) text = text.slice(1);
+  return flavour === 'excel-fr' ? text.replace('.', ',') : text;
+}
+
+/** One cell as it appears in the file once unquoted: what a CSV parser gives back. */
+export function cellText(cell: CsvCell, flavour: CsvFlavour): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'number') return numberText(cell, flavour);
+  if (typeof cell === 'object') return numberText(cell.value, flavour, cell.decimals);
+  return neutralise(cell);
+}
+
+function quote(text: string, sep: string): string {
+  // RFC 4180: a field with the separator, a quote or a line break is quoted, inner quotes doubled. Edge
+  // spaces and a BOM are quoted too, so no reader trims them or takes them for the file's own BOM.
+  return /["\r\n\ufeff]/.test(text) || text.includes(sep) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One record, with its line break (CRLF). */
+export function csvLine(cells: CsvCell[], flavour: CsvFlavour): string {
+  const sep = separator(flavour);
+  return cells.map((c) => quote(cellText(c, flavour), sep)).join(sep) + EOL;
+}
+
+/** A whole file: the BOM for Excel (France), then one line per record. */
+export function csvDocument(rows: CsvCell[][], flavour: CsvFlavour): string {
+  return (flavour === 'excel-fr' ? BOM : '') + rows.map((r) => csvLine(r, flavour)).join('');
+}
+
+/**
+ * The streaming variant: CSV text in chunks of about `chunkSize` characters from records that arrive one
+ * by one. Pulled by the consumer (`Readable.from`), so a slow client slows the reading down.
+ */
+export async function* csvChunks(rows: AsyncIterable<CsvCell[]> | Iterable<CsvCell[]>, flavour: CsvFlavour, chunkSize = 64 * 1024): AsyncGenerator<string> {
+  let buffer = flavour === 'excel-fr' ? BOM : '';
+  for await (const row of rows) {
+    buffer += csvLine(row, flavour);
+    if (buffer.length >= chunkSize) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}

@@ -1,0 +1,128 @@
+import type { Request, Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FieldErrors } from '../http/form.ts';
+import { t } from '../i18n/messages.ts';
+import { quarterLabel } from '../lib/quarters.ts';
+import type { Services } from '../services.ts';
+import { csvChunks } from './csv.ts';
+import { parseRawQuery, parseSummaryQuery, queryValues, STATUSES } from './exports.schema.ts';
+import { summaryFile, summaryPrintModel, type SummaryFormat } from './summary-files.ts';
+
+type Values = Record<string, string | string[]>;
+
+const has = (values: Values, key: string, v: string) => {
+  const x = values[key];
+  return Array.isArray(x) ? x.includes(v) : x === v;
+};
+const options = (items: { value: string; label: string }[], values: Values, key: string) => items.map((i) => ({ ...i, selected: has(values, key, i.value) }));
+const formatOptions = (values: Values, key: string, formats: readonly string[]) => options(formats.map((f) => ({ value: f, label: t(`exports.format.${f}`) })), values, key);
+
+function sendFile(res: Response, file: { filename: string; contentType: string; body: Buffer }) {
+  res.status(200).set({ 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.filename}"` }).send(file.body);
+}
+
+/** Staff's exports page (national summary, raw values) and a funder's scope exports; every export is a GET. */
+export function createExportsHandlers(s: Services) {
+  const lastClosed = () => s.summaries.lastClosed();
+
+  async function renderAdmin(res: Response, values: Values, errors: FieldErrors, status = 200) {
+    const { regions, poles, indicators } = await s.rawExports.choices();
+    res.status(status).render('pages/exports/admin', {
+      title: t('exports.admin.title'),
+      nav: 'exports',
+      values,
+      errors,
+      baseOptions: options([{ value: 'validated', label: t('dash.base.validated') }, { value: 'validated_or_submitted', label: t('dash.base.validated_or_submitted') }], values, 'base'),
+      formatOptions: formatOptions(values, 'format', ['xlsx', 'csv', 'csv-excel']),
+      fileOptions: formatOptions(values, 'fichier', ['csv', 'csv-excel']),
+      regionOptions: options(regions.map((r) => ({ value: r.code, label: r.name })), values, 'regions'),
+      poleOptions: options(poles.map((p) => ({ value: p.slug, label: `${p.name} (${p.region_name})` })), values, 'poles'),
+      indicatorOptions: options(indicators.map((i) => ({ value: i.code, label: `${i.label_fr} (${i.code})` })), values, 'indicateurs'),
+      statusOptions: options(STATUSES.map((st) => ({ value: st, label: t(`status.${st}`) })), values, 'statuts'),
+      lastClosed: quarterLabel(lastClosed()),
+    });
+  }
+
+  function renderScope(req: Request, res: Response, values: Values, errors: FieldErrors, status = 200) {
+    const staff = req.user!.role === 'staff';
+    res.status(status).render('pages/exports/scope', {
+      title: t('exports.scope.title'),
+      nav: 'exports',
+      values,
+      errors,
+      isStaff: staff,
+      formatOptions: formatOptions(values, 'format', ['xlsx', 'csv', 'csv-excel']),
+      lastClosed: quarterLabel(lastClosed()),
+    });
+  }
+
+  const defaults = (): Values => ({ periode: quarterLabel(lastClosed()), format: 'xlsx', fichier: 'csv-excel' });
+
+  return {
+    async adminPage(_req: Request, res: Response) {
+      await renderAdmin(res, defaults(), {});
+    },
+
+    /** The national summary as a file (`?periode=2026-T2&base=validated&format=xlsx`). */
+    async nationalFile(req: Request, res: Response) {
+      const parsed = parseSummaryQuery(req.query, { staff: true, lastClosed: lastClosed() });
+      if (!parsed.ok) return renderAdmin(res, queryValues(req.query), parsed.errors, 422);
+      const summary = await s.summaries.national(parsed.data.period, parsed.data.base);
+      sendFile(res, await summaryFile(summary, parsed.data.format));
+    },
+
+    async nationalPrint(req: Request, res: Response) {
+      const parsed = parseSummaryQuery(req.query, { staff: true, lastClosed: lastClosed(), print: true });
+      if (!parsed.ok) return renderAdmin(res, queryValues(req.query), parsed.errors, 422);
+      const summary = await s.summaries.national(parsed.data.period, parsed.data.base);
+      res.render('pages/exports/summary-print', { ...summaryPrintModel(summary), nav: 'exports', backHref: '/admin/exports' });
+    },
+
+    /** Every value matching the filters, streamed as CSV: memory stays flat, a slow client slows the reads. */
+    async rawFile(req: Request, res: Response) {
+      const parsed = parseRawQuery(req.query);
+      const resolved = parsed.ok ? await s.rawExports.resolve(parsed.data) : parsed;
+      if (!parsed.ok || !resolved.ok) return renderAdmin(res, queryValues(req.query), resolved.ok ? {} : resolved.errors, 422);
+      const format = parsed.data.format;
+      const chunks = csvChunks(s.rawExports.records(resolved.data), format === 'csv-excel' ? 'excel-fr' : 'standard');
+      // The first chunk is read before anything is sent, so a failing read still reaches the error handler.
+      const first = await chunks.next();
+      res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${s.rawExports.filename(format)}"` });
+      const body = Readable.from(
+        (async function* () {
+          if (!first.done) yield first.value;
+          yield* chunks;
+        })(),
+      );
+      try {
+        await pipeline(body, res);
+      } catch (err) {
+        // A client that left, or a read that failed midway: the response ends where it is (a cut file,
+        // never one that looks complete); pipeline has closed both ends.
+        if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') s.logger.error({ err, requestId: req.requestId }, 'raw export failed');
+      }
+    },
+
+    async scopePage(req: Request, res: Response) {
+      renderScope(req, res, defaults(), {});
+    },
+
+    /** A funder's scope (staff: the whole nation with every pole) as a file. */
+    async scopeFile(req: Request, res: Response) {
+      const user = req.user!;
+      const parsed = parseSummaryQuery(req.query, { staff: user.role === 'staff', lastClosed: lastClosed() });
+      if (!parsed.ok) return renderScope(req, res, queryValues(req.query), parsed.errors, 422);
+      const summary = await s.summaries.scope(user, parsed.data.period, parsed.data.base);
+      sendFile(res, await summaryFile(summary, parsed.data.format as SummaryFormat));
+    },
+
+    async scopePrint(req: Request, res: Response) {
+      const user = req.user!;
+      const parsed = parseSummaryQuery(req.query, { staff: user.role === 'staff', lastClosed: lastClosed(), print: true });
+      if (!parsed.ok) return renderScope(req, res, queryValues(req.query), parsed.errors, 422);
+      const summary = await s.summaries.scope(user, parsed.data.period, parsed.data.base);
+      res.render('pages/exports/summary-print', { ...summaryPrintModel(summary), nav: 'exports', backHref: '/exports' });
+    },
+  };
+}

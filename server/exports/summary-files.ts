@@ -1,0 +1,75 @@
+// A summary (national or a funder's scope) as a file: CSV in two flavours, or XLSX. The publications
+// feature calls summaryFile() on a frozen summary, so everything here works from the summary alone.
+import { t } from '../i18n/messages.ts';
+import { csvDocument, type CsvCell, type CsvFlavour } from './csv.ts';
+import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
+import { summaryWorkbook } from './summary-xlsx.ts';
+import { computedLine, isScope, summaryTitle } from './summary-text.ts';
+
+export { summaryPrintModel } from './summary-print.ts';
+export { computedLine, isScope, summaryTitle };
+
+export type SummaryFormat = 'csv' | 'csv-excel' | 'xlsx';
+export const SUMMARY_FORMATS: SummaryFormat[] = ['csv', 'csv-excel', 'xlsx'];
+
+export interface SummaryFileOptions {
+  title?: string;
+  version?: number;
+}
+
+/** « ptce-synthese-nationale-2026-T2.xlsx », « ptce-perimetre-2026-T2-v2.csv », « …-excel.csv ». */
+export function summaryFilename(summary: NationalSummary, format: SummaryFormat, version?: number): string {
+  const stem = isScope(summary) ? 'ptce-perimetre' : 'ptce-synthese-nationale';
+  const v = version ? `-v${version}` : '';
+  const suffix = format === 'xlsx' ? '.xlsx' : format === 'csv-excel' ? '-excel.csv' : '.csv';
+  return `${stem}-${summary.periodLabel}${v}${suffix}`;
+}
+
+/** The summary as a downloadable file. */
+export async function summaryFile(summary: NationalSummary, format: SummaryFormat, opts: SummaryFileOptions = {}): Promise<{ filename: string; contentType: string; body: Buffer }> {
+  const filename = summaryFilename(summary, format, opts.version);
+  if (format === 'xlsx') {
+    const body = await summaryWorkbook(summary, summaryTitle(summary, opts.title), computedLine(summary));
+    return { filename, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body };
+  }
+  const flavour: CsvFlavour = format === 'csv-excel' ? 'excel-fr' : 'standard';
+  return { filename, contentType: 'text/csv; charset=utf-8', body: Buffer.from(csvDocument(summaryCsvRows(summary), flavour), 'utf8') };
+}
+
+/** The CSV's columns, in order. */
+export const CSV_HEADER = [
+  'section', 'code_zone', 'zone', 'code_indicateur', 'indicateur', 'unite', 'periode', 'base', 'valeur',
+  'declares', 'attendus', 'taux_completude_pct', 'contributeurs', 'calcule_le', 'definition',
+] as const;
+
+/**
+ * One rectangular table holding the four views, told apart by the « section » column: the nation (or the
+ * scope), each region (and each pole of a scope), completeness per region, and the definitions. Every
+ * figure row carries the time it was computed.
+ */
+export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
+  const byCode = new Map(summary.indicators.map((i) => [i.code, i]));
+  const base = t(`exports.base.${summary.base}`);
+  const figure = (section: string) => (f: SummaryFigure): CsvCell[] => {
+    const ind = byCode.get(f.indicator);
+    return [
+      section, f.area, f.areaName, f.indicator, ind?.label ?? '', ind?.unit ?? '', summary.periodLabel, base,
+      f.value === null ? null : { value: f.value, decimals: ind?.decimals ?? 0 },
+      f.reported, f.expected, f.expected ? { value: (f.reported / f.expected) * 100, decimals: 1 } : null, f.contributors, f.computedAt, '',
+    ];
+  };
+  const rows: CsvCell[][] = [[...CSV_HEADER]];
+  rows.push(...summary.national.map(figure(t(isScope(summary) ? 'exports.sheet.scope' : 'exports.sheet.national'))));
+  rows.push(...summary.regions.map(figure(t('exports.sheet.regions'))));
+  if (isScope(summary)) rows.push(...summary.poles.map(figure(t('exports.sheet.poles'))));
+  for (const c of summary.completeness) {
+    rows.push([t('exports.sheet.completeness'), c.area, c.areaName, '', '', '', summary.periodLabel, base, null, c.reported, c.expected, c.rate === null ? null : { value: c.rate * 100, decimals: 1 }, null, summary.computedAt ?? '', '']);
+  }
+  for (const i of summary.indicators) rows.push(definitionRow(i, summary));
+  return rows;
+}
+
+function definitionRow(i: SummaryIndicator, summary: NationalSummary): CsvCell[] {
+  const kind = t(`exports.kind.${i.kind}`);
+  return [t('exports.sheet.definitions'), '', '', i.code, i.label, i.unit, summary.periodLabel, '', null, null, null, null, null, '', `${kind}. ${i.definition}`.trim()];
+}

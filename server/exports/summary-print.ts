@@ -1,0 +1,62 @@
+// The print-ready page of a summary (views/pages/exports/summary-print.hbs, public/css/print.css): the
+// same figures as the files, formatted in French, one section per view.
+import { t } from '../i18n/messages.ts';
+import { formatNumber } from '../lib/format.ts';
+import { computedLine, isScope, summaryTitle } from './summary-text.ts';
+import type { NationalSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
+
+export interface PrintFigure {
+  code: string;
+  label: string;
+  areaName: string;
+  value: string;
+  unit: string;
+  completeness: string;
+  contributors: number;
+}
+
+function printFigure(f: SummaryFigure, ind: SummaryIndicator | undefined): PrintFigure {
+  return {
+    code: f.indicator,
+    label: ind?.label ?? f.indicator,
+    areaName: f.areaName,
+    value: f.value === null ? t('exports.print.none') : formatNumber(f.value, ind?.decimals ?? 0),
+    unit: ind?.unit ?? '',
+    completeness: t('exports.print.completeness', { reported: f.reported, expected: f.expected }),
+    contributors: f.contributors,
+  };
+}
+
+/** One table per indicator, its rows the areas (regions, or a scope's poles). */
+function byIndicator(figures: SummaryFigure[], indicators: SummaryIndicator[], byCode: Map<string, SummaryIndicator>) {
+  return indicators.map((ind) => ({
+    code: ind.code,
+    label: ind.label,
+    unit: ind.unit,
+    rows: figures.filter((f) => f.indicator === ind.code).map((f) => printFigure(f, byCode.get(f.indicator))),
+  }));
+}
+
+/** The print page's view model; print.css (media print) leaves out the navigation and starts each view on a new page. */
+export function summaryPrintModel(summary: NationalSummary, opts: { title?: string } = {}) {
+  const byCode = new Map(summary.indicators.map((i) => [i.code, i]));
+  const national = summary.national.map((f) => printFigure(f, byCode.get(f.indicator)));
+  const scope = isScope(summary);
+  return {
+    title: summaryTitle(summary, opts.title),
+    computed: computedLine(summary),
+    period: t('exports.head.period', { period: summary.periodLabel, base: t(`exports.base.${summary.base}`) }),
+    nationalHeading: t(scope ? 'exports.sheet.scope' : 'exports.sheet.national'),
+    headline: national.filter((f) => byCode.get(f.code)?.headline),
+    national,
+    regions: byIndicator(summary.regions, summary.indicators, byCode),
+    poles: scope ? byIndicator(summary.poles, summary.indicators, byCode) : null,
+    completeness: summary.completeness.map((c) => ({
+      areaName: c.areaName,
+      reported: formatNumber(c.reported),
+      expected: formatNumber(c.expected),
+      rate: c.rate === null ? t('exports.print.none') : `${formatNumber(c.rate * 100, 1)}\u00a0%`,
+    })),
+    definitions: summary.indicators.map((i) => ({ code: i.code, label: i.label, kind: t(`exports.kind.${i.kind}`), unit: i.unit, definition: i.definition })),
+  };
+}

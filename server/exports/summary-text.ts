@@ -1,0 +1,20 @@
+// Words every rendering of a summary shares: its title, whether it is a scope, when it was computed.
+import { t } from '../i18n/messages.ts';
+import { formatDate } from '../lib/format.ts';
+import type { NationalSummary, ScopeSummary } from './summary.types.ts';
+
+/** True for a funder's scope summary (it lists poles). */
+export function isScope(summary: NationalSummary): summary is ScopeSummary {
+  return Array.isArray((summary as ScopeSummary).poles);
+}
+
+/** The summary's title: the one given, or « Synthèse nationale » / « Synthèse de votre périmètre ». */
+export function summaryTitle(summary: NationalSummary, title?: string): string {
+  if (title) return title;
+  return isScope(summary) ? t('exports.title.scope', { scope: summary.scopeName, period: summary.periodLabel }) : t('exports.title.national', { period: summary.periodLabel });
+}
+
+/** « Données calculées le 26 novembre 2026 à 10:13 » (or that nothing was computed yet). */
+export function computedLine(summary: NationalSummary): string {
+  return summary.computedAt ? t('exports.computed', { date: formatDate(summary.computedAt, true) }) : t('exports.computed.none');
+}

@@ -1,0 +1,118 @@
+// The summary as a workbook: one sheet per view, numbers stored as numbers with the indicator's
+// decimals as number format, a title and « Données calculées le … » above a frozen header row.
+import ExcelJS from 'exceljs';
+import { t } from '../i18n/messages.ts';
+import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
+
+/** Rows above the header: title, computed line, base and period, blank. The header is row 5, frozen. */
+const HEADER_ROW = 5;
+
+interface Column {
+  header: string;
+  width: number;
+  numFmt?: string;
+}
+
+/** « 0 », « 0,0 » in Excel's own notation (shown with the reader's locale). */
+export function numberFormat(decimals: number): string {
+  return decimals > 0 ? `#,##0.${'0'.repeat(decimals)}` : '#,##0';
+}
+
+type Value = string | number | null;
+
+function sheet(wb: ExcelJS.Workbook, name: string, columns: Column[], head: string[], rows: { values: Value[]; formats?: (string | undefined)[] }[]) {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: HEADER_ROW }] });
+  head.forEach((line, i) => {
+    ws.getCell(i + 1, 1).value = line;
+  });
+  ws.getCell(1, 1).font = { bold: true, size: 14 };
+  const header = ws.getRow(HEADER_ROW);
+  columns.forEach((c, i) => {
+    ws.getColumn(i + 1).width = c.width;
+    const cell = header.getCell(i + 1);
+    cell.value = c.header;
+    cell.font = { bold: true };
+    cell.alignment = { wrapText: true, vertical: 'top' };
+  });
+  rows.forEach((r, k) => {
+    const row = ws.getRow(HEADER_ROW + 1 + k);
+    r.values.forEach((v, i) => {
+      if (v === null) return;
+      const cell = row.getCell(i + 1);
+      cell.value = v;
+      const fmt = r.formats?.[i] ?? columns[i].numFmt;
+      if (fmt && typeof v === 'number') cell.numFmt = fmt;
+    });
+  });
+  ws.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: HEADER_ROW, column: columns.length } };
+  return ws;
+}
+
+function figureColumns(zoneHeader: string): Column[] {
+  return [
+    { header: t('exports.col.zoneCode'), width: 12 },
+    { header: zoneHeader, width: 32 },
+    { header: t('exports.col.indicatorCode'), width: 22 },
+    { header: t('exports.col.indicator'), width: 48 },
+    { header: t('exports.col.unit'), width: 14 },
+    { header: t('exports.col.value'), width: 16 },
+    { header: t('exports.col.reported'), width: 12, numFmt: '0' },
+    { header: t('exports.col.expected'), width: 12, numFmt: '0' },
+    { header: t('exports.col.rate'), width: 14, numFmt: '0.0%' },
+    { header: t('exports.col.contributors'), width: 14, numFmt: '0' },
+  ];
+}
+
+function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicator>) {
+  return figures.map((f) => {
+    const ind = byCode.get(f.indicator);
+    return {
+      values: [f.area, f.areaName, f.indicator, ind?.label ?? '', ind?.unit ?? '', f.value, f.reported, f.expected, f.expected ? f.reported / f.expected : null, f.contributors],
+      formats: [undefined, undefined, undefined, undefined, undefined, numberFormat(ind?.decimals ?? 0)],
+    };
+  });
+}
+
+/** The workbook's bytes: « Synthèse nationale », « Par région », (« Par pôle »), « Complétude », « Définitions ». */
+export async function summaryWorkbook(summary: NationalSummary, title: string, computed: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'PTCE Impact';
+  if (summary.computedAt) wb.modified = new Date(summary.computedAt);
+  const byCode = new Map(summary.indicators.map((i) => [i.code, i]));
+  const head = [title, computed, t('exports.head.period', { period: summary.periodLabel, base: t(`exports.base.${summary.base}`) }), ''];
+  const scope = (summary as ScopeSummary).poles;
+  // Headline indicators first on the first sheet, as on the dashboards.
+  const national = [...summary.national].sort((a, b) => Number(byCode.get(b.indicator)?.headline ?? false) - Number(byCode.get(a.indicator)?.headline ?? false));
+  sheet(wb, t(scope ? 'exports.sheet.scope' : 'exports.sheet.national'), figureColumns(t('exports.col.zone')), head, figureRows(national, byCode));
+  sheet(wb, t('exports.sheet.regions'), figureColumns(t('exports.col.region')), head, figureRows(summary.regions, byCode));
+  if (scope) sheet(wb, t('exports.sheet.poles'), figureColumns(t('exports.col.pole')), head, figureRows(scope, byCode));
+  sheet(
+    wb,
+    t('exports.sheet.completeness'),
+    [
+      { header: t('exports.col.zoneCode'), width: 12 },
+      { header: t('exports.col.region'), width: 32 },
+      { header: t('exports.col.reported'), width: 14, numFmt: '#,##0' },
+      { header: t('exports.col.expected'), width: 14, numFmt: '#,##0' },
+      { header: t('exports.col.rate'), width: 14, numFmt: '0.0%' },
+    ],
+    head,
+    summary.completeness.map((c) => ({ values: [c.area, c.areaName, c.reported, c.expected, c.rate] })),
+  );
+  sheet(
+    wb,
+    t('exports.sheet.definitions'),
+    [
+      { header: t('exports.col.indicatorCode'), width: 22 },
+      { header: t('exports.col.indicator'), width: 48 },
+      { header: t('exports.col.kind'), width: 14 },
+      { header: t('exports.col.unit'), width: 14 },
+      { header: t('exports.col.decimals'), width: 10, numFmt: '0' },
+      { header: t('exports.col.headline'), width: 12 },
+      { header: t('exports.col.definition'), width: 90 },
+    ],
+    head,
+    summary.indicators.map((i) => ({ values: [i.code, i.label, t(`exports.kind.${i.kind}`), i.unit, i.decimals, i.headline ? t('exports.yes') : t('exports.no'), i.definition] })),
+  );
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

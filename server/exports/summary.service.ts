@@ -1,0 +1,203 @@
+import type { Knex } from 'knex';
+import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
+import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
+import { NATION } from '../aggregates/engine.ts';
+import type { Grain } from '../aggregates/periods.ts';
+import type { Kind } from '../aggregates/semantics.ts';
+import { HEADLINE } from '../dashboards/dashboards.service.ts';
+import { Figures, toDashIndicator, type FigureCell } from '../dashboards/figures.ts';
+import { BadRequest, Forbidden } from '../http/errors.ts';
+import type { CurrentUser } from '../http/current-user.ts';
+import { t } from '../i18n/messages.ts';
+import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
+import type { Clock } from '../lib/clock.ts';
+import { SCALE } from '../lib/decimal.ts';
+import { lastClosedQuarter, quarterIndex, type Quarter } from '../lib/quarters.ts';
+import { ExportsRepo } from './exports.repo.ts';
+import type { NationalSummary, ScopeSummary, SummaryCompleteness, SummaryFigure, SummaryIndicator, SummaryPeriod } from './summary.types.ts';
+
+/** The area of a funder's combined regions in a scope summary. */
+export const SCOPE_AREA = 'PERIMETRE';
+
+/** « 2026-T2 » or « 2026 ». */
+export function periodLabel(p: SummaryPeriod): string {
+  return p.kind === 'quarter' ? `${p.year}-T${p.quarter}` : String(p.year);
+}
+
+/**
+ * The grain and period key of the aggregates a summary period reads: a year is keyed by its fourth
+ * quarter; the year still running is its year to date (ending at the last closed quarter), as on the
+ * dashboards' tiles, so that stocks and completeness refer to a quarter that has ended.
+ */
+export function periodKey(p: SummaryPeriod, lastClosed?: Quarter): { grain: Grain; endIndex: number } {
+  if (p.kind === 'quarter') return { grain: 'quarter', endIndex: quarterIndex(p) };
+  if (lastClosed && lastClosed.year === p.year && lastClosed.quarter < 4) return { grain: 'ytd', endIndex: quarterIndex(lastClosed) };
+  return { grain: 'year', endIndex: quarterIndex({ year: p.year, quarter: 4 }) };
+}
+
+/** Reads `2026-T2`, `2026-Q2` or `2026`; null for anything else. */
+export function parseSummaryPeriod(text: string): SummaryPeriod | null {
+  const year = /^\s*(\d{4})\s*$/.exec(text);
+  if (year) return { kind: 'year', year: Number(year[1]) };
+  const m = /^\s*(\d{4})-[TtQq]([1-4])\s*$/.exec(text);
+  return m ? { kind: 'quarter', year: Number(m[1]), quarter: Number(m[2]) } : null;
+}
+
+interface Catalogue {
+  indicators: (SummaryIndicator & { id: number })[];
+  kindOf: (id: number) => Kind | undefined;
+}
+
+/**
+ * National and scope summaries for a quarter or a year: every figure read from the aggregates (a funder's
+ * regions merged with the aggregation semantics, as its dashboard does), never recomputed from values.
+ */
+export class SummaryService {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo },
+    private readonly repo = new ExportsRepo(),
+  ) {}
+
+  /** The last closed quarter: the latest period a summary may cover. */
+  lastClosed(): Quarter {
+    return lastClosedQuarter(this.clock.now());
+  }
+
+  /** The staff's national summary: the nation, every region with poles, completeness and definitions. */
+  async national(period: SummaryPeriod, base: Base = 'validated'): Promise<NationalSummary> {
+    const cat = await this.catalogue();
+    const key = periodKey(period, this.lastClosed());
+    const regions = await this.repo.regionsWithPoles(this.db);
+    const poles = await this.repo.poles(this.db);
+    const common = { base, indicatorIds: cat.indicators.map((i) => i.id), category: '', grain: key.grain, fromIndex: key.endIndex, toIndex: key.endIndex } as const;
+    const nationRows = await this.read({ ...common, level: 'nation', areas: [NATION] });
+    const regionRows = await this.read({ ...common, level: 'region', areas: regions.map((r) => r.code) });
+    // Every pole: no list of areas to bind.
+    const poleRows = await this.read({ ...common, level: 'pole' });
+    const computedAt = await this.computedAt();
+    const figures = this.builder(cat, key, poleRows, computedAt);
+    const byRegion = groupBy(regionRows, (r) => r.area);
+    const polesOf = groupBy(poles, (p) => p.region_code);
+    return {
+      period,
+      periodLabel: periodLabel(period),
+      base,
+      computedAt,
+      indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
+      national: figures(nationRows, NATION, t('exports.area.nation'), 'all'),
+      regions: regions.flatMap((r) => figures(byRegion.get(r.code) ?? [], r.code, r.name, (polesOf.get(r.code) ?? []).map((p) => p.id))),
+      completeness: regions.map((r) => completeness(r.code, r.name, byRegion.get(r.code) ?? [])),
+    };
+  }
+
+  /**
+   * A funder's summary (staff: everything): its scope's own figures (its regions merged; the nation for a
+   * national scope), its regions and its poles. Non-staff read validated figures only.
+   */
+  async scope(user: CurrentUser, period: SummaryPeriod, base: Base = 'validated'): Promise<ScopeSummary> {
+    // A manager's scope is its poles, not a funder's regions: it has no scope summary.
+    if (user.role === 'manager') throw new Forbidden('no scope summary for managers');
+    if (base !== 'validated' && user.role !== 'staff') throw new BadRequest('base reserved to staff');
+    const cat = await this.catalogue();
+    const key = periodKey(period, this.lastClosed());
+    const regions = await this.repo.regionsWithPoles(this.db, user);
+    const poles = await this.repo.poles(this.db, user);
+    const common = { base, indicatorIds: cat.indicators.map((i) => i.id), category: '', grain: key.grain, fromIndex: key.endIndex, toIndex: key.endIndex } as const;
+    const partial = user.role === 'funder' && user.regionCodes.length > 0;
+    const regionRows = await this.read({ ...common, level: 'region', areas: regions.map((r) => r.code) });
+    // A national scope reads every pole (no list of areas to bind); a partial one names its poles.
+    const poleRows = await this.read({ ...common, level: 'pole', areas: partial ? poles.map((p) => String(p.id)) : undefined });
+    const computedAt = await this.computedAt();
+    const figures = this.builder(cat, key, poleRows, computedAt);
+    const byRegion = groupBy(regionRows, (r) => r.area);
+    const polesOf = groupBy(poles, (p) => p.region_code);
+    const byPole = groupBy(poleRows, (r) => r.area);
+    // Pole rows were read for the poles in scope only, so 'all' counts the scope's contributors.
+    const own = partial
+      ? figures(regionRows, SCOPE_AREA, t('exports.area.scope'), 'all')
+      : figures(await this.read({ ...common, level: 'nation', areas: [NATION] }), NATION, t('exports.area.nation'), 'all');
+    return {
+      period,
+      periodLabel: periodLabel(period),
+      base,
+      computedAt,
+      scopeName: partial ? regions.map((r) => r.name).join(', ') : t('exports.area.nation'),
+      indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
+      national: own,
+      regions: regions.flatMap((r) => figures(byRegion.get(r.code) ?? [], r.code, r.name, (polesOf.get(r.code) ?? []).map((p) => p.id))),
+      completeness: regions.map((r) => completeness(r.code, r.name, byRegion.get(r.code) ?? [])),
+      poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id])),
+    };
+  }
+
+  /** Active indicators in catalogue order, as the « Définitions » sheet shows them. */
+  private async catalogue(): Promise<Catalogue> {
+    const rows = await this.repos.indicators.list(this.db, { activeOnly: true });
+    const kinds = new Map<number, Kind>(rows.map((r) => [r.id, r.kind]));
+    const indicators = rows.map((r) => {
+      const d = toDashIndicator(r);
+      return { id: r.id, code: r.code, label: r.label_fr, definition: r.definition_fr, unit: t(`unit.${r.unit}`), decimals: d.decimals, kind: r.kind, headline: (HEADLINE as readonly string[]).includes(r.code) };
+    });
+    return { indicators, kindOf: (id) => kinds.get(id) };
+  }
+
+  /** Turns an area's stored rows (several regions are merged) into one figure per indicator. */
+  private builder(cat: Catalogue, key: { grain: Grain; endIndex: number }, poleRows: StoredAggregate[], computedAt: string | null) {
+    // The poles that gave each indicator a value in the period: its contributors, wherever they are.
+    const contributing = new Map<number, Set<number>>();
+    for (const r of poleRows) {
+      if (r.value === null) continue;
+      const set = contributing.get(r.indicatorId) ?? new Set<number>();
+      set.add(Number(r.area));
+      contributing.set(r.indicatorId, set);
+    }
+    return (rows: StoredAggregate[], area: string, areaName: string, poleIds: number[] | 'all'): SummaryFigure[] => {
+      const figures = new Figures(rows, cat.kindOf);
+      return cat.indicators.map((ind) => {
+        const cell: FigureCell | undefined = figures.get(ind.id, key.grain, key.endIndex);
+        const set = contributing.get(ind.id);
+        const contributors = !set ? 0 : poleIds === 'all' ? set.size : poleIds.filter((id) => set.has(id)).length;
+        return {
+          indicator: ind.code,
+          area,
+          areaName,
+          value: cell?.value === null || cell?.value === undefined ? null : cell.value / SCALE,
+          reported: cell?.reported ?? 0,
+          expected: cell?.expected ?? 0,
+          computedAt: cell?.computedAt ?? computedAt ?? '',
+          contributors,
+        };
+      });
+    };
+  }
+
+  private read(filter: AggregateFilter) {
+    return this.repos.aggregatesRead.read(this.db, filter);
+  }
+
+  /** The latest of the aggregates' last refresh and last rebuild. */
+  private async computedAt(): Promise<string | null> {
+    const f = await this.repos.aggregatesRead.freshness(this.db);
+    const stamps = [f.refreshedAt, f.rebuiltAt].filter((s): s is string => Boolean(s)).sort();
+    return stamps.length ? stamps[stamps.length - 1] : null;
+  }
+}
+
+function completeness(code: string, name: string, rows: StoredAggregate[]): SummaryCompleteness {
+  const reported = rows.reduce((s, r) => s + r.reported, 0);
+  const expected = rows.reduce((s, r) => s + r.expected, 0);
+  return { area: code, areaName: name, reported, expected, rate: expected ? reported / expected : null };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}

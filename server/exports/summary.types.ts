@@ -1,0 +1,70 @@
+// The national summary as exports, publications and open data see it. Built only from the aggregates
+// (server/aggregates/aggregates-read.repo.ts), never recomputed. A publication freezes one of these as JSON,
+// so the shape is plain data: numbers, strings and nulls, no Date objects, no class instances.
+
+/** The period a summary covers: one quarter, or one calendar year (grain 'year', the four quarters). */
+export type SummaryPeriod = { kind: 'quarter'; year: number; quarter: number } | { kind: 'year'; year: number };
+
+/** One indicator as the summary describes it (the « Définitions » sheet). */
+export interface SummaryIndicator {
+  code: string;
+  label: string;
+  definition: string;
+  unit: string;
+  decimals: number;
+  kind: 'flow' | 'stock' | 'ratio' | 'score';
+  /** One of the client's three headline indicators (EMP_CREES, ACT_CONSOLIDEES, TE_ACTIONS). */
+  headline: boolean;
+}
+
+/** One figure: an indicator (total, category '') for one area and the summary's period. */
+export interface SummaryFigure {
+  indicator: string;
+  /** 'FR' for the nation, an INSEE region code, or a pole slug (scope exports). */
+  area: string;
+  areaName: string;
+  /** The figure as a plain number in its unit (scaled ÷ 10 000), or null when nothing was reported. */
+  value: number | null;
+  /** Pole-quarters that reported, and those expected, behind the figure. */
+  reported: number;
+  expected: number;
+  computedAt: string;
+  /** Distinct poles that contributed a value to the figure (pole-level aggregates), for statistical confidentiality. */
+  contributors: number;
+}
+
+/** Completeness of one region for the period: pole-quarters reported / expected, over all indicators. */
+export interface SummaryCompleteness {
+  area: string;
+  areaName: string;
+  reported: number;
+  expected: number;
+  /** reported ÷ expected as a fraction 0..1, or null when nothing was expected. */
+  rate: number | null;
+}
+
+export interface NationalSummary {
+  period: SummaryPeriod;
+  /** « 2026-T2 » or « 2026 ». */
+  periodLabel: string;
+  base: 'validated' | 'validated_or_submitted';
+  /** ISO timestamp of the aggregates' last refresh or rebuild (the file says so). */
+  computedAt: string | null;
+  indicators: SummaryIndicator[];
+  /** National figures, one per indicator, in catalogue order. */
+  national: SummaryFigure[];
+  /** Figures per region (every region with poles), one per indicator and region. */
+  regions: SummaryFigure[];
+  completeness: SummaryCompleteness[];
+}
+
+/**
+ * A funder's scope: the same shape, with `national` holding the scope's own figures (its regions combined,
+ * area 'PERIMETRE'; the nation for a national funder), `regions` its regions, and `poles` its poles.
+ */
+export interface ScopeSummary extends NationalSummary {
+  /** « Auvergne-Rhône-Alpes, Normandie » or « France entière ». */
+  scopeName: string;
+  /** Figures per pole in scope (area = pole slug), one per indicator and pole. */
+  poles: SummaryFigure[];
+}

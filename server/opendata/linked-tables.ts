@@ -1,0 +1,105 @@
+// Confidentiality across the tables open data offers together. Pure: no I/O.
+//
+// Within one table, national − Σ regions must never isolate one hidden figure (confidentiality.ts). The
+// tables of one calendar year are linked too: a flow's year figure is the sum of its four quarters, and a
+// stock's (or a score's, or a ratio's) is close to its fourth quarter's. So, for every indicator and area
+// (each region and the nation), until nothing changes:
+//  - a figure hidden in a quarter is hidden in the year too (else year − other quarters gives it away);
+//  - a hidden year figure of a flow, when all four quarters are offered and shown, hides its largest
+//    quarter with it; for the other kinds it hides its fourth quarter;
+//  - and every table's own rule runs again on what changed.
+// Each pass only ever hides more, so it ends. Checked by a property test on random families of tables.
+import type { SummaryFigure, SummaryIndicator, SummaryPeriod } from '../exports/summary.types.ts';
+import { isHidden, primaryStates, secondaryStep, type Cell, type CellState, type ProtectedIndicator } from './confidentiality.ts';
+
+export const NATION = 'FR';
+
+/** One table offered: a publication's national and regional figures. */
+export interface LinkedTable {
+  key: string;
+  period: SummaryPeriod;
+  indicators: Pick<SummaryIndicator, 'code' | 'kind'>[];
+  national: Pick<SummaryFigure, 'indicator' | 'area' | 'value' | 'contributors'>[];
+  regions: Pick<SummaryFigure, 'indicator' | 'area' | 'value' | 'contributors'>[];
+}
+
+/** Per table key, per indicator code: the state of the nation and of each region. */
+export type LinkedStates = Map<string, Map<string, ProtectedIndicator>>;
+
+interface Slot {
+  national: Cell;
+  regions: Cell[];
+  state: ProtectedIndicator;
+}
+
+const toCell = (f: LinkedTable['national'][number]): Cell => ({ area: f.area, value: f.value, contributors: f.contributors ?? 0 });
+
+function cellOf(slot: Slot | undefined, area: string): { cell: Cell; state: CellState } | undefined {
+  if (!slot) return undefined;
+  if (area === NATION) return { cell: slot.national, state: slot.state.national };
+  const cell = slot.regions.find((r) => r.area === area);
+  return cell ? { cell, state: slot.state.regions.get(area) ?? 'empty' } : undefined;
+}
+
+function hide(slot: Slot, area: string): void {
+  if (area === NATION) slot.state.national = 'secondary';
+  else slot.state.regions.set(area, 'secondary');
+}
+
+/** Applies primary and secondary suppression to every table, and the links between a year and its quarters. */
+export function protectLinked(tables: readonly LinkedTable[]): LinkedStates {
+  const slots = new Map<string, Map<string, Slot>>();
+  for (const t of tables) {
+    const byIndicator = new Map<string, Slot>();
+    for (const n of t.national) {
+      const national = toCell(n);
+      const regions = t.regions.filter((r) => r.indicator === n.indicator).map(toCell);
+      byIndicator.set(n.indicator, { national, regions, state: primaryStates(national, regions) });
+    }
+    slots.set(t.key, byIndicator);
+  }
+  const years = tables.filter((t) => t.period.kind === 'year');
+  const quartersOf = (year: number) => {
+    const out: (LinkedTable | undefined)[] = [undefined, undefined, undefined, undefined];
+    for (const t of tables) if (t.period.kind === 'quarter' && t.period.year === year) out[t.period.quarter - 1] = t;
+    return out;
+  };
+
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const byIndicator of slots.values()) {
+      for (const slot of byIndicator.values()) if (secondaryStep(slot.national, slot.regions, slot.state)) changed = true;
+    }
+    for (const y of years) {
+      const quarters = quartersOf(y.period.year).map((q) => (q ? slots.get(q.key) : undefined));
+      for (const ind of y.indicators) {
+        const ySlot = slots.get(y.key)?.get(ind.code);
+        if (!ySlot) continue;
+        const qSlots = quarters.map((q) => q?.get(ind.code));
+        for (const area of [NATION, ...ySlot.regions.map((r) => r.area)]) {
+          const yc = cellOf(ySlot, area)!;
+          const qc = qSlots.map((q) => cellOf(q, area));
+          if (yc.state === 'shown' && qc.some((c) => c && isHidden(c.state))) {
+            hide(ySlot, area);
+            changed = true;
+          } else if (isHidden(yc.state)) {
+            const shownQuarters = qc.map((c, i) => ({ c, i })).filter((x) => x.c?.state === 'shown');
+            if (ind.kind === 'flow') {
+              // Every quarter offered and none hidden: the year is their sum.
+              if (qc.every((c) => c !== undefined) && !qc.some((c) => isHidden(c!.state)) && shownQuarters.length) {
+                const largest = shownQuarters.sort((a, b) => Math.abs(b.c!.cell.value ?? 0) - Math.abs(a.c!.cell.value ?? 0))[0];
+                hide(qSlots[largest.i]!, area);
+                changed = true;
+              }
+            } else if (qc[3]?.state === 'shown') {
+              hide(qSlots[3]!, area);
+              changed = true;
+            }
+          }
+        }
+      }
+    }
+  }
+  return new Map([...slots].map(([key, byIndicator]) => [key, new Map([...byIndicator].map(([code, slot]) => [code, slot.state]))]));
+}

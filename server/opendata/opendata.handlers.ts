@@ -1,0 +1,48 @@
+import type { Request, Response } from 'express';
+import { NotFound } from '../http/errors.ts';
+import { param } from '../http/params.ts';
+import { t } from '../i18n/messages.ts';
+import { formatDate, formatNumber } from '../lib/format.ts';
+import { parsePeriod } from '../publications/publication-period.ts';
+import type { Services } from '../services.ts';
+import { MIN_CONTRIBUTORS, SECRET } from './confidentiality.ts';
+import { COLUMNS } from './opendata-table.ts';
+
+export const LICENCE_URL = 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/';
+
+/** The public open data page and its files; both answer 404 unless OPEN_DATA is on. */
+export function createOpenDataHandlers(s: Services) {
+  const enabled = () => {
+    if (!s.config.openData) throw new NotFound();
+  };
+  return {
+    async index(_req: Request, res: Response) {
+      enabled();
+      const items = (await s.opendata.list()).map((i) => ({
+        ...i,
+        kindLabel: t(`publications.kind.${i.kind}`),
+        publishedAt: formatDate(i.publishedAt),
+        rows: formatNumber(i.rows),
+        secrets: formatNumber(i.secrets),
+      }));
+      res.render('pages/opendata/index', {
+        title: t('opendata.title'),
+        items,
+        columns: COLUMNS.map(([name, description]) => ({ name, description })),
+        licenceUrl: LICENCE_URL,
+        minContributors: MIN_CONTRIBUTORS,
+        secret: SECRET,
+      });
+    },
+
+    async file(req: Request, res: Response) {
+      enabled();
+      const period = parsePeriod(param(req, 'period'));
+      if (!period) throw new NotFound();
+      const file = await s.opendata.file(period);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+      res.send(file.body);
+    },
+  };
+}

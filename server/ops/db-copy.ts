@@ -1,0 +1,200 @@
+// Moves a SQLite installation to PostgreSQL: the target is migrated by the same migrations, must hold no
+// data, receives every table in foreign-key order in batches (one transaction), gets its sequences moved
+// past the copied ids, and is then compared with the source table by table (row count and checksum).
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { readBool } from '../db/dialect.ts';
+import { t } from '../i18n/messages.ts';
+import { KNEX_TABLES, OpsRepo, type ColumnInfo } from './ops.repo.ts';
+import { OpsError } from './backup.ts';
+
+const repo = new OpsRepo();
+const BATCH = 1000;
+
+export interface TableReport {
+  table: string;
+  sourceRows: number;
+  targetRows: number;
+  sourceChecksum: string;
+  targetChecksum: string;
+  ok: boolean;
+}
+
+export interface CopyReport {
+  tables: TableReport[];
+  rows: number;
+  sequences: number;
+  ok: boolean;
+}
+
+/** Tables in an order where every table comes after the tables it references. */
+export function foreignKeyOrder(tables: string[], edges: [string, string][]): string[] {
+  const deps = new Map(tables.map((x) => [x, new Set<string>()]));
+  for (const [child, parent] of edges) if (child !== parent && deps.has(child) && deps.has(parent)) deps.get(child)!.add(parent);
+  const ordered: string[] = [];
+  const done = new Set<string>();
+  while (ordered.length < tables.length) {
+    const ready = tables.filter((x) => !done.has(x) && [...deps.get(x)!].every((p) => done.has(p)));
+    if (!ready.length) throw new OpsError(t('ops.copy.cycle', { tables: tables.filter((x) => !done.has(x)).join(', ') }));
+    for (const x of ready) {
+      ordered.push(x);
+      done.add(x);
+    }
+  }
+  return ordered;
+}
+
+function toDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  if (typeof v === 'number') return new Date(v);
+  const s = String(v);
+  if (/^\d+$/.test(s)) return new Date(Number(s));
+  // SQLite's CURRENT_TIMESTAMP shape is UTC without a zone.
+  const d = new Date(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(s) ? `${s.replace(' ', 'T')}Z` : s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+const isTimestamp = (type: string) => type.startsWith('timestamp');
+const isJson = (type: string) => type === 'json' || type === 'jsonb';
+const isNumeric = (type: string) => ['numeric', 'real', 'double precision'].includes(type);
+const isInteger = (type: string) => ['integer', 'bigint', 'smallint'].includes(type);
+
+/** A SQLite value as PostgreSQL's column (of `type`) takes it. */
+export function toTarget(value: unknown, type: string): unknown {
+  if (value === null || value === undefined) return null;
+  if (type === 'boolean') return readBool(value);
+  if (isTimestamp(type)) return toDate(value) ?? value;
+  if (isJson(type) && typeof value !== 'string') return JSON.stringify(value);
+  return value;
+}
+
+/** JSON with sorted keys, so jsonb's reordering does not change a checksum. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** One value written the same way whichever database it was read from. */
+export function normalise(value: unknown, type: string): string {
+  if (value === null || value === undefined) return '\u2205';
+  if (type === 'boolean') return readBool(value) ? 't' : 'f';
+  if (isTimestamp(type)) return toDate(value)?.toISOString() ?? String(value);
+  if (type === 'date') return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+  if (isJson(type)) {
+    try {
+      return canonicalJson(typeof value === 'string' ? JSON.parse(value) : value);
+    } catch {
+      return String(value);
+    }
+  }
+  if (isInteger(type)) {
+    try {
+      return BigInt(value as number | string).toString();
+    } catch {
+      return String(value);
+    }
+  }
+  if (isNumeric(type)) return String(Number(value));
+  if (Buffer.isBuffer(value)) return value.toString('hex');
+  return String(value);
+}
+
+/**
+ * Count and checksum of a table: the sum, modulo 2^128, of a SHA-256 per normalised row. The sum does
+ * not depend on the order rows are read in, so text keys sorted differently by each database agree.
+ */
+async function summarise(db: Knex, table: string, columns: ColumnInfo[], key: string[]): Promise<{ rows: number; checksum: string }> {
+  const mod = 1n << 128n;
+  let sum = 0n;
+  let rows = 0;
+  let after: unknown[] | null = null;
+  for (;;) {
+    const batch = await repo.batch(db, table, key, after, BATCH * 5);
+    for (const row of batch) {
+      const text = columns.map((c) => `${c.name}=${normalise(row[c.name], c.type)}`).join('\u241e');
+      sum = (sum + BigInt(`0x${createHash('sha256').update(text).digest('hex').slice(0, 32)}`)) % mod;
+    }
+    rows += batch.length;
+    if (!key.length || batch.length < BATCH * 5) break;
+    after = key.map((k) => batch[batch.length - 1][k]);
+  }
+  return { rows, checksum: sum.toString(16).padStart(32, '0') };
+}
+
+/** Refuses a target that holds data (rows a migration seeds excepted), returns its tables once migrated. */
+async function prepareTarget(target: Knex): Promise<void> {
+  for (const table of await repo.tables(target)) {
+    if (KNEX_TABLES.includes(table)) continue;
+    if ((await repo.count(target, table)) > 0) throw new OpsError(t('ops.copy.targetNotEmpty', { table }));
+  }
+  await target.migrate.latest();
+}
+
+/** Copies every application table of `source` (SQLite) into `target` (PostgreSQL), then verifies. */
+export async function copyDatabase(source: Knex, target: Knex, log: (line: string) => void = () => {}): Promise<CopyReport> {
+  const applied = await repo.appliedMigrations(source);
+  await prepareTarget(target);
+  const targetApplied = await repo.appliedMigrations(target);
+  const pending = targetApplied.filter((m) => !applied.includes(m)).length;
+  if (pending) throw new OpsError(t('ops.copy.sourceNotCurrent', { pending }));
+
+  const sourceTables = new Set(await repo.tables(source));
+  const tables = (await repo.tables(target)).filter((x) => !KNEX_TABLES.includes(x) && sourceTables.has(x));
+  const order = foreignKeyOrder(tables, await repo.foreignKeys(target));
+  const columns = new Map<string, ColumnInfo[]>();
+  const keys = new Map<string, string[]>();
+  for (const table of order) {
+    columns.set(table, await repo.columns(target, table));
+    keys.set(table, await repo.primaryKey(target, table));
+  }
+
+  let sequences = 0;
+  await target.transaction(async (trx) => {
+    // Rows the migrations seeded (children first) give way to the copied ones.
+    for (const table of [...order].reverse()) await repo.clear(trx, table);
+    for (const table of order) {
+      const cols = columns.get(table)!;
+      const key = keys.get(table)!;
+      const size = Math.max(1, Math.min(BATCH, Math.floor(30_000 / cols.length)));
+      let after: unknown[] | null = null;
+      let copied = 0;
+      for (;;) {
+        const batch = await repo.batch(source, table, key, after, size);
+        await repo.insert(
+          trx,
+          table,
+          batch.map((row) => Object.fromEntries(cols.filter((c) => c.name in row).map((c) => [c.name, toTarget(row[c.name], c.type)]))),
+        );
+        copied += batch.length;
+        if (!key.length || batch.length < size) break;
+        after = key.map((k) => batch[batch.length - 1][k]);
+      }
+      sequences += await repo.resetSequences(trx, table, cols.filter((c) => isInteger(c.type)).map((c) => c.name));
+      log(`  ${table} : ${copied}`);
+    }
+  });
+
+  const report = await verifyCopy(source, target);
+  return { tables: report, rows: report.reduce((n, r) => n + r.targetRows, 0), sequences, ok: report.every((r) => r.ok) };
+}
+
+/** Compares every application table of the target with the source: row count and checksum. */
+export async function verifyCopy(source: Knex, target: Knex): Promise<TableReport[]> {
+  const sourceTables = new Set(await repo.tables(source));
+  const report: TableReport[] = [];
+  for (const table of (await repo.tables(target)).filter((x) => !KNEX_TABLES.includes(x) && sourceTables.has(x))) {
+    const cols = await repo.columns(target, table);
+    const key = await repo.primaryKey(target, table);
+    const a = await summarise(source, table, cols, key);
+    const b = await summarise(target, table, cols, key);
+    report.push({ table, sourceRows: a.rows, targetRows: b.rows, sourceChecksum: a.checksum, targetChecksum: b.checksum, ok: a.rows === b.rows && a.checksum === b.checksum });
+  }
+  return report;
+}

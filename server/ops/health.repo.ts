@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+
+/** The only SQL of the readiness probe. */
+export class HealthRepo {
+  /** A round trip to the database. */
+  async ping(db: Knex): Promise<void> {
+    await db.raw('select 1 as ok');
+  }
+
+  /** Names of the migrations the database has applied (knex's own table), or null before the first one. */
+  async appliedMigrations(db: Knex): Promise<string[] | null> {
+    if (!(await db.schema.hasTable('knex_migrations'))) return null;
+    const rows: { name: string }[] = await db('knex_migrations').select('name').orderBy('id');
+    return rows.map((r) => r.name);
+  }
+}

@@ -1,0 +1,130 @@
+import type { Request, Response } from 'express';
+import { summaryFile, summaryPrintModel, type SummaryFormat } from '../exports/summary-files.ts';
+import type { SummaryPeriod } from '../exports/summary.types.ts';
+import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
+import { takeFlash, setFlash } from '../http/flash.ts';
+import { formValues, parseForm } from '../http/form.ts';
+import { param } from '../http/params.ts';
+import { t } from '../i18n/messages.ts';
+import type { Services } from '../services.ts';
+import { parsePeriod, periodKey, publishablePeriods } from './publication-period.ts';
+import { publishFormSchema, REASON_MAX } from './publications.schema.ts';
+import { completenessRows, diffView, FILE_FORMATS, headView, nationalRows, versionHref } from './publications.view.ts';
+
+/** The :period and :version of a URL, or 404. */
+function target(req: Request): { period: SummaryPeriod; version: number } {
+  const period = parsePeriod(param(req, 'period'));
+  const v = param(req, 'version') ?? '';
+  if (!period || !/^[1-9]\d{0,5}$/.test(v)) throw new NotFound();
+  return { period, version: Number(v) };
+}
+
+/** The title every rendering of a version carries (files, print page): period and version. */
+const versionTitle = (period: SummaryPeriod, version: number) => t('publications.fileTitle', { period: periodKey(period), version });
+
+/** Publications: the list, each version, what changed, downloads (staff and funders); publishing (staff). */
+export function createPublicationsHandlers(s: Services) {
+  async function renderForm(res: Response, status: number, view: { values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean }) {
+    const chosen = typeof view.values.periode === 'string' ? parsePeriod(view.values.periode) : null;
+    const next = chosen ? await s.publications.nextVersion(chosen) : null;
+    const previous = chosen && next && next > 1 ? headView(await s.publications.get(chosen, next - 1)) : null;
+    // Changes not yet in the aggregates would not be in the publication: say so before it is frozen.
+    const { pending } = await s.repos.aggregatesRead.freshness(s.db);
+    res.status(status).render('pages/publications/form', {
+      title: t('publications.new'),
+      nav: 'publications',
+      periodOptions: publishablePeriods(s.clock.now()).map((p) => ({ value: periodKey(p), label: t(`publications.option.${p.kind}`, { period: periodKey(p) }), selected: chosen !== null && periodKey(p) === periodKey(chosen) })),
+      chosen: chosen && s.publications.isPublishable(chosen) ? periodKey(chosen) : null,
+      next,
+      previous,
+      reasonRequired: next !== null && next > 1,
+      reasonMax: REASON_MAX,
+      pending,
+      ...view,
+    });
+  }
+
+  return {
+    async list(req: Request, res: Response) {
+      const items = (await s.publications.list()).map(headView);
+      res.render('pages/publications/list', { title: t('publications.title'), nav: 'publications', items, canPublish: req.user!.role === 'staff', flash: takeFlash(req) });
+    },
+
+    async show(req: Request, res: Response) {
+      const { period, version } = target(req);
+      const pub = await s.publications.get(period, version);
+      const all = await s.publications.versions(period);
+      res.render('pages/publications/show', {
+        title: t('publications.versionTitle', { period: periodKey(period), version }),
+        nav: 'publications',
+        pub: headView(pub),
+        base: t(`exports.base.${pub.summary.base}`),
+        computedAt: pub.summary.computedAt,
+        national: nationalRows(pub.summary),
+        completeness: completenessRows(pub.summary),
+        versions: all.map((p) => ({ ...headView(p), current: p.version === version })),
+        latest: all.length > 0 && all[0].version === version,
+        canPublish: req.user!.role === 'staff',
+        flash: takeFlash(req),
+      });
+    },
+
+    async changes(req: Request, res: Response) {
+      const { period, version } = target(req);
+      const { current, previous, diff } = await s.publications.changes(period, version);
+      res.render('pages/publications/changes', {
+        title: t('publications.changesTitle', { period: periodKey(period), version, previous: version - 1 }),
+        nav: 'publications',
+        pub: headView(current),
+        previous: headView(previous),
+        ...diffView(diff, previous.summary, current.summary),
+      });
+    },
+
+    async download(req: Request, res: Response) {
+      const { period, version } = target(req);
+      const format = param(req, 'format');
+      if (!format || !(FILE_FORMATS as readonly string[]).includes(format)) throw new NotFound();
+      const pub = await s.publications.get(period, version);
+      const file = await summaryFile(pub.summary, format as SummaryFormat, { title: versionTitle(period, version), version });
+      res.setHeader('Content-Type', file.contentType);
+      res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(file.body);
+    },
+
+    async print(req: Request, res: Response) {
+      const { period, version } = target(req);
+      const pub = await s.publications.get(period, version);
+      res.render('pages/exports/summary-print', { ...summaryPrintModel(pub.summary, { title: versionTitle(period, version) }), backHref: versionHref(pub) });
+    },
+
+    async showNew(req: Request, res: Response) {
+      const raw = req.query.periode;
+      if (raw !== undefined && typeof raw !== 'string') throw new BadRequest();
+      const values: Record<string, unknown> = { periode: raw ?? '' };
+      const errors: Record<string, string> = {};
+      if (raw) {
+        const p = parsePeriod(raw);
+        if (!p) errors.periode = t('publications.badPeriod');
+        else if (!s.publications.isPublishable(p)) errors.periode = t('publications.notEnded');
+      }
+      await renderForm(res, Object.keys(errors).length ? 422 : 200, { values, errors });
+    },
+
+    async publish(req: Request, res: Response) {
+      const values = formValues(req.body);
+      const parsed = parseForm(publishFormSchema, req.body);
+      if (!parsed.ok) return renderForm(res, 422, { values, errors: parsed.errors });
+      try {
+        const { period, version } = await s.publications.publish(parsed.data, { userId: req.user!.id, requestId: req.requestId });
+        setFlash(req, t('publications.published', { period: periodKey(period), version }));
+        res.redirect(303, versionHref({ period, version }));
+      } catch (err) {
+        if (err instanceof ValidationError) return renderForm(res, 422, { values, errors: err.fields });
+        if (err instanceof StaleVersion) return renderForm(res, 409, { values, errors: {}, conflict: true });
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { SummaryPeriod } from '../exports/summary.types.ts';
+import { parsePeriod } from './publication-period.ts';
+
+export const REASON_MAX = 2000;
+
+/** The publish form, as posted (French messages next to each field). */
+export const publishFormSchema = z.object({
+  periode: z
+    .string({ error: 'Choisissez la période à publier.' })
+    .trim()
+    .min(1, { error: 'Choisissez la période à publier.' })
+    .transform((s, ctx): SummaryPeriod => {
+      const p = parsePeriod(s);
+      if (!p) {
+        ctx.addIssue({ code: 'custom', message: 'Choisissez une période de la liste (un trimestre comme 2026-T3 ou une année comme 2025).' });
+        return z.NEVER;
+      }
+      return p;
+    }),
+  motif: z
+    .string({ error: 'Valeur invalide.' })
+    .trim()
+    .max(REASON_MAX, { error: `Ce texte est trop long (${REASON_MAX} caractères au plus).` })
+    .default(''),
+  // The version the form announced: a second submit (double click, or a colleague first) answers 409.
+  version_attendue: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number({ error: 'Valeur invalide.' }).int({ error: 'Valeur invalide.' }).min(1, { error: 'Valeur invalide.' }).max(1_000_000, { error: 'Valeur invalide.' }).optional(),
+  ),
+});
+
+export type PublishForm = z.infer<typeof publishFormSchema>;

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser } from 'playwright-core';
+import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
+import { launchBrowser, serve, signInThroughForm, watchProblems } from '../support/browser.ts';
+import { makeUser } from '../support/factories.ts';
+
+const SHOTS = path.resolve('test-results/screenshots');
+
+describe('API tokens on the profile page, in a real browser (Chromium)', function () {
+  this.timeout(120_000);
+  let ctx: TestContext;
+  let browser: Browser;
+  let server: { url: string; close(): Promise<void> };
+  let email = '';
+
+  before(async () => {
+    ctx = await createTestApp();
+    email = (await makeUser(ctx.s, 'funder', { regionCodes: ['76'], name: 'Fabrice Garnier' })).email;
+    server = await serve(ctx.app);
+    browser = await launchBrowser();
+    fs.mkdirSync(SHOTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await ctx?.close();
+  });
+
+  it('creates a token shown once, uses it, then revokes it, without console errors or serious accessibility problems', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await signInThroughForm(page, server.url, email, TEST_PASSWORD);
+    await page.goto(`${server.url}/profil`);
+    await page.fill('#f-token_name', 'Tableur du service études');
+    const [created] = await Promise.all([page.waitForNavigation(), page.click('#jetons button[type=submit]:has-text("Créer un jeton")')]);
+    expect(created?.status()).to.equal(201);
+    const token = await page.inputValue('#new-api-token');
+    expect(token).to.match(/^ptce_[A-Za-z0-9_-]{43}$/);
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).to.deep.equal([]);
+    await page.screenshot({ path: path.join(SHOTS, 'funder_profil_jeton-cree.png'), fullPage: true });
+
+    const res = await fetch(`${server.url}/api/v1/regions`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).to.equal(200);
+
+    await page.goto(`${server.url}/profil`);
+    expect(await page.locator('#new-api-token').count()).to.equal(0);
+    await Promise.all([page.waitForNavigation(), page.click('#jetons button:has-text("Révoquer")')]);
+    expect(await page.textContent('main')).to.contain('Le jeton « Tableur du service études » est révoqué.');
+    await page.screenshot({ path: path.join(SHOTS, 'funder_profil_jeton-revoque.png'), fullPage: true });
+    expect((await fetch(`${server.url}/api/v1/regions`, { headers: { Authorization: `Bearer ${token}` } })).status).to.equal(401);
+    expect(problems.filter((p) => !p.includes('/api/v1/'))).to.deep.equal([]);
+    await context.close();
+  });
+});
