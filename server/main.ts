@@ -80,7 +80,7 @@ const SHUTDOWN_GRACE_MS = 30_000;
 /**
  * Graceful shutdown on SIGTERM or SIGINT: /readyz answers 503 at once, the server stops accepting
  * connections, requests in flight finish (their connections close once answered), the
- * jobs stop (a run in progress is awaited), the pools close, exit 0. A signal received while the
+ * jobs stop (a rebuild in progress stops at its next step), the pools close, exit 0. A signal received while the
  * process is still starting stops it as soon as the start-up step in progress has finished.
  */
 function gracefulShutdown(logger: Logger) {

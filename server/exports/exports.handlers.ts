@@ -7,7 +7,7 @@ import { quarterLabel } from '../lib/quarters.ts';
 import type { Services } from '../services.ts';
 import { csvChunks } from './csv.ts';
 import { parseRawQuery, parseSummaryQuery, queryValues, STATUSES } from './exports.schema.ts';
-import { summaryFile, summaryPrintModel, type SummaryFormat } from './summary-files.ts';
+import { summaryFile, summaryPrintModel } from './summary-files.ts';
 
 type Values = Record<string, string | string[]>;
 
@@ -114,7 +114,7 @@ export function createExportsHandlers(s: Services) {
       const parsed = parseSummaryQuery(req.query, { staff: user.role === 'staff', lastClosed: lastClosed() });
       if (!parsed.ok) return renderScope(req, res, queryValues(req.query), parsed.errors, 422);
       const summary = await s.summaries.scope(user, parsed.data.period, parsed.data.base);
-      sendFile(res, await summaryFile(summary, parsed.data.format as SummaryFormat));
+      sendFile(res, await summaryFile(summary, parsed.data.format));
     },
 
     async scopePrint(req: Request, res: Response) {

@@ -100,6 +100,7 @@ export function parseSummaryQuery(query: unknown, o: { staff: boolean; lastClose
   const errors: FieldErrors = {};
   const p = period(q, errors, o.lastClosed);
   const b = base(q, errors, o.staff);
+  // The print page ignores `format` (the form's print button sends it along).
   const format = o.print ? 'xlsx' : choice(q, 'format', SUMMARY_FORMATS, errors);
   if (Object.keys(errors).length || !p) return { ok: false, errors };
   return { ok: true, data: { period: p, base: b, format } };

@@ -11,7 +11,12 @@ const QUIET = /^\/(?:healthz|readyz|static\/)/;
  * replaced by `:token` when no route matched (a matched route logs its pattern instead).
  */
 export function loggablePath(req: Request): string {
-  const pathname = req.path;
+  let pathname = req.path;
+  // Any route parameter named token is a credential, whatever the route (new features included).
+  const token = (req.params as Record<string, unknown> | undefined)?.token;
+  if (typeof token === 'string' && token) {
+    pathname = pathname.split('/').map((segment) => (segment === token || segment === encodeURIComponent(token) ? ':token' : segment)).join('/');
+  }
   return pathname.replace(TOKEN_IN_PATH, '$1/:token');
 }
 

@@ -4,6 +4,7 @@ import { onPostgres } from '../support/test-db.ts';
 import { buildExportFixture, q, type ExportFixture } from './fixture.ts';
 import { parseSummaryPeriod, SCOPE_AREA } from '../../server/exports/summary.service.ts';
 import type { CurrentUser } from '../../server/http/current-user.ts';
+import { formatNumber } from '../../server/lib/format.ts';
 
 const staff: CurrentUser = { id: 1, email: 's@x', displayName: 'S', role: 'staff', poleIds: [], regionCodes: [] };
 const funder = (regionCodes: string[]): CurrentUser => ({ id: 2, email: 'f@x', displayName: 'F', role: 'funder', poleIds: [], regionCodes });
@@ -86,6 +87,22 @@ describe(`exports: summaries (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
     const manager: CurrentUser = { ...staff, role: 'manager', poleIds: [fx.poles.garonne.id] };
     await ctx.s.summaries.scope(manager, { kind: 'year', year: 2026 }).catch(() => refused++);
     expect(refused).to.equal(2);
+  });
+
+  it('the year still running equals the dashboard’s year-to-date tiles (stocks and completeness at the last closed quarter)', async () => {
+    for (const user of [staff, funder(['76', '75'])]) {
+      const sum = await ctx.s.summaries.scope(user, { kind: 'year', year: 2026 });
+      const page = await ctx.s.dashboards.national(user, { indicator: 'EMP_ETP_FIN', from: q(2025, 3), to: q(2026, 3), base: 'validated' });
+      for (const tile of page.tiles) {
+        const fig = sum.national.find((f) => f.indicator === tile.code)!;
+        const ind = sum.indicators.find((i) => i.code === tile.code)!;
+        // The tile writes the number, then a no-break space and its unit.
+        expect(tile.ytd.value?.replace(/\u00a0.*$/, '') ?? null, tile.code).to.equal(fig.value === null ? null : formatNumber(fig.value, ind.decimals));
+        expect(tile.ytd.completeness).to.include(String(fig.reported)).and.include(String(fig.expected));
+      }
+      const stock = sum.national.find((f) => f.indicator === 'EMP_ETP_FIN')!;
+      expect(stock.expected).to.be.greaterThan(0);
+    }
   });
 
   it('equals the dashboard’s figures for the same quarter and scope, indicator by indicator', async () => {
