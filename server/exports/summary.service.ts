@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isPostgres } from '../db/dialect.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import { NATION } from '../aggregates/engine.ts';
@@ -66,17 +67,21 @@ export class SummaryService {
   }
 
   /** The staff's national summary: the nation, every region with poles, completeness and definitions. */
-  async national(period: SummaryPeriod, base: Base = 'validated'): Promise<NationalSummary> {
-    const cat = await this.catalogue();
+  national(period: SummaryPeriod, base: Base = 'validated'): Promise<NationalSummary> {
+    return this.inSnapshot((db) => this.nationalIn(db, period, base));
+  }
+
+  private async nationalIn(db: Knex, period: SummaryPeriod, base: Base): Promise<NationalSummary> {
+    const cat = await this.catalogue(db);
     const key = periodKey(period, this.lastClosed());
-    const regions = await this.repo.regionsWithPoles(this.db);
-    const poles = await this.repo.poles(this.db);
+    const regions = await this.repo.regionsWithPoles(db);
+    const poles = await this.repo.poles(db);
     const common = { base, indicatorIds: cat.indicators.map((i) => i.id), category: '', grain: key.grain, fromIndex: key.endIndex, toIndex: key.endIndex } as const;
-    const nationRows = await this.read({ ...common, level: 'nation', areas: [NATION] });
-    const regionRows = await this.read({ ...common, level: 'region', areas: regions.map((r) => r.code) });
+    const nationRows = await this.read(db, { ...common, level: 'nation', areas: [NATION] });
+    const regionRows = await this.read(db, { ...common, level: 'region', areas: regions.map((r) => r.code) });
     // Every pole: no list of areas to bind.
-    const poleRows = await this.read({ ...common, level: 'pole' });
-    const computedAt = await this.computedAt();
+    const poleRows = await this.read(db, { ...common, level: 'pole' });
+    const computedAt = await this.computedAt(db);
     const figures = this.builder(cat, key, poleRows, computedAt);
     const byRegion = groupBy(regionRows, (r) => r.area);
     const polesOf = groupBy(poles, (p) => p.region_code);
@@ -100,16 +105,20 @@ export class SummaryService {
     // A manager's scope is its poles, not a funder's regions: it has no scope summary.
     if (user.role === 'manager') throw new Forbidden('no scope summary for managers');
     if (base !== 'validated' && user.role !== 'staff') throw new BadRequest('base reserved to staff');
-    const cat = await this.catalogue();
+    return this.inSnapshot((db) => this.scopeIn(db, user, period, base));
+  }
+
+  private async scopeIn(db: Knex, user: CurrentUser, period: SummaryPeriod, base: Base): Promise<ScopeSummary> {
+    const cat = await this.catalogue(db);
     const key = periodKey(period, this.lastClosed());
-    const regions = await this.repo.regionsWithPoles(this.db, user);
-    const poles = await this.repo.poles(this.db, user);
+    const regions = await this.repo.regionsWithPoles(db, user);
+    const poles = await this.repo.poles(db, user);
     const common = { base, indicatorIds: cat.indicators.map((i) => i.id), category: '', grain: key.grain, fromIndex: key.endIndex, toIndex: key.endIndex } as const;
     const partial = user.role === 'funder' && user.regionCodes.length > 0;
-    const regionRows = await this.read({ ...common, level: 'region', areas: regions.map((r) => r.code) });
+    const regionRows = await this.read(db, { ...common, level: 'region', areas: regions.map((r) => r.code) });
     // A national scope reads every pole (no list of areas to bind); a partial one names its poles.
-    const poleRows = await this.read({ ...common, level: 'pole', areas: partial ? poles.map((p) => String(p.id)) : undefined });
-    const computedAt = await this.computedAt();
+    const poleRows = await this.read(db, { ...common, level: 'pole', areas: partial ? poles.map((p) => String(p.id)) : undefined });
+    const computedAt = await this.computedAt(db);
     const figures = this.builder(cat, key, poleRows, computedAt);
     const byRegion = groupBy(regionRows, (r) => r.area);
     const polesOf = groupBy(poles, (p) => p.region_code);
@@ -117,7 +126,7 @@ export class SummaryService {
     // Pole rows were read for the poles in scope only, so 'all' counts the scope's contributors.
     const own = partial
       ? figures(regionRows, SCOPE_AREA, t('exports.area.scope'), 'all')
-      : figures(await this.read({ ...common, level: 'nation', areas: [NATION] }), NATION, t('exports.area.nation'), 'all');
+      : figures(await this.read(db, { ...common, level: 'nation', areas: [NATION] }), NATION, t('exports.area.nation'), 'all');
     return {
       period,
       periodLabel: periodLabel(period),
@@ -133,8 +142,8 @@ export class SummaryService {
   }
 
   /** Active indicators in catalogue order, as the « Définitions » sheet shows them. */
-  private async catalogue(): Promise<Catalogue> {
-    const rows = await this.repos.indicators.list(this.db, { activeOnly: true });
+  private async catalogue(db: Knex): Promise<Catalogue> {
+    const rows = await this.repos.indicators.list(db, { activeOnly: true });
     const kinds = new Map<number, Kind>(rows.map((r) => [r.id, r.kind]));
     const indicators = rows.map((r) => {
       const d = toDashIndicator(r);
@@ -173,13 +182,23 @@ export class SummaryService {
     };
   }
 
-  private read(filter: AggregateFilter) {
-    return this.repos.aggregatesRead.read(this.db, filter);
+  private read(db: Knex, filter: AggregateFilter) {
+    return this.repos.aggregatesRead.read(db, filter);
+  }
+
+  /**
+   * Runs a summary's reads in one read transaction, so that they all see the same aggregates: a refresh
+   * or a rebuild committing between two reads cannot make the figures, the completeness and the
+   * contributors of a (possibly published) summary disagree. SQLite's WAL gives a read transaction its
+   * snapshot; PostgreSQL needs REPEATABLE READ for that.
+   */
+  private inSnapshot<T>(work: (db: Knex) => Promise<T>): Promise<T> {
+    return this.db.transaction((trx) => work(trx), isPostgres(this.db) ? { isolationLevel: 'repeatable read', readOnly: true } : undefined);
   }
 
   /** The latest of the aggregates' last refresh and last rebuild. */
-  private async computedAt(): Promise<string | null> {
-    const f = await this.repos.aggregatesRead.freshness(this.db);
+  private async computedAt(db: Knex): Promise<string | null> {
+    const f = await this.repos.aggregatesRead.freshness(db);
     const stamps = [f.refreshedAt, f.rebuiltAt].filter((s): s is string => Boolean(s)).sort();
     return stamps.length ? stamps[stamps.length - 1] : null;
   }
