@@ -161,8 +161,23 @@ export async function loadDemoData(s: Services, opts: { seed?: number; regions?:
   for (const a of accounts) for (const poleId of a.poleIds) managers.set(poleId, ids[a.email]);
   const allPoles = [...polesByRegion.values()].flat();
   const quarters = await loadDemoQuarters(s, rand, allPoles.map((p) => p.id), managers, ids[`staff@${DEMO_DOMAIN}`]);
+  await publishDemoSummaries(s, ids[`staff@${DEMO_DOMAIN}`]);
   s.logger.info({ poles: allPoles.length, users: accounts.length, quarters }, 'demo data loaded');
   return { poles: allPoles.length, users: accounts.length, quarters };
+}
+
+/**
+ * The publications a real installation would have by now: the national summaries of the year before and
+ * of the quarter before the last closed one (that one is still under review). They freeze the aggregates,
+ * so these are computed first (the scheduler then finds them and does not rebuild at start).
+ */
+async function publishDemoSummaries(s: Services, staffId: number): Promise<void> {
+  await s.refresh.rebuild();
+  const last = lastClosedQuarter(s.clock.now());
+  const previous = addQuarters(last, -1);
+  const actor = { userId: staffId, requestId: 'demo-seed' };
+  await s.publications.publish({ periode: { kind: 'year', year: last.year - 1 }, motif: '' }, actor);
+  await s.publications.publish({ periode: { kind: 'quarter', year: previous.year, quarter: previous.quarter }, motif: '' }, actor);
 }
 
 function slugFor(text: string): string {

@@ -106,6 +106,8 @@ export async function backup(database: Config['database'], dir: string, now = ne
       await db.destroy();
     }
   }
+  // Opening a missing file would create an empty database and back that up.
+  if (!fs.existsSync(database.filename)) throw new OpsError(`${database.filename} : fichier introuvable`);
   const file = path.resolve(dir, `${backupStamp(now)}.sqlite`);
   if (fs.existsSync(file)) throw new OpsError(`${file} existe déjà`);
   const db = createDb(database);

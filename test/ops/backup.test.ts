@@ -19,7 +19,7 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
   const dbs: TestDb[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptce-backup-'));
   after(async () => {
-    for (const t of dbs) await t.destroy();
+    await Promise.allSettled(dbs.map((t) => t.destroy()));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -102,5 +102,14 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
     r = await run([]);
     expect(r.code).to.equal(1);
     expect(r.out).to.contain('Usage : npm run restore');
+  });
+
+  it('refuses to back up a SQLite file that does not exist (it would create an empty one)', async () => {
+    const { backup } = await import('../../server/ops/backup.ts');
+    const missing = path.join(dir, 'absente.sqlite');
+    let error: unknown = null;
+    await backup({ client: 'sqlite3', filename: missing }, dir).catch((e: unknown) => (error = e));
+    expect(String(error)).to.contain('introuvable');
+    expect(fs.existsSync(missing)).to.equal(false);
   });
 });
