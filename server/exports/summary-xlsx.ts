@@ -1,6 +1,7 @@
 // The summary as a workbook: one sheet per view, numbers stored as numbers with the indicator's
 // decimals as number format, a title and « Données calculées le … » above a frozen header row.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../lib/excel.ts';
 import { t } from '../i18n/messages.ts';
 import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 
@@ -75,7 +76,7 @@ function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicat
 
 /** The workbook's bytes: « Synthèse nationale », « Par région », (« Par pôle »), « Complétude », « Définitions ». */
 export async function summaryWorkbook(summary: NationalSummary, title: string, computed: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'PTCE Impact';
   if (summary.computedAt) wb.modified = new Date(summary.computedAt);
   const byCode = new Map(summary.indicators.map((i) => [i.code, i]));

@@ -3,7 +3,8 @@
 // evaluated: a formula is reported as such, for the person to paste its value instead.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parse, CsvError } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../lib/excel.ts';
 import { t } from '../i18n/messages.ts';
 
 /** A cell as read: text, a number (XLSX), a boolean (XLSX), or a cell that cannot be taken as it is. */
@@ -138,7 +139,7 @@ async function readXlsx(buffer: Buffer): Promise<ReadResult> {
   const inflated = inflatedSize(buffer);
   if (inflated === null) return { ok: false, error: t('import.file.notXlsx') };
   if (inflated > MAX_INFLATED) return { ok: false, error: t('import.file.inflated') };
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.load(buffer as unknown as ArrayBuffer);
   } catch {
@@ -147,11 +148,12 @@ async function readXlsx(buffer: Buffer): Promise<ReadResult> {
   const ws = wb.worksheets[0];
   if (!ws) return { ok: false, error: t('import.file.empty') };
   if (ws.actualRowCount > MAX_ROWS + 1) return { ok: false, error: t('import.file.tooManyRows', { max: MAX_ROWS }) };
+  const V = (await loadExcel()).ValueType;
   const rows: SheetRow[] = [];
   ws.eachRow({ includeEmpty: false }, (row, line) => {
     const cells: Cell[] = [];
     row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = xlsxCell(cell);
+      cells[col - 1] = xlsxCell(cell, V);
     });
     for (let i = 0; i < cells.length; i++) cells[i] ??= null;
     rows.push({ line, cells });
@@ -159,8 +161,7 @@ async function readXlsx(buffer: Buffer): Promise<ReadResult> {
   return { ok: true, format: 'xlsx', rows };
 }
 
-function xlsxCell(cell: ExcelJS.Cell): Cell {
-  const V = ExcelJS.ValueType;
+function xlsxCell(cell: ExcelJS.Cell, V: typeof ExcelJS.ValueType): Cell {
   switch (cell.type) {
     case V.Null:
     case V.Merge:

@@ -1,6 +1,7 @@
 // The files people download to fill: the quarter template (one pole, one quarter) and the long-format
 // template (staff, many poles and quarters). CSV as French Excel writes it (UTF-8 with BOM, `;`), and XLSX.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from '../lib/excel.ts';
 import { t } from '../i18n/messages.ts';
 import { SCALE, scaledToInput } from '../lib/decimal.ts';
 import { LONG_COLUMNS, QUARTER_COLUMNS } from './import-rows.ts';
@@ -82,7 +83,7 @@ function notice(wb: ExcelJS.Workbook, lines: string[]): void {
 }
 
 export async function quarterXlsx(rows: TemplateRow[], title: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'PTCE Impact';
   const ws = sheetWithHeader(wb, t('import.template.sheet'), QUARTER_COLUMNS);
   for (const r of rows) {
@@ -99,7 +100,7 @@ export async function quarterXlsx(rows: TemplateRow[], title: string): Promise<B
 }
 
 export async function longXlsx(ref: LongReference): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   wb.creator = 'PTCE Impact';
   const ws = sheetWithHeader(wb, t('import.template.sheet'), LONG_COLUMNS);
   const example = longExample();
