@@ -81,6 +81,14 @@ describe('demo data set', function () {
       expect(creates).to.equal(values);
     });
 
+    it('has its aggregates computed and two national summaries published (the last year, the quarter before the last)', async () => {
+      expect((await ctx.db('aggregate_state').first()).generation).to.be.greaterThan(0);
+      const published = await ctx.db('publications').orderBy('id').select('year', 'quarter', 'version');
+      expect(published.map((p) => `${p.year}-${p.quarter ?? 'année'}-v${p.version}`)).to.deep.equal(['2025-année-v1', '2026-2-v1']);
+      const frozen = await ctx.s.publications.get({ kind: 'quarter', year: 2026, quarter: 2 }, 1);
+      expect(frozen.summary.national.find((f) => f.indicator === 'EMP_CREES')?.value, 'figures frozen from the aggregates').to.be.greaterThan(0);
+    });
+
     it('refuses to load in production', async () => {
       const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
       const s = buildServices({ config, db: ctx.db, clock: new FixedClock('2026-11-26T10:00:00'), logger: createLogger('silent') });
