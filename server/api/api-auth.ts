@@ -19,6 +19,9 @@ export function apiAuthenticate(tokens: ApiTokensService, limiter: RateLimiter, 
       const m = /^Bearer +([^\s]{1,200}) *$/i.exec(header);
       const found = m ? await tokens.authenticate(m[1]) : null;
       if (!found) {
+        // A wrong token counts against its address, as an anonymous call does: guessing is rate-limited too.
+        const d = await limiter.consume(`api:i:${req.ip ?? 'unknown'}`, perMinute, 60_000);
+        if (!d.allowed) throw new TooManyRequests(d.resetSeconds);
         res.setHeader('WWW-Authenticate', 'Bearer realm="ptce-impact", error="invalid_token"');
         throw new ApiProblem(401, 'invalid_token', t('api.error.invalidToken'));
       }

@@ -12,7 +12,7 @@ export interface PrintFigure {
   value: string;
   unit: string;
   completeness: string;
-  contributors: number;
+  contributors: string;
 }
 
 function printFigure(f: SummaryFigure, ind: SummaryIndicator | undefined): PrintFigure {
@@ -22,8 +22,8 @@ function printFigure(f: SummaryFigure, ind: SummaryIndicator | undefined): Print
     areaName: f.areaName,
     value: f.value === null ? t('exports.print.none') : formatNumber(f.value, ind?.decimals ?? 0),
     unit: ind?.unit ?? '',
-    completeness: t('exports.print.completeness', { reported: f.reported, expected: f.expected }),
-    contributors: f.contributors,
+    completeness: t('exports.print.completeness', { reported: formatNumber(f.reported), expected: formatNumber(f.expected) }),
+    contributors: formatNumber(f.contributors ?? 0),
   };
 }
 

@@ -5,12 +5,15 @@
 // stock's (or a score's, or a ratio's) is close to its fourth quarter's. So, for every indicator and area
 // (each region and the nation), until nothing changes:
 //  - a figure hidden in a quarter is hidden in the year too (else year − other quarters gives it away);
+//  - a year figure of another kind than a flow is hidden when 1 or 2 poles have a value in the year but
+//    none in its fourth quarter (year − fourth quarter would be their figure);
+//  - a quarter offered without an area (no pole there yet) counts as empty for that area;
 //  - a hidden year figure of a flow, when all four quarters are offered and shown, hides its largest
 //    quarter with it; for the other kinds it hides its fourth quarter;
 //  - and every table's own rule runs again on what changed.
 // Each pass only ever hides more, so it ends. Checked by a property test on random families of tables.
 import type { SummaryFigure, SummaryIndicator, SummaryPeriod } from '../exports/summary.types.ts';
-import { isHidden, primaryStates, secondaryStep, type Cell, type CellState, type ProtectedIndicator } from './confidentiality.ts';
+import { isHidden, MIN_CONTRIBUTORS, primaryStates, secondaryStep, type Cell, type CellState, type ProtectedIndicator } from './confidentiality.ts';
 
 export const NATION = 'FR';
 
@@ -46,6 +49,16 @@ function hide(slot: Slot, area: string): void {
   else slot.state.regions.set(area, 'secondary');
 }
 
+/**
+ * Whether a year figure that is not a flow differs from its fourth quarter's by the last figures of fewer
+ * than MIN_CONTRIBUTORS poles (those with a value in the year but none in its fourth quarter): then
+ * year − fourth quarter (for a score, weighted by the pole counts) gives those poles' figure away.
+ */
+function stragglers(year: Cell, q4: Cell): boolean {
+  const apart = year.contributors - q4.contributors;
+  return apart > 0 && apart < MIN_CONTRIBUTORS;
+}
+
 /** Applies primary and secondary suppression to every table, and the links between a year and its quarters. */
 export function protectLinked(tables: readonly LinkedTable[]): LinkedStates {
   const slots = new Map<string, Map<string, Slot>>();
@@ -79,8 +92,15 @@ export function protectLinked(tables: readonly LinkedTable[]): LinkedStates {
         const qSlots = quarters.map((q) => q?.get(ind.code));
         for (const area of [NATION, ...ySlot.regions.map((r) => r.area)]) {
           const yc = cellOf(ySlot, area)!;
-          const qc = qSlots.map((q) => cellOf(q, area));
+          // A quarter offered without this area (no pole there yet) or this indicator says « nothing »:
+          // an empty cell, not a missing table, else the year minus the other quarters would give it away.
+          const qc = qSlots.map((q, i) => (quarters[i] === undefined ? undefined : (cellOf(q, area) ?? { cell: { area, value: null, contributors: 0 }, state: 'empty' as const })));
+          const q4 = qc[3];
           if (yc.state === 'shown' && qc.some((c) => c && isHidden(c.state))) {
+            hide(ySlot, area);
+            changed = true;
+          } else if (ind.kind !== 'flow' && yc.state === 'shown' && q4?.state === 'shown' && stragglers(yc.cell, q4.cell)) {
+            // Year − fourth quarter is the last figure of the poles that skipped the fourth quarter: 1 or 2 poles.
             hide(ySlot, area);
             changed = true;
           } else if (isHidden(yc.state)) {

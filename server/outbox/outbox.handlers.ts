@@ -4,6 +4,7 @@ import { t } from '../i18n/messages.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
 import { param } from '../http/params.ts';
 import { blank } from '../http/query-params.ts';
+import { formatNumber } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import type { OutboxRow, OutboxStatus } from './outbox.repo.ts';
 
@@ -38,7 +39,7 @@ export function createOutboxHandlers(s: Services) {
         title: t('outbox.title'),
         nav: 'outbox',
         delivers: s.outbox.delivers,
-        counts,
+        counts: Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, formatNumber(n)])),
         messages: rows.slice(0, PAGE).map(view),
         statusOptions: STATUSES.map((v) => ({ value: v, label: t(`outbox.status.${statusKey(v)}`), selected: v === statut })),
         kindOptions: KINDS.map((v) => ({ value: v, label: t(`notices.kind.${v}`), selected: v === type })),

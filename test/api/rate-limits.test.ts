@@ -63,6 +63,15 @@ describe(`rate limits in the database (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     ctx.clock.advance({ minutes: 1 });
   });
 
+  it('counts wrong bearer tokens against the address: no unlimited guessing', async () => {
+    ctx.clock.advance({ minutes: 1 });
+    const guess = (i: number) => `Bearer ptce_${String(i).padStart(43, 'x')}`;
+    for (let i = 0; i < 3; i++) await request(ctx.app).get('/api/v1/indicators').set('Authorization', guess(i)).expect(401);
+    const refused = await request(ctx.app).get('/api/v1/indicators').set('Authorization', guess(3)).expect(429).expect('content-type', /json/);
+    expect(refused.body.error.code).to.equal('too_many_requests');
+    ctx.clock.advance({ minutes: 1 });
+  });
+
   it('throttles sign-in across instances: failures on one block the account on the other, success clears it', async () => {
     const user = await makeUser(ctx.s, 'funder');
     const other = secondInstance(ctx);

@@ -4,6 +4,7 @@ import { makePole, makeUser } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
 import type { PoleRow } from '../../server/poles/poles.repo.ts';
 import { submitQuarter } from './support.ts';
+import { formatNumber } from '../../server/lib/format.ts';
 
 const T3 = { year: 2026, quarter: 3 };
 const HOSTILE = 'Chiffres <script>alert(1)</script> & « ETP » à revoir';
@@ -85,5 +86,20 @@ describe(`« Envois » and the notices on « Mon pôle » (${onPostgres ? 'Postg
     const runs = await ctx.db('job_runs').where({ job: 'digest' });
     expect(runs.map((r) => r.status)).to.deep.equal(['success']);
     await agent.post('/admin/taches/lancer').type('form').send({ _csrf: await csrfToken(agent, '/admin/taches'), tache: 'inconnue' }).expect(400);
+  });
+
+  it('writes the counts of « Envois » in French (1 234, not 1234)', async () => {
+    const at = '2026-11-20T08:00:00.000Z';
+    const rows = Array.from({ length: 1234 }, (_, i) => ({
+      recipient_email: `archive${i}@example.fr`, subject: `Archive ${i}`, body: 'Bonjour', kind: 'digest', dedupe_key: `archive:${i}`,
+      status: 'sent', attempts: 1, next_attempt_at: at, sent_at: at, created_at: at,
+    }));
+    await ctx.db.batchInsert('outbox', rows, 100);
+    try {
+      const page = await (await signIn(ctx.app, staff.email)).get('/admin/envois').expect(200);
+      expect(page.text).to.contain(`${formatNumber(1234)} envoyé(s)`);
+    } finally {
+      await ctx.db('outbox').where('dedupe_key', 'like', 'archive:%').delete();
+    }
   });
 });

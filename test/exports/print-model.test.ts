@@ -1,0 +1,17 @@
+import { expect } from 'chai';
+import { summaryPrintModel } from '../../server/exports/summary-files.ts';
+import { formatNumber } from '../../server/lib/format.ts';
+import { handBuiltSummary } from '../publications/summaries.ts';
+
+describe('exports: the print page’s figures', () => {
+  it('writes counts in French (1 234 sur 1 500), completeness and contributors alike', () => {
+    const summary = handBuiltSummary([[{ contributors: 1200, value: 5 }, { contributors: 34, value: 1 }]]);
+    summary.national[0].reported = 1234;
+    summary.national[0].expected = 1500;
+    const model = summaryPrintModel(summary);
+    expect(model.national[0].completeness).to.equal(`${formatNumber(1234)} sur ${formatNumber(1500)}`);
+    expect(model.national[0].completeness).to.not.contain('1234');
+    expect(model.national[0].contributors).to.equal(formatNumber(1234));
+    expect(model.regions[0].rows[0].contributors).to.equal(formatNumber(1200));
+  });
+});
