@@ -111,7 +111,7 @@ export function buildServices(deps: Deps) {
     { name: 'outbox' as const, cron: config.outboxCron, lease: 'outbox', scheduled: config.smtpUrl !== null, work: (progress: (text: string) => Promise<void>) => outbox.sendDue(runner.instance, progress) },
   ];
   const scheduler = new Scheduler(jobsDb, runner, refresh, repos.aggregates, { refresh: config.refreshCron, rebuild: config.rebuildCron }, deps.logger, noticeJobs);
-  const imports = new ImportsService(db, clock, reporting, repos);
+  const imports = new ImportsService(db, clock, reporting, repos, notices);
   const dashboards = new DashboardsService(db, clock, repos, reporting);
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
   const api = new ApiService(db, repos);

@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.ts';
 import { quarterIndex, quarterLabel, type Quarter } from '../lib/quarters.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
+import type { NoticesService } from '../notices/notices.service.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { lineKey, type EntryIndicator } from '../reporting/entry-rules.ts';
 import type { Actor, ReportingService, SavePlan } from '../reporting/reporting.service.ts';
@@ -66,6 +67,7 @@ export class ImportsService {
     private readonly clock: Clock,
     private readonly reporting: ReportingService,
     private readonly repos: { imports: ImportsRepo; poles: PolesRepo; indicators: IndicatorsRepo },
+    private readonly notices: Pick<NoticesService, 'recordDecision'>,
   ) {}
 
   /** The quarter template: every entered indicator and category, with last quarter's and the stored values. */
@@ -165,6 +167,11 @@ export class ImportsService {
     let marked = false;
     const outcome = await this.reporting.applyAll(judged.plans, actor, async (trx) => {
       marked = await this.repos.imports.markApplied(trx, batch.id, now);
+      // A staff import « validé » validates quarters (only editable ones reach a plan): the pole's managers
+      // are told, as for a validation on the review page, in the same transaction.
+      for (const plan of judged.plans) {
+        if (plan.status === 'validated') await this.notices.recordDecision(trx, { poleId: plan.pole.id, q: plan.q, decision: 'validate', reason: null, actorId: actor.userId });
+      }
     });
     if (outcome.kind === 'conflict') return { kind: 'conflict' };
     if (!marked) return { kind: 'closed', status: 'applied' };

@@ -293,6 +293,7 @@ describe(`spreadsheet import (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
 
     it('applies 2 poles × 3 quarters all at once, as validated quarters', async () => {
       const before = await counts();
+      const managerD = await makeUser(ctx.s, 'manager', { poleIds: [poleD.id] });
       const page = await preview(staff, '/admin/import', rows((_, q) => `${q},5`), 'historique.csv', { statut: 'valide' });
       expect(page.text).to.contain('12 lignes, aucun problème').and.contain(poleC.name).and.contain('Validé');
       const done = await staff.post(confirmForm(page.text)!).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
@@ -303,6 +304,11 @@ describe(`spreadsheet import (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
       const reports = await ctx.db('quarter_reports').whereIn('pole_id', [poleC.id, poleD.id]);
       expect(reports.map((r) => r.status)).to.deep.equal(Array(6).fill('validated'));
       expect(await ctx.db('value_revisions').whereIn('pole_id', [poleC.id, poleD.id]).where({ action: 'import' })).to.have.length(12);
+      // Each validated quarter tells the pole's managers, as a validation on the review page does.
+      const notices = await ctx.db('notices').whereIn('pole_id', [poleC.id, poleD.id]).where({ kind: 'validated' });
+      expect(notices).to.have.length(6);
+      const mails = await ctx.db('outbox').where({ recipient_user_id: managerD.id, kind: 'validated' });
+      expect(mails).to.have.length(3);
       // A validated quarter is locked: a manager's import of it is refused with a French problem.
       const manager = await signIn(ctx.app, (await makeUser(ctx.s, 'manager', { poleIds: [poleC.id] })).email);
       const refused = await preview(manager, `/mon-pole/${poleC.slug}/trimestres/2026-T2/import`, 'code;valeur\r\nTE_ACTIONS;9\r\n', 'x.csv');
