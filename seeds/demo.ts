@@ -167,8 +167,9 @@ export async function loadDemoData(s: Services, opts: { seed?: number; regions?:
 }
 
 /**
- * The publications a real installation would have by now: the national summaries of the year before and
- * of the quarter before the last closed one (that one is still under review). They freeze the aggregates,
+ * The publications a real installation would have by now: the national summaries of the year before, of
+ * its four quarters (open data offers a year only with them), and of the quarter before the last closed
+ * one (that one is still under review). They freeze the aggregates,
  * so these are computed first (the scheduler then finds them and does not rebuild at start).
  */
 async function publishDemoSummaries(s: Services, staffId: number): Promise<void> {
@@ -176,6 +177,7 @@ async function publishDemoSummaries(s: Services, staffId: number): Promise<void>
   const last = lastClosedQuarter(s.clock.now());
   const previous = addQuarters(last, -1);
   const actor = { userId: staffId, requestId: 'demo-seed' };
+  for (const quarter of [1, 2, 3, 4]) await s.publications.publish({ periode: { kind: 'quarter', year: last.year - 1, quarter }, motif: '' }, actor);
   await s.publications.publish({ periode: { kind: 'year', year: last.year - 1 }, motif: '' }, actor);
   await s.publications.publish({ periode: { kind: 'quarter', year: previous.year, quarter: previous.quarter }, motif: '' }, actor);
 }

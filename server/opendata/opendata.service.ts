@@ -29,7 +29,7 @@ export class OpenDataService {
    * linked), so a file never depends on which other file one downloads.
    */
   private async tables(): Promise<{ pub: Publication; rows: OpenRow[] }[]> {
-    const pubs = await this.repos.publications.latestOfEach(this.db);
+    const pubs = withCompleteYears(await this.repos.publications.latestOfEach(this.db));
     const states = protectLinked(pubs.map(linkedTableOf));
     return pubs.map((pub) => ({ pub, rows: openDataRows(pub, states.get(periodKey(pub.period))) }));
   }
@@ -49,4 +49,13 @@ export class OpenDataService {
     if (!table) throw new NotFound();
     return { filename: `ptce-impact-donnees-ouvertes-${key}-v${table.pub.version}.csv`, body: openDataCsv(table.rows) };
   }
+}
+
+/**
+ * A year is on offer only once its four quarters are published too: otherwise the year minus the quarters
+ * on offer gives the missing quarter's figures, whose own secrets were never computed.
+ */
+export function withCompleteYears(pubs: Publication[]): Publication[] {
+  const quarters = new Set(pubs.filter((p) => p.period.kind === 'quarter').map((p) => periodKey(p.period)));
+  return pubs.filter((p) => p.period.kind === 'quarter' || [1, 2, 3, 4].every((q) => quarters.has(periodKey({ kind: 'quarter', year: p.period.year, quarter: q }))));
 }

@@ -196,6 +196,23 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     }
     await agents.anonymous.get('/donnees-ouvertes/2025-T1.csv').expect(404);
     await agents.anonymous.get('/donnees-ouvertes/nimporte.csv').expect(404);
+    // 2025 is published (previous test), but not its quarters: the year minus the quarters on offer would
+    // give a missing quarter, so the year waits for them.
+    expect(await s.db('publications').where({ period_kind: 'year', year: 2025 }).first()).to.not.equal(undefined);
+    await agents.anonymous.get('/donnees-ouvertes/2025.csv').expect(404);
+  });
+
+  it('offers a year as open data once its four quarters are published', async () => {
+    const frozen = (period: { kind: 'quarter'; year: number; quarter: number }) => ({
+      period_kind: 'quarter', year: period.year, quarter: period.quarter, version: 1, reason: '', author_id: staffId, published_at: '2026-11-26T10:00:00Z',
+      summary_json: JSON.stringify({ ...handBuiltSummary([[{ contributors: 3, value: 1 }]]), period, periodLabel: `${period.year}-T${period.quarter}` }),
+    });
+    for (const quarter of [1, 2, 3]) await s.db('publications').insert(frozen({ kind: 'quarter', year: 2025, quarter }));
+    await agents.anonymous.get('/donnees-ouvertes/2025.csv').expect(404);
+    await s.db('publications').insert(frozen({ kind: 'quarter', year: 2025, quarter: 4 }));
+    const year = await agents.anonymous.get('/donnees-ouvertes/2025.csv').buffer(true).expect(200);
+    expect(year.headers['content-disposition']).to.contain('ptce-impact-donnees-ouvertes-2025-v1.csv');
+    expect((await agents.anonymous.get('/donnees-ouvertes').expect(200)).text).to.contain('href="/donnees-ouvertes/2025.csv"');
   });
 
   it('never answers 5xx to random paths, queries and forms, and stores nothing from them', async () => {

@@ -81,10 +81,10 @@ describe('demo data set', function () {
       expect(creates).to.equal(values);
     });
 
-    it('has its aggregates computed and two national summaries published (the last year, the quarter before the last)', async () => {
+    it('has its aggregates computed and national summaries published (the last year and its quarters, the quarter before the last)', async () => {
       expect((await ctx.db('aggregate_state').first()).generation).to.be.greaterThan(0);
       const published = await ctx.db('publications').orderBy('id').select('year', 'quarter', 'version');
-      expect(published.map((p) => `${p.year}-${p.quarter ?? 'année'}-v${p.version}`)).to.deep.equal(['2025-année-v1', '2026-2-v1']);
+      expect(published.map((p) => `${p.year}-${p.quarter ?? 'année'}-v${p.version}`)).to.deep.equal(['2025-1-v1', '2025-2-v1', '2025-3-v1', '2025-4-v1', '2025-année-v1', '2026-2-v1']);
       const frozen = await ctx.s.publications.get({ kind: 'quarter', year: 2026, quarter: 2 }, 1);
       expect(frozen.summary.national.find((f) => f.indicator === 'EMP_CREES')?.value, 'figures frozen from the aggregates').to.be.greaterThan(0);
     });
