@@ -106,16 +106,17 @@ export class RefreshService {
   /**
    * Recomputes what the dirty keys touch: the dirty poles' cells, their regions and the nation, for the
    * periods a quarter belongs to. Falls back to a rebuild when the aggregates are empty, when a new
-   * quarter has closed, or when a change concerns a whole pole or indicator (rare: definitions, dates).
+   * quarter has closed, or when a change concerns a whole pole or indicator (rare: definitions, dates);
+   * `progress` then follows that rebuild (the job runner renews its lease and stops it at a shutdown).
    */
-  async incremental(): Promise<RefreshResult> {
+  async incremental(progress?: Progress): Promise<RefreshResult> {
     const now = this.clock.now();
     const last = lastClosedQuarter(now);
     const state = await this.repo.state(this.db);
-    if (state.generation === 0 || state.last_closed_year !== last.year || state.last_closed_quarter !== last.quarter) return this.rebuild();
+    if (state.generation === 0 || state.last_closed_year !== last.year || state.last_closed_quarter !== last.quarter) return this.rebuild(progress);
     const dirty = await this.repo.dirty(this.db);
     if (!dirty.length) return { kind: 'nothing', keys: 0, rows: 0 };
-    if (dirty.some((d) => d.pole_id === null || d.year === null || d.quarter === null)) return this.rebuild();
+    if (dirty.some((d) => d.pole_id === null || d.year === null || d.quarter === null)) return this.rebuild(progress);
     const maxDirty = dirty[dirty.length - 1].id;
     const lastIndex = quarterIndex(last);
     const allPoles = await this.repo.poles(this.db, lastIndex, archiveIndex);

@@ -11,7 +11,8 @@ const QUIET = /^\/(?:healthz|readyz|static\/)/;
  * replaced by `:token` when no route matched (a matched route logs its pattern instead).
  */
 export function loggablePath(req: Request): string {
-  let pathname = req.path;
+  // The whole path: req.path lacks the mount point when a mounted middleware answered (static files, the API).
+  let pathname = (req.originalUrl || req.url).split('?')[0];
   // Any route parameter named token is a credential, whatever the route (new features included).
   const token = (req.params as Record<string, unknown> | undefined)?.token;
   if (typeof token === 'string' && token) {

@@ -29,6 +29,8 @@ export class JobInterrupted extends Error {
 export class JobRunner {
   readonly instance = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly busy = new Set<string>();
+  /** Leases a run of this process holds: the lease row says « this instance », not « this run ». */
+  private readonly busyLeases = new Set<string>();
   private stopRequested = false;
 
   constructor(
@@ -41,6 +43,11 @@ export class JobRunner {
 
   isBusy(job: string): boolean {
     return this.busy.has(job);
+  }
+
+  /** True while a run of this process holds `lease` (another job under it would be refused as busy). */
+  isLeaseBusy(lease: string): boolean {
+    return this.busyLeases.has(lease);
   }
 
   private now(): string {
@@ -76,8 +83,11 @@ export class JobRunner {
    */
   async run(job: string, work: JobWork, lease = 'aggregates', leaseJobs: readonly string[] = [job]): Promise<RunResult> {
     if (this.stopRequested) return { ran: false, reason: 'stopping' };
-    if (this.busy.has(job)) return { ran: false, reason: 'busy' };
+    // Another job under the same lease in this process (the 03:00 refresh tick during the nightly rebuild):
+    // the lease row would let it in, and its release would free the lease under the running job.
+    if (this.busy.has(job) || this.busyLeases.has(lease)) return { ran: false, reason: 'busy' };
     this.busy.add(job);
+    this.busyLeases.add(lease);
     try {
       const previous = await this.repo.lease(this.db, lease);
       if (!(await this.repo.acquire(this.db, lease, this.instance, this.now(), this.expiry()))) return { ran: false, reason: 'leased' };
@@ -104,6 +114,7 @@ export class JobRunner {
       }
     } finally {
       this.busy.delete(job);
+      this.busyLeases.delete(lease);
     }
   }
 }

@@ -51,6 +51,7 @@ export function createJobsHandlers(s: Services) {
       if (!parsed.success) throw new BadRequest();
       const name: JobName = parsed.data.tache;
       if (s.scheduler.isRunning(name)) setFlash(req, t('jobs.alreadyRunning'));
+      else if (s.scheduler.isBlocked(name)) setFlash(req, t('jobs.blocked'));
       else {
         s.scheduler.runInBackground(name);
         setFlash(req, t('jobs.started'));

@@ -36,7 +36,8 @@ export class Scheduler {
     more: JobDefinition[] = [],
   ) {
     this.jobs = [
-      { name: 'refresh', cron: crons.refresh, lease: 'aggregates', work: async () => refresh.incremental().then((r) => ({ keys: r.keys, rows: r.rows })) },
+      // A refresh that falls back to a full rebuild reports its steps too: it is as long as the nightly one.
+      { name: 'refresh', cron: crons.refresh, lease: 'aggregates', work: (progress) => refresh.incremental((done, total) => progress(`${done}/${total}`)).then((r) => ({ keys: r.keys, rows: r.rows })) },
       { name: 'rebuild', cron: crons.rebuild, lease: 'aggregates', work: (progress) => refresh.rebuild((done, total) => progress(`${done}/${total}`)).then((r) => ({ keys: r.keys, rows: r.rows })) },
       ...more,
     ];
@@ -50,7 +51,11 @@ export class Scheduler {
   run(name: JobName): Promise<RunResult> {
     const def = this.definition(name);
     const sharing = this.jobs.filter((j) => j.lease === def.lease).map((j) => j.name);
-    const p = this.runner.run(name, def.work, def.lease, sharing);
+    return this.track(this.runner.run(name, def.work, def.lease, sharing));
+  }
+
+  /** Work that stop() waits for. */
+  private track<T>(p: Promise<T>): Promise<T> {
     this.inFlight.add(p);
     return p.finally(() => this.inFlight.delete(p));
   }
@@ -75,6 +80,11 @@ export class Scheduler {
     return this.runner.isBusy(name);
   }
 
+  /** True while another job under the same lease runs in this process: `name` would not start now. */
+  isBlocked(name: JobName): boolean {
+    return !this.isRunning(name) && this.runner.isLeaseBusy(this.definition(name).lease);
+  }
+
   nextRun(name: JobName): Date | null {
     return this.tasks.get(name)?.getNextRun() ?? null;
   }
@@ -89,7 +99,8 @@ export class Scheduler {
       if (job.scheduled === false) continue;
       const task = cron.schedule(
         job.cron,
-        (ctx) => this.runTick(job.name, ctx.date).catch((err: unknown) => this.logger.error({ err, name: job.name }, 'scheduled job crashed')),
+        // Tracked from the claim on: a shutdown waits for it, and the run it leads to then does not start.
+        (ctx) => this.track(this.runTick(job.name, ctx.date)).catch((err: unknown) => this.logger.error({ err, name: job.name }, 'scheduled job crashed')),
         { name: job.name, timezone: ZONE, noOverlap: true },
       );
       this.tasks.set(job.name, task);

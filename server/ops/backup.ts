@@ -89,16 +89,39 @@ export interface BackupResult {
   tables: Record<string, number>;
 }
 
+/**
+ * Creates the backup file, empty and readable by its owner alone (it holds password hashes, sessions and
+ * personal data), before the tool writes into it: never a moment where another user of the machine can read it.
+ */
+function createPrivateFile(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new OpsError(`${file} existe déjà`);
+    throw err;
+  }
+  fs.chmodSync(file, 0o600); // whatever the umask
+}
+
+/** A failed backup leaves no file behind: an empty or unchecked one could be restored some day. */
+const removeAndThrow = (file: string) => (err: unknown): never => {
+  fs.rmSync(file, { force: true });
+  throw err;
+};
+
 /** Takes an online, consistent backup of the configured database into `dir`. */
 export async function backup(database: Config['database'], dir: string, now = new Date()): Promise<BackupResult> {
   fs.mkdirSync(dir, { recursive: true });
   if (database.client === 'pg') {
     const file = path.resolve(dir, `${backupStamp(now)}.dump`);
+    createPrivateFile(file);
     // One snapshot for the whole dump: rows committed before it starts are in, later ones are not.
-    await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`], database.url);
-    // The archive's table of contents must read back.
-    const list = await runPgTool('pg_restore', ['--list', file], database.url);
-    if (!/TABLE DATA/.test(list)) throw new OpsError(`${file} : archive sans données`);
+    await (async () => {
+      await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`], database.url);
+      // The archive's table of contents must read back.
+      const list = await runPgTool('pg_restore', ['--list', file], database.url);
+      if (!/TABLE DATA/.test(list)) throw new OpsError(`${file} : archive sans données`);
+    })().catch(removeAndThrow(file));
     const db = createDb(database);
     try {
       return { file, bytes: fs.statSync(file).size, tables: await tableCounts(db) };
@@ -109,15 +132,17 @@ export async function backup(database: Config['database'], dir: string, now = ne
   // Opening a missing file would create an empty database and back that up.
   if (!fs.existsSync(database.filename)) throw new OpsError(`${database.filename} : fichier introuvable`);
   const file = path.resolve(dir, `${backupStamp(now)}.sqlite`);
-  if (fs.existsSync(file)) throw new OpsError(`${file} existe déjà`);
-  const db = createDb(database);
-  try {
-    await repo.vacuumInto(db, file);
-  } finally {
-    await db.destroy();
-  }
-  const problems = await checkSqliteFile(file);
-  if (problems.length) throw new OpsError(`${file} : contrôle d’intégrité en échec : ${problems.slice(0, 5).join(' ; ')}`);
+  createPrivateFile(file); // VACUUM INTO accepts an empty file
+  await (async () => {
+    const db = createDb(database);
+    try {
+      await repo.vacuumInto(db, file);
+    } finally {
+      await db.destroy();
+    }
+    const problems = await checkSqliteFile(file);
+    if (problems.length) throw new OpsError(`${file} : contrôle d’intégrité en échec : ${problems.slice(0, 5).join(' ; ')}`);
+  })().catch(removeAndThrow(file));
   const copy = openSqliteReadOnly(file);
   try {
     return { file, bytes: fs.statSync(file).size, tables: await tableCounts(copy) };

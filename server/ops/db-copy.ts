@@ -3,6 +3,7 @@
 // past the copied ids, and is then compared with the source table by table (row count and checksum).
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { createDb } from '../db/connection.ts';
 import { readBool } from '../db/dialect.ts';
 import { t } from '../i18n/messages.ts';
 import { KNEX_TABLES, OpsRepo, type ColumnInfo } from './ops.repo.ts';
@@ -128,11 +129,28 @@ async function summarise(db: Knex, table: string, columns: ColumnInfo[], key: st
   return { rows, checksum: sum.toString(16).padStart(32, '0') };
 }
 
-/** Refuses a target that holds data (rows a migration seeds excepted), returns its tables once migrated. */
+/** Rows per table the migrations themselves put in (aggregate_state's first row), read off a scratch database. */
+async function seededRows(): Promise<Map<string, number>> {
+  const scratch = createDb({ client: 'sqlite3', filename: ':memory:' });
+  try {
+    await scratch.migrate.latest();
+    const seeded = new Map<string, number>();
+    for (const table of await repo.tables(scratch)) if (!KNEX_TABLES.includes(table)) seeded.set(table, await repo.count(scratch, table));
+    return seeded;
+  } finally {
+    await scratch.destroy();
+  }
+}
+
+/**
+ * Refuses a target that holds data (rows a migration seeds excepted, so a copy that failed after migrating
+ * the target can run again), then migrates it.
+ */
 async function prepareTarget(target: Knex): Promise<void> {
+  const seeded = await seededRows();
   for (const table of await repo.tables(target)) {
     if (KNEX_TABLES.includes(table)) continue;
-    if ((await repo.count(target, table)) > 0) throw new OpsError(t('ops.copy.targetNotEmpty', { table }));
+    if ((await repo.count(target, table)) > (seeded.get(table) ?? 0)) throw new OpsError(t('ops.copy.targetNotEmpty', { table }));
   }
   await target.migrate.latest();
 }

@@ -78,7 +78,9 @@ export class HealthService {
     let lastRefresh: Readiness['lastRefresh'] = null;
     if (migrations.pending === 0) {
       const f = await this.repos.aggregatesRead.freshness(this.db);
-      const times = [f.refreshedAt, f.rebuiltAt].map(readTimestamp).filter((d) => d !== null);
+      // A refresh that found nothing to change leaves the aggregates as they were, yet current: it counts.
+      const lastRun = await this.repos.health.lastSuccess(this.db, ['refresh', 'rebuild']);
+      const times = [f.refreshedAt, f.rebuiltAt, lastRun].map(readTimestamp).filter((d) => d !== null);
       const at = times.length ? times.reduce((a, b) => (a > b ? a : b)) : null;
       lastRefresh = {
         at: at ? at.toUTC().toISO() : null,

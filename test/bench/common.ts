@@ -78,6 +78,17 @@ export function progressBar(label: string, width = 30) {
   };
 }
 
+/** Replaces what stands between `<!-- name -->` and `<!-- /name -->` in `file` (BENCHMARKS.md), keeping the rest. */
+export function writeBetweenMarkers(file: string, name: string, md: string): void {
+  const text = fs.readFileSync(file, 'utf8');
+  const start = `<!-- ${name} -->`;
+  const end = `<!-- /${name} -->`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  if (i === -1 || j < i) throw new Error(`${file}: markers ${start} … ${end} not found`);
+  fs.writeFileSync(file, `${text.slice(0, i + start.length)}\n${md}\n${text.slice(j)}`);
+}
+
 export function arg(name: string, argv = process.argv.slice(2)): string | undefined {
   const i = argv.indexOf(`--${name}`);
   if (i === -1) return undefined;

@@ -21,7 +21,7 @@ import { lastClosedQuarter, quarterLabel } from '../../server/lib/quarters.ts';
 import { field } from '../../server/reporting/entry-rules.ts';
 import type { Services } from '../../server/services.ts';
 import { completeBody } from '../support/reporting.ts';
-import { arg, benchDirectory, closeServices, flag, openServices, progressBar } from './common.ts';
+import { arg, benchDirectory, closeServices, flag, openServices, progressBar, writeBetweenMarkers } from './common.ts';
 import { forkLoad } from './fork-load.ts';
 import { generateBenchData } from './generate.ts';
 import type { LoadJob, LoadSummary } from './load.ts';
@@ -173,16 +173,6 @@ export function renderCompare(results: EngineResult[], date: string): string {
   return lines.join('\n');
 }
 
-export function writeCompare(file: string, md: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  const start = '<!-- compare -->';
-  const end = '<!-- /compare -->';
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i === -1 || j === -1) throw new Error(`${file}: markers ${start} … ${end} not found`);
-  fs.writeFileSync(file, `${text.slice(0, i + start.length)}\n${md}\n${text.slice(j)}`);
-}
-
 async function main() {
   const values = Number(arg('values') || '100000');
   const seconds = Number(arg('seconds') || '10');
@@ -198,7 +188,7 @@ async function main() {
   const md = renderCompare(results, new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'));
   if (flag('no-write')) process.stdout.write(`${md}\n`);
   else {
-    writeCompare(path.resolve(import.meta.dirname, '../../BENCHMARKS.md'), md);
+    writeBetweenMarkers(path.resolve(import.meta.dirname, '../../BENCHMARKS.md'), 'compare', md);
     log('BENCHMARKS.md written (SQLite / PostgreSQL comparison).');
   }
 }

@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
 import { createApp } from '../../server/app.ts';
 import { migrateLatest } from '../../server/db/connection.ts';
-import { arg, benchDirectory, closeServices, flag, openServices, removeSqlite } from './common.ts';
+import { arg, benchDirectory, closeServices, flag, openServices, removeSqlite, writeBetweenMarkers } from './common.ts';
 import { signIn, STAFF_EMAIL, STAFF_PASSWORD } from './measure.ts';
 
 export const TARGET_MB = 200;
@@ -164,16 +164,6 @@ export function renderExportRaw(results: ExportRawResult[]): string {
   return lines.join('\n');
 }
 
-export function writeExportRaw(file: string, md: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  const start = '<!-- export-raw -->';
-  const end = '<!-- /export-raw -->';
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  if (i === -1 || j === -1) throw new Error(`${file}: markers ${start} … ${end} not found`);
-  fs.writeFileSync(file, `${text.slice(0, i + start.length)}\n${md}\n${text.slice(j)}`);
-}
-
 async function main() {
   const serveFile = arg('serve');
   if (serveFile) return serveAndSample(serveFile);
@@ -193,7 +183,7 @@ async function main() {
     .filter((f) => /^export-raw-\d+\.json$/.test(f))
     .map((f) => JSON.parse(fs.readFileSync(path.join(benchDirectory, f), 'utf8')) as ExportRawResult)
     .sort((a, b) => a.values - b.values);
-  if (!flag('no-write')) writeExportRaw(path.resolve(import.meta.dirname, '../../BENCHMARKS.md'), renderExportRaw(all));
+  if (!flag('no-write')) writeBetweenMarkers(path.resolve(import.meta.dirname, '../../BENCHMARKS.md'), 'export-raw', renderExportRaw(all));
   const out = arg('out');
   if (out) fs.writeFileSync(out, JSON.stringify(result));
   process.stderr.write(`raw export of ${result.values} values: ${result.rows} rows in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB\n`);

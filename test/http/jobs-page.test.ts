@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type request from 'supertest';
 import { createTestApp, csrfFrom, signIn, type TestContext } from '../support/test-app.ts';
 import { makePole, makeUser } from '../support/factories.ts';
+import { heldRebuild } from '../support/jobs.ts';
 
 describe('« Tâches planifiées » (staff)', function () {
   this.timeout(60_000);
@@ -38,6 +39,21 @@ describe('« Tâches planifiées » (staff)', function () {
     const run = await ctx.db('job_runs').orderBy('id', 'desc').first();
     expect(run).to.include({ job: 'rebuild', status: 'success' });
     await staff.post('/admin/taches/lancer').type('form').send({ _csrf: csrfFrom(after.text), tache: 'tout' }).expect(400);
+  });
+
+  it('says so, and starts nothing, when « run now » asks for a refresh while a rebuild runs in this process', async () => {
+    const rebuild = heldRebuild(ctx.s.runner);
+    try {
+      const page = await staff.get('/admin/taches');
+      await staff.post('/admin/taches/lancer').type('form').send({ _csrf: csrfFrom(page.text), tache: 'refresh' }).expect(303);
+      const after = await staff.get('/admin/taches').expect(200);
+      expect(after.text).to.contain('Une autre tâche sur les mêmes données est en cours').and.not.contain('La tâche a été lancée.');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await ctx.db('job_runs').where({ job: 'refresh' }).pluck('id'), 'no refresh ran').to.deep.equal([]);
+    } finally {
+      rebuild.release();
+      await rebuild.done;
+    }
   });
 
   it('shows a run in progress with its progress, and reloads itself meanwhile', async () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
+import { heldRebuild } from '../support/jobs.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 import { completeBody } from '../support/reporting.ts';
 import { JobRunner } from '../../server/jobs/job-runner.ts';
@@ -63,18 +64,26 @@ describe('scheduled jobs and the aggregate refresh', function () {
 
   it('never runs twice at once in a process, and one instance only across instances (lease)', async () => {
     const other = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
-    let release!: () => void;
-    const blocker = new Promise<void>((r) => (release = r));
-    const long = ctx.s.runner.run('rebuild', async () => {
-      await blocker;
-      return { keys: 0, rows: 0 };
-    });
+    const long = heldRebuild(ctx.s.runner);
     await new Promise((r) => setTimeout(r, 50));
     expect(await ctx.s.runner.run('rebuild', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'busy' });
     expect(await other.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'leased' });
-    release();
-    expect(await long).to.deep.include({ ran: true, status: 'success' });
+    long.release();
+    expect(await long.done).to.deep.include({ ran: true, status: 'success' });
     expect(await other.run('refresh', async () => ({ keys: 1, rows: 2 }))).to.deep.include({ ran: true, status: 'success' });
+  });
+
+  it('never runs two jobs of one lease at once in a process, and keeps the lease until the long one ends', async () => {
+    // The nightly rebuild and the refresh tick fire at the same minute (03:00) in the same instance.
+    const other = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
+    const rebuild = heldRebuild(ctx.s.runner);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await ctx.s.scheduler.run('refresh'), 'the refresh waits for the rebuild of the same process').to.deep.equal({ ran: false, reason: 'busy' });
+    expect((await ctx.db('job_leases').where({ job: 'aggregates' }).first())?.holder, 'the rebuild still holds the lease').to.equal(ctx.s.runner.instance);
+    expect(await other.run('refresh', async () => ({ keys: 0, rows: 0 })), 'no other instance runs under it meanwhile').to.deep.equal({ ran: false, reason: 'leased' });
+    rebuild.release();
+    expect(await rebuild.done).to.deep.include({ ran: true, status: 'success' });
+    expect(await ctx.db('job_runs').orderBy('id').pluck('job')).to.deep.equal(['rebuild']);
   });
 
   it('runs each scheduled tick once across instances, even when the first run ends before the other timer fires', async () => {
@@ -104,6 +113,28 @@ describe('scheduled jobs and the aggregate refresh', function () {
     expect(other.status, 'a run under another lease is not touched').to.equal('running');
     const dead = await ctx.db('job_runs').where({ instance: 'instance-morte', job: 'rebuild' }).first();
     expect(dead.status, 'the dead holder’s run is closed as a failure when its lease is taken over').to.equal('failure');
+  });
+
+  it('keeps the lease alive and stops at a shutdown when the refresh falls back to a full rebuild', async () => {
+    // No aggregates yet: the refresh job rebuilds everything, a run as long as the nightly rebuild.
+    const jobs = ctx.s.repos.jobs;
+    const progress = jobs.progress.bind(jobs);
+    let steps = 0;
+    jobs.progress = async (db, id, text) => {
+      // The shutdown arrives after the first step.
+      if (++steps === 1) ctx.s.runner.requestStop();
+      return progress(db, id, text);
+    };
+    try {
+      const result = await ctx.s.scheduler.run('refresh');
+      expect(steps, 'the rebuild inside the refresh reports its steps (each one renews the lease)').to.equal(1);
+      expect(result).to.deep.include({ ran: true, status: 'failure' });
+      expect((await ctx.db('job_runs').first()).error).to.contain('Interrompu');
+      expect((await ctx.db('aggregate_state').first()).generation, 'the current aggregates stay as they were').to.equal(0);
+    } finally {
+      jobs.progress = progress;
+      ctx.s.runner.resume();
+    }
   });
 
   it('records a failure with its error and leaves the current aggregates untouched (rebuild and incremental)', async () => {
@@ -146,6 +177,26 @@ describe('scheduled jobs and the aggregate refresh', function () {
     expect((await ctx.s.refresh.incremental()).kind).to.equal('incremental');
     void pole;
     void field;
+  });
+
+  it('waits, when stopping, for a scheduled tick still being claimed, which then starts nothing', async () => {
+    const { Scheduler } = await import('../../server/jobs/scheduler.ts');
+    await ctx.s.refresh.rebuild(); // aggregates exist: start() schedules, and rebuilds nothing
+    const runner = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
+    const scheduler = new Scheduler(ctx.db, runner, ctx.s.refresh, ctx.s.repos.aggregates, { refresh: '* * * * * *', rebuild: '0 3 * * *' }, silent);
+    let claiming!: () => void;
+    const claimed = new Promise<void>((r) => (claiming = r));
+    const claim = runner.claimTick.bind(runner);
+    runner.claimTick = async (job, tickAt, forgetBefore) => {
+      claiming();
+      await new Promise((r) => setTimeout(r, 300)); // a slow database
+      return claim(job, tickAt, forgetBefore);
+    };
+    await scheduler.start();
+    await claimed;
+    await scheduler.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await ctx.db('job_runs').pluck('job'), 'no run starts once the scheduler has stopped').to.deep.equal([]);
   });
 
   it('rebuilds at start when the aggregates are empty, and schedules both jobs in Paris time', async () => {

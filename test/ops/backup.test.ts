@@ -51,6 +51,8 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
     const files = fs.readdirSync(dir);
     expect(files).to.have.length(1);
     const file = path.join(dir, files[0]);
+    // Password hashes, sessions and personal data: readable by the owner alone, whatever the umask.
+    expect((fs.statSync(file).mode & 0o777).toString(8)).to.equal('600');
 
     // Restore into a fresh database.
     const target = await createTestDb({ empty: true });
@@ -102,6 +104,17 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
     r = await run([]);
     expect(r.code).to.equal(1);
     expect(r.out).to.contain('Usage : npm run restore');
+  });
+
+  it('leaves no file behind when the backup fails (an empty file would restore as an empty database)', async () => {
+    const { backup } = await import('../../server/ops/backup.ts');
+    const broken = path.join(dir, 'pas-une-base.sqlite');
+    fs.writeFileSync(broken, 'ceci n’est pas une base SQLite, mais un texte assez long pour en avoir l’air.'.repeat(20));
+    const out = path.join(dir, 'sauvegardes-ratees');
+    let error: unknown = null;
+    await backup({ client: 'sqlite3', filename: broken }, out).catch((e: unknown) => (error = e));
+    expect(error).to.not.equal(null);
+    expect(fs.readdirSync(out)).to.deep.equal([]);
   });
 
   it('refuses to back up a SQLite file that does not exist (it would create an empty one)', async () => {

@@ -16,8 +16,8 @@ interface Ack {
   value: number;
 }
 
-/** Saves drafts in a loop until the server goes away; records each save answered 303. */
-async function saveLoop(agent: HttpAgent, slug: string, periods: string[], next: () => number, acks: Ack[], stop: { now: boolean }) {
+/** Saves drafts in a loop until the server goes away; records each save answered 303. A failure before the kill fails the test. */
+async function saveLoop(agent: HttpAgent, slug: string, periods: string[], next: () => number, acks: Ack[], stop: { now: boolean; killing: boolean }) {
   for (let i = 0; !stop.now; i++) {
     const period = periods[i % periods.length];
     const url = `/mon-pole/${slug}/trimestres/${period}`;
@@ -32,7 +32,8 @@ async function saveLoop(agent: HttpAgent, slug: string, periods: string[], next:
         .send({ _csrf: csrfFrom(form.text), version: hidden('version'), form_token: hidden('form_token'), 'v.EMP_CREES': String(value), action: 'brouillon' });
       if (res.status === 303) acks.push({ period, value });
       else if (res.status !== 409) throw new Error(`save answered ${res.status}`);
-    } catch {
+    } catch (err) {
+      if (!stop.killing) throw err;
       return; // the server was killed
     }
   }
@@ -56,14 +57,16 @@ async function saveLoop(agent: HttpAgent, slug: string, periods: string[], next:
     let acknowledged = 0;
     for (let k = 0; k < KILLS; k++) {
       const app = await startApp({ database: t.database });
-      const stop = { now: false };
+      const stop = { now: false, killing: false };
       const acks: Ack[] = [];
       // Two managers' tabs at once, on different quarters.
       const agents = [await signInOverHttp(app.url, inst.manager.email), await signInOverHttp(app.url, inst.manager.email)];
       const loops = agents.map((a, i) => saveLoop(a, inst.pole.slug, QUARTERS.filter((_, j) => j % 2 === i), () => ++counter, acks, stop));
+      for (const loop of loops) loop.catch(() => {}); // observed by Promise.all below
       // Once saves flow, the kill comes at a random moment.
       await until(async () => acks.length > 0, 30_000, 'a first acknowledged save');
       await sleep(Math.floor(Math.random() * 1500));
+      stop.killing = true;
       await app.kill();
       stop.now = true;
       await Promise.all(loops);

@@ -12,7 +12,8 @@ import { createLogger } from '../../server/logger.ts';
 import { systemClock } from '../../server/lib/clock.ts';
 import { buildServices } from '../../server/services.ts';
 import { prepareDatabase } from '../../server/bootstrap.ts';
-import { foreignKeyOrder, normalise, verifyCopy } from '../../server/ops/db-copy.ts';
+import { copyDatabase, foreignKeyOrder, normalise, verifyCopy } from '../../server/ops/db-copy.ts';
+import { makePole } from '../support/factories.ts';
 import { DEMO_PASSWORD, loadDemoData } from '../../seeds/demo.ts';
 import { createTestDb, onPostgres, type TestDb } from '../support/test-db.ts';
 import { csrfFrom } from '../support/test-app.ts';
@@ -103,5 +104,32 @@ describe('db:copy helpers', () => {
     const again = await npmRun('db:copy', ['--to', url], source);
     expect(again.code).to.equal(1);
     expect(again.out).to.contain('La base cible contient déjà des données');
+  });
+});
+
+(onPostgres ? describe : describe.skip)('db:copy after a copy that failed', function () {
+  this.timeout(60_000);
+
+  it('runs again on the target a failed copy left migrated (rows the migrations seed are not data), and still refuses data', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptce-copy-again-'));
+    const source = createDb({ client: 'sqlite3', filename: path.join(dir, 'source.sqlite') });
+    const target = await createTestDb({ empty: true });
+    try {
+      const s = buildServices({ config: loadConfig({ NODE_ENV: 'test' }), db: source, clock: systemClock, logger: createLogger('silent') });
+      await prepareDatabase(s);
+      await makePole(s, { name: 'Pôle Recopié' });
+      // What a copy whose transaction failed leaves behind: the target migrated, its seeded rows, no data.
+      await target.db.migrate.latest();
+      const report = await copyDatabase(source, target.db);
+      expect(report.ok).to.equal(true);
+      expect(await target.db('poles').pluck('name')).to.deep.equal(['Pôle Recopié']);
+      let error: unknown = null;
+      await copyDatabase(source, target.db).catch((e: unknown) => (error = e));
+      expect(String(error)).to.contain('La base cible contient déjà des données');
+    } finally {
+      await source.destroy();
+      await target.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

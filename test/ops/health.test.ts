@@ -37,6 +37,16 @@ describe('the probes: /healthz and /readyz', () => {
     expect(Object.keys(res.body).sort()).to.deep.equal(['database', 'lastRefresh', 'migrations', 'status']);
   });
 
+  it('counts the age from the last successful refresh, even one that found nothing to do', async () => {
+    await ctx.s.refresh.rebuild();
+    ctx.clock.advance({ hours: 3 });
+    // A quiet night: the refresh runs on schedule and finds no change; the aggregates are current.
+    expect(await ctx.s.scheduler.run('refresh')).to.deep.include({ ran: true, status: 'success', outcome: { keys: 0, rows: 0 } });
+    ctx.clock.advance({ seconds: 30 });
+    const res = await request(ctx.app).get('/readyz').expect(200);
+    expect(res.body.lastRefresh).to.deep.equal({ at: '2026-11-26T12:00:00.000Z', ageSeconds: 30, pendingChanges: 0 });
+  });
+
   it('answers 503 while a migration is pending', async () => {
     const last = await ctx.db('knex_migrations').orderBy('id', 'desc').first();
     // knex_migrations is knex's own table: removing the row stands for code newer than the database.

@@ -7,7 +7,9 @@ import { createTestDb, type TestDb } from '../support/test-db.ts';
 import { csrfFrom, TEST_PASSWORD } from '../support/test-app.ts';
 import { killAllApps, prepareInstallation, signInOverHttp, startApp, type AppProcess } from '../support/app-process.ts';
 import request from 'supertest';
+import express from 'express';
 import { createLogger } from '../../server/logger.ts';
+import { requestLog } from '../../server/http/request-log.ts';
 
 describe('logs: JSON lines with a request id, and no secret in them', function () {
   this.timeout(90_000);
@@ -109,6 +111,22 @@ describe('logs: JSON lines with a request id, and no secret in them', function (
     const change = requests.find((e) => e.path === '/profil/mot-de-passe')!;
     expect(change).to.include({ method: 'POST', status: 303, userId: inst.manager.id });
     expect(change.ms).to.be.a('number');
+  });
+
+  it('logs the whole path of an answer given by a mounted middleware (static files at debug, the API)', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('debug', { write: (line: string) => void lines.push(line) });
+    const app = express();
+    app.use(requestLog(logger));
+    app.use('/static', (_req, res) => void res.type('text/css').send('body {}'));
+    app.use('/api/v1', (_req, res) => void res.status(401).json({ erreur: 'jeton' }));
+    await request(app).get('/static/css/app.css').expect(200);
+    await request(app).get('/api/v1/poles?token=secret-de-requete').expect(401);
+    const entries = lines.map((l) => JSON.parse(l) as { level: number; path: string; status: number });
+    expect(entries.map((e) => [e.level, e.path, e.status])).to.deep.equal([
+      [20, '/static/css/app.css', 200],
+      [30, '/api/v1/poles', 401],
+    ]);
   });
 
   it('logs a failed query without its bound values', async () => {

@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import type { Config } from '../../server/config.ts';
-import { loadConfig } from '../../server/config.ts';
+import { CONFIG_VARIABLES, loadConfig } from '../../server/config.ts';
 import { createDb } from '../../server/db/connection.ts';
 import { createLogger } from '../../server/logger.ts';
 import { systemClock } from '../../server/lib/clock.ts';
@@ -19,11 +19,7 @@ import { makePole } from './factories.ts';
 const root = path.resolve(import.meta.dirname, '../..');
 
 // Every variable server/config.ts reads: the child gets exactly what the test gives, nothing inherited.
-const CONFIG_KEYS = [
-  'NODE_ENV', 'PORT', 'DATABASE_URL', 'SQLITE_FILE', 'SESSION_SECRET', 'PUBLIC_URL', 'TRUST_PROXY', 'PASSWORD_HASH_COST',
-  'SESSION_IDLE_MINUTES', 'SESSION_ABSOLUTE_HOURS', 'DEMO_DATA', 'REPORT_DEADLINE_DAYS', 'REFRESH_CRON', 'REBUILD_CRON',
-  'JOB_LEASE_SECONDS', 'LOG_LEVEL',
-];
+const CONFIG_KEYS = CONFIG_VARIABLES;
 
 export interface AppProcess {
   url: string;
@@ -101,16 +97,21 @@ export async function startApp(opts: StartOptions = {}): Promise<AppProcess> {
   }
 }
 
-async function startOnce(opts: StartOptions): Promise<AppProcess> {
-  const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
+/** The child's environment: this process's, without any configuration variable, then the test's own. */
+export function childEnvironment(opts: StartOptions, port: number): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !CONFIG_KEYS.includes(k)) env[k] = v;
-  Object.assign(
+  return Object.assign(
     env,
     { NODE_ENV: 'test', DEMO_DATA: 'false', PASSWORD_HASH_COST: '10', LOG_LEVEL: 'info', PORT: String(port) },
     opts.database ? databaseEnv(opts.database) : {},
     opts.env ?? {},
   );
+}
+
+async function startOnce(opts: StartOptions): Promise<AppProcess> {
+  const port = opts.env?.PORT ? Number(opts.env.PORT) : await freePort();
+  const env = childEnvironment(opts, port);
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   const logs: string[] = [];

@@ -11,6 +11,7 @@ export const jobs = {
   'jobs.runRefresh': 'Lancer le recalcul incrémental',
   'jobs.started': 'La tâche a été lancée. Cette page se met à jour pendant son exécution.',
   'jobs.alreadyRunning': 'Cette tâche est déjà en cours.',
+  'jobs.blocked': 'Une autre tâche sur les mêmes données est en cours : relancez celle-ci quand elle sera terminée.',
   'jobs.running': 'En cours',
   'jobs.progress': 'Progression : {progress}',
   'jobs.state': 'État des agrégats',
