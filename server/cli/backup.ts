@@ -2,16 +2,10 @@
 // An online, consistent backup of the configured database: SQLite through VACUUM INTO a timestamped file,
 // then checked with PRAGMA integrity_check; PostgreSQL through pg_dump --format=custom. The app keeps running.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFromProcess } from '../config.ts';
+import { configOrReport, printTableCounts, runIfEntryPoint, type CliOut } from './cli.ts';
 import { t } from '../i18n/messages.ts';
 import { backup } from '../ops/backup.ts';
-
-export interface CliOut {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 /** Returns the exit code: 0 written and checked, 1 refused or failed. */
 export async function runBackup(argv: string[], io: CliOut): Promise<number> {
@@ -24,18 +18,12 @@ export async function runBackup(argv: string[], io: CliOut): Promise<number> {
     io.err(t('ops.backup.usage'));
     return 1;
   }
-  let config;
-  try {
-    config = loadConfigFromProcess();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.err(err.message);
-    return 1;
-  }
+  const config = configOrReport(io);
+  if (!config) return 1;
   try {
     const result = await backup(config.database, path.resolve(dir));
     io.out(t('ops.backup.done', { file: result.file, size: result.bytes }));
-    for (const [table, n] of Object.entries(result.tables)) io.out(`  ${table.padEnd(30)} ${n}`);
+    printTableCounts(io, result.tables);
     return 0;
   } catch (err) {
     io.err(t('ops.failed', { detail: err instanceof Error ? err.message : String(err) }));
@@ -43,12 +31,4 @@ export async function runBackup(argv: string[], io: CliOut): Promise<number> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  runBackup(process.argv.slice(2), { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, runBackup);

@@ -3,14 +3,12 @@
 // target, every table copied in foreign-key order, sequences reset, then row counts and a checksum per table
 // compared. Exit code 0 when every table matches, 1 otherwise. Stop the app first (or accept that writes
 // made during the copy stay behind).
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFromProcess } from '../config.ts';
+import { configOrReport, runIfEntryPoint, type CliOut } from './cli.ts';
 import { createDb } from '../db/connection.ts';
 import { t } from '../i18n/messages.ts';
 import { copyDatabase } from '../ops/db-copy.ts';
-import type { CliOut } from './backup.ts';
+
 
 /** Returns the exit code: 0 copied and verified, 1 refused, failed or different. */
 export async function runDbCopy(argv: string[], io: CliOut): Promise<number> {
@@ -28,14 +26,8 @@ export async function runDbCopy(argv: string[], io: CliOut): Promise<number> {
     io.err(t('ops.copy.targetNotPostgres'));
     return 1;
   }
-  let config;
-  try {
-    config = loadConfigFromProcess();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    io.err(err.message);
-    return 1;
-  }
+  const config = configOrReport(io);
+  if (!config) return 1;
   if (config.database.client !== 'sqlite3') {
     io.err(t('ops.copy.sourceNotSqlite'));
     return 1;
@@ -65,12 +57,4 @@ export async function runDbCopy(argv: string[], io: CliOut): Promise<number> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  runDbCopy(process.argv.slice(2), { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, runDbCopy);

@@ -3,13 +3,12 @@
 // SQLite: stop the app first; the file is checked, then renamed into place. PostgreSQL: pg_restore --clean
 // --if-exists in one transaction. A target that already holds data is refused unless --force.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { configOrReport, printTableCounts, runIfEntryPoint, type CliOut } from './cli.ts';
 import type { Config } from '../config.ts';
-import { ConfigError, loadConfigFromProcess } from '../config.ts';
 import { t } from '../i18n/messages.ts';
 import { restore } from '../ops/backup.ts';
-import type { CliOut } from './backup.ts';
+
 
 /** Returns the exit code: 0 restored, 1 refused or failed. */
 export async function runRestore(argv: string[], io: CliOut): Promise<number> {
@@ -30,13 +29,9 @@ export async function runRestore(argv: string[], io: CliOut): Promise<number> {
   let target: Config['database'];
   if (to) target = /^postgres(ql)?:\/\//.test(to) ? { client: 'pg', url: to } : { client: 'sqlite3', filename: to };
   else {
-    try {
-      target = loadConfigFromProcess().database;
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      io.err(err.message);
-      return 1;
-    }
+    const config = configOrReport(io);
+    if (!config) return 1;
+    target = config.database;
   }
   const kind = file.endsWith('.sqlite') ? 'sqlite3' : 'pg';
   if (kind !== target.client) {
@@ -46,7 +41,7 @@ export async function runRestore(argv: string[], io: CliOut): Promise<number> {
   try {
     const result = await restore(file, target, force);
     io.out(t('ops.restore.done', { target: target.client === 'pg' ? new URL(target.url).pathname.slice(1) : result.file }));
-    for (const [table, n] of Object.entries(result.tables)) io.out(`  ${table.padEnd(30)} ${n}`);
+    printTableCounts(io, result.tables);
     return 0;
   } catch (err) {
     io.err(t('ops.failed', { detail: err instanceof Error ? err.message : String(err) }));
@@ -54,12 +49,4 @@ export async function runRestore(argv: string[], io: CliOut): Promise<number> {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  runRestore(process.argv.slice(2), { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, runRestore);
