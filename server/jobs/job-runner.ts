@@ -26,12 +26,17 @@ export class JobInterrupted extends Error {
  * Runs a job at most once at a time: never twice in this process, and on one instance only when
  * several share the database (a lease row that expires if its holder dies). Records every run.
  */
+/** How long the history of finished runs is kept (« Tâches planifiées », /readyz's last success). */
+export const RUN_HISTORY_DAYS = 90;
+
 export class JobRunner {
   readonly instance = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly busy = new Set<string>();
   /** Leases a run of this process holds: the lease row says « this instance », not « this run ». */
   private readonly busyLeases = new Set<string>();
   private stopRequested = false;
+  /** When this process last pruned the run history (ms); at most once an hour. */
+  private prunedAt = 0;
 
   constructor(
     private readonly db: Knex,
@@ -52,6 +57,17 @@ export class JobRunner {
 
   private now(): string {
     return writeTimestamp(this.clock.now());
+  }
+
+  /**
+   * Finished runs older than RUN_HISTORY_DAYS are forgotten (the outbox sender alone records a run a
+   * minute); at most once an hour per process, under the lease the run already holds.
+   */
+  private async pruneHistory(): Promise<void> {
+    const now = this.clock.now();
+    if (now.toMillis() - this.prunedAt < 3_600_000) return;
+    this.prunedAt = now.toMillis();
+    await this.repo.prune(this.db, writeTimestamp(now.minus({ days: RUN_HISTORY_DAYS })));
   }
 
   private expiry(): string {
@@ -94,6 +110,7 @@ export class JobRunner {
       // Taken over from an instance whose lease expired: it died mid-run, and its run will never finish.
       if (previous && previous.holder !== this.instance) await this.repo.abandon(this.db, previous.holder, this.now(), leaseJobs);
       const runId = await this.repo.startRun(this.db, job, this.instance, this.now());
+      await this.pruneHistory();
       try {
         const outcome = await work(async (text) => {
           if (this.stopRequested) throw new JobInterrupted();

@@ -72,6 +72,11 @@ export class JobsRepo {
     return db('job_runs').where({ status: 'running' }).orderBy('id', 'desc');
   }
 
+  /** Forgets finished runs started before `before` (a run still marked running is kept). */
+  async prune(db: Knex, before: string): Promise<number> {
+    return db('job_runs').whereNot({ status: 'running' }).where('started_at', '<', before).delete();
+  }
+
   /** Runs left « running » by a process that died: marked as failures so the page tells the truth. */
   async abandon(db: Knex, instance: string, at: string, jobs?: readonly string[]): Promise<void> {
     const q = db('job_runs').where({ status: 'running', instance });

@@ -101,6 +101,26 @@ describe('scheduled jobs and the aggregate refresh', function () {
     expect(await ctx.db('job_ticks').orderBy('tick_at').pluck('tick_at')).to.deep.equal(['2026-11-26T09:05:00.000Z', '2026-11-26T09:06:00.000Z']);
   });
 
+  it('forgets finished runs older than 90 days, at most once an hour, and keeps a run still marked running', async () => {
+    const old = '2026-08-01T00:00:00.000Z'; // 117 days before the frozen clock
+    const finished = await ctx.s.repos.jobs.startRun(ctx.db, 'outbox', 'instance-ancienne', old);
+    await ctx.s.repos.jobs.finishRun(ctx.db, finished, { status: 'success', finished_at: old, keys_recomputed: 0, rows_written: 0, error: null });
+    const stuck = await ctx.s.repos.jobs.startRun(ctx.db, 'rebuild', 'instance-ancienne', old);
+    const recent = await ctx.s.repos.jobs.startRun(ctx.db, 'outbox', 'instance-ancienne', '2026-10-01T00:00:00.000Z');
+    await ctx.s.repos.jobs.finishRun(ctx.db, recent, { status: 'failure', finished_at: '2026-10-01T00:00:01.000Z', keys_recomputed: 0, rows_written: 0, error: 'x' });
+    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.include({ ran: true, status: 'success' });
+    const ids = async () => (await ctx.db('job_runs').orderBy('id').pluck('id')).map(Number);
+    expect(await ids()).to.include.members([stuck, recent]).and.not.include(finished);
+    // Within the hour, no second prune: a run made old meanwhile stays until the next one.
+    const later = await ctx.s.repos.jobs.startRun(ctx.db, 'outbox', 'instance-ancienne', old);
+    await ctx.s.repos.jobs.finishRun(ctx.db, later, { status: 'success', finished_at: old, keys_recomputed: 0, rows_written: 0, error: null });
+    await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }));
+    expect(await ids()).to.include(later);
+    ctx.clock.advance({ minutes: 61 });
+    await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }));
+    expect(await ids()).to.not.include(later);
+  });
+
   it('lets another instance take over once a dead holder’s lease expires', async () => {
     await ctx.s.repos.jobs.acquire(ctx.db, 'aggregates', 'instance-morte', '2026-11-26T09:00:00.000Z', '2026-11-26T09:10:00.000Z');
     await ctx.s.repos.jobs.startRun(ctx.db, 'rebuild', 'instance-morte', '2026-11-26T09:00:00.000Z');
