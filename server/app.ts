@@ -8,7 +8,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { refuseNulCharacters } from './http/input-guard.ts';
 import { requestLog } from './http/request-log.ts';
 import { noStore, securityHeaders } from './http/security-headers.ts';
-import { sessionMiddleware } from './http/session.ts';
+import { saveSessionBeforeRedirect, sessionMiddleware } from './http/session.ts';
 import type { DeclaredRoute } from './http/route-table.ts';
 import { registerRoutes } from './routes.ts';
 import { apiAuthenticate } from './api/api-auth.ts';
@@ -51,6 +51,7 @@ export function createApp(s: Services): App {
   const sessions = sessionMiddleware(s.config, s.db, s.logger);
   app.ready = sessions.ready;
   app.use(sessions);
+  app.use(saveSessionBeforeRedirect);
   app.use(authenticate(s.auth, s.clock, { idleMinutes: s.config.sessionIdleMinutes, absoluteHours: s.config.sessionAbsoluteHours }));
   app.use(csrfProtection());
   app.use((req, res, next) => {

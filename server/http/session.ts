@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import session, { Store, type SessionData } from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Knex } from 'knex';
@@ -78,4 +79,23 @@ export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
   // Settles once the store has checked its table: lets a caller close the pool without aborting that check.
   const ready: Promise<void> = inner.ready.then(() => undefined, () => undefined);
   return Object.assign(middleware, { ready });
+}
+
+/**
+ * Saves the session before a redirect leaves. express-session saves a changed session inside res.end,
+ * after it has already flushed the response head, and a browser follows a redirect on its head alone:
+ * the next page could then load the session without what this request put in it (a flash message, the
+ * user just signed in). Seen with the PostgreSQL store under load: « Jeton révoqué » never shown.
+ */
+export function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  // What the session was when the request came in: an unchanged session is not saved (a new, empty one
+  // must not become a row: express-session would not even send its cookie).
+  const loaded = req.session ? { id: req.sessionID, json: JSON.stringify(req.session) } : null;
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    const changed = req.session && (!loaded || req.sessionID !== loaded.id || JSON.stringify(req.session) !== loaded.json);
+    if (!changed) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
 }

@@ -52,7 +52,12 @@ describe('API tokens on the profile page, in a real browser (Chromium)', functio
     // The answer is the same URL (POST → 303 → /profil): wait for the new page's message, not for « a
     // navigation », which a loaded machine can report for the page already shown.
     await page.click('#jetons button:has-text("Révoquer")');
-    await page.locator('main', { hasText: 'Le jeton « Tableur du service études » est révoqué.' }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('main', { hasText: 'Le jeton « Tableur du service études » est révoqué.' })
+      .waitFor({ timeout: 15_000 })
+      .catch(async (err: unknown) => {
+        throw new Error(`${String(err).split('\n')[0]} — page ${page.url()}: ${(await page.textContent('#jetons'))?.replace(/\s+/g, ' ').slice(0, 600)}`);
+      });
     expect(await page.locator('#jetons button:has-text("Révoquer")').count(), 'no token left to revoke').to.equal(0);
     await page.screenshot({ path: path.join(SHOTS, 'funder_profil_jeton-revoque.png'), fullPage: true });
     expect((await fetch(`${server.url}/api/v1/regions`, { headers: { Authorization: `Bearer ${token}` } })).status).to.equal(401);
