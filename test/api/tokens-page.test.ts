@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { launchBrowser, serve, signInThroughForm, watchProblems } from '../support/browser.ts';
+import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
 import { makeUser } from '../support/factories.ts';
 
 const SHOTS = path.resolve('test-results/screenshots');
@@ -13,20 +12,16 @@ describe('API tokens on the profile page, in a real browser (Chromium)', functio
   this.timeout(120_000);
   let ctx: TestContext;
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: Served;
   let email = '';
 
   before(async () => {
     ctx = await createTestApp();
     email = (await makeUser(ctx.s, 'funder', { regionCodes: ['76'], name: 'Fabrice Garnier' })).email;
-    server = await serve(ctx.app);
-    browser = await launchBrowser();
-    fs.mkdirSync(SHOTS, { recursive: true });
+    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await ctx?.close();
+    await closeBrowserSuite(browser, server, ctx);
   });
 
   it('creates a token shown once, uses it, then revokes it, without console errors or serious accessibility problems', async () => {

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { launchBrowser, serve, signInThroughForm, watchProblems } from '../support/browser.ts';
+import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 import { completeBody } from '../support/reporting.ts';
 import type { PoleRow } from '../../server/poles/poles.repo.ts';
@@ -31,7 +30,7 @@ describe('dashboards in a real browser (Chromium)', function () {
   this.timeout(180_000);
   let ctx: TestContext;
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: Served;
   const accounts: Record<'national' | 'regional', string> = { national: '', regional: '' };
   let garonne: PoleRow;
 
@@ -63,14 +62,10 @@ describe('dashboards in a real browser (Chromium)', function () {
     await s.refresh.rebuild();
     accounts.national = (await makeUser(s, 'funder', { name: 'Nadia Haddad' })).email;
     accounts.regional = (await makeUser(s, 'funder', { regionCodes: ['76', '84'], name: 'Fabrice Garnier' })).email;
-    server = await serve(ctx.app);
-    browser = await launchBrowser();
-    fs.mkdirSync(SHOTS, { recursive: true });
+    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await ctx?.close();
+    await closeBrowserSuite(browser, server, ctx);
   });
 
   const visits: ['national' | 'regional', string, string, number][] = [

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { launchBrowser, serve, signInThroughForm, watchProblems } from '../support/browser.ts';
+import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
 import { makeMember, makePole, makeUser } from '../support/factories.ts';
 
 const SHOTS = path.resolve('test-results/screenshots');
@@ -13,7 +12,7 @@ describe('pages in a real browser (Chromium)', function () {
   this.timeout(120_000);
   let ctx: TestContext;
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: Served;
   const accounts: Record<string, string> = {};
   let poleSlug = '';
 
@@ -27,14 +26,10 @@ describe('pages in a real browser (Chromium)', function () {
     accounts.staff = (await makeUser(ctx.s, 'staff', { name: 'Camille Martin' })).email;
     accounts.manager = (await makeUser(ctx.s, 'manager', { poleIds: [pole.id], name: 'Amélie Roux' })).email;
     accounts.funder = (await makeUser(ctx.s, 'funder', { regionCodes: ['76'], name: 'Fabrice Garnier' })).email;
-    server = await serve(ctx.app);
-    browser = await launchBrowser();
-    fs.mkdirSync(SHOTS, { recursive: true });
+    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await ctx?.close();
+    await closeBrowserSuite(browser, server, ctx);
   });
 
   const visits: [string, string[]][] = [

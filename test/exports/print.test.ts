@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { launchBrowser, serve, signInThroughForm, watchProblems } from '../support/browser.ts';
+import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
 import { makeUser } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
 import { buildExportFixture } from './fixture.ts';
@@ -20,7 +20,7 @@ describe(`exports: the print page in Chromium (${onPostgres ? 'PostgreSQL' : 'SQ
   this.timeout(180_000);
   let ctx: TestContext;
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: Served;
   let staffEmail = '';
   let funderEmail = '';
 
@@ -29,14 +29,11 @@ describe(`exports: the print page in Chromium (${onPostgres ? 'PostgreSQL' : 'SQ
     await buildExportFixture(ctx);
     staffEmail = (await makeUser(ctx.s, 'staff')).email;
     funderEmail = (await makeUser(ctx.s, 'funder', { regionCodes: ['76'] })).email;
-    server = await serve(ctx.app);
-    browser = await launchBrowser();
+    ({ server, browser } = await openBrowserSuite(ctx.app));
     fs.mkdirSync(OUT, { recursive: true });
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await ctx?.close();
+    await closeBrowserSuite(browser, server, ctx);
   });
 
   it('the export pages have no console error, no CSP violation, no serious accessibility problem', async () => {

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { launchBrowser, serve, signInThroughForm, watchProblems } from '../support/browser.ts';
+import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 import { submitQuarter } from './support.ts';
 
@@ -14,7 +13,7 @@ describe('« Envois » and « Mon pôle » notices in a real browser (Chromium)'
   this.timeout(120_000);
   let ctx: TestContext;
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: Served;
   const accounts: Record<string, string> = {};
   let messageId = 0;
 
@@ -31,14 +30,10 @@ describe('« Envois » and « Mon pôle » notices in a real browser (Chromium)'
     await ctx.s.reminders.reminders();
     await ctx.s.reminders.digest();
     messageId = (await ctx.db('outbox').where({ kind: 'digest' }).first()).id;
-    server = await serve(ctx.app);
-    browser = await launchBrowser();
-    fs.mkdirSync(SHOTS, { recursive: true });
+    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await ctx?.close();
+    await closeBrowserSuite(browser, server, ctx);
   });
 
   const visits: [string, string[]][] = [

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { launchBrowser, serve, signInThroughForm, watchProblems } from '../support/browser.ts';
+import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
 import { makeUser } from '../support/factories.ts';
 import { buildPublicationFixture, type PublicationFixture } from './fixture.ts';
 
@@ -14,7 +13,7 @@ describe('publication and open data pages in a real browser (Chromium)', functio
   this.timeout(120_000);
   let ctx: TestContext;
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: Served;
   let fx: PublicationFixture;
   let funderEmail = '';
 
@@ -22,14 +21,10 @@ describe('publication and open data pages in a real browser (Chromium)', functio
     ctx = await createTestApp({ OPEN_DATA: 'true' });
     fx = await buildPublicationFixture(ctx);
     funderEmail = (await makeUser(ctx.s, 'funder', { name: 'Fabrice Garnier' })).email;
-    server = await serve(ctx.app);
-    browser = await launchBrowser();
-    fs.mkdirSync(SHOTS, { recursive: true });
+    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await ctx?.close();
+    await closeBrowserSuite(browser, server, ctx);
   });
 
   /** Loads a page, checks it has a heading and no serious accessibility problem, and screenshots it. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -22,6 +23,23 @@ export async function serve(app: App): Promise<{ url: string; close(): Promise<v
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+export type Served = Awaited<ReturnType<typeof serve>>;
+
+/** What a browser suite opens in its `before`: the app on the loopback, a Chromium, the screenshot folder. */
+export async function openBrowserSuite(app: App, shots?: string): Promise<{ server: Served; browser: Browser }> {
+  const server = await serve(app);
+  const browser = await launchBrowser();
+  if (shots) fs.mkdirSync(shots, { recursive: true });
+  return { server, browser };
+}
+
+/** Its `after`: closes whatever was opened, even when `before` failed half-way. */
+export async function closeBrowserSuite(browser: Browser | undefined, server: Served | undefined, ctx: { close(): Promise<void> } | undefined): Promise<void> {
+  await browser?.close();
+  await server?.close();
+  await ctx?.close();
 }
 
 /** Collects console errors (CSP violations show up there) and failed requests of a page. */
