@@ -43,6 +43,16 @@ async function prepare(s: Services): Promise<void> {
   await s.repos.reference.upsertGeography(s.db, officialRegions(), officialDepartements());
   const added = await s.repos.indicators.insertMissing(s.db, INDICATOR_CATALOGUE, writeTimestamp(s.clock.now()));
   if (added.length) s.logger.info({ added }, 'indicator catalogue: codes added');
+  await reportAllDigitSlugs(s);
+}
+
+/**
+ * Poles whose slug is all digits, from before the rule: kept (their links keep working, by slug only) but
+ * named at every start so staff can rename them; the pole form refuses them at the next edit.
+ */
+async function reportAllDigitSlugs(s: Services): Promise<void> {
+  const slugs = await s.repos.poles.allDigitSlugs(s.db);
+  if (slugs.length) s.logger.warn({ slugs }, 'poles with an all-digit slug: rename them (Modifier le pôle); new ones are refused');
 }
 
 /** What another instance preparing the same SQLite file at the same moment can make this one meet. */

@@ -29,8 +29,8 @@ import { createExportsHandlers } from './exports/exports.handlers.ts';
  */
 export function registerRoutes(app: Express, s: Services) {
   const r = routeTable(app, {
-    poleInScope: (user, key) => s.repos.poles.isInScope(s.db, user, key),
-    regionInScope: (user, code) => s.repos.poles.regionIsInScope(s.db, user, code),
+    pole: (user, slug) => s.repos.poles.findInScope(s.db, user, slug),
+    region: (user, code) => s.repos.poles.findRegionInScope(s.db, user, code),
   });
   const auth = createAuthHandlers(s);
   const home = createHomeHandlers(s);

@@ -109,8 +109,8 @@ export class ApiService {
       return { stored: [q.area], nameOf: (a) => a };
     }
     if (q.area !== undefined) {
-      const pole = await this.repos.poles.findBySlug(this.db, q.area);
-      if (!pole || !(await this.repos.poles.isInScope(this.db, user, String(pole.id)))) throw notFound();
+      const pole = await this.repos.poles.findInScope(this.db, user, q.area);
+      if (!pole) throw notFound();
       return { stored: [String(pole.id)], nameOf: () => pole.slug };
     }
     const poles = await this.repos.poles.listInScope(this.db, user);

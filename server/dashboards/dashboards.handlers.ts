@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
-import { NotFound } from '../http/errors.ts';
-import { param } from '../http/params.ts';
+import { scopedRegion } from '../http/access.ts';
 import type { Services } from '../services.ts';
 import { parseFilters } from './dashboards.schema.ts';
 
@@ -16,8 +15,7 @@ export function createDashboardsHandlers(s: Services) {
 
     async region(req: Request, res: Response) {
       const user = req.user!;
-      const code = param(req, 'code');
-      if (!code) throw new NotFound();
+      const { code } = scopedRegion(req);
       const filters = parseFilters(req.query, user, s.dashboards.lastClosed());
       const page = await s.dashboards.region(user, code, filters);
       res.render('pages/dashboards/region', { ...page, nav: 'dashboard', action: `/regions/${code}`, isStaff: user.role === 'staff' });

@@ -1,17 +1,15 @@
 import type { Request, Response } from 'express';
-import { param } from '../http/params.ts';
+import { scopedPole } from '../http/access.ts';
 import { t } from '../i18n/messages.ts';
-import { NotFound } from '../http/errors.ts';
 import { takeFlash } from '../http/flash.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
+import type { PoleRow } from '../poles/poles.repo.ts';
 
 /** Landing pages: each role lands where its work is. */
 export function createHomeHandlers(s: Services) {
-  async function renderPole(req: Request, res: Response, slug: string) {
-    const pole = await s.repos.poles.findBySlug(s.db, slug);
-    if (!pole) throw new NotFound();
+  async function renderPole(req: Request, res: Response, pole: PoleRow) {
     const [details, mine, quarters, notices] = await Promise.all([s.poles.details(pole), s.repos.poles.listInScope(s.db, req.user!), s.reporting.quarters(pole), s.notices.forPole(pole.id)]);
     res.render('pages/home/my-pole', {
       title: t('home.manager.title'),
@@ -66,11 +64,11 @@ export function createHomeHandlers(s: Services) {
     async myPole(req: Request, res: Response) {
       const mine = await s.repos.poles.listInScope(s.db, req.user!);
       if (mine.length === 0) return res.render('pages/home/no-pole', { title: t('home.manager.title'), nav: 'my-pole' });
-      await renderPole(req, res, mine[0].slug);
+      await renderPole(req, res, mine[0]);
     },
 
     async myPoleShow(req: Request, res: Response) {
-      await renderPole(req, res, param(req, 'slug')!);
+      await renderPole(req, res, scopedPole(req));
     },
 
     async adminHome(req: Request, res: Response) {

@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import { guard, type Access, type ScopeChecker } from './access.ts';
+import { guard, type Access, type ScopeResolver } from './access.ts';
 
 export type Method = 'get' | 'post';
 
@@ -10,7 +10,7 @@ export interface DeclaredRoute {
 }
 
 /** Registers routes so that each one starts with its access guard; keeps the list for tests and docs. */
-export function routeTable(app: Express, scopes: ScopeChecker) {
+export function routeTable(app: Express, scopes: ScopeResolver) {
   const declared: DeclaredRoute[] = [];
   const add = (method: Method) => (path: string, access: Access, ...handlers: RequestHandler[]) => {
     declared.push({ method, path, access });

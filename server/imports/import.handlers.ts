@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { scopedPole } from '../http/access.ts';
 import { t } from '../i18n/messages.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
@@ -31,10 +32,10 @@ interface QuarterTarget {
 /** Spreadsheet import: templates, upload, preview, confirm; per quarter (managers, staff) and long format (staff). */
 export function createImportHandlers(s: Services) {
   async function target(req: Request): Promise<QuarterTarget> {
-    const pole = await s.repos.poles.findBySlug(s.db, param(req, 'slug') ?? '');
+    const pole = scopedPole(req);
     const period = param(req, 'period') ?? '';
     const q = parseQuarter(period);
-    if (!pole || !q || period !== quarterLabel(q)) throw new NotFound();
+    if (!q || period !== quarterLabel(q)) throw new NotFound();
     s.reporting.assertReportable(pole, q);
     const staff = req.originalUrl.startsWith('/admin/');
     const base = `${staff ? '/admin/poles' : '/mon-pole'}/${pole.slug}/trimestres/${period}`;

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { scopedPole } from '../http/access.ts';
 import { param } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
 import { NotFound, StaleVersion } from '../http/errors.ts';
@@ -11,11 +12,6 @@ import { MEMBER_CATEGORIES, memberFormSchema } from './poles.schema.ts';
 
 /** Staff forms for a pole's member register (a member who leaves gets a date, never a deletion). */
 export function createMembersHandlers(s: Services) {
-  async function poleOr404(slug: string | undefined): Promise<PoleRow> {
-    const pole = slug ? await s.repos.poles.findBySlug(s.db, slug) : undefined;
-    if (!pole) throw new NotFound();
-    return pole;
-  }
   async function memberOr404(pole: PoleRow, id: string | undefined): Promise<MemberRow> {
     const member = id && /^\d{1,9}$/.test(id) ? await s.repos.members.find(s.db, pole.id, Number(id)) : undefined;
     if (!member) throw new NotFound();
@@ -34,12 +30,12 @@ export function createMembersHandlers(s: Services) {
 
   return {
     async showNew(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       render(res, 200, { pole, values: { joined_on: s.poles.today() }, errors: {} });
     },
 
     async create(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       const parsed = parseForm(memberFormSchema, req.body);
       if (!parsed.ok) return render(res, 422, { pole, values: formValues(req.body), errors: parsed.errors });
       await s.poles.addMember(pole, parsed.data, actor(req));
@@ -48,14 +44,14 @@ export function createMembersHandlers(s: Services) {
     },
 
     async showEdit(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       const member = await memberOr404(pole, param(req, 'memberId'));
       const values = { name: member.name, siren: member.siren ?? '', category: member.category, joined_on: member.joined_on, left_on: member.left_on ?? '', version: member.version };
       render(res, 200, { pole, member, values, errors: {} });
     },
 
     async update(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       const member = await memberOr404(pole, param(req, 'memberId'));
       const values = formValues(req.body);
       const parsed = parseForm(memberFormSchema, req.body);

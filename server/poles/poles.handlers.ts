@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import { param } from '../http/params.ts';
+import { scopedPole } from '../http/access.ts';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
+import { BadRequest, StaleVersion, ValidationError } from '../http/errors.ts';
 import { formValues, parseForm } from '../http/form.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import type { Services } from '../services.ts';
@@ -60,17 +60,11 @@ export function createPolesHandlers(s: Services) {
     });
   }
 
-  async function poleOr404(slug: string | undefined): Promise<PoleRow> {
-    const pole = slug ? await s.repos.poles.findBySlug(s.db, slug) : undefined;
-    if (!pole) throw new NotFound();
-    return pole;
-  }
-
   const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
 
   return {
     async show(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       const base = parseBase(req.query, req.user!);
       const [details, dashboard] = await Promise.all([s.poles.details(pole), s.dashboards.pole(pole, base)]);
       res.render('pages/poles/show', {
@@ -119,13 +113,13 @@ export function createPolesHandlers(s: Services) {
     },
 
     async showEdit(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       const territories = await s.repos.polesWrite.territories(s.db, pole.id);
       await renderForm(res, 200, { mode: 'edit', pole, values: poleToValues(pole, territories), errors: {} });
     },
 
     async update(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       const values = formValues(req.body);
       const parsed = parseForm(poleFormSchema(s.clock.now().year), req.body);
       if (!parsed.ok) return renderForm(res, 422, { mode: 'edit', pole, values, errors: parsed.errors });
@@ -141,7 +135,7 @@ export function createPolesHandlers(s: Services) {
     },
 
     async archive(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       const parsed = parseForm(archiveFormSchema, req.body);
       if (!parsed.ok) {
         const details = await s.poles.details(pole);
@@ -156,7 +150,7 @@ export function createPolesHandlers(s: Services) {
     },
 
     async unarchive(req: Request, res: Response) {
-      const pole = await poleOr404(param(req, 'slug'));
+      const pole = scopedPole(req);
       const version = z.coerce.number().int().safeParse((req.body as Record<string, unknown>)?.version);
       if (!version.success) throw new BadRequest();
       await s.poles.setArchived(pole, version.data, null, actor(req));

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../http/current-user.ts';
+import { isAllDigits } from '../lib/slug.ts';
 
 export interface PoleRow {
   id: number;
@@ -46,16 +47,18 @@ export class PolesRepo {
     return db('poles').where({ id }).first();
   }
 
-  async isInScope(db: Knex, user: CurrentUser, slugOrId: string): Promise<boolean> {
-    const q = db('poles').select('poles.id').first();
-    if (/^\d+$/.test(slugOrId)) q.where('poles.id', Number(slugOrId));
-    else q.where('poles.slug', slugOrId);
-    return Boolean(await scopePoles(q, user));
+  /**
+   * The pole named by `slug`, if the user may see it; undefined otherwise. Only ever by slug: the route
+   * guard resolves a URL's pole here and hands this very row to the handler (an all-digit slug once
+   * matched another pole's id).
+   */
+  async findInScope(db: Knex, user: CurrentUser, slug: string): Promise<PoleRow | undefined> {
+    return scopePoles(db('poles').where('poles.slug', slug).select('poles.*').first(), user);
   }
 
-  async regionIsInScope(db: Knex, user: CurrentUser, code: string): Promise<boolean> {
-    const q = db('regions').where('regions.code', code).select('regions.code').first();
-    return Boolean(await scopeRegions(db, q, user));
+  /** The region with this INSEE code, if the user may see it. */
+  async findRegionInScope(db: Knex, user: CurrentUser, code: string): Promise<{ code: string; name: string } | undefined> {
+    return scopeRegions(db, db('regions').where('regions.code', code).select('regions.code', 'regions.name').first(), user);
   }
 
   /** Poles the user may see, with their region's name, for cards and lists. */
@@ -65,6 +68,12 @@ export class PolesRepo {
       .select('poles.*', 'regions.name as region_name')
       .orderBy([{ column: 'regions.name' }, { column: 'poles.name' }]);
     return scopePoles(q, user);
+  }
+
+  /** Slugs made only of digits (refused since; see lib/slug.ts). */
+  async allDigitSlugs(db: Knex): Promise<string[]> {
+    const rows: { slug: string }[] = await db('poles').select('slug').orderBy('slug');
+    return rows.map((r) => r.slug).filter(isAllDigits);
   }
 
   async count(db: Knex): Promise<number> {

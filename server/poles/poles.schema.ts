@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { parseQuarter } from '../lib/quarters.ts';
 import { isValidSiren } from '../lib/siren.ts';
 import { asList } from '../http/form.ts';
+import { isAllDigits } from '../lib/slug.ts';
+import { t } from '../i18n/messages.ts';
 
 export const FOUNDING_WAVES = ['aap_2013', 'aap_2015', 'ami_2021_2023', 'autre'] as const;
 export const MEMBER_CATEGORIES = ['ess', 'non_ess', 'collectivite', 'recherche', 'formation', 'autre'] as const;
@@ -23,9 +25,11 @@ const isoDate = z
 export function poleFormSchema(currentYear: number) {
   return z.object({
     name: required(200, 'Saisissez le nom du pôle.'),
-    slug: text(100).regex(/^([a-z0-9]+(-[a-z0-9]+)*)?$/, {
-      error: 'Lettres minuscules, chiffres et tirets uniquement (par exemple « pole-sud-aveyron »).',
-    }),
+    slug: text(100)
+      .regex(/^([a-z0-9]+(-[a-z0-9]+)*)?$/, {
+        error: 'Lettres minuscules, chiffres et tirets uniquement (par exemple « pole-sud-aveyron »).',
+      })
+      .refine((s) => !isAllDigits(s), { error: t('poles.slug.allDigits') }),
     region_code: required(3, 'Choisissez une région.'),
     departement_code: required(3, 'Choisissez le département principal.'),
     territory_epci: text(2000),

@@ -4,7 +4,8 @@ import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import { likeOperator, writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Clock } from '../lib/clock.ts';
-import { slugify } from '../lib/slug.ts';
+import { isAllDigits, slugify } from '../lib/slug.ts';
+import { t } from '../i18n/messages.ts';
 import { officialEpcis } from '../reference/geography.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
 import type { MemberRow, MembersRepo, MemberWrite } from './members.repo.ts';
@@ -78,6 +79,7 @@ export class PolesService {
     }
     const slug = form.slug || slugify(form.name);
     if (!slug) errors.slug = 'Saisissez un identifiant d’adresse (lettres et chiffres).';
+    else if (isAllDigits(slug)) errors.slug = t('poles.slug.allDigits');
     else if (await this.repos.polesWrite.slugTaken(this.db, slug, exceptId)) {
       errors.slug = 'Cet identifiant d’adresse est déjà pris par un autre pôle.';
     }

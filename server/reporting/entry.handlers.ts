@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { scopedPole } from '../http/access.ts';
 import { t } from '../i18n/messages.ts';
 import { takePendingForm } from '../http/authenticate.ts';
 import { NotFound } from '../http/errors.ts';
@@ -15,9 +16,9 @@ import type { ReportRow, ValueRow } from './reporting.repo.ts';
 /** The manager's quarterly form: show, save a draft, submit, and each value's history. */
 export function createEntryHandlers(s: Services) {
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter; base: string }> {
-    const pole = await s.repos.poles.findBySlug(s.db, param(req, 'slug') ?? '');
+    const pole = scopedPole(req);
     const q = parseQuarter(param(req, 'period') ?? '');
-    if (!pole || !q || param(req, 'period') !== quarterLabel(q)) throw new NotFound();
+    if (!q || param(req, 'period') !== quarterLabel(q)) throw new NotFound();
     s.reporting.assertReportable(pole, q);
     return { pole, q, base: `/mon-pole/${pole.slug}/trimestres/${quarterLabel(q)}` };
   }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { scopedPole } from '../http/access.ts';
 import { blank, quarterParam } from '../http/query-params.ts';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
@@ -44,11 +45,10 @@ interface PageState {
 export function createReviewHandlers(s: Services) {
   /** The pole and quarter named by the URL; 404 unless the pole reports that quarter. */
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter }> {
-    const slug = param(req, 'slug');
+    const pole = scopedPole(req);
     const period = param(req, 'period') ?? '';
-    const pole = slug ? await s.repos.poles.findBySlug(s.db, slug) : undefined;
     const q = /^\d{4}-[TQ][1-4]$/.test(period) ? parseQuarter(period) : null;
-    if (!pole || !q) throw new NotFound();
+    if (!q) throw new NotFound();
     s.reporting.assertReportable(pole, q);
     return { pole, q };
   }

@@ -23,6 +23,7 @@ const STAFF = row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', '
 const SEE_POLE_A = row('login', 'ok', 'notfound', 'notfound', 'ok', 'ok', 'ok');
 const SEE_POLE_C = row('login', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok');
 const MY_POLE_A = row('login', 'ok', 'notfound', 'notfound', 'forbidden', 'forbidden', 'forbidden');
+const NOBODY_S_POLE = row('login', 'notfound', 'notfound', 'notfound', 'forbidden', 'forbidden', 'forbidden');
 const MY_POLE_C = row('login', 'notfound', 'notfound', 'ok', 'forbidden', 'forbidden', 'forbidden');
 // The API answers JSON 401 (never a redirect) without a session or a token.
 const API_SIGNED_IN = row('unauthorized', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
@@ -40,6 +41,7 @@ interface Case {
 function cases(c: Cast): Case[] {
   const A = c.poles.a.slug;
   const C = c.poles.c.slug;
+  const N = c.poles.other.slug;
   const list: [Case['method'], string, string, Expectation][] = [
     ['get', '/healthz', '/healthz', PUBLIC_PAGE],
     ['get', '/readyz', '/readyz', PUBLIC_PAGE],
@@ -56,6 +58,15 @@ function cases(c: Cast): Case[] {
     ['get', '/poles/:slug', `/poles/${A}`, SEE_POLE_A],
     ['get', '/poles/:slug', `/poles/${C}`, SEE_POLE_C],
     ['get', '/poles/:slug', '/poles/pole-inexistant', row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound')],
+    // The Bretagne pole's slug is pole A's id (an all-digit slug from before the rule): it is the
+    // Bretagne pole for everyone, never pole A.
+    ['get', '/poles/:slug', `/poles/${N}`, row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'ok', 'ok')],
+    ['get', '/mon-pole/:slug', `/mon-pole/${N}`, NOBODY_S_POLE],
+    ['get', '/mon-pole/:slug/trimestres/:period', `/mon-pole/${N}/trimestres/2026-T3`, NOBODY_S_POLE],
+    ['post', '/mon-pole/:slug/trimestres/:period', `/mon-pole/${N}/trimestres/2026-T3`, NOBODY_S_POLE],
+    ['get', '/mon-pole/:slug/trimestres/:period/import', `/mon-pole/${N}/trimestres/2026-T3/import`, NOBODY_S_POLE],
+    ['post', '/mon-pole/:slug/trimestres/:period/import', `/mon-pole/${N}/trimestres/2026-T3/import`, NOBODY_S_POLE],
+    ['get', '/admin/poles/:slug/modifier', `/admin/poles/${N}/modifier`, STAFF],
     ['get', '/tableau-de-bord', '/tableau-de-bord', SIGNED_IN],
     // Region 76 holds poles A and B; 84 holds pole C; the regional funder covers 76 and 75.
     ['get', '/regions/:code', '/regions/76', row('login', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok')],
@@ -178,6 +189,9 @@ describe(`authorisation matrix (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, funct
   before(async () => {
     ctx = await createTestApp({ OPEN_DATA: 'true' });
     cast = await buildCast(ctx);
+    // As an installation from before the all-digit rule could hold it: the Bretagne pole's slug is pole A's id.
+    cast.poles.other.slug = String(cast.poles.a.id);
+    await ctx.db('poles').where({ id: cast.poles.other.id }).update({ slug: cast.poles.other.slug });
     await seedPublication(ctx.s, cast.victimUserId, 2);
     victimTokenId = (await ctx.s.apiTokens.create({ id: cast.victimUserId } as CurrentUser, 'Jeton de la cible', null)).id;
     // Every page carries a token: the sign-in form for anonymous, the sign-out form in the layout otherwise.

@@ -20,6 +20,7 @@ export const poles = {
   'poles.archivedSince': 'Archivé depuis le {date}',
   'poles.field.name': 'Nom du pôle',
   'poles.field.slug': 'Identifiant d’adresse',
+  'poles.slug.allDigits': 'L’identifiant d’adresse ne peut pas être fait que de chiffres : ajoutez au moins une lettre (par exemple « pole-2030 »).',
   'poles.field.slugHint': 'Utilisé dans l’adresse de la page du pôle. Laissez vide pour le déduire du nom.',
   'poles.field.region': 'Région',
   'poles.field.departement': 'Département principal',
