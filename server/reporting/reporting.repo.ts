@@ -20,6 +20,8 @@ export interface ReportRow {
   reason: string | null;
   version: number;
   last_form_token: string | null;
+  /** SHA-256 of the content that token saved (see ReportingService.prepare). */
+  last_form_digest: string | null;
   created_at: string;
   updated_at: string;
 }

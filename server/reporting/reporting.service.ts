@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
@@ -31,6 +31,7 @@ export interface SavePlan {
   difficulties: string;
   status: ReportStatus;
   formToken: string;
+  formDigest: string;
   source: 'form' | 'import';
 }
 
@@ -166,8 +167,14 @@ export class ReportingService {
    */
   async prepare(pole: PoleRow, q: Quarter, body: Record<string, unknown>, opts: PrepareOptions): Promise<PrepareOutcome> {
     const formToken = typeof body.form_token === 'string' ? body.form_token.slice(0, 64) : '';
+    const formDigest = contentDigest(body, opts.submit);
     const existing = await this.repos.reporting.report(this.db, pole.id, q);
-    if (existing && formToken && existing.last_form_token === formToken) return { kind: 'saved', status: existing.status, duplicate: true };
+    if (existing && formToken && existing.last_form_token === formToken) {
+      // The same rendered form again: a double click is a duplicate, but a corrected form posted under the
+      // old token must not be answered « enregistré » while the first values stay: the 409 shows both.
+      if (existing.last_form_digest === formDigest) return { kind: 'saved', status: existing.status, duplicate: true };
+      return { kind: 'conflict', report: existing, stored: await this.repos.reporting.values(this.db, pole.id, q) };
+    }
     if (opts.checkVersion && (existing?.version ?? 0) !== Number(body.version ?? '0')) {
       return { kind: 'conflict', report: existing, stored: await this.repos.reporting.values(this.db, pole.id, q) };
     }
@@ -184,7 +191,7 @@ export class ReportingService {
     const status: ReportStatus = opts.status ?? (opts.submit ? 'submitted' : (existing?.status ?? 'draft'));
     return {
       kind: 'ready',
-      plan: { pole, q, existing, lines: result.lines, flags: result.flags, current, keyOf, highlights, difficulties, status, formToken, source: opts.source ?? 'form' },
+      plan: { pole, q, existing, lines: result.lines, flags: result.flags, current, keyOf, highlights, difficulties, status, formToken, formDigest, source: opts.source ?? 'form' },
     };
   }
 
@@ -228,6 +235,7 @@ export class ReportingService {
       highlights: plan.highlights,
       difficulties: plan.difficulties,
       last_form_token: plan.formToken || null,
+      last_form_digest: plan.formToken ? plan.formDigest : null,
       updated_at: now,
       ...(submitting ? { submitted_by: actor.userId, submitted_at: now } : {}),
       ...(status === 'validated' ? { reviewed_by: actor.userId, reviewed_at: now } : {}),
@@ -320,4 +328,17 @@ export class ReportingService {
     }
     return out;
   }
+}
+
+/**
+ * A digest of what a form asks for: every field but the CSRF token, the form token and the version
+ * (the same rendered form carries the same ones), with the action, sorted so the order of fields does not
+ * matter.
+ */
+function contentDigest(body: Record<string, unknown>, submit: boolean): string {
+  const content = Object.keys(body)
+    .filter((k) => k !== '_csrf' && k !== 'form_token' && k !== 'version' && k !== 'action')
+    .sort()
+    .map((k) => [k, body[k]]);
+  return createHash('sha256').update(JSON.stringify({ submit, content })).digest('hex');
 }

@@ -120,6 +120,24 @@ describe('the quarterly entry form', () => {
     expect(Number((await ctx.db('value_revisions').where({ pole_id: pole.id, action: 'create' }).whereNotNull('indicator_id').count({ n: '*' }).first())!.n)).to.equal(1);
   });
 
+  it('never acknowledges a correction posted under the token of a form already saved: 409 with both values', async () => {
+    const form = await agent.get(URL_Q(pole.slug));
+    const post = (value: string, action = 'brouillon') => agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: value, action });
+    expect((await post('2')).status).to.equal(303);
+    // The typo fixed and sent again while (or after) the first request ran, from the same page.
+    const corrected = await post('7');
+    expect(corrected.status).to.equal(409);
+    expect(corrected.text).to.not.contain('Brouillon enregistré');
+    expect(corrected.text).to.match(/Emplois non délocalisables créés<\/th><td class="num">2,0<\/td><td class="num">7<\/td>/);
+    const stored = await ctx.db('quarter_values').where({ pole_id: pole.id });
+    expect(stored.map((r) => Number(r.value_scaled))).to.deep.equal([20_000]);
+    // A submit under the draft's token is not the draft either.
+    expect((await post('2', 'soumettre')).status).to.equal(409);
+    // The same content again is still a double click: saved once.
+    expect((await post('2')).status).to.equal(303);
+    expect((await ctx.db('quarter_reports').where({ pole_id: pole.id }).first()).version).to.equal(1);
+  });
+
   it('gives back what was typed when the session expired before the save', async () => {
     const form = await agent.get(URL_Q(pole.slug));
     ctx.clock.advance({ minutes: 45 }); // idle timeout is 30 minutes
