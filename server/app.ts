@@ -15,6 +15,7 @@ import { apiAuthenticate } from './api/api-auth.ts';
 import { apiErrorHandler, apiNotFound } from './api/api-errors.ts';
 import type { Services } from './services.ts';
 import { setUpViews } from './views/engine.ts';
+import { anonymousForms } from './http/anonymous-forms.ts';
 
 export const publicDirectory = path.resolve(import.meta.dirname, '../public');
 // chart.js's package exports hide dist/: find it through the resolver (import.meta.resolve is not
@@ -53,7 +54,7 @@ export function createApp(s: Services): App {
   app.use(sessions);
   app.use(saveSessionBeforeRedirect);
   app.use(authenticate(s.auth, s.clock, { idleMinutes: s.config.sessionIdleMinutes, absoluteHours: s.config.sessionAbsoluteHours }));
-  app.use(csrfProtection());
+  app.use(csrfProtection(anonymousForms({ secret: s.config.sessionSecret, secure: s.config.tls, now: () => s.clock.now().toMillis() })));
   app.use((req, res, next) => {
     res.locals.user = req.user;
     next();

@@ -10,7 +10,7 @@ export interface Config {
   readonly publicUrl: string;
   /** True when PUBLIC_URL is https: secure cookies, HSTS and upgrade-insecure-requests follow from it. */
   readonly tls: boolean;
-  readonly trustProxy: boolean | number | string;
+  readonly trustProxy: false | number | string;
   /** log2 of the scrypt cost N. */
   readonly passwordHashCost: number;
   readonly sessionIdleMinutes: number;
@@ -46,7 +46,14 @@ const schema = z.object({
   SQLITE_FILE: z.string().min(1).default('data/ptce-impact.sqlite'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET doit faire au moins 32 caractères').optional(),
   PUBLIC_URL: z.string().url().optional(),
-  TRUST_PROXY: z.string().optional(),
+  // `true` would trust every X-Forwarded-For hop, so any client could choose the address that the
+  // per-address sign-in and API limits count: name the proxies instead.
+  TRUST_PROXY: z
+    .string()
+    .refine((v) => v !== 'true', {
+      message: '« true » ferait confiance à n’importe quel en-tête X-Forwarded-For (les limites par adresse seraient contournables) : indiquez le nombre de proxys devant l’application (par exemple 1) ou leurs adresses (par exemple « loopback » ou « 10.0.0.1, 10.0.0.2 »)',
+    })
+    .optional(),
   PASSWORD_HASH_COST: int(10, 20).optional(),
   SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 7).default(12),
@@ -71,9 +78,8 @@ export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 export class ConfigError extends Error {}
 
-function parseTrustProxy(raw: string | undefined): boolean | number | string {
+function parseTrustProxy(raw: string | undefined): false | number | string {
   if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw; // an address list or 'loopback', passed to Express as is
 }

@@ -51,6 +51,11 @@ export class ApiTokensRepo {
     return row ? toRow(row) : undefined;
   }
 
+  /** Revokes every usable token of a user (a password change); returns how many. */
+  async revokeAllOf(trx: Db, userId: number, now: string): Promise<number> {
+    return trx('api_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: now });
+  }
+
   /** Revokes a token if it is still usable; false when it already was revoked. */
   async revoke(trx: Db, id: number, now: string): Promise<boolean> {
     return (await trx('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: now })) === 1;

@@ -3,6 +3,7 @@ import { t } from '../i18n/messages.ts';
 import { endSession, startSession } from '../http/authenticate.ts';
 import { SESSION_COOKIE } from '../http/session.ts';
 import { takeFlash } from '../http/flash.ts';
+import { isLocalPath, takeReturnTo } from '../http/anonymous-forms.ts';
 import type { Services } from '../services.ts';
 
 function field(body: unknown, name: string, max = 500): string {
@@ -47,11 +48,11 @@ export function createAuthHandlers(s: Services) {
           formError: t('signIn.invalid'),
         });
       }
-      const returnTo = req.session.returnTo;
+      const returnTo = req.session.returnTo ?? takeReturnTo(req, res);
       await startSession(req, result.user.id, result.generation, s.clock.now().toMillis());
       delete req.session.returnTo;
       // Only a local path, never an open redirect.
-      res.redirect(303, returnTo && /^\/(?!\/)/.test(returnTo) ? returnTo : '/');
+      res.redirect(303, returnTo && isLocalPath(returnTo) ? returnTo : '/');
     },
 
     async signOut(req: Request, res: Response) {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { param } from './params.ts';
+import { rememberReturnTo } from './anonymous-forms.ts';
 import type { CurrentUser, Role } from './current-user.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import { Forbidden, NotFound, Unauthorized } from './errors.ts';
@@ -59,7 +60,10 @@ export function guard(access: Access, scopes: ScopeResolver): Guard {
     const user = req.user;
     if (!user) {
       if (access.json) throw new Unauthorized();
-      if (req.session) {
+      if (req.session?.expiredUserId === undefined) {
+        // Nobody was signed in here: the page asked for waits in a cookie, so this writes no session row.
+        if (req.method === 'GET') rememberReturnTo(res, req.originalUrl);
+      } else if (req.session) {
         if (req.method === 'GET') req.session.returnTo = req.originalUrl;
         else if (req.session.expiredUserId !== undefined && req.body && typeof req.body === 'object') {
           // The session timed out while a form was being filled: keep what was typed, and come back to it.

@@ -13,14 +13,20 @@ export function authenticate(auth: AuthService, clock: Clock, timeouts: { idleMi
     const s = req.session;
     if (s?.userId !== undefined) {
       const now = clock.now().toMillis();
-      const idle = now - (s.lastSeenAt ?? s.signedInAt ?? 0) > timeouts.idleMinutes * 60_000;
+      // Activity is written at most every `step` (a session write per request would be wasted work), so
+      // lastSeenAt may lag the last request by up to `step`: the session ends once it has been idle for
+      // `idle + step` by that clock, that is after between `idle` and `idle + step` of real idleness,
+      // never while the user is active (a step of a minute once signed out users every minute when the
+      // idle time was one minute).
+      const idleMs = timeouts.idleMinutes * 60_000;
+      const step = Math.min(60_000, idleMs / 10);
+      const idle = now - (s.lastSeenAt ?? s.signedInAt ?? 0) >= idleMs + step;
       const tooOld = now - (s.signedInAt ?? 0) > timeouts.absoluteHours * 3600_000;
       const user = idle || tooOld ? null : await auth.load(s.userId, s.generation);
       if (user) {
         req.user = user;
         res.locals.user = user;
-        // Refreshed at most once a minute: a session write on every request would be wasted work.
-        if (now - (s.lastSeenAt ?? 0) > 60_000) s.lastSeenAt = now;
+        if (now - (s.lastSeenAt ?? 0) >= step) s.lastSeenAt = now;
       } else {
         // Remembered so that a form posted after the timeout can be given back to the same user.
         s.expiredUserId = s.userId;

@@ -29,6 +29,17 @@ export class JobInterrupted extends Error {
 /** How long the history of finished runs is kept (« Tâches planifiées », /readyz's last success). */
 export const RUN_HISTORY_DAYS = 90;
 
+/** Whether a process with this id exists on this host (signal 0 checks without sending anything). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class JobRunner {
   readonly instance = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly busy = new Set<string>();
@@ -72,6 +83,25 @@ export class JobRunner {
 
   private expiry(): string {
     return writeTimestamp(this.clock.now().plus({ seconds: this.leaseSeconds }));
+  }
+
+  /**
+   * At start: a lease held by a process of this very host that no longer exists (killed, crashed) is
+   * ended at once, instead of making the jobs wait up to the lease's length while changes pile up. Only
+   * this host's processes can be checked; another host's dead instance still waits for its lease to expire.
+   * Returns the leases ended.
+   */
+  async reclaimLeasesOfDeadProcesses(isAlive: (pid: number) => boolean = processExists): Promise<string[]> {
+    const host = os.hostname();
+    const ended: string[] = [];
+    for (const lease of await this.repo.leases(this.db)) {
+      const [holderHost, pid] = lease.holder.split(':');
+      if (holderHost !== host || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+      // Expired a second ago: a later `acquire` takes it and closes the dead holder's runs as it would.
+      if (await this.repo.expire(this.db, lease.job, lease.holder, writeTimestamp(this.clock.now().minus({ seconds: 1 })))) ended.push(lease.job);
+    }
+    if (ended.length) this.logger.warn({ leases: ended }, 'leases of a dead process of this host ended at start');
+    return ended;
   }
 
   /** Claims one scheduled tick of a job for this instance (see Scheduler.runTick). */

@@ -47,6 +47,15 @@ export class JobsRepo {
     await db('job_leases').where({ job, holder }).delete();
   }
 
+  async leases(db: Knex): Promise<{ job: string; holder: string; expires_at: string }[]> {
+    return db('job_leases').select('job', 'holder', 'expires_at');
+  }
+
+  /** Ends a lease now, if `holder` still holds it (the normal takeover then closes its runs). */
+  async expire(db: Knex, job: string, holder: string, at: string): Promise<boolean> {
+    return (await db('job_leases').where({ job, holder }).update({ expires_at: at })) === 1;
+  }
+
   async lease(db: Knex, job: string): Promise<{ holder: string; expires_at: string } | undefined> {
     return db('job_leases').where({ job }).first();
   }

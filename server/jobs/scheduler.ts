@@ -95,6 +95,7 @@ export class Scheduler {
 
   /** Schedules every job (Paris time); an installation without aggregates gets a rebuild at once. */
   async start(): Promise<void> {
+    await this.runner.reclaimLeasesOfDeadProcesses();
     for (const job of this.jobs) {
       if (job.scheduled === false) continue;
       const task = cron.schedule(

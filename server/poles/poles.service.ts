@@ -129,6 +129,10 @@ export class PolesService {
     const { row, territories } = await this.resolve(form, pole.id);
     const { archived_on: _keep, ...changes } = row;
     const beforeTerritories = await this.repos.polesWrite.territories(this.db, pole.id);
+    if (sameFields(pole, changes) && JSON.stringify(sortTerritories(beforeTerritories)) === JSON.stringify(sortTerritories(territories))) {
+      if (version !== pole.version) throw new StaleVersion();
+      return row.slug;
+    }
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, this.now()))) throw new StaleVersion();
       await this.repos.polesWrite.setTerritories(trx, pole.id, territories);
@@ -187,6 +191,11 @@ export class PolesService {
 
   async updateMember(pole: PoleRow, member: MemberRow, version: number, form: MemberForm, actor: Actor): Promise<void> {
     const row = memberRow(form);
+    // Nothing changed: no new version (a colleague's open form would get a needless 409) and no audit row.
+    if (sameFields(member, row)) {
+      if (version !== member.version) throw new StaleVersion();
+      return;
+    }
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.members.update(trx, pole.id, member.id, version, row))) throw new StaleVersion();
       const { id: _id, version: _v, pole_id: _p, ...before } = member;
@@ -228,6 +237,12 @@ export class PolesService {
   async search(filter: { q?: string; region?: string; archived?: 'actifs' | 'archives' | 'tous' }) {
     return this.repos.polesWrite.search(this.db, filter, likeOperator(this.db));
   }
+}
+
+/** Whether every field of `after` already has that value in `before` (nothing to write). */
+function sameFields(before: object, after: object): boolean {
+  const old = before as Record<string, unknown>;
+  return Object.entries(after).every(([k, v]) => (old[k] ?? null) === (v ?? null));
 }
 
 function memberRow(form: MemberForm): MemberWrite {

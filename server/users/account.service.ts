@@ -120,7 +120,8 @@ export class AccountService {
 
   /**
    * Changes one's password after checking the current one (throttled like a sign-in, since it is one).
-   * Ends every session of the user and returns the new session generation, for the caller to keep its own.
+   * Ends every session of the user and revokes its API tokens (whoever knew the old password may have
+   * made one), and returns the new session generation, for the caller to keep its own.
    */
   async changePassword(user: CurrentUser, current: string, next: string, ctx: { ip: string; requestId: string | null }): Promise<number> {
     const account = user.email.trim().toLowerCase();
@@ -138,13 +139,14 @@ export class AccountService {
     const hash = await this.hasher.hash(next);
     return this.db.transaction(async (trx) => {
       const generation = await this.repos.users.setPassword(trx, user.id, hash, this.now());
+      const revokedApiTokens = await this.repos.apiTokens.revokeAllOf(trx, user.id, this.now());
       await this.repos.audit.record(trx, {
         actorId: user.id,
         action: 'user.password_change',
         entity: 'user',
         entityId: user.id,
         before: { hasPassword: true, sessionGeneration: row.session_generation },
-        after: { hasPassword: true, sessionGeneration: generation },
+        after: { hasPassword: true, sessionGeneration: generation, revokedApiTokens },
         requestId: ctx.requestId,
       });
       return generation;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { ApiTokensRepo } from '../api/api-tokens.repo.ts';
 import type { DateTime } from 'luxon';
 import type { Clock } from '../lib/clock.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
@@ -20,6 +21,7 @@ export interface Repos {
   tokens: TokensRepo;
   poles: PolesRepo;
   reference: ReferenceRepo;
+  apiTokens: ApiTokensRepo;
 }
 
 export interface Actor {

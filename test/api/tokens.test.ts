@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
-import { createTestApp, csrfFrom, csrfToken, signIn, type TestContext } from '../support/test-app.ts';
+import { createTestApp, csrfFrom, csrfToken, signIn, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
 import { makeUser } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
 
@@ -89,6 +89,21 @@ describe(`API tokens (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     await agent.post(`/profil/jetons/${row.id}/revoquer`).type('form').send({ _csrf: await csrfToken(agent) }).expect(303);
     const audit = await ctx.db('audit_log').where({ entity: 'api_token', entity_id: String(row.id) }).orderBy('id');
     expect(audit.map((a) => a.action)).to.deep.equal(['api_token.create', 'api_token.revoke']);
+  });
+
+  it('revokes every token of the account when its password changes (the profile says so before)', async () => {
+    const owner = await makeUser(ctx.s, 'funder', { regionCodes: ['76'] });
+    const mine = await signIn(ctx.app, owner.email);
+    const tokens = [(await createToken(mine, 'Tableur')).token, (await createToken(mine, 'Script')).token];
+    const other = (await createToken(agent, 'Autre compte')).token;
+    const profile = await mine.get('/profil').expect(200);
+    expect(profile.text).to.contain('vos jetons d’accès à l’API révoqués');
+    const next = 'une toute nouvelle phrase secrète';
+    await mine.post('/profil/mot-de-passe').type('form').send({ _csrf: csrfFrom(profile.text), current_password: TEST_PASSWORD, new_password: next, new_password_confirm: next }).expect(303);
+    for (const token of tokens) await request(ctx.app).get('/api/v1/indicators').set('Authorization', `Bearer ${token}`).expect(401);
+    await request(ctx.app).get('/api/v1/indicators').set('Authorization', `Bearer ${other}`).expect(200);
+    const [audit] = await ctx.db('audit_log').where({ action: 'user.password_change', entity_id: String(owner.id) });
+    expect(JSON.parse(audit.after_json).revokedApiTokens).to.equal(2);
   });
 
   it('refuses malformed, unknown tokens and the tokens of a deactivated account, even beside a valid session', async () => {

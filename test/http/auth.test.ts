@@ -100,6 +100,26 @@ describe('signing in and out', () => {
     }
   });
 
+  it('keeps an active user signed in and ends an idle session whatever the idle time, one minute included', async () => {
+    const short = await createTestApp({ SESSION_IDLE_MINUTES: '1' });
+    try {
+      const u = await makeUser(short.s, 'funder');
+      const agent = await signIn(short.app, u.email);
+      // A request every 50 seconds for ten minutes: never idle for a minute, never signed out.
+      for (let i = 1; i <= 12; i++) {
+        short.clock.advance({ seconds: 50 });
+        expect((await agent.get('/profil')).status, `after ${i * 50} s`).to.equal(200);
+      }
+      short.clock.advance({ seconds: 50 });
+      await agent.get('/profil').expect(200);
+      // Then idle: out once the minute (and at most a tenth more) has passed.
+      short.clock.advance({ seconds: 67 });
+      await agent.get('/profil').expect(303).expect('location', '/connexion');
+    } finally {
+      await short.close();
+    }
+  });
+
   it('ends a session when the account is deactivated in the database', async () => {
     const other = await makeUser(ctx.s, 'funder');
     const agent = await signIn(ctx.app, other.email);

@@ -93,6 +93,7 @@ describe('poles and their members (staff)', () => {
     expect((await counts(ctx)).audit, 'no change, no audit row').to.equal(before.audit);
 
     const v2 = (await ctx.s.repos.poles.findBySlug(ctx.db, pole.slug))!.version;
+    expect(v2, 'no change, no new version').to.equal(pole.version);
     await staff.post(`/admin/poles/${pole.slug}/modifier`).type('form').send({ _csrf: t, ...form, version: String(v2), description: 'Nouvelle présentation' }).expect(303);
     expect((await counts(ctx)).audit).to.equal(before.audit + 1);
 
@@ -171,6 +172,15 @@ describe('poles and their members (staff)', () => {
       .type('form')
       .send({ _csrf: csrfFrom(edit.text), name: 'Autre', siren: '', category: 'collectivite', joined_on: member.joined_on, left_on: '', version: String(member.version) })
       .expect(409);
+    // A save that changes nothing makes no new version and no audit row: a colleague's open form still saves.
+    const current = await ctx.db('pole_members').where({ id: member.id }).first();
+    const mine = await staff.get(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`).expect(200);
+    const same = { name: current.name, siren: current.siren ?? '', category: current.category, joined_on: current.joined_on, left_on: current.left_on ?? '', version: String(current.version) };
+    const auditBefore = (await counts(ctx)).audit;
+    await staff.post(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`).type('form').send({ _csrf: csrfFrom(mine.text), ...same }).expect(303);
+    expect((await ctx.db('pole_members').where({ id: member.id }).first()).version).to.equal(current.version);
+    expect((await counts(ctx)).audit).to.equal(auditBefore);
+    await staff.post(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`).type('form').send({ _csrf: csrfFrom(mine.text), ...same, name: 'Mairie renommée' }).expect(303);
     await staff.get(`/admin/poles/${pole.slug}/membres/999999/modifier`).expect(404);
     await staff.get(`/admin/poles/${pole.slug}/membres/abc/modifier`).expect(404);
   });

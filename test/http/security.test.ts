@@ -40,7 +40,7 @@ describe('security headers and error pages', () => {
       expect(res.headers['strict-transport-security']).to.match(/max-age=31536000/);
       expect(String(res.headers['content-security-policy'])).to.contain('upgrade-insecure-requests');
       // express-session only sends a Secure cookie over a secure connection: behind the proxy, say so.
-      const proxied = await createTestApp({ PUBLIC_URL: 'https://impact.exemple.fr', TRUST_PROXY: 'true' });
+      const proxied = await createTestApp({ PUBLIC_URL: 'https://impact.exemple.fr', TRUST_PROXY: '1' });
       try {
         const r2 = await request(proxied.app).get('/connexion').set('X-Forwarded-Proto', 'https').expect(200);
         const cookie = ([] as string[]).concat(r2.headers['set-cookie'] ?? []).join(';');

@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import os from 'node:os';
 import { expect } from 'chai';
+import { writeTimestamp } from '../../server/db/dialect.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { heldRebuild } from '../support/jobs.ts';
 import { makePole, makeUser } from '../support/factories.ts';
@@ -36,6 +40,29 @@ describe('scheduled jobs and the aggregate refresh', function () {
     }
   });
   afterEach(() => ctx.close());
+
+  it('ends at start the lease of a killed process of this host, and closes its run; a live or remote holder keeps its lease', async () => {
+    // A real process that held the lease, then died (as under kill -9): its pid no longer exists.
+    const child = spawn(process.execPath, ['-e', '']);
+    const deadPid = child.pid!;
+    await once(child, 'exit');
+    const future = writeTimestamp(ctx.clock.now().plus({ minutes: 10 }));
+    const dead = `${os.hostname()}:${deadPid}:deadbeef`;
+    await ctx.db('job_leases').insert([
+      { job: 'aggregates', holder: dead, expires_at: future },
+      { job: 'reminders', holder: `${os.hostname()}:${process.ppid}:cafe0001`, expires_at: future }, // alive
+      { job: 'digest', holder: `un-autre-hote:${deadPid}:cafe0002`, expires_at: future }, // cannot be checked from here
+    ]);
+    await ctx.db('job_runs').insert({ job: 'rebuild', instance: dead, started_at: writeTimestamp(ctx.clock.now()), status: 'running' });
+    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'leased' });
+
+    expect(await ctx.s.runner.reclaimLeasesOfDeadProcesses()).to.deep.equal(['aggregates']);
+    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }), 'aggregates', ['refresh', 'rebuild'])).to.deep.include({ ran: true, status: 'success' });
+    const closed = await ctx.db('job_runs').where({ instance: dead }).first();
+    expect(closed.status).to.equal('failure');
+    const kept = await ctx.db('job_leases').whereIn('job', ['reminders', 'digest']).orderBy('job');
+    expect(kept.map((l) => l.expires_at)).to.deep.equal([future, future]);
+  });
 
   it('records the keys a write dirties in the same transaction, and the incremental job clears them', async () => {
     const dirty = await ctx.db('aggregate_dirty').select('pole_id', 'year', 'quarter', 'indicator_id', 'reason');

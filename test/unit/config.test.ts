@@ -38,8 +38,8 @@ describe('configuration', () => {
       .and.matches(/SESSION_SECRET/);
   });
 
-  it('parses TRUST_PROXY as a boolean, a hop count or a list', () => {
-    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).to.equal(true);
+  it('parses TRUST_PROXY as a hop count or a list, and refuses « true » (clients would choose their address)', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).to.throw(ConfigError, /TRUST_PROXY.*nombre de proxys/);
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).to.equal(1);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).to.equal('loopback');
     expect(loadConfig({}).trustProxy).to.equal(false);
