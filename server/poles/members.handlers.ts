@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { param } from '../http/params.ts';
+import { param, readInteger } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
 import { NotFound, StaleVersion } from '../http/errors.ts';
 import { formValues, parseForm } from '../http/form.ts';
@@ -17,7 +17,8 @@ export function createMembersHandlers(s: Services) {
     return pole;
   }
   async function memberOr404(pole: PoleRow, id: string | undefined): Promise<MemberRow> {
-    const member = id && /^\d{1,9}$/.test(id) ? await s.repos.members.find(s.db, pole.id, Number(id)) : undefined;
+    const memberId = readInteger(id);
+    const member = memberId === undefined ? undefined : await s.repos.members.find(s.db, pole.id, memberId);
     if (!member) throw new NotFound();
     return member;
   }

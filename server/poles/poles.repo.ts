@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../http/current-user.ts';
+import { readInteger } from '../http/params.ts';
 
 export interface PoleRow {
   id: number;
@@ -48,7 +49,7 @@ export class PolesRepo {
 
   async isInScope(db: Knex, user: CurrentUser, slugOrId: string): Promise<boolean> {
     const q = db('poles').select('poles.id').first();
-    if (/^\d+$/.test(slugOrId)) q.where('poles.id', Number(slugOrId));
+    if (/^\d+$/.test(slugOrId)) q.where('poles.id', readInteger(slugOrId) ?? -1);
     else q.where('poles.slug', slugOrId);
     return Boolean(await scopePoles(q, user));
   }
