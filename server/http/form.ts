@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
-import { readInteger } from './params.ts';
+import { readInteger, readVersion } from './params.ts';
 
 export type FieldErrors = Record<string, string>;
 
@@ -61,9 +61,9 @@ export function requiredTextField(max: number, message: string, type?: Parameter
   return textField(max, { type: type ?? { error: message } }).min(1, { error: message });
 }
 
-function boundedInteger(min: number, message: string) {
+function boundedInteger(read: (raw: string) => number | undefined, message: string) {
   return z.string({ error: message }).transform((s, ctx) => {
-    const n = readInteger(s, min);
+    const n = read(s);
     if (n === undefined) {
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
@@ -73,8 +73,13 @@ function boundedInteger(min: number, message: string) {
 }
 
 /** A row id posted in a form (a select's value, a checkbox): 1..2^31-1, else a field error (422). */
-export const idField = (message = t('form.invalid')) => boundedInteger(1, message);
+export const idField = (message = t('form.invalid')) => boundedInteger((s) => readInteger(s), message);
 
-/** A hidden version field: 0..2^31-1, else a field error (422); '' or absent is « no version ». */
-export const versionField = (message = t('form.invalid')) => boundedInteger(0, message);
-export const optionalVersionField = (message = t('form.invalid')) => z.preprocess((v) => (v === '' ? undefined : v), versionField(message).optional());
+/**
+ * A hidden version field: 0..2^31-2 (saving stores it plus one, which must still fit the column), else a
+ * field error (422).
+ */
+export const versionField = (message = t('form.invalid'), min = 0) => boundedInteger((s) => readVersion(s, min), message);
+/** The same, where '' or absent means « no version » (a creation form). */
+export const optionalVersionField = (message = t('form.invalid'), min = 0) =>
+  z.preprocess((v) => (v === '' ? undefined : v), versionField(message, min).optional());

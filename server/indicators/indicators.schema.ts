@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { asList, textField } from '../http/form.ts';
-import { readInteger } from '../http/params.ts';
+import { readVersion } from '../http/params.ts';
 import { parseDecimal } from '../lib/decimal.ts';
 import { compareQuarters, parseQuarter, type Quarter } from '../lib/quarters.ts';
 
@@ -128,7 +128,7 @@ export function indicatorFormSchema(mode: 'new' | 'edit') {
       active: z.unknown().optional().transform((v) => asList(v).includes('1')),
       display_order: integer('Saisissez un nombre entier entre 0 et 100 000.', 0, 100_000),
       // An unreadable version cannot prove the form is current: the handler then answers as for a stale one.
-      version: z.unknown().optional().transform((v) => readInteger(v, 0)),
+      version: z.unknown().optional().transform((v) => readVersion(v)),
     })
     .superRefine(
       (f, ctx) => {

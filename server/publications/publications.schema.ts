@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idField, textField } from '../http/form.ts';
+import { optionalVersionField, textField } from '../http/form.ts';
 import type { SummaryPeriod } from '../exports/summary.types.ts';
 import { parsePeriod } from './publication-period.ts';
 
@@ -21,10 +21,7 @@ export const publishFormSchema = z.object({
     }),
   motif: textField(REASON_MAX).default(''),
   // The version the form announced: a second submit (double click, or a colleague first) answers 409.
-  version_attendue: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    idField().optional(),
-  ),
+  version_attendue: optionalVersionField('Valeur invalide.', 1),
 });
 
 export type PublishForm = z.infer<typeof publishFormSchema>;

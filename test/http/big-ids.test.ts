@@ -110,6 +110,12 @@ describe(`ids and versions ≥ 2^31 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       const pr = await staff.post('/admin/publications/nouvelle').type('form').send({ _csrf: csrfFrom(pub.text), periode: '2026-T3', motif: '', version_attendue: v });
       expect(pr.status, `publication version ${v}`).to.be.within(400, 499);
     }
+    // A save stores the version plus one: the largest version that can still be incremented is read (and
+    // is simply stale here, 409); the column's maximum itself is refused, never an overflow (it was a 500).
+    const profile = await manager.get('/profil');
+    const post = (version: number) => manager.post('/profil').type('form').send({ _csrf: csrfFrom(profile.text), display_name: 'Moi', version: String(version) });
+    expect((await post(MAX_INT - 1)).status).to.equal(409);
+    expect((await post(MAX_INT)).status).to.equal(422);
     expect(await snapshot(ctx)).to.equal(before);
   });
 });
