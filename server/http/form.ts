@@ -37,8 +37,6 @@ export function asList(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
 }
 
-export { controlCharProblem };
-
 /**
  * The one builder of form text fields: line breaks normalised to LF, trimmed, bounded, and refused
  * (message next to the field, what was typed kept) when it holds a control character. Refused rather

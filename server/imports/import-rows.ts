@@ -72,8 +72,9 @@ export function cellControlProblem(s: string): string | null {
 }
 
 /**
- * A cell as text, or a problem. Line breaks are normalised to LF (a CSV written on Windows has CRLF). `= @` always start a formula; `+ -` too, unless the cell is a number or
- * a dash starting a sentence (« - réunion… »). A leading `'` before one of them is how exports escape
+ * A cell as text, or a problem. Line breaks are normalised to LF (a CSV written on Windows has CRLF).
+ * `= @` always start a formula; `+ -` too, unless the cell is a number or a dash starting a sentence
+ * (« - réunion… »). A leading `'` before one of them is how exports escape
  * such text: it is removed.
  */
 export function cellText(cell: Cell, column: string): { text: string } | { problem: string } {
