@@ -5,6 +5,7 @@ import type { Base } from '../aggregates/aggregates.repo.ts';
 import type { Grain } from '../aggregates/periods.ts';
 import { t } from '../i18n/messages.ts';
 import { parseQuarter, quarterIndex } from '../lib/quarters.ts';
+import { hasControlChar } from '../lib/text.ts';
 import { ApiProblem, badParameter } from './api-errors.ts';
 import { aggregatesQuery, DEFAULT_LIMIT, MAX_LIMIT, type Level } from './api.schema.ts';
 
@@ -12,6 +13,11 @@ function check<S extends z.ZodObject>(schema: S, query: unknown): z.infer<S> {
   const raw = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
   const known = Object.keys(schema.shape);
   for (const [name, value] of Object.entries(raw)) {
+    // Refused, not cleaned: a query is a machine's request, and a cleaned one would answer another question.
+    if (hasControlChar(name) || (typeof value === 'string' && hasControlChar(value))) {
+      const shown = known.includes(name) ? name : '?';
+      throw badParameter(shown, t('api.error.controlChar', { name: shown }));
+    }
     const shown = name.slice(0, 40);
     if (!known.includes(name)) throw badParameter(shown, t('api.error.unknownParameter', { name: shown }));
     if (typeof value !== 'string') throw badParameter(name, t('api.error.repeatedParameter', { name }));

@@ -1,4 +1,5 @@
 import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
+import { cleanText } from '../lib/text.ts';
 
 /**
  * Sign-in throttle per account and per IP. After `freeAttempts` failures inside the window each further
@@ -12,7 +13,8 @@ export class LoginThrottle {
   ) {}
 
   private keys(account: string, ip: string) {
-    return { account: `login:a:${account}`, ip: `login:i:${ip}` };
+    // The key is stored: cleaned of control characters (lib/text.ts) like any text the database holds.
+    return { account: `login:a:${cleanText(account)}`, ip: `login:i:${ip}` };
   }
 
   /** Seconds to wait before another attempt is evaluated, or 0. */

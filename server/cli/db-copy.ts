@@ -1,8 +1,10 @@
 // npm run db:copy -- --to postgres://user:password@host:5432/base
-// Moves the configured SQLite installation (SQLITE_FILE) to an empty PostgreSQL database: migrations on the
-// target, every table copied in foreign-key order, sequences reset, then row counts and a checksum per table
-// compared. Exit code 0 when every table matches, 1 otherwise. Stop the app first (or accept that writes
-// made during the copy stay behind).
+// Moves the configured SQLite installation (SQLITE_FILE) to an empty PostgreSQL database: the source's texts
+// checked first (a NUL is refused, listed by table, column and row, before anything is written), then in one
+// transaction on the target: migrations, every table copied in foreign-key order, sequences reset, row
+// counts and a checksum per table compared. Exit code 0 when every table matches; 1 otherwise, and then the
+// target is left as it was found (rolled back). Stop the app first (or accept that writes made during the
+// copy stay behind).
 import { parseArgs } from 'node:util';
 import { configOrReport, runIfEntryPoint, type CliOut } from './cli.ts';
 import { createDb } from '../db/connection.ts';

@@ -16,6 +16,7 @@ import { ROLES } from '../http/current-user.ts';
 import { ValidationError } from '../http/errors.ts';
 import { t } from '../i18n/messages.ts';
 import { emailField } from '../users/users.schema.ts';
+import { findControlChar } from '../lib/text.ts';
 
 export interface CliIo {
   stdin: AsyncIterable<string | Buffer>;
@@ -60,6 +61,12 @@ export async function runUserCreate(argv: string[], s: Pick<Services, 'users' | 
     }).values;
   } catch (err) {
     return fail(t('cli.badArguments', { detail: argumentProblem(err) }));
+  }
+  // Refused, not cleaned: the operator is at the terminal and can retype; a cleaned address or name would
+  // differ from what they meant without their knowing.
+  for (const option of ['email', 'name'] as const) {
+    const c = findControlChar(values[option] ?? '');
+    if (c) return fail(t('cli.controlChar', { option: `--${option}`, char: c.label, position: c.index + 1 }));
   }
   const email = emailField.safeParse(values.email ?? '');
   if (!email.success) return fail(t('cli.emailInvalid'));

@@ -2,6 +2,7 @@
 // reports what cannot be read with its line and column. Pure: no I/O.
 import { t } from '../i18n/messages.ts';
 import { parseDecimal } from '../lib/decimal.ts';
+import { findControlChar, normaliseNewlines } from '../lib/text.ts';
 import type { Cell, SheetRow } from './import-files.ts';
 
 export type ImportKind = 'quarter' | 'long';
@@ -61,8 +62,19 @@ export function numberText(n: number): string {
 const TEXT_COLUMNS = new Set(['raison', 'commentaire', 'libelle']);
 
 /**
- * A cell as text, or a problem. `= @` always start a formula; `+ -` too, unless the cell is a number or
- * a dash starting a sentence (« - réunion… »). A leading `'` before one of them is how exports escape
+ * A control character in a cell (lib/text.ts), as the preview says it; null when the cell is clean. XLSX
+ * writes one as `_x0000_` and the reader decodes it: the file looks clean in the spreadsheet. Refused, not
+ * cleaned: the preview names the row and the column, and the person fixes the file they keep.
+ */
+export function cellControlProblem(s: string): string | null {
+  const c = findControlChar(s);
+  return c ? t('import.controlChar', { char: c.label, position: c.index + 1 }) : null;
+}
+
+/**
+ * A cell as text, or a problem. Line breaks are normalised to LF (a CSV written on Windows has CRLF).
+ * `= @` always start a formula; `+ -` too, unless the cell is a number or a dash starting a sentence
+ * (« - réunion… »). A leading `'` before one of them is how exports escape
  * such text: it is removed.
  */
 export function cellText(cell: Cell, column: string): { text: string } | { problem: string } {
@@ -70,7 +82,9 @@ export function cellText(cell: Cell, column: string): { text: string } | { probl
   if (typeof cell === 'number') return { text: numberText(cell) };
   if (typeof cell === 'boolean') return { text: cell ? 'oui' : '' };
   if (typeof cell === 'object') return { problem: 'formula' in cell ? t('import.formula') : t('import.cellError', { error: cell.error }) };
-  const s = cell.trim();
+  const s = normaliseNewlines(cell).trim();
+  const control = cellControlProblem(s);
+  if (control) return { problem: control };
   if (/^'[=+\-@]/.test(s) && TEXT_COLUMNS.has(column)) return { text: s.slice(1) };
   if (/^[=@]/.test(s)) return { problem: t('import.formula') };
   if (/^[+-]/.test(s) && !parseDecimal(s).ok && !/^[+-]\s/.test(s)) return { problem: t('import.formula') };
@@ -99,6 +113,10 @@ export function readRows(sheet: SheetRow[], kind: ImportKind): ReadRowsResult {
   }
   const columns: Columns = {};
   for (const [name, i] of position) columns[name] = columnLetter(i);
+  const headerName = (i: number) => {
+    const c = header.cells[i];
+    return typeof c === 'string' && c.trim() ? normaliseHeader(c) || c.trim().slice(0, 40) : null;
+  };
 
   const rows: ImportRow[] = [];
   const problems: Problem[] = [];
@@ -107,17 +125,19 @@ export function readRows(sheet: SheetRow[], kind: ImportKind): ReadRowsResult {
     if (isEmpty(r)) continue;
     count++;
     let bad = false;
+    const read = new Set<number>();
     const get = (name: string): string => {
       const i = position.get(name);
       if (i === undefined) return '';
-      const read = cellText(r.cells[i] ?? null, name);
-      if ('text' in read) return read.text;
-      problems.push({ line: r.line, column: name, letter: columns[name], message: read.problem });
+      read.add(i);
+      const cell = cellText(r.cells[i] ?? null, name);
+      if ('text' in cell) return cell.text;
+      problems.push({ line: r.line, column: name, letter: columns[name], message: cell.problem });
       bad = true;
       return '';
     };
-    const fail = (name: string, message: string) => {
-      problems.push({ line: r.line, column: name, letter: columns[name] ?? null, message });
+    const fail = (name: string, message: string, letter: string | null = columns[name] ?? null) => {
+      problems.push({ line: r.line, column: name, letter, message });
       bad = true;
     };
     const codeColumn = kind === 'quarter' ? 'code' : 'indicateur';
@@ -140,6 +160,12 @@ export function readRows(sheet: SheetRow[], kind: ImportKind): ReadRowsResult {
       if (quarter) row.quarter = Number(quarter[1]);
       else fail('trimestre', t('import.badQuarter'));
     }
+    // Cells the import does not read (the template's label and unit, a column of one's own) are checked
+    // too: a control character anywhere says the file is not what it looks like in the spreadsheet.
+    r.cells.forEach((c, i) => {
+      const problem = typeof c === 'string' && !read.has(i) ? cellControlProblem(c) : null;
+      if (problem) fail(headerName(i) ?? columnLetter(i), problem, columnLetter(i));
+    });
     // A row that cannot be read is left out: its problem already stops the import.
     if (!bad) rows.push(row);
   }

@@ -3,7 +3,7 @@ import { scopedPole } from '../http/access.ts';
 import { t } from '../i18n/messages.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
-import { param } from '../http/params.ts';
+import { param, readInteger } from '../http/params.ts';
 import { formatDate, formatNumber } from '../lib/format.ts';
 import { parseQuarter, quarterLabel, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
@@ -49,7 +49,7 @@ export function createImportHandlers(s: Services) {
 
   function batchId(req: Request): number {
     const raw = param(req, 'batchId') ?? (typeof req.query.lot === 'string' ? req.query.lot : '');
-    return /^\d{1,12}$/.test(raw) ? Number(raw) : 0;
+    return readInteger(raw) ?? 0;
   }
 
   /** A quarter batch of this user for this very pole and quarter, else 404. */

@@ -3,7 +3,7 @@ import { t } from '../i18n/messages.ts';
 import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { formValues, parseForm } from '../http/form.ts';
-import { param } from '../http/params.ts';
+import { idParam } from '../http/params.ts';
 import type { Services } from '../services.ts';
 import type { CatalogueItem } from './indicators.service.ts';
 import { OBJECTIVES, indicatorFormSchema, listQuerySchema } from './indicators.schema.ts';
@@ -37,8 +37,8 @@ export function createIndicatorsHandlers(s: Services) {
 
   // Ids are small positive integers; anything else (including numbers too large for the column) is not a page.
   async function itemOr404(req: Request): Promise<CatalogueItem> {
-    const raw = param(req, 'indicatorId') ?? '';
-    const item = /^[1-9]\d{0,8}$/.test(raw) ? (await s.indicators.catalogue()).find((x) => x.indicator.id === Number(raw)) : undefined;
+    const id = idParam(req, 'indicatorId');
+    const item = id === undefined ? undefined : (await s.indicators.catalogue()).find((x) => x.indicator.id === id);
     if (!item) throw new NotFound();
     return item;
   }

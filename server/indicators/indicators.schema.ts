@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { asList } from '../http/form.ts';
+import { asList, textField } from '../http/form.ts';
+import { readVersion } from '../http/params.ts';
 import { parseDecimal } from '../lib/decimal.ts';
 import { compareQuarters, parseQuarter, type Quarter } from '../lib/quarters.ts';
 
@@ -29,14 +30,7 @@ export const CODE_PATTERN = /^[A-Z0-9_]+$/;
 
 // A missing field asks for a value; anything else that is not one string (a repeated field) is invalid.
 const missingOr = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? message : 'Valeur invalide.') });
-// PostgreSQL refuses NUL in text, and no other control character belongs in a label or a definition.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const text = (max: number, type: Parameters<typeof z.string>[0] = { error: 'Valeur invalide.' }) =>
-  z
-    .string(type)
-    .trim()
-    .max(max, { error: `Ce texte est trop long (${max} caractères au plus).` })
-    .refine((s) => !CONTROL.test(s), { error: 'Ce texte contient des caractères non autorisés.' });
+const text = (max: number, type: Parameters<typeof z.string>[0] = { error: 'Valeur invalide.' }) => textField(max, { type });
 const required = (max: number, message: string) => text(max, missingOr(message)).min(1, { error: message });
 
 const codeField = z
@@ -134,7 +128,7 @@ export function indicatorFormSchema(mode: 'new' | 'edit') {
       active: z.unknown().optional().transform((v) => asList(v).includes('1')),
       display_order: integer('Saisissez un nombre entier entre 0 et 100 000.', 0, 100_000),
       // An unreadable version cannot prove the form is current: the handler then answers as for a stale one.
-      version: z.unknown().optional().transform((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : undefined)),
+      version: z.unknown().optional().transform((v) => readVersion(v)),
     })
     .superRefine(
       (f, ctx) => {

@@ -1,6 +1,8 @@
-// Moves a SQLite installation to PostgreSQL: the target is migrated by the same migrations, must hold no
-// data, receives every table in foreign-key order in batches (one transaction), gets its sequences moved
-// past the copied ids, and is then compared with the source table by table (row count and checksum).
+// Moves a SQLite installation to PostgreSQL. The source's texts are checked first (a NUL, which PostgreSQL
+// cannot store, stopped a copy half-way). Then, in one transaction on the target (PostgreSQL's DDL is
+// transactional): migrations, a check that it holds no data, every table in foreign-key order in batches,
+// sequences moved past the copied ids, and a comparison with the source table by table (row count and
+// checksum). Any failure, a difference included, rolls it all back: the target is left as it was found.
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createDb } from '../db/connection.ts';
@@ -8,6 +10,7 @@ import { readBool } from '../db/dialect.ts';
 import { t } from '../i18n/messages.ts';
 import { KNEX_TABLES, OpsRepo, type ColumnInfo } from './ops.repo.ts';
 import { OpsError } from './backup.ts';
+import { findControlChar } from '../lib/text.ts';
 
 const repo = new OpsRepo();
 const BATCH = 1000;
@@ -25,7 +28,56 @@ export interface CopyReport {
   tables: TableReport[];
   rows: number;
   sequences: number;
+  /** False when a table differs: the copy was then rolled back. */
   ok: boolean;
+}
+
+/** A source text PostgreSQL cannot take as it is. */
+export interface BadText {
+  table: string;
+  column: string;
+  /** The row's primary key, as text (a composite key joined by '/'). */
+  row: string;
+  char: string;
+}
+
+/** At most this many bad texts are listed; the count says how many there are. */
+const BAD_TEXT_SHOWN = 20;
+
+/**
+ * The source's texts PostgreSQL would refuse or alter: NUL (« invalid byte sequence for encoding UTF8:
+ * 0x00 ») and lone surrogates (written as U+FFFD, so the checksum would differ). The other control
+ * characters (lib/text.ts) are stored by PostgreSQL as they are: copied faithfully, not refused here.
+ */
+export async function findBadTexts(source: Knex, tables: string[]): Promise<{ count: number; shown: BadText[] }> {
+  let count = 0;
+  const shown: BadText[] = [];
+  for (const table of tables) {
+    const key = await repo.primaryKey(source, table);
+    let after: unknown[] | null = null;
+    for (;;) {
+      const batch = await repo.batch(source, table, key, after, BATCH * 5);
+      batch.forEach((row, i) => {
+        for (const [column, value] of Object.entries(row)) {
+          if (typeof value !== 'string') continue;
+          const c = findControlChar(value);
+          if (!c || (c.code !== 0 && (c.code < 0xd800 || c.code > 0xdfff))) continue;
+          count++;
+          if (shown.length < BAD_TEXT_SHOWN) shown.push({ table, column, row: key.length ? key.map((k) => String(row[k])).join('/') : `#${i + 1}`, char: c.label });
+        }
+      });
+      if (!key.length || batch.length < BATCH * 5) break;
+      after = key.map((k) => batch[batch.length - 1][k]);
+    }
+  }
+  return { count, shown };
+}
+
+/** A copy whose verification found differences: thrown inside the transaction to roll it back. */
+class CopyDiffers extends Error {
+  constructor(readonly report: CopyReport) {
+    super('copy differs');
+  }
 }
 
 /** Tables in an order where every table comes after the tables it references. */
@@ -146,8 +198,7 @@ async function seededRows(): Promise<Map<string, number>> {
  * Refuses a target that holds data (rows a migration seeds excepted, so a copy that failed after migrating
  * the target can run again), then migrates it.
  */
-async function prepareTarget(target: Knex): Promise<void> {
-  const seeded = await seededRows();
+async function prepareTarget(target: Knex.Transaction, seeded: Map<string, number>): Promise<void> {
   for (const table of await repo.tables(target)) {
     if (KNEX_TABLES.includes(table)) continue;
     if ((await repo.count(target, table)) > (seeded.get(table) ?? 0)) throw new OpsError(t('ops.copy.targetNotEmpty', { table }));
@@ -155,52 +206,77 @@ async function prepareTarget(target: Knex): Promise<void> {
   await target.migrate.latest();
 }
 
-/** Copies every application table of `source` (SQLite) into `target` (PostgreSQL), then verifies. */
+/** The refusal of a source holding bad texts, with where they are. */
+function badTextError(bad: { count: number; shown: BadText[] }): OpsError {
+  const lines = bad.shown.map((b) => t('ops.copy.badTextRow', { table: b.table, column: b.column, row: b.row, char: b.char }));
+  if (bad.count > bad.shown.length) lines.push(t('ops.copy.badTextMore', { count: bad.count - bad.shown.length }));
+  return new OpsError([t('ops.copy.badText', { count: bad.count }), ...lines].join('\n'));
+}
+
+/**
+ * Copies every application table of `source` (SQLite) into `target` (PostgreSQL), then verifies; on any
+ * failure (or difference) the target's transaction is rolled back, so it is left exactly as it was found.
+ */
 export async function copyDatabase(source: Knex, target: Knex, log: (line: string) => void = () => {}): Promise<CopyReport> {
   const applied = await repo.appliedMigrations(source);
-  await prepareTarget(target);
-  const targetApplied = await repo.appliedMigrations(target);
-  const pending = targetApplied.filter((m) => !applied.includes(m)).length;
-  if (pending) throw new OpsError(t('ops.copy.sourceNotCurrent', { pending }));
+  // Checked before the target is touched, so that nothing needs undoing.
+  const bad = await findBadTexts(source, (await repo.tables(source)).filter((x) => !KNEX_TABLES.includes(x)));
+  if (bad.count) throw badTextError(bad);
+  const seeded = await seededRows();
 
-  const sourceTables = new Set(await repo.tables(source));
-  const tables = (await repo.tables(target)).filter((x) => !KNEX_TABLES.includes(x) && sourceTables.has(x));
-  const order = foreignKeyOrder(tables, await repo.foreignKeys(target));
-  const columns = new Map<string, ColumnInfo[]>();
-  const keys = new Map<string, string[]>();
-  for (const table of order) {
-    columns.set(table, await repo.columns(target, table));
-    keys.set(table, await repo.primaryKey(target, table));
-  }
+  // The table being copied when a failure happens, for the message.
+  let current = '';
+  try {
+    return await target.transaction(async (trx) => {
+      await prepareTarget(trx, seeded);
+      const targetApplied = await repo.appliedMigrations(trx);
+      const pending = targetApplied.filter((m) => !applied.includes(m)).length;
+      if (pending) throw new OpsError(t('ops.copy.sourceNotCurrent', { pending }));
 
-  let sequences = 0;
-  await target.transaction(async (trx) => {
-    // Rows the migrations seeded (children first) give way to the copied ones.
-    for (const table of [...order].reverse()) await repo.clear(trx, table);
-    for (const table of order) {
-      const cols = columns.get(table)!;
-      const key = keys.get(table)!;
-      const size = Math.max(1, Math.min(BATCH, Math.floor(30_000 / cols.length)));
-      let after: unknown[] | null = null;
-      let copied = 0;
-      for (;;) {
-        const batch = await repo.batch(source, table, key, after, size);
-        await repo.insert(
-          trx,
-          table,
-          batch.map((row) => Object.fromEntries(cols.filter((c) => c.name in row).map((c) => [c.name, toTarget(row[c.name], c.type)]))),
-        );
-        copied += batch.length;
-        if (!key.length || batch.length < size) break;
-        after = key.map((k) => batch[batch.length - 1][k]);
+      const sourceTables = new Set(await repo.tables(source));
+      const tables = (await repo.tables(trx)).filter((x) => !KNEX_TABLES.includes(x) && sourceTables.has(x));
+      const order = foreignKeyOrder(tables, await repo.foreignKeys(trx));
+      // Rows the migrations seeded (children first) give way to the copied ones.
+      for (const table of [...order].reverse()) await repo.clear(trx, table);
+      let sequences = 0;
+      for (const table of order) {
+        current = table;
+        const cols = await repo.columns(trx, table);
+        const copied = await copyTable(source, trx, table, cols, await repo.primaryKey(trx, table));
+        sequences += await repo.resetSequences(trx, table, cols.filter((c) => isInteger(c.type)).map((c) => c.name));
+        log(`  ${table} : ${copied}`);
       }
-      sequences += await repo.resetSequences(trx, table, cols.filter((c) => isInteger(c.type)).map((c) => c.name));
-      log(`  ${table} : ${copied}`);
-    }
-  });
+      current = '';
+      const tablesReport = await verifyCopy(source, trx);
+      const report = { tables: tablesReport, rows: tablesReport.reduce((n, r) => n + r.targetRows, 0), sequences, ok: tablesReport.every((r) => r.ok) };
+      if (!report.ok) throw new CopyDiffers(report);
+      return report;
+    });
+  } catch (err) {
+    if (err instanceof CopyDiffers) return err.report;
+    if (err instanceof OpsError) throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new OpsError(t('ops.copy.rolledBack', { detail: current ? t('ops.copy.failedIn', { table: current, detail }) : detail }));
+  }
+}
 
-  const report = await verifyCopy(source, target);
-  return { tables: report, rows: report.reduce((n, r) => n + r.targetRows, 0), sequences, ok: report.every((r) => r.ok) };
+/** One table, in key-ordered batches; returns the number of rows copied. */
+async function copyTable(source: Knex, trx: Knex.Transaction, table: string, cols: ColumnInfo[], key: string[]): Promise<number> {
+  const size = Math.max(1, Math.min(BATCH, Math.floor(30_000 / cols.length)));
+  let after: unknown[] | null = null;
+  let copied = 0;
+  for (;;) {
+    const batch = await repo.batch(source, table, key, after, size);
+    await repo.insert(
+      trx,
+      table,
+      batch.map((row) => Object.fromEntries(cols.filter((c) => c.name in row).map((c) => [c.name, toTarget(row[c.name], c.type)]))),
+    );
+    copied += batch.length;
+    if (!key.length || batch.length < size) break;
+    after = key.map((k) => batch[batch.length - 1][k]);
+  }
+  return copied;
 }
 
 /** Compares every application table of the target with the source: row count and checksum. */

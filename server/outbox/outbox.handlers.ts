@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
-import { param } from '../http/params.ts';
+import { idParam } from '../http/params.ts';
 import { blank } from '../http/query-params.ts';
 import { formatNumber } from '../lib/format.ts';
 import type { Services } from '../services.ts';
@@ -49,9 +49,9 @@ export function createOutboxHandlers(s: Services) {
     },
 
     async show(req: Request, res: Response) {
-      const raw = param(req, 'messageId') ?? '';
-      if (!/^\d{1,9}$/.test(raw)) throw new NotFound();
-      const message = await s.outbox.find(Number(raw));
+      const id = idParam(req, 'messageId');
+      if (id === undefined) throw new NotFound();
+      const message = await s.outbox.find(id);
       if (!message) throw new NotFound();
       res.render('pages/outbox/show', { title: `${t('outbox.title')} — ${message.subject}`, nav: 'outbox', delivers: s.outbox.delivers, message: view(message) });
     },

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
-import { param } from '../http/params.ts';
+import { param, readInteger } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
 import { NotFound, StaleVersion } from '../http/errors.ts';
 import { formValues, parseForm } from '../http/form.ts';
@@ -13,7 +13,8 @@ import { MEMBER_CATEGORIES, memberFormSchema } from './poles.schema.ts';
 /** Staff forms for a pole's member register (a member who leaves gets a date, never a deletion). */
 export function createMembersHandlers(s: Services) {
   async function memberOr404(pole: PoleRow, id: string | undefined): Promise<MemberRow> {
-    const member = id && /^\d{1,9}$/.test(id) ? await s.repos.members.find(s.db, pole.id, Number(id)) : undefined;
+    const memberId = readInteger(id);
+    const member = memberId === undefined ? undefined : await s.repos.members.find(s.db, pole.id, memberId);
     if (!member) throw new NotFound();
     return member;
   }

@@ -3,7 +3,7 @@ import { scopedPole } from '../http/access.ts';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
 import { BadRequest, StaleVersion, ValidationError } from '../http/errors.ts';
-import { formValues, parseForm } from '../http/form.ts';
+import { formValues, parseForm, versionField } from '../http/form.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import type { Services } from '../services.ts';
 import type { PoleRow } from './poles.repo.ts';
@@ -151,7 +151,7 @@ export function createPolesHandlers(s: Services) {
 
     async unarchive(req: Request, res: Response) {
       const pole = scopedPole(req);
-      const version = z.coerce.number().int().safeParse((req.body as Record<string, unknown>)?.version);
+      const version = versionField().safeParse((req.body as Record<string, unknown>)?.version);
       if (!version.success) throw new BadRequest();
       await s.poles.setArchived(pole, version.data, null, actor(req));
       setFlash(req, t('poles.unarchived'));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseQuarter } from '../lib/quarters.ts';
 import { isValidSiren } from '../lib/siren.ts';
-import { asList } from '../http/form.ts';
+import { asList, optionalVersionField, textField, versionField } from '../http/form.ts';
 import { isAllDigits } from '../lib/slug.ts';
 import { t } from '../i18n/messages.ts';
 
@@ -9,8 +9,7 @@ export const FOUNDING_WAVES = ['aap_2013', 'aap_2015', 'ami_2021_2023', 'autre']
 export const MEMBER_CATEGORIES = ['ess', 'non_ess', 'collectivite', 'recherche', 'formation', 'autre'] as const;
 export type MemberCategory = (typeof MEMBER_CATEGORIES)[number];
 
-const text = (max: number, message = `Ce texte est trop long (${max} caractères au plus).`) =>
-  z.string({ error: 'Valeur invalide.' }).trim().max(max, { error: message });
+const text = (max: number) => textField(max);
 const required = (max: number, message: string) => text(max).min(1, { error: message });
 
 const isoDate = z
@@ -61,7 +60,7 @@ export function poleFormSchema(currentYear: number) {
       error: 'Saisissez une adresse web complète, commençant par https://.',
     }),
     founding_wave: z.enum(FOUNDING_WAVES, { error: 'Choisissez la vague de labellisation.' }),
-    version: z.coerce.number().int().min(0).optional(),
+    version: optionalVersionField(),
   });
 }
 export type PoleForm = z.infer<ReturnType<typeof poleFormSchema>>;
@@ -76,7 +75,7 @@ export const memberFormSchema = z
     category: z.enum(MEMBER_CATEGORIES, { error: 'Choisissez la catégorie de l’article 9.' }),
     joined_on: isoDate,
     left_on: z.union([z.literal(''), isoDate]),
-    version: z.coerce.number().int().min(0).optional(),
+    version: optionalVersionField(),
   })
   .superRefine((m, ctx) => {
     if (m.left_on && m.left_on < m.joined_on) {
@@ -87,7 +86,7 @@ export type MemberForm = z.infer<typeof memberFormSchema>;
 
 export const archiveFormSchema = z.object({
   archived_on: isoDate,
-  version: z.coerce.number().int().min(0),
+  version: versionField(),
 });
 
 /** Décret 2015-431: at least three members, with one ESS enterprise, one other enterprise and one other actor. */

@@ -4,7 +4,7 @@ import type { SummaryPeriod } from '../exports/summary.types.ts';
 import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
 import { takeFlash, setFlash } from '../http/flash.ts';
 import { formValues, parseForm } from '../http/form.ts';
-import { param } from '../http/params.ts';
+import { idParam, param } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
 import type { Services } from '../services.ts';
 import { parsePeriod, periodKey, publishablePeriods } from './publication-period.ts';
@@ -14,9 +14,9 @@ import { completenessRows, diffView, FILE_FORMATS, headView, nationalRows, versi
 /** The :period and :version of a URL, or 404. */
 function target(req: Request): { period: SummaryPeriod; version: number } {
   const period = parsePeriod(param(req, 'period'));
-  const v = param(req, 'version') ?? '';
-  if (!period || !/^[1-9]\d{0,5}$/.test(v)) throw new NotFound();
-  return { period, version: Number(v) };
+  const version = idParam(req, 'version');
+  if (!period || version === undefined) throw new NotFound();
+  return { period, version };
 }
 
 /** The title every rendering of a version carries (files, print page): period and version. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalVersionField, textField } from '../http/form.ts';
 import type { SummaryPeriod } from '../exports/summary.types.ts';
 import { parsePeriod } from './publication-period.ts';
 
@@ -18,16 +19,9 @@ export const publishFormSchema = z.object({
       }
       return p;
     }),
-  motif: z
-    .string({ error: 'Valeur invalide.' })
-    .trim()
-    .max(REASON_MAX, { error: `Ce texte est trop long (${REASON_MAX} caractères au plus).` })
-    .default(''),
+  motif: textField(REASON_MAX).default(''),
   // The version the form announced: a second submit (double click, or a colleague first) answers 409.
-  version_attendue: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce.number({ error: 'Valeur invalide.' }).int({ error: 'Valeur invalide.' }).min(1, { error: 'Valeur invalide.' }).max(1_000_000, { error: 'Valeur invalide.' }).optional(),
-  ),
+  version_attendue: optionalVersionField('Valeur invalide.', 1),
 });
 
 export type PublishForm = z.infer<typeof publishFormSchema>;

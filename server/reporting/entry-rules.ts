@@ -2,6 +2,7 @@
 // a French message per field. No I/O: the service gathers the context, these functions decide.
 import { parseDecimal, scaledToString, SCALE } from '../lib/decimal.ts';
 import { formatNumber } from '../lib/format.ts';
+import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 
 export interface EntryIndicator {
   id: number;
@@ -111,13 +112,18 @@ export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, sub
 
   for (const ind of ctx.indicators) {
     const na = str(body, field.na(ind.code)) !== '';
-    const naReason = str(body, field.naReason(ind.code)).trim();
-    const comment = str(body, field.comment(ind.code)).trim();
+    const naReason = normaliseNewlines(str(body, field.naReason(ind.code))).trim();
+    const comment = normaliseNewlines(str(body, field.comment(ind.code))).trim();
     const confirmed = str(body, field.confirm(ind.code)) !== '';
     const totalRaw = str(body, field.value(ind.code));
     const partsRaw = ind.categories.map((c) => ({ category: c.code, raw: str(body, field.value(ind.code, c.code)) }));
     if (comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = `Le commentaire est trop long (${MAX_COMMENT} caractères au plus).`;
     if (naReason.length > 500) errors[field.naReason(ind.code)] = 'La raison est trop longue (500 caractères au plus).';
+    // Refused with a message next to the field (never cleaned silently): the same rule as every stored text.
+    for (const [name, text] of [[field.comment(ind.code), comment], [field.naReason(ind.code), naReason]] as const) {
+      const problem = controlCharProblem(text);
+      if (problem) errors[name] ??= problem;
+    }
 
     if (na) {
       if (totalRaw.trim() !== '' || partsRaw.some((p) => p.raw.trim() !== '')) {

@@ -12,6 +12,7 @@ import {
 } from '../lib/quarters.ts';
 import { checkEntry, field, lineKey, type EntryContext, type EntryIndicator, type LineToStore, type RatioRule } from './entry-rules.ts';
 import { scaledToInput } from '../lib/decimal.ts';
+import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import type { NewRevision, ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
 
 export interface Actor {
@@ -181,12 +182,16 @@ export class ReportingService {
     if (!EDITABLE.includes(existing?.status)) return { kind: 'locked', status: existing!.status };
 
     const { ctx, current, keyOf } = await this.context(pole, q);
-    const highlights = typeof body.highlights === 'string' ? body.highlights.trim() : '';
-    const difficulties = typeof body.difficulties === 'string' ? body.difficulties.trim() : '';
+    const highlights = typeof body.highlights === 'string' ? normaliseNewlines(body.highlights).trim() : '';
+    const difficulties = typeof body.difficulties === 'string' ? normaliseNewlines(body.difficulties).trim() : '';
     const result = checkEntry(body, ctx, opts.submit);
     const errors = result.ok ? {} : { ...result.errors };
     if (highlights.length > NARRATIVE_MAX) errors.highlights = `Ce texte est trop long (${NARRATIVE_MAX} caractères au plus).`;
     if (difficulties.length > NARRATIVE_MAX) errors.difficulties = `Ce texte est trop long (${NARRATIVE_MAX} caractères au plus).`;
+    for (const [name, text] of [['highlights', highlights], ['difficulties', difficulties]] as const) {
+      const problem = controlCharProblem(text);
+      if (problem) errors[name] ??= problem;
+    }
     if (!result.ok || Object.keys(errors).length) return { kind: 'invalid', errors };
     const status: ReportStatus = opts.status ?? (opts.submit ? 'submitted' : (existing?.status ?? 'draft'));
     return {

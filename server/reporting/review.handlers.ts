@@ -6,6 +6,8 @@ import { t } from '../i18n/messages.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { param } from '../http/params.ts';
+import { versionField } from '../http/form.ts';
+import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import { addQuarters, lastClosedQuarter, parseQuarter, quarterLabel, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
@@ -26,9 +28,9 @@ const completenessQuery = z.object({
   periode: z.preprocess(blank, quarterParam.optional()),
   region: z.preprocess(blank, regionParam.optional()),
 });
-// The version is the server's own hidden field: anything but a small integer is a forged form (400).
+// The version is the server's own hidden field: anything but an integer the column holds is a forged form (400).
 const decisionBody = z.object({
-  version: z.string().regex(/^\d{1,9}$/).transform(Number),
+  version: versionField(),
   reason: z.string().optional(),
 });
 
@@ -119,9 +121,9 @@ export function createReviewHandlers(s: Services) {
       // The URL names a real quarter of the pole: nothing to decide on is a conflict with its state, not a 404.
       if (!report) return renderReview(req, res, pole, q, { status: 409, alert: t('review.nothingToDecide') });
       const typed = parsed.data.reason ?? '';
-      const reason = typed.trim();
-      if (kind !== 'validate') {
-        const error = reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : undefined;
+      const reason = normaliseNewlines(typed).trim();
+      if (kind !== 'validate' || reason !== '') {
+        const error = kind !== 'validate' && reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : controlCharProblem(reason) ?? undefined;
         if (error) return renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: error });
       }
       const outcome = await s.review.decide(report, kind, parsed.data.version, reason, { userId: req.user!.id, requestId: req.requestId });

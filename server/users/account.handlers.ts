@@ -3,12 +3,12 @@ import { t } from '../i18n/messages.ts';
 import { NotFound, StaleVersion, TooManyRequests, ValidationError } from '../http/errors.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/form.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
-import { param } from '../http/params.ts';
+import { idParam, param } from '../http/params.ts';
 import type { Services } from '../services.ts';
 import type { TokenPurpose } from './tokens.repo.ts';
 import type { UserRow } from './users.repo.ts';
 import { changePasswordSchema, profileSchema, setPasswordSchema } from './users.schema.ts';
-import { createTokenSchema, tokenIdParam } from '../api/api-tokens.schema.ts';
+import { createTokenSchema } from '../api/api-tokens.schema.ts';
 
 interface ProfileView {
   values?: Record<string, unknown>;
@@ -149,8 +149,8 @@ export function createAccountHandlers(s: Services) {
     },
 
     async revokeApiToken(req: Request, res: Response) {
-      const id = tokenIdParam(param(req, 'tokenId'));
-      if (id === null) throw new NotFound();
+      const id = idParam(req, 'tokenId');
+      if (id === undefined) throw new NotFound();
       const { name, revoked } = await s.apiTokens.revoke(req.user!, id, req.requestId);
       setFlash(req, revoked ? t('apiTokens.revoked', { name }) : t('apiTokens.alreadyRevoked'));
       res.redirect(303, '/profil');

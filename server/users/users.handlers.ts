@@ -4,12 +4,12 @@ import { t } from '../i18n/messages.ts';
 import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
 import { asList, formValues, parseForm, type FieldErrors } from '../http/form.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
-import { param } from '../http/params.ts';
+import { idParam } from '../http/params.ts';
 import { ROLES } from '../http/current-user.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from './users.repo.ts';
-import { newUserFormSchema, parseUserId, userFormSchema, userListQuery, versionOnlySchema } from './users.schema.ts';
+import { newUserFormSchema, userFormSchema, userListQuery, versionOnlySchema } from './users.schema.ts';
 
 type Values = Record<string, unknown>;
 
@@ -74,8 +74,8 @@ export function createUsersHandlers(s: Services) {
   }
 
   async function userOr404(req: Request): Promise<UserRow> {
-    const id = parseUserId(param(req, 'userId'));
-    const user = id === null ? undefined : await s.repos.users.findById(s.db, id);
+    const id = idParam(req, 'userId');
+    const user = id === undefined ? undefined : await s.repos.users.findById(s.db, id);
     if (!user) throw new NotFound();
     return user;
   }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { asList } from '../http/form.ts';
+import { asList, idField, optionalVersionField, requiredTextField, textField, versionField } from '../http/form.ts';
 import { ROLES } from '../http/current-user.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/passwords.ts';
 import { t } from '../i18n/messages.ts';
 
-const text = (max: number) => z.string({ error: t('form.invalid') }).trim().max(max, { error: t('form.tooLong', { max }) });
-const required = (max: number, message: string) => text(max).min(1, { error: message });
+const required = (max: number, message: string) => requiredTextField(max, message, { error: t('form.invalid') });
 
 export const emailField = required(254, t('users.error.emailRequired')).refine((s) => z.email().safeParse(s).success, {
   error: t('users.error.emailInvalid'),
@@ -28,15 +27,14 @@ export const userFormSchema = z.object({
   pole_ids: z.preprocess(
     asList,
     z
-      .array(z.string().regex(/^\d{1,9}$/, { error: t('users.error.unknownPole') }), { error: t('form.invalid') })
-      .max(200, { error: t('form.invalid') })
-      .transform((ids) => ids.map(Number)),
+      .array(idField(t('users.error.unknownPole')), { error: t('form.invalid') })
+      .max(200, { error: t('form.invalid') }),
   ),
   region_codes: z.preprocess(
     asList,
     z.array(z.string().regex(/^[0-9A-Z]{2,3}$/, { error: t('users.error.unknownRegion') }), { error: t('form.invalid') }).max(30, { error: t('form.invalid') }),
   ),
-  version: z.coerce.number().int().min(0).optional(),
+  version: optionalVersionField(),
 });
 
 /** Creation adds an optional initial password: empty means "send an invitation link". */
@@ -46,13 +44,13 @@ export const newUserFormSchema = userFormSchema.extend({
 
 /** The staff list's query string; a repeated parameter arrives as an array and is refused. */
 export const userListQuery = z.object({
-  q: z.string().max(200).optional(),
+  q: textField(200).optional(),
   role: z.union([z.literal(''), z.enum(ROLES)]).optional(),
   etat: z.enum(['actifs', 'inactifs', 'tous']).optional(),
 });
 
 /** The hidden version field of the activate/deactivate forms. */
-export const versionOnlySchema = z.object({ version: z.coerce.number().int().min(0) });
+export const versionOnlySchema = z.object({ version: versionField() });
 
 const mismatch = (a: string, b: string) => (v: Record<string, string>, ctx: z.RefinementCtx) => {
   if (v[a] !== v[b]) ctx.addIssue({ code: 'custom', path: [b], message: t('password.mismatch') });
@@ -75,13 +73,8 @@ export const changePasswordSchema = z
 /** The profile's name form. */
 export const profileSchema = z.object({
   display_name: required(120, t('users.error.nameRequired')),
-  version: z.coerce.number().int().min(0).optional(),
+  version: optionalVersionField(),
 });
-
-/** A route's :userId. */
-export function parseUserId(raw: string | undefined): number | null {
-  return raw && /^\d{1,9}$/.test(raw) ? Number(raw) : null;
-}
 
 /** A link token as issued: 16 random bytes in base64url (22 characters). */
 export function isTokenShaped(raw: string | undefined): raw is string {

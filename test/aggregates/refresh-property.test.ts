@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { assertNoControlChars } from '../support/invariants.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
@@ -98,6 +99,7 @@ describe(`aggregates: incremental = rebuild = naive (${onPostgres ? 'PostgreSQL'
             expect(diff(incremental, naive2), 'incremental = naive').to.deep.equal([]);
             await ctx.s.refresh.rebuild();
             expect(diff(await storedAggregates(ctx.db), incremental), 'rebuild = incremental').to.deep.equal([]);
+            await assertNoControlChars(ctx.db);
           } finally {
             await ctx.close();
           }

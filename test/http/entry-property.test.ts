@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type request from 'supertest';
 import { createTestApp, csrfFrom, signIn, type TestContext } from '../support/test-app.ts';
+import { assertNoControlChars } from '../support/invariants.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 import { field } from '../../server/reporting/entry-rules.ts';
 import { SCALE } from '../../server/lib/decimal.ts';
@@ -16,7 +17,15 @@ const numberish = fc.oneof(
   fc.string({ maxLength: 30 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
 );
-const text = fc.oneof(fc.constant(''), fc.string({ maxLength: 60 }), fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'; DROP TABLE quarter_values; --", 'é'.repeat(2100)));
+const text = fc.oneof(
+  fc.constant(''),
+  fc.string({ maxLength: 60 }),
+  fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'; DROP TABLE quarter_values; --", 'é'.repeat(2100)),
+  // Control characters (a NUL is refused by the input guard, the others next to the field), line breaks
+  // the Windows way, and what XLSX writes for a NUL.
+  fc.constantFrom('a\u0000b', 'x\u000by', 'saut\u000cde page', '\u001b[31mrouge', 'suppr\u007f', '_x0000_', 'ligne 1\r\nligne 2', 'tab\tok', 'seul\ud800'),
+  fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 20 }),
+);
 
 describe('entry form under random and hostile input (property)', function () {
   this.timeout(300_000);
@@ -65,6 +74,7 @@ describe('entry form under random and hostile input (property)', function () {
     // The run must have exercised both outcomes.
     expect(statuses.get(422) ?? 0, JSON.stringify([...statuses])).to.be.greaterThan(10);
     expect(statuses.get(303) ?? 0, JSON.stringify([...statuses])).to.be.greaterThan(3);
+    await assertNoControlChars(ctx.db);
   });
 });
 

@@ -133,3 +133,84 @@ describe('db:copy helpers', () => {
     }
   });
 });
+
+(onPostgres ? describe : describe.skip)('db:copy never leaves a half-copied target', function () {
+  this.timeout(120_000);
+  let dir = '';
+  let source: ReturnType<typeof createDb>;
+  let sourceFile = '';
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptce-copy-safe-'));
+    sourceFile = path.join(dir, 'source.sqlite');
+    source = createDb({ client: 'sqlite3', filename: sourceFile });
+    const s = buildServices({ config: loadConfig({ NODE_ENV: 'test' }), db: source, clock: systemClock, logger: createLogger('silent') });
+    await prepareDatabase(s);
+    const pole = await makePole(s, { name: 'Pôle Source' });
+    const staff = await s.users.createUser({ email: 'copie@test.fr', displayName: 'Copie', role: 'staff', poleIds: [], regionCodes: [], password: 'une phrase de passe solide' }, { userId: null });
+    const saved = await s.reporting.save(pole, { year: 2025, quarter: 2 }, { 'v.EMP_CREES': '2', 'c.EMP_CREES': 'propre' }, false, { userId: staff.id });
+    expect(saved.kind).to.equal('saved');
+  });
+  afterEach(async () => {
+    await source.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** What a target holds: its tables and the row count of each. */
+  async function state(db: ReturnType<typeof createDb>) {
+    const tables = (await db.raw(`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`)).rows.map((r: { name: string }) => r.name);
+    const out: Record<string, number> = {};
+    for (const table of tables) out[table] = Number((await db(table).count({ n: '*' }).first())!.n);
+    return out;
+  }
+
+  it('refuses a source holding a NUL before writing anything, naming table, column and row', async () => {
+    // How the XLSX `_x0000_` once got in: straight into the comment, and into the append-only history.
+    const value = await source('quarter_values').whereNot({ comment: '' }).first();
+    await source('quarter_values').where({ id: value.id }).update({ comment: 'avant\u0000après' });
+    const { id: _id, ...revision } = await source('value_revisions').whereNotNull('new_comment').orderBy('id', 'desc').first();
+    const [revisionId] = await source('value_revisions').insert({ ...revision, new_comment: 'avant\u0000après' }).returning('id');
+    expect((await source('quarter_values').where({ id: value.id }).first()).comment).to.contain('\u0000');
+    const target = await createTestDb({ empty: true });
+    try {
+      const copy = await npmRun('db:copy', ['--to', (target.database as { url: string }).url], { client: 'sqlite3', filename: sourceFile });
+      expect(copy.code, copy.out).to.equal(1);
+      expect(copy.out).to.contain('Copie refusée avant toute écriture (la base cible n’a pas été touchée) : 2 texte(s)');
+      expect(copy.out).to.contain(`quarter_values.comment, ligne ${value.id} : U+0000`);
+      expect(copy.out).to.contain(`value_revisions.new_comment, ligne ${typeof revisionId === 'object' ? revisionId.id : revisionId} : U+0000`);
+      expect(await state(target.db)).to.deep.equal({});
+    } finally {
+      await target.destroy();
+    }
+  });
+
+  it('a failure in the middle of the copy rolls it all back: an empty target stays empty, a migrated one stays as it was', async () => {
+    // sessions is copied after regions (its tables come in foreign-key order, then by name); PostgreSQL
+    // refuses this `sess` (not JSON), SQLite took it.
+    await source('sessions').insert({ sid: 'cassée', sess: 'pas du JSON', expired: Date.now() + 3_600_000 });
+    for (const migrated of [false, true]) {
+      const target = await createTestDb({ empty: true });
+      try {
+        if (migrated) await target.db.migrate.latest();
+        const before = await state(target.db);
+        let error: unknown = null;
+        const logged: string[] = [];
+        await copyDatabase(source, target.db, (line) => logged.push(line)).catch((e: unknown) => (error = e));
+        expect(String(error)).to.contain('La copie a échoué et a été annulée : la base cible est laissée telle qu’elle était. Cause : table sessions');
+        expect(logged.join('\n'), 'tables were copied before the failure').to.match(/regions : [1-9]\d*/);
+        expect(await state(target.db)).to.deep.equal(before);
+        if (!migrated) expect(before).to.deep.equal({});
+      } finally {
+        await target.destroy();
+      }
+    }
+    // Once the source is fixed, the copy goes through on the same kind of target.
+    await source('sessions').where({ sid: 'cassée' }).delete();
+    const target = await createTestDb({ empty: true });
+    try {
+      expect((await copyDatabase(source, target.db)).ok).to.equal(true);
+      expect(await target.db('poles').pluck('name')).to.deep.equal(['Pôle Source']);
+    } finally {
+      await target.destroy();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // The read API's error messages and the profile page's « Jetons d'accès à l'API ».
 export const api = {
   'api.error.badRequest': 'La requête n’a pas pu être comprise.',
+  'api.error.controlChar': 'Le paramètre « {name} » contient un caractère de contrôle (NUL, tabulation verticale…) : il est refusé.',
   'api.error.unknownParameter': 'Paramètre inconnu : « {name} ».',
   'api.error.repeatedParameter': 'Le paramètre « {name} » est répété ; donnez-le une seule fois.',
   'api.error.parameter.indicator': 'Le paramètre « indicator » doit être un code d’indicateur (EMP_CREES, par exemple).',

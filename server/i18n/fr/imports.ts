@@ -53,6 +53,7 @@ export const imports = {
   'import.file.header': 'Colonne(s) manquante(s) dans la ligne d’en-tête (ligne {line}) : {missing}. La première ligne doit reprendre les en-têtes du modèle : {expected}.',
 
   // Problems of a row or a cell.
+  'import.controlChar': 'Caractère de contrôle invisible ({char}, position {position} dans la cellule), souvent venu d’un copier-coller : retapez le texte de cette cellule.',
   'import.formula': 'Cellule contenant une formule : collez la valeur, pas la formule.',
   'import.cellError': 'Cellule en erreur ({error}) : corrigez-la dans le tableur.',
   'import.naValue': 'Écrivez « oui » si la valeur n’est pas disponible, sinon laissez la cellule vide.',

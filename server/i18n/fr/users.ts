@@ -110,6 +110,7 @@ export const users = {
   'cli.emailInvalid': '--email : adresse électronique manquante ou invalide.',
   'cli.roleInvalid': '--role doit valoir staff, manager ou funder.',
   'cli.nameInvalid': '--name : 120 caractères au plus.',
+  'cli.controlChar': '{option} : caractère de contrôle {char} en position {position} (souvent un copier-coller) : retapez la valeur.',
   'cli.passwordEmpty': 'Aucun mot de passe reçu sur l’entrée standard.',
   'cli.created': 'Compte créé : {email} ({role}).',
   'cli.invitation': 'Lien d’invitation (à usage unique, valable jusqu’au {date}) :',
