@@ -209,11 +209,12 @@ export class ImportsService {
       if (!applicable.has(quarterIndex(q))) applicable.set(quarterIndex(q), (await this.reporting.applicableIndicators(q)).entry);
       const indicators = applicable.get(quarterIndex(q))!;
       const { body, problems } = overlay(await this.reporting.storedAsBody(pole, q), groupRows, indicators, computed, columns, codeColumn);
-      out.problems.push(...problems);
+      // Loops, not push(...list): a list of a hundred thousand items overflows the call stack.
+      for (const p of problems) out.problems.push(p);
       if (formToken) body.form_token = formToken;
       const outcome = await this.reporting.prepare(pole, q, body, { submit: false, checkVersion: false, source: 'import', status: target.status });
       if (outcome.kind === 'invalid') {
-        out.problems.push(...locate(outcome.errors, groupRows, columns).map((p) => (p.line === null && where ? { ...p, message: `${where} : ${p.message}` } : p)));
+        for (const p of locate(outcome.errors, groupRows, columns)) out.problems.push(p.line === null && where ? { ...p, message: `${where} : ${p.message}` } : p);
       } else if (outcome.kind === 'locked') {
         groupProblem(null, t('import.locked', { status: t(`status.${outcome.status}`).toLowerCase(), period: quarterLabel(q) }));
       } else if (outcome.kind === 'saved') {
@@ -225,7 +226,7 @@ export class ImportsService {
         // A quarter the file does not change is not written at all (no empty revision, no new version).
         if (changes.length) {
           out.plans.push(outcome.plan);
-          out.changes.push(...changes);
+          for (const c of changes) out.changes.push(c);
         }
       }
     }
