@@ -238,6 +238,9 @@ async function measure(work: string, slugs: string[], only: string[] | null): Pr
       const staff = await signIn(base);
       const managers: string[] = [];
       for (let i = 0; i < MANAGERS; i++) managers.push(await signIn(base, managerEmail(i), STAFF_PASSWORD));
+      // Warm: templates compiled and modules loaded by a small import of each kind first, as in a running app.
+      await upload(base, managers[0], `/mon-pole/${slugs[0]}/trimestres/2026-T3/import`, { bytes: Buffer.from('code;valeur\r\nTE_ACTIONS;1\r\n'), filename: 'petit.csv' }, {});
+      await upload(base, staff, '/admin/import', { bytes: Buffer.from(`pole;indicateur;annee;trimestre;valeur\r\n${slugs[1]};TE_ACTIONS;2026;1;1\r\n`), filename: 'petit.csv' }, { statut: 'brouillon' });
       server.send('start');
       await server.next();
       let running = true;
