@@ -1,11 +1,12 @@
 // Reading an uploaded spreadsheet into rows of cells, whatever Excel or LibreOffice produced: XLSX, or
 // CSV in UTF-8 (with or without BOM) or Windows-1252, separated by `;`, `,` or tabs. Nothing is ever
-// evaluated: a formula is reported as such, for the person to paste its value instead.
+// evaluated: a formula is reported as such, for the person to paste its value instead. Both readers work
+// chunk by chunk, yielding to the event loop between chunks, and stop at the first limit passed.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parse, CsvError } from 'csv-parse';
-import type ExcelJS from 'exceljs';
-import { loadExcel } from '../lib/excel.ts';
 import { t } from '../i18n/messages.ts';
+import { formatNumber } from '../lib/format.ts';
+import { letters, readFirstSheet, XlsxLimit, zipEntries } from './xlsx-reader.ts';
 
 /** A cell as read: text, a number (XLSX), a boolean (XLSX), or a cell that cannot be taken as it is. */
 export type Cell = string | number | boolean | null | { formula: string } | { error: string };
@@ -16,26 +17,59 @@ export interface SheetRow {
   cells: Cell[];
 }
 
-export type ReadResult = { ok: true; format: 'csv' | 'xlsx'; rows: SheetRow[] } | { ok: false; error: string };
+/** A refusal carries its HTTP status: 413 for a file too big once read, 422 for one that cannot be taken. */
+export type ReadResult = { ok: true; format: 'csv' | 'xlsx'; rows: SheetRow[] } | { ok: false; error: string; status?: 413 | 422 };
 
+/** Data rows of a long-format file (many poles and quarters). */
 export const MAX_ROWS = 200_000;
-// An XLSX is a zip: refuse one that would inflate to more than this (a « zip bomb »).
-const MAX_INFLATED = 200 * 1024 * 1024;
+/** Data rows of one quarter's file: its template has one row per indicator and category, a few dozen. */
+export const QUARTER_MAX_ROWS = 1_000;
+// Twice the longest comment the entry form takes (2,000 characters): a longer comment still gets the
+// form's own message, on its line; beyond this the cell is not data we ask for.
+export const MAX_CELL = 4_000;
+// The templates have 9 columns; room for a few columns of notes beside them.
+export const MAX_COLUMNS = 50;
+
+// An XLSX is a zip: what it may inflate to follows the upload's size (spreadsheets inflate about 8×;
+// a « zip bomb » a thousand times), with a floor for the fixed parts of tiny files, and a cap per kind.
+const INFLATE_RATIO = 25;
+const INFLATE_FLOOR = 1024 * 1024;
+
+export interface ReadLimits {
+  maxRows: number;
+  /** Cap of the inflated size, whatever the upload's size. */
+  maxInflated: number;
+}
+
+export const READ_LIMITS = {
+  // 1,000 rows of 9 cells of 4,000 characters would need about 12 MB.
+  quarter: { maxRows: QUARTER_MAX_ROWS, maxInflated: 16 * 1024 * 1024 },
+  // 200,000 rows inflate to about 70 MB (measured on exceljs's output); room for comments.
+  long: { maxRows: MAX_ROWS, maxInflated: 160 * 1024 * 1024 },
+} satisfies Record<string, ReadLimits>;
+
+/** The inflated bytes an XLSX of this size may hold. */
+export const inflateBudget = (uploadBytes: number, limits: ReadLimits) => Math.min(limits.maxInflated, INFLATE_FLOOR + INFLATE_RATIO * uploadBytes);
+
 const CSV_CHUNK = 64 * 1024;
 
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 // The old binary Excel format (OLE2 compound file).
 const isOle = (b: Uint8Array) => b.length >= 4 && b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0;
 
+const tooManyRows = (limits: ReadLimits): ReadResult => ({ ok: false, status: 413, error: t('import.file.tooManyRows', { max: formatNumber(limits.maxRows) }) });
+const cellTooLong = (cell: string): ReadResult => ({ ok: false, status: 422, error: t('import.file.cellTooLong', { cell, max: formatNumber(MAX_CELL) }) });
+const tooManyColumns = (): ReadResult => ({ ok: false, status: 422, error: t('import.file.tooManyColumns', { max: MAX_COLUMNS }) });
+
 /** Reads an uploaded file: XLSX by its magic bytes, otherwise text (CSV). */
-export async function readSpreadsheet(buffer: Buffer, filename: string): Promise<ReadResult> {
+export async function readSpreadsheet(buffer: Buffer, filename: string, limits: ReadLimits = READ_LIMITS.long): Promise<ReadResult> {
   if (buffer.length === 0) return { ok: false, error: t('import.file.empty') };
-  if (isZip(buffer)) return readXlsx(buffer);
+  if (isZip(buffer)) return readXlsx(buffer, limits);
   if (isOle(buffer) || /\.xls$/i.test(filename)) return { ok: false, error: t('import.file.xls') };
   if (/\.(xlsx|xlsm|ods)$/i.test(filename)) return { ok: false, error: t('import.file.notXlsx') };
   const text = decodeText(buffer);
   if (text.includes('\u0000')) return { ok: false, error: t('import.file.notText') };
-  return readCsv(text);
+  return readCsv(text, limits);
 }
 
 /** UTF-8 (BOM removed), UTF-16 with its BOM, else Windows-1252: the encodings French Excel writes. */
@@ -73,35 +107,43 @@ export function detectSeparator(text: string): string {
   return best;
 }
 
-async function readCsv(text: string): Promise<ReadResult> {
+async function readCsv(text: string, limits: ReadLimits): Promise<ReadResult> {
   // relax_quotes: a quote inside an unquoted cell (« Salle "Le Phare" ») is taken as it is.
   const parser = parse({ delimiter: detectSeparator(text), info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: 100_000 });
   const rows: SheetRow[] = [];
   // Lines are counted here: csv-parse's own count takes a CRLF inside a quoted cell for two lines.
   let linesBefore = 0;
-  let tooMany = false;
+  let refusal: ReadResult | null = null;
   let failure: unknown = null;
   parser.on('data', ({ record, info }: { record: string[]; info: { empty_lines: number } }) => {
-    if (tooMany) return;
-    rows.push({ line: linesBefore + info.empty_lines + 1, cells: record });
+    if (refusal) return;
+    const line = linesBefore + info.empty_lines + 1;
+    if (record.length > MAX_COLUMNS && record.slice(MAX_COLUMNS).some((f) => f !== '')) refusal = tooManyColumns();
+    const long = record.findIndex((f) => f.length > MAX_CELL);
+    if (long >= 0) refusal ??= cellTooLong(`${letters(long + 1)}${line}`);
+    if (refusal) return;
+    rows.push({ line, cells: record.length > MAX_COLUMNS ? record.slice(0, MAX_COLUMNS) : record });
     linesBefore += 1 + record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
-    tooMany = rows.length > MAX_ROWS + 1;
+    if (rows.length > limits.maxRows + 1) refusal = tooManyRows(limits);
   });
   const done = new Promise<void>((resolve) => {
     parser.on('end', resolve);
+    // Destroyed at a limit: no 'end' then.
+    parser.on('close', resolve);
     parser.on('error', (err) => {
       failure ??= err;
       resolve();
     });
   });
   // Fed in chunks, yielding between them, so that a large file does not hold the event loop.
-  for (let i = 0; i < text.length && !tooMany && !failure; i += CSV_CHUNK) {
+  for (let i = 0; i < text.length && !refusal && !failure; i += CSV_CHUNK) {
     parser.write(text.slice(i, i + CSV_CHUNK));
     await yieldToLoop();
   }
-  if (!failure) parser.end();
+  if (refusal || failure) parser.destroy();
+  else parser.end();
   await done;
-  if (tooMany) return { ok: false, error: t('import.file.tooManyRows', { max: MAX_ROWS }) };
+  if (refusal) return refusal;
   if (failure instanceof CsvError) {
     // The record that failed starts after the last one read (csv-parse would name the end of the file).
     return { ok: false, error: t(failure.code === 'CSV_QUOTE_NOT_CLOSED' ? 'import.file.quote' : 'import.file.csvError', { line: linesBefore + 1 }) };
@@ -112,72 +154,28 @@ async function readCsv(text: string): Promise<ReadResult> {
 
 /** The inflated size of a zip, from its central directory; null when it cannot be read. */
 export function inflatedSize(buf: Buffer): number | null {
-  const from = Math.max(0, buf.length - 65_557);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= from; i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return null;
-  const entries = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  let total = 0;
-  for (let n = 0; n < entries; n++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) return null;
-    const size = buf.readUInt32LE(p + 24);
-    // 0xFFFFFFFF: a ZIP64 entry of 4 GB or more.
-    if (size === 0xffffffff) return Infinity;
-    total += size;
-    p += 46 + buf.readUInt16LE(p + 28) + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32);
-  }
-  return total;
+  const entries = zipEntries(buf);
+  return entries && entries.reduce((n, e) => n + e.size, 0);
 }
 
-async function readXlsx(buffer: Buffer): Promise<ReadResult> {
-  const inflated = inflatedSize(buffer);
-  if (inflated === null) return { ok: false, error: t('import.file.notXlsx') };
-  if (inflated > MAX_INFLATED) return { ok: false, error: t('import.file.inflated') };
-  const wb = new (await loadExcel()).Workbook();
+async function readXlsx(buffer: Buffer, limits: ReadLimits): Promise<ReadResult> {
+  const rows: SheetRow[] = [];
+  let tooMany = false;
   try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch {
+    const budget = inflateBudget(buffer.length, limits);
+    await readFirstSheet(buffer, { budget, maxCell: MAX_CELL, maxColumns: MAX_COLUMNS }, (line, cells) => {
+      rows.push({ line, cells });
+      tooMany = rows.length > limits.maxRows + 1;
+      return !tooMany;
+    });
+  } catch (err) {
+    if (!(err instanceof XlsxLimit)) throw err;
+    if (err.kind === 'inflated') return { ok: false, status: 413, error: t('import.file.inflated') };
+    if (err.kind === 'cell') return cellTooLong(err.where);
+    if (err.kind === 'columns') return tooManyColumns();
     return { ok: false, error: t('import.file.notXlsx') };
   }
-  const ws = wb.worksheets[0];
-  if (!ws) return { ok: false, error: t('import.file.empty') };
-  if (ws.actualRowCount > MAX_ROWS + 1) return { ok: false, error: t('import.file.tooManyRows', { max: MAX_ROWS }) };
-  const V = (await loadExcel()).ValueType;
-  const rows: SheetRow[] = [];
-  ws.eachRow({ includeEmpty: false }, (row, line) => {
-    const cells: Cell[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = xlsxCell(cell, V);
-    });
-    for (let i = 0; i < cells.length; i++) cells[i] ??= null;
-    rows.push({ line, cells });
-  });
+  if (tooMany) return tooManyRows(limits);
+  if (!rows.length) return { ok: false, error: t('import.file.empty') };
   return { ok: true, format: 'xlsx', rows };
-}
-
-function xlsxCell(cell: ExcelJS.Cell, V: typeof ExcelJS.ValueType): Cell {
-  switch (cell.type) {
-    case V.Null:
-    case V.Merge:
-      return null;
-    case V.Number:
-      return cell.value as number;
-    case V.Boolean:
-      return cell.value as boolean;
-    case V.Date:
-      return (cell.value as Date).toISOString().slice(0, 10);
-    case V.Formula:
-      return { formula: cell.formula ?? '' };
-    case V.Error:
-      return { error: String((cell.value as { error?: string })?.error ?? '#ERREUR') };
-    default:
-      // Text, shared strings, rich text and hyperlinks: what the cell shows.
-      return cell.text;
-  }
 }

@@ -10,8 +10,9 @@ import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
 import type { BatchRow } from './imports.repo.ts';
 import type { ConfirmOutcome } from './imports.service.ts';
-import { readSpreadsheet } from './import-files.ts';
-import { readRows, type ImportKind } from './import-rows.ts';
+import { parseSpreadsheet } from './import-parse.ts';
+import type { ImportKind } from './import-rows.ts';
+import { importSlots } from './import-slots.ts';
 import { MIME, longCsv, longXlsx, quarterCsv, quarterXlsx } from './import-templates.ts';
 import { LONG_MAX_BYTES, QUARTER_MAX_BYTES, megabytes, receiveFile } from './upload.ts';
 
@@ -142,11 +143,23 @@ export function createImportHandlers(s: Services) {
   async function parseUpload(req: Request, res: Response, kind: ImportKind, maxBytes: number) {
     const upload = await receiveFile(req, res, maxBytes);
     if (!upload.ok) return upload;
-    const sheet = await readSpreadsheet(upload.buffer, upload.filename);
-    if (!sheet.ok) return { ok: false as const, status: 422, error: sheet.error };
-    const read = readRows(sheet.rows, kind);
-    if (!read.ok) return { ok: false as const, status: 422, error: read.error };
+    const read = await parseSpreadsheet(upload.buffer, upload.filename, kind);
+    if (!read.ok) return { ok: false as const, status: 'status' in read ? read.status : 422, error: read.error };
     return { ok: true as const, fields: upload.fields, file: { filename: upload.filename, ...read } };
+  }
+
+  /**
+   * Runs one import (receive, read, judge) in a slot: one per user, a few per process; 429 on the upload
+   * page otherwise. The slot is taken before the body is read and released however the import ends.
+   */
+  async function inSlot(req: Request, refuse: (error: string) => Promise<void>, run: () => Promise<void>) {
+    const slot = importSlots.acquire(req.user!.id);
+    if (!slot.ok) return refuse(t(`import.busy.${slot.reason}`));
+    try {
+      await run();
+    } finally {
+      slot.release();
+    }
   }
 
   function sendFile(res: Response, format: string, name: string, body: string | Buffer) {
@@ -173,10 +186,12 @@ export function createImportHandlers(s: Services) {
 
     async upload(req: Request, res: Response) {
       const tg = await target(req);
-      const parsed = await parseUpload(req, res, 'quarter', QUARTER_MAX_BYTES);
-      if (!parsed.ok) return renderQuarterUpload(req, res, parsed.status, tg, parsed.error);
-      const id = await s.imports.previewQuarter(req.user!.id, tg.pole, tg.q, parsed.file);
-      res.redirect(303, `${tg.base}/import?lot=${id}`);
+      await inSlot(req, (error) => renderQuarterUpload(req, res, 429, tg, error), async () => {
+        const parsed = await parseUpload(req, res, 'quarter', QUARTER_MAX_BYTES);
+        if (!parsed.ok) return renderQuarterUpload(req, res, parsed.status, tg, parsed.error);
+        const id = await s.imports.previewQuarter(req.user!.id, tg.pole, tg.q, parsed.file);
+        res.redirect(303, `${tg.base}/import?lot=${id}`);
+      });
     },
 
     async confirm(req: Request, res: Response) {
@@ -198,12 +213,14 @@ export function createImportHandlers(s: Services) {
     },
 
     async longUpload(req: Request, res: Response) {
-      const parsed = await parseUpload(req, res, 'long', LONG_MAX_BYTES);
-      if (!parsed.ok) return renderLongUpload(req, res, parsed.status, parsed.error);
-      const choice = parsed.fields.statut ?? 'valide';
-      if (!(choice in STATUSES)) return renderLongUpload(req, res, 422, t('import.long.status.invalid'));
-      const id = await s.imports.previewLong(req.user!.id, parsed.file, STATUSES[choice as keyof typeof STATUSES]);
-      res.redirect(303, `/admin/import/${id}`);
+      await inSlot(req, (error) => renderLongUpload(req, res, 429, error), async () => {
+        const parsed = await parseUpload(req, res, 'long', LONG_MAX_BYTES);
+        if (!parsed.ok) return renderLongUpload(req, res, parsed.status, parsed.error);
+        const choice = parsed.fields.statut ?? 'valide';
+        if (!(choice in STATUSES)) return renderLongUpload(req, res, 422, t('import.long.status.invalid'));
+        const id = await s.imports.previewLong(req.user!.id, parsed.file, STATUSES[choice as keyof typeof STATUSES]);
+        res.redirect(303, `/admin/import/${id}`);
+      });
     },
 
     async showBatch(req: Request, res: Response) {

@@ -262,7 +262,8 @@ export class ReportingService {
     for (const [cat, before, after] of [['highlights', existing?.highlights ?? '', plan.highlights], ['difficulties', existing?.difficulties ?? '', plan.difficulties]] as const) {
       if (before !== after) revisions.push(rev({ category: cat, old_comment: before, new_comment: after }));
     }
-    revisions.push(...(await this.applyLines(trx, pole.id, q, plan.lines, plan.current, plan.keyOf, actor.userId, now, rev, plan.source)));
+    // A loop, not push(...list): spreading a long list overflows the call stack.
+    for (const r of await this.applyLines(trx, pole.id, q, plan.lines, plan.current, plan.keyOf, actor.userId, now, rev, plan.source)) revisions.push(r);
     const fromStatus = existing?.status ?? 'draft';
     if (status !== fromStatus) {
       const action = status === 'submitted' ? 'submit' : status === 'validated' ? 'validate' : 'update';

@@ -8,6 +8,7 @@
 //   npm run bench -- --report-only                 # rewrite BENCHMARKS.md from the last saved results
 //   options: --seconds 10 (each load run) · --repeats 3 (load runs per route) · --incremental-runs 3 ·
 //            --no-write (leave BENCHMARKS.md alone)
+//   npm run bench -- --only uploads                # only the uploads' memory and /healthz latency (uploads.ts)
 //   then the SQLite / PostgreSQL comparison (compare.ts, at the first size; --pg <url> or BENCH_DATABASE_URL
 //   names the PostgreSQL server; --no-compare skips it, --compare-only runs it alone)
 import { execFileSync, spawn } from 'node:child_process';
@@ -94,6 +95,10 @@ async function main() {
   if (!(seconds >= 1 && seconds <= 120)) throw new Error('--seconds: between 1 and 120');
   fs.mkdirSync(benchDirectory, { recursive: true });
   if (flag('compare-only')) return compare(sizes[0], seconds);
+  if (arg('only') === 'uploads') {
+    await runScript('uploads.ts', flag('no-write') ? ['--no-write'] : []);
+    return;
+  }
   const records: SizeRecord[] = [];
   for (const size of sizes) {
     if (flag('report-only')) {
