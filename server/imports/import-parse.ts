@@ -15,7 +15,7 @@ export async function parseSpreadsheet(buffer: Buffer, filename: string, kind: I
   if (!sheet.ok) return { ok: false, status: sheet.status ?? 422, error: sheet.error };
   const rows = sheet.rows;
   const headerIndex = rows.findIndex((r) => !isEmpty(r));
-  const first = readRows(rows.slice(0, headerIndex + SLICE), kind);
+  const first = readRows(rows.slice(0, headerIndex + SLICE), kind, sheet.format);
   if (!first.ok) return { ...first, status: 422 };
   // Each slice is read under the same header: a row's reading never depends on the others.
   const out: ImportRow[] = first.rows;
@@ -30,7 +30,7 @@ export async function parseSpreadsheet(buffer: Buffer, filename: string, kind: I
       // Read rows are let go as the import rows are made: both lists whole at once doubled the peak.
       rows[j] = RELEASED;
     }
-    const read = readRows(slice, kind);
+    const read = readRows(slice, kind, sheet.format);
     if (!read.ok) return { ...read, status: 422 };
     for (const r of read.rows) out.push(r);
     for (const p of read.problems) problems.push(p);

@@ -73,11 +73,12 @@ export function cellControlProblem(s: string): string | null {
 
 /**
  * A cell as text, or a problem. Line breaks are normalised to LF (a CSV written on Windows has CRLF).
- * `= @` always start a formula; `+ -` too, unless the cell is a number or a dash starting a sentence
- * (« - réunion… »). A leading `'` before one of them is how exports escape
- * such text: it is removed.
+ * In a workbook, a formula is a formula cell (read as `{ formula }`): a text cell is text, even
+ * « +3 ETP grâce au nouveau marché ». A CSV has no such distinction, so there `= @` start a formula, and
+ * `+ -` too unless the cell is a number or a dash starting a sentence (« - réunion… »); a leading `'`
+ * before one of them is how exports escape such text, and is removed.
  */
-export function cellText(cell: Cell, column: string): { text: string } | { problem: string } {
+export function cellText(cell: Cell, column: string, format: 'csv' | 'xlsx' = 'csv'): { text: string } | { problem: string } {
   if (cell === null || cell === undefined) return { text: '' };
   if (typeof cell === 'number') return { text: numberText(cell) };
   if (typeof cell === 'boolean') return { text: cell ? 'oui' : '' };
@@ -85,6 +86,7 @@ export function cellText(cell: Cell, column: string): { text: string } | { probl
   const s = normaliseNewlines(cell).trim();
   const control = cellControlProblem(s);
   if (control) return { problem: control };
+  if (format === 'xlsx') return { text: s };
   if (/^'[=+\-@]/.test(s) && TEXT_COLUMNS.has(column)) return { text: s.slice(1) };
   if (/^[=@]/.test(s)) return { problem: t('import.formula') };
   if (/^[+-]/.test(s) && !parseDecimal(s).ok && !/^[+-]\s/.test(s)) return { problem: t('import.formula') };
@@ -97,7 +99,7 @@ const NO = new Set(['', 'non', 'n', '0', 'faux', 'no', 'false']);
 export type ReadRowsResult = { ok: false; error: string } | { ok: true; rows: ImportRow[]; problems: Problem[]; columns: Columns; count: number };
 
 /** Reads the header (the first non-empty row) and every data row below it. */
-export function readRows(sheet: SheetRow[], kind: ImportKind): ReadRowsResult {
+export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'xlsx' = 'csv'): ReadRowsResult {
   const isEmpty = (r: SheetRow) => r.cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
   const headerIndex = sheet.findIndex((r) => !isEmpty(r));
   if (headerIndex < 0) return { ok: false, error: t('import.file.empty') };
@@ -130,7 +132,7 @@ export function readRows(sheet: SheetRow[], kind: ImportKind): ReadRowsResult {
       const i = position.get(name);
       if (i === undefined) return '';
       read.add(i);
-      const cell = cellText(r.cells[i] ?? null, name);
+      const cell = cellText(r.cells[i] ?? null, name, format);
       if ('text' in cell) return cell.text;
       problems.push({ line: r.line, column: name, letter: columns[name], message: cell.problem });
       bad = true;

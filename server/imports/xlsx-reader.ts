@@ -5,7 +5,6 @@
 // passes, after at most `budget` inflated bytes, never after inflating everything.
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import zlib from 'node:zlib';
-import { parseDecimal } from '../lib/decimal.ts';
 
 /** Why reading stopped before the end: the caller turns each into a French message. */
 export class XlsxLimit extends Error {
@@ -377,8 +376,8 @@ export async function readFirstSheet(
       const k = Number(raw);
       const s = Number.isInteger(k) && k >= 0 && k < shared.length ? shared[k] : '';
       if (s === null) throw tooLong(ref);
-      out = asText(s);
-    } else if (c.type === 'inlineStr' || c.type === 'str') out = asText(unescapeOoxml(raw));
+      out = s;
+    } else if (c.type === 'inlineStr' || c.type === 'str') out = unescapeOoxml(raw);
     else if (c.type === 'b') out = raw.trim() === '1' || raw.trim() === 'true';
     else if (c.type === 'e') out = { error: raw.trim() || '#ERREUR' };
     else if (c.type === 'd') out = raw.trim() ? raw.trim().slice(0, 10) : null;
@@ -452,13 +451,3 @@ export async function readFirstSheet(
   }
 }
 
-/**
- * A text cell is text: one starting like a formula (« +3 ETP grâce au nouveau marché ») gets the
- * leading `'` that exports put before such text, so that the row reader takes it as text, not as a
- * formula (only `<f>` cells are formulas in a workbook). Same test as the row reader's.
- */
-function asText(s: string): string {
-  const t = s.trim();
-  if (/^[=@]/.test(t) || (/^[+-]/.test(t) && !/^[+-]\s/.test(t) && !parseDecimal(t).ok)) return `'${t}`;
-  return s;
-}
