@@ -8,7 +8,7 @@ import { createTestDb, onPostgres, type TestDb } from '../support/test-db.ts';
 import { killAllApps, prepareInstallation, signInOverHttp, startApp, type AppProcess, type Installation } from '../support/app-process.ts';
 import { csrfFrom } from '../support/test-app.ts';
 import { completeBody } from '../support/reporting.ts';
-import { generateBenchData } from '../bench/generate.ts';
+import { generateBenchData } from '../../bench/generate.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { systemClock } from '../../server/lib/clock.ts';

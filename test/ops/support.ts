@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { generateBenchData } from '../bench/generate.ts';
+import { generateBenchData } from '../../bench/generate.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
 import { TEST_PASSWORD } from '../support/test-app.ts';
 import { databaseEnv } from '../support/app-process.ts';

@@ -2,7 +2,7 @@
 // and hostile ones are imported.
 //
 //   npm run bench:uploads            (or: npm run bench -- --only uploads)
-//   node --import tsx test/bench/uploads.ts [--no-write] [--out result.json] [--only name,name]
+//   node --import tsx bench/uploads.ts [--no-write] [--out result.json] [--only name,name]
 //
 // A fresh SQLite file (migrated, 430 poles reporting since 2017, a staff account and four managers).
 // The app runs in a fresh child process for each file (its RSS sampled every 20 ms); this process uploads each
@@ -16,13 +16,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ExcelJS from 'exceljs';
 import { PassThrough } from 'node:stream';
-import { createApp } from '../../server/app.ts';
-import { prepareDatabase } from '../../server/bootstrap.ts';
-import { MAX_ROWS, QUARTER_MAX_ROWS, MAX_CELL } from '../../server/imports/import-files.ts';
+import { createApp } from '../server/app.ts';
+import { prepareDatabase } from '../server/bootstrap.ts';
+import { MAX_ROWS, QUARTER_MAX_ROWS, MAX_CELL } from '../server/imports/import-files.ts';
 import { arg, benchDirectory, closeServices, flag, openServices, removeSqlite, writeBetweenMarkers } from './common.ts';
 import { signIn, STAFF_EMAIL, STAFF_PASSWORD } from './measure.ts';
-import { makePole } from '../support/factories.ts';
-import { oneHugeString, workbook } from '../imports/xlsx-zip.ts';
+import { makePole } from '../test/support/factories.ts';
+import { oneHugeString, workbook } from '../test/imports/xlsx-zip.ts';
 
 export const TARGET_RSS_MB = 300;
 export const TARGET_P99_MS = 100;
@@ -282,7 +282,7 @@ export function renderUploads(results: UploadResult[], measuredAt: string): stri
   const size = (b: number) => (b >= 2 ** 20 ? `${n(mb(b), 1)} MB` : `${n(b / 1024)} KB`);
   const met = (r: UploadResult) => (r.peakRssMb < TARGET_RSS_MB && r.healthz.p99 < TARGET_P99_MS && r.statuses.every((s) => s < 500) ? 'met' : 'missed');
   return [
-    '_Written by `npm run bench:uploads` (test/bench/uploads.ts). Do not edit between the markers._',
+    '_Written by `npm run bench:uploads` (bench/uploads.ts). Do not edit between the markers._',
     '',
     `| file | uploaded | answers | time | RSS before | peak RSS | /healthz p50 | p99 | max | target (RSS < ${TARGET_RSS_MB} MB, p99 < ${TARGET_P99_MS} ms, no 5xx) |`,
     '|---|---:|---|---:|---:|---:|---:|---:|---:|:---:|',
@@ -310,7 +310,7 @@ async function main() {
   fs.writeFileSync(path.join(benchDirectory, 'uploads.json'), `${JSON.stringify({ measuredAt, results }, null, 2)}\n`);
   const md = renderUploads(results, measuredAt);
   if (flag('no-write') || only) process.stdout.write(`${md}\n`);
-  else writeBetweenMarkers(path.resolve(import.meta.dirname, '../../BENCHMARKS.md'), 'uploads', md);
+  else writeBetweenMarkers(path.resolve(import.meta.dirname, '../BENCHMARKS.md'), 'uploads', md);
   const out = arg('out');
   if (out) fs.writeFileSync(out, JSON.stringify(results));
 }

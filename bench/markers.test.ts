@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { writeBetweenMarkers } from '../bench/common.ts';
+import { writeBetweenMarkers } from './common.ts';
 
 describe('bench: writing a table between the markers of BENCHMARKS.md', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptce-bench-md-'));

@@ -16,11 +16,11 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import knex from 'knex';
-import { createApp } from '../../server/app.ts';
-import { lastClosedQuarter, quarterLabel } from '../../server/lib/quarters.ts';
-import { field } from '../../server/reporting/entry-rules.ts';
-import type { Services } from '../../server/services.ts';
-import { completeBody } from '../support/reporting.ts';
+import { createApp } from '../server/app.ts';
+import { lastClosedQuarter, quarterLabel } from '../server/lib/quarters.ts';
+import { field } from '../server/reporting/entry-rules.ts';
+import type { Services } from '../server/services.ts';
+import { completeBody } from '../test/support/reporting.ts';
 import { arg, benchDirectory, closeServices, flag, openServices, progressBar, writeBetweenMarkers } from './common.ts';
 import { forkLoad } from './fork-load.ts';
 import { generateBenchData } from './generate.ts';
@@ -188,7 +188,7 @@ async function main() {
   const md = renderCompare(results, new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'));
   if (flag('no-write')) process.stdout.write(`${md}\n`);
   else {
-    writeBetweenMarkers(path.resolve(import.meta.dirname, '../../BENCHMARKS.md'), 'compare', md);
+    writeBetweenMarkers(path.resolve(import.meta.dirname, '../BENCHMARKS.md'), 'compare', md);
     log('BENCHMARKS.md written (SQLite / PostgreSQL comparison).');
   }
 }

@@ -1,11 +1,11 @@
 // Shared pieces of the bench: its frozen clock, its configuration and a progress bar on stderr.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, type Config } from '../../server/config.ts';
-import { createDb } from '../../server/db/connection.ts';
-import { FixedClock } from '../../server/lib/clock.ts';
-import { createLogger } from '../../server/logger.ts';
-import { buildServices, type Services } from '../../server/services.ts';
+import { loadConfig, type Config } from '../server/config.ts';
+import { createDb } from '../server/db/connection.ts';
+import { FixedClock } from '../server/lib/clock.ts';
+import { createLogger } from '../server/logger.ts';
+import { buildServices, type Services } from '../server/services.ts';
 
 /**
  * The bench's « now »: frozen so that a generated file stays valid whatever the day (its last closed
@@ -17,7 +17,7 @@ export const BENCH_NOW = '2026-11-26T10:00:00';
 export const QUARTERS_PER_POLE = 40;
 export const INDICATORS_PER_QUARTER = 13;
 
-export const benchDirectory = path.resolve(import.meta.dirname, '../../tmp/bench');
+export const benchDirectory = path.resolve(import.meta.dirname, '../tmp/bench');
 
 export function benchFile(values: number): string {
   return path.join(benchDirectory, `bench-${values}.sqlite`);

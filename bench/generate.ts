@@ -1,7 +1,7 @@
 // Large, realistic, deterministic data sets for the bench: N poles over the 18 regions, 40 quarters each
 // (ending at the last closed quarter), one report per pole-quarter and the 13 entered indicators.
 //
-//   node --import tsx test/bench/generate.ts --values 1000000 [--file tmp/bench/x.sqlite] [--seed 2026] [--out summary.json]
+//   node --import tsx bench/generate.ts --values 1000000 [--file tmp/bench/x.sqlite] [--seed 2026] [--out summary.json]
 //
 // Rows go straight into the tables in multi-row batches inside transactions (the app's services would
 // take hours for a million values); the schema, the regions and the catalogue come from prepareDatabase.
@@ -10,10 +10,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { prepareDatabase } from '../../server/bootstrap.ts';
-import { writeTimestamp } from '../../server/db/dialect.ts';
-import { addQuarters, fromIndex, lastClosedQuarter, opensAt, quarterIndex } from '../../server/lib/quarters.ts';
-import { seededRandom, type Random } from '../../seeds/random.ts';
+import { prepareDatabase } from '../server/bootstrap.ts';
+import { writeTimestamp } from '../server/db/dialect.ts';
+import { addQuarters, fromIndex, lastClosedQuarter, opensAt, quarterIndex } from '../server/lib/quarters.ts';
+import { seededRandom, type Random } from '../seeds/random.ts';
 import { arg, closeServices, BENCH_NOW, benchFile, INDICATORS_PER_QUARTER, openServices, progressBar, QUARTERS_PER_POLE, removeSqlite } from './common.ts';
 
 export interface GenerateOptions {

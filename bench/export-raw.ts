@@ -1,6 +1,6 @@
 // The raw values export under the bench, in a process of its own so that its peak memory is its own:
 //
-//   node --import tsx test/bench/export-raw.ts --file tmp/bench/bench-1000000.sqlite [--out result.json] [--no-write]
+//   node --import tsx bench/export-raw.ts --file tmp/bench/bench-1000000.sqlite [--out result.json] [--no-write]
 //
 // Works on a copy of the file (migrated to the latest schema, a staff account added). The app runs in a
 // fresh child process (the one measured: its RSS sampled every 50 ms); this process signs in as staff and
@@ -13,8 +13,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
-import { createApp } from '../../server/app.ts';
-import { migrateLatest } from '../../server/db/connection.ts';
+import { createApp } from '../server/app.ts';
+import { migrateLatest } from '../server/db/connection.ts';
 import { arg, benchDirectory, closeServices, flag, openServices, removeSqlite, writeBetweenMarkers } from './common.ts';
 import { signIn, STAFF_EMAIL, STAFF_PASSWORD } from './measure.ts';
 
@@ -150,7 +150,7 @@ const resultFile = (values: number) => path.join(benchDirectory, `export-raw-${v
 export function renderExportRaw(results: ExportRawResult[]): string {
   const n = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const lines = [
-    `_Written by \`npm run bench\` (test/bench/export-raw.ts). Do not edit between the markers._`,
+    `_Written by \`npm run bench\` (bench/export-raw.ts). Do not edit between the markers._`,
     '',
     '| values | rows written | CSV size | time | rows/s | RSS before | peak RSS | peak heap | target < 200 MB |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
@@ -183,7 +183,7 @@ async function main() {
     .filter((f) => /^export-raw-\d+\.json$/.test(f))
     .map((f) => JSON.parse(fs.readFileSync(path.join(benchDirectory, f), 'utf8')) as ExportRawResult)
     .sort((a, b) => a.values - b.values);
-  if (!flag('no-write')) writeBetweenMarkers(path.resolve(import.meta.dirname, '../../BENCHMARKS.md'), 'export-raw', renderExportRaw(all));
+  if (!flag('no-write')) writeBetweenMarkers(path.resolve(import.meta.dirname, '../BENCHMARKS.md'), 'export-raw', renderExportRaw(all));
   const out = arg('out');
   if (out) fs.writeFileSync(out, JSON.stringify(result));
   process.stderr.write(`raw export of ${result.values} values: ${result.rows} rows in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB\n`);

@@ -202,7 +202,7 @@ function comparison(small: SizeRecord, big: SizeRecord): { text: string; verdict
 function profileSection(r: SizeRecord): string {
   const p = r.profile;
   if (!p) return '';
-  const lines = [`### Where the time goes, ${sizeLabel(r.size)} values (\`test/bench/profile.ts\`)`, ''];
+  const lines = [`### Where the time goes, ${sizeLabel(r.size)} values (\`bench/profile.ts\`)`, ''];
   if (p.rebuild) {
     const b = p.rebuild;
     lines.push(

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createDb } from '../../server/db/connection.ts';
-import { BENCH_NOW, INDICATORS_PER_QUARTER, QUARTERS_PER_POLE } from '../bench/common.ts';
-import { BENCH_CODES, generateBenchData, type GenerateSummary } from '../bench/generate.ts';
-import { addQuarters, lastClosedQuarter, quarterIndex } from '../../server/lib/quarters.ts';
+import { createDb } from '../server/db/connection.ts';
+import { BENCH_NOW, INDICATORS_PER_QUARTER, QUARTERS_PER_POLE } from './common.ts';
+import { BENCH_CODES, generateBenchData, type GenerateSummary } from './generate.ts';
+import { addQuarters, lastClosedQuarter, quarterIndex } from '../server/lib/quarters.ts';
 import { DateTime } from 'luxon';
 
 describe('bench data generator', function () {

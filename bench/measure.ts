@@ -1,6 +1,6 @@
 // Measures one generated data set, in a process of its own (so that its peak memory is its own):
 //
-//   node --import tsx test/bench/measure.ts --file tmp/bench/bench-100000.sqlite [--seconds 10] [--repeats 3] [--out result.json]
+//   node --import tsx bench/measure.ts --file tmp/bench/bench-100000.sqlite [--seconds 10] [--repeats 3] [--out result.json]
 //
 // Works on a copy of the file (the generated one stays pristine for --reuse). Steps: the floor query,
 // the full rebuild, incremental refreshes after one pole submits one quarter, then the app on
@@ -11,10 +11,10 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createApp } from '../../server/app.ts';
-import { lastClosedQuarter } from '../../server/lib/quarters.ts';
-import { field } from '../../server/reporting/entry-rules.ts';
-import type { Services } from '../../server/services.ts';
+import { createApp } from '../server/app.ts';
+import { lastClosedQuarter } from '../server/lib/quarters.ts';
+import { field } from '../server/reporting/entry-rules.ts';
+import type { Services } from '../server/services.ts';
 import { arg, closeServices, median, openServices, progressBar, removeSqlite } from './common.ts';
 import type { LoadJob, LoadSummary } from './load.ts';
 import { forkLoad } from './fork-load.ts';

@@ -21,7 +21,7 @@ import type { ExportRawResult } from './export-raw.ts';
 import { renderResults, writeBenchmarks, type Machine, type ProfileResult, type SizeRecord } from './report.ts';
 import { arg, benchDirectory, benchFile, flag } from './common.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '..');
 const here = import.meta.dirname;
 
 /**

@@ -1,6 +1,6 @@
 // Where the time goes, for the lead who owns server/aggregates (nothing here changes that code):
 //
-//   node --import tsx test/bench/profile.ts --file tmp/bench/bench-100000.sqlite --rebuild --incremental --http
+//   node --import tsx bench/profile.ts --file tmp/bench/bench-100000.sqlite --rebuild --incremental --http
 //
 // --rebuild      a copy of RefreshService.rebuild's loop with a timer on each phase (reads, engine,
 //                row mapping, knex's SQL building, SQLite's execution), written into a new generation
@@ -14,13 +14,13 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { BASES, type Base } from '../../server/aggregates/aggregates.repo.ts';
-import { computeCells, type CellRow } from '../../server/aggregates/engine.ts';
-import { GRAINS, periodEnds } from '../../server/aggregates/periods.ts';
-import { createApp } from '../../server/app.ts';
-import { writeTimestamp } from '../../server/db/dialect.ts';
-import { fromIndex, lastClosedQuarter, quarterIndex } from '../../server/lib/quarters.ts';
-import { archiveIndex, nationRows, observedFor, sourceIds } from '../../server/aggregates/refresh.service.ts';
+import { BASES, type Base } from '../server/aggregates/aggregates.repo.ts';
+import { computeCells, type CellRow } from '../server/aggregates/engine.ts';
+import { GRAINS, periodEnds } from '../server/aggregates/periods.ts';
+import { createApp } from '../server/app.ts';
+import { writeTimestamp } from '../server/db/dialect.ts';
+import { fromIndex, lastClosedQuarter, quarterIndex } from '../server/lib/quarters.ts';
+import { archiveIndex, nationRows, observedFor, sourceIds } from '../server/aggregates/refresh.service.ts';
 import { arg, closeServices, flag, openServices, removeSqlite } from './common.ts';
 import { PATHS, STAFF_EMAIL, STAFF_PASSWORD } from './measure.ts';
 
@@ -183,7 +183,7 @@ function queryTimer(db: Knex) {
 }
 
 async function profileIncremental(db: Knex, s: ReturnType<typeof openServices>) {
-  const { field } = await import('../../server/reporting/entry-rules.ts');
+  const { field } = await import('../server/reporting/entry-rules.ts');
   const staff = await s.users.createUser({ email: STAFF_EMAIL, displayName: 'Banc', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD }, { userId: null });
   const last = lastClosedQuarter(s.clock.now());
   const draft = (await db('quarter_reports').where({ status: 'draft', year: last.year, quarter: last.quarter }).orderBy('pole_id').first()) as { pole_id: number };
