@@ -71,7 +71,7 @@
     var data;
     try {
       data = JSON.parse(figure.getAttribute('data-chart'));
-    } catch (e) {
+    } catch {
       return;
     }
     if (!data || !data.labels || !data.labels.length) return;
