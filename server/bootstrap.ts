@@ -1,6 +1,6 @@
 import type { Services } from './services.ts';
 import { officialDepartements, officialRegions } from './reference/geography.ts';
-import { INDICATOR_CATALOGUE } from '../seeds/indicator-catalogue.ts';
+import { INDICATOR_CATALOGUE } from './indicators/catalogue.ts';
 import { isPostgres, writeTimestamp } from './db/dialect.ts';
 
 /** Key of the PostgreSQL advisory lock that serialises start-up preparation across instances. */

@@ -1,4 +1,4 @@
-// How each kind of indicator combines, over time and over space (../shared/DOMAIN.md). Pure functions:
+// How each kind of indicator combines, over time and over space (docs/DOMAIN.md). Pure functions:
 // the one place where a sum, a last value, a ratio or an average of figures is decided.
 //
 //   kind   | over a period (a pole's quarters)         | over poles (region, nation)

@@ -40,7 +40,7 @@ export function knexOptions(database: Config['database']): Knex.Config {
   };
 }
 
-/** Opens the database (creating the SQLite file's folder if needed). Never migrates: see migrate.ts. */
+/** Opens the database (creating the SQLite file's folder if needed). Never migrates: prepareDatabase (bootstrap.ts) does. */
 export function createDb(database: Config['database']): Knex {
   if (database.client === 'sqlite3' && database.filename !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(database.filename)), { recursive: true });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { readBool } from '../db/dialect.ts';
 import { parseDecimal } from '../lib/decimal.ts';
-import type { CatalogueEntry } from '../../seeds/indicator-catalogue.ts';
+import type { CatalogueEntry } from './catalogue.ts';
 
 /** The columns staff write through the catalogue form (everything but id, version and timestamps). */
 export type IndicatorWrite = Omit<IndicatorRow, 'id' | 'version' | 'created_at' | 'updated_at'>;

@@ -4,7 +4,7 @@ import { createTestApp, csrfFrom, csrfToken, signIn, type TestContext } from '..
 import { makePole, makeUser } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
 import { prepareDatabase } from '../../server/bootstrap.ts';
-import { INDICATOR_CATALOGUE } from '../../seeds/indicator-catalogue.ts';
+import { INDICATOR_CATALOGUE } from '../../server/indicators/catalogue.ts';
 
 type Agent = ReturnType<typeof request.agent>;
 type Body = Record<string, string | string[]>;

@@ -1,4 +1,5 @@
-// The starting catalogue (../shared/DOMAIN.md). Loaded on every start, inserting only missing codes:
+// The starting catalogue: reference data, like the geography (see docs/DOMAIN.md for flows, stocks, ratios
+// and scores). Loaded on every start, inserting only missing codes:
 // staff edits to existing indicators survive restarts.
 
 export type IndicatorKind = 'flow' | 'stock' | 'ratio' | 'score';
