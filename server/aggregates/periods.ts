@@ -1,9 +1,27 @@
-// Grains and periods of aggregates. A period is named by its grain and its last quarter:
-// quarter 2026-T2, year 2026 (key 2026-T4), ytd 2026-T2 (T1..T2), rolling4 2026-T2 (2025-T3..2026-T2).
-import { fromIndex, quarterIndex, type Quarter } from '../lib/quarters.ts';
+// Grains and periods of aggregates, on the quarter arithmetic of lib/quarters.ts. An aggregate's period
+// is keyed by its grain and its last quarter's index: quarter 2026-T2, year 2026 (key 2026-T4),
+// ytd 2026-T2 (T1..T2), rolling4 2026-T2 (2025-T3..2026-T2).
+import { fromIndex, quarterIndex, type Period, type Quarter } from '../lib/quarters.ts';
 
 export const GRAINS = ['quarter', 'year', 'ytd', 'rolling4'] as const;
 export type Grain = (typeof GRAINS)[number];
+
+/** The key of an aggregate row: its grain and the index of its period's last quarter. */
+export interface AggregateKey {
+  grain: Grain;
+  endIndex: number;
+}
+
+/**
+ * The aggregates a named period reads: a year is keyed by its fourth quarter; the year still running is
+ * its year to date (ending at the last closed quarter), as on the dashboards' tiles, so that stocks and
+ * completeness refer to a quarter that has ended.
+ */
+export function aggregateKey(p: Period, lastClosed?: Quarter): AggregateKey {
+  if (p.kind === 'quarter') return { grain: 'quarter', endIndex: quarterIndex(p) };
+  if (lastClosed && lastClosed.year === p.year && lastClosed.quarter < 4) return { grain: 'ytd', endIndex: quarterIndex(lastClosed) };
+  return { grain: 'year', endIndex: quarterIndex({ year: p.year, quarter: 4 }) };
+}
 
 /** The quarter indices a period covers, oldest first. */
 export function periodIndices(grain: Grain, endIndex: number): number[] {

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Base } from '../aggregates/aggregates.repo.ts';
 import type { Grain } from '../aggregates/periods.ts';
 import { t } from '../i18n/messages.ts';
-import { parseQuarter, quarterIndex } from '../lib/quarters.ts';
+import { quarterIndex } from '../lib/quarters.ts';
 import { hasControlChar } from '../lib/text.ts';
 import { ApiProblem, badParameter } from './api-errors.ts';
 import { aggregatesQuery, DEFAULT_LIMIT, MAX_LIMIT, type Level } from './api.schema.ts';
@@ -53,15 +53,8 @@ export function parseAggregatesQuery(query: unknown): AggregatesRequest {
   if (limit < 1 || limit > MAX_LIMIT) throw badParameter('limit', t('api.error.parameter.limit', { max: MAX_LIMIT }));
   const page = q.page === undefined ? 1 : Number(q.page);
   if (page < 1) throw badParameter('page', t('api.error.parameter.page'));
-  const index = (name: 'from' | 'to') => {
-    const text = q[name];
-    if (text === undefined) return undefined;
-    const quarter = parseQuarter(text);
-    if (!quarter || quarter.year < 2000 || quarter.year > 2100) throw badParameter(name, t(`api.error.parameter.${name}`));
-    return quarterIndex(quarter);
-  };
-  const fromIndex = index('from');
-  const toIndex = index('to');
+  const fromIndex = q.from && quarterIndex(q.from);
+  const toIndex = q.to && quarterIndex(q.to);
   if (fromIndex !== undefined && toIndex !== undefined && fromIndex > toIndex) throw badParameter('from', t('api.error.reversedRange'));
   return {
     indicator: q.indicator,

@@ -1,7 +1,9 @@
 // The read API's schemas: they validate every request and describe every answer, and the OpenAPI
 // document (openapi.ts) is generated from these very objects, so the two cannot drift apart.
-// Query schemas take strings only (what a query string carries); the handlers convert after checking.
+// Query schemas take strings only (what a query string carries); the handlers convert after checking,
+// except periods, which the one quarter field of every query reads (T or Q, lib/quarters.ts).
 import { z } from 'zod';
+import { quarterParam } from '../http/query-params.ts';
 import { BASES, type Base } from '../aggregates/aggregates.repo.ts';
 import { GRAINS } from '../aggregates/periods.ts';
 
@@ -11,11 +13,7 @@ export type Level = (typeof LEVELS)[number];
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 10000;
 
-const period = z
-  .string()
-  .max(7)
-  .regex(/^\d{4}-[TQ][1-4]$/)
-  .describe('Trimestre, écrit 2026-T2 ou 2026-Q2 (les réponses écrivent T).');
+const period = quarterParam.describe('Trimestre, écrit 2026-T2 ou 2026-Q2 (les réponses écrivent T).');
 
 const pageParams = {
   limit: z.string().max(5).regex(/^\d{1,5}$/).optional().describe(`Lignes par page (défaut ${DEFAULT_LIMIT}, au plus ${MAX_LIMIT}).`),

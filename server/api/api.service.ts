@@ -6,7 +6,7 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import { SCALE } from '../lib/decimal.ts';
-import { quarterLabel } from '../lib/quarters.ts';
+import { periodLabel } from '../lib/quarters.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
 import { ApiProblem, badParameter } from './api-errors.ts';
 import type { AggregatesRequest } from './api-query.ts';
@@ -83,7 +83,7 @@ export class ApiService {
       area: areas.nameOf(r.area),
       category: r.category === '' ? null : r.category,
       grain: r.grain,
-      period: r.grain === 'year' ? String(r.year) : quarterLabel(r),
+      period: periodLabel(r.grain === 'year' ? { kind: 'year', year: r.year } : { kind: 'quarter', year: r.year, quarter: r.quarter }),
       year: r.year,
       quarter: r.quarter,
       value: r.value === null ? null : r.value / SCALE,

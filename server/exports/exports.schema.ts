@@ -3,10 +3,10 @@
 import { BASES, type Base } from '../aggregates/aggregates.repo.ts';
 import type { FieldErrors } from '../http/form.ts';
 import { t } from '../i18n/messages.ts';
-import { parseQuarter, quarterIndex, type Quarter } from '../lib/quarters.ts';
+import { parsePeriod, parseQuarter, quarterIndex, quarterLabel, type Quarter } from '../lib/quarters.ts';
+import { QUERY_YEARS } from '../http/query-params.ts';
 import type { RawFilter } from './exports.repo.ts';
 import { SUMMARY_FORMATS, type SummaryFormat } from './summary-files.ts';
-import { parseSummaryPeriod } from './summary.service.ts';
 import type { SummaryPeriod } from './summary.types.ts';
 
 export const RAW_FORMATS = ['csv', 'csv-excel'] as const;
@@ -58,14 +58,14 @@ function period(q: Record<string, unknown>, errors: FieldErrors, lastClosed: Qua
     errors.periode = t('exports.error.periodMissing');
     return undefined;
   }
-  const p = parseSummaryPeriod(text);
-  if (!p || p.year < 2000) {
+  const p = parsePeriod(text);
+  if (!p || p.year < QUERY_YEARS.min) {
     errors.periode = t('exports.error.period');
     return undefined;
   }
   const closed = p.kind === 'year' ? p.year <= lastClosed.year : quarterIndex(p) <= quarterIndex(lastClosed);
   if (!closed) {
-    errors.periode = t('exports.error.periodOpen', { last: `${lastClosed.year}-T${lastClosed.quarter}` });
+    errors.periode = t('exports.error.periodOpen', { last: quarterLabel(lastClosed) });
     return undefined;
   }
   return p;
@@ -121,7 +121,7 @@ function quarterField(q: Record<string, unknown>, key: string, errors: FieldErro
   const text = single(q, key, errors);
   if (text === undefined || errors[key]) return undefined;
   const parsed = parseQuarter(text);
-  if (!parsed || parsed.year < 2000 || parsed.year > 2100) errors[key] = t('exports.error.quarter');
+  if (!parsed || parsed.year < QUERY_YEARS.min || parsed.year > QUERY_YEARS.max) errors[key] = t('exports.error.quarter');
   return parsed ?? undefined;
 }
 

@@ -3,6 +3,7 @@ import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
+import { quarterLabel } from '../lib/quarters.ts';
 import type { CsvCell } from './csv.ts';
 import { ExportsRepo, type RawFilter } from './exports.repo.ts';
 import { resolveRawFilter, type Parsed, type RawFormat, type RawQuery } from './exports.schema.ts';
@@ -47,7 +48,7 @@ export class RawExportService {
     for await (const r of this.repo.rawRows(this.db, filter, batchSize)) {
       const scaled = r.value_scaled === null ? null : Number(r.value_scaled);
       yield [
-        r.pole_slug, r.pole_name, r.region_code, r.region_name, r.indicator_code, r.category, `${r.year}-T${r.quarter}`, statusLabel(r.status),
+        r.pole_slug, r.pole_name, r.region_code, r.region_name, r.indicator_code, r.category, quarterLabel(r), statusLabel(r.status),
         scaled === null ? null : { value: scaled / SCALE, decimals: Math.max(Number(r.decimals), decimalsOf(scaled)) },
         r.not_available === true || Number(r.not_available) === 1 ? t('exports.yes') : t('exports.no'),
         t(`unit.${r.unit}`), r.updated_at,

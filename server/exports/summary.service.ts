@@ -3,7 +3,7 @@ import { isPostgres } from '../db/dialect.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import { NATION } from '../aggregates/engine.ts';
-import type { Grain } from '../aggregates/periods.ts';
+import { aggregateKey, type AggregateKey } from '../aggregates/periods.ts';
 import type { Kind } from '../aggregates/semantics.ts';
 import { HEADLINE } from '../dashboards/dashboards.service.ts';
 import { Figures, toDashIndicator, type FigureCell } from '../dashboards/figures.ts';
@@ -13,36 +13,12 @@ import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
-import { lastClosedQuarter, quarterIndex, type Quarter } from '../lib/quarters.ts';
+import { lastClosedQuarter, periodLabel, type Quarter } from '../lib/quarters.ts';
 import { ExportsRepo } from './exports.repo.ts';
 import type { NationalSummary, ScopeSummary, SummaryCompleteness, SummaryFigure, SummaryIndicator, SummaryPeriod } from './summary.types.ts';
 
 /** The area of a funder's combined regions in a scope summary. */
 export const SCOPE_AREA = 'PERIMETRE';
-
-/** « 2026-T2 » or « 2026 ». */
-export function periodLabel(p: SummaryPeriod): string {
-  return p.kind === 'quarter' ? `${p.year}-T${p.quarter}` : String(p.year);
-}
-
-/**
- * The grain and period key of the aggregates a summary period reads: a year is keyed by its fourth
- * quarter; the year still running is its year to date (ending at the last closed quarter), as on the
- * dashboards' tiles, so that stocks and completeness refer to a quarter that has ended.
- */
-export function periodKey(p: SummaryPeriod, lastClosed?: Quarter): { grain: Grain; endIndex: number } {
-  if (p.kind === 'quarter') return { grain: 'quarter', endIndex: quarterIndex(p) };
-  if (lastClosed && lastClosed.year === p.year && lastClosed.quarter < 4) return { grain: 'ytd', endIndex: quarterIndex(lastClosed) };
-  return { grain: 'year', endIndex: quarterIndex({ year: p.year, quarter: 4 }) };
-}
-
-/** Reads `2026-T2`, `2026-Q2` or `2026`; null for anything else. */
-export function parseSummaryPeriod(text: string): SummaryPeriod | null {
-  const year = /^\s*(\d{4})\s*$/.exec(text);
-  if (year) return { kind: 'year', year: Number(year[1]) };
-  const m = /^\s*(\d{4})-[TtQq]([1-4])\s*$/.exec(text);
-  return m ? { kind: 'quarter', year: Number(m[1]), quarter: Number(m[2]) } : null;
-}
 
 interface Catalogue {
   indicators: (SummaryIndicator & { id: number })[];
@@ -73,7 +49,7 @@ export class SummaryService {
 
   private async nationalIn(db: Knex, period: SummaryPeriod, base: Base): Promise<NationalSummary> {
     const cat = await this.catalogue(db);
-    const key = periodKey(period, this.lastClosed());
+    const key = aggregateKey(period, this.lastClosed());
     const regions = await this.repo.regionsWithPoles(db);
     const poles = await this.repo.poles(db);
     const common = { base, indicatorIds: cat.indicators.map((i) => i.id), category: '', grain: key.grain, fromIndex: key.endIndex, toIndex: key.endIndex } as const;
@@ -110,7 +86,7 @@ export class SummaryService {
 
   private async scopeIn(db: Knex, user: CurrentUser, period: SummaryPeriod, base: Base): Promise<ScopeSummary> {
     const cat = await this.catalogue(db);
-    const key = periodKey(period, this.lastClosed());
+    const key = aggregateKey(period, this.lastClosed());
     const regions = await this.repo.regionsWithPoles(db, user);
     const poles = await this.repo.poles(db, user);
     const common = { base, indicatorIds: cat.indicators.map((i) => i.id), category: '', grain: key.grain, fromIndex: key.endIndex, toIndex: key.endIndex } as const;
@@ -153,7 +129,7 @@ export class SummaryService {
   }
 
   /** Turns an area's stored rows (several regions are merged) into one figure per indicator. */
-  private builder(cat: Catalogue, key: { grain: Grain; endIndex: number }, poleRows: StoredAggregate[], computedAt: string | null) {
+  private builder(cat: Catalogue, key: AggregateKey, poleRows: StoredAggregate[], computedAt: string | null) {
     // The poles that gave each indicator a value in the period: its contributors, wherever they are.
     const contributing = new Map<number, Set<number>>();
     for (const r of poleRows) {

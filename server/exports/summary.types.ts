@@ -2,8 +2,10 @@
 // (server/aggregates/aggregates-read.repo.ts), never recomputed. A publication freezes one of these as JSON,
 // so the shape is plain data: numbers, strings and nulls, no Date objects, no class instances.
 
+import type { Period } from '../lib/quarters.ts';
+
 /** The period a summary covers: one quarter, or one calendar year (grain 'year', the four quarters). */
-export type SummaryPeriod = { kind: 'quarter'; year: number; quarter: number } | { kind: 'year'; year: number };
+export type SummaryPeriod = Period;
 
 /** One indicator as the summary describes it (the « Définitions » sheet). */
 export interface SummaryIndicator {

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { periodFromSegment, quarterFromSegment, type Period, type Quarter } from '../lib/quarters.ts';
 
 /**
  * The largest integer id or version a column holds: PostgreSQL's `integer` (and `serial`) is 32-bit
@@ -34,4 +35,14 @@ export function param(req: Request, name: string): string | undefined {
 /** A route's id parameter (:userId, :batchId…) when it can name a row, else undefined: the handler answers 404. */
 export function idParam(req: Request, name: string): number | undefined {
   return readInteger(param(req, name));
+}
+
+/** A route's quarter parameter when written as its label (2026-T3), else undefined: the handler answers 404. */
+export function quarterInPath(req: Request, name = 'period'): Quarter | undefined {
+  return quarterFromSegment(param(req, name)) ?? undefined;
+}
+
+/** A route's period parameter, a quarter (2026-T3) or a year (2026), else undefined: the handler answers 404. */
+export function periodInPath(req: Request, name = 'period'): Period | undefined {
+  return periodFromSegment(param(req, name)) ?? undefined;
 }

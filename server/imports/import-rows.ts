@@ -2,6 +2,7 @@
 // reports what cannot be read with its line and column. Pure: no I/O.
 import { t } from '../i18n/messages.ts';
 import { parseDecimal } from '../lib/decimal.ts';
+import { parseQuarterOfYear } from '../lib/quarters.ts';
 import { findControlChar, normaliseNewlines } from '../lib/text.ts';
 import type { Cell, SheetRow } from './import-files.ts';
 
@@ -158,8 +159,8 @@ export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'x
       const year = get('annee');
       if (/^\d{4}$/.test(year) && Number(year) >= 2000 && Number(year) <= 2100) row.year = Number(year);
       else fail('annee', t('import.badYear'));
-      const quarter = /^[TtQq]?\s*([1-4])$/.exec(get('trimestre'));
-      if (quarter) row.quarter = Number(quarter[1]);
+      const quarter = parseQuarterOfYear(get('trimestre'));
+      if (quarter !== null) row.quarter = quarter;
       else fail('trimestre', t('import.badQuarter'));
     }
     // Cells the import does not read (the template's label and unit, a column of one's own) are checked

@@ -3,9 +3,9 @@ import { scopedPole } from '../http/access.ts';
 import { t } from '../i18n/messages.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
-import { param, readInteger } from '../http/params.ts';
+import { param, quarterInPath, readInteger } from '../http/params.ts';
 import { formatDate, formatNumber } from '../lib/format.ts';
-import { parseQuarter, quarterLabel, type Quarter } from '../lib/quarters.ts';
+import { quarterLabel, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
 import type { BatchRow } from './imports.repo.ts';
@@ -34,9 +34,9 @@ interface QuarterTarget {
 export function createImportHandlers(s: Services) {
   async function target(req: Request): Promise<QuarterTarget> {
     const pole = scopedPole(req);
-    const period = param(req, 'period') ?? '';
-    const q = parseQuarter(period);
-    if (!q || period !== quarterLabel(q)) throw new NotFound();
+    const q = quarterInPath(req);
+    if (!q) throw new NotFound();
+    const period = quarterLabel(q);
     s.reporting.assertReportable(pole, q);
     const staff = req.originalUrl.startsWith('/admin/');
     const base = `${staff ? '/admin/poles' : '/mon-pole'}/${pole.slug}/trimestres/${period}`;

@@ -27,8 +27,3 @@ export function formatDate(value: DateTime | string | null | undefined, withTime
   const local = dt.setZone(ZONE).setLocale('fr');
   return withTime ? `${local.toFormat('d LLLL yyyy')} à ${local.toFormat('HH:mm')}` : local.toFormat('d LLLL yyyy');
 }
-
-/** '2026-T3' */
-export function formatQuarter(year: number, quarter: number): string {
-  return `${year}-T${quarter}`;
-}

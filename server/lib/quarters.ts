@@ -1,20 +1,82 @@
 import { DateTime } from 'luxon';
 import { ZONE } from './clock.ts';
 
-/** A calendar quarter. Written '2026-T3' in French; '2026-Q3' is accepted on input. */
+// The one module for quarters and years: how they are read, written, placed in URLs and stepped.
+//
+// One rule for T and Q. A quarter is written the French way, 2026-T3: that is its label, and the only
+// form a URL path accepts. Text that a person types or a query sends (forms, query strings, the API) may
+// write T or Q (the English form), in either case, spaces and hyphen optional. A path segment written
+// any other way answers 404 rather than redirecting: the server writes every link it gives in the label
+// form, so only a hand-made URL differs, and each page keeps exactly one address (a redirect would also
+// have to lose a form's POST body).
+
+/** A calendar quarter. */
 export interface Quarter {
   year: number;
   quarter: number;
 }
 
-export function parseQuarter(text: string): Quarter | null {
-  const m = /^\s*(\d{4})\s*-?\s*[TtQq]\s*([1-4])\s*$/.exec(text);
-  if (!m) return null;
-  return { year: Number(m[1]), quarter: Number(m[2]) };
+/** A period people name: one quarter, or one calendar year (its four quarters). */
+export type Period = { kind: 'quarter'; year: number; quarter: number } | { kind: 'year'; year: number };
+
+// Longer text is refused before any pattern runs: '2026 - T 3' is the longest sensible writing.
+const MAX_TEXT = 12;
+const QUARTER_TEXT = /^(\d{4})\s*-?\s*[TtQq]\s*([1-4])$/;
+const YEAR_TEXT = /^\d{4}$/;
+
+function trimmed(text: unknown): string | null {
+  if (typeof text !== 'string') return null;
+  const s = text.trim();
+  return s.length <= MAX_TEXT ? s : null;
 }
 
+/** '2026-T3', '2026-Q3', '2026 t3'… → a quarter; anything else → null. */
+export function parseQuarter(text: unknown): Quarter | null {
+  const s = trimmed(text);
+  const m = s === null ? null : QUARTER_TEXT.exec(s);
+  return m ? { year: Number(m[1]), quarter: Number(m[2]) } : null;
+}
+
+/** A quarter as a quarter-of-year column writes it, without its year: 'T3', 'Q3' or '3'. */
+export function parseQuarterOfYear(text: unknown): number | null {
+  const s = trimmed(text);
+  const m = s === null ? null : /^[TtQq]?\s*([1-4])$/.exec(s);
+  return m ? Number(m[1]) : null;
+}
+
+/** A quarter as text ('2026-T3') or a year ('2026') → a period; anything else → null. */
+export function parsePeriod(text: unknown): Period | null {
+  const s = trimmed(text);
+  if (s !== null && YEAR_TEXT.test(s)) return { kind: 'year', year: Number(s) };
+  const q = parseQuarter(s);
+  return q ? { kind: 'quarter', ...q } : null;
+}
+
+/** '2026-T3': the label of a quarter, and its URL segment. */
 export function quarterLabel(q: Quarter): string {
   return `${q.year}-T${q.quarter}`;
+}
+
+/** '2026-T3' or '2026': the label of a period, and its URL segment. */
+export function periodLabel(p: Period): string {
+  return p.kind === 'quarter' ? quarterLabel(p) : String(p.year);
+}
+
+/** A URL segment naming a quarter: its label exactly, else null (the page answers 404). */
+export function quarterFromSegment(segment: string | undefined): Quarter | null {
+  const q = parseQuarter(segment);
+  return q && quarterLabel(q) === segment ? q : null;
+}
+
+/** A URL segment naming a quarter or a year: its label exactly, else null (the page answers 404). */
+export function periodFromSegment(segment: string | undefined): Period | null {
+  const p = parsePeriod(segment);
+  return p && periodLabel(p) === segment ? p : null;
+}
+
+/** The last quarter of a period: itself, or the year's fourth. */
+export function lastQuarterOf(p: Period): Quarter {
+  return { year: p.year, quarter: p.kind === 'quarter' ? p.quarter : 4 };
 }
 
 export function compareQuarters(a: Quarter, b: Quarter): number {

@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
 import { NotFound } from '../http/errors.ts';
-import { param } from '../http/params.ts';
+import { periodInPath } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
 import { formatDate, formatNumber } from '../lib/format.ts';
-import { parsePeriod } from '../publications/publication-period.ts';
 import type { Services } from '../services.ts';
 import { MIN_CONTRIBUTORS, SECRET } from './confidentiality.ts';
 import { COLUMNS } from './opendata-table.ts';
@@ -37,7 +36,7 @@ export function createOpenDataHandlers(s: Services) {
 
     async file(req: Request, res: Response) {
       enabled();
-      const period = parsePeriod(param(req, 'period'));
+      const period = periodInPath(req);
       if (!period) throw new NotFound();
       const file = await s.opendata.file(period);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');

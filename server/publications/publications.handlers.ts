@@ -4,23 +4,24 @@ import type { SummaryPeriod } from '../exports/summary.types.ts';
 import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
 import { takeFlash, setFlash } from '../http/flash.ts';
 import { formValues, parseForm } from '../http/form.ts';
-import { idParam, param } from '../http/params.ts';
+import { idParam, param, periodInPath } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
 import type { Services } from '../services.ts';
-import { parsePeriod, periodKey, publishablePeriods } from './publication-period.ts';
+import { parsePeriod, periodLabel } from '../lib/quarters.ts';
+import { publishablePeriods } from './publication-period.ts';
 import { publishFormSchema, REASON_MAX } from './publications.schema.ts';
 import { completenessRows, diffView, FILE_FORMATS, headView, nationalRows, versionHref } from './publications.view.ts';
 
 /** The :period and :version of a URL, or 404. */
 function target(req: Request): { period: SummaryPeriod; version: number } {
-  const period = parsePeriod(param(req, 'period'));
+  const period = periodInPath(req);
   const version = idParam(req, 'version');
   if (!period || version === undefined) throw new NotFound();
   return { period, version };
 }
 
 /** The title every rendering of a version carries (files, print page): period and version. */
-const versionTitle = (period: SummaryPeriod, version: number) => t('publications.fileTitle', { period: periodKey(period), version });
+const versionTitle = (period: SummaryPeriod, version: number) => t('publications.fileTitle', { period: periodLabel(period), version });
 
 /** Publications: the list, each version, what changed, downloads (staff and funders); publishing (staff). */
 export function createPublicationsHandlers(s: Services) {
@@ -33,8 +34,8 @@ export function createPublicationsHandlers(s: Services) {
     res.status(status).render('pages/publications/form', {
       title: t('publications.new'),
       nav: 'publications',
-      periodOptions: publishablePeriods(s.clock.now()).map((p) => ({ value: periodKey(p), label: t(`publications.option.${p.kind}`, { period: periodKey(p) }), selected: chosen !== null && periodKey(p) === periodKey(chosen) })),
-      chosen: chosen && s.publications.isPublishable(chosen) ? periodKey(chosen) : null,
+      periodOptions: publishablePeriods(s.clock.now()).map((p) => ({ value: periodLabel(p), label: t(`publications.option.${p.kind}`, { period: periodLabel(p) }), selected: chosen !== null && periodLabel(p) === periodLabel(chosen) })),
+      chosen: chosen && s.publications.isPublishable(chosen) ? periodLabel(chosen) : null,
       next,
       previous,
       reasonRequired: next !== null && next > 1,
@@ -55,7 +56,7 @@ export function createPublicationsHandlers(s: Services) {
       const pub = await s.publications.get(period, version);
       const all = await s.publications.versions(period);
       res.render('pages/publications/show', {
-        title: t('publications.versionTitle', { period: periodKey(period), version }),
+        title: t('publications.versionTitle', { period: periodLabel(period), version }),
         nav: 'publications',
         pub: headView(pub),
         base: t(`exports.base.${pub.summary.base}`),
@@ -73,7 +74,7 @@ export function createPublicationsHandlers(s: Services) {
       const { period, version } = target(req);
       const { current, previous, diff } = await s.publications.changes(period, version);
       res.render('pages/publications/changes', {
-        title: t('publications.changesTitle', { period: periodKey(period), version, previous: version - 1 }),
+        title: t('publications.changesTitle', { period: periodLabel(period), version, previous: version - 1 }),
         nav: 'publications',
         pub: headView(current),
         previous: headView(previous),
@@ -118,7 +119,7 @@ export function createPublicationsHandlers(s: Services) {
       if (!parsed.ok) return renderForm(res, 422, { values, errors: parsed.errors });
       try {
         const { period, version } = await s.publications.publish(parsed.data, { userId: req.user!.id, requestId: req.requestId });
-        setFlash(req, t('publications.published', { period: periodKey(period), version }));
+        setFlash(req, t('publications.published', { period: periodLabel(period), version }));
         res.redirect(303, versionHref({ period, version }));
       } catch (err) {
         if (err instanceof ValidationError) return renderForm(res, 422, { values, errors: err.fields });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optionalVersionField, textField } from '../http/form.ts';
 import type { SummaryPeriod } from '../exports/summary.types.ts';
-import { parsePeriod } from './publication-period.ts';
+import { parsePeriod } from '../lib/quarters.ts';
 
 export const REASON_MAX = 2000;
 

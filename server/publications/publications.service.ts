@@ -6,7 +6,8 @@ import type { SummaryPeriod } from '../exports/summary.types.ts';
 import { NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Clock } from '../lib/clock.ts';
 import { diffSummaries, type PublicationDiff } from './publication-diff.ts';
-import { isPublishable, periodKey } from './publication-period.ts';
+import { periodLabel } from '../lib/quarters.ts';
+import { isPublishable } from './publication-period.ts';
 import type { Publication, PublicationHead, PublicationsRepo } from './publications.repo.ts';
 import type { PublishForm } from './publications.schema.ts';
 
@@ -85,7 +86,7 @@ export class PublicationsService {
           entity: 'publication',
           entityId: id,
           before: null,
-          after: { period: periodKey(period), version, reason: form.motif, base: summary.base, computedAt: summary.computedAt },
+          after: { period: periodLabel(period), version, reason: form.motif, base: summary.base, computedAt: summary.computedAt },
           requestId: actor.requestId,
         });
         return { period, version };

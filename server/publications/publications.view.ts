@@ -3,19 +3,19 @@ import type { NationalSummary, SummaryCompleteness, SummaryFigure } from '../exp
 import { t } from '../i18n/messages.ts';
 import { formatDate, formatNumber } from '../lib/format.ts';
 import type { PublicationDiff } from './publication-diff.ts';
-import { periodKey } from './publication-period.ts';
+import { periodLabel } from '../lib/quarters.ts';
 import type { PublicationHead } from './publications.repo.ts';
 
 export const FILE_FORMATS = ['csv', 'csv-excel', 'xlsx'] as const;
 
 /** The base URL of one version's pages. */
-export const versionHref = (p: Pick<PublicationHead, 'period' | 'version'>): string => `/publications/${periodKey(p.period)}/versions/${p.version}`;
+export const versionHref = (p: Pick<PublicationHead, 'period' | 'version'>): string => `/publications/${periodLabel(p.period)}/versions/${p.version}`;
 
 /** A publication as a list row or a page header. */
 export function headView(p: PublicationHead) {
   const href = versionHref(p);
   return {
-    period: periodKey(p.period),
+    period: periodLabel(p.period),
     periodKind: t(`publications.kind.${p.period.kind}`),
     version: p.version,
     publishedAt: formatDate(p.publishedAt, true),

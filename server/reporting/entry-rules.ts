@@ -103,108 +103,105 @@ function parseValue(raw: string, ind: EntryIndicator): { value: number } | { err
   return { value: p.scaled };
 }
 
-/** Checks the whole form; all or nothing. `submit` also requires every indicator and confirmed carry-overs. */
-export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, submit: boolean): EntryResult {
-  const errors: Record<string, string> = {};
-  const lines: LineToStore[] = [];
-  const flags: string[] = [];
-  const entered = new Map<string, number>();
+/** What the form sent for one indicator, before any check. */
+interface RawLine {
+  na: boolean;
+  naReason: string;
+  comment: string;
+  confirmed: boolean;
+  totalRaw: string;
+  partsRaw: { category: string; raw: string }[];
+}
 
-  for (const ind of ctx.indicators) {
-    const na = str(body, field.na(ind.code)) !== '';
-    const naReason = normaliseNewlines(str(body, field.naReason(ind.code))).trim();
-    const comment = normaliseNewlines(str(body, field.comment(ind.code))).trim();
-    const confirmed = str(body, field.confirm(ind.code)) !== '';
-    const totalRaw = str(body, field.value(ind.code));
-    const partsRaw = ind.categories.map((c) => ({ category: c.code, raw: str(body, field.value(ind.code, c.code)) }));
-    if (comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = `Le commentaire est trop long (${MAX_COMMENT} caractères au plus).`;
-    if (naReason.length > 500) errors[field.naReason(ind.code)] = 'La raison est trop longue (500 caractères au plus).';
-    // Refused with a message next to the field (never cleaned silently): the same rule as every stored text.
-    for (const [name, text] of [[field.comment(ind.code), comment], [field.naReason(ind.code), naReason]] as const) {
-      const problem = controlCharProblem(text);
-      if (problem) errors[name] ??= problem;
-    }
+/** A line's total and filled categories, once parsed and checked against each other. */
+interface ParsedLine {
+  total: number | null;
+  filled: { category: string; value: number }[];
+}
 
-    if (na) {
-      if (totalRaw.trim() !== '' || partsRaw.some((p) => p.raw.trim() !== '')) {
-        errors[field.value(ind.code)] = 'Effacez la valeur ou décochez « non disponible ».';
-      } else if (!naReason) {
-        errors[field.naReason(ind.code)] = 'Indiquez pourquoi cette valeur n’est pas disponible.';
+function readLine(body: Record<string, unknown>, ind: EntryIndicator): RawLine {
+  return {
+    na: str(body, field.na(ind.code)) !== '',
+    naReason: normaliseNewlines(str(body, field.naReason(ind.code))).trim(),
+    comment: normaliseNewlines(str(body, field.comment(ind.code))).trim(),
+    confirmed: str(body, field.confirm(ind.code)) !== '',
+    totalRaw: str(body, field.value(ind.code)),
+    partsRaw: ind.categories.map((c) => ({ category: c.code, raw: str(body, field.value(ind.code, c.code)) })),
+  };
+}
+
+/** The comment's and the reason's length and characters. */
+function checkTexts(ind: EntryIndicator, line: RawLine, errors: Record<string, string>): void {
+  if (line.comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = `Le commentaire est trop long (${MAX_COMMENT} caractères au plus).`;
+  if (line.naReason.length > 500) errors[field.naReason(ind.code)] = 'La raison est trop longue (500 caractères au plus).';
+  // Refused with a message next to the field (never cleaned silently): the same rule as every stored text.
+  for (const [name, text] of [[field.comment(ind.code), line.comment], [field.naReason(ind.code), line.naReason]] as const) {
+    const problem = controlCharProblem(text);
+    if (problem) errors[name] ??= problem;
+  }
+}
+
+/** « Non disponible »: no value may be typed, and a reason is required. */
+function notAvailableLine(ind: EntryIndicator, line: RawLine, errors: Record<string, string>): LineToStore {
+  if (line.totalRaw.trim() !== '' || line.partsRaw.some((p) => p.raw.trim() !== '')) {
+    errors[field.value(ind.code)] = 'Effacez la valeur ou décochez « non disponible ».';
+  } else if (!line.naReason) {
+    errors[field.naReason(ind.code)] = 'Indiquez pourquoi cette valeur n’est pas disponible.';
+  }
+  return { indicatorId: ind.id, code: ind.code, category: '', value: null, notAvailable: true, naReason: line.naReason, comment: line.comment, carriedOver: false };
+}
+
+/** Parses the total and the categories; the total defaults to, or must equal, the categories' sum. */
+function parseLine(ind: EntryIndicator, line: RawLine, errors: Record<string, string>, submit: boolean): ParsedLine {
+  const total = parseValue(line.totalRaw, ind);
+  if (total && 'error' in total) errors[field.value(ind.code)] = total.error;
+  const parts = line.partsRaw.map((p) => ({ ...p, parsed: parseValue(p.raw, ind) }));
+  for (const p of parts) if (p.parsed && 'error' in p.parsed) errors[field.value(ind.code, p.category)] = p.parsed.error;
+  const filled = parts.flatMap((p) => (p.parsed && 'value' in p.parsed ? [{ category: p.category, value: p.parsed.value }] : []));
+  let totalValue = total && 'value' in total ? total.value : null;
+
+  if (ind.categories.length && filled.length > 0) {
+    const missing = parts.find((p) => p.raw.trim() === '');
+    if (missing) {
+      errors[field.value(ind.code, missing.category)] ??= 'Renseignez toutes les catégories, ou aucune.';
+    } else if (filled.length === parts.length) {
+      const sum = filled.reduce((s, p) => s + p.value, 0);
+      if (totalValue === null && !errors[field.value(ind.code)]) totalValue = sum;
+      else if (totalValue !== null && sum !== totalValue) {
+        errors[field.value(ind.code)] = `Le total (${show(totalValue, ind.decimals)}) doit être égal à la somme des catégories (${show(sum, ind.decimals)}).`;
       }
-      lines.push({ indicatorId: ind.id, code: ind.code, category: '', value: null, notAvailable: true, naReason, comment, carriedOver: false });
-      continue;
-    }
-
-    const total = parseValue(totalRaw, ind);
-    if (total && 'error' in total) errors[field.value(ind.code)] = total.error;
-    const parts = partsRaw.map((p) => ({ ...p, parsed: parseValue(p.raw, ind) }));
-    for (const p of parts) if (p.parsed && 'error' in p.parsed) errors[field.value(ind.code, p.category)] = p.parsed.error;
-    const filled = parts.filter((p) => p.parsed && 'value' in p.parsed);
-    let totalValue = total && 'value' in total ? total.value : null;
-
-    if (ind.categories.length && filled.length > 0) {
-      const missing = parts.find((p) => p.raw.trim() === '');
-      if (missing) {
-        errors[field.value(ind.code, missing.category)] ??= 'Renseignez toutes les catégories, ou aucune.';
-      } else if (filled.length === parts.length) {
-        const sum = filled.reduce((s, p) => s + (p.parsed as { value: number }).value, 0);
-        if (totalValue === null && !errors[field.value(ind.code)]) totalValue = sum;
-        else if (totalValue !== null && sum !== totalValue) {
-          errors[field.value(ind.code)] = `Le total (${show(totalValue, ind.decimals)}) doit être égal à la somme des catégories (${show(sum, ind.decimals)}).`;
-        }
-      }
-    }
-    if (submit && totalValue === null && !errors[field.value(ind.code)]) {
-      errors[field.value(ind.code)] = 'Saisissez une valeur, ou cochez « non disponible » avec sa raison.';
-    }
-    if (submit && ind.categories.length && totalValue !== null && filled.length === 0) {
-      errors[field.value(ind.code, ind.categories[0].code)] ??= 'Renseignez la répartition par catégorie.';
-    }
-    if (totalValue === null) continue;
-    entered.set(lineKey(ind.code), totalValue);
-    for (const p of filled) entered.set(lineKey(ind.code, p.category), (p.parsed as { value: number }).value);
-
-    // A stock still equal to the previous quarter's value, never confirmed, stays « reporté ».
-    const stored = ctx.stored.get(lineKey(ind.code));
-    const prev = ctx.previous.get(lineKey(ind.code));
-    // (MEMBRES is prefilled from the member register instead, so it is never « reporté ».)
-    const fromRegister = ctx.register?.has(lineKey(ind.code)) ?? false;
-    const carriedOver =
-      ind.kind === 'stock' && !fromRegister && prev !== undefined && totalValue === prev && !confirmed && (!stored || stored.carriedOver);
-    if (submit && carriedOver) {
-      errors[field.confirm(ind.code)] = 'Confirmez la valeur reportée du trimestre précédent, ou corrigez-la.';
-    }
-
-    // Unusual movements need a word of explanation.
-    const need = (why: string) => {
-      flags.push(`${ind.code}: ${why}`);
-      if (!comment) errors[field.comment(ind.code)] ??= `${why} : expliquez-la en commentaire.`;
-    };
-    if (ctx.pastQuarters >= 4 && !carriedOver) {
-      if (ind.kind === 'stock' && prev !== undefined) {
-        const change = prev === 0 ? (totalValue === 0 ? 0 : Infinity) : (totalValue - prev) / prev;
-        if (Math.abs(change) > 0.5) {
-          need(prev === 0 ? 'Variation importante depuis zéro au trimestre précédent' : `Variation importante (${change > 0 ? '+' : ''}${Math.round(change * 100)} % par rapport au trimestre précédent)`);
-        }
-      }
-      const maxFlow = ctx.maxPastFlow.get(lineKey(ind.code));
-      if (ind.kind === 'flow' && maxFlow !== undefined && totalValue > 3 * maxFlow) {
-        need(`Valeur plus de trois fois supérieure au plus haut des trimestres passés (${show(maxFlow, ind.decimals)})`);
-      }
-    }
-    if (ctx.register && ctx.register.has(lineKey(ind.code))) {
-      const differs = [lineKey(ind.code), ...filled.map((p) => lineKey(ind.code, p.category))].some(
-        (k) => ctx.register!.has(k) && entered.get(k) !== undefined && entered.get(k)! !== ctx.register!.get(k)! * SCALE,
-      );
-      if (differs) need(`Différent du registre des membres (${ctx.register.get(lineKey(ind.code))} membres en fin de trimestre)`);
-    }
-
-    lines.push({ indicatorId: ind.id, code: ind.code, category: '', value: totalValue, notAvailable: false, naReason: '', comment, carriedOver });
-    for (const p of filled) {
-      lines.push({ indicatorId: ind.id, code: ind.code, category: p.category, value: (p.parsed as { value: number }).value, notAvailable: false, naReason: '', comment: '', carriedOver: false });
     }
   }
+  if (submit && totalValue === null && !errors[field.value(ind.code)]) {
+    errors[field.value(ind.code)] = 'Saisissez une valeur, ou cochez « non disponible » avec sa raison.';
+  }
+  if (submit && ind.categories.length && totalValue !== null && filled.length === 0) {
+    errors[field.value(ind.code, ind.categories[0].code)] ??= 'Renseignez la répartition par catégorie.';
+  }
+  return { total: totalValue, filled };
+}
 
+/** A line with a value: carried over or confirmed, its unusual movements explained, then stored. */
+function valuedLines(ind: EntryIndicator, line: RawLine, parsed: ParsedLine & { total: number }, ctx: EntryContext, submit: boolean, errors: Record<string, string>, flags: string[]): LineToStore[] {
+  const stored = ctx.stored.get(lineKey(ind.code));
+  const carriedOver = isCarriedOver(ind, parsed.total, ctx, !line.confirmed && (!stored || stored.carriedOver));
+  if (submit && carriedOver) {
+    errors[field.confirm(ind.code)] = 'Confirmez la valeur reportée du trimestre précédent, ou corrigez-la.';
+  }
+  const typed = new Map([[lineKey(ind.code), parsed.total], ...parsed.filled.map((p) => [lineKey(ind.code, p.category), p.value] as const)]);
+  // Unusual movements need a word of explanation.
+  for (const why of unusualMovements(ind, (k) => typed.get(k), carriedOver, ctx)) {
+    flags.push(`${ind.code}: ${why}`);
+    if (!line.comment) errors[field.comment(ind.code)] ??= `${why} : expliquez-la en commentaire.`;
+  }
+  return [
+    { indicatorId: ind.id, code: ind.code, category: '', value: parsed.total, notAvailable: false, naReason: '', comment: line.comment, carriedOver },
+    ...parsed.filled.map((p) => ({ indicatorId: ind.id, code: ind.code, category: p.category, value: p.value, notAvailable: false, naReason: '', comment: '', carriedOver: false })),
+  ];
+}
+
+/** A ratio's numerator may not exceed its denominator. */
+function checkRatios(ctx: EntryContext, entered: Map<string, number>, errors: Record<string, string>): void {
   for (const r of ctx.ratios) {
     const num = entered.get(lineKey(r.numerator.code, r.numerator.category));
     const den = entered.get(lineKey(r.denominator.code, r.denominator.category));
@@ -212,5 +209,88 @@ export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, sub
       errors[field.value(r.numerator.code, r.numerator.category)] ??= `Ne peut pas dépasser ${scaledToString(den).replace('.', ',')} (${r.label}).`;
     }
   }
+}
+
+/** Checks the whole form; all or nothing. `submit` also requires every indicator and confirmed carry-overs. */
+export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, submit: boolean): EntryResult {
+  const errors: Record<string, string> = {};
+  const lines: LineToStore[] = [];
+  const flags: string[] = [];
+  const entered = new Map<string, number>();
+  for (const ind of ctx.indicators) {
+    const line = readLine(body, ind);
+    checkTexts(ind, line, errors);
+    if (line.na) {
+      lines.push(notAvailableLine(ind, line, errors));
+      continue;
+    }
+    const parsed = parseLine(ind, line, errors, submit);
+    if (parsed.total === null) continue;
+    entered.set(lineKey(ind.code), parsed.total);
+    for (const p of parsed.filled) entered.set(lineKey(ind.code, p.category), p.value);
+    lines.push(...valuedLines(ind, line, { ...parsed, total: parsed.total }, ctx, submit, errors, flags));
+  }
+  checkRatios(ctx, entered, errors);
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, lines, flags };
+}
+
+// The « unusual movement » rules, written once: the form above asks for a comment when one fires, and
+// the review page (review-flags.ts) shows the same alerts recomputed from what is stored.
+
+/** The jump rules apply once a pole has reported this many earlier quarters. */
+const JUMP_RULES_FROM = 4;
+/** A stock moving by more than this share of the previous quarter's value is unusual. */
+const STOCK_CHANGE = 0.5;
+/** A flow above this many times its largest past quarter is unusual. */
+const FLOW_MULTIPLE = 3;
+
+type History = Pick<EntryContext, 'previous' | 'maxPastFlow' | 'pastQuarters' | 'register'>;
+
+/**
+ * A stock still equal to the previous quarter's value stays « reporté » while nobody confirmed it
+ * (`stillCarried`). MEMBRES is prefilled from the member register instead, so it is never « reporté ».
+ */
+export function isCarriedOver(ind: Pick<EntryIndicator, 'code' | 'kind'>, value: number, history: Pick<History, 'previous' | 'register'>, stillCarried: boolean): boolean {
+  const key = lineKey(ind.code);
+  const prev = history.previous.get(key);
+  const fromRegister = history.register?.has(key) ?? false;
+  return ind.kind === 'stock' && !fromRegister && prev !== undefined && value === prev && stillCarried;
+}
+
+/**
+ * The unusual movements of one indicator's line, as French sentences: a stock moving by more than 50 %,
+ * a flow above three times its largest past quarter (both from the fifth quarter reported on, and never
+ * for a carried-over stock), and MEMBRES (its total or a category) differing from the member register.
+ * `valueOf` gives the line's values by line key, undefined where there is none (typed, or stored).
+ */
+export function unusualMovements(
+  ind: Pick<EntryIndicator, 'code' | 'kind' | 'decimals' | 'categories'>,
+  valueOf: (key: string) => number | undefined,
+  carriedOver: boolean,
+  history: History,
+): string[] {
+  const out: string[] = [];
+  const key = lineKey(ind.code);
+  const value = valueOf(key);
+  if (value === undefined) return out;
+  const prev = history.previous.get(key);
+  const maxFlow = history.maxPastFlow.get(key);
+  if (history.pastQuarters >= JUMP_RULES_FROM && !carriedOver) {
+    if (ind.kind === 'stock' && prev !== undefined) {
+      const change = prev === 0 ? (value === 0 ? 0 : Infinity) : (value - prev) / prev;
+      if (Math.abs(change) > STOCK_CHANGE) {
+        out.push(prev === 0 ? 'Variation importante depuis zéro au trimestre précédent' : `Variation importante (${change > 0 ? '+' : ''}${Math.round(change * 100)} % par rapport au trimestre précédent)`);
+      }
+    }
+    if (ind.kind === 'flow' && maxFlow !== undefined && value > FLOW_MULTIPLE * maxFlow) {
+      out.push(`Valeur plus de trois fois supérieure au plus haut des trimestres passés (${show(maxFlow, ind.decimals)})`);
+    }
+  }
+  const register = history.register;
+  if (register?.has(key)) {
+    const keys = [key, ...ind.categories.map((c) => lineKey(ind.code, c.code))];
+    const differs = keys.some((k) => register.has(k) && valueOf(k) !== undefined && valueOf(k) !== register.get(k)! * SCALE);
+    if (differs) out.push(`Différent du registre des membres (${register.get(key)} membres en fin de trimestre)`);
+  }
+  return out;
 }

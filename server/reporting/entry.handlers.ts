@@ -4,9 +4,9 @@ import { t } from '../i18n/messages.ts';
 import { takePendingForm } from '../http/authenticate.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
-import { param } from '../http/params.ts';
+import { quarterInPath } from '../http/params.ts';
 import { formatDate, formatScaled } from '../lib/format.ts';
-import { parseQuarter, quarterLabel, quarterLastDay, type Quarter } from '../lib/quarters.ts';
+import { quarterLabel, quarterLastDay, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
 import { buildEntryView, errorLinks } from './entry-view.ts';
@@ -17,8 +17,8 @@ import type { ReportRow, ValueRow } from './reporting.repo.ts';
 export function createEntryHandlers(s: Services) {
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter; base: string }> {
     const pole = scopedPole(req);
-    const q = parseQuarter(param(req, 'period') ?? '');
-    if (!q || param(req, 'period') !== quarterLabel(q)) throw new NotFound();
+    const q = quarterInPath(req);
+    if (!q) throw new NotFound();
     s.reporting.assertReportable(pole, q);
     return { pole, q, base: `/mon-pole/${pole.slug}/trimestres/${quarterLabel(q)}` };
   }

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
-import { param } from '../http/params.ts';
+import { quarterInPath } from '../http/params.ts';
 import { versionField } from '../http/form.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
-import { addQuarters, lastClosedQuarter, parseQuarter, quarterLabel, sameQuarter, type Quarter } from '../lib/quarters.ts';
+import { addQuarters, lastClosedQuarter, quarterLabel, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
 
@@ -48,8 +48,7 @@ export function createReviewHandlers(s: Services) {
   /** The pole and quarter named by the URL; 404 unless the pole reports that quarter. */
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter }> {
     const pole = scopedPole(req);
-    const period = param(req, 'period') ?? '';
-    const q = /^\d{4}-[TQ][1-4]$/.test(period) ? parseQuarter(period) : null;
+    const q = quarterInPath(req);
     if (!q) throw new NotFound();
     s.reporting.assertReportable(pole, q);
     return { pole, q };

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
+import { percent } from '../aggregates/semantics.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import { writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion } from '../http/errors.ts';
 import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
-import { SCALE } from '../lib/decimal.ts';
 import { indicatorApplies, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import { lineKey, type StoredLine } from './entry-rules.ts';
@@ -45,10 +45,14 @@ const QUEUE_LIMIT = 500;
 const fromStored = (s: StoredLine | undefined): Cell | null => (s ? { value: s.value, notAvailable: s.notAvailable, naReason: s.naReason } : null);
 const fromRow = (v: ValueRow | undefined): Cell | null => (v ? { value: v.value_scaled, notAvailable: v.not_available, naReason: v.na_reason } : null);
 
-/** A percentage as a scaled number, recomputed from its two stored components (never stored itself). */
-function ratioCell(num: Cell | null, den: Cell | null): Cell | null {
-  if (!num || !den || num.value === null || den.value === null || den.value === 0) return null;
-  return { value: Math.round((num.value / den.value) * 100 * SCALE), notAvailable: false, naReason: '' };
+/**
+ * A percentage recomputed from its two stored components (never stored itself), by the aggregation
+ * semantics' own rule, so that the review page and the dashboards cannot round it differently.
+ */
+function percentCell(num: Cell | null, den: Cell | null): Cell | null {
+  if (!num || !den || num.value === null || den.value === null) return null;
+  const value = percent(num.value, den.value);
+  return value === null ? null : { value, notAvailable: false, naReason: '' };
 }
 
 /** Staff review of submitted quarters: decisions, each a revision and an audit row. */
@@ -146,7 +150,7 @@ export class ReviewService {
         if (!num || !den) continue;
         const n = at(lineKey(num.code, row.numerator_category ?? ''));
         const d = at(lineKey(den.code, row.denominator_category ?? ''));
-        lines.push({ ...base, computed: true, cells: n.map((c, i) => ratioCell(c, d[i])) });
+        lines.push({ ...base, computed: true, cells: n.map((c, i) => percentCell(c, d[i])) });
         continue;
       }
       const ind = entry.get(row.code);

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
 import { onPostgres } from '../support/test-db.ts';
 import { buildExportFixture, q, type ExportFixture } from './fixture.ts';
-import { parseSummaryPeriod, SCOPE_AREA } from '../../server/exports/summary.service.ts';
+import { SCOPE_AREA } from '../../server/exports/summary.service.ts';
+import { parsePeriod } from '../../server/lib/quarters.ts';
 import type { CurrentUser } from '../../server/http/current-user.ts';
 import { formatNumber } from '../../server/lib/format.ts';
 
@@ -21,10 +22,10 @@ describe(`exports: summaries (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
   after(() => ctx.close());
 
   it('reads periods as 2026-T2, 2026-Q2 or 2026, and nothing else', () => {
-    expect(parseSummaryPeriod('2026-T2')).to.deep.equal({ kind: 'quarter', year: 2026, quarter: 2 });
-    expect(parseSummaryPeriod('2026-Q2')).to.deep.equal({ kind: 'quarter', year: 2026, quarter: 2 });
-    expect(parseSummaryPeriod('2026')).to.deep.equal({ kind: 'year', year: 2026 });
-    for (const bad of ['2026-T5', '2026-2', 'T2', '', '20266', '2026-T2x']) expect(parseSummaryPeriod(bad), bad).to.equal(null);
+    expect(parsePeriod('2026-T2')).to.deep.equal({ kind: 'quarter', year: 2026, quarter: 2 });
+    expect(parsePeriod('2026-Q2')).to.deep.equal({ kind: 'quarter', year: 2026, quarter: 2 });
+    expect(parsePeriod('2026')).to.deep.equal({ kind: 'year', year: 2026 });
+    for (const bad of ['2026-T5', '2026-2', 'T2', '', '20266', '2026-T2x']) expect(parsePeriod(bad), bad).to.equal(null);
   });
 
   it('national: the nation, each region with poles, completeness and definitions, with contributors', async () => {

@@ -140,10 +140,10 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(fromForm.ok && fromForm.flags).to.deep.equal(reviewFlags(entryCtx).map((f) => `${f.code}: ${f.message}`)).and.have.length(3);
   });
 
-  it('shows a quarter without report, and answers 404 for an unknown pole or a quarter the pole does not report', async () => {
-    const none = await staff.get(`/admin/trimestres/${p.empty.slug}/2026-Q3`).expect(200);
+  it('shows a quarter without report, and answers 404 for an unknown pole, a quarter the pole does not report, or one not written 2026-T3', async () => {
+    const none = await staff.get(`/admin/trimestres/${p.empty.slug}/2026-T3`).expect(200);
     expect(none.text).to.contain('Aucune saisie pour ce trimestre').and.contain('À saisir').and.not.contain('/valider"');
-    for (const url of ['pole-inconnu/2026-T3', `${p.garonne.slug}/2026-T5`, `${p.garonne.slug}/trois`, `${p.garonne.slug}/2026-T4`, `${p.future.slug}/2026-T3`, `${p.archived.slug}/2026-T3`]) {
+    for (const url of ['pole-inconnu/2026-T3', `${p.empty.slug}/2026-Q3`, `${p.garonne.slug}/2026-t3`, `${p.garonne.slug}/2026-T5`, `${p.garonne.slug}/trois`, `${p.garonne.slug}/2026-T4`, `${p.future.slug}/2026-T3`, `${p.archived.slug}/2026-T3`]) {
       await staff.get(`/admin/trimestres/${url}`).expect(404);
     }
   });

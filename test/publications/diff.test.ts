@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { diffSummaries } from '../../server/publications/publication-diff.ts';
-import { parsePeriod, isPublishable, publishablePeriods } from '../../server/publications/publication-period.ts';
+import { isPublishable, publishablePeriods } from '../../server/publications/publication-period.ts';
+import { parsePeriod } from '../../server/lib/quarters.ts';
 import { DateTime } from 'luxon';
 import { handBuiltSummary } from './summaries.ts';
 

@@ -51,6 +51,8 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(await auditCount()).to.equal(1);
     const page = text((await agents.staff.get('/publications/2026-T3/versions/1').expect(200)).text);
     expect(page).to.contain('Publication 2026-T3, version 1').and.contain('26 novembre 2026 à 10:00').and.contain('Camille Statisticienne');
+    // A URL names a period by its label only: the English form is another, unknown, address.
+    await agents.staff.get('/publications/2026-Q3/versions/1').expect(404);
     // Nation: 4 + 2 + 1 + 5 + 6 + 7 + 10 = 35 jobs over 7 of 7 pole-quarters.
     expect(page).to.match(/Emplois non délocalisables créés \(EMP_CREES\) 35,0 ETP 7 sur 7 7/);
     for (const agent of [agents.staff, agents.funder]) {
