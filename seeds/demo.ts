@@ -2,9 +2,11 @@
 // kind of user. Loaded only into an empty database, through the same services the app uses.
 // Deterministic: the same random seed gives the same data on every machine.
 import type { Services } from '../server/services.ts';
-import { seededRandom } from './random.ts';
-import { officialEpcis, officialRegions } from '../server/reference/geography.ts';
+import type { DateTime } from 'luxon';
+import { seededRandom, type Random } from './random.ts';
+import { officialEpcis, officialRegions, type Epci } from '../server/reference/geography.ts';
 import type { MemberCategory } from '../server/poles/poles.schema.ts';
+import type { PoleRow } from '../server/poles/poles.repo.ts';
 import { addQuarters, lastClosedQuarter } from '../server/lib/quarters.ts';
 import { DEMO_QUARTERS, loadDemoQuarters } from './demo-quarters.ts';
 
@@ -33,7 +35,7 @@ const WAVES = [
 ] as const;
 
 /** A valid SIREN (Luhn) from 8 random digits. */
-function fakeSiren(rand: ReturnType<typeof seededRandom>): string {
+function fakeSiren(rand: Random): string {
   const digits = Array.from({ length: 8 }, () => rand.int(0, 9));
   for (let check = 0; check <= 9; check++) {
     const all = [...digits, check];
@@ -64,6 +66,27 @@ export async function loadDemoData(s: Services, opts: { seed?: number; regions?:
   const seed = opts.seed ?? 2026;
   if (s.config.env === 'production') throw new Error('Les données de démonstration ne se chargent jamais en production.');
   const rand = seededRandom(seed);
+  // Tests may load only the first regions of the plan (A, B and C's regions come first).
+  const polesByRegion = await createDemoPoles(s, rand, REGION_PLAN.slice(0, opts.regions ?? REGION_PLAN.length));
+  const accounts = demoAccounts(polesByRegion);
+  const ids: Record<string, number> = {};
+  for (const a of accounts) ids[a.email] = (await s.users.createUser({ ...a, password: DEMO_PASSWORD }, SEED_ACTOR)).id;
+  const managers = new Map<number, number>();
+  for (const a of accounts) for (const poleId of a.poleIds) managers.set(poleId, ids[a.email]);
+  const allPoles = [...polesByRegion.values()].flat();
+  const quarters = await loadDemoQuarters(s, rand, allPoles.map((p) => p.id), managers, ids[`staff@${DEMO_DOMAIN}`]);
+  await publishDemoSummaries(s, ids[`staff@${DEMO_DOMAIN}`]);
+  s.logger.info({ poles: allPoles.length, users: accounts.length, quarters }, 'demo data loaded');
+  return { poles: allPoles.length, users: accounts.length, quarters };
+}
+
+const SEED_ACTOR = { userId: null, requestId: 'demo-seed' };
+
+type DemoPole = { id: number; slug: string };
+type DemoMember = { name: string; category: MemberCategory; siren: string };
+
+/** The plan's poles, region by region, each on one or two EPCI of its region, with its members. */
+async function createDemoPoles(s: Services, rand: Random, plan: [string, number][]): Promise<Map<string, DemoPole[]>> {
   const regions = new Map(officialRegions().map((r) => [r.code, r]));
   const departementsByRegion = new Map<string, Set<string>>();
   for (const d of await s.repos.reference.departements(s.db)) {
@@ -72,82 +95,98 @@ export async function loadDemoData(s: Services, opts: { seed?: number; regions?:
     departementsByRegion.set(d.region_code, set);
   }
   const epcis = [...officialEpcis().values()].sort((a, b) => a.code.localeCompare(b.code));
-  const actor = { userId: null, requestId: 'demo-seed' };
-  const polesByRegion = new Map<string, { id: number; slug: string }[]>();
+  const polesByRegion = new Map<string, DemoPole[]>();
   const today = s.clock.now();
-  const usedSlugs = new Set<string>();
-
-  // Tests may load only the first regions of the plan (A, B and C's regions come first).
-  for (const [regionCode, count] of REGION_PLAN.slice(0, opts.regions ?? REGION_PLAN.length)) {
+  const usedNames = new Set<string>();
+  for (const [regionCode, count] of plan) {
     if (!regions.has(regionCode)) continue;
     const deps = departementsByRegion.get(regionCode)!;
+    // EPCI wholly inside the region; each pole takes one out, so no two poles share their main EPCI.
     const candidates = epcis.filter((e) => e.departementCodes.length > 0 && e.departementCodes.every((d) => deps.has(d)));
-    for (let i = 0; i < count; i++) {
-      const epci = candidates.splice(rand.int(0, candidates.length - 1), 1)[0];
-      const second = rand.next() < 0.3 ? candidates.find((e) => e.departementCodes[0] === epci.departementCodes[0]) : undefined;
-      const theme = rand.pick(THEMES);
-      const shortName = epci.name.replace(/^(CC|CA|CU|Métropole|Communauté (de communes|d'agglomération|urbaine))\s+(du |de la |des |de l'|de |d')?/i, '');
-      let name = `${theme} ${shortName}`;
-      if (usedSlugs.has(name)) name = `${name} ${i + 1}`;
-      usedSlugs.add(name);
-      const w = rand.pick(WAVES);
-      const creationYear = rand.pick(w.years);
-      const slug = await s.poles.create(
-        {
-          name,
-          slug: '',
-          region_code: regionCode,
-          departement_code: epci.departementCodes[0],
-          territory_epci: [epci.code, ...(second ? [second.code] : [])].join(', '),
-          territory_departements: [],
-          creation_year: creationYear,
-          // Every demo pole reports the 12 quarters up to the last closed one.
-          first_report: addQuarters(lastClosedQuarter(today), -(DEMO_QUARTERS - 1)),
-          legal_form: rand.pick(['Association loi 1901', 'SCIC SAS', 'SCIC SARL', 'Association loi 1901']),
-          description: `Pôle de coopération autour de la filière « ${theme.toLowerCase()} » sur le territoire de ${epci.name}.`,
-          contact_email: `contact@${slugFor(shortName)}.${DEMO_DOMAIN}`,
-          website: '',
-          founding_wave: w.wave,
-        },
-        actor,
-      );
-      const pole = (await s.repos.poles.findBySlug(s.db, slug))!;
-      // Most poles meet the décret's composition rule; a few young ones do not yet, to show the warning.
-      const incomplete = rand.next() < 0.1;
-      const members: { name: string; category: MemberCategory; siren: string }[] = [
-        { name: `${rand.pick(ESS)} ${rand.pick(SURNAMES)}`, category: 'ess', siren: fakeSiren(rand) },
-        { name: `${rand.pick(ESS)} ${rand.pick(SURNAMES)}`, category: 'ess', siren: rand.next() < 0.5 ? fakeSiren(rand) : '' },
-      ];
-      if (!incomplete) {
-        members.push({ name: `${rand.pick(NON_ESS)} ${rand.pick(SURNAMES)}`, category: 'non_ess', siren: fakeSiren(rand) });
-        members.push({ name: epci.name, category: 'collectivite', siren: epci.code });
-        for (let k = rand.int(0, 5); k > 0; k--) {
-          const [category, label] = rand.pick(OTHERS);
-          members.push({ name: `${label} ${rand.pick(SURNAMES)}`, category, siren: '' });
-        }
-        for (let k = rand.int(0, 3); k > 0; k--) {
-          members.push({ name: `${rand.pick(NON_ESS)} ${rand.pick(SURNAMES)}`, category: 'non_ess', siren: rand.next() < 0.5 ? fakeSiren(rand) : '' });
-        }
-      }
-      for (const m of members) {
-        const joinedYear = rand.int(creationYear, Math.max(creationYear, today.year - 1));
-        await s.poles.addMember(
-          pole,
-          { name: m.name, siren: m.siren, category: m.category, joined_on: `${joinedYear}-${String(rand.int(1, 12)).padStart(2, '0')}-01`, left_on: '' },
-          actor,
-        );
-      }
-      const list = polesByRegion.get(regionCode) ?? [];
-      list.push({ id: pole.id, slug });
-      polesByRegion.set(regionCode, list);
-    }
+    const list: DemoPole[] = [];
+    for (let i = 0; i < count; i++) list.push(await createDemoPole(s, rand, { regionCode, candidates, usedNames, index: i, today }));
+    polesByRegion.set(regionCode, list);
   }
+  return polesByRegion;
+}
 
-  // Accounts: manager A and B share a region (76, Occitanie); C is elsewhere (84); the regional funder
-  // covers Occitanie and Nouvelle-Aquitaine.
+/** One pole: its EPCI, theme, name, founding wave and form, then its members. */
+async function createDemoPole(
+  s: Services, rand: Random, at: { regionCode: string; candidates: Epci[]; usedNames: Set<string>; index: number; today: DateTime },
+): Promise<DemoPole> {
+  const epci = at.candidates.splice(rand.int(0, at.candidates.length - 1), 1)[0];
+  const second = rand.next() < 0.3 ? at.candidates.find((e) => e.departementCodes[0] === epci.departementCodes[0]) : undefined;
+  const theme = rand.pick(THEMES);
+  const shortName = epci.name.replace(/^(CC|CA|CU|Métropole|Communauté (de communes|d'agglomération|urbaine))\s+(du |de la |des |de l'|de |d')?/i, '');
+  let name = `${theme} ${shortName}`;
+  if (at.usedNames.has(name)) name = `${name} ${at.index + 1}`;
+  at.usedNames.add(name);
+  const w = rand.pick(WAVES);
+  const creationYear = rand.pick(w.years);
+  const slug = await s.poles.create(
+    {
+      name,
+      slug: '',
+      region_code: at.regionCode,
+      departement_code: epci.departementCodes[0],
+      territory_epci: [epci.code, ...(second ? [second.code] : [])].join(', '),
+      territory_departements: [],
+      creation_year: creationYear,
+      // Every demo pole reports the 12 quarters up to the last closed one.
+      first_report: addQuarters(lastClosedQuarter(at.today), -(DEMO_QUARTERS - 1)),
+      legal_form: rand.pick(['Association loi 1901', 'SCIC SAS', 'SCIC SARL', 'Association loi 1901']),
+      description: `Pôle de coopération autour de la filière « ${theme.toLowerCase()} » sur le territoire de ${epci.name}.`,
+      contact_email: `contact@${slugFor(shortName)}.${DEMO_DOMAIN}`,
+      website: '',
+      founding_wave: w.wave,
+    },
+    SEED_ACTOR,
+  );
+  const pole = (await s.repos.poles.findBySlug(s.db, slug))!;
+  await addDemoMembers(s, rand, pole, demoMembers(rand, epci), { creationYear, today: at.today });
+  return { id: pole.id, slug };
+}
+
+/** Adds the members, each joined some month between the pole's creation and last year. */
+async function addDemoMembers(s: Services, rand: Random, pole: PoleRow, members: DemoMember[], when: { creationYear: number; today: DateTime }): Promise<void> {
+  for (const m of members) {
+    const joinedYear = rand.int(when.creationYear, Math.max(when.creationYear, when.today.year - 1));
+    await s.poles.addMember(
+      pole,
+      { name: m.name, siren: m.siren, category: m.category, joined_on: `${joinedYear}-${String(rand.int(1, 12)).padStart(2, '0')}-01`, left_on: '' },
+      SEED_ACTOR,
+    );
+  }
+}
+
+/** A pole's members. Most poles meet the décret's composition rule; a few young ones do not yet, to show the warning. */
+function demoMembers(rand: Random, epci: Epci): DemoMember[] {
+  const incomplete = rand.next() < 0.1;
+  const members: DemoMember[] = [
+    { name: `${rand.pick(ESS)} ${rand.pick(SURNAMES)}`, category: 'ess', siren: fakeSiren(rand) },
+    { name: `${rand.pick(ESS)} ${rand.pick(SURNAMES)}`, category: 'ess', siren: rand.next() < 0.5 ? fakeSiren(rand) : '' },
+  ];
+  if (incomplete) return members;
+  members.push({ name: `${rand.pick(NON_ESS)} ${rand.pick(SURNAMES)}`, category: 'non_ess', siren: fakeSiren(rand) });
+  members.push({ name: epci.name, category: 'collectivite', siren: epci.code });
+  for (let k = rand.int(0, 5); k > 0; k--) {
+    const [category, label] = rand.pick(OTHERS);
+    members.push({ name: `${label} ${rand.pick(SURNAMES)}`, category, siren: '' });
+  }
+  for (let k = rand.int(0, 3); k > 0; k--) {
+    members.push({ name: `${rand.pick(NON_ESS)} ${rand.pick(SURNAMES)}`, category: 'non_ess', siren: rand.next() < 0.5 ? fakeSiren(rand) : '' });
+  }
+  return members;
+}
+
+/**
+ * The six demo accounts: manager A and B share a region (76, Occitanie); C is elsewhere (84); the regional
+ * funder covers Occitanie and Nouvelle-Aquitaine.
+ */
+function demoAccounts(polesByRegion: Map<string, DemoPole[]>) {
   const occitanie = polesByRegion.get('76')!;
   const aura = polesByRegion.get('84')!;
-  const accounts = [
+  return [
     { email: `staff@${DEMO_DOMAIN}`, displayName: 'Camille Martin (équipe nationale)', role: 'staff' as const, poleIds: [], regionCodes: [] },
     { email: `manager.a@${DEMO_DOMAIN}`, displayName: 'Amélie Roux', role: 'manager' as const, poleIds: [occitanie[0].id], regionCodes: [] },
     { email: `manager.b@${DEMO_DOMAIN}`, displayName: 'Bruno Lefèvre', role: 'manager' as const, poleIds: [occitanie[1].id, occitanie[2].id], regionCodes: [] },
@@ -155,15 +194,6 @@ export async function loadDemoData(s: Services, opts: { seed?: number; regions?:
     { email: `funder.region@${DEMO_DOMAIN}`, displayName: 'Fabrice Garnier (Région)', role: 'funder' as const, poleIds: [], regionCodes: ['76', '75'] },
     { email: `funder.national@${DEMO_DOMAIN}`, displayName: 'Nadia Haddad (Banque des Territoires)', role: 'funder' as const, poleIds: [], regionCodes: [] },
   ];
-  const ids: Record<string, number> = {};
-  for (const a of accounts) ids[a.email] = (await s.users.createUser({ ...a, password: DEMO_PASSWORD }, actor)).id;
-  const managers = new Map<number, number>();
-  for (const a of accounts) for (const poleId of a.poleIds) managers.set(poleId, ids[a.email]);
-  const allPoles = [...polesByRegion.values()].flat();
-  const quarters = await loadDemoQuarters(s, rand, allPoles.map((p) => p.id), managers, ids[`staff@${DEMO_DOMAIN}`]);
-  await publishDemoSummaries(s, ids[`staff@${DEMO_DOMAIN}`]);
-  s.logger.info({ poles: allPoles.length, users: accounts.length, quarters }, 'demo data loaded');
-  return { poles: allPoles.length, users: accounts.length, quarters };
 }
 
 /**

@@ -23,6 +23,7 @@ import { AggregatesReadRepo } from './aggregates/aggregates-read.repo.ts';
 import { JobsRepo } from './jobs/jobs.repo.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { Scheduler } from './jobs/scheduler.ts';
+import { jobDefinitions } from './jobs/job-definitions.ts';
 import { ReportingRepo } from './reporting/reporting.repo.ts';
 import { ReportingService } from './reporting/reporting.service.ts';
 import { ReviewService } from './reporting/review.service.ts';
@@ -90,36 +91,32 @@ export function buildServices(deps: Deps) {
   // Rate limits live in the database so that they hold across instances (sign-in throttle, API).
   const limiter = new RateLimiter(db, clock, repos.rateLimits, deps.logger);
   const throttle = new LoginThrottle(limiter);
-  const auth = new AuthService(db, repos.users, hasher, throttle, clock);
+  const auth = new AuthService({ db, users: repos.users, hasher, throttle, clock });
   const poles = new PolesService(db, clock, repos);
   const users = new UsersService(db, clock, repos, hasher);
-  const account = new AccountService(db, clock, repos, hasher, throttle);
+  const account = new AccountService({ db, clock, repos, hasher, throttle });
   const indicators = new IndicatorsService(db, clock, repos);
   const reporting = new ReportingService(db, clock, config.reportDeadlineDays, repos);
   // Decisions write their notices and messages in their own transaction; the jobs use the jobs handle.
-  const notices = new NoticesService(db, clock, config.publicUrl, repos);
+  const notices = new NoticesService({ db, clock, publicUrl: config.publicUrl, repos });
   const review = new ReviewService(db, clock, repos, notices);
   const jobsDb = deps.jobsDb ?? db;
   const refresh = new RefreshService(jobsDb, clock, repos.aggregates, deps.logger);
-  const runner = new JobRunner(jobsDb, clock, repos.jobs, config.jobLeaseSeconds, deps.logger);
-  const reminders = new RemindersService(jobsDb, clock, config.publicUrl, reporting, repos);
-  const outbox = new OutboxService(jobsDb, clock, config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null, config.jobLeaseSeconds, repos, deps.logger);
-  const noticeJobs = [
-    { name: 'reminders' as const, cron: config.reminderCron, lease: 'reminders', work: () => reminders.reminders() },
-    { name: 'digest' as const, cron: config.digestCron, lease: 'digest', work: () => reminders.digest() },
-    // Without a mail server there is nothing to send: the sender is not scheduled (messages wait on « Envois »).
-    { name: 'outbox' as const, cron: config.outboxCron, lease: 'outbox', scheduled: config.smtpUrl !== null, work: (progress: (text: string) => Promise<void>) => outbox.sendDue(runner.instance, progress) },
-  ];
-  const scheduler = new Scheduler(jobsDb, runner, refresh, repos.aggregates, { refresh: config.refreshCron, rebuild: config.rebuildCron }, deps.logger, noticeJobs);
-  const imports = new ImportsService(db, clock, reporting, repos, notices);
-  const dashboards = new DashboardsService(db, clock, repos, reporting);
+  const runner = new JobRunner({ db: jobsDb, clock, repo: repos.jobs, leaseSeconds: config.jobLeaseSeconds, logger: deps.logger });
+  const reminders = new RemindersService({ db: jobsDb, clock, publicUrl: config.publicUrl, rule: reporting, repos });
+  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : null;
+  const outbox = new OutboxService({ db: jobsDb, clock, transport, claimSeconds: config.jobLeaseSeconds, repos, logger: deps.logger });
+  const jobs = jobDefinitions({ config, refresh, reminders, outbox, runner });
+  const scheduler = new Scheduler({ db: jobsDb, runner, jobs, aggregates: repos.aggregates, logger: deps.logger });
+  const imports = new ImportsService({ db, clock, reporting, repos, notices });
+  const dashboards = new DashboardsService({ db, clock, repos, lateness: reporting });
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
   const api = new ApiService(db, repos);
   const summaries = new SummaryService(db, clock, repos);
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);
   const opendata = new OpenDataService(db, repos);
-  const health = new HealthService(db, clock, repos, migrationsDirectory, deps.logger);
+  const health = new HealthService({ db, clock, repos, migrationsDirectory, logger: deps.logger });
   return { ...deps, repos, limiter, apiTokens, api, notices, reminders, outbox, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, dashboards, summaries, rawExports, publications, opendata, refresh, runner, scheduler, health };
 }
 

@@ -11,15 +11,25 @@ export type SignInResult =
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfter: number };
 
+export interface AuthServiceDeps {
+  db: Knex;
+  users: UsersRepo;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
+  clock: Clock;
+}
+
 /** Sign-in and the loading of the signed-in user on each request. */
 export class AuthService {
-  constructor(
-    private readonly db: Knex,
-    private readonly users: UsersRepo,
-    private readonly hasher: PasswordHasher,
-    private readonly throttle: LoginThrottle,
-    private readonly clock: Clock,
-  ) {}
+  private readonly db: Knex;
+  private readonly users: UsersRepo;
+  private readonly hasher: PasswordHasher;
+  private readonly throttle: LoginThrottle;
+  private readonly clock: Clock;
+
+  constructor(deps: AuthServiceDeps) {
+    ({ db: this.db, users: this.users, hasher: this.hasher, throttle: this.throttle, clock: this.clock } = deps);
+  }
 
   /** Same answer and similar timing for an unknown email, a wrong password or a disabled account. */
   async signIn(email: string, password: string, ip: string): Promise<SignInResult> {

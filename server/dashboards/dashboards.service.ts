@@ -25,15 +25,24 @@ const PERIOD_CHOICES = 24;
 /** An area whose figures a page shows: the nation, some regions merged (a funder's scope), or one pole. */
 type Area = { level: 'nation' } | { level: 'region'; codes: string[] } | { level: 'pole'; ids: number[] };
 
+export interface DashboardsServiceDeps {
+  db: Knex;
+  clock: Clock;
+  repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
+  lateness: Pick<ReportingService, 'isLate'>;
+}
+
 /** Dashboards: national (or a regional funder's scope), regional, and the pole page's history. */
 export class DashboardsService {
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: Clock,
-    private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo },
-    private readonly lateness: Pick<ReportingService, 'isLate'>,
-    private readonly repo = new DashboardsRepo(),
-  ) {}
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
+  private readonly lateness: Pick<ReportingService, 'isLate'>;
+  private readonly repo = new DashboardsRepo();
+
+  constructor(deps: DashboardsServiceDeps) {
+    ({ db: this.db, clock: this.clock, repos: this.repos, lateness: this.lateness } = deps);
+  }
 
   /** The last closed quarter: the default end of every range, and the latest one may ask for. */
   lastClosed(): Quarter {

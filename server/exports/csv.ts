@@ -1,7 +1,10 @@
 // CSV writing for every export, in two flavours: standard (RFC 4180: UTF-8, comma, point decimals) and
 // « Excel (France) » (UTF-8 with a BOM, semicolon, decimal comma). Text cells that a spreadsheet would
 // read as a formula are neutralised with a leading apostrophe; numbers are written as numbers (negative
-// ones included). Pure, plus a streaming variant for the raw values export.
+// ones included). Written with csv-stringify; pure, plus a streaming variant for the raw values export.
+import { pipeline, Readable } from 'node:stream';
+import { stringify as stringifyStream } from 'csv-stringify';
+import { stringify, type Options as StringifyOptions } from 'csv-stringify/sync';
 
 export type CsvFlavour = 'standard' | 'excel-fr';
 
@@ -46,31 +49,53 @@ export function cellText(cell: CsvCell, flavour: CsvFlavour): string {
   return neutralise(cell);
 }
 
-function quote(text: string, sep: string): string {
-  // RFC 4180: a field with the separator, a quote or a line break is quoted, inner quotes doubled. Edge
-  // spaces and a BOM are quoted too, so no reader trims them or takes them for the file's own BOM.
-  return /["\r\n\ufeff]/.test(text) || text.includes(sep) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+/**
+ * csv-stringify's options for a flavour. Our cast functions write every cell (csv-stringify's own formula
+ * escaping is off: it would also touch full-width signs). csv-stringify quotes a field holding the
+ * separator, a quote or a line break; edge spaces and a BOM are quoted too, so no reader trims them or
+ * takes them for the file's own BOM.
+ */
+function stringifyOptions(flavour: CsvFlavour): StringifyOptions {
+  return {
+    delimiter: separator(flavour),
+    record_delimiter: EOL,
+    // A lone CR or LF is quoted too (csv-stringify only checks CRLF once record_delimiter is set).
+    quote_record_delimiter: true,
+    quoted_match: /^\s|\s$|\ufeff/,
+    cast: {
+      string: (text) => cellText(text, flavour),
+      number: (n) => cellText(n, flavour),
+      // The only object a cell can be.
+      object: (fixed) => cellText(fixed as unknown as FixedNumber, flavour),
+    },
+  };
 }
+
+/** The BOM is written here, not by csv-stringify, so that a file without records still starts with it. */
+const preamble = (flavour: CsvFlavour) => (flavour === 'excel-fr' ? BOM : '');
 
 /** One record, with its line break (CRLF). */
 export function csvLine(cells: CsvCell[], flavour: CsvFlavour): string {
-  const sep = separator(flavour);
-  return cells.map((c) => quote(cellText(c, flavour), sep)).join(sep) + EOL;
+  return stringify([cells], stringifyOptions(flavour));
 }
 
 /** A whole file: the BOM for Excel (France), then one line per record. */
 export function csvDocument(rows: CsvCell[][], flavour: CsvFlavour): string {
-  return (flavour === 'excel-fr' ? BOM : '') + rows.map((r) => csvLine(r, flavour)).join('');
+  return preamble(flavour) + stringify(rows, stringifyOptions(flavour));
 }
 
 /**
  * The streaming variant: CSV text in chunks of about `chunkSize` characters from records that arrive one
- * by one. Pulled by the consumer (`Readable.from`), so a slow client slows the reading down.
+ * by one, through csv-stringify's stream. Pulled by the consumer (`Readable.from`), so a slow client slows
+ * the reading down; a consumer that stops early closes the stream and the records' source with it.
  */
 export async function* csvChunks(rows: AsyncIterable<CsvCell[]> | Iterable<CsvCell[]>, flavour: CsvFlavour, chunkSize = 64 * 1024): AsyncGenerator<string> {
-  let buffer = flavour === 'excel-fr' ? BOM : '';
-  for await (const row of rows) {
-    buffer += csvLine(row, flavour);
+  // pipeline: a failing source fails the text stream, and destroying the text stream closes the source.
+  // readableObjectMode: one record's text per read, so a chunk ends at the first record past chunkSize.
+  const text = pipeline(Readable.from(rows), stringifyStream({ ...stringifyOptions(flavour), readableObjectMode: true }), () => {});
+  let buffer = preamble(flavour);
+  for await (const part of text as AsyncIterable<string>) {
+    buffer += part;
     if (buffer.length >= chunkSize) {
       yield buffer;
       buffer = '';

@@ -76,15 +76,25 @@ async function packedJson(columns: Columns, rows: ImportRow[]): Promise<string> 
   return `{"columns":${JSON.stringify(columns)},"rows":[${parts.join(',')}]}`;
 }
 
+export interface ImportsServiceDeps {
+  db: Knex;
+  clock: Clock;
+  reporting: ReportingService;
+  repos: { imports: ImportsRepo; poles: PolesRepo; indicators: IndicatorsRepo };
+  notices: Pick<NoticesService, 'recordDecision'>;
+}
+
 /** Spreadsheet imports: judge a file with the entry form's rules, keep it, and apply it all or nothing. */
 export class ImportsService {
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: Clock,
-    private readonly reporting: ReportingService,
-    private readonly repos: { imports: ImportsRepo; poles: PolesRepo; indicators: IndicatorsRepo },
-    private readonly notices: Pick<NoticesService, 'recordDecision'>,
-  ) {}
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly reporting: ReportingService;
+  private readonly repos: { imports: ImportsRepo; poles: PolesRepo; indicators: IndicatorsRepo };
+  private readonly notices: Pick<NoticesService, 'recordDecision'>;
+
+  constructor(deps: ImportsServiceDeps) {
+    ({ db: this.db, clock: this.clock, reporting: this.reporting, repos: this.repos, notices: this.notices } = deps);
+  }
 
   /** The quarter template: every entered indicator and category, with last quarter's and the stored values. */
   async templateRows(pole: PoleRow, q: Quarter): Promise<TemplateRow[]> {

@@ -22,10 +22,6 @@ export class JobInterrupted extends Error {
   }
 }
 
-/**
- * Runs a job at most once at a time: never twice in this process, and on one instance only when
- * several share the database (a lease row that expires if its holder dies). Records every run.
- */
 /** How long the history of finished runs is kept (« Tâches planifiées », /readyz's last success). */
 export const RUN_HISTORY_DAYS = 90;
 
@@ -40,6 +36,19 @@ function processExists(pid: number): boolean {
   }
 }
 
+export interface JobRunnerDeps {
+  db: Knex;
+  clock: Clock;
+  repo: JobsRepo;
+  /** How long a lease lasts without progress: a dead holder's lease is taken over after it. */
+  leaseSeconds: number;
+  logger: Logger;
+}
+
+/**
+ * Runs a job at most once at a time: never twice in this process, and on one instance only when
+ * several share the database (a lease row that expires if its holder dies). Records every run.
+ */
 export class JobRunner {
   readonly instance = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly busy = new Set<string>();
@@ -49,13 +58,15 @@ export class JobRunner {
   /** When this process last pruned the run history (ms); at most once an hour. */
   private prunedAt = 0;
 
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: Clock,
-    private readonly repo: JobsRepo,
-    private readonly leaseSeconds: number,
-    private readonly logger: Logger,
-  ) {}
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly repo: JobsRepo;
+  private readonly leaseSeconds: number;
+  private readonly logger: Logger;
+
+  constructor(deps: JobRunnerDeps) {
+    ({ db: this.db, clock: this.clock, repo: this.repo, leaseSeconds: this.leaseSeconds, logger: this.logger } = deps);
+  }
 
   isBusy(job: string): boolean {
     return this.busy.has(job);

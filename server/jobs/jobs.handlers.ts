@@ -6,7 +6,7 @@ import { BadRequest } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
-import { JOB_NAMES, type JobName } from './scheduler.ts';
+import { JOB_NAMES, type JobName } from './job-definitions.ts';
 
 const runForm = z.object({ tache: z.enum(JOB_NAMES as [JobName, ...JobName[]]) });
 

@@ -1,46 +1,33 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { RefreshService } from '../aggregates/refresh.service.ts';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import type { Knex } from 'knex';
 import { ZONE } from '../lib/clock.ts';
-import type { JobRunner, JobWork, RunResult } from './job-runner.ts';
+import type { JobDefinition, JobName } from './job-definitions.ts';
+import type { JobRunner, RunResult } from './job-runner.ts';
 
-export type JobName = 'refresh' | 'rebuild' | 'reminders' | 'digest' | 'outbox';
-export const JOB_NAMES: readonly JobName[] = ['refresh', 'rebuild', 'reminders', 'digest', 'outbox'];
-
-export interface JobDefinition {
-  name: JobName;
-  cron: string;
-  work: JobWork;
-  /** The lease the job runs under: jobs writing the same data share one (see JobRunner.run). */
-  lease: string;
-  /** False: listed and runnable on demand, but not scheduled (the outbox sender without a mail server). */
-  scheduled?: boolean;
+export interface SchedulerDeps {
+  db: Knex;
+  runner: JobRunner;
+  /** What runs and when: see job-definitions.ts. */
+  jobs: JobDefinition[];
+  /** Read at start: an installation without aggregates gets a rebuild at once. */
+  aggregates: Pick<AggregatesRepo, 'state'>;
+  logger: Logger;
 }
 
-/** The typed list of scheduled jobs, their node-cron tasks, and « run now ». Nothing runs on import. */
+/** Schedules a list of jobs as node-cron tasks, and « run now ». Nothing runs on import. */
 export class Scheduler {
   private tasks = new Map<JobName, ScheduledTask>();
   private inFlight = new Set<Promise<unknown>>();
-  readonly jobs: JobDefinition[];
+  readonly jobs: readonly JobDefinition[];
+  private readonly db: Knex;
+  private readonly runner: JobRunner;
+  private readonly aggregates: Pick<AggregatesRepo, 'state'>;
+  private readonly logger: Logger;
 
-  constructor(
-    private readonly db: Knex,
-    private readonly runner: JobRunner,
-    refresh: RefreshService,
-    private readonly aggregates: AggregatesRepo,
-    crons: { refresh: string; rebuild: string },
-    private readonly logger: Logger,
-    /** Jobs of other features (reminders, digest, outbox), each with its own lease. */
-    more: JobDefinition[] = [],
-  ) {
-    this.jobs = [
-      // A refresh that falls back to a full rebuild reports its steps too: it is as long as the nightly one.
-      { name: 'refresh', cron: crons.refresh, lease: 'aggregates', work: (progress) => refresh.incremental((done, total) => progress(`${done}/${total}`)).then((r) => ({ keys: r.keys, rows: r.rows })) },
-      { name: 'rebuild', cron: crons.rebuild, lease: 'aggregates', work: (progress) => refresh.rebuild((done, total) => progress(`${done}/${total}`)).then((r) => ({ keys: r.keys, rows: r.rows })) },
-      ...more,
-    ];
+  constructor(deps: SchedulerDeps) {
+    ({ db: this.db, runner: this.runner, jobs: this.jobs, aggregates: this.aggregates, logger: this.logger } = deps);
   }
 
   private definition(name: JobName): JobDefinition {
@@ -97,7 +84,7 @@ export class Scheduler {
   async start(): Promise<void> {
     await this.runner.reclaimLeasesOfDeadProcesses();
     for (const job of this.jobs) {
-      if (job.scheduled === false) continue;
+      if (!job.scheduled) continue;
       const task = cron.schedule(
         job.cron,
         // Tracked from the claim on: a shutdown waits for it, and the run it leads to then does not start.

@@ -11,14 +11,23 @@ export type Decision = 'validate' | 'return' | 'reopen';
 const KIND: Record<Decision, Exclude<NoticeKind, 'reminder'>> = { validate: 'validated', return: 'returned', reopen: 'reopened' };
 const PAGE_LIMIT = 20;
 
+export interface NoticesServiceDeps {
+  db: Knex;
+  clock: Clock;
+  publicUrl: string;
+  repos: { notices: NoticesRepo; outbox: OutboxRepo };
+}
+
 /** Notices of staff decisions, and what « Mon pôle » shows of them. */
 export class NoticesService {
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: Clock,
-    private readonly publicUrl: string,
-    private readonly repos: { notices: NoticesRepo; outbox: OutboxRepo },
-  ) {}
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly publicUrl: string;
+  private readonly repos: { notices: NoticesRepo; outbox: OutboxRepo };
+
+  constructor(deps: NoticesServiceDeps) {
+    ({ db: this.db, clock: this.clock, publicUrl: this.publicUrl, repos: this.repos } = deps);
+  }
 
   /**
    * Writes the notice of a decision and one message per active manager of the pole, inside the

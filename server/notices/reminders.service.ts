@@ -21,15 +21,25 @@ export interface JobCounts {
   rows: number;
 }
 
+export interface RemindersServiceDeps {
+  db: Knex;
+  clock: Clock;
+  publicUrl: string;
+  rule: LatenessRule;
+  repos: { notices: NoticesRepo; outbox: OutboxRepo };
+}
+
 /** The daily reminders and the weekly digest of late poles: notices and outbox messages, each written once. */
 export class RemindersService {
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: Clock,
-    private readonly publicUrl: string,
-    private readonly rule: LatenessRule,
-    private readonly repos: { notices: NoticesRepo; outbox: OutboxRepo },
-  ) {}
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly publicUrl: string;
+  private readonly rule: LatenessRule;
+  private readonly repos: { notices: NoticesRepo; outbox: OutboxRepo };
+
+  constructor(deps: RemindersServiceDeps) {
+    ({ db: this.db, clock: this.clock, publicUrl: this.publicUrl, rule: this.rule, repos: this.repos } = deps);
+  }
 
   /** Every pole-quarter of the window the pole is expected to report, with its status. */
   private async expected(now = this.clock.now()) {

@@ -61,6 +61,19 @@ function stragglers(year: Cell, q4: Cell): boolean {
 
 /** Applies primary and secondary suppression to every table, and the links between a year and its quarters. */
 export function protectLinked(tables: readonly LinkedTable[]): LinkedStates {
+  const slots = primarySlots(tables);
+  // Each pass only ever hides more, so this ends.
+  let changed = true;
+  while (changed) {
+    const insideTables = protectInsideTables(slots);
+    const acrossPeriods = protectYearsAndQuarters(tables, slots);
+    changed = insideTables || acrossPeriods;
+  }
+  return new Map([...slots].map(([key, byIndicator]) => [key, new Map([...byIndicator].map(([code, slot]) => [code, slot.state]))]));
+}
+
+/** Per table key, per indicator code: the cells, with each table's own primary suppression applied. */
+function primarySlots(tables: readonly LinkedTable[]): Map<string, Map<string, Slot>> {
   const slots = new Map<string, Map<string, Slot>>();
   for (const t of tables) {
     const byIndicator = new Map<string, Slot>();
@@ -71,55 +84,66 @@ export function protectLinked(tables: readonly LinkedTable[]): LinkedStates {
     }
     slots.set(t.key, byIndicator);
   }
-  const years = tables.filter((t) => t.period.kind === 'year');
-  const quartersOf = (year: number) => {
-    const out: (LinkedTable | undefined)[] = [undefined, undefined, undefined, undefined];
-    for (const t of tables) if (t.period.kind === 'quarter' && t.period.year === year) out[t.period.quarter - 1] = t;
-    return out;
-  };
+  return slots;
+}
 
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const byIndicator of slots.values()) {
-      for (const slot of byIndicator.values()) if (secondaryStep(slot.national, slot.regions, slot.state)) changed = true;
-    }
-    for (const y of years) {
-      const quarters = quartersOf(y.period.year).map((q) => (q ? slots.get(q.key) : undefined));
-      for (const ind of y.indicators) {
-        const ySlot = slots.get(y.key)?.get(ind.code);
-        if (!ySlot) continue;
-        const qSlots = quarters.map((q) => q?.get(ind.code));
-        for (const area of [NATION, ...ySlot.regions.map((r) => r.area)]) {
-          const yc = cellOf(ySlot, area)!;
-          // A quarter offered without this area (no pole there yet) or this indicator says « nothing »:
-          // an empty cell, not a missing table, else the year minus the other quarters would give it away.
-          const qc = qSlots.map((q, i) => (quarters[i] === undefined ? undefined : (cellOf(q, area) ?? { cell: { area, value: null, contributors: 0 }, state: 'empty' as const })));
-          const q4 = qc[3];
-          if (yc.state === 'shown' && qc.some((c) => c && isHidden(c.state))) {
-            hide(ySlot, area);
-            changed = true;
-          } else if (ind.kind !== 'flow' && yc.state === 'shown' && q4?.state === 'shown' && stragglers(yc.cell, q4.cell)) {
-            // Year − fourth quarter is the last figure of the poles that skipped the fourth quarter: 1 or 2 poles.
-            hide(ySlot, area);
-            changed = true;
-          } else if (isHidden(yc.state)) {
-            const shownQuarters = qc.map((c, i) => ({ c, i })).filter((x) => x.c?.state === 'shown');
-            if (ind.kind === 'flow') {
-              // Every quarter offered and none hidden: the year is their sum.
-              if (qc.every((c) => c !== undefined) && !qc.some((c) => isHidden(c!.state)) && shownQuarters.length) {
-                const largest = shownQuarters.sort((a, b) => Math.abs(b.c!.cell.value ?? 0) - Math.abs(a.c!.cell.value ?? 0))[0];
-                hide(qSlots[largest.i]!, area);
-                changed = true;
-              }
-            } else if (qc[3]?.state === 'shown') {
-              hide(qSlots[3]!, area);
-              changed = true;
-            }
-          }
-        }
+/** One step of every table's own secondary suppression (national − Σ regions); true when it hid anything. */
+function protectInsideTables(slots: Map<string, Map<string, Slot>>): boolean {
+  let changed = false;
+  for (const byIndicator of slots.values()) {
+    for (const slot of byIndicator.values()) if (secondaryStep(slot.national, slot.regions, slot.state)) changed = true;
+  }
+  return changed;
+}
+
+/** One pass of the links between each year and its quarters, for every indicator and area; true when it hid anything. */
+function protectYearsAndQuarters(tables: readonly LinkedTable[], slots: Map<string, Map<string, Slot>>): boolean {
+  let changed = false;
+  for (const y of tables.filter((t) => t.period.kind === 'year')) {
+    const quarters = quarterTablesOf(tables, y.period.year).map((q) => (q ? slots.get(q.key) : undefined));
+    const offered = quarters.map((q) => q !== undefined);
+    for (const ind of y.indicators) {
+      const ySlot = slots.get(y.key)?.get(ind.code);
+      if (!ySlot) continue;
+      const qSlots = quarters.map((q) => q?.get(ind.code));
+      for (const area of [NATION, ...ySlot.regions.map((r) => r.area)]) {
+        if (protectYearOfArea(ind.kind, area, ySlot, qSlots, offered)) changed = true;
       }
     }
   }
-  return new Map([...slots].map(([key, byIndicator]) => [key, new Map([...byIndicator].map(([code, slot]) => [code, slot.state]))]));
+  return changed;
+}
+
+/** The four quarter tables of a year, in order; undefined for a quarter not offered. */
+function quarterTablesOf(tables: readonly LinkedTable[], year: number): (LinkedTable | undefined)[] {
+  const out: (LinkedTable | undefined)[] = [undefined, undefined, undefined, undefined];
+  for (const t of tables) if (t.period.kind === 'quarter' && t.period.year === year) out[t.period.quarter - 1] = t;
+  return out;
+}
+
+/**
+ * The year rules for one indicator and area (see the top of this file): hides the year when a quarter or
+ * the stragglers would give a figure away, or a quarter when the hidden year could be recovered from them.
+ */
+function protectYearOfArea(kind: LinkedTable['indicators'][number]['kind'], area: string, ySlot: Slot, qSlots: (Slot | undefined)[], offered: boolean[]): boolean {
+  const yc = cellOf(ySlot, area)!;
+  // A quarter offered without this area (no pole there yet) or this indicator says « nothing »:
+  // an empty cell, not a missing table, else the year minus the other quarters would give it away.
+  const qc = qSlots.map((q, i) => (offered[i] ? (cellOf(q, area) ?? { cell: { area, value: null, contributors: 0 }, state: 'empty' as const }) : undefined));
+  const q4 = qc[3];
+  if (yc.state === 'shown' && qc.some((c) => c && isHidden(c.state))) return hideAndSay(ySlot, area);
+  // Year − fourth quarter is the last figure of the poles that skipped the fourth quarter: 1 or 2 poles.
+  if (kind !== 'flow' && yc.state === 'shown' && q4?.state === 'shown' && stragglers(yc.cell, q4.cell)) return hideAndSay(ySlot, area);
+  if (!isHidden(yc.state)) return false;
+  if (kind !== 'flow') return q4?.state === 'shown' ? hideAndSay(qSlots[3]!, area) : false;
+  // Every quarter offered and none hidden: the year is their sum, so its largest quarter goes with it.
+  const shownQuarters = qc.map((c, i) => ({ c, i })).filter((x) => x.c?.state === 'shown');
+  if (!qc.every((c) => c !== undefined) || qc.some((c) => isHidden(c!.state)) || !shownQuarters.length) return false;
+  const largest = shownQuarters.sort((a, b) => Math.abs(b.c!.cell.value ?? 0) - Math.abs(a.c!.cell.value ?? 0))[0];
+  return hideAndSay(qSlots[largest.i]!, area);
+}
+
+function hideAndSay(slot: Slot, area: string): true {
+  hide(slot, area);
+  return true;
 }

@@ -13,6 +13,15 @@ export interface Readiness {
   lastRefresh: { at: string | null; ageSeconds: number | null; pendingChanges: number } | null;
 }
 
+export interface HealthServiceDeps {
+  db: Knex;
+  clock: Clock;
+  repos: { health: HealthRepo; aggregatesRead: AggregatesReadRepo };
+  migrationsDirectory: string;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
 /**
  * What /readyz says: the database answers, its migrations are those of this code, and how old the
  * aggregates are. Nothing secret: no address, no user, no error text (those go to the log).
@@ -21,14 +30,16 @@ export class HealthService {
   private stopping = false;
   private files: string[] | null = null;
 
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: Clock,
-    private readonly repos: { health: HealthRepo; aggregatesRead: AggregatesReadRepo },
-    private readonly migrationsDirectory: string,
-    private readonly logger: Logger,
-    private readonly timeoutMs = 3000,
-  ) {}
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly repos: { health: HealthRepo; aggregatesRead: AggregatesReadRepo };
+  private readonly migrationsDirectory: string;
+  private readonly logger: Logger;
+  private readonly timeoutMs: number;
+
+  constructor(deps: HealthServiceDeps) {
+    ({ db: this.db, clock: this.clock, repos: this.repos, migrationsDirectory: this.migrationsDirectory, logger: this.logger, timeoutMs: this.timeoutMs = 3000 } = deps);
+  }
 
   /** Called at the start of a graceful shutdown: the probe then fails, so a balancer stops sending traffic. */
   markStopping(): void {

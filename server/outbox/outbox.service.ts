@@ -14,19 +14,30 @@ const MAX_BATCHES = 50;
 /** Stop sending a batch this long before its claim expires: a send takes at most about a minute (smtp.ts timeouts). */
 const CLAIM_MARGIN_SECONDS = 90;
 
+export interface OutboxServiceDeps {
+  db: Knex;
+  clock: Clock;
+  transport: MailTransport | null;
+  claimSeconds: number;
+  repos: { outbox: OutboxRepo };
+  logger: Logger;
+}
+
 /**
  * The outbox: messages wait in the database until a sender claims and sends them. Without a mail
  * server (no SMTP_URL) nothing is sent and staff read the messages on the « Envois » page.
  */
 export class OutboxService {
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: Clock,
-    private readonly transport: MailTransport | null,
-    private readonly claimSeconds: number,
-    private readonly repos: { outbox: OutboxRepo },
-    private readonly logger: Logger,
-  ) {}
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly transport: MailTransport | null;
+  private readonly claimSeconds: number;
+  private readonly repos: { outbox: OutboxRepo };
+  private readonly logger: Logger;
+
+  constructor(deps: OutboxServiceDeps) {
+    ({ db: this.db, clock: this.clock, transport: this.transport, claimSeconds: this.claimSeconds, repos: this.repos, logger: this.logger } = deps);
+  }
 
   /** Whether messages leave by email (SMTP_URL is set). */
   get delivers(): boolean {

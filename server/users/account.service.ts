@@ -17,15 +17,25 @@ export type LinkState = { state: 'valid'; token: TokenRow; user: UserRow } | { s
 
 class LinkSpent extends Error {}
 
+export interface AccountServiceDeps {
+  db: Knex;
+  clock: Clock;
+  repos: Repos;
+  hasher: PasswordHasher;
+  throttle: LoginThrottle;
+}
+
 /** A person's own account: invitation and reset links, display name, password. Every change audited. */
 export class AccountService {
-  constructor(
-    private readonly db: Knex,
-    private readonly clock: Clock,
-    private readonly repos: Repos,
-    private readonly hasher: PasswordHasher,
-    private readonly throttle: LoginThrottle,
-  ) {}
+  private readonly db: Knex;
+  private readonly clock: Clock;
+  private readonly repos: Repos;
+  private readonly hasher: PasswordHasher;
+  private readonly throttle: LoginThrottle;
+
+  constructor(deps: AccountServiceDeps) {
+    ({ db: this.db, clock: this.clock, repos: this.repos, hasher: this.hasher, throttle: this.throttle } = deps);
+  }
 
   private now(): string {
     return writeTimestamp(this.clock.now());

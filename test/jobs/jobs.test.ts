@@ -8,6 +8,7 @@ import { heldRebuild } from '../support/jobs.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 import { completeBody } from '../support/reporting.ts';
 import { JobRunner } from '../../server/jobs/job-runner.ts';
+import { jobDefinitions } from '../../server/jobs/job-definitions.ts';
 import { AggregatesRepo } from '../../server/aggregates/aggregates.repo.ts';
 import { RefreshService } from '../../server/aggregates/refresh.service.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -40,6 +41,10 @@ describe('scheduled jobs and the aggregate refresh', function () {
     }
   });
   afterEach(() => ctx.close());
+
+  /** The registry's two aggregate jobs (refresh on `refreshCron`, rebuild at 03:00), for a second scheduler. */
+  const aggregateJobs = (runner: JobRunner, refreshCron: string) =>
+    jobDefinitions({ config: { ...ctx.config, refreshCron, rebuildCron: '0 3 * * *' }, refresh: ctx.s.refresh, reminders: ctx.s.reminders, outbox: ctx.s.outbox, runner }).filter((j) => j.lease === 'aggregates');
 
   it('ends at start the lease of a killed process of this host, and closes its run; a live or remote holder keeps its lease', async () => {
     // A real process that held the lease, then died (as under kill -9): its pid no longer exists.
@@ -90,7 +95,7 @@ describe('scheduled jobs and the aggregate refresh', function () {
   });
 
   it('never runs twice at once in a process, and one instance only across instances (lease)', async () => {
-    const other = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
+    const other = new JobRunner({ db: ctx.db, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
     const long = heldRebuild(ctx.s.runner);
     await new Promise((r) => setTimeout(r, 50));
     expect(await ctx.s.runner.run('rebuild', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'busy' });
@@ -102,7 +107,7 @@ describe('scheduled jobs and the aggregate refresh', function () {
 
   it('never runs two jobs of one lease at once in a process, and keeps the lease until the long one ends', async () => {
     // The nightly rebuild and the refresh tick fire at the same minute (03:00) in the same instance.
-    const other = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
+    const other = new JobRunner({ db: ctx.db, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
     const rebuild = heldRebuild(ctx.s.runner);
     await new Promise((r) => setTimeout(r, 50));
     expect(await ctx.s.scheduler.run('refresh'), 'the refresh waits for the rebuild of the same process').to.deep.equal({ ran: false, reason: 'busy' });
@@ -115,8 +120,8 @@ describe('scheduled jobs and the aggregate refresh', function () {
 
   it('runs each scheduled tick once across instances, even when the first run ends before the other timer fires', async () => {
     const { Scheduler } = await import('../../server/jobs/scheduler.ts');
-    const otherRunner = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
-    const other = new Scheduler(ctx.db, otherRunner, ctx.s.refresh, ctx.s.repos.aggregates, { refresh: '* * * * *', rebuild: '0 3 * * *' }, silent);
+    const otherRunner = new JobRunner({ db: ctx.db, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
+    const other = new Scheduler({ db: ctx.db, runner: otherRunner, jobs: aggregateJobs(otherRunner, '* * * * *'), aggregates: ctx.s.repos.aggregates, logger: silent });
     const tick = new Date('2026-11-26T09:05:00.250Z');
     const first = await ctx.s.scheduler.runTick('refresh', tick);
     expect(first).to.deep.include({ ran: true, status: 'success' });
@@ -199,7 +204,7 @@ describe('scheduled jobs and the aggregate refresh', function () {
       }
     }
     const failing = new RefreshService(ctx.db, ctx.clock, new Failing(), silent);
-    const runner = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
+    const runner = new JobRunner({ db: ctx.db, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
     const result = await runner.run('rebuild', () => failing.rebuild().then((r) => ({ keys: r.keys, rows: r.rows })));
     expect(result).to.deep.include({ ran: true, status: 'failure', error: 'disque plein (simulé)' });
     expect(await snapshotAggregates(ctx)).to.equal(before);
@@ -229,8 +234,8 @@ describe('scheduled jobs and the aggregate refresh', function () {
   it('waits, when stopping, for a scheduled tick still being claimed, which then starts nothing', async () => {
     const { Scheduler } = await import('../../server/jobs/scheduler.ts');
     await ctx.s.refresh.rebuild(); // aggregates exist: start() schedules, and rebuilds nothing
-    const runner = new JobRunner(ctx.db, ctx.clock, ctx.s.repos.jobs, 600, silent);
-    const scheduler = new Scheduler(ctx.db, runner, ctx.s.refresh, ctx.s.repos.aggregates, { refresh: '* * * * * *', rebuild: '0 3 * * *' }, silent);
+    const runner = new JobRunner({ db: ctx.db, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
+    const scheduler = new Scheduler({ db: ctx.db, runner, jobs: aggregateJobs(runner, '* * * * * *'), aggregates: ctx.s.repos.aggregates, logger: silent });
     let claiming!: () => void;
     const claimed = new Promise<void>((r) => (claiming = r));
     const claim = runner.claimTick.bind(runner);

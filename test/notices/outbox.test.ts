@@ -98,8 +98,8 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
           },
           close() {},
         });
-        const s1 = new OutboxService(ctx.db, ctx.clock, transport(), 600, ctx.s.repos, silent);
-        const s2 = new OutboxService(db2, ctx.clock, transport(), 600, ctx.s.repos, silent);
+        const s1 = new OutboxService({ db: ctx.db, clock: ctx.clock, transport: transport(), claimSeconds: 600, repos: ctx.s.repos, logger: silent });
+        const s2 = new OutboxService({ db: db2, clock: ctx.clock, transport: transport(), claimSeconds: 600, repos: ctx.s.repos, logger: silent });
         const results = await Promise.all([s1.sendDue('un'), s2.sendDue('deux'), s1.sendDue('trois'), s2.sendDue('quatre')]);
         expect(sent.length).to.equal(70);
         expect(new Set(sent).size).to.equal(70);
@@ -115,7 +115,7 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       const now = ctx.clock.now();
       await ctx.s.repos.outbox.claim(ctx.db, 'mort', writeTimestamp(now), writeTimestamp(now.plus({ minutes: 10 })), 10);
       const sent: string[] = [];
-      const sender = new OutboxService(ctx.db, ctx.clock, { send: async (m) => void sent.push(m.to), close() {} }, 600, ctx.s.repos, silent);
+      const sender = new OutboxService({ db: ctx.db, clock: ctx.clock, transport: { send: async (m) => void sent.push(m.to), close() {} }, claimSeconds: 600, repos: ctx.s.repos, logger: silent });
       expect((await sender.sendDue('vivant')).keys, 'still claimed').to.equal(0);
       ctx.clock.advance({ minutes: 11 });
       expect((await sender.sendDue('vivant')).rows).to.equal(1);
@@ -127,7 +127,7 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       const sent: string[] = [];
       // Each send takes five minutes; the claim lasts ten, with a margin of a minute and a half.
       const slow: MailTransport = { send: async (m) => void (sent.push(m.subject), ctx.clock.advance({ minutes: 5 })), close() {} };
-      const sender = new OutboxService(ctx.db, ctx.clock, slow, 600, ctx.s.repos, silent);
+      const sender = new OutboxService({ db: ctx.db, clock: ctx.clock, transport: slow, claimSeconds: 600, repos: ctx.s.repos, logger: silent });
       expect(await sender.sendDue('lent')).to.deep.equal({ keys: 5, rows: 2 });
       const rows = await ctx.db('outbox').orderBy('id');
       expect(rows.map((r) => [r.status, r.attempts, r.claimed_by])).to.deep.equal([['sent', 1, null], ['sent', 1, null], ['queued', 0, null], ['queued', 0, null], ['queued', 0, null]]);
@@ -232,7 +232,7 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       expect(rows.every((r) => r.status === 'queued' && r.attempts === 1 && /ECONNREFUSED|connect/i.test(r.last_error))).to.equal(true);
       smtp = await startSmtp();
       // The app was configured with the old port: point a sender at the new one.
-      const sender = new OutboxService(ctx.db, ctx.clock, createSmtpTransport(`smtp://127.0.0.1:${smtp.port}`, 'ne-pas-repondre@impact.example.fr'), 600, ctx.s.repos, silent);
+      const sender = new OutboxService({ db: ctx.db, clock: ctx.clock, transport: createSmtpTransport(`smtp://127.0.0.1:${smtp.port}`, 'ne-pas-repondre@impact.example.fr'), claimSeconds: 600, repos: ctx.s.repos, logger: silent });
       ctx.clock.advance({ minutes: 1 });
       expect(await sender.sendDue('relais')).to.deep.equal({ keys: 2, rows: 2 });
       expect(smtp.received).to.have.length(2);

@@ -118,14 +118,14 @@ describe(`daily reminders and weekly digest (${onPostgres ? 'PostgreSQL' : 'SQLi
     const db2 = createDb(ctx.testDb.database);
     try {
       day('2026-11-06');
-      const other = new RemindersService(db2, ctx.clock, ctx.config.publicUrl, ctx.s.reporting, ctx.s.repos);
+      const other = new RemindersService({ db: db2, clock: ctx.clock, publicUrl: ctx.config.publicUrl, rule: ctx.s.reporting, repos: ctx.s.repos });
       // Direct calls on both connections race on the unique index.
       await Promise.all([ctx.s.reminders.reminders(), other.reminders(), ctx.s.reminders.reminders(), other.reminders()]);
       expect(await reminders(ctx.db)).to.have.length(3);
       expect(await count(ctx.db, 'outbox')).to.equal(2); // the two managers of the first pole; the others have none
       // Through two job runners (two instances): the lease keeps them apart, the index keeps it single.
       day('2026-11-06');
-      const runner2 = new JobRunner(db2, ctx.clock, ctx.s.repos.jobs, 600, silent);
+      const runner2 = new JobRunner({ db: db2, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
       const work = () => other.reminders();
       const results = await Promise.all([ctx.s.scheduler.run('reminders'), runner2.run('reminders', work, 'reminders')]);
       expect(results.filter((r) => r.ran).length).to.be.greaterThan(0);

@@ -78,7 +78,7 @@ describe('the probes: /healthz and /readyz', () => {
       const u = new URL((ctx.testDb.database as { url: string }).url);
       u.port = '1';
       const dead = createDb({ client: 'pg', url: u.toString() });
-      const health = new HealthService(dead, ctx.clock, ctx.s.repos, 'migrations', ctx.s.logger, 1000);
+      const health = new HealthService({ db: dead, clock: ctx.clock, repos: ctx.s.repos, migrationsDirectory: 'migrations', logger: ctx.s.logger, timeoutMs: 1000 });
       const started = Date.now();
       const r = await health.readiness();
       expect(r.status).to.equal('unavailable');
