@@ -115,6 +115,16 @@ async function readCsv(text: string, limits: ReadLimits): Promise<ReadResult> {
   let linesBefore = 0;
   let refusal: ReadResult | null = null;
   let failure: unknown = null;
+  // A long file repeats a few short texts (pole slugs, codes, years, quarters) on every line: one string
+  // each, as an XLSX's shared strings do, instead of one per cell (200,000 rows: hundreds of MB).
+  const seen = new Map<string, string>();
+  const intern = (f: string): string => {
+    if (f.length > 40) return f;
+    const known = seen.get(f);
+    if (known !== undefined) return known;
+    if (seen.size < 50_000) seen.set(f, f);
+    return f;
+  };
   parser.on('data', ({ record, info }: { record: string[]; info: { empty_lines: number } }) => {
     if (refusal) return;
     const line = linesBefore + info.empty_lines + 1;
@@ -122,7 +132,9 @@ async function readCsv(text: string, limits: ReadLimits): Promise<ReadResult> {
     const long = record.findIndex((f) => f.length > MAX_CELL);
     if (long >= 0) refusal ??= cellTooLong(`${letters(long + 1)}${line}`);
     if (refusal) return;
-    rows.push({ line, cells: record.length > MAX_COLUMNS ? record.slice(0, MAX_COLUMNS) : record });
+    const cells = record.length > MAX_COLUMNS ? record.slice(0, MAX_COLUMNS) : record;
+    for (let i = 0; i < cells.length; i++) cells[i] = intern(cells[i]);
+    rows.push({ line, cells });
     linesBefore += 1 + record.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
     if (rows.length > limits.maxRows + 1) refusal = tooManyRows(limits);
   });
