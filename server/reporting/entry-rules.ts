@@ -3,6 +3,7 @@
 import { parseDecimal, scaledToString, SCALE } from '../lib/decimal.ts';
 import { formatNumber } from '../lib/format.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
+import { t } from '../i18n/messages.ts';
 
 export interface EntryIndicator {
   id: number;
@@ -86,19 +87,19 @@ function parseValue(raw: string, ind: EntryIndicator): { value: number } | { err
   if (raw.trim() === '') return null;
   const p = parseDecimal(raw);
   if (!p.ok) {
-    if (p.reason === 'too_many_decimals' && ind.decimals === 0) return { error: 'Saisissez un nombre entier.' };
-    if (p.reason === 'too_many_decimals') return { error: `Saisissez au plus ${ind.decimals} décimale(s).` };
-    if (p.reason === 'too_large') return { error: 'Ce nombre est trop grand.' };
-    return { error: 'Saisissez un nombre, par exemple 12,5 ou 1 234.' };
+    if (p.reason === 'too_many_decimals' && ind.decimals === 0) return { error: t('form.integer') };
+    if (p.reason === 'too_many_decimals') return { error: t('entry.error.decimals', { decimals: ind.decimals }) };
+    if (p.reason === 'too_large') return { error: t('form.tooLarge') };
+    return { error: t('entry.error.number') };
   }
   if (p.decimals > ind.decimals) {
-    return { error: ind.decimals === 0 ? 'Saisissez un nombre entier.' : `Saisissez au plus ${ind.decimals} décimale(s).` };
+    return { error: ind.decimals === 0 ? t('form.integer') : t('entry.error.decimals', { decimals: ind.decimals }) };
   }
   if ((ind.min !== null && p.scaled < ind.min) || (ind.max !== null && p.scaled > ind.max)) {
     const lo = ind.min !== null ? show(ind.min, ind.decimals) : null;
     const hi = ind.max !== null ? show(ind.max, ind.decimals) : null;
-    if (lo !== null && hi !== null) return { error: `La valeur doit être comprise entre ${lo} et ${hi}.` };
-    return { error: lo !== null ? `La valeur doit être au moins ${lo}.` : `La valeur doit être au plus ${hi}.` };
+    if (lo !== null && hi !== null) return { error: t('entry.error.between', { min: lo, max: hi }) };
+    return { error: lo !== null ? t('entry.error.atLeast', { min: lo }) : t('entry.error.atMost', { max: String(hi) }) };
   }
   return { value: p.scaled };
 }
@@ -117,8 +118,8 @@ export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, sub
     const confirmed = str(body, field.confirm(ind.code)) !== '';
     const totalRaw = str(body, field.value(ind.code));
     const partsRaw = ind.categories.map((c) => ({ category: c.code, raw: str(body, field.value(ind.code, c.code)) }));
-    if (comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = `Le commentaire est trop long (${MAX_COMMENT} caractères au plus).`;
-    if (naReason.length > 500) errors[field.naReason(ind.code)] = 'La raison est trop longue (500 caractères au plus).';
+    if (comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = t('entry.error.commentTooLong', { max: MAX_COMMENT });
+    if (naReason.length > 500) errors[field.naReason(ind.code)] = t('entry.error.naReasonTooLong', { max: 500 });
     // Refused with a message next to the field (never cleaned silently): the same rule as every stored text.
     for (const [name, text] of [[field.comment(ind.code), comment], [field.naReason(ind.code), naReason]] as const) {
       const problem = controlCharProblem(text);
@@ -127,9 +128,9 @@ export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, sub
 
     if (na) {
       if (totalRaw.trim() !== '' || partsRaw.some((p) => p.raw.trim() !== '')) {
-        errors[field.value(ind.code)] = 'Effacez la valeur ou décochez « non disponible ».';
+        errors[field.value(ind.code)] = t('entry.error.valueAndNa');
       } else if (!naReason) {
-        errors[field.naReason(ind.code)] = 'Indiquez pourquoi cette valeur n’est pas disponible.';
+        errors[field.naReason(ind.code)] = t('entry.error.naReasonMissing');
       }
       lines.push({ indicatorId: ind.id, code: ind.code, category: '', value: null, notAvailable: true, naReason, comment, carriedOver: false });
       continue;
@@ -145,20 +146,20 @@ export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, sub
     if (ind.categories.length && filled.length > 0) {
       const missing = parts.find((p) => p.raw.trim() === '');
       if (missing) {
-        errors[field.value(ind.code, missing.category)] ??= 'Renseignez toutes les catégories, ou aucune.';
+        errors[field.value(ind.code, missing.category)] ??= t('entry.error.someCategories');
       } else if (filled.length === parts.length) {
         const sum = filled.reduce((s, p) => s + (p.parsed as { value: number }).value, 0);
         if (totalValue === null && !errors[field.value(ind.code)]) totalValue = sum;
         else if (totalValue !== null && sum !== totalValue) {
-          errors[field.value(ind.code)] = `Le total (${show(totalValue, ind.decimals)}) doit être égal à la somme des catégories (${show(sum, ind.decimals)}).`;
+          errors[field.value(ind.code)] = t('entry.error.totalMismatch', { total: show(totalValue, ind.decimals), sum: show(sum, ind.decimals) });
         }
       }
     }
     if (submit && totalValue === null && !errors[field.value(ind.code)]) {
-      errors[field.value(ind.code)] = 'Saisissez une valeur, ou cochez « non disponible » avec sa raison.';
+      errors[field.value(ind.code)] = t('entry.error.missing');
     }
     if (submit && ind.categories.length && totalValue !== null && filled.length === 0) {
-      errors[field.value(ind.code, ind.categories[0].code)] ??= 'Renseignez la répartition par catégorie.';
+      errors[field.value(ind.code, ind.categories[0].code)] ??= t('entry.error.breakdown');
     }
     if (totalValue === null) continue;
     entered.set(lineKey(ind.code), totalValue);
@@ -172,7 +173,7 @@ export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, sub
     const carriedOver =
       ind.kind === 'stock' && !fromRegister && prev !== undefined && totalValue === prev && !confirmed && (!stored || stored.carriedOver);
     if (submit && carriedOver) {
-      errors[field.confirm(ind.code)] = 'Confirmez la valeur reportée du trimestre précédent, ou corrigez-la.';
+      errors[field.confirm(ind.code)] = t('entry.error.confirmCarried');
     }
 
     // Unusual movements need a word of explanation.
@@ -184,19 +185,19 @@ export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, sub
       if (ind.kind === 'stock' && prev !== undefined) {
         const change = prev === 0 ? (totalValue === 0 ? 0 : Infinity) : (totalValue - prev) / prev;
         if (Math.abs(change) > 0.5) {
-          need(prev === 0 ? 'Variation importante depuis zéro au trimestre précédent' : `Variation importante (${change > 0 ? '+' : ''}${Math.round(change * 100)} % par rapport au trimestre précédent)`);
+          need(prev === 0 ? t('entry.flag.jumpFromZero') : t('entry.flag.jump', { change: `${change > 0 ? '+' : ''}${Math.round(change * 100)}` }));
         }
       }
       const maxFlow = ctx.maxPastFlow.get(lineKey(ind.code));
       if (ind.kind === 'flow' && maxFlow !== undefined && totalValue > 3 * maxFlow) {
-        need(`Valeur plus de trois fois supérieure au plus haut des trimestres passés (${show(maxFlow, ind.decimals)})`);
+        need(t('entry.flag.peak', { max: show(maxFlow, ind.decimals) }));
       }
     }
     if (ctx.register && ctx.register.has(lineKey(ind.code))) {
       const differs = [lineKey(ind.code), ...filled.map((p) => lineKey(ind.code, p.category))].some(
         (k) => ctx.register!.has(k) && entered.get(k) !== undefined && entered.get(k)! !== ctx.register!.get(k)! * SCALE,
       );
-      if (differs) need(`Différent du registre des membres (${ctx.register.get(lineKey(ind.code))} membres en fin de trimestre)`);
+      if (differs) need(t('entry.flag.register', { count: String(ctx.register.get(lineKey(ind.code))) }));
     }
 
     lines.push({ indicatorId: ind.id, code: ind.code, category: '', value: totalValue, notAvailable: false, naReason: '', comment, carriedOver });
@@ -209,7 +210,7 @@ export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, sub
     const num = entered.get(lineKey(r.numerator.code, r.numerator.category));
     const den = entered.get(lineKey(r.denominator.code, r.denominator.category));
     if (num !== undefined && den !== undefined && num > den) {
-      errors[field.value(r.numerator.code, r.numerator.category)] ??= `Ne peut pas dépasser ${scaledToString(den).replace('.', ',')} (${r.label}).`;
+      errors[field.value(r.numerator.code, r.numerator.category)] ??= t('entry.error.ratioCap', { max: scaledToString(den).replace('.', ','), label: r.label });
     }
   }
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, lines, flags };

@@ -5,6 +5,7 @@
 import { SCALE } from '../lib/decimal.ts';
 import { formatNumber } from '../lib/format.ts';
 import { lineKey, type EntryContext } from './entry-rules.ts';
+import { t } from '../i18n/messages.ts';
 
 export interface ReviewFlag {
   code: string;
@@ -29,12 +30,12 @@ export function reviewFlags(ctx: EntryContext): ReviewFlag[] {
       if (ind.kind === 'stock' && prev !== undefined) {
         const change = prev === 0 ? (value === 0 ? 0 : Infinity) : (value - prev) / prev;
         if (Math.abs(change) > 0.5) {
-          flag(prev === 0 ? 'Variation importante depuis zéro au trimestre précédent' : `Variation importante (${change > 0 ? '+' : ''}${Math.round(change * 100)} % par rapport au trimestre précédent)`);
+          flag(prev === 0 ? t('entry.flag.jumpFromZero') : t('entry.flag.jump', { change: `${change > 0 ? '+' : ''}${Math.round(change * 100)}` }));
         }
       }
       const maxFlow = ctx.maxPastFlow.get(key);
       if (ind.kind === 'flow' && maxFlow !== undefined && value > 3 * maxFlow) {
-        flag(`Valeur plus de trois fois supérieure au plus haut des trimestres passés (${formatNumber(maxFlow / SCALE, ind.decimals)})`);
+        flag(t('entry.flag.peak', { max: formatNumber(maxFlow / SCALE, ind.decimals) }));
       }
     }
     const register = ctx.register;
@@ -44,7 +45,7 @@ export function reviewFlags(ctx: EntryContext): ReviewFlag[] {
         const v = ctx.stored.get(k)?.value;
         return register.has(k) && v !== undefined && v !== null && v !== register.get(k)! * SCALE;
       });
-      if (differs) flag(`Différent du registre des membres (${register.get(key)} membres en fin de trimestre)`);
+      if (differs) flag(t('entry.flag.register', { count: String(register.get(key)) }));
     }
   }
   return flags;

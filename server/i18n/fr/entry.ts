@@ -29,6 +29,7 @@ export const entry = {
   'entry.restored': 'Votre session avait expiré : voici ce que vous aviez saisi. Vérifiez-le puis enregistrez.',
   'entry.locked': 'Ce trimestre n’est plus modifiable (il a été soumis ou validé entre-temps). Vos saisies n’ont pas été enregistrées.',
   'entry.error.decimals': 'Saisissez au plus {decimals} décimale(s).',
+  'entry.error.number': 'Saisissez un nombre, par exemple 12,5 ou 1 234.',
   'entry.error.between': 'La valeur doit être comprise entre {min} et {max}.',
   'entry.error.atLeast': 'La valeur doit être au moins {min}.',
   'entry.error.atMost': 'La valeur doit être au plus {max}.',
