@@ -3,10 +3,11 @@
 //
 // What lives here: every sentence a person reads in the application, the read API and the e-mails —
 // page texts, field errors, notices, API error messages, the CLI commands' output (cli.*, ops.*). A
-// sentence used in two places is one key. What stays in code: log messages (English, for operators),
-// the config errors of server/config.ts (printed before anything else is loaded), the demo banner
-// main.ts prints in development, and the open-data column descriptions (part of the published file's
-// format, owned with it).
+// sentence used in two places is one key. What stays in code: log messages (English, for operators);
+// the config errors of server/config.ts (printed before the rest of the application is loaded); the
+// demo banner main.ts prints in development; the OpenAPI document's descriptions (server/api/
+// api.schema.ts, openapi.ts: each written beside the field or route it documents); and the open-data
+// column descriptions (part of the published file's format, kept with it).
 //
 // Each file under fr/ owns one prefix: fr/poles.ts holds only poles.*, and so on. The table below names
 // each file's prefix; Messages<P> makes a key outside it a type error, and the catalogue test checks

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalVersionField, textField } from '../http/form.ts';
+import { optionalVersionField, textField } from '../http/fields.ts';
 import type { SummaryPeriod } from '../exports/summary.types.ts';
 import { parsePeriod } from './publication-period.ts';
 import { t } from '../i18n/messages.ts';
