@@ -131,7 +131,7 @@ export async function backup(database: Config['database'], dir: string, now = ne
     }
   }
   // Opening a missing file would create an empty database and back that up.
-  if (!fs.existsSync(database.filename)) throw new OpsError(`${database.filename} : fichier introuvable`);
+  if (!fs.existsSync(database.filename)) throw new OpsError(t('ops.fileMissing', { file: database.filename }));
   const file = path.resolve(dir, `${backupStamp(now)}.sqlite`);
   createPrivateFile(file); // VACUUM INTO accepts an empty file
   await (async () => {
@@ -166,7 +166,7 @@ export async function hasData(db: Knex): Promise<boolean> {
  * data is refused unless `force`.
  */
 export async function restore(file: string, target: Config['database'], force: boolean): Promise<BackupResult> {
-  if (!fs.existsSync(file)) throw new OpsError(`${file} : fichier introuvable`);
+  if (!fs.existsSync(file)) throw new OpsError(t('ops.fileMissing', { file }));
   if (target.client === 'pg') {
     const db = createDb(target);
     try {
