@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpError, TooManyRequests } from '../http/errors.ts';
-import { t } from '../i18n/messages.ts';
+import { t, type MessageKey } from '../i18n/messages.ts';
 import type { ApiErrorBody } from './api.schema.ts';
 
 /** An API error with its French message (and the query parameter at fault, for a 400). */
@@ -18,7 +18,7 @@ export class ApiProblem extends HttpError {
 
 export const badParameter = (name: string, french: string) => new ApiProblem(400, 'bad_request', french, name);
 
-const GENERIC: Record<number, [string, string]> = {
+const GENERIC: Record<number, [string, MessageKey]> = {
   400: ['bad_request', 'api.error.badRequest'],
   401: ['unauthorized', 'api.error.unauthorized'],
   403: ['forbidden', 'api.error.forbidden'],

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { Base } from '../aggregates/aggregates.repo.ts';
 import type { Grain } from '../aggregates/periods.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { quarterIndex } from '../lib/quarters.ts';
 import { hasControlChar } from '../lib/text.ts';
 import { ApiProblem, badParameter } from './api-errors.ts';
@@ -26,7 +26,7 @@ function check<S extends z.ZodObject>(schema: S, query: unknown): z.infer<S> {
   if (parsed.success) return parsed.data;
   const name = String(parsed.error.issues[0]?.path[0] ?? '');
   if (!known.includes(name)) throw new ApiProblem(400, 'bad_request', t('api.error.badRequest'));
-  throw badParameter(name, t(`api.error.parameter.${name}`, { max: MAX_LIMIT }));
+  throw badParameter(name, tDynamic('api.error.parameter', name, { max: MAX_LIMIT }));
 }
 
 /** A query without parameters (any parameter is refused). */

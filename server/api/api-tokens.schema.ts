@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredTextField } from '../http/form.ts';
+import { requiredTextField } from '../http/fields.ts';
 import { t } from '../i18n/messages.ts';
 
 /** The profile page's « Créer un jeton » form. */

@@ -41,7 +41,7 @@ export async function runDbCopy(argv: string[], io: CliOut): Promise<number> {
     io.out('');
     io.out(t('ops.copy.header'));
     for (const r of report.tables) {
-      io.out(`${r.table.padEnd(30)} ${String(r.sourceRows).padStart(13)} ${String(r.targetRows).padStart(14)}   ${r.ok ? 'identique' : `DIFFÉRENTE (${r.sourceChecksum.slice(0, 8)} ≠ ${r.targetChecksum.slice(0, 8)})`}`);
+      io.out(`${r.table.padEnd(30)} ${String(r.sourceRows).padStart(13)} ${String(r.targetRows).padStart(14)}   ${r.ok ? t('ops.copy.same') : t('ops.copy.different', { source: r.sourceChecksum.slice(0, 8), target: r.targetChecksum.slice(0, 8) })}`);
     }
     const bad = report.tables.filter((r) => !r.ok).length;
     if (bad) {

@@ -5,7 +5,7 @@
 import type { StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { Grain } from '../aggregates/periods.ts';
 import { combine, type Cell, type Kind } from '../aggregates/semantics.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { SCALE } from '../lib/decimal.ts';
 import { formatScaled } from '../lib/format.ts';
 import { quarterIndex, quarterLabel, fromIndex } from '../lib/quarters.ts';
@@ -29,12 +29,12 @@ export function toDashIndicator(row: { id: number; code: string; label_fr: strin
 
 /** The unit written after a number ('12,5 ETP', '3 000 €'); counts and scores go without one. */
 export function unitSuffix(unit: string): string {
-  return unit === 'nombre' || unit === 'score' ? '' : `\u00a0${t(`unit.${unit}`)}`;
+  return unit === 'nombre' || unit === 'score' ? '' : `\u00a0${tDynamic('unit', unit)}`;
 }
 
 /** The unit as a column or axis title ('ETP', 'score (1 à 4)'); empty for plain counts. */
 export function unitTitle(unit: string): string {
-  return unit === 'nombre' ? '' : t(`unit.${unit}`);
+  return unit === 'nombre' ? '' : tDynamic('unit', unit);
 }
 
 /** A scaled value in French with the indicator's decimals and unit, or null when nothing was reported. */

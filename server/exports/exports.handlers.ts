@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FieldErrors } from '../http/form.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import type { Services } from '../services.ts';
 import { csvChunks } from './csv.ts';
@@ -16,7 +16,7 @@ const has = (values: Values, key: string, v: string) => {
   return Array.isArray(x) ? x.includes(v) : x === v;
 };
 const options = (items: { value: string; label: string }[], values: Values, key: string) => items.map((i) => ({ ...i, selected: has(values, key, i.value) }));
-const formatOptions = (values: Values, key: string, formats: readonly string[]) => options(formats.map((f) => ({ value: f, label: t(`exports.format.${f}`) })), values, key);
+const formatOptions = (values: Values, key: string, formats: readonly string[]) => options(formats.map((f) => ({ value: f, label: tDynamic('exports.format', f) })), values, key);
 
 function sendFile(res: Response, file: { filename: string; contentType: string; body: Buffer }) {
   res.status(200).set({ 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.filename}"` }).send(file.body);

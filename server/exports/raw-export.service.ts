@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
@@ -42,7 +42,7 @@ export class RawExportService {
     const statusLabels = new Map<string, string>();
     const statusLabel = (s: string) => {
       let label = statusLabels.get(s);
-      if (label === undefined) statusLabels.set(s, (label = t(`status.${s}`)));
+      if (label === undefined) statusLabels.set(s, (label = tDynamic('status', s)));
       return label;
     };
     for await (const r of this.repo.rawRows(this.db, filter, batchSize)) {
@@ -51,7 +51,7 @@ export class RawExportService {
         r.pole_slug, r.pole_name, r.region_code, r.region_name, r.indicator_code, r.category, quarterLabel(r), statusLabel(r.status),
         scaled === null ? null : { value: scaled / SCALE, decimals: Math.max(Number(r.decimals), decimalsOf(scaled)) },
         r.not_available === true || Number(r.not_available) === 1 ? t('exports.yes') : t('exports.no'),
-        t(`unit.${r.unit}`), r.updated_at,
+        tDynamic('unit', r.unit), r.updated_at,
       ];
     }
   }

@@ -9,7 +9,7 @@ import { HEADLINE } from '../dashboards/dashboards.service.ts';
 import { Figures, toDashIndicator, type FigureCell } from '../dashboards/figures.ts';
 import { BadRequest, Forbidden } from '../http/errors.ts';
 import type { CurrentUser } from '../http/current-user.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
@@ -123,7 +123,7 @@ export class SummaryService {
     const kinds = new Map<number, Kind>(rows.map((r) => [r.id, r.kind]));
     const indicators = rows.map((r) => {
       const d = toDashIndicator(r);
-      return { id: r.id, code: r.code, label: r.label_fr, definition: r.definition_fr, unit: t(`unit.${r.unit}`), decimals: d.decimals, kind: r.kind, headline: (HEADLINE as readonly string[]).includes(r.code) };
+      return { id: r.id, code: r.code, label: r.label_fr, definition: r.definition_fr, unit: tDynamic('unit', r.unit), decimals: d.decimals, kind: r.kind, headline: (HEADLINE as readonly string[]).includes(r.code) };
     });
     return { indicators, kindOf: (id) => kinds.get(id) };
   }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { takeFlash } from '../http/flash.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import { formatDate } from '../lib/format.ts';
@@ -29,7 +29,7 @@ export function createHomeHandlers(s: Services) {
         kind: n.kind,
         style: n.step ?? n.kind,
         period: quarterLabel(n),
-        label: n.kind === 'reminder' ? `${t('notices.kind.reminder')} : ${t(`notices.step.${n.step}`)}` : t(`notices.kind.${n.kind}`),
+        label: n.kind === 'reminder' ? `${t('notices.kind.reminder')} : ${tDynamic('notices.step', n.step)}` : t(`notices.kind.${n.kind}`),
         reason: n.reason,
         actor: n.actor_name,
         at: n.created_at,

@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { t } from '../i18n/messages.ts';
+import { t, type MessageKey } from '../i18n/messages.ts';
 import { HttpError, StaleVersion, TooManyRequests, ValidationError } from './errors.ts';
 
-function render(res: Response, status: number, titleKey: string, bodyKey: string) {
+function render(res: Response, status: number, titleKey: MessageKey, bodyKey: MessageKey) {
   res.status(status).render('pages/errors/error', { title: t(titleKey), status, message: t(bodyKey) });
 }
 

@@ -1,26 +1,99 @@
-// The one French message catalogue, assembled from one file per feature. Templates use {{t "key"}};
+// The one French message catalogue, assembled from one file per key prefix. Templates use {{t "key"}};
 // an English catalogue can later be added beside it without touching a template.
-import { common } from './fr/common.ts';
-import { auth } from './fr/auth.ts';
-import { poles } from './fr/poles.ts';
-import { users } from './fr/users.ts';
-import { indicators } from './fr/indicators.ts';
-import { reporting } from './fr/reporting.ts';
-import { jobs } from './fr/jobs.ts';
-import { review } from './fr/review.ts';
-import { imports } from './fr/imports.ts';
-import { dashboards } from './fr/dashboards.ts';
+//
+// What lives here: every sentence a person reads in the application, the read API and the e-mails —
+// page texts, field errors, notices, API error messages, the CLI commands' output (cli.*, ops.*). A
+// sentence used in two places is one key. What stays in code: log messages (English, for operators);
+// the config errors of server/config.ts (printed before the rest of the application is loaded); the
+// demo banner main.ts prints in development; the OpenAPI document's descriptions (server/api/
+// api.schema.ts, openapi.ts: each written beside the field or route it documents); and the open-data
+// column descriptions (part of the published file's format, kept with it).
+//
+// Each file under fr/ owns one prefix: fr/poles.ts holds only poles.*, and so on. The table below names
+// each file's prefix; Messages<P> makes a key outside it a type error, and the catalogue test checks
+// that no key is defined twice (the spread below would let the later one win silently).
+import { account } from './fr/account.ts';
+import { action } from './fr/action.ts';
+import { apiTokens } from './fr/api-tokens.ts';
 import { api } from './fr/api.ts';
-import { notices } from './fr/notices.ts';
+import { app } from './fr/app.ts';
+import { audit } from './fr/audit.ts';
+import { category } from './fr/category.ts';
+import { cli } from './fr/cli.ts';
+import { completeness } from './fr/completeness.ts';
+import { conflict } from './fr/conflict.ts';
+import { dashboards } from './fr/dashboards.ts';
+import { entry } from './fr/entry.ts';
+import { error } from './fr/error.ts';
 import { exportsFr } from './fr/exports.ts';
-import { publications } from './fr/publications.ts';
+import { form } from './fr/form.ts';
+import { history } from './fr/history.ts';
+import { home } from './fr/home.ts';
+import { imports } from './fr/imports.ts';
+import { indicators } from './fr/indicators.ts';
+import { jobs } from './fr/jobs.ts';
+import { mail } from './fr/mail.ts';
+import { nav } from './fr/nav.ts';
+import { notices } from './fr/notices.ts';
+import { objective } from './fr/objective.ts';
+import { opendata } from './fr/opendata.ts';
 import { ops } from './fr/ops.ts';
+import { outbox } from './fr/outbox.ts';
+import { password } from './fr/password.ts';
+import { poles } from './fr/poles.ts';
+import { publications } from './fr/publications.ts';
+import { quarters } from './fr/quarters.ts';
+import { review } from './fr/review.ts';
+import { role } from './fr/role.ts';
+import { signIn } from './fr/sign-in.ts';
+import { status } from './fr/status.ts';
+import { unit } from './fr/unit.ts';
+import { users } from './fr/users.ts';
+import type { Messages } from './types.ts';
 
-export const fr: Record<string, string> = { ...common, ...auth, ...poles, ...users, ...indicators, ...reporting, ...jobs, ...review, ...imports, ...dashboards, ...api, ...notices, ...exportsFr, ...publications, ...ops };
+/** Requires each entry to hold only keys of its own prefix (`nav: nav` holds only nav.*). */
+function byPrefix<C extends { [P in keyof C & string]: Messages<P> }>(c: C): C {
+  return c;
+}
 
-/** Looks up a message and fills {placeholders}; an unknown key is returned as is so it shows in tests. */
-export function t(key: string, params: Record<string, string | number> = {}): string {
-  const template = fr[key];
-  if (template === undefined) return key;
+/** The catalogue files, by the key prefix each owns. */
+export const catalogue = byPrefix({ account, action, api, apiTokens, app, audit, category, cli, completeness, conflict, dash: dashboards, entry, error, exports: exportsFr, form, history, home, import: imports, indicators, jobs, mail, nav, notices, objective, opendata, ops, outbox, password, poles, publications, quarters, review, role, signIn, status, unit, users });
+
+type Catalogue = typeof catalogue;
+/** A key of the catalogue: a misspelt one fails the typecheck. */
+export type MessageKey = { [P in keyof Catalogue]: keyof Catalogue[P] & string }[keyof Catalogue];
+
+export const fr: Readonly<Record<MessageKey, string>> = Object.assign({}, ...Object.values(catalogue));
+
+type Params = Record<string, string | number>;
+
+function fill(template: string, params: Params): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+/** Looks up a message and fills its {placeholders}. */
+export function t(key: MessageKey, params: Params = {}): string {
+  return fill(fr[key], params);
+}
+
+/**
+ * The key families completed at run time by a stored code (a unit, a status, a job's name…): the one list
+ * of them. A key built from a typed union needs none of this, t() checks it; these suffixes are plain
+ * strings read from the database or a request.
+ */
+export const DYNAMIC_PREFIXES = [
+  'action', 'api.error.parameter', 'entry', 'exports.format', 'import.closed', 'import.long.status',
+  'indicators.unit', 'jobs', 'notices.step', 'objective', 'status', 'unit',
+] as const;
+export type DynamicPrefix = (typeof DYNAMIC_PREFIXES)[number];
+
+/** t() for a key built at run time: `prefix.suffix`, or that text as is when the catalogue lacks it. */
+export function tDynamic(prefix: DynamicPrefix, suffix: string | null, params: Params = {}): string {
+  const key = `${prefix}.${suffix}`;
+  return isMessageKey(key) ? t(key, params) : key;
+}
+
+/** Whether a string read at run time (a template's key, a stored code) names a message. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(fr, key);
 }

@@ -1,6 +1,6 @@
 // Between a file and the entry rules: the file's rows laid over the stored quarter as form fields, the
 // rules' messages led back to the file's line and column, and what applying would change. Pure.
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { formatScaled } from '../lib/format.ts';
 import { field, lineKey, type EntryIndicator } from '../reporting/entry-rules.ts';
 import type { SavePlan } from '../reporting/reporting.service.ts';
@@ -95,7 +95,7 @@ const COLUMN_OF: Record<string, string> = { v: 'valeur', ok: 'valeur', na: 'non_
 export function locate(errors: Record<string, string>, rows: ImportRow[], columns: Columns): Problem[] {
   return Object.entries(errors).map(([key, message]) => {
     const m = /^(v|ok|na|nr|c)\.([^.]+)(?:\.(.+))?$/.exec(key);
-    if (!m) return { line: null, column: null, letter: null, message: t('import.storedProblem', { line: t(`entry.${key}`), message }) };
+    if (!m) return { line: null, column: null, letter: null, message: t('import.storedProblem', { line: tDynamic('entry', key), message }) };
     const [, kind, code, category = ''] = m;
     const column = COLUMN_OF[kind];
     const row = rows.find((r) => r.code === code && r.category === category) ?? rows.find((r) => r.code === code && !r.category) ?? rows.find((r) => r.code === code);

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { param, quarterInPath, readInteger } from '../http/params.ts';
@@ -86,7 +86,7 @@ export function createImportHandlers(s: Services) {
       templateCsv: '/admin/import/modele/csv',
       templateXlsx: '/admin/import/modele/xlsx',
       maxSize: megabytes(LONG_MAX_BYTES),
-      statusOptions: Object.keys(STATUSES).map((value) => ({ value, label: t(`import.long.status.${value}`), selected: value === statusChoice })),
+      statusOptions: Object.keys(STATUSES).map((value) => ({ value, label: tDynamic('import.long.status', value), selected: value === statusChoice })),
       error,
     });
   }
@@ -135,7 +135,7 @@ export function createImportHandlers(s: Services) {
       return res.redirect(303, done);
     }
     const fresh = await s.imports.findBatch(req.user!.id, batch.id);
-    const notice = outcome.kind === 'closed' ? t(`import.closed.${outcome.status}`) : t(`import.${outcome.kind}`);
+    const notice = outcome.kind === 'closed' ? tDynamic('import.closed', outcome.status) : t(`import.${outcome.kind}`);
     return renderPreview(req, res, 409, fresh, notice);
   }
 

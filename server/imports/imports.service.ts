@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Knex } from 'knex';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { writeTimestamp } from '../db/dialect.ts';
 import { NotFound } from '../http/errors.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -107,7 +107,7 @@ export class ImportsService {
         // « Non disponible », its reason and the comment belong to the total's line.
         const total = cat.code === '' ? st : undefined;
         rows.push({
-          code: ind.code, category: cat.code, label: cat.code ? `${ind.label} — ${cat.label}` : ind.label, unit: t(`unit.${ind.unit}`), decimals: ind.decimals,
+          code: ind.code, category: cat.code, label: cat.code ? `${ind.label} — ${cat.label}` : ind.label, unit: tDynamic('unit', ind.unit), decimals: ind.decimals,
           previous: prev ? { value: prev.value_scaled, na: prev.not_available } : null,
           value: st && !st.notAvailable ? st.value : null, na: Boolean(total?.notAvailable), reason: total?.naReason ?? '', comment: total?.comment ?? '',
         });
@@ -127,7 +127,7 @@ export class ImportsService {
       poles: poles.map((p) => ({ slug: p.slug, name: p.name, first: quarterLabel({ year: p.first_report_year, quarter: p.first_report_quarter }) })),
       indicators: indicators
         .filter((i) => i.kind !== 'ratio')
-        .map((i) => ({ code: i.code, label: i.label_fr, unit: t(`unit.${i.unit}`), categories: categories.filter((c) => c.indicator_id === i.id).map((c) => c.code).join(', ') })),
+        .map((i) => ({ code: i.code, label: i.label_fr, unit: tDynamic('unit', i.unit), categories: categories.filter((c) => c.indicator_id === i.id).map((c) => c.code).join(', ') })),
     };
   }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { asList, textField } from '../http/form.ts';
+import { asList } from '../http/form.ts';
+import { choiceField, integerField, listField, notText, requiredTextField, textField } from '../http/fields.ts';
+import { t } from '../i18n/messages.ts';
 import { readVersion } from '../http/params.ts';
 import { parseDecimal } from '../lib/decimal.ts';
 import { compareQuarters, parseQuarter, type Quarter } from '../lib/quarters.ts';
@@ -29,69 +31,61 @@ const LAST_YEAR = 2100;
 export const CODE_PATTERN = /^[A-Z0-9_]+$/;
 
 // A missing field asks for a value; anything else that is not one string (a repeated field) is invalid.
-const missingOr = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? message : 'Valeur invalide.') });
-const text = (max: number, type: Parameters<typeof z.string>[0] = { error: 'Valeur invalide.' }) => textField(max, { type });
-const required = (max: number, message: string) => text(max, missingOr(message)).min(1, { error: message });
+const text = (max: number) => textField(max);
+const required = (max: number, message: string) => requiredTextField(max, message, 'requiredIfAbsent');
 
 const codeField = z
-  .string(missingOr('Saisissez le code de l’indicateur.'))
+  .string(notText(t('indicators.error.code'), 'requiredIfAbsent'))
   .trim()
-  .min(1, { error: 'Saisissez le code de l’indicateur.' })
-  .max(40, { error: 'Le code compte au plus 40 caractères.' })
-  .regex(CODE_PATTERN, { error: 'Lettres majuscules sans accent, chiffres et tiret bas uniquement (par exemple « EMP_CREES »).' });
+  .min(1, { error: t('indicators.error.code') })
+  .max(40, { error: t('indicators.error.codeLength') })
+  .regex(CODE_PATTERN, { error: t('indicators.error.codeFormat') });
 
 const bound = z
-  .string({ error: 'Valeur invalide.' })
+  .string({ error: t('form.invalid') })
   .optional()
   .transform((s, ctx): Bound | null => {
     if (s === undefined || s.trim() === '') return null;
     const p = parseDecimal(s);
     if (p.ok) return { scaled: p.scaled, decimals: p.decimals };
     const message =
-      p.reason === 'too_large' ? 'Ce nombre est trop grand.'
-      : p.reason === 'too_many_decimals' ? 'Au plus 4 décimales.'
-      : 'Saisissez un nombre, par exemple « 12,5 » ou « 1 234 ».';
+      p.reason === 'too_large' ? t('form.tooLarge')
+      : p.reason === 'too_many_decimals' ? t('indicators.error.boundDecimals')
+      : t('indicators.error.number');
     ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
   });
 
 const quarter = z
-  .string({ error: 'Valeur invalide.' })
+  .string({ error: t('form.invalid') })
   .optional()
   .transform((s, ctx): Quarter | null => {
     if (s === undefined || s.trim() === '') return null;
     const q = parseQuarter(s);
     if (!q) {
-      ctx.addIssue({ code: 'custom', message: 'Saisissez un trimestre sous la forme 2024-T1.' });
+      ctx.addIssue({ code: 'custom', message: t('form.quarterFormat') });
       return z.NEVER;
     }
     if (q.year < FIRST_YEAR || q.year > LAST_YEAR) {
-      ctx.addIssue({ code: 'custom', message: `L’année doit être comprise entre ${FIRST_YEAR} et ${LAST_YEAR}.` });
+      ctx.addIssue({ code: 'custom', message: t('form.yearRange', { min: FIRST_YEAR, max: LAST_YEAR }) });
       return z.NEVER;
     }
     return q;
   });
 
 const component = z
-  .string({ error: 'Choisissez un indicateur de la liste.' })
+  .string({ error: t('indicators.error.pickIndicator') })
   .optional()
   .transform((s, ctx): Component | null => {
     if (s === undefined || s.trim() === '') return null;
     const m = /^([A-Z0-9_]{1,40})(?::([a-z0-9_]{1,30}))?$/.exec(s.trim());
     if (!m) {
-      ctx.addIssue({ code: 'custom', message: 'Choisissez un indicateur de la liste.' });
+      ctx.addIssue({ code: 'custom', message: t('indicators.error.pickIndicator') });
       return z.NEVER;
     }
     return { code: m[1], category: m[2] ?? null };
   });
 
-const integer = (message: string, min: number, max: number) =>
-  z
-    .string({ error: message })
-    .trim()
-    .regex(/^-?\d{1,9}$/, { error: message })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: message });
 
 /** The value the select uses for a component: 'MEMBRES' or 'MEMBRES:ess'. */
 export function componentValue(c: Component | null): string {
@@ -108,25 +102,25 @@ export function indicatorFormSchema(mode: 'new' | 'edit') {
   return z
     .object({
       code: mode === 'new' ? codeField : z.unknown().optional().transform((): string => ''),
-      label_fr: required(200, 'Saisissez le libellé en français.'),
-      label_en: required(200, 'Saisissez le libellé en anglais.'),
+      label_fr: required(200, t('indicators.error.labelFr')),
+      label_en: required(200, t('indicators.error.labelEn')),
       definition_fr: text(2000).optional().default(''),
       definition_en: text(2000).optional().default(''),
-      unit: z.enum(UNITS, { error: 'Choisissez une unité de la liste.' }),
-      decimals: integer('Le nombre de décimales est un entier de 0 à 4.', 0, 4),
+      unit: choiceField(UNITS, t('indicators.error.unit')),
+      decimals: integerField(t('indicators.error.decimals'), 0, 4),
       min: bound,
       max: bound,
-      kind: z.enum(KINDS, { error: 'Choisissez une nature de la liste.' }),
+      kind: choiceField(KINDS, t('indicators.error.kind')),
       numerator: component,
       denominator: component,
-      objectives: z.preprocess(asList, z.array(z.enum(OBJECTIVES, { error: 'Choisissez des objectifs de la liste (O1 à O6).' }))
-        .min(1, { error: 'Cochez au moins un objectif.' })),
-      direction: z.enum(DIRECTIONS, { error: 'Choisissez le sens d’évolution souhaité.' }),
+      objectives: listField(z.array(choiceField(OBJECTIVES, t('indicators.error.objectives')))
+        .min(1, { error: t('indicators.field.objectivesHint') })),
+      direction: choiceField(DIRECTIONS, t('indicators.error.direction')),
       first_quarter: quarter,
       last_quarter: quarter,
       // An unticked checkbox is simply absent from the form.
       active: z.unknown().optional().transform((v) => asList(v).includes('1')),
-      display_order: integer('Saisissez un nombre entier entre 0 et 100 000.', 0, 100_000),
+      display_order: integerField(t('indicators.error.displayOrder'), 0, 100_000),
       // An unreadable version cannot prove the form is current: the handler then answers as for a stale one.
       version: z.unknown().optional().transform((v) => readVersion(v)),
     })
@@ -163,34 +157,34 @@ export function crossFieldIssues(f: CrossFieldInput, kindUnknown = false): { fie
   } else if (f.kind === 'ratio') {
     // A ratio is recomputed from its components: bounds would be meaningless.
     for (const field of ['min', 'max'] as const) {
-      if (f[field]) issues.push({ field, message: 'Un ratio n’a pas de bornes : laissez ce champ vide.' });
+      if (f[field]) issues.push({ field, message: t('indicators.error.ratioBounds') });
     }
-    if (!f.numerator) issues.push({ field: 'numerator', message: 'Choisissez le numérateur du ratio.' });
-    if (!f.denominator) issues.push({ field: 'denominator', message: 'Choisissez le dénominateur du ratio.' });
+    if (!f.numerator) issues.push({ field: 'numerator', message: t('indicators.error.numerator') });
+    if (!f.denominator) issues.push({ field: 'denominator', message: t('indicators.error.denominator') });
     if (f.numerator && f.denominator && sameComponent(f.numerator, f.denominator)) {
-      issues.push({ field: 'denominator', message: 'Le dénominateur doit être différent du numérateur.' });
+      issues.push({ field: 'denominator', message: t('indicators.error.sameComponents') });
     }
   } else {
     for (const field of ['numerator', 'denominator'] as const) {
-      if (f[field]) issues.push({ field, message: 'Seul un ratio a un numérateur et un dénominateur : laissez ce champ vide.' });
+      if (f[field]) issues.push({ field, message: t('indicators.error.componentsNotRatio') });
     }
     for (const field of ['min', 'max'] as const) {
       const b = f[field];
       if (b && b.decimals > f.decimals) issues.push({ field, message: decimalsMessage(f.decimals) });
     }
     if (f.min && f.max && f.min.scaled > f.max.scaled) {
-      issues.push({ field: 'max', message: 'Le maximum doit être supérieur ou égal au minimum.' });
+      issues.push({ field: 'max', message: t('indicators.error.maxBelowMin') });
     }
   }
   if (f.first_quarter && f.last_quarter && compareQuarters(f.first_quarter, f.last_quarter) > 0) {
-    issues.push({ field: 'last_quarter', message: 'Le dernier trimestre doit être égal ou postérieur au premier.' });
+    issues.push({ field: 'last_quarter', message: t('indicators.error.quarterOrder') });
   }
   return issues;
 }
 
 function decimalsMessage(decimals: number): string {
-  if (decimals === 0) return 'Saisissez un nombre entier : cet indicateur n’a pas de décimale.';
-  return `Au plus ${decimals} décimale${decimals > 1 ? 's' : ''} pour cet indicateur.`;
+  if (decimals === 0) return t('indicators.error.boundInteger');
+  return decimals > 1 ? t('indicators.error.boundDecimalsOf.n', { decimals }) : t('indicators.error.boundDecimalsOf.1');
 }
 
 export const listQuerySchema = z.object({

@@ -5,6 +5,7 @@ import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { IndicatorCategoryRow, IndicatorRow, IndicatorsRepo, IndicatorWrite } from './indicators.repo.ts';
 import type { Component, IndicatorForm } from './indicators.schema.ts';
+import { t } from '../i18n/messages.ts';
 
 interface Repos {
   audit: AuditRepo;
@@ -104,7 +105,7 @@ export class IndicatorsService {
       });
     } catch (err) {
       // Two staff creating the same code at once: the unique index decides.
-      if (isUniqueViolation(err)) throw new ValidationError({ code: 'Ce code est déjà utilisé par un autre indicateur.' });
+      if (isUniqueViolation(err)) throw new ValidationError({ code: t('indicators.error.codeTaken') });
       throw err;
     }
   }
@@ -142,7 +143,7 @@ export class IndicatorsService {
     const repo = this.repos.indicators;
     const errors: Record<string, string> = {};
     const code = existing ? existing.code : form.code;
-    if (!existing && (await repo.findByCode(db, code))) errors.code = 'Ce code est déjà utilisé par un autre indicateur.';
+    if (!existing && (await repo.findByCode(db, code))) errors.code = t('indicators.error.codeTaken');
     let numeratorId: number | null = null;
     let denominatorId: number | null = null;
     if (form.kind === 'ratio') {
@@ -153,17 +154,17 @@ export class IndicatorsService {
       const kindChanged = form.kind !== existing.kind;
       const unitChanged = form.unit !== existing.unit;
       if ((kindChanged || unitChanged) && (await repo.hasValues(db, existing.id))) {
-        if (kindChanged) errors.kind = 'Des valeurs ont déjà été saisies pour cet indicateur : sa nature ne peut plus changer.';
-        if (unitChanged) errors.unit = 'Des valeurs ont déjà été saisies pour cet indicateur : son unité ne peut plus changer.';
+        if (kindChanged) errors.kind = t('indicators.error.kindLocked');
+        if (unitChanged) errors.unit = t('indicators.error.unitLocked');
       }
       const deactivated = existing.active && !form.active;
       if (kindChanged || deactivated) {
         const ratios = (await repo.activeRatiosUsing(db, existing.id)).join(', ');
-        if (ratios && kindChanged) errors.kind ??= `Cet indicateur est une composante du ratio actif ${ratios} : sa nature ne peut pas changer.`;
-        if (ratios && deactivated) errors.active = `Cet indicateur est une composante du ratio actif ${ratios} : désactivez d’abord ce ratio.`;
+        if (ratios && kindChanged) errors.kind ??= t('indicators.error.ratioComponentKind', { ratios });
+        if (ratios && deactivated) errors.active = t('indicators.error.ratioComponentActive', { ratios });
       }
       if (form.kind === 'ratio' && (await repo.categories(db, existing.id)).length) {
-        errors.kind ??= 'Cet indicateur est ventilé par catégories : il ne peut pas être un ratio.';
+        errors.kind ??= t('indicators.error.ratioCategories');
       }
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -206,12 +207,12 @@ export class IndicatorsService {
     if (!c) return null; // the schema already asked for it
     const target = await this.repos.indicators.findByCode(db, c.code);
     let message: string | null = null;
-    if (!target) message = 'Choisissez un indicateur de la liste.';
-    else if (self && target.id === self.id) message = 'Un ratio ne peut pas être sa propre composante.';
-    else if (target.kind !== 'flow' && target.kind !== 'stock') message = 'Choisissez un indicateur de nature flux ou stock.';
+    if (!target) message = t('indicators.error.pickIndicator');
+    else if (self && target.id === self.id) message = t('indicators.error.selfComponent');
+    else if (target.kind !== 'flow' && target.kind !== 'stock') message = t('indicators.error.componentKind');
     else if (c.category && !(await this.repos.indicators.categories(db, target.id)).some((x) => x.code === c.category)) {
-      message = `L’indicateur ${target.code} n’a pas de catégorie « ${c.category} ».`;
-    } else if (ratioActive && !target.active) message = `L’indicateur ${target.code} est inactif : un ratio actif ne peut pas l’utiliser.`;
+      message = t('indicators.error.noCategory', { code: target.code, category: c.category });
+    } else if (ratioActive && !target.active) message = t('indicators.error.inactiveComponent', { code: target.code });
     if (message) {
       errors[field] = message;
       return null;

@@ -1,5 +1,5 @@
 // What the indicator pages show: rows and form values turned into labels and options. No I/O.
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { scaledToInput } from '../lib/decimal.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import type { IndicatorCategoryRow, IndicatorRow } from './indicators.repo.ts';
@@ -85,7 +85,7 @@ export function listRow(item: CatalogueItem) {
     code: i.code,
     label: i.label_fr,
     kindLabel: t(`indicators.kind.${i.kind}`),
-    unitLabel: t(`indicators.unit.${i.unit}`),
+    unitLabel: tDynamic('indicators.unit', i.unit),
     decimals: i.decimals,
     min: i.min_scaled,
     max: i.max_scaled,

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { BadRequest } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { formatDate } from '../lib/format.ts';
@@ -41,7 +41,7 @@ export function createJobsHandlers(s: Services) {
           rebuiltAt: freshness.rebuiltAt ? formatDate(freshness.rebuiltAt, true) : null,
           pending: freshness.pending,
         },
-        runs: runs.map((r) => ({ ...r, label: t(`jobs.${r.job}`), statusLabel: t(`jobs.status.${r.status}`), duration: duration(r.started_at, r.finished_at) })),
+        runs: runs.map((r) => ({ ...r, label: tDynamic('jobs', r.job), statusLabel: t(`jobs.status.${r.status}`), duration: duration(r.started_at, r.finished_at) })),
         flash: takeFlash(req),
       });
     },

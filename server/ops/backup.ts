@@ -7,6 +7,7 @@ import knex, { type Knex } from 'knex';
 import type { Config } from '../config.ts';
 import { createDb } from '../db/connection.ts';
 import { KNEX_TABLES, OpsRepo } from './ops.repo.ts';
+import { t } from '../i18n/messages.ts';
 
 const repo = new OpsRepo();
 
@@ -79,7 +80,7 @@ export function runPgTool(tool: string, args: string[], url: string): Promise<st
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
     child.on('error', (e) => reject(new OpsError(`${tool} : ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new OpsError(`${tool} a échoué (code ${code}) : ${err.trim()}`))));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new OpsError(t('ops.toolFailed', { tool, code: String(code), detail: err.trim() })))));
   });
 }
 
@@ -97,7 +98,7 @@ function createPrivateFile(file: string): void {
   try {
     fs.closeSync(fs.openSync(file, 'wx', 0o600));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new OpsError(`${file} existe déjà`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new OpsError(t('ops.fileExists', { file }));
     throw err;
   }
   fs.chmodSync(file, 0o600); // whatever the umask
@@ -120,7 +121,7 @@ export async function backup(database: Config['database'], dir: string, now = ne
       await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`], database.url);
       // The archive's table of contents must read back.
       const list = await runPgTool('pg_restore', ['--list', file], database.url);
-      if (!/TABLE DATA/.test(list)) throw new OpsError(`${file} : archive sans données`);
+      if (!/TABLE DATA/.test(list)) throw new OpsError(t('ops.archiveEmpty', { file }));
     })().catch(removeAndThrow(file));
     const db = createDb(database);
     try {
@@ -130,7 +131,7 @@ export async function backup(database: Config['database'], dir: string, now = ne
     }
   }
   // Opening a missing file would create an empty database and back that up.
-  if (!fs.existsSync(database.filename)) throw new OpsError(`${database.filename} : fichier introuvable`);
+  if (!fs.existsSync(database.filename)) throw new OpsError(t('ops.fileMissing', { file: database.filename }));
   const file = path.resolve(dir, `${backupStamp(now)}.sqlite`);
   createPrivateFile(file); // VACUUM INTO accepts an empty file
   await (async () => {
@@ -141,7 +142,7 @@ export async function backup(database: Config['database'], dir: string, now = ne
       await db.destroy();
     }
     const problems = await checkSqliteFile(file);
-    if (problems.length) throw new OpsError(`${file} : contrôle d’intégrité en échec : ${problems.slice(0, 5).join(' ; ')}`);
+    if (problems.length) throw new OpsError(t('ops.integrityFailed', { file, problems: problems.slice(0, 5).join(' ; ') }));
   })().catch(removeAndThrow(file));
   const copy = openSqliteReadOnly(file);
   try {
@@ -165,11 +166,11 @@ export async function hasData(db: Knex): Promise<boolean> {
  * data is refused unless `force`.
  */
 export async function restore(file: string, target: Config['database'], force: boolean): Promise<BackupResult> {
-  if (!fs.existsSync(file)) throw new OpsError(`${file} : fichier introuvable`);
+  if (!fs.existsSync(file)) throw new OpsError(t('ops.fileMissing', { file }));
   if (target.client === 'pg') {
     const db = createDb(target);
     try {
-      if (!force && (await hasData(db))) throw new OpsError('la base cible contient déjà des données (--force pour la remplacer)');
+      if (!force && (await hasData(db))) throw new OpsError(t('ops.restore.targetNotEmpty'));
       await runPgTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${pgEnvironment(target.url).PGDATABASE}`, file], target.url);
       return { file, bytes: fs.statSync(file).size, tables: await tableCounts(db) };
     } finally {
@@ -177,7 +178,7 @@ export async function restore(file: string, target: Config['database'], force: b
     }
   }
   const problems = await checkSqliteFile(file);
-  if (problems.length) throw new OpsError(`${file} : contrôle d’intégrité en échec : ${problems.slice(0, 5).join(' ; ')}`);
+  if (problems.length) throw new OpsError(t('ops.integrityFailed', { file, problems: problems.slice(0, 5).join(' ; ') }));
   const dest = path.resolve(target.filename);
   if (fs.existsSync(dest) && fs.statSync(dest).size > 0 && !force) {
     const db = openSqliteReadOnly(dest);
@@ -187,7 +188,7 @@ export async function restore(file: string, target: Config['database'], force: b
     } finally {
       await db.destroy();
     }
-    if (full) throw new OpsError(`${dest} contient déjà des données (--force pour le remplacer, application arrêtée)`);
+    if (full) throw new OpsError(t('ops.restore.fileNotEmpty', { dest }));
   }
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   const partial = `${dest}.restauration`;

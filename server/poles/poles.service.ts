@@ -55,11 +55,11 @@ export class PolesService {
       this.repos.reference.departements(this.db),
     ]);
     const depByCode = new Map(departements.map((d) => [d.code, d]));
-    if (!regions.some((r) => r.code === form.region_code)) errors.region_code = 'Choisissez une région de la liste.';
+    if (!regions.some((r) => r.code === form.region_code)) errors.region_code = t('poles.error.regionList');
     const mainDep = depByCode.get(form.departement_code);
-    if (!mainDep) errors.departement_code = 'Choisissez un département de la liste.';
+    if (!mainDep) errors.departement_code = t('poles.error.departementList');
     else if (!errors.region_code && mainDep.region_code !== form.region_code) {
-      errors.departement_code = 'Ce département n’appartient pas à la région choisie.';
+      errors.departement_code = t('poles.error.departementRegion');
     }
     const territories: TerritoryRow[] = [];
     const epcis = officialEpcis();
@@ -70,18 +70,18 @@ export class PolesService {
       else territories.push({ kind: 'epci', code: e.code, name: e.name });
     }
     if (unknown.length) {
-      errors.territory_epci = `Code(s) EPCI inconnu(s) : ${unknown.slice(0, 5).join(', ')}. Saisissez les numéros SIREN à 9 chiffres des EPCI.`;
+      errors.territory_epci = t('poles.error.epciUnknown', { codes: unknown.slice(0, 5).join(', ') });
     }
     for (const code of new Set(form.territory_departements)) {
       const d = depByCode.get(code);
-      if (!d) errors.territory_departements = 'Choisissez des départements de la liste.';
+      if (!d) errors.territory_departements = t('poles.error.departementsList');
       else territories.push({ kind: 'departement', code: d.code, name: d.name });
     }
     const slug = form.slug || slugify(form.name);
-    if (!slug) errors.slug = 'Saisissez un identifiant d’adresse (lettres et chiffres).';
+    if (!slug) errors.slug = t('poles.error.slugMissing');
     else if (isAllDigits(slug)) errors.slug = t('poles.slug.allDigits');
     else if (await this.repos.polesWrite.slugTaken(this.db, slug, exceptId)) {
-      errors.slug = 'Cet identifiant d’adresse est déjà pris par un autre pôle.';
+      errors.slug = t('poles.error.slugTaken');
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
     return {

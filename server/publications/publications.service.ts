@@ -10,6 +10,7 @@ import { periodLabel } from '../lib/quarters.ts';
 import { isPublishable } from './publication-period.ts';
 import type { Publication, PublicationHead, PublicationsRepo } from './publications.repo.ts';
 import type { PublishForm } from './publications.schema.ts';
+import { t } from '../i18n/messages.ts';
 
 export interface Actor {
   userId: number;
@@ -66,7 +67,7 @@ export class PublicationsService {
   async publish(form: PublishForm, actor: Actor): Promise<{ period: SummaryPeriod; version: number }> {
     const period = form.periode;
     if (!this.isPublishable(period)) {
-      throw new ValidationError({ periode: 'Cette période n’est pas encore terminée : on ne peut publier qu’un trimestre ou une année échus.' });
+      throw new ValidationError({ periode: t('publications.error.periodOpen') });
     }
     // A quick answer before reading the aggregates; the transaction below decides for good.
     const next = await this.nextVersion(period);
@@ -108,7 +109,7 @@ export class PublicationsService {
 }
 
 function reasonRequired(version: number): ValidationError {
-  return new ValidationError({ motif: `Indiquez le motif de cette correction : il est obligatoire à partir de la version 2 (celle-ci serait la version ${version}).` });
+  return new ValidationError({ motif: t('publications.error.reasonRequired', { version }) });
 }
 
 function isSerializationFailure(db: Knex, err: unknown): boolean {

@@ -3,6 +3,7 @@
 import { parseDecimal, scaledToString, SCALE } from '../lib/decimal.ts';
 import { formatNumber } from '../lib/format.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
+import { t } from '../i18n/messages.ts';
 
 export interface EntryIndicator {
   id: number;
@@ -86,19 +87,19 @@ function parseValue(raw: string, ind: EntryIndicator): { value: number } | { err
   if (raw.trim() === '') return null;
   const p = parseDecimal(raw);
   if (!p.ok) {
-    if (p.reason === 'too_many_decimals' && ind.decimals === 0) return { error: 'Saisissez un nombre entier.' };
-    if (p.reason === 'too_many_decimals') return { error: `Saisissez au plus ${ind.decimals} décimale(s).` };
-    if (p.reason === 'too_large') return { error: 'Ce nombre est trop grand.' };
-    return { error: 'Saisissez un nombre, par exemple 12,5 ou 1 234.' };
+    if (p.reason === 'too_many_decimals' && ind.decimals === 0) return { error: t('form.integer') };
+    if (p.reason === 'too_many_decimals') return { error: t('entry.error.decimals', { decimals: ind.decimals }) };
+    if (p.reason === 'too_large') return { error: t('form.tooLarge') };
+    return { error: t('entry.error.number') };
   }
   if (p.decimals > ind.decimals) {
-    return { error: ind.decimals === 0 ? 'Saisissez un nombre entier.' : `Saisissez au plus ${ind.decimals} décimale(s).` };
+    return { error: ind.decimals === 0 ? t('form.integer') : t('entry.error.decimals', { decimals: ind.decimals }) };
   }
   if ((ind.min !== null && p.scaled < ind.min) || (ind.max !== null && p.scaled > ind.max)) {
     const lo = ind.min !== null ? show(ind.min, ind.decimals) : null;
     const hi = ind.max !== null ? show(ind.max, ind.decimals) : null;
-    if (lo !== null && hi !== null) return { error: `La valeur doit être comprise entre ${lo} et ${hi}.` };
-    return { error: lo !== null ? `La valeur doit être au moins ${lo}.` : `La valeur doit être au plus ${hi}.` };
+    if (lo !== null && hi !== null) return { error: t('entry.error.between', { min: lo, max: hi }) };
+    return { error: lo !== null ? t('entry.error.atLeast', { min: lo }) : t('entry.error.atMost', { max: String(hi) }) };
   }
   return { value: p.scaled };
 }
@@ -132,8 +133,8 @@ function readLine(body: Record<string, unknown>, ind: EntryIndicator): RawLine {
 
 /** The comment's and the reason's length and characters. */
 function checkTexts(ind: EntryIndicator, line: RawLine, errors: Record<string, string>): void {
-  if (line.comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = `Le commentaire est trop long (${MAX_COMMENT} caractères au plus).`;
-  if (line.naReason.length > 500) errors[field.naReason(ind.code)] = 'La raison est trop longue (500 caractères au plus).';
+  if (line.comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = t('entry.error.commentTooLong', { max: MAX_COMMENT });
+  if (line.naReason.length > 500) errors[field.naReason(ind.code)] = t('entry.error.naReasonTooLong', { max: 500 });
   // Refused with a message next to the field (never cleaned silently): the same rule as every stored text.
   for (const [name, text] of [[field.comment(ind.code), line.comment], [field.naReason(ind.code), line.naReason]] as const) {
     const problem = controlCharProblem(text);
@@ -144,9 +145,9 @@ function checkTexts(ind: EntryIndicator, line: RawLine, errors: Record<string, s
 /** « Non disponible »: no value may be typed, and a reason is required. */
 function notAvailableLine(ind: EntryIndicator, line: RawLine, errors: Record<string, string>): LineToStore {
   if (line.totalRaw.trim() !== '' || line.partsRaw.some((p) => p.raw.trim() !== '')) {
-    errors[field.value(ind.code)] = 'Effacez la valeur ou décochez « non disponible ».';
+    errors[field.value(ind.code)] = t('entry.error.valueAndNa');
   } else if (!line.naReason) {
-    errors[field.naReason(ind.code)] = 'Indiquez pourquoi cette valeur n’est pas disponible.';
+    errors[field.naReason(ind.code)] = t('entry.error.naReasonMissing');
   }
   return { indicatorId: ind.id, code: ind.code, category: '', value: null, notAvailable: true, naReason: line.naReason, comment: line.comment, carriedOver: false };
 }
@@ -163,20 +164,20 @@ function parseLine(ind: EntryIndicator, line: RawLine, errors: Record<string, st
   if (ind.categories.length && filled.length > 0) {
     const missing = parts.find((p) => p.raw.trim() === '');
     if (missing) {
-      errors[field.value(ind.code, missing.category)] ??= 'Renseignez toutes les catégories, ou aucune.';
+      errors[field.value(ind.code, missing.category)] ??= t('entry.error.someCategories');
     } else if (filled.length === parts.length) {
       const sum = filled.reduce((s, p) => s + p.value, 0);
       if (totalValue === null && !errors[field.value(ind.code)]) totalValue = sum;
       else if (totalValue !== null && sum !== totalValue) {
-        errors[field.value(ind.code)] = `Le total (${show(totalValue, ind.decimals)}) doit être égal à la somme des catégories (${show(sum, ind.decimals)}).`;
+        errors[field.value(ind.code)] = t('entry.error.totalMismatch', { total: show(totalValue, ind.decimals), sum: show(sum, ind.decimals) });
       }
     }
   }
   if (submit && totalValue === null && !errors[field.value(ind.code)]) {
-    errors[field.value(ind.code)] = 'Saisissez une valeur, ou cochez « non disponible » avec sa raison.';
+    errors[field.value(ind.code)] = t('entry.error.missing');
   }
   if (submit && ind.categories.length && totalValue !== null && filled.length === 0) {
-    errors[field.value(ind.code, ind.categories[0].code)] ??= 'Renseignez la répartition par catégorie.';
+    errors[field.value(ind.code, ind.categories[0].code)] ??= t('entry.error.breakdown');
   }
   return { total: totalValue, filled };
 }
@@ -186,7 +187,7 @@ function valuedLines(ind: EntryIndicator, line: RawLine, parsed: ParsedLine & { 
   const stored = ctx.stored.get(lineKey(ind.code));
   const carriedOver = isCarriedOver(ind, parsed.total, ctx, !line.confirmed && (!stored || stored.carriedOver));
   if (submit && carriedOver) {
-    errors[field.confirm(ind.code)] = 'Confirmez la valeur reportée du trimestre précédent, ou corrigez-la.';
+    errors[field.confirm(ind.code)] = t('entry.error.confirmCarried');
   }
   const typed = new Map([[lineKey(ind.code), parsed.total], ...parsed.filled.map((p) => [lineKey(ind.code, p.category), p.value] as const)]);
   // Unusual movements need a word of explanation.
@@ -206,7 +207,7 @@ function checkRatios(ctx: EntryContext, entered: Map<string, number>, errors: Re
     const num = entered.get(lineKey(r.numerator.code, r.numerator.category));
     const den = entered.get(lineKey(r.denominator.code, r.denominator.category));
     if (num !== undefined && den !== undefined && num > den) {
-      errors[field.value(r.numerator.code, r.numerator.category)] ??= `Ne peut pas dépasser ${scaledToString(den).replace('.', ',')} (${r.label}).`;
+      errors[field.value(r.numerator.code, r.numerator.category)] ??= t('entry.error.ratioCap', { max: scaledToString(den).replace('.', ','), label: r.label });
     }
   }
 }
@@ -279,18 +280,18 @@ export function unusualMovements(
     if (ind.kind === 'stock' && prev !== undefined) {
       const change = prev === 0 ? (value === 0 ? 0 : Infinity) : (value - prev) / prev;
       if (Math.abs(change) > STOCK_CHANGE) {
-        out.push(prev === 0 ? 'Variation importante depuis zéro au trimestre précédent' : `Variation importante (${change > 0 ? '+' : ''}${Math.round(change * 100)} % par rapport au trimestre précédent)`);
+        out.push(prev === 0 ? t('entry.flag.jumpFromZero') : t('entry.flag.jump', { change: `${change > 0 ? '+' : ''}${Math.round(change * 100)}` }));
       }
     }
     if (ind.kind === 'flow' && maxFlow !== undefined && value > FLOW_MULTIPLE * maxFlow) {
-      out.push(`Valeur plus de trois fois supérieure au plus haut des trimestres passés (${show(maxFlow, ind.decimals)})`);
+      out.push(t('entry.flag.peak', { max: show(maxFlow, ind.decimals) }));
     }
   }
   const register = history.register;
   if (register?.has(key)) {
     const keys = [key, ...ind.categories.map((c) => lineKey(ind.code, c.code))];
     const differs = keys.some((k) => register.has(k) && valueOf(k) !== undefined && valueOf(k) !== register.get(k)! * SCALE);
-    if (differs) out.push(`Différent du registre des membres (${register.get(key)} membres en fin de trimestre)`);
+    if (differs) out.push(t('entry.flag.register', { count: String(register.get(key)) }));
   }
   return out;
 }

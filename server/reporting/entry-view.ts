@@ -1,6 +1,6 @@
 // Builds what the entry form template shows: indicators grouped by objective, each with its previous
 // and last-year values, the input as typed (or as stored, or prefilled), and its error messages.
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { scaledToInput } from '../lib/decimal.ts';
 import { formatScaled } from '../lib/format.ts';
 import type { IndicatorRow } from '../indicators/indicators.repo.ts';
@@ -69,7 +69,7 @@ export function buildEntryView(v: EntryViewInput) {
       code: ind.code,
       label: ind.label,
       definition: row.definition_fr,
-      unit: t(`unit.${ind.unit}`),
+      unit: tDynamic('unit', ind.unit),
       kind: ind.kind,
       names: { value: field.value(ind.code), na: field.na(ind.code), naReason: field.naReason(ind.code), comment: field.comment(ind.code), confirm: field.confirm(ind.code) },
       value,
@@ -92,7 +92,7 @@ export function buildEntryView(v: EntryViewInput) {
       },
       historyUrl: `${v.historyBase}?indicateur=${encodeURIComponent(ind.code)}`,
     };
-    const g = groups.get(objective) ?? { code: objective, label: t(`objective.${objective}`), indicators: [] };
+    const g = groups.get(objective) ?? { code: objective, label: tDynamic('objective', objective), indicators: [] };
     g.indicators.push(item);
     groups.set(objective, g);
   }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { takePendingForm } from '../http/authenticate.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
@@ -92,7 +92,7 @@ export function createEntryHandlers(s: Services) {
         revisions: revisions.map((r) => ({
           when: r.created_at,
           who: r.actor_name,
-          action: t(`action.${r.action}`),
+          action: tDynamic('action', r.action),
           category: r.category,
           old: show(r.old_value_scaled, r.old_not_available),
           new: show(r.new_value_scaled, r.new_not_available),

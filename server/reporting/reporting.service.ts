@@ -14,6 +14,7 @@ import { checkEntry, field, lineKey, type EntryContext, type EntryIndicator, typ
 import { scaledToInput } from '../lib/decimal.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import type { NewRevision, ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
+import { t } from '../i18n/messages.ts';
 
 export interface Actor {
   userId: number;
@@ -186,8 +187,8 @@ export class ReportingService {
     const difficulties = typeof body.difficulties === 'string' ? normaliseNewlines(body.difficulties).trim() : '';
     const result = checkEntry(body, ctx, opts.submit);
     const errors = result.ok ? {} : { ...result.errors };
-    if (highlights.length > NARRATIVE_MAX) errors.highlights = `Ce texte est trop long (${NARRATIVE_MAX} caractères au plus).`;
-    if (difficulties.length > NARRATIVE_MAX) errors.difficulties = `Ce texte est trop long (${NARRATIVE_MAX} caractères au plus).`;
+    if (highlights.length > NARRATIVE_MAX) errors.highlights = t('form.tooLong', { max: NARRATIVE_MAX });
+    if (difficulties.length > NARRATIVE_MAX) errors.difficulties = t('form.tooLong', { max: NARRATIVE_MAX });
     for (const [name, text] of [['highlights', highlights], ['difficulties', difficulties]] as const) {
       const problem = controlCharProblem(text);
       if (problem) errors[name] ??= problem;

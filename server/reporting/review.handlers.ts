@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
 import { blank, quarterParam } from '../http/query-params.ts';
 import { z } from 'zod';
-import { t } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { quarterInPath } from '../http/params.ts';
@@ -148,7 +148,7 @@ export function createReviewHandlers(s: Services) {
         rows: result.rows.map((r) => ({ ...r, period: quarterLabel(r), url: `/admin/trimestres/${r.pole_slug}/${quarterLabel(r)}` })),
         truncated: result.truncated,
         limit: result.limit,
-        statusOptions: [...STATUSES, 'tous'].map((v) => ({ value: v, label: v === 'tous' ? t('review.queue.all') : t(`status.${v}`), selected: v === statut })),
+        statusOptions: [...STATUSES, 'tous'].map((v) => ({ value: v, label: v === 'tous' ? t('review.queue.all') : tDynamic('status', v), selected: v === statut })),
         regionOptions: regions,
         periodOptions: periodOptions(filter.q),
         flash: takeFlash(req),

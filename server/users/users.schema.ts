@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { asList, idField, optionalVersionField, requiredTextField, textField, versionField } from '../http/form.ts';
+import { choiceField, idField, listField, optionalVersionField, requiredTextField, textField, versionField } from '../http/fields.ts';
 import { ROLES } from '../http/current-user.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from '../auth/passwords.ts';
 import { t } from '../i18n/messages.ts';
 
-const required = (max: number, message: string) => requiredTextField(max, message, { error: t('form.invalid') });
+const required = (max: number, message: string) => requiredTextField(max, message, 'invalid');
 
 export const emailField = required(254, t('users.error.emailRequired')).refine((s) => z.email().safeParse(s).success, {
   error: t('users.error.emailInvalid'),
@@ -23,15 +23,9 @@ const newPassword = password(false);
 export const userFormSchema = z.object({
   email: emailField,
   display_name: required(120, t('users.error.nameRequired')),
-  role: z.enum(ROLES, { error: t('users.error.roleRequired') }),
-  pole_ids: z.preprocess(
-    asList,
-    z
-      .array(idField(t('users.error.unknownPole')), { error: t('form.invalid') })
-      .max(200, { error: t('form.invalid') }),
-  ),
-  region_codes: z.preprocess(
-    asList,
+  role: choiceField(ROLES, t('users.error.roleRequired')),
+  pole_ids: listField(z.array(idField(t('users.error.unknownPole')), { error: t('form.invalid') }).max(200, { error: t('form.invalid') })),
+  region_codes: listField(
     z.array(z.string().regex(/^[0-9A-Z]{2,3}$/, { error: t('users.error.unknownRegion') }), { error: t('form.invalid') }).max(30, { error: t('form.invalid') }),
   ),
   version: optionalVersionField(),

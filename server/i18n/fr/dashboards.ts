@@ -1,5 +1,6 @@
+import type { Messages } from '../types.ts';
+
 export const dashboards = {
-  'nav.dashboard': 'Tableau de bord',
   'dash.national.title': 'Tableau de bord national',
   'dash.scope.title': 'Votre périmètre : {regions}',
   'dash.region.title': 'Tableau de bord : {region}',
@@ -74,4 +75,4 @@ export const dashboards = {
   'dash.pole.quarter': 'Trimestre {quarter}',
   'dash.notReported': '—',
   'dash.notReported.label': 'non renseigné',
-} as const;
+} satisfies Messages<'dash'>;

@@ -1,5 +1,6 @@
+import type { Messages } from '../types.ts';
+
 export const exportsFr = {
-  'nav.exports': 'Exports',
   'exports.title.national': 'Synthèse nationale {period}',
   'exports.title.scope': 'Synthèse de votre périmètre ({scope}) {period}',
   'exports.computed': 'Données calculées le {date}.',
@@ -80,4 +81,4 @@ export const exportsFr = {
   'exports.error.choice': 'Choisissez une valeur de la liste.',
   'exports.error.baseStaff': 'Seules les données validées peuvent être exportées.',
   'exports.error.unknown': 'Un élément choisi n’existe pas (ou plus).',
-};
+} satisfies Messages<'exports'>;

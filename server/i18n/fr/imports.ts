@@ -1,5 +1,6 @@
+import type { Messages } from '../types.ts';
+
 export const imports = {
-  'nav.import': 'Importer',
   'import.link.import': 'Importer un fichier',
   'import.link.template': 'Télécharger le modèle',
   'import.templateCsv': 'CSV',
@@ -128,4 +129,4 @@ export const imports = {
     'Remplissez la colonne « valeur » de la feuille « Import » : un nombre, avec la virgule pour les décimales.\nSi une valeur n’est pas disponible, écrivez « oui » dans « non_disponible » et donnez la raison.\nLa répartition par catégorie (membres) se remplit sur les lignes de catégorie ; le total se calcule s’il est laissé vide.\nUne cellule « valeur » vide ne change pas la valeur déjà enregistrée.\nCollez des valeurs, pas des formules. Ne modifiez ni les codes ni les en-têtes.',
   'import.template.noticeLong':
     'Une ligne par pôle, indicateur, catégorie et trimestre, dans la feuille « Import ».\npole : identifiant du pôle (feuille « Pôles ») ; indicateur : code (feuille « Indicateurs ») ; categorie : vide pour le total.\nannee : 2024 ; trimestre : 1 à 4 ; valeur : un nombre, avec la virgule ou le point pour les décimales.\nnon_disponible (« oui »), raison et commentaire sont facultatifs.\nRemplacez la ligne d’exemple. Collez des valeurs, pas des formules.',
-} as const;
+} satisfies Messages<'import'>;

@@ -1,3 +1,5 @@
+import type { Messages } from '../types.ts';
+
 export const jobs = {
   'jobs.title': 'Tâches planifiées',
   'jobs.intro': 'Les tableaux de bord lisent des agrégats pré-calculés. Le recalcul incrémental traite les modifications en attente ; la reconstruction complète recalcule tout, chaque nuit.',
@@ -32,4 +34,9 @@ export const jobs = {
   'jobs.status.running': 'en cours',
   'jobs.status.success': 'réussie',
   'jobs.status.failure': 'échec',
-} as const;
+  'jobs.reminders': 'Rappels d’échéance',
+  'jobs.digest': 'Synthèse hebdomadaire des retards',
+  'jobs.outbox': 'Envoi des messages',
+  'jobs.runJob': 'Lancer maintenant',
+  'jobs.noticesIntro': 'Les rappels d’échéance (chaque jour), la synthèse des retards (chaque semaine) et l’envoi des messages ont chacun leur propre verrou : ils n’attendent jamais une reconstruction.',
+} satisfies Messages<'jobs'>;

@@ -1,4 +1,6 @@
 // Messages of the operations commands (backup, restore, db:copy).
+import type { Messages } from '../types.ts';
+
 export const ops = {
   'ops.backup.usage': 'Usage : npm run backup -- [--dir backups]',
   'ops.backup.done': 'Sauvegarde écrite : {file} ({size} octets), contrôle d’intégrité : ok.',
@@ -21,4 +23,13 @@ export const ops = {
   'ops.copy.failedIn': 'table {table} : {detail}',
   'ops.badArguments': 'Arguments invalides : {detail}',
   'ops.failed': 'Échec : {detail}',
-};
+  'ops.toolFailed': '{tool} a échoué (code {code}) : {detail}',
+  'ops.fileMissing': '{file} : fichier introuvable',
+  'ops.copy.same': 'identique',
+  'ops.copy.different': 'DIFFÉRENTE ({source} ≠ {target})',
+  'ops.fileExists': '{file} existe déjà',
+  'ops.archiveEmpty': '{file} : archive sans données',
+  'ops.integrityFailed': '{file} : contrôle d’intégrité en échec : {problems}',
+  'ops.restore.targetNotEmpty': 'la base cible contient déjà des données (--force pour la remplacer)',
+  'ops.restore.fileNotEmpty': '{dest} contient déjà des données (--force pour le remplacer, application arrêtée)',
+} satisfies Messages<'ops'>;

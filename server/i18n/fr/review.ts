@@ -1,6 +1,6 @@
+import type { Messages } from '../types.ts';
+
 export const review = {
-  'nav.review': 'Trimestres',
-  'nav.completeness': 'Complétude',
   'review.queue.title': 'Trimestres à examiner',
   'review.queue.intro': 'Les saisies les plus anciennes d’abord.',
   'review.queue.status': 'État',
@@ -79,17 +79,4 @@ export const review = {
   'review.col.new': 'Après',
   'review.col.why': 'Commentaire ou motif',
   'review.report': 'Trimestre',
-  'completeness.title': 'Complétude du trimestre {period}',
-  'completeness.intro': 'Chaque pôle attendu pour ce trimestre et l’état de sa saisie. Date limite : {date}.',
-  'completeness.period': 'Trimestre',
-  'completeness.region': 'Région',
-  'completeness.show': 'Afficher',
-  'completeness.summary': 'Par région',
-  'completeness.expected': 'Attendus',
-  'completeness.submitted': 'Soumis (à valider)',
-  'completeness.validated': 'Validés',
-  'completeness.late': 'En retard',
-  'completeness.total': 'Total',
-  'completeness.poles': 'Pôles',
-  'completeness.none': 'Aucun pôle n’est attendu pour ce trimestre.',
-} as const;
+} satisfies Messages<'review'>;

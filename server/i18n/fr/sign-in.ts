@@ -1,4 +1,6 @@
-export const auth = {
+import type { Messages } from '../types.ts';
+
+export const signIn = {
   'signIn.title': 'Connexion',
   'signIn.intro': 'Connectez-vous pour saisir ou consulter les indicateurs des pôles.',
   'signIn.email': 'Adresse électronique',
@@ -10,8 +12,4 @@ export const auth = {
   'signIn.passwordRequired': 'Saisissez votre mot de passe.',
   'signIn.signedOut': 'Vous êtes déconnecté.',
   'signIn.sessionExpired': 'Votre session a expiré. Reconnectez-vous.',
-  'password.tooShort': 'Le mot de passe doit contenir au moins 12 caractères.',
-  'password.tooLong': 'Le mot de passe doit contenir au plus 128 caractères.',
-  'password.tooCommon': 'Ce mot de passe est trop courant ou trop proche de votre nom, de votre pôle ou de votre région.',
-  'password.mismatch': 'Les deux mots de passe ne correspondent pas.',
-} as const;
+} satisfies Messages<'signIn'>;
