@@ -15,6 +15,7 @@ import type { ImportKind } from './import-rows.ts';
 import { importSlots } from './import-slots.ts';
 import { MIME, longCsv, longXlsx, quarterCsv, quarterXlsx } from './import-templates.ts';
 import { LONG_MAX_BYTES, QUARTER_MAX_BYTES, megabytes, receiveFile } from './upload.ts';
+import { actor } from '../http/actor.ts';
 
 const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n > 1 ? many : one}`;
 const STATUSES = { brouillon: 'draft', valide: 'validated' } as const;
@@ -197,7 +198,7 @@ export function createImportHandlers(s: Services) {
     async confirm(req: Request, res: Response) {
       const tg = await target(req);
       const batch = await quarterBatch(req, tg);
-      const outcome = await s.imports.confirm(batch, { userId: req.user!.id, requestId: req.requestId });
+      const outcome = await s.imports.confirm(batch, actor(req));
       await afterConfirm(req, res, batch, outcome, tg.staff ? `/admin/import/${batch.id}` : tg.base);
     },
 
@@ -230,7 +231,7 @@ export function createImportHandlers(s: Services) {
     async longConfirm(req: Request, res: Response) {
       const batch = await s.imports.findBatch(req.user!.id, batchId(req));
       if (batch.kind !== 'long') throw new NotFound();
-      const outcome = await s.imports.confirm(batch, { userId: req.user!.id, requestId: req.requestId });
+      const outcome = await s.imports.confirm(batch, actor(req));
       await afterConfirm(req, res, batch, outcome, `/admin/import/${batch.id}`);
     },
   };

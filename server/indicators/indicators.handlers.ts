@@ -8,6 +8,7 @@ import type { Services } from '../services.ts';
 import type { CatalogueItem } from './indicators.service.ts';
 import { OBJECTIVES, indicatorFormSchema, listQuerySchema } from './indicators.schema.ts';
 import { formOptions, indicatorToValues, listRow, newIndicatorValues, objectiveLegend } from './indicators.view.ts';
+import { actor } from '../http/actor.ts';
 
 interface FormView {
   mode: 'new' | 'edit';
@@ -42,8 +43,6 @@ export function createIndicatorsHandlers(s: Services) {
     if (!item) throw new NotFound();
     return item;
   }
-
-  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
 
   return {
     async list(req: Request, res: Response) {

@@ -1,19 +1,15 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
-import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
+import { isUniqueViolation, nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { IndicatorCategoryRow, IndicatorRow, IndicatorsRepo, IndicatorWrite } from './indicators.repo.ts';
 import type { Component, IndicatorForm } from './indicators.schema.ts';
+import type { Actor } from '../lib/actor.ts';
 
 interface Repos {
   audit: AuditRepo;
   indicators: IndicatorsRepo;
-}
-
-export interface Actor {
-  userId: number | null;
-  requestId?: string | null;
 }
 
 /** A ratio component as the list shows it: the indicator's code and, if any, the category. */
@@ -49,10 +45,6 @@ export class IndicatorsService {
     readonly clock: Clock,
     readonly repos: Repos,
   ) {}
-
-  private now(): string {
-    return writeTimestamp(this.clock.now());
-  }
 
   /** Every indicator matching the filter, in display order, with its categories and ratio components. */
   async catalogue(filter: { active?: boolean; objective?: string } = {}): Promise<CatalogueItem[]> {
@@ -90,7 +82,7 @@ export class IndicatorsService {
     const row = await this.resolve(this.db, form);
     try {
       return await this.db.transaction(async (trx) => {
-        const id = await this.repos.indicators.insert(trx, row, this.now());
+        const id = await this.repos.indicators.insert(trx, row, nowTimestamp(this.clock));
         await this.repos.audit.record(trx, {
           actorId: actor.userId,
           action: 'indicator.create',
@@ -123,7 +115,7 @@ export class IndicatorsService {
       const before = snapshot(existing);
       const after = snapshot(row);
       if (JSON.stringify(before) === JSON.stringify(after)) return false;
-      if (!(await this.repos.indicators.update(trx, existing.id, version, row, this.now()))) throw new StaleVersion();
+      if (!(await this.repos.indicators.update(trx, existing.id, version, row, nowTimestamp(this.clock)))) throw new StaleVersion();
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: 'indicator.update',

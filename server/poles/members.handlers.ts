@@ -9,6 +9,7 @@ import type { Services } from '../services.ts';
 import type { PoleRow } from './poles.repo.ts';
 import type { MemberRow } from './members.repo.ts';
 import { MEMBER_CATEGORIES, memberFormSchema } from './poles.schema.ts';
+import { actor } from '../http/actor.ts';
 
 /** Staff forms for a pole's member register (a member who leaves gets a date, never a deletion). */
 export function createMembersHandlers(s: Services) {
@@ -27,8 +28,6 @@ export function createMembersHandlers(s: Services) {
       ...v,
     });
   }
-  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
-
   return {
     async showNew(req: Request, res: Response) {
       const pole = scopedPole(req);

@@ -10,6 +10,7 @@ import type { PoleRow } from './poles.repo.ts';
 import { FOUNDING_WAVES, archiveFormSchema, poleFormSchema } from './poles.schema.ts';
 import { takeFlash, setFlash } from '../http/flash.ts';
 import { baseOptions, parseBase } from '../dashboards/dashboards.schema.ts';
+import { actor } from '../http/actor.ts';
 
 const listQuery = z.object({
   q: z.string().max(200).optional(),
@@ -59,8 +60,6 @@ export function createPolesHandlers(s: Services) {
       ...(await formOptions(view.values)),
     });
   }
-
-  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
 
   return {
     async show(req: Request, res: Response) {

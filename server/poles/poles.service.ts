@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
-import { likeOperator, writeTimestamp } from '../db/dialect.ts';
+import { likeOperator, nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Clock } from '../lib/clock.ts';
 import { isAllDigits, slugify } from '../lib/slug.ts';
@@ -11,6 +11,7 @@ import type { ReferenceRepo } from '../reference/reference.repo.ts';
 import type { MemberRow, MembersRepo, MemberWrite } from './members.repo.ts';
 import type { PoleRow, PolesRepo, PolesWriteRepo, PoleWrite, TerritoryRow } from './poles.repo.ts';
 import { compositionRule, type MemberForm, type PoleForm } from './poles.schema.ts';
+import type { Actor } from '../lib/actor.ts';
 
 interface Repos {
   aggregates: AggregatesRepo;
@@ -19,11 +20,6 @@ interface Repos {
   polesWrite: PolesWriteRepo;
   members: MembersRepo;
   reference: ReferenceRepo;
-}
-
-export interface Actor {
-  userId: number | null;
-  requestId?: string | null;
 }
 
 /** Splits '200000172, 243100518' (commas, spaces, new lines) into codes. */
@@ -38,10 +34,6 @@ export class PolesService {
     private readonly clock: Clock,
     private readonly repos: Repos,
   ) {}
-
-  private now(): string {
-    return writeTimestamp(this.clock.now());
-  }
 
   today(): string {
     return this.clock.now().toISODate()!;
@@ -107,7 +99,7 @@ export class PolesService {
   /** Creates a pole with its territory. Returns its slug. */
   async create(form: PoleForm, actor: Actor): Promise<string> {
     const { row, territories } = await this.resolve(form);
-    const now = this.now();
+    const now = nowTimestamp(this.clock);
     await this.db.transaction(async (trx) => {
       const id = await this.repos.polesWrite.insert(trx, row, now);
       await this.repos.polesWrite.setTerritories(trx, id, territories);
@@ -134,11 +126,11 @@ export class PolesService {
       return row.slug;
     }
     await this.db.transaction(async (trx) => {
-      if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, this.now()))) throw new StaleVersion();
+      if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, nowTimestamp(this.clock)))) throw new StaleVersion();
       await this.repos.polesWrite.setTerritories(trx, pole.id, territories);
       // A pole that moves region or changes its reporting window moves every figure it contributes to.
       if (changes.region_code !== pole.region_code || changes.first_report_year !== pole.first_report_year || changes.first_report_quarter !== pole.first_report_quarter) {
-        await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }], this.now());
+        await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }], nowTimestamp(this.clock));
       }
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
@@ -156,10 +148,10 @@ export class PolesService {
   /** Archives (a date) or un-archives (null) a pole. */
   async setArchived(pole: PoleRow, version: number, archivedOn: string | null, actor: Actor): Promise<void> {
     await this.db.transaction(async (trx) => {
-      if (!(await this.repos.polesWrite.update(trx, pole.id, version, { archived_on: archivedOn }, this.now()))) {
+      if (!(await this.repos.polesWrite.update(trx, pole.id, version, { archived_on: archivedOn }, nowTimestamp(this.clock)))) {
         throw new StaleVersion();
       }
-      await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }], this.now());
+      await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }], nowTimestamp(this.clock));
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: archivedOn ? 'pole.archive' : 'pole.unarchive',

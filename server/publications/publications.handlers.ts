@@ -10,6 +10,7 @@ import type { Services } from '../services.ts';
 import { parsePeriod, periodKey, publishablePeriods } from './publication-period.ts';
 import { publishFormSchema, REASON_MAX } from './publications.schema.ts';
 import { completenessRows, diffView, FILE_FORMATS, headView, nationalRows, versionHref } from './publications.view.ts';
+import { actor } from '../http/actor.ts';
 
 /** The :period and :version of a URL, or 404. */
 function target(req: Request): { period: SummaryPeriod; version: number } {
@@ -117,7 +118,7 @@ export function createPublicationsHandlers(s: Services) {
       const parsed = parseForm(publishFormSchema, req.body);
       if (!parsed.ok) return renderForm(res, 422, { values, errors: parsed.errors });
       try {
-        const { period, version } = await s.publications.publish(parsed.data, { userId: req.user!.id, requestId: req.requestId });
+        const { period, version } = await s.publications.publish(parsed.data, actor(req));
         setFlash(req, t('publications.published', { period: periodKey(period), version }));
         res.redirect(303, versionHref({ period, version }));
       } catch (err) {

@@ -9,11 +9,7 @@ import { diffSummaries, type PublicationDiff } from './publication-diff.ts';
 import { isPublishable, periodKey } from './publication-period.ts';
 import type { Publication, PublicationHead, PublicationsRepo } from './publications.repo.ts';
 import type { PublishForm } from './publications.schema.ts';
-
-export interface Actor {
-  userId: number;
-  requestId?: string | null;
-}
+import type { PersonActor as Actor } from '../lib/actor.ts';
 
 /** A refusal to publish that carries the field it is about (re-rendered next to it). */
 class ReasonRequired extends Error {}

@@ -12,6 +12,7 @@ import type { Services } from '../services.ts';
 import { buildEntryView, errorLinks } from './entry-view.ts';
 import { field, lineKey } from './entry-rules.ts';
 import type { ReportRow, ValueRow } from './reporting.repo.ts';
+import { actor } from '../http/actor.ts';
 
 /** The manager's quarterly form: show, save a draft, submit, and each value's history. */
 export function createEntryHandlers(s: Services) {
@@ -62,7 +63,7 @@ export function createEntryHandlers(s: Services) {
       const { pole, q, base } = await target(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const submit = body.action === 'soumettre';
-      const outcome = await s.reporting.save(pole, q, body, submit, { userId: req.user!.id, requestId: req.requestId });
+      const outcome = await s.reporting.save(pole, q, body, submit, actor(req));
       switch (outcome.kind) {
         case 'saved':
           setFlash(req, outcome.status === 'submitted' ? t('entry.submitted') : t('entry.saved'));

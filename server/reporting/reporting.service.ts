@@ -14,11 +14,7 @@ import { checkEntry, field, lineKey, type EntryContext, type EntryIndicator, typ
 import { scaledToInput } from '../lib/decimal.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import type { NewRevision, ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
-
-export interface Actor {
-  userId: number;
-  requestId?: string | null;
-}
+import type { PersonActor as Actor } from '../lib/actor.ts';
 
 export interface SavePlan {
   pole: PoleRow;

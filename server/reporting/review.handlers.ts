@@ -11,6 +11,7 @@ import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import { addQuarters, lastClosedQuarter, parseQuarter, quarterLabel, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
+import { actor } from '../http/actor.ts';
 
 type Decision = 'validate' | 'return' | 'reopen';
 
@@ -126,7 +127,7 @@ export function createReviewHandlers(s: Services) {
         const error = kind !== 'validate' && reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : controlCharProblem(reason) ?? undefined;
         if (error) return renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: error });
       }
-      const outcome = await s.review.decide(report, kind, parsed.data.version, reason, { userId: req.user!.id, requestId: req.requestId });
+      const outcome = await s.review.decide(report, kind, parsed.data.version, reason, actor(req));
       if (outcome === 'conflict') return renderReview(req, res, pole, q, { status: 409, alert: t('review.conflict'), reason: typed });
       if (outcome === 'invalid_state') {
         return renderReview(req, res, pole, q, { status: 409, alert: t('review.invalidState', { status: t(`status.${report.status}`) }), reason: typed });

@@ -10,7 +10,8 @@ import { indicatorApplies, reportingQuarters, sameQuarter, type Quarter } from '
 import type { PoleRow } from '../poles/poles.repo.ts';
 import { lineKey, type StoredLine } from './entry-rules.ts';
 import type { ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
-import type { Actor, ReportingService } from './reporting.service.ts';
+import type { PersonActor as Actor } from '../lib/actor.ts';
+import type { ReportingService } from './reporting.service.ts';
 import { reviewFlags } from './review-flags.ts';
 import type { QueueFilter, ReviewRepo } from './review.repo.ts';
 import type { NoticesService } from '../notices/notices.service.ts';

@@ -10,6 +10,7 @@ import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from './users.repo.ts';
 import { newUserFormSchema, userFormSchema, userListQuery, versionOnlySchema } from './users.schema.ts';
+import { actor } from '../http/actor.ts';
 
 type Values = Record<string, unknown>;
 
@@ -108,8 +109,6 @@ export function createUsersHandlers(s: Services) {
     const [row] = await s.users.search({ id });
     return row && { ...row, roleLabel: t(`role.${row.role}`), scope: scopeText(row) };
   }
-
-  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
 
   async function setActive(req: Request, res: Response, active: boolean) {
     const user = await userOr404(req);
