@@ -21,9 +21,9 @@ interface FormView {
 const STATES = ['tous', 'actifs', 'inactifs'] as const;
 
 /** Staff pages for the indicator catalogue: the list, and the creation and edit forms. */
-export function createIndicatorsHandlers(s: Services) {
+export function createIndicatorsHandlers({ indicators }: Pick<Services, 'indicators'>) {
   async function renderForm(res: Response, status: number, view: FormView) {
-    const choices = await s.indicators.componentChoices(view.item?.indicator.id);
+    const choices = await indicators.componentChoices(view.item?.indicator.id);
     res.status(status).render('pages/indicators/form', {
       title: view.mode === 'new' ? t('indicators.new') : t('indicators.edit'),
       nav: 'indicators',
@@ -39,7 +39,7 @@ export function createIndicatorsHandlers(s: Services) {
   // Ids are small positive integers; anything else (including numbers too large for the column) is not a page.
   async function itemOr404(req: Request): Promise<CatalogueItem> {
     const id = idParam(req, 'indicatorId');
-    const item = id === undefined ? undefined : (await s.indicators.catalogue()).find((x) => x.indicator.id === id);
+    const item = id === undefined ? undefined : (await indicators.catalogue()).find((x) => x.indicator.id === id);
     if (!item) throw new NotFound();
     return item;
   }
@@ -50,7 +50,7 @@ export function createIndicatorsHandlers(s: Services) {
       if (!parsed.success) throw new BadRequest();
       const state = parsed.data.etat ?? 'tous';
       const objective = parsed.data.objectif || undefined;
-      const items = await s.indicators.catalogue({ active: state === 'tous' ? undefined : state === 'actifs', objective });
+      const items = await indicators.catalogue({ active: state === 'tous' ? undefined : state === 'actifs', objective });
       res.render('pages/indicators/list', {
         title: t('indicators.title'),
         nav: 'indicators',
@@ -63,7 +63,7 @@ export function createIndicatorsHandlers(s: Services) {
     },
 
     async showNew(_req: Request, res: Response) {
-      const next = (await s.repos.indicators.maxDisplayOrder(s.db)) + 10;
+      const next = await indicators.nextDisplayOrder();
       await renderForm(res, 200, { mode: 'new', values: newIndicatorValues(next), errors: {} });
     },
 
@@ -72,7 +72,7 @@ export function createIndicatorsHandlers(s: Services) {
       const parsed = parseForm(indicatorFormSchema('new'), req.body);
       if (!parsed.ok) return renderForm(res, 422, { mode: 'new', values, errors: parsed.errors });
       try {
-        await s.indicators.create(parsed.data, actor(req));
+        await indicators.create(parsed.data, actor(req));
         setFlash(req, t('indicators.created', { code: parsed.data.code }));
         res.redirect(303, '/admin/indicateurs');
       } catch (err) {
@@ -93,7 +93,7 @@ export function createIndicatorsHandlers(s: Services) {
       const parsed = parseForm(indicatorFormSchema('edit'), req.body);
       if (!parsed.ok) return renderForm(res, 422, { mode: 'edit', item, values, errors: parsed.errors });
       try {
-        const changed = await s.indicators.update(item.indicator, parsed.data.version ?? -1, parsed.data, actor(req));
+        const changed = await indicators.update(item.indicator, parsed.data.version ?? -1, parsed.data, actor(req));
         setFlash(req, t(changed ? 'indicators.updated' : 'indicators.unchanged', { code: item.indicator.code }));
         res.redirect(303, '/admin/indicateurs');
       } catch (err) {

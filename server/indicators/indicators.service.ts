@@ -46,6 +46,11 @@ export class IndicatorsService {
     readonly repos: Repos,
   ) {}
 
+  /** The display order a new indicator gets by default: after the last one. */
+  async nextDisplayOrder(): Promise<number> {
+    return (await this.repos.indicators.maxDisplayOrder(this.db)) + 10;
+  }
+
   /** Every indicator matching the filter, in display order, with its categories and ratio components. */
   async catalogue(filter: { active?: boolean; objective?: string } = {}): Promise<CatalogueItem[]> {
     const [rows, all, categories] = await Promise.all([

@@ -12,10 +12,10 @@ import { MEMBER_CATEGORIES, memberFormSchema } from './poles.schema.ts';
 import { actor } from '../http/actor.ts';
 
 /** Staff forms for a pole's member register (a member who leaves gets a date, never a deletion). */
-export function createMembersHandlers(s: Services) {
+export function createMembersHandlers({ poles }: Pick<Services, 'poles'>) {
   async function memberOr404(pole: PoleRow, id: string | undefined): Promise<MemberRow> {
     const memberId = readInteger(id);
-    const member = memberId === undefined ? undefined : await s.repos.members.find(s.db, pole.id, memberId);
+    const member = memberId === undefined ? undefined : await poles.findMember(pole, memberId);
     if (!member) throw new NotFound();
     return member;
   }
@@ -31,14 +31,14 @@ export function createMembersHandlers(s: Services) {
   return {
     async showNew(req: Request, res: Response) {
       const pole = scopedPole(req);
-      render(res, 200, { pole, values: { joined_on: s.poles.today() }, errors: {} });
+      render(res, 200, { pole, values: { joined_on: poles.today() }, errors: {} });
     },
 
     async create(req: Request, res: Response) {
       const pole = scopedPole(req);
       const parsed = parseForm(memberFormSchema, req.body);
       if (!parsed.ok) return render(res, 422, { pole, values: formValues(req.body), errors: parsed.errors });
-      await s.poles.addMember(pole, parsed.data, actor(req));
+      await poles.addMember(pole, parsed.data, actor(req));
       setFlash(req, t('poles.member.created'));
       res.redirect(303, `/poles/${pole.slug}`);
     },
@@ -57,7 +57,7 @@ export function createMembersHandlers(s: Services) {
       const parsed = parseForm(memberFormSchema, req.body);
       if (!parsed.ok) return render(res, 422, { pole, member, values, errors: parsed.errors });
       try {
-        await s.poles.updateMember(pole, member, parsed.data.version ?? -1, parsed.data, actor(req));
+        await poles.updateMember(pole, member, parsed.data.version ?? -1, parsed.data, actor(req));
       } catch (err) {
         if (err instanceof StaleVersion) return render(res, 409, { pole, member, values, errors: {}, conflict: true });
         throw err;

@@ -8,6 +8,7 @@ import { isAllDigits, slugify } from '../lib/slug.ts';
 import { t } from '../i18n/messages.ts';
 import { officialEpcis } from '../reference/geography.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
+import type { CurrentUser } from '../http/current-user.ts';
 import type { MemberRow, MembersRepo, MemberWrite } from './members.repo.ts';
 import type { PoleRow, PolesRepo, PolesWriteRepo, PoleWrite, TerritoryRow } from './poles.repo.ts';
 import { compositionRule, type MemberForm, type PoleForm } from './poles.schema.ts';
@@ -37,6 +38,31 @@ export class PolesService {
 
   today(): string {
     return this.clock.now().toISODate()!;
+  }
+
+  /** A pole by id, or undefined. */
+  findById(id: number): Promise<PoleRow | undefined> {
+    return this.repos.poles.findById(this.db, id);
+  }
+
+  /** The pole named in a URL, if the user may see it (the route guard's lookup). */
+  findInScope(user: CurrentUser, slug: string) {
+    return this.repos.poles.findInScope(this.db, user, slug);
+  }
+
+  /** The region named in a URL, if the user may see it (the route guard's lookup). */
+  findRegionInScope(user: CurrentUser, code: string) {
+    return this.repos.poles.findRegionInScope(this.db, user, code);
+  }
+
+  /** The pole's territory (EPCI and départements), as stored. */
+  territories(pole: PoleRow): Promise<TerritoryRow[]> {
+    return this.repos.polesWrite.territories(this.db, pole.id);
+  }
+
+  /** One member of the pole's register, or undefined (another pole's member is not found). */
+  findMember(pole: PoleRow, memberId: number): Promise<MemberRow | undefined> {
+    return this.repos.members.find(this.db, pole.id, memberId);
   }
 
   /** Checks the cross-field rules (région/département, territory codes, unique slug) and builds the row. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import { isPostgres, isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
 import type { SummaryService } from '../exports/summary.service.ts';
@@ -22,9 +23,14 @@ export class PublicationsService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-    private readonly repos: { publications: PublicationsRepo; audit: AuditRepo },
+    private readonly repos: { publications: PublicationsRepo; audit: AuditRepo; aggregatesRead: AggregatesReadRepo },
     private readonly summaries: Pick<SummaryService, 'national'>,
   ) {}
+
+  /** Changes saved but not yet in the aggregates: they would not be in a publication made now. */
+  async pendingChanges(): Promise<number> {
+    return (await this.repos.aggregatesRead.freshness(this.db)).pending;
+  }
 
   /** Every version of every period, newest first. */
   list(): Promise<PublicationHead[]> {

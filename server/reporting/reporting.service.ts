@@ -66,6 +66,19 @@ export class ReportingService {
     if (!reportingQuarters(pole, this.clock.now()).some((x) => sameQuarter(x, q))) throw new NotFound();
   }
 
+  /** The pole's report for the quarter, if one was ever saved. */
+  report(pole: PoleRow, q: Quarter): Promise<ReportRow | undefined> {
+    return this.repos.reporting.report(this.db, pole.id, q);
+  }
+
+  /** One indicator's revisions on the pole's quarter, oldest first; 404 for an unknown code. */
+  async history(pole: PoleRow, q: Quarter, code: string) {
+    const indicator = await this.repos.indicators.findByCode(this.db, code);
+    if (!indicator) throw new NotFound();
+    const revisions = await this.repos.reporting.revisions(this.db, { poleId: pole.id, q, indicatorId: indicator.id });
+    return { indicator, revisions };
+  }
+
   deadlineOf(q: Quarter) {
     return deadline(q, this.deadlineDays);
   }

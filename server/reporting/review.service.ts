@@ -62,6 +62,11 @@ export class ReviewService {
     private readonly notices: Pick<NoticesService, 'recordDecision'>,
   ) {}
 
+  /** The display names of the given users (submitter, reviewer), by id. */
+  displayNames(ids: (number | null)[]): Promise<Map<number, string>> {
+    return this.repos.review.displayNames(this.db, ids);
+  }
+
   /** Staff decisions: validate a submitted quarter, return it with a reason, or reopen a validated one. */
   async decide(report: ReportRow, decision: 'validate' | 'return' | 'reopen', version: number, reason: string, actor: Actor): Promise<'done' | 'conflict' | 'invalid_state'> {
     const from: Record<typeof decision, ReportStatus> = { validate: 'submitted', return: 'submitted', reopen: 'validated' };

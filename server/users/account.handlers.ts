@@ -21,14 +21,10 @@ interface ProfileView {
 const LINK_PATHS: Record<TokenPurpose, string> = { invitation: '/invitation', reset: '/reinitialisation' };
 
 /** Profile, invitation and reset pages. */
-export function createAccountHandlers(s: Services) {
-  // Stateless; built here from the shared services because the composition root only lists repos and
-  // feature services (see the report: it may move to services.ts).
-  const account = s.account;
-
+export function createAccountHandlers({ account, apiTokens }: Pick<Services, 'account' | 'apiTokens'>) {
   async function renderProfile(req: Request, res: Response, status: number, view: ProfileView = {}) {
     const user = req.user!;
-    const [p, tokens] = await Promise.all([account.profile(user), s.apiTokens.list(user)]);
+    const [p, tokens] = await Promise.all([account.profile(user), apiTokens.list(user)]);
     res.status(status).render('pages/account/profile', {
       title: t('account.title'),
       nav: 'profile',
@@ -140,7 +136,7 @@ export function createAccountHandlers(s: Services) {
       const parsed = parseForm(createTokenSchema, req.body);
       if (!parsed.ok) return renderProfile(req, res, 422, { values, errors: parsed.errors });
       try {
-        const { token } = await s.apiTokens.create(req.user!, parsed.data.token_name, req.requestId);
+        const { token } = await apiTokens.create(req.user!, parsed.data.token_name, req.requestId);
         await renderProfile(req, res, 201, { newToken: { name: parsed.data.token_name, token } });
       } catch (err) {
         if (err instanceof ValidationError) return renderProfile(req, res, 422, { values, errors: { token_name: err.fields.name } });
@@ -151,7 +147,7 @@ export function createAccountHandlers(s: Services) {
     async revokeApiToken(req: Request, res: Response) {
       const id = idParam(req, 'tokenId');
       if (id === undefined) throw new NotFound();
-      const { name, revoked } = await s.apiTokens.revoke(req.user!, id, req.requestId);
+      const { name, revoked } = await apiTokens.revoke(req.user!, id, req.requestId);
       setFlash(req, revoked ? t('apiTokens.revoked', { name }) : t('apiTokens.alreadyRevoked'));
       res.redirect(303, '/profil');
     },

@@ -34,14 +34,14 @@ function scopeText(u: { role: string; poleNames: string[]; regionNames: string[]
 }
 
 /** Staff pages for accounts: list, create, edit, (de)activate, reset links. */
-export function createUsersHandlers(s: Services) {
+export function createUsersHandlers({ users, poles, reference, config }: Pick<Services, 'users' | 'poles' | 'reference' | 'config'>) {
   async function formOptions(values: Values) {
-    const [poles, regions] = await Promise.all([s.poles.search({ archived: 'tous' }), s.repos.reference.regions(s.db)]);
+    const [allPoles, regions] = await Promise.all([poles.search({ archived: 'tous' }), reference.regions()]);
     const chosenPoles = new Set(asList(values.pole_ids));
     const chosenRegions = new Set(asList(values.region_codes));
     return {
       roleOptions: ROLES.map((r) => ({ value: r, label: t(`role.${r}`), selected: r === values.role })),
-      poleOptions: poles.map((p) => ({
+      poleOptions: allPoles.map((p) => ({
         value: String(p.id),
         label: `${p.name} — ${p.region_name}${p.archived_on ? ` ${t('users.archived')}` : ''}`,
         selected: chosenPoles.has(String(p.id)),
@@ -69,20 +69,20 @@ export function createUsersHandlers(s: Services) {
       title: kind === 'invitation' ? t('users.link.invitationTitle') : t('users.link.resetTitle'),
       nav: 'users',
       account,
-      link: `${s.config.publicUrl}/${kind === 'invitation' ? 'invitation' : 'reinitialisation'}/${token}`,
+      link: `${config.publicUrl}/${kind === 'invitation' ? 'invitation' : 'reinitialisation'}/${token}`,
       expires: formatDate(expiresAt, true),
     });
   }
 
   async function userOr404(req: Request): Promise<UserRow> {
     const id = idParam(req, 'userId');
-    const user = id === undefined ? undefined : await s.repos.users.findById(s.db, id);
+    const user = id === undefined ? undefined : await users.find(id);
     if (!user) throw new NotFound();
     return user;
   }
 
   async function storedValues(user: UserRow): Promise<Values> {
-    const [poleIds, regionCodes] = await Promise.all([s.repos.users.poleIds(s.db, user.id), s.repos.users.regionCodes(s.db, user.id)]);
+    const { poleIds, regionCodes } = await users.scopeOf(user);
     return {
       email: user.email,
       display_name: user.display_name,
@@ -95,7 +95,7 @@ export function createUsersHandlers(s: Services) {
 
   /** The edit page after a refused action (self-deactivation, stale version): values as stored now. */
   async function renderEditAgain(res: Response, status: number, user: UserRow, extra: Partial<FormView>) {
-    const fresh = (await s.repos.users.findById(s.db, user.id))!;
+    const fresh = (await users.find(user.id))!;
     await render(res, status, { mode: 'edit', account: fresh, values: await storedValues(fresh), ...extra });
   }
 
@@ -106,7 +106,7 @@ export function createUsersHandlers(s: Services) {
   }
 
   async function currentSummary(id: number): Promise<Values | undefined> {
-    const [row] = await s.users.search({ id });
+    const [row] = await users.search({ id });
     return row && { ...row, roleLabel: t(`role.${row.role}`), scope: scopeText(row) };
   }
 
@@ -115,7 +115,7 @@ export function createUsersHandlers(s: Services) {
     const parsed = versionOnlySchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new BadRequest();
     try {
-      const changed = await s.users.setActive(user, parsed.data.version, active, actor(req));
+      const changed = await users.setActive(user, parsed.data.version, active, actor(req));
       setFlash(req, changed ? t(active ? 'users.reactivated' : 'users.deactivated') : t('users.unchanged'));
       res.redirect(303, `/admin/utilisateurs/${user.id}/modifier`);
     } catch (err) {
@@ -130,12 +130,12 @@ export function createUsersHandlers(s: Services) {
       const parsed = userListQuery.safeParse(req.query);
       if (!parsed.success) throw new BadRequest();
       const filter = { q: parsed.data.q?.trim() || undefined, role: parsed.data.role || undefined, state: parsed.data.etat ?? 'tous' };
-      const users = await s.users.search(filter);
+      const found = await users.search(filter);
       res.render('pages/users/list', {
         title: t('users.title'),
         nav: 'users',
         filter,
-        users: users.map((u) => ({
+        users: found.map((u) => ({
           ...u,
           roleLabel: t(`role.${u.role}`),
           scope: scopeText(u),
@@ -156,7 +156,7 @@ export function createUsersHandlers(s: Services) {
       if (!parsed.ok) return render(res, 422, { mode: 'new', values, errors: parsed.errors });
       const form = parsed.data;
       try {
-        const created = await s.users.createUser(
+        const created = await users.createUser(
           { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes, password: form.password || undefined },
           actor(req),
         );
@@ -164,7 +164,7 @@ export function createUsersHandlers(s: Services) {
           setFlash(req, t('users.created'));
           return res.redirect(303, '/admin/utilisateurs');
         }
-        const account = (await s.repos.users.findById(s.db, created.id))!;
+        const account = (await users.find(created.id))!;
         renderLink(res, 'invitation', account, created.invitationToken, created.expiresAt);
       } catch (err) {
         if (err instanceof ValidationError) return render(res, 422, { mode: 'new', values, errors: err.fields });
@@ -184,7 +184,7 @@ export function createUsersHandlers(s: Services) {
       if (!parsed.ok) return render(res, 422, { mode: 'edit', account: user, values, errors: parsed.errors });
       const form = parsed.data;
       try {
-        const changed = await s.users.updateUser(
+        const changed = await users.updateUser(
           user,
           form.version ?? -1,
           { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes },
@@ -205,7 +205,7 @@ export function createUsersHandlers(s: Services) {
     async issueResetLink(req: Request, res: Response) {
       const user = await userOr404(req);
       try {
-        const { token, expiresAt } = await s.users.issueResetLink(user, actor(req));
+        const { token, expiresAt } = await users.issueResetLink(user, actor(req));
         renderLink(res, 'reset', user, token, expiresAt);
       } catch (err) {
         if (err instanceof ValidationError) return renderEditAgain(res, 422, user, { actionError: Object.values(err.fields)[0] });

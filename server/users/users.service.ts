@@ -64,6 +64,17 @@ export class UsersService {
     readonly hasher: PasswordHasher,
   ) {}
 
+  /** One account, or undefined. */
+  find(id: number): Promise<UserRow | undefined> {
+    return this.repos.users.findById(this.db, id);
+  }
+
+  /** The poles and regions an account is scoped to. */
+  async scopeOf(user: UserRow): Promise<{ poleIds: number[]; regionCodes: string[] }> {
+    const [poleIds, regionCodes] = await Promise.all([this.repos.users.poleIds(this.db, user.id), this.repos.users.regionCodes(this.db, user.id)]);
+    return { poleIds, regionCodes };
+  }
+
   /** Checks the scope rules and the email's uniqueness; returns the field errors and the scope's names (password context). */
   private async check(input: UserInput, exceptId?: number) {
     const errors: Record<string, string> = {};
