@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
 import { t } from '../i18n/messages.ts';
-import { takeFlash } from '../http/flash.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
@@ -35,7 +34,6 @@ export function createHomeHandlers({ home, poles, reporting, notices }: Pick<Ser
         at: n.created_at,
       })),
       switcher: mine.length > 1 ? mine.map((p) => ({ slug: p.slug, name: p.name, current: p.id === pole.id })) : null,
-      flash: takeFlash(req),
     });
   }
 
@@ -57,7 +55,6 @@ export function createHomeHandlers({ home, poles, reporting, notices }: Pick<Ser
         national: user.regionCodes.length === 0,
         regions: [...groups.values()],
         regionNames: [...groups.values()].map((g) => g.regionName).join(', '),
-        flash: takeFlash(req),
       });
     },
 
@@ -78,7 +75,6 @@ export function createHomeHandlers({ home, poles, reporting, notices }: Pick<Ser
         nav: 'home',
         poleCount: active.length,
         ...summary,
-        flash: takeFlash(req),
       });
     },
   };

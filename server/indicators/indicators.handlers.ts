@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
+import { BadRequest, NotFound } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
 import type { Services } from '../services.ts';
@@ -58,7 +58,6 @@ export function createIndicatorsHandlers({ indicators }: Pick<Services, 'indicat
         stateOptions: STATES.map((v) => ({ value: v, label: t(`indicators.state.${v}`), selected: v === state })),
         objectiveOptions: OBJECTIVES.map((o) => ({ value: o, label: `${o} — ${t(`indicators.objective.${o}`)}`, selected: o === objective })),
         legend: objectiveLegend(),
-        flash: takeFlash(req),
       });
     },
 
@@ -69,16 +68,12 @@ export function createIndicatorsHandlers({ indicators }: Pick<Services, 'indicat
 
     async create(req: Request, res: Response) {
       const values = formValues(req.body);
-      const parsed = parseForm(indicatorFormSchema('new'), req.body);
-      if (!parsed.ok) return renderForm(res, 422, { mode: 'new', values, errors: parsed.errors });
-      try {
-        await indicators.create(parsed.data, actor(req));
-        setFlash(req, t('indicators.created', { code: parsed.data.code }));
-        res.redirect(303, '/admin/indicateurs');
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'new', values, errors: err.fields });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(indicatorFormSchema('new'), req.body),
+        run: (form) => indicators.create(form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { mode: 'new', values, ...failureView(f) }),
+        success: (_id, form) => ({ flash: t('indicators.created', { code: form.code }), to: '/admin/indicateurs' }),
+      });
     },
 
     async showEdit(req: Request, res: Response) {
@@ -90,17 +85,12 @@ export function createIndicatorsHandlers({ indicators }: Pick<Services, 'indicat
       const item = await itemOr404(req);
       // The code cannot change: show the stored one whatever was posted.
       const values = { ...formValues(req.body), code: item.indicator.code };
-      const parsed = parseForm(indicatorFormSchema('edit'), req.body);
-      if (!parsed.ok) return renderForm(res, 422, { mode: 'edit', item, values, errors: parsed.errors });
-      try {
-        const changed = await indicators.update(item.indicator, parsed.data.version ?? -1, parsed.data, actor(req));
-        setFlash(req, t(changed ? 'indicators.updated' : 'indicators.unchanged', { code: item.indicator.code }));
-        res.redirect(303, '/admin/indicateurs');
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'edit', item, values, errors: err.fields });
-        if (err instanceof StaleVersion) return renderForm(res, 409, { mode: 'edit', item, values, errors: {}, conflict: true });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(indicatorFormSchema('edit'), req.body),
+        run: (form) => indicators.update(item.indicator, form.version ?? -1, form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { mode: 'edit', item, values, ...failureView(f) }),
+        success: (changed) => ({ flash: t(changed ? 'indicators.updated' : 'indicators.unchanged', { code: item.indicator.code }), to: '/admin/indicateurs' }),
+      });
     },
   };
 }

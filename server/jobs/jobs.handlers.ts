@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
 import { BadRequest } from '../http/errors.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
+import { setFlash } from '../http/flash.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import { JOB_NAMES, type JobName } from './scheduler.ts';
@@ -42,7 +42,6 @@ export function createJobsHandlers({ scheduler, jobHistory }: Pick<Services, 'sc
           pending: freshness.pending,
         },
         runs: runs.map((r) => ({ ...r, label: t(`jobs.${r.job}`), statusLabel: t(`jobs.status.${r.status}`), duration: duration(r.started_at, r.finished_at) })),
-        flash: takeFlash(req),
       });
     },
 

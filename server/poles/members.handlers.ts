@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
 import { param, readInteger } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
-import { NotFound, StaleVersion } from '../http/errors.ts';
+import { NotFound } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm } from '../http/form.ts';
 import { setFlash } from '../http/flash.ts';
 import type { Services } from '../services.ts';
@@ -54,16 +55,12 @@ export function createMembersHandlers({ poles }: Pick<Services, 'poles'>) {
       const pole = scopedPole(req);
       const member = await memberOr404(pole, param(req, 'memberId'));
       const values = formValues(req.body);
-      const parsed = parseForm(memberFormSchema, req.body);
-      if (!parsed.ok) return render(res, 422, { pole, member, values, errors: parsed.errors });
-      try {
-        await poles.updateMember(pole, member, parsed.data.version ?? -1, parsed.data, actor(req));
-      } catch (err) {
-        if (err instanceof StaleVersion) return render(res, 409, { pole, member, values, errors: {}, conflict: true });
-        throw err;
-      }
-      setFlash(req, t('poles.member.updated'));
-      res.redirect(303, `/poles/${pole.slug}`);
+      await handleForm(req, res, {
+        parse: () => parseForm(memberFormSchema, req.body),
+        run: (form) => poles.updateMember(pole, member, form.version ?? -1, form, actor(req)),
+        rerender: (f) => render(res, f.status, { pole, member, values, ...failureView(f) }),
+        success: () => ({ flash: t('poles.member.updated'), to: `/poles/${pole.slug}` }),
+      });
     },
   };
 }

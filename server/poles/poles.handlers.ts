@@ -2,13 +2,14 @@ import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, StaleVersion, ValidationError } from '../http/errors.ts';
+import { BadRequest } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm, versionField } from '../http/form.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import type { Services } from '../services.ts';
 import type { PoleRow } from './poles.repo.ts';
 import { FOUNDING_WAVES, archiveFormSchema, poleFormSchema } from './poles.schema.ts';
-import { takeFlash, setFlash } from '../http/flash.ts';
+import { setFlash } from '../http/flash.ts';
 import { baseOptions, parseBase } from '../dashboards/dashboards.schema.ts';
 import { actor } from '../http/actor.ts';
 
@@ -73,7 +74,6 @@ export function createPolesHandlers({ poles, reference, dashboards, clock }: Pic
         firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
         canEdit: req.user!.role === 'staff',
         archiveValues: { archived_on: poles.today() },
-        flash: takeFlash(req),
       });
     },
 
@@ -89,7 +89,6 @@ export function createPolesHandlers({ poles, reference, dashboards, clock }: Pic
         filter,
         regionOptions: regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === filter.region })),
         stateOptions: (['actifs', 'archives', 'tous'] as const).map((v) => ({ value: v, label: t(`poles.state.${v}`), selected: v === filter.archived })),
-        flash: takeFlash(req),
       });
     },
 
@@ -99,16 +98,12 @@ export function createPolesHandlers({ poles, reference, dashboards, clock }: Pic
 
     async create(req: Request, res: Response) {
       const values = formValues(req.body);
-      const parsed = parseForm(poleFormSchema(clock.now().year), req.body);
-      if (!parsed.ok) return renderForm(res, 422, { mode: 'new', values, errors: parsed.errors });
-      try {
-        const slug = await poles.create(parsed.data, actor(req));
-        setFlash(req, t('poles.created'));
-        res.redirect(303, `/poles/${slug}`);
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'new', values, errors: err.fields });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(poleFormSchema(clock.now().year), req.body),
+        run: (form) => poles.create(form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { mode: 'new', values, ...failureView(f) }),
+        success: (slug) => ({ flash: t('poles.created'), to: `/poles/${slug}` }),
+      });
     },
 
     async showEdit(req: Request, res: Response) {
@@ -120,17 +115,12 @@ export function createPolesHandlers({ poles, reference, dashboards, clock }: Pic
     async update(req: Request, res: Response) {
       const pole = scopedPole(req);
       const values = formValues(req.body);
-      const parsed = parseForm(poleFormSchema(clock.now().year), req.body);
-      if (!parsed.ok) return renderForm(res, 422, { mode: 'edit', pole, values, errors: parsed.errors });
-      try {
-        const slug = await poles.update(pole, parsed.data.version ?? -1, parsed.data, actor(req));
-        setFlash(req, t('poles.updated'));
-        res.redirect(303, `/poles/${slug}`);
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'edit', pole, values, errors: err.fields });
-        if (err instanceof StaleVersion) return renderForm(res, 409, { mode: 'edit', pole, values, errors: {}, conflict: true });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(poleFormSchema(clock.now().year), req.body),
+        run: (form) => poles.update(pole, form.version ?? -1, form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { mode: 'edit', pole, values, ...failureView(f) }),
+        success: (slug) => ({ flash: t('poles.updated'), to: `/poles/${slug}` }),
+      });
     },
 
     async archive(req: Request, res: Response) {

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import { summaryFile, summaryPrintModel, type SummaryFormat } from '../exports/summary-files.ts';
 import type { SummaryPeriod } from '../exports/summary.types.ts';
-import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
-import { takeFlash, setFlash } from '../http/flash.ts';
+import { BadRequest, NotFound } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm } from '../http/form.ts';
 import { idParam, param } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
@@ -48,7 +48,7 @@ export function createPublicationsHandlers({ publications, clock }: Pick<Service
   return {
     async list(req: Request, res: Response) {
       const items = (await publications.list()).map(headView);
-      res.render('pages/publications/list', { title: t('publications.title'), nav: 'publications', items, canPublish: req.user!.role === 'staff', flash: takeFlash(req) });
+      res.render('pages/publications/list', { title: t('publications.title'), nav: 'publications', items, canPublish: req.user!.role === 'staff' });
     },
 
     async show(req: Request, res: Response) {
@@ -66,7 +66,6 @@ export function createPublicationsHandlers({ publications, clock }: Pick<Service
         versions: all.map((p) => ({ ...headView(p), current: p.version === version })),
         latest: all.length > 0 && all[0].version === version,
         canPublish: req.user!.role === 'staff',
-        flash: takeFlash(req),
       });
     },
 
@@ -115,17 +114,12 @@ export function createPublicationsHandlers({ publications, clock }: Pick<Service
 
     async publish(req: Request, res: Response) {
       const values = formValues(req.body);
-      const parsed = parseForm(publishFormSchema, req.body);
-      if (!parsed.ok) return renderForm(res, 422, { values, errors: parsed.errors });
-      try {
-        const { period, version } = await publications.publish(parsed.data, actor(req));
-        setFlash(req, t('publications.published', { period: periodKey(period), version }));
-        res.redirect(303, versionHref({ period, version }));
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { values, errors: err.fields });
-        if (err instanceof StaleVersion) return renderForm(res, 409, { values, errors: {}, conflict: true });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(publishFormSchema, req.body),
+        run: (form) => publications.publish(form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { values, ...failureView(f) }),
+        success: ({ period, version }) => ({ flash: t('publications.published', { period: periodKey(period), version }), to: versionHref({ period, version }) }),
+      });
     },
   };
 }

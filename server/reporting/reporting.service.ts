@@ -43,6 +43,7 @@ export interface PrepareOptions {
 
 export type PrepareOutcome = Exclude<SaveOutcome, { kind: 'saved'; duplicate: false }> | { kind: 'ready'; plan: SavePlan };
 
+// A union rather than thrown errors: the entry form's conflict page shows the stored values beside the typed ones.
 export type SaveOutcome =
   | { kind: 'saved'; status: ReportStatus; duplicate: boolean }
   | { kind: 'invalid'; errors: Record<string, string> }

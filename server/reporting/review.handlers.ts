@@ -3,10 +3,10 @@ import { scopedPole } from '../http/access.ts';
 import { blank, quarterParam } from '../http/query-params.ts';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, NotFound } from '../http/errors.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
+import { BadRequest, NotFound, WrongState } from '../http/errors.ts';
+import { handleForm } from '../http/form-handler.ts';
 import { param } from '../http/params.ts';
-import { versionField } from '../http/form.ts';
+import { versionField, type FormResult } from '../http/form.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import { addQuarters, lastClosedQuarter, parseQuarter, quarterLabel, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
@@ -34,6 +34,14 @@ const decisionBody = z.object({
   version: versionField(),
   reason: z.string().optional(),
 });
+
+/** The decision's reason, normalised: required to return or reopen, bounded, without control characters. */
+function readReason(kind: Decision, typed: string): FormResult<string> {
+  const reason = normaliseNewlines(typed).trim();
+  if (kind === 'validate' && reason === '') return { ok: true, data: reason };
+  const error = kind !== 'validate' && reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : controlCharProblem(reason) ?? undefined;
+  return error ? { ok: false, errors: { reason: error } } : { ok: true, data: reason };
+}
 
 const paragraphs = (text: string | undefined) => (text ?? '').split(/\r?\n\s*/).map((p) => p.trim()).filter(Boolean);
 
@@ -109,7 +117,6 @@ export function createReviewHandlers({ reporting, review, reference, clock }: Pi
       reason: state.reason ?? '',
       reasonError: state.reasonError,
       alert: state.alert,
-      flash: takeFlash(req),
     });
   }
 
@@ -122,18 +129,15 @@ export function createReviewHandlers({ reporting, review, reference, clock }: Pi
       // The URL names a real quarter of the pole: nothing to decide on is a conflict with its state, not a 404.
       if (!report) return renderReview(req, res, pole, q, { status: 409, alert: t('review.nothingToDecide') });
       const typed = parsed.data.reason ?? '';
-      const reason = normaliseNewlines(typed).trim();
-      if (kind !== 'validate' || reason !== '') {
-        const error = kind !== 'validate' && reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : controlCharProblem(reason) ?? undefined;
-        if (error) return renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: error });
-      }
-      const outcome = await review.decide(report, kind, parsed.data.version, reason, actor(req));
-      if (outcome === 'conflict') return renderReview(req, res, pole, q, { status: 409, alert: t('review.conflict'), reason: typed });
-      if (outcome === 'invalid_state') {
-        return renderReview(req, res, pole, q, { status: 409, alert: t('review.invalidState', { status: t(`status.${report.status}`) }), reason: typed });
-      }
-      setFlash(req, t(`review.done.${kind}`, { pole: pole.name, period: quarterLabel(q) }));
-      res.redirect(303, '/admin/trimestres');
+      await handleForm(req, res, {
+        parse: () => readReason(kind, typed),
+        run: (reason) => review.decide(report, kind, parsed.data.version, reason, actor(req)),
+        rerender: (f) =>
+          f.status === 422
+            ? renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: f.errors.reason })
+            : renderReview(req, res, pole, q, { status: 409, alert: f.conflict instanceof WrongState ? t('review.invalidState', { status: t(`status.${f.conflict.state}`) }) : t('review.conflict'), reason: typed }),
+        success: () => ({ flash: t(`review.done.${kind}`, { pole: pole.name, period: quarterLabel(q) }), to: '/admin/trimestres' }),
+      });
     };
   }
 
@@ -153,7 +157,6 @@ export function createReviewHandlers({ reporting, review, reference, clock }: Pi
         statusOptions: [...STATUSES, 'tous'].map((v) => ({ value: v, label: v === 'tous' ? t('review.queue.all') : t(`status.${v}`), selected: v === statut })),
         regionOptions: regions,
         periodOptions: periodOptions(filter.q),
-        flash: takeFlash(req),
       });
     },
 

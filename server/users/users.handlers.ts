@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import type { DateTime } from 'luxon';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
+import { BadRequest, NotFound } from '../http/errors.ts';
+import { failureView, handleForm, noFields, type FormFailure } from '../http/form-handler.ts';
 import { asList, formValues, parseForm, type FieldErrors } from '../http/form.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
 import { idParam } from '../http/params.ts';
 import { ROLES } from '../http/current-user.ts';
 import { formatDate } from '../lib/format.ts';
@@ -99,6 +99,11 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
     await render(res, status, { mode: 'edit', account: fresh, values: await storedValues(fresh), ...extra });
   }
 
+  /** A refused action on the edit page: the service's message above the form (422), or the conflict (409). */
+  function refusedAction(res: Response, user: UserRow, f: FormFailure) {
+    return f.status === 422 ? renderEditAgain(res, 422, user, { actionError: Object.values(f.errors)[0] }) : renderEditAgain(res, 409, user, { conflict: true });
+  }
+
   /** Typed values to show again: everything but passwords, which are never sent back to the browser. */
   function typedValues(req: Request): Values {
     const { password: _never, ...values } = formValues(req.body);
@@ -114,15 +119,12 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
     const user = await userOr404(req);
     const parsed = versionOnlySchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new BadRequest();
-    try {
-      const changed = await users.setActive(user, parsed.data.version, active, actor(req));
-      setFlash(req, changed ? t(active ? 'users.reactivated' : 'users.deactivated') : t('users.unchanged'));
-      res.redirect(303, `/admin/utilisateurs/${user.id}/modifier`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderEditAgain(res, 422, user, { actionError: Object.values(err.fields)[0] });
-      if (err instanceof StaleVersion) return renderEditAgain(res, 409, user, { conflict: true });
-      throw err;
-    }
+    await handleForm(req, res, {
+      parse: noFields,
+      run: () => users.setActive(user, parsed.data.version, active, actor(req)),
+      rerender: (f) => refusedAction(res, user, f),
+      success: (changed) => ({ flash: changed ? t(active ? 'users.reactivated' : 'users.deactivated') : t('users.unchanged'), to: `/admin/utilisateurs/${user.id}/modifier` }),
+    });
   }
 
   return {
@@ -142,7 +144,6 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
         })),
         roleOptions: ROLES.map((r) => ({ value: r, label: t(`role.${r}`), selected: r === filter.role })),
         stateOptions: (['tous', 'actifs', 'inactifs'] as const).map((v) => ({ value: v, label: t(`users.state.${v}`), selected: v === filter.state })),
-        flash: takeFlash(req),
       });
     },
 
@@ -152,51 +153,45 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
 
     async create(req: Request, res: Response) {
       const values = typedValues(req);
-      const parsed = parseForm(newUserFormSchema, req.body);
-      if (!parsed.ok) return render(res, 422, { mode: 'new', values, errors: parsed.errors });
-      const form = parsed.data;
-      try {
-        const created = await users.createUser(
-          { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes, password: form.password || undefined },
-          actor(req),
-        );
-        if (!created.invitationToken || !created.expiresAt) {
-          setFlash(req, t('users.created'));
-          return res.redirect(303, '/admin/utilisateurs');
-        }
-        const account = (await users.find(created.id))!;
-        renderLink(res, 'invitation', account, created.invitationToken, created.expiresAt);
-      } catch (err) {
-        if (err instanceof ValidationError) return render(res, 422, { mode: 'new', values, errors: err.fields });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(newUserFormSchema, req.body),
+        run: (form) =>
+          users.createUser(
+            { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes, password: form.password || undefined },
+            actor(req),
+          ),
+        rerender: (f) => render(res, f.status, { mode: 'new', values, ...failureView(f) }),
+        success: async (created) => {
+          if (!created.invitationToken || !created.expiresAt) return { flash: t('users.created'), to: '/admin/utilisateurs' };
+          const account = (await users.find(created.id))!;
+          renderLink(res, 'invitation', account, created.invitationToken, created.expiresAt);
+        },
+      });
     },
 
     async showEdit(req: Request, res: Response) {
       const user = await userOr404(req);
-      await render(res, 200, { mode: 'edit', account: user, values: await storedValues(user), flash: takeFlash(req) });
+      await render(res, 200, { mode: 'edit', account: user, values: await storedValues(user) });
     },
 
     async update(req: Request, res: Response) {
       const user = await userOr404(req);
       const values = typedValues(req);
-      const parsed = parseForm(userFormSchema, req.body);
-      if (!parsed.ok) return render(res, 422, { mode: 'edit', account: user, values, errors: parsed.errors });
-      const form = parsed.data;
-      try {
-        const changed = await users.updateUser(
-          user,
-          form.version ?? -1,
-          { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes },
-          actor(req),
-        );
-        setFlash(req, changed ? t('users.updated') : t('users.unchanged'));
-        res.redirect(303, '/admin/utilisateurs');
-      } catch (err) {
-        if (err instanceof ValidationError) return render(res, 422, { mode: 'edit', account: user, values, errors: err.fields });
-        if (err instanceof StaleVersion) return render(res, 409, { mode: 'edit', account: user, values, conflict: true, current: await currentSummary(user.id) });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(userFormSchema, req.body),
+        run: (form) =>
+          users.updateUser(
+            user,
+            form.version ?? -1,
+            { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes },
+            actor(req),
+          ),
+        rerender: async (f) =>
+          f.status === 422
+            ? render(res, 422, { mode: 'edit', account: user, values, errors: f.errors })
+            : render(res, 409, { mode: 'edit', account: user, values, conflict: true, current: await currentSummary(user.id) }),
+        success: (changed) => ({ flash: changed ? t('users.updated') : t('users.unchanged'), to: '/admin/utilisateurs' }),
+      });
     },
 
     deactivate: (req: Request, res: Response) => setActive(req, res, false),
@@ -204,13 +199,12 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
 
     async issueResetLink(req: Request, res: Response) {
       const user = await userOr404(req);
-      try {
-        const { token, expiresAt } = await users.issueResetLink(user, actor(req));
-        renderLink(res, 'reset', user, token, expiresAt);
-      } catch (err) {
-        if (err instanceof ValidationError) return renderEditAgain(res, 422, user, { actionError: Object.values(err.fields)[0] });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: noFields,
+        run: () => users.issueResetLink(user, actor(req)),
+        rerender: (f) => refusedAction(res, user, f),
+        success: ({ token, expiresAt }) => renderLink(res, 'reset', user, token, expiresAt),
+      });
     },
   };
 }
