@@ -3,7 +3,7 @@ import { scopedPole } from '../http/access.ts';
 import { blank, quarterParam } from '../http/query-params.ts';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, NotFound, WrongState } from '../http/errors.ts';
+import { BadRequest, NotFound, StaleVersion, WrongState } from '../http/errors.ts';
 import { handleForm } from '../http/form-handler.ts';
 import { param } from '../http/params.ts';
 import { versionField, type FormResult } from '../http/form.ts';
@@ -131,7 +131,11 @@ export function createReviewHandlers({ reporting, review, reference, clock }: Pi
       const typed = parsed.data.reason ?? '';
       await handleForm(req, res, {
         parse: () => readReason(kind, typed),
-        run: (reason) => review.decide(report, kind, parsed.data.version, reason, actor(req)),
+        run: async (reason) => {
+          const outcome = await review.decide(report, kind, parsed.data.version, reason, actor(req));
+          if (outcome === 'conflict') throw new StaleVersion();
+          if (outcome === 'invalid_state') throw new WrongState(report.status);
+        },
         rerender: (f) =>
           f.status === 422
             ? renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: f.errors.reason })
