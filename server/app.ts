@@ -9,6 +9,7 @@ import { refuseNulCharacters } from './http/input-guard.ts';
 import { requestLog } from './http/request-log.ts';
 import { noStore, securityHeaders } from './http/security-headers.ts';
 import { saveSessionBeforeRedirect, sessionMiddleware } from './http/session.ts';
+import { flashLocals } from './http/flash.ts';
 import type { DeclaredRoute } from './http/route-table.ts';
 import { registerRoutes } from './routes.ts';
 import { apiAuthenticate } from './api/api-auth.ts';
@@ -59,6 +60,7 @@ export function createApp(s: Services): App {
     res.locals.user = req.user;
     next();
   });
+  app.use(flashLocals);
   // The read API: a bearer token may stand in for the session; every request is rate-limited.
   app.use('/api/v1', apiAuthenticate(s.apiTokens, s.limiter, s.config.apiRateLimitPerMinute));
 

@@ -29,8 +29,8 @@ import { createExportsHandlers } from './exports/exports.handlers.ts';
  */
 export function registerRoutes(app: Express, s: Services) {
   const r = routeTable(app, {
-    pole: (user, slug) => s.repos.poles.findInScope(s.db, user, slug),
-    region: (user, code) => s.repos.poles.findRegionInScope(s.db, user, code),
+    pole: (user, slug) => s.poles.findInScope(user, slug),
+    region: (user, code) => s.poles.findRegionInScope(user, code),
   });
   const auth = createAuthHandlers(s);
   const home = createHomeHandlers(s);

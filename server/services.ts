@@ -3,6 +3,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Clock } from './lib/clock.ts';
 import { AuditRepo } from './audit/audit.repo.ts';
+import { AuditService } from './audit/audit.service.ts';
+import { HomeService } from './home/home.service.ts';
+import { JobHistoryService } from './jobs/job-history.service.ts';
+import { ReferenceService } from './reference/reference.service.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { RateLimitsRepo } from './ratelimit/rate-limits.repo.ts';
@@ -116,8 +120,12 @@ export function buildServices(deps: Deps) {
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);
   const opendata = new OpenDataService(db, repos);
+  const reference = new ReferenceService(db, repos);
+  const home = new HomeService(db, repos);
+  const audit = new AuditService(db, repos);
+  const jobHistory = new JobHistoryService(db, repos);
   const health = new HealthService({ db, clock, repos, migrationsDirectory, logger: deps.logger });
-  return { ...deps, repos, limiter, apiTokens, api, notices, reminders, outbox, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, dashboards, summaries, rawExports, publications, opendata, refresh, runner, scheduler, health };
+  return { ...deps, repos, limiter, apiTokens, api, notices, reminders, outbox, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, dashboards, summaries, rawExports, publications, opendata, refresh, runner, scheduler, health, reference, home, audit, jobHistory };
 }
 
 export type Services = ReturnType<typeof buildServices>;

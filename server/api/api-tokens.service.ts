@@ -42,7 +42,7 @@ export class ApiTokensService {
   /** Creates a token for the user; returns it in clear, the only time it is ever seen. */
   async create(user: CurrentUser, name: string, requestId: string | null): Promise<{ id: number; token: string }> {
     if ((await this.repos.apiTokens.countActive(this.db, user.id)) >= MAX_ACTIVE_TOKENS) {
-      throw new ValidationError({ name: t('apiTokens.error.tooMany', { max: MAX_ACTIVE_TOKENS }) });
+      throw new ValidationError({ token_name: t('apiTokens.error.tooMany', { max: MAX_ACTIVE_TOKENS }) });
     }
     const token = newApiToken();
     const now = writeTimestamp(this.clock.now());

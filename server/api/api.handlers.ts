@@ -22,33 +22,33 @@ function sendRevalidated(req: Request, res: Response, body: unknown) {
 }
 
 /** The read API: /api/v1/… (the route table declares who may call each one). */
-export function createApiHandlers(s: Services) {
+export function createApiHandlers({ api, config }: Pick<Services, 'api' | 'config'>) {
   let document: Record<string, unknown> | undefined;
   const link = (req: Request, page: number) => {
     const params = new URLSearchParams(req.query as Record<string, string>);
     params.set('page', String(page));
-    return `${s.config.publicUrl}${req.baseUrl}${req.path}?${params.toString()}`;
+    return `${config.publicUrl}${req.baseUrl}${req.path}?${params.toString()}`;
   };
 
   return {
     openapi(req: Request, res: Response) {
-      document ??= openApiDocument(s.config.publicUrl);
+      document ??= openApiDocument(config.publicUrl);
       sendRevalidated(req, res, document);
     },
 
     async indicators(req: Request, res: Response) {
       checkNoParameters(emptyQuery, req.query);
-      sendRevalidated(req, res, { data: await s.api.indicators() });
+      sendRevalidated(req, res, { data: await api.indicators() });
     },
 
     async regions(req: Request, res: Response) {
       checkNoParameters(emptyQuery, req.query);
-      sendRevalidated(req, res, { data: await s.api.regions(req.user!) });
+      sendRevalidated(req, res, { data: await api.regions(req.user!) });
     },
 
     async aggregates(req: Request, res: Response) {
       const q = parseAggregatesQuery(req.query);
-      const { items, more } = await s.api.aggregates(req.user!, q);
+      const { items, more } = await api.aggregates(req.user!, q);
       sendRevalidated(req, res, {
         data: items,
         links: { self: link(req, q.page), ...(more ? { next: link(req, q.page + 1) } : {}) },

@@ -12,13 +12,13 @@ const query = z.object({
 });
 
 /** The staff view of the audit journal, newest first. */
-export function createAuditHandlers(s: Services) {
+export function createAuditHandlers({ audit }: Pick<Services, 'audit'>) {
   return {
     async list(req: Request, res: Response) {
       const parsed = query.safeParse(req.query);
       if (!parsed.success) throw new BadRequest();
       const page = parsed.data.page ?? 1;
-      const rows = await s.repos.audit.list(s.db, {
+      const rows = await audit.list({
         entity: parsed.data.objet,
         entityId: parsed.data.id,
         limit: PAGE + 1,

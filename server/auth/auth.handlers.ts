@@ -12,7 +12,7 @@ function field(body: unknown, name: string, max = 500): string {
 }
 
 /** /connexion and /deconnexion. */
-export function createAuthHandlers(s: Services) {
+export function createAuthHandlers({ auth, clock }: Pick<Services, 'auth' | 'clock'>) {
   return {
     showSignIn(req: Request, res: Response) {
       if (req.user) return res.redirect(303, '/');
@@ -30,7 +30,7 @@ export function createAuthHandlers(s: Services) {
       if (Object.keys(errors).length) {
         return res.status(422).render('pages/auth/sign-in', { title: t('signIn.title'), values: { email }, errors });
       }
-      const result = await s.auth.signIn(email, password, req.ip ?? 'unknown');
+      const result = await auth.signIn(email, password, req.ip ?? 'unknown');
       if (!result.ok) {
         if (result.reason === 'throttled') {
           res.setHeader('Retry-After', String(result.retryAfter));
@@ -49,7 +49,7 @@ export function createAuthHandlers(s: Services) {
         });
       }
       const returnTo = req.session.returnTo ?? takeReturnTo(req, res);
-      await startSession(req, result.user.id, result.generation, s.clock.now().toMillis());
+      await startSession(req, result.user.id, result.generation, clock.now().toMillis());
       delete req.session.returnTo;
       // Only a local path, never an open redirect.
       res.redirect(303, returnTo && isLocalPath(returnTo) ? returnTo : '/');

@@ -3,19 +3,14 @@ import type { CurrentUser } from '../http/current-user.ts';
 import type { Quarter } from '../lib/quarters.ts';
 import { scopePoles, scopeRegions } from '../poles/poles.repo.ts';
 import type { ReportStatus } from '../reporting/reporting.repo.ts';
+import type { PoleCalendarRow } from '../poles/poles.repo.ts';
 
 export interface ScopeRegion {
   code: string;
   name: string;
 }
 
-export interface RegionPole {
-  id: number;
-  name: string;
-  slug: string;
-  first_report_year: number;
-  first_report_quarter: number;
-  archived_on: string | null;
+export interface RegionPole extends PoleCalendarRow {
   /** The pole's report for the quarter asked, if there is one. */
   status: ReportStatus | null;
 }

@@ -45,6 +45,11 @@ export function writeTimestamp(dt: DateTime): string {
   return dt.toUTC().toISO()!;
 }
 
+/** The clock's present as a stored timestamp (what every write records as its time). */
+export function nowTimestamp(clock: { now(): DateTime }): string {
+  return writeTimestamp(clock.now());
+}
+
 /** SQLite gives booleans back as 1/0. */
 export function readBool(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't';

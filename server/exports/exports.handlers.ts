@@ -23,11 +23,11 @@ function sendFile(res: Response, file: { filename: string; contentType: string; 
 }
 
 /** Staff's exports page (national summary, raw values) and a funder's scope exports; every export is a GET. */
-export function createExportsHandlers(s: Services) {
-  const lastClosed = () => s.summaries.lastClosed();
+export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Services, 'summaries' | 'rawExports' | 'logger'>) {
+  const lastClosed = () => summaries.lastClosed();
 
   async function renderAdmin(res: Response, values: Values, errors: FieldErrors, status = 200) {
-    const { regions, poles, indicators } = await s.rawExports.choices();
+    const { regions, poles, indicators } = await rawExports.choices();
     res.status(status).render('pages/exports/admin', {
       title: t('exports.admin.title'),
       nav: 'exports',
@@ -68,27 +68,27 @@ export function createExportsHandlers(s: Services) {
     async nationalFile(req: Request, res: Response) {
       const parsed = parseSummaryQuery(req.query, { staff: true, lastClosed: lastClosed() });
       if (!parsed.ok) return renderAdmin(res, queryValues(req.query), parsed.errors, 422);
-      const summary = await s.summaries.national(parsed.data.period, parsed.data.base);
+      const summary = await summaries.national(parsed.data.period, parsed.data.base);
       sendFile(res, await summaryFile(summary, parsed.data.format));
     },
 
     async nationalPrint(req: Request, res: Response) {
       const parsed = parseSummaryQuery(req.query, { staff: true, lastClosed: lastClosed(), print: true });
       if (!parsed.ok) return renderAdmin(res, queryValues(req.query), parsed.errors, 422);
-      const summary = await s.summaries.national(parsed.data.period, parsed.data.base);
+      const summary = await summaries.national(parsed.data.period, parsed.data.base);
       res.render('pages/exports/summary-print', { ...summaryPrintModel(summary), nav: 'exports', backHref: '/admin/exports' });
     },
 
     /** Every value matching the filters, streamed as CSV: memory stays flat, a slow client slows the reads. */
     async rawFile(req: Request, res: Response) {
       const parsed = parseRawQuery(req.query);
-      const resolved = parsed.ok ? await s.rawExports.resolve(parsed.data) : parsed;
+      const resolved = parsed.ok ? await rawExports.resolve(parsed.data) : parsed;
       if (!parsed.ok || !resolved.ok) return renderAdmin(res, queryValues(req.query), resolved.ok ? {} : resolved.errors, 422);
       const format = parsed.data.format;
-      const chunks = csvChunks(s.rawExports.records(resolved.data), format === 'csv-excel' ? 'excel-fr' : 'standard');
+      const chunks = csvChunks(rawExports.records(resolved.data), format === 'csv-excel' ? 'excel-fr' : 'standard');
       // The first chunk is read before anything is sent, so a failing read still reaches the error handler.
       const first = await chunks.next();
-      res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${s.rawExports.filename(format)}"` });
+      res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${rawExports.filename(format)}"` });
       const body = Readable.from(
         (async function* () {
           if (!first.done) yield first.value;
@@ -100,7 +100,7 @@ export function createExportsHandlers(s: Services) {
       } catch (err) {
         // A client that left, or a read that failed midway: the response ends where it is (a cut file,
         // never one that looks complete); pipeline has closed both ends.
-        if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') s.logger.error({ err, requestId: req.requestId }, 'raw export failed');
+        if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.error({ err, requestId: req.requestId }, 'raw export failed');
       }
     },
 
@@ -113,7 +113,7 @@ export function createExportsHandlers(s: Services) {
       const user = req.user!;
       const parsed = parseSummaryQuery(req.query, { staff: user.role === 'staff', lastClosed: lastClosed() });
       if (!parsed.ok) return renderScope(req, res, queryValues(req.query), parsed.errors, 422);
-      const summary = await s.summaries.scope(user, parsed.data.period, parsed.data.base);
+      const summary = await summaries.scope(user, parsed.data.period, parsed.data.base);
       sendFile(res, await summaryFile(summary, parsed.data.format));
     },
 
@@ -121,7 +121,7 @@ export function createExportsHandlers(s: Services) {
       const user = req.user!;
       const parsed = parseSummaryQuery(req.query, { staff: user.role === 'staff', lastClosed: lastClosed(), print: true });
       if (!parsed.ok) return renderScope(req, res, queryValues(req.query), parsed.errors, 422);
-      const summary = await s.summaries.scope(user, parsed.data.period, parsed.data.base);
+      const summary = await summaries.scope(user, parsed.data.period, parsed.data.base);
       res.render('pages/exports/summary-print', { ...summaryPrintModel(summary), nav: 'exports', backHref: '/exports' });
     },
   };

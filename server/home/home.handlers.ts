@@ -1,16 +1,15 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
 import { t, tDynamic } from '../i18n/messages.ts';
-import { takeFlash } from '../http/flash.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 
 /** Landing pages: each role lands where its work is. */
-export function createHomeHandlers(s: Services) {
+export function createHomeHandlers({ home, poles, reporting, notices }: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices'>) {
   async function renderPole(req: Request, res: Response, pole: PoleRow) {
-    const [details, mine, quarters, notices] = await Promise.all([s.poles.details(pole), s.repos.poles.listInScope(s.db, req.user!), s.reporting.quarters(pole), s.notices.forPole(pole.id)]);
+    const [details, mine, quarters, poleNotices] = await Promise.all([poles.details(pole), home.polesInScope(req.user!), reporting.quarters(pole), notices.forPole(pole.id)]);
     res.render('pages/home/my-pole', {
       title: t('home.manager.title'),
       nav: 'my-pole',
@@ -25,7 +24,7 @@ export function createHomeHandlers(s: Services) {
         editable: x.editable,
       })),
       // Decisions on its quarters and reminders of its deadlines, newest first.
-      notices: notices.map((n) => ({
+      notices: poleNotices.map((n) => ({
         kind: n.kind,
         style: n.step ?? n.kind,
         period: quarterLabel(n),
@@ -35,7 +34,6 @@ export function createHomeHandlers(s: Services) {
         at: n.created_at,
       })),
       switcher: mine.length > 1 ? mine.map((p) => ({ slug: p.slug, name: p.name, current: p.id === pole.id })) : null,
-      flash: takeFlash(req),
     });
   }
 
@@ -44,9 +42,9 @@ export function createHomeHandlers(s: Services) {
       const user = req.user!;
       if (user.role === 'manager') return res.redirect(303, '/mon-pole');
       if (user.role === 'staff') return res.redirect(303, '/admin');
-      const poles = await s.repos.poles.listInScope(s.db, user);
-      const groups = new Map<string, { regionCode: string; regionName: string; poles: typeof poles }>();
-      for (const p of poles) {
+      const inScope = await home.polesInScope(user);
+      const groups = new Map<string, { regionCode: string; regionName: string; poles: typeof inScope }>();
+      for (const p of inScope) {
         const g = groups.get(p.region_code) ?? { regionCode: p.region_code, regionName: p.region_name, poles: [] };
         g.poles.push(p);
         groups.set(p.region_code, g);
@@ -57,12 +55,11 @@ export function createHomeHandlers(s: Services) {
         national: user.regionCodes.length === 0,
         regions: [...groups.values()],
         regionNames: [...groups.values()].map((g) => g.regionName).join(', '),
-        flash: takeFlash(req),
       });
     },
 
     async myPole(req: Request, res: Response) {
-      const mine = await s.repos.poles.listInScope(s.db, req.user!);
+      const mine = await home.polesInScope(req.user!);
       if (mine.length === 0) return res.render('pages/home/no-pole', { title: t('home.manager.title'), nav: 'my-pole' });
       await renderPole(req, res, mine[0]);
     },
@@ -72,20 +69,12 @@ export function createHomeHandlers(s: Services) {
     },
 
     async adminHome(req: Request, res: Response) {
-      const [poles, users, indicators, recent] = await Promise.all([
-        s.poles.search({ archived: 'actifs' }),
-        s.repos.users.count(s.db),
-        s.repos.indicators.list(s.db, { activeOnly: true }),
-        s.repos.audit.list(s.db, { limit: 10 }),
-      ]);
+      const [active, summary] = await Promise.all([poles.search({ archived: 'actifs' }), home.staffSummary()]);
       res.render('pages/home/admin', {
         title: t('home.staff.title'),
         nav: 'home',
-        poleCount: poles.length,
-        userCount: users,
-        indicatorCount: indicators.length,
-        recent,
-        flash: takeFlash(req),
+        poleCount: active.length,
+        ...summary,
       });
     },
   };

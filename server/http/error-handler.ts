@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { t, type MessageKey } from '../i18n/messages.ts';
-import { HttpError, StaleVersion, TooManyRequests, ValidationError } from './errors.ts';
+import { HttpError, TooManyRequests, ValidationError } from './errors.ts';
 
 function render(res: Response, status: number, titleKey: MessageKey, bodyKey: MessageKey) {
   res.status(status).render('pages/errors/error', { title: t(titleKey), status, message: t(bodyKey) });
@@ -30,7 +30,6 @@ export function errorHandler(logger: Logger, showStack: boolean) {
       if (err.status === 409) return render(res, 409, 'error.409.title', 'form.conflict');
       return render(res, err.status, 'error.400.title', 'error.400.body');
     }
-    if (err instanceof StaleVersion) return render(res, 409, 'error.409.title', 'form.conflict');
     if (err instanceof ValidationError) return render(res, 422, 'error.400.title', 'form.errorSummary');
     // body-parser and friends attach a client status (400 malformed, 413 too large).
     const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;

@@ -46,9 +46,16 @@ export class ValidationError extends Error {
   }
 }
 
-/** Optimistic concurrency: the row changed since the form was loaded. */
-export class StaleVersion extends Error {
+/** Optimistic concurrency: the row changed since the form was loaded (a conflict, 409). */
+export class StaleVersion extends Conflict {
   constructor() {
     super('stale version');
+  }
+}
+
+/** The object is no longer in a state that allows the action (a conflict, 409); `state` says which it is in. */
+export class WrongState extends Conflict {
+  constructor(readonly state: string) {
+    super('wrong state');
   }
 }

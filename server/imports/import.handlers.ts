@@ -15,6 +15,7 @@ import type { ImportKind } from './import-rows.ts';
 import { importSlots } from './import-slots.ts';
 import { MIME, longCsv, longXlsx, quarterCsv, quarterXlsx } from './import-templates.ts';
 import { LONG_MAX_BYTES, QUARTER_MAX_BYTES, megabytes, receiveFile } from './upload.ts';
+import { actor } from '../http/actor.ts';
 
 const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n > 1 ? many : one}`;
 const STATUSES = { brouillon: 'draft', valide: 'validated' } as const;
@@ -31,13 +32,13 @@ interface QuarterTarget {
 }
 
 /** Spreadsheet import: templates, upload, preview, confirm; per quarter (managers, staff) and long format (staff). */
-export function createImportHandlers(s: Services) {
+export function createImportHandlers({ imports, reporting, poles }: Pick<Services, 'imports' | 'reporting' | 'poles'>) {
   async function target(req: Request): Promise<QuarterTarget> {
     const pole = scopedPole(req);
     const q = quarterInPath(req);
     if (!q) throw new NotFound();
     const period = quarterLabel(q);
-    s.reporting.assertReportable(pole, q);
+    reporting.assertReportable(pole, q);
     const staff = req.originalUrl.startsWith('/admin/');
     const base = `${staff ? '/admin/poles' : '/mon-pole'}/${pole.slug}/trimestres/${period}`;
     return { pole, q, period, staff, base, back: staff ? `/admin/trimestres/${pole.slug}/${period}` : base };
@@ -55,13 +56,13 @@ export function createImportHandlers(s: Services) {
 
   /** A quarter batch of this user for this very pole and quarter, else 404. */
   async function quarterBatch(req: Request, tg: QuarterTarget): Promise<BatchRow> {
-    const batch = await s.imports.findBatch(req.user!.id, batchId(req));
+    const batch = await imports.findBatch(req.user!.id, batchId(req));
     if (batch.kind !== 'quarter' || batch.pole_id !== tg.pole.id || batch.year !== tg.q.year || batch.quarter !== tg.q.quarter) throw new NotFound();
     return batch;
   }
 
   async function renderQuarterUpload(req: Request, res: Response, status: number, tg: QuarterTarget, error?: string) {
-    const report = await s.repos.reporting.report(s.db, tg.pole.id, tg.q);
+    const report = await reporting.report(tg.pole, tg.q);
     res.status(status).render('pages/imports/upload', {
       title: t('import.quarter.title', { period: tg.period }),
       nav: tg.staff ? 'poles' : 'my-pole',
@@ -92,12 +93,12 @@ export function createImportHandlers(s: Services) {
   }
 
   async function renderPreview(req: Request, res: Response, status: number, batch: BatchRow, notice?: string) {
-    const { problems, changes } = s.imports.judgement(batch);
+    const { problems, changes } = imports.judgement(batch);
     let pole: PoleRow | undefined;
     let base = '';
     let back = '/admin/import';
     if (batch.kind === 'quarter') {
-      pole = await s.repos.poles.findById(s.db, batch.pole_id!);
+      pole = await poles.findById(batch.pole_id!);
       const period = quarterLabel({ year: batch.year!, quarter: batch.quarter! });
       const staff = req.originalUrl.startsWith('/admin/');
       base = `${staff ? '/admin/poles' : '/mon-pole'}/${pole!.slug}/trimestres/${period}`;
@@ -134,7 +135,7 @@ export function createImportHandlers(s: Services) {
       setFlash(req, outcome.changes ? t('import.applied', { changes: plural(outcome.changes, t('import.word.change'), t('import.word.changes')) }) : t('import.appliedNothing'));
       return res.redirect(303, done);
     }
-    const fresh = await s.imports.findBatch(req.user!.id, batch.id);
+    const fresh = await imports.findBatch(req.user!.id, batch.id);
     const notice = outcome.kind === 'closed' ? tDynamic('import.closed', outcome.status) : t(`import.${outcome.kind}`);
     return renderPreview(req, res, 409, fresh, notice);
   }
@@ -173,7 +174,7 @@ export function createImportHandlers(s: Services) {
       const tg = await target(req);
       const format = param(req, 'format');
       if (format !== 'csv' && format !== 'xlsx') throw new NotFound();
-      const rows = await s.imports.templateRows(tg.pole, tg.q);
+      const rows = await imports.templateRows(tg.pole, tg.q);
       const body = format === 'csv' ? quarterCsv(rows) : await quarterXlsx(rows, `${tg.pole.name} · ${tg.period}`);
       sendFile(res, format, `ptce-modele-${tg.pole.slug}-${tg.period}`, body);
     },
@@ -189,7 +190,7 @@ export function createImportHandlers(s: Services) {
       await inSlot(req, (error) => renderQuarterUpload(req, res, 429, tg, error), async () => {
         const parsed = await parseUpload(req, res, 'quarter', QUARTER_MAX_BYTES);
         if (!parsed.ok) return renderQuarterUpload(req, res, parsed.status, tg, parsed.error);
-        const id = await s.imports.previewQuarter(req.user!.id, tg.pole, tg.q, parsed.file);
+        const id = await imports.previewQuarter(req.user!.id, tg.pole, tg.q, parsed.file);
         res.redirect(303, `${tg.base}/import?lot=${id}`);
       });
     },
@@ -197,14 +198,14 @@ export function createImportHandlers(s: Services) {
     async confirm(req: Request, res: Response) {
       const tg = await target(req);
       const batch = await quarterBatch(req, tg);
-      const outcome = await s.imports.confirm(batch, { userId: req.user!.id, requestId: req.requestId });
+      const outcome = await imports.confirm(batch, actor(req));
       await afterConfirm(req, res, batch, outcome, tg.staff ? `/admin/import/${batch.id}` : tg.base);
     },
 
     async longTemplate(req: Request, res: Response) {
       const format = param(req, 'format');
       if (format !== 'csv' && format !== 'xlsx') throw new NotFound();
-      const body = format === 'csv' ? longCsv() : await longXlsx(await s.imports.longReference(req.user!));
+      const body = format === 'csv' ? longCsv() : await longXlsx(await imports.longReference(req.user!));
       sendFile(res, format, 'ptce-modele-import', body);
     },
 
@@ -218,19 +219,19 @@ export function createImportHandlers(s: Services) {
         if (!parsed.ok) return renderLongUpload(req, res, parsed.status, parsed.error);
         const choice = parsed.fields.statut ?? 'valide';
         if (!(choice in STATUSES)) return renderLongUpload(req, res, 422, t('import.long.status.invalid'));
-        const id = await s.imports.previewLong(req.user!.id, parsed.file, STATUSES[choice as keyof typeof STATUSES]);
+        const id = await imports.previewLong(req.user!.id, parsed.file, STATUSES[choice as keyof typeof STATUSES]);
         res.redirect(303, `/admin/import/${id}`);
       });
     },
 
     async showBatch(req: Request, res: Response) {
-      await renderPreview(req, res, 200, await s.imports.findBatch(req.user!.id, batchId(req)));
+      await renderPreview(req, res, 200, await imports.findBatch(req.user!.id, batchId(req)));
     },
 
     async longConfirm(req: Request, res: Response) {
-      const batch = await s.imports.findBatch(req.user!.id, batchId(req));
+      const batch = await imports.findBatch(req.user!.id, batchId(req));
       if (batch.kind !== 'long') throw new NotFound();
-      const outcome = await s.imports.confirm(batch, { userId: req.user!.id, requestId: req.requestId });
+      const outcome = await imports.confirm(batch, actor(req));
       await afterConfirm(req, res, batch, outcome, `/admin/import/${batch.id}`);
     },
   };

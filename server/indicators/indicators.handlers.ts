@@ -1,13 +1,14 @@
 import type { Request, Response } from 'express';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
+import { BadRequest, NotFound } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm } from '../http/form.ts';
 import { idParam } from '../http/params.ts';
 import type { Services } from '../services.ts';
 import type { CatalogueItem } from './indicators.service.ts';
 import { OBJECTIVES, indicatorFormSchema, listQuerySchema } from './indicators.schema.ts';
 import { formOptions, indicatorToValues, listRow, newIndicatorValues, objectiveLegend } from './indicators.view.ts';
+import { actor } from '../http/actor.ts';
 
 interface FormView {
   mode: 'new' | 'edit';
@@ -20,9 +21,9 @@ interface FormView {
 const STATES = ['tous', 'actifs', 'inactifs'] as const;
 
 /** Staff pages for the indicator catalogue: the list, and the creation and edit forms. */
-export function createIndicatorsHandlers(s: Services) {
+export function createIndicatorsHandlers({ indicators }: Pick<Services, 'indicators'>) {
   async function renderForm(res: Response, status: number, view: FormView) {
-    const choices = await s.indicators.componentChoices(view.item?.indicator.id);
+    const choices = await indicators.componentChoices(view.item?.indicator.id);
     res.status(status).render('pages/indicators/form', {
       title: view.mode === 'new' ? t('indicators.new') : t('indicators.edit'),
       nav: 'indicators',
@@ -38,12 +39,10 @@ export function createIndicatorsHandlers(s: Services) {
   // Ids are small positive integers; anything else (including numbers too large for the column) is not a page.
   async function itemOr404(req: Request): Promise<CatalogueItem> {
     const id = idParam(req, 'indicatorId');
-    const item = id === undefined ? undefined : (await s.indicators.catalogue()).find((x) => x.indicator.id === id);
+    const item = id === undefined ? undefined : (await indicators.catalogue()).find((x) => x.indicator.id === id);
     if (!item) throw new NotFound();
     return item;
   }
-
-  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
 
   return {
     async list(req: Request, res: Response) {
@@ -51,7 +50,7 @@ export function createIndicatorsHandlers(s: Services) {
       if (!parsed.success) throw new BadRequest();
       const state = parsed.data.etat ?? 'tous';
       const objective = parsed.data.objectif || undefined;
-      const items = await s.indicators.catalogue({ active: state === 'tous' ? undefined : state === 'actifs', objective });
+      const items = await indicators.catalogue({ active: state === 'tous' ? undefined : state === 'actifs', objective });
       res.render('pages/indicators/list', {
         title: t('indicators.title'),
         nav: 'indicators',
@@ -59,27 +58,22 @@ export function createIndicatorsHandlers(s: Services) {
         stateOptions: STATES.map((v) => ({ value: v, label: t(`indicators.state.${v}`), selected: v === state })),
         objectiveOptions: OBJECTIVES.map((o) => ({ value: o, label: `${o} — ${t(`indicators.objective.${o}`)}`, selected: o === objective })),
         legend: objectiveLegend(),
-        flash: takeFlash(req),
       });
     },
 
     async showNew(_req: Request, res: Response) {
-      const next = (await s.repos.indicators.maxDisplayOrder(s.db)) + 10;
+      const next = await indicators.nextDisplayOrder();
       await renderForm(res, 200, { mode: 'new', values: newIndicatorValues(next), errors: {} });
     },
 
     async create(req: Request, res: Response) {
       const values = formValues(req.body);
-      const parsed = parseForm(indicatorFormSchema('new'), req.body);
-      if (!parsed.ok) return renderForm(res, 422, { mode: 'new', values, errors: parsed.errors });
-      try {
-        await s.indicators.create(parsed.data, actor(req));
-        setFlash(req, t('indicators.created', { code: parsed.data.code }));
-        res.redirect(303, '/admin/indicateurs');
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'new', values, errors: err.fields });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(indicatorFormSchema('new'), req.body),
+        run: (form) => indicators.create(form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { mode: 'new', values, ...failureView(f) }),
+        success: (_id, form) => ({ flash: t('indicators.created', { code: form.code }), to: '/admin/indicateurs' }),
+      });
     },
 
     async showEdit(req: Request, res: Response) {
@@ -91,17 +85,12 @@ export function createIndicatorsHandlers(s: Services) {
       const item = await itemOr404(req);
       // The code cannot change: show the stored one whatever was posted.
       const values = { ...formValues(req.body), code: item.indicator.code };
-      const parsed = parseForm(indicatorFormSchema('edit'), req.body);
-      if (!parsed.ok) return renderForm(res, 422, { mode: 'edit', item, values, errors: parsed.errors });
-      try {
-        const changed = await s.indicators.update(item.indicator, parsed.data.version ?? -1, parsed.data, actor(req));
-        setFlash(req, t(changed ? 'indicators.updated' : 'indicators.unchanged', { code: item.indicator.code }));
-        res.redirect(303, '/admin/indicateurs');
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'edit', item, values, errors: err.fields });
-        if (err instanceof StaleVersion) return renderForm(res, 409, { mode: 'edit', item, values, errors: {}, conflict: true });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(indicatorFormSchema('edit'), req.body),
+        run: (form) => indicators.update(item.indicator, form.version ?? -1, form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { mode: 'edit', item, values, ...failureView(f) }),
+        success: (changed) => ({ flash: t(changed ? 'indicators.updated' : 'indicators.unchanged', { code: item.indicator.code }), to: '/admin/indicateurs' }),
+      });
     },
   };
 }

@@ -1,20 +1,16 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
-import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
+import { isUniqueViolation, nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { IndicatorCategoryRow, IndicatorRow, IndicatorsRepo, IndicatorWrite } from './indicators.repo.ts';
 import type { Component, IndicatorForm } from './indicators.schema.ts';
 import { t } from '../i18n/messages.ts';
+import type { Actor } from '../lib/actor.ts';
 
 interface Repos {
   audit: AuditRepo;
   indicators: IndicatorsRepo;
-}
-
-export interface Actor {
-  userId: number | null;
-  requestId?: string | null;
 }
 
 /** A ratio component as the list shows it: the indicator's code and, if any, the category. */
@@ -51,8 +47,9 @@ export class IndicatorsService {
     readonly repos: Repos,
   ) {}
 
-  private now(): string {
-    return writeTimestamp(this.clock.now());
+  /** The display order a new indicator gets by default: after the last one. */
+  async nextDisplayOrder(): Promise<number> {
+    return (await this.repos.indicators.maxDisplayOrder(this.db)) + 10;
   }
 
   /** Every indicator matching the filter, in display order, with its categories and ratio components. */
@@ -91,7 +88,7 @@ export class IndicatorsService {
     const row = await this.resolve(this.db, form);
     try {
       return await this.db.transaction(async (trx) => {
-        const id = await this.repos.indicators.insert(trx, row, this.now());
+        const id = await this.repos.indicators.insert(trx, row, nowTimestamp(this.clock));
         await this.repos.audit.record(trx, {
           actorId: actor.userId,
           action: 'indicator.create',
@@ -124,7 +121,7 @@ export class IndicatorsService {
       const before = snapshot(existing);
       const after = snapshot(row);
       if (JSON.stringify(before) === JSON.stringify(after)) return false;
-      if (!(await this.repos.indicators.update(trx, existing.id, version, row, this.now()))) throw new StaleVersion();
+      if (!(await this.repos.indicators.update(trx, existing.id, version, row, nowTimestamp(this.clock)))) throw new StaleVersion();
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: 'indicator.update',

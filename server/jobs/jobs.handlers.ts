@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { t, tDynamic } from '../i18n/messages.ts';
 import { BadRequest } from '../http/errors.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
+import { setFlash } from '../http/flash.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import { JOB_NAMES, type JobName } from './job-definitions.ts';
@@ -17,17 +17,17 @@ function duration(start: string, end: string | null): string {
 }
 
 /** « Tâches planifiées »: next runs, history with durations and errors, « Recalculer maintenant », progress. */
-export function createJobsHandlers(s: Services) {
+export function createJobsHandlers({ scheduler, jobHistory }: Pick<Services, 'scheduler' | 'jobHistory'>) {
   return {
     async list(req: Request, res: Response) {
-      const [runs, freshness] = await Promise.all([s.repos.jobs.runs(s.db, 50), s.repos.aggregatesRead.freshness(s.db)]);
+      const [runs, freshness] = await Promise.all([jobHistory.runs(50), jobHistory.freshness()]);
       const running = runs.filter((r) => r.status === 'running');
       res.render('pages/jobs/list', {
         title: t('jobs.title'),
         nav: 'jobs',
-        jobs: s.scheduler.jobs.map((j) => {
-          const next = s.scheduler.nextRun(j.name);
-          return { name: j.name, label: t(`jobs.${j.name}`), cron: j.cron, next: next ? formatDate(DateTime.fromJSDate(next), true) : null, running: s.scheduler.isRunning(j.name) };
+        jobs: scheduler.jobs.map((j) => {
+          const next = scheduler.nextRun(j.name);
+          return { name: j.name, label: t(`jobs.${j.name}`), cron: j.cron, next: next ? formatDate(DateTime.fromJSDate(next), true) : null, running: scheduler.isRunning(j.name) };
         }),
         running: running.map((r) => {
           const m = /^(\d+)\/(\d+)$/.exec(r.progress ?? '');
@@ -42,7 +42,6 @@ export function createJobsHandlers(s: Services) {
           pending: freshness.pending,
         },
         runs: runs.map((r) => ({ ...r, label: tDynamic('jobs', r.job), statusLabel: t(`jobs.status.${r.status}`), duration: duration(r.started_at, r.finished_at) })),
-        flash: takeFlash(req),
       });
     },
 
@@ -50,10 +49,10 @@ export function createJobsHandlers(s: Services) {
       const parsed = runForm.safeParse(req.body ?? {});
       if (!parsed.success) throw new BadRequest();
       const name: JobName = parsed.data.tache;
-      if (s.scheduler.isRunning(name)) setFlash(req, t('jobs.alreadyRunning'));
-      else if (s.scheduler.isBlocked(name)) setFlash(req, t('jobs.blocked'));
+      if (scheduler.isRunning(name)) setFlash(req, t('jobs.alreadyRunning'));
+      else if (scheduler.isBlocked(name)) setFlash(req, t('jobs.blocked'));
       else {
-        s.scheduler.runInBackground(name);
+        scheduler.runInBackground(name);
         setFlash(req, t('jobs.started'));
       }
       res.redirect(303, '/admin/taches');

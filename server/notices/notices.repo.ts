@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { ReportStatus } from '../reporting/reporting.repo.ts';
+import type { PoleCalendarRow } from '../poles/poles.repo.ts';
 
 export type NoticeKind = 'returned' | 'validated' | 'reopened' | 'reminder';
 export type ReminderStep = 'due_in_7' | 'due_today' | 'late_7';
@@ -26,15 +27,9 @@ export interface Recipient {
 }
 
 /** A pole as the reminder and digest jobs need it. */
-export interface ReminderPoleRow {
-  id: number;
-  name: string;
-  slug: string;
+export interface ReminderPoleRow extends PoleCalendarRow {
   region_code: string;
   region_name: string;
-  first_report_year: number;
-  first_report_quarter: number;
-  archived_on: string | null;
 }
 
 /** The SQL of notices: decisions and reminders written for a pole, and who receives them. */

@@ -10,14 +10,14 @@ import { COLUMNS } from './opendata-table.ts';
 export const LICENCE_URL = 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/';
 
 /** The public open data page and its files; both answer 404 unless OPEN_DATA is on. */
-export function createOpenDataHandlers(s: Services) {
+export function createOpenDataHandlers({ opendata, config }: Pick<Services, 'opendata' | 'config'>) {
   const enabled = () => {
-    if (!s.config.openData) throw new NotFound();
+    if (!config.openData) throw new NotFound();
   };
   return {
     async index(_req: Request, res: Response) {
       enabled();
-      const items = (await s.opendata.list()).map((i) => ({
+      const items = (await opendata.list()).map((i) => ({
         ...i,
         kindLabel: t(`publications.kind.${i.kind}`),
         publishedAt: formatDate(i.publishedAt),
@@ -38,7 +38,7 @@ export function createOpenDataHandlers(s: Services) {
       enabled();
       const period = periodInPath(req);
       if (!period) throw new NotFound();
-      const file = await s.opendata.file(period);
+      const file = await opendata.file(period);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
       res.send(file.body);

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Services } from '../services.ts';
 
 /** Liveness and readiness probes, in JSON, never cached. */
-export function createHealthHandlers(s: Pick<Services, 'health'>) {
+export function createHealthHandlers({ health }: Pick<Services, 'health'>) {
   return {
     /** The process answers; says nothing about the database. */
     healthz(_req: Request, res: Response) {
@@ -11,7 +11,7 @@ export function createHealthHandlers(s: Pick<Services, 'health'>) {
 
     /** 200 when the instance can serve (database reachable, migrations current), else 503. */
     async readyz(_req: Request, res: Response) {
-      const r = await s.health.readiness();
+      const r = await health.readiness();
       res.status(r.status === 'ok' ? 200 : 503).json(r);
     },
   };

@@ -18,9 +18,9 @@ const query = z.object({
 });
 
 /** « Envois » (staff): the outbox, filtered by state and kind, and each message in full. */
-export function createOutboxHandlers(s: Services) {
+export function createOutboxHandlers({ outbox }: Pick<Services, 'outbox'>) {
   // Without a mail server a queued message is never sent: say so rather than « en attente ».
-  const statusKey = (status: OutboxStatus) => (status === 'queued' && !s.outbox.delivers ? 'unsent' : status);
+  const statusKey = (status: OutboxStatus) => (status === 'queued' && !outbox.delivers ? 'unsent' : status);
   const badge: Record<string, string> = { sent: 'badge-ok', failed: 'badge-bad', unsent: 'badge-warn', queued: 'badge-submitted', sending: 'badge-submitted' };
   const view = (m: OutboxRow) => {
     const key = statusKey(m.status);
@@ -33,12 +33,12 @@ export function createOutboxHandlers(s: Services) {
       if (!parsed.success) throw new BadRequest();
       const { statut, type } = parsed.data;
       const page = parsed.data.page ?? 1;
-      const [rows, counts] = await Promise.all([s.outbox.list({ status: statut, kind: type }, PAGE + 1, (page - 1) * PAGE), s.outbox.counts()]);
+      const [rows, counts] = await Promise.all([outbox.list({ status: statut, kind: type }, PAGE + 1, (page - 1) * PAGE), outbox.counts()]);
       const qs = (p: number) => `?page=${p}${statut ? `&statut=${statut}` : ''}${type ? `&type=${type}` : ''}`;
       res.render('pages/outbox/list', {
         title: t('outbox.title'),
         nav: 'outbox',
-        delivers: s.outbox.delivers,
+        delivers: outbox.delivers,
         counts: Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, formatNumber(n)])),
         messages: rows.slice(0, PAGE).map(view),
         statusOptions: STATUSES.map((v) => ({ value: v, label: t(`outbox.status.${statusKey(v)}`), selected: v === statut })),
@@ -51,9 +51,9 @@ export function createOutboxHandlers(s: Services) {
     async show(req: Request, res: Response) {
       const id = idParam(req, 'messageId');
       if (id === undefined) throw new NotFound();
-      const message = await s.outbox.find(id);
+      const message = await outbox.find(id);
       if (!message) throw new NotFound();
-      res.render('pages/outbox/show', { title: `${t('outbox.title')} — ${message.subject}`, nav: 'outbox', delivers: s.outbox.delivers, message: view(message) });
+      res.render('pages/outbox/show', { title: `${t('outbox.title')} — ${message.subject}`, nav: 'outbox', delivers: outbox.delivers, message: view(message) });
     },
   };
 }

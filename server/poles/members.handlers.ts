@@ -2,19 +2,21 @@ import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
 import { param, readInteger } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
-import { NotFound, StaleVersion } from '../http/errors.ts';
+import { NotFound } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm } from '../http/form.ts';
 import { setFlash } from '../http/flash.ts';
 import type { Services } from '../services.ts';
 import type { PoleRow } from './poles.repo.ts';
 import type { MemberRow } from './members.repo.ts';
 import { MEMBER_CATEGORIES, memberFormSchema } from './poles.schema.ts';
+import { actor } from '../http/actor.ts';
 
 /** Staff forms for a pole's member register (a member who leaves gets a date, never a deletion). */
-export function createMembersHandlers(s: Services) {
+export function createMembersHandlers({ poles }: Pick<Services, 'poles'>) {
   async function memberOr404(pole: PoleRow, id: string | undefined): Promise<MemberRow> {
     const memberId = readInteger(id);
-    const member = memberId === undefined ? undefined : await s.repos.members.find(s.db, pole.id, memberId);
+    const member = memberId === undefined ? undefined : await poles.findMember(pole, memberId);
     if (!member) throw new NotFound();
     return member;
   }
@@ -27,19 +29,17 @@ export function createMembersHandlers(s: Services) {
       ...v,
     });
   }
-  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
-
   return {
     async showNew(req: Request, res: Response) {
       const pole = scopedPole(req);
-      render(res, 200, { pole, values: { joined_on: s.poles.today() }, errors: {} });
+      render(res, 200, { pole, values: { joined_on: poles.today() }, errors: {} });
     },
 
     async create(req: Request, res: Response) {
       const pole = scopedPole(req);
       const parsed = parseForm(memberFormSchema, req.body);
       if (!parsed.ok) return render(res, 422, { pole, values: formValues(req.body), errors: parsed.errors });
-      await s.poles.addMember(pole, parsed.data, actor(req));
+      await poles.addMember(pole, parsed.data, actor(req));
       setFlash(req, t('poles.member.created'));
       res.redirect(303, `/poles/${pole.slug}`);
     },
@@ -55,16 +55,12 @@ export function createMembersHandlers(s: Services) {
       const pole = scopedPole(req);
       const member = await memberOr404(pole, param(req, 'memberId'));
       const values = formValues(req.body);
-      const parsed = parseForm(memberFormSchema, req.body);
-      if (!parsed.ok) return render(res, 422, { pole, member, values, errors: parsed.errors });
-      try {
-        await s.poles.updateMember(pole, member, parsed.data.version ?? -1, parsed.data, actor(req));
-      } catch (err) {
-        if (err instanceof StaleVersion) return render(res, 409, { pole, member, values, errors: {}, conflict: true });
-        throw err;
-      }
-      setFlash(req, t('poles.member.updated'));
-      res.redirect(303, `/poles/${pole.slug}`);
+      await handleForm(req, res, {
+        parse: () => parseForm(memberFormSchema, req.body),
+        run: (form) => poles.updateMember(pole, member, form.version ?? -1, form, actor(req)),
+        rerender: (f) => render(res, f.status, { pole, member, values, ...failureView(f) }),
+        success: () => ({ flash: t('poles.member.updated'), to: `/poles/${pole.slug}` }),
+      });
     },
   };
 }

@@ -2,14 +2,16 @@ import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, StaleVersion, ValidationError } from '../http/errors.ts';
+import { BadRequest } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm, versionField } from '../http/form.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import type { Services } from '../services.ts';
 import type { PoleRow } from './poles.repo.ts';
 import { FOUNDING_WAVES, archiveFormSchema, poleFormSchema } from './poles.schema.ts';
-import { takeFlash, setFlash } from '../http/flash.ts';
+import { setFlash } from '../http/flash.ts';
 import { baseOptions, parseBase } from '../dashboards/dashboards.schema.ts';
+import { actor } from '../http/actor.ts';
 
 const listQuery = z.object({
   q: z.string().max(200).optional(),
@@ -38,9 +40,9 @@ function poleToValues(p: PoleRow, territories: { kind: string; code: string }[])
 }
 
 /** Pole pages: the pole page for everyone in scope, and the staff list and forms. */
-export function createPolesHandlers(s: Services) {
+export function createPolesHandlers({ poles, reference, dashboards, clock }: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'clock'>) {
   async function formOptions(values: Record<string, unknown>) {
-    const [regions, departements] = await Promise.all([s.repos.reference.regions(s.db), s.repos.reference.departements(s.db)]);
+    const [regions, departements] = await Promise.all([reference.regions(), reference.departements()]);
     const chosenTerritories = new Set(Array.isArray(values.territory_departements) ? values.territory_departements : [values.territory_departements]);
     return {
       regionOptions: regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === values.region_code })),
@@ -60,21 +62,18 @@ export function createPolesHandlers(s: Services) {
     });
   }
 
-  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
-
   return {
     async show(req: Request, res: Response) {
       const pole = scopedPole(req);
       const base = parseBase(req.query, req.user!);
-      const [details, dashboard] = await Promise.all([s.poles.details(pole), s.dashboards.pole(pole, base)]);
+      const [details, dashboard] = await Promise.all([poles.details(pole), dashboards.pole(pole, base)]);
       res.render('pages/poles/show', {
         title: pole.name,
         ...details,
         dashboard: { ...dashboard, isStaff: req.user!.role === 'staff', baseOptions: baseOptions(base) },
         firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
         canEdit: req.user!.role === 'staff',
-        archiveValues: { archived_on: s.poles.today() },
-        flash: takeFlash(req),
+        archiveValues: { archived_on: poles.today() },
       });
     },
 
@@ -82,15 +81,14 @@ export function createPolesHandlers(s: Services) {
       const parsed = listQuery.safeParse(req.query);
       if (!parsed.success) throw new BadRequest();
       const filter = { q: parsed.data.q?.trim() || undefined, region: parsed.data.region || undefined, archived: parsed.data.etat ?? 'actifs' };
-      const [poles, regions] = await Promise.all([s.poles.search(filter), s.repos.reference.regions(s.db)]);
+      const [found, regions] = await Promise.all([poles.search(filter), reference.regions()]);
       res.render('pages/poles/list', {
         title: t('poles.title'),
         nav: 'poles',
-        poles,
+        poles: found,
         filter,
         regionOptions: regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === filter.region })),
         stateOptions: (['actifs', 'archives', 'tous'] as const).map((v) => ({ value: v, label: t(`poles.state.${v}`), selected: v === filter.archived })),
-        flash: takeFlash(req),
       });
     },
 
@@ -100,51 +98,42 @@ export function createPolesHandlers(s: Services) {
 
     async create(req: Request, res: Response) {
       const values = formValues(req.body);
-      const parsed = parseForm(poleFormSchema(s.clock.now().year), req.body);
-      if (!parsed.ok) return renderForm(res, 422, { mode: 'new', values, errors: parsed.errors });
-      try {
-        const slug = await s.poles.create(parsed.data, actor(req));
-        setFlash(req, t('poles.created'));
-        res.redirect(303, `/poles/${slug}`);
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'new', values, errors: err.fields });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(poleFormSchema(clock.now().year), req.body),
+        run: (form) => poles.create(form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { mode: 'new', values, ...failureView(f) }),
+        success: (slug) => ({ flash: t('poles.created'), to: `/poles/${slug}` }),
+      });
     },
 
     async showEdit(req: Request, res: Response) {
       const pole = scopedPole(req);
-      const territories = await s.repos.polesWrite.territories(s.db, pole.id);
+      const territories = await poles.territories(pole);
       await renderForm(res, 200, { mode: 'edit', pole, values: poleToValues(pole, territories), errors: {} });
     },
 
     async update(req: Request, res: Response) {
       const pole = scopedPole(req);
       const values = formValues(req.body);
-      const parsed = parseForm(poleFormSchema(s.clock.now().year), req.body);
-      if (!parsed.ok) return renderForm(res, 422, { mode: 'edit', pole, values, errors: parsed.errors });
-      try {
-        const slug = await s.poles.update(pole, parsed.data.version ?? -1, parsed.data, actor(req));
-        setFlash(req, t('poles.updated'));
-        res.redirect(303, `/poles/${slug}`);
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { mode: 'edit', pole, values, errors: err.fields });
-        if (err instanceof StaleVersion) return renderForm(res, 409, { mode: 'edit', pole, values, errors: {}, conflict: true });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(poleFormSchema(clock.now().year), req.body),
+        run: (form) => poles.update(pole, form.version ?? -1, form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { mode: 'edit', pole, values, ...failureView(f) }),
+        success: (slug) => ({ flash: t('poles.updated'), to: `/poles/${slug}` }),
+      });
     },
 
     async archive(req: Request, res: Response) {
       const pole = scopedPole(req);
       const parsed = parseForm(archiveFormSchema, req.body);
       if (!parsed.ok) {
-        const details = await s.poles.details(pole);
+        const details = await poles.details(pole);
         return res.status(422).render('pages/poles/show', {
           title: pole.name, ...details, canEdit: true, archiveErrors: parsed.errors, archiveValues: formValues(req.body),
           firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
         });
       }
-      await s.poles.setArchived(pole, parsed.data.version, parsed.data.archived_on, actor(req));
+      await poles.setArchived(pole, parsed.data.version, parsed.data.archived_on, actor(req));
       setFlash(req, t('poles.archived'));
       res.redirect(303, `/poles/${pole.slug}`);
     },
@@ -153,7 +142,7 @@ export function createPolesHandlers(s: Services) {
       const pole = scopedPole(req);
       const version = versionField().safeParse((req.body as Record<string, unknown>)?.version);
       if (!version.success) throw new BadRequest();
-      await s.poles.setArchived(pole, version.data, null, actor(req));
+      await poles.setArchived(pole, version.data, null, actor(req));
       setFlash(req, t('poles.unarchived'));
       res.redirect(303, `/poles/${pole.slug}`);
     },

@@ -22,6 +22,9 @@ export interface PoleRow {
   updated_at: string;
 }
 
+/** A pole as the pages and jobs that follow its reporting calendar read it (name, link, first and last quarter). */
+export type PoleCalendarRow = Pick<PoleRow, 'id' | 'name' | 'slug' | 'first_report_year' | 'first_report_quarter' | 'archived_on'>;
+
 /** Restricts a query on `poles` (aliased `alias`) to what the user may see, in SQL. */
 export function scopePoles(q: Knex.QueryBuilder, user: CurrentUser, alias = 'poles'): Knex.QueryBuilder {
   if (user.role === 'staff') return q;

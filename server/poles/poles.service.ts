@@ -1,16 +1,18 @@
 import type { Knex } from 'knex';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
-import { likeOperator, writeTimestamp } from '../db/dialect.ts';
+import { likeOperator, nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Clock } from '../lib/clock.ts';
 import { isAllDigits, slugify } from '../lib/slug.ts';
 import { t } from '../i18n/messages.ts';
 import { officialEpcis } from '../reference/geography.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
+import type { CurrentUser } from '../http/current-user.ts';
 import type { MemberRow, MembersRepo, MemberWrite } from './members.repo.ts';
 import type { PoleRow, PolesRepo, PolesWriteRepo, PoleWrite, TerritoryRow } from './poles.repo.ts';
 import { compositionRule, type MemberForm, type PoleForm } from './poles.schema.ts';
+import type { Actor } from '../lib/actor.ts';
 
 interface Repos {
   aggregates: AggregatesRepo;
@@ -19,11 +21,6 @@ interface Repos {
   polesWrite: PolesWriteRepo;
   members: MembersRepo;
   reference: ReferenceRepo;
-}
-
-export interface Actor {
-  userId: number | null;
-  requestId?: string | null;
 }
 
 /** Splits '200000172, 243100518' (commas, spaces, new lines) into codes. */
@@ -39,12 +36,33 @@ export class PolesService {
     private readonly repos: Repos,
   ) {}
 
-  private now(): string {
-    return writeTimestamp(this.clock.now());
-  }
-
   today(): string {
     return this.clock.now().toISODate()!;
+  }
+
+  /** A pole by id, or undefined. */
+  findById(id: number): Promise<PoleRow | undefined> {
+    return this.repos.poles.findById(this.db, id);
+  }
+
+  /** The pole named in a URL, if the user may see it (the route guard's lookup). */
+  findInScope(user: CurrentUser, slug: string) {
+    return this.repos.poles.findInScope(this.db, user, slug);
+  }
+
+  /** The region named in a URL, if the user may see it (the route guard's lookup). */
+  findRegionInScope(user: CurrentUser, code: string) {
+    return this.repos.poles.findRegionInScope(this.db, user, code);
+  }
+
+  /** The pole's territory (EPCI and départements), as stored. */
+  territories(pole: PoleRow): Promise<TerritoryRow[]> {
+    return this.repos.polesWrite.territories(this.db, pole.id);
+  }
+
+  /** One member of the pole's register, or undefined (another pole's member is not found). */
+  findMember(pole: PoleRow, memberId: number): Promise<MemberRow | undefined> {
+    return this.repos.members.find(this.db, pole.id, memberId);
   }
 
   /** Checks the cross-field rules (région/département, territory codes, unique slug) and builds the row. */
@@ -107,7 +125,7 @@ export class PolesService {
   /** Creates a pole with its territory. Returns its slug. */
   async create(form: PoleForm, actor: Actor): Promise<string> {
     const { row, territories } = await this.resolve(form);
-    const now = this.now();
+    const now = nowTimestamp(this.clock);
     await this.db.transaction(async (trx) => {
       const id = await this.repos.polesWrite.insert(trx, row, now);
       await this.repos.polesWrite.setTerritories(trx, id, territories);
@@ -134,11 +152,11 @@ export class PolesService {
       return row.slug;
     }
     await this.db.transaction(async (trx) => {
-      if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, this.now()))) throw new StaleVersion();
+      if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, nowTimestamp(this.clock)))) throw new StaleVersion();
       await this.repos.polesWrite.setTerritories(trx, pole.id, territories);
       // A pole that moves region or changes its reporting window moves every figure it contributes to.
       if (changes.region_code !== pole.region_code || changes.first_report_year !== pole.first_report_year || changes.first_report_quarter !== pole.first_report_quarter) {
-        await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }], this.now());
+        await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }], nowTimestamp(this.clock));
       }
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
@@ -156,10 +174,10 @@ export class PolesService {
   /** Archives (a date) or un-archives (null) a pole. */
   async setArchived(pole: PoleRow, version: number, archivedOn: string | null, actor: Actor): Promise<void> {
     await this.db.transaction(async (trx) => {
-      if (!(await this.repos.polesWrite.update(trx, pole.id, version, { archived_on: archivedOn }, this.now()))) {
+      if (!(await this.repos.polesWrite.update(trx, pole.id, version, { archived_on: archivedOn }, nowTimestamp(this.clock)))) {
         throw new StaleVersion();
       }
-      await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }], this.now());
+      await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }], nowTimestamp(this.clock));
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: archivedOn ? 'pole.archive' : 'pole.unarchive',

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import { summaryFile, summaryPrintModel, type SummaryFormat } from '../exports/summary-files.ts';
 import type { SummaryPeriod } from '../exports/summary.types.ts';
-import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
-import { takeFlash, setFlash } from '../http/flash.ts';
+import { BadRequest, NotFound } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm } from '../http/form.ts';
 import { idParam, param, periodInPath } from '../http/params.ts';
 import { t } from '../i18n/messages.ts';
@@ -11,6 +11,7 @@ import { parsePeriod, periodLabel } from '../lib/quarters.ts';
 import { publishablePeriods } from './publication-period.ts';
 import { publishFormSchema, REASON_MAX } from './publications.schema.ts';
 import { completenessRows, diffView, FILE_FORMATS, headView, nationalRows, versionHref } from './publications.view.ts';
+import { actor } from '../http/actor.ts';
 
 /** The :period and :version of a URL, or 404. */
 function target(req: Request): { period: SummaryPeriod; version: number } {
@@ -24,18 +25,18 @@ function target(req: Request): { period: SummaryPeriod; version: number } {
 const versionTitle = (period: SummaryPeriod, version: number) => t('publications.fileTitle', { period: periodLabel(period), version });
 
 /** Publications: the list, each version, what changed, downloads (staff and funders); publishing (staff). */
-export function createPublicationsHandlers(s: Services) {
+export function createPublicationsHandlers({ publications, clock }: Pick<Services, 'publications' | 'clock'>) {
   async function renderForm(res: Response, status: number, view: { values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean }) {
     const chosen = typeof view.values.periode === 'string' ? parsePeriod(view.values.periode) : null;
-    const next = chosen ? await s.publications.nextVersion(chosen) : null;
-    const previous = chosen && next && next > 1 ? headView(await s.publications.get(chosen, next - 1)) : null;
+    const next = chosen ? await publications.nextVersion(chosen) : null;
+    const previous = chosen && next && next > 1 ? headView(await publications.get(chosen, next - 1)) : null;
     // Changes not yet in the aggregates would not be in the publication: say so before it is frozen.
-    const { pending } = await s.repos.aggregatesRead.freshness(s.db);
+    const pending = await publications.pendingChanges();
     res.status(status).render('pages/publications/form', {
       title: t('publications.new'),
       nav: 'publications',
-      periodOptions: publishablePeriods(s.clock.now()).map((p) => ({ value: periodLabel(p), label: t(`publications.option.${p.kind}`, { period: periodLabel(p) }), selected: chosen !== null && periodLabel(p) === periodLabel(chosen) })),
-      chosen: chosen && s.publications.isPublishable(chosen) ? periodLabel(chosen) : null,
+      periodOptions: publishablePeriods(clock.now()).map((p) => ({ value: periodLabel(p), label: t(`publications.option.${p.kind}`, { period: periodLabel(p) }), selected: chosen !== null && periodLabel(p) === periodLabel(chosen) })),
+      chosen: chosen && publications.isPublishable(chosen) ? periodLabel(chosen) : null,
       next,
       previous,
       reasonRequired: next !== null && next > 1,
@@ -47,14 +48,14 @@ export function createPublicationsHandlers(s: Services) {
 
   return {
     async list(req: Request, res: Response) {
-      const items = (await s.publications.list()).map(headView);
-      res.render('pages/publications/list', { title: t('publications.title'), nav: 'publications', items, canPublish: req.user!.role === 'staff', flash: takeFlash(req) });
+      const items = (await publications.list()).map(headView);
+      res.render('pages/publications/list', { title: t('publications.title'), nav: 'publications', items, canPublish: req.user!.role === 'staff' });
     },
 
     async show(req: Request, res: Response) {
       const { period, version } = target(req);
-      const pub = await s.publications.get(period, version);
-      const all = await s.publications.versions(period);
+      const pub = await publications.get(period, version);
+      const all = await publications.versions(period);
       res.render('pages/publications/show', {
         title: t('publications.versionTitle', { period: periodLabel(period), version }),
         nav: 'publications',
@@ -66,13 +67,12 @@ export function createPublicationsHandlers(s: Services) {
         versions: all.map((p) => ({ ...headView(p), current: p.version === version })),
         latest: all.length > 0 && all[0].version === version,
         canPublish: req.user!.role === 'staff',
-        flash: takeFlash(req),
       });
     },
 
     async changes(req: Request, res: Response) {
       const { period, version } = target(req);
-      const { current, previous, diff } = await s.publications.changes(period, version);
+      const { current, previous, diff } = await publications.changes(period, version);
       res.render('pages/publications/changes', {
         title: t('publications.changesTitle', { period: periodLabel(period), version, previous: version - 1 }),
         nav: 'publications',
@@ -86,7 +86,7 @@ export function createPublicationsHandlers(s: Services) {
       const { period, version } = target(req);
       const format = param(req, 'format');
       if (!format || !(FILE_FORMATS as readonly string[]).includes(format)) throw new NotFound();
-      const pub = await s.publications.get(period, version);
+      const pub = await publications.get(period, version);
       const file = await summaryFile(pub.summary, format as SummaryFormat, { title: versionTitle(period, version), version });
       res.setHeader('Content-Type', file.contentType);
       res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
@@ -96,7 +96,7 @@ export function createPublicationsHandlers(s: Services) {
 
     async print(req: Request, res: Response) {
       const { period, version } = target(req);
-      const pub = await s.publications.get(period, version);
+      const pub = await publications.get(period, version);
       res.render('pages/exports/summary-print', { ...summaryPrintModel(pub.summary, { title: versionTitle(period, version) }), backHref: versionHref(pub) });
     },
 
@@ -108,24 +108,19 @@ export function createPublicationsHandlers(s: Services) {
       if (raw) {
         const p = parsePeriod(raw);
         if (!p) errors.periode = t('publications.badPeriod');
-        else if (!s.publications.isPublishable(p)) errors.periode = t('publications.notEnded');
+        else if (!publications.isPublishable(p)) errors.periode = t('publications.notEnded');
       }
       await renderForm(res, Object.keys(errors).length ? 422 : 200, { values, errors });
     },
 
     async publish(req: Request, res: Response) {
       const values = formValues(req.body);
-      const parsed = parseForm(publishFormSchema, req.body);
-      if (!parsed.ok) return renderForm(res, 422, { values, errors: parsed.errors });
-      try {
-        const { period, version } = await s.publications.publish(parsed.data, { userId: req.user!.id, requestId: req.requestId });
-        setFlash(req, t('publications.published', { period: periodLabel(period), version }));
-        res.redirect(303, versionHref({ period, version }));
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 422, { values, errors: err.fields });
-        if (err instanceof StaleVersion) return renderForm(res, 409, { values, errors: {}, conflict: true });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(publishFormSchema, req.body),
+        run: (form) => publications.publish(form, actor(req)),
+        rerender: (f) => renderForm(res, f.status, { values, ...failureView(f) }),
+        success: ({ period, version }) => ({ flash: t('publications.published', { period: periodLabel(period), version }), to: versionHref({ period, version }) }),
+      });
     },
   };
 }

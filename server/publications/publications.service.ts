@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import { isPostgres, isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
 import type { SummaryService } from '../exports/summary.service.ts';
@@ -11,11 +12,7 @@ import { isPublishable } from './publication-period.ts';
 import type { Publication, PublicationHead, PublicationsRepo } from './publications.repo.ts';
 import type { PublishForm } from './publications.schema.ts';
 import { t } from '../i18n/messages.ts';
-
-export interface Actor {
-  userId: number;
-  requestId?: string | null;
-}
+import type { PersonActor as Actor } from '../lib/actor.ts';
 
 /** A refusal to publish that carries the field it is about (re-rendered next to it). */
 class ReasonRequired extends Error {}
@@ -28,9 +25,14 @@ export class PublicationsService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-    private readonly repos: { publications: PublicationsRepo; audit: AuditRepo },
+    private readonly repos: { publications: PublicationsRepo; audit: AuditRepo; aggregatesRead: AggregatesReadRepo },
     private readonly summaries: Pick<SummaryService, 'national'>,
   ) {}
+
+  /** Changes saved but not yet in the aggregates: they would not be in a publication made now. */
+  async pendingChanges(): Promise<number> {
+    return (await this.repos.aggregatesRead.freshness(this.db)).pending;
+  }
 
   /** Every version of every period, newest first. */
   list(): Promise<PublicationHead[]> {

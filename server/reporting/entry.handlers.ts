@@ -12,20 +12,21 @@ import type { Services } from '../services.ts';
 import { buildEntryView, errorLinks } from './entry-view.ts';
 import { field, lineKey } from './entry-rules.ts';
 import type { ReportRow, ValueRow } from './reporting.repo.ts';
+import { actor } from '../http/actor.ts';
 
 /** The manager's quarterly form: show, save a draft, submit, and each value's history. */
-export function createEntryHandlers(s: Services) {
+export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) {
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter; base: string }> {
     const pole = scopedPole(req);
     const q = quarterInPath(req);
     if (!q) throw new NotFound();
-    s.reporting.assertReportable(pole, q);
+    reporting.assertReportable(pole, q);
     return { pole, q, base: `/mon-pole/${pole.slug}/trimestres/${quarterLabel(q)}` };
   }
 
   async function render(req: Request, res: Response, status: number, pole: PoleRow, q: Quarter, opts: { body?: Record<string, unknown>; errors?: Record<string, string>; notice?: string } = {}) {
     const base = `/mon-pole/${pole.slug}/trimestres/${quarterLabel(q)}`;
-    const [{ ctx, rows, previousRows, lastYear }, report] = await Promise.all([s.reporting.context(pole, q), s.repos.reporting.report(s.db, pole.id, q)]);
+    const [{ ctx, rows, previousRows, lastYear }, report] = await Promise.all([reporting.context(pole, q), reporting.report(pole, q)]);
     const editable = report === undefined || report.status === 'draft' || report.status === 'returned';
     const groups = buildEntryView({ ctx, rows, previousRows, lastYear, body: opts.body, errors: opts.errors, historyBase: `${base}/historique`, registerDate: formatDate(quarterLastDay(q)) });
     const body = opts.body as Record<string, string> | undefined;
@@ -43,8 +44,8 @@ export function createEntryHandlers(s: Services) {
       highlights: body?.highlights ?? report?.highlights ?? '',
       difficulties: body?.difficulties ?? report?.difficulties ?? '',
       version: report?.version ?? 0,
-      formToken: s.reporting.newFormToken(),
-      deadline: formatDate(s.reporting.deadlineOf(q)),
+      formToken: reporting.newFormToken(),
+      deadline: formatDate(reporting.deadlineOf(q)),
       submittedOn: report?.submitted_at ? formatDate(report.submitted_at) : '',
       notice: opts.notice ?? takeFlash(req),
     });
@@ -62,7 +63,7 @@ export function createEntryHandlers(s: Services) {
       const { pole, q, base } = await target(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const submit = body.action === 'soumettre';
-      const outcome = await s.reporting.save(pole, q, body, submit, { userId: req.user!.id, requestId: req.requestId });
+      const outcome = await reporting.save(pole, q, body, submit, actor(req));
       switch (outcome.kind) {
         case 'saved':
           setFlash(req, outcome.status === 'submitted' ? t('entry.submitted') : t('entry.saved'));
@@ -79,9 +80,7 @@ export function createEntryHandlers(s: Services) {
     async history(req: Request, res: Response) {
       const { pole, q, base } = await target(req);
       const code = typeof req.query.indicateur === 'string' ? req.query.indicateur : '';
-      const indicator = await s.repos.indicators.findByCode(s.db, code);
-      if (!indicator) throw new NotFound();
-      const revisions = await s.repos.reporting.revisions(s.db, { poleId: pole.id, q, indicatorId: indicator.id });
+      const { indicator, revisions } = await reporting.history(pole, q, code);
       const show = (v: number | null, na: boolean | null) => (na ? t('entry.notAvailable').toLowerCase() : v === null ? '—' : formatScaled(v, indicator.decimals));
       res.render('pages/reporting/history', {
         title: t('history.title', { indicator: indicator.label_fr }),
@@ -104,7 +103,7 @@ export function createEntryHandlers(s: Services) {
 
   /** 409: the stored values beside the user's own; nothing was written. */
   async function renderConflict(res: Response, pole: PoleRow, q: Quarter, body: Record<string, unknown>, report: ReportRow | undefined, stored: ValueRow[], base: string) {
-    const { ctx } = await s.reporting.context(pole, q);
+    const { ctx } = await reporting.context(pole, q);
     const byKey = new Map(stored.map((v) => [`${v.indicator_id}.${v.category}`, v]));
     const rows = ctx.indicators.flatMap((ind) =>
       [{ code: '', label: ind.label }, ...ind.categories.map((c) => ({ code: c.code, label: `${ind.label} — ${c.label}` }))].map((line) => {

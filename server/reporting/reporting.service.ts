@@ -15,11 +15,7 @@ import { scaledToInput } from '../lib/decimal.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import type { NewRevision, ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
 import { t } from '../i18n/messages.ts';
-
-export interface Actor {
-  userId: number;
-  requestId?: string | null;
-}
+import type { PersonActor as Actor } from '../lib/actor.ts';
 
 export interface SavePlan {
   pole: PoleRow;
@@ -48,6 +44,7 @@ export interface PrepareOptions {
 
 export type PrepareOutcome = Exclude<SaveOutcome, { kind: 'saved'; duplicate: false }> | { kind: 'ready'; plan: SavePlan };
 
+// A union rather than thrown errors: the entry form's conflict page shows the stored values beside the typed ones.
 export type SaveOutcome =
   | { kind: 'saved'; status: ReportStatus; duplicate: boolean }
   | { kind: 'invalid'; errors: Record<string, string> }
@@ -69,6 +66,19 @@ export class ReportingService {
   /** Refuses (404) a quarter the pole does not report: before its first, after its archive date, or not ended. */
   assertReportable(pole: PoleRow, q: Quarter): void {
     if (!reportingQuarters(pole, this.clock.now()).some((x) => sameQuarter(x, q))) throw new NotFound();
+  }
+
+  /** The pole's report for the quarter, if one was ever saved. */
+  report(pole: PoleRow, q: Quarter): Promise<ReportRow | undefined> {
+    return this.repos.reporting.report(this.db, pole.id, q);
+  }
+
+  /** One indicator's revisions on the pole's quarter, oldest first; 404 for an unknown code. */
+  async history(pole: PoleRow, q: Quarter, code: string) {
+    const indicator = await this.repos.indicators.findByCode(this.db, code);
+    if (!indicator) throw new NotFound();
+    const revisions = await this.repos.reporting.revisions(this.db, { poleId: pole.id, q, indicatorId: indicator.id });
+    return { indicator, revisions };
   }
 
   deadlineOf(q: Quarter) {

@@ -3,14 +3,15 @@ import { scopedPole } from '../http/access.ts';
 import { blank, quarterParam } from '../http/query-params.ts';
 import { z } from 'zod';
 import { t, tDynamic } from '../i18n/messages.ts';
-import { BadRequest, NotFound } from '../http/errors.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
+import { BadRequest, NotFound, StaleVersion, WrongState } from '../http/errors.ts';
+import { handleForm } from '../http/form-handler.ts';
 import { quarterInPath } from '../http/params.ts';
-import { versionField } from '../http/form.ts';
+import { versionField, type FormResult } from '../http/form.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import { addQuarters, lastClosedQuarter, quarterLabel, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { Services } from '../services.ts';
+import { actor } from '../http/actor.ts';
 
 type Decision = 'validate' | 'return' | 'reopen';
 
@@ -34,6 +35,14 @@ const decisionBody = z.object({
   reason: z.string().optional(),
 });
 
+/** The decision's reason, normalised: required to return or reopen, bounded, without control characters. */
+function readReason(kind: Decision, typed: string): FormResult<string> {
+  const reason = normaliseNewlines(typed).trim();
+  if (kind === 'validate' && reason === '') return { ok: true, data: reason };
+  const error = kind !== 'validate' && reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : controlCharProblem(reason) ?? undefined;
+  return error ? { ok: false, errors: { reason: error } } : { ok: true, data: reason };
+}
+
 const paragraphs = (text: string | undefined) => (text ?? '').split(/\r?\n\s*/).map((p) => p.trim()).filter(Boolean);
 
 interface PageState {
@@ -44,38 +53,38 @@ interface PageState {
 }
 
 /** Staff review: the queue of quarters, the review page and its decisions, and completeness per quarter. */
-export function createReviewHandlers(s: Services) {
+export function createReviewHandlers({ reporting, review, reference, clock }: Pick<Services, 'reporting' | 'review' | 'reference' | 'clock'>) {
   /** The pole and quarter named by the URL; 404 unless the pole reports that quarter. */
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter }> {
     const pole = scopedPole(req);
     const q = quarterInPath(req);
     if (!q) throw new NotFound();
-    s.reporting.assertReportable(pole, q);
+    reporting.assertReportable(pole, q);
     return { pole, q };
   }
 
   /** The last closed quarters, newest first, plus the chosen one when it is older. */
   function periodOptions(selected: Quarter | undefined) {
-    const last = lastClosedQuarter(s.clock.now());
+    const last = lastClosedQuarter(clock.now());
     const list = Array.from({ length: RECENT_QUARTERS }, (_, i) => addQuarters(last, -i));
     if (selected && !list.some((x) => sameQuarter(x, selected))) list.unshift(selected);
     return list.map((x) => ({ value: quarterLabel(x), label: quarterLabel(x), selected: Boolean(selected && sameQuarter(x, selected)) }));
   }
 
   async function regionOptions(selected: string | undefined) {
-    const regions = await s.repos.reference.regions(s.db);
+    const regions = await reference.regions();
     return regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === selected }));
   }
 
   async function renderReview(req: Request, res: Response, pole: PoleRow, q: Quarter, state: PageState = {}) {
-    const context = await s.reporting.context(pole, q);
+    const context = await reporting.context(pole, q);
     const [report, sheet, history, region] = await Promise.all([
-      s.repos.reporting.report(s.db, pole.id, q),
-      s.review.sheet(q, context),
-      s.review.history(pole, q),
-      s.repos.reference.region(s.db, pole.region_code),
+      reporting.report(pole, q),
+      review.sheet(q, context),
+      review.history(pole, q),
+      reference.region(pole.region_code),
     ]);
-    const names = await s.repos.review.displayNames(s.db, [report?.submitted_by ?? null, report?.reviewed_by ?? null]);
+    const names = await review.displayNames([report?.submitted_by ?? null, report?.reviewed_by ?? null]);
     const period = quarterLabel(q);
     const status = report?.status;
     res.status(state.status ?? 200).render('pages/review/show', {
@@ -87,8 +96,8 @@ export function createReviewHandlers(s: Services) {
       regionName: region?.name ?? pole.region_code,
       report,
       statusCode: status ?? 'todo',
-      late: s.reporting.isLate(q, status),
-      deadline: s.reporting.deadlineOf(q).toUTC().toISO(),
+      late: reporting.isLate(q, status),
+      deadline: reporting.deadlineOf(q).toUTC().toISO(),
       submittedBy: report?.submitted_by ? names.get(report.submitted_by) : undefined,
       reviewedBy: report?.reviewed_by ? names.get(report.reviewed_by) : undefined,
       // A return's reason stays on the report when the pole submits again: it is then the previous one.
@@ -107,7 +116,6 @@ export function createReviewHandlers(s: Services) {
       reason: state.reason ?? '',
       reasonError: state.reasonError,
       alert: state.alert,
-      flash: takeFlash(req),
     });
   }
 
@@ -116,22 +124,23 @@ export function createReviewHandlers(s: Services) {
       const { pole, q } = await target(req);
       const parsed = decisionBody.safeParse(req.body ?? {});
       if (!parsed.success) throw new BadRequest();
-      const report = await s.repos.reporting.report(s.db, pole.id, q);
+      const report = await reporting.report(pole, q);
       // The URL names a real quarter of the pole: nothing to decide on is a conflict with its state, not a 404.
       if (!report) return renderReview(req, res, pole, q, { status: 409, alert: t('review.nothingToDecide') });
       const typed = parsed.data.reason ?? '';
-      const reason = normaliseNewlines(typed).trim();
-      if (kind !== 'validate' || reason !== '') {
-        const error = kind !== 'validate' && reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : controlCharProblem(reason) ?? undefined;
-        if (error) return renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: error });
-      }
-      const outcome = await s.review.decide(report, kind, parsed.data.version, reason, { userId: req.user!.id, requestId: req.requestId });
-      if (outcome === 'conflict') return renderReview(req, res, pole, q, { status: 409, alert: t('review.conflict'), reason: typed });
-      if (outcome === 'invalid_state') {
-        return renderReview(req, res, pole, q, { status: 409, alert: t('review.invalidState', { status: t(`status.${report.status}`) }), reason: typed });
-      }
-      setFlash(req, t(`review.done.${kind}`, { pole: pole.name, period: quarterLabel(q) }));
-      res.redirect(303, '/admin/trimestres');
+      await handleForm(req, res, {
+        parse: () => readReason(kind, typed),
+        run: async (reason) => {
+          const outcome = await review.decide(report, kind, parsed.data.version, reason, actor(req));
+          if (outcome === 'conflict') throw new StaleVersion();
+          if (outcome === 'invalid_state') throw new WrongState(report.status);
+        },
+        rerender: (f) =>
+          f.status === 422
+            ? renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: f.errors.reason })
+            : renderReview(req, res, pole, q, { status: 409, alert: f.conflict instanceof WrongState ? t('review.invalidState', { status: tDynamic('status', f.conflict.state) }) : t('review.conflict'), reason: typed }),
+        success: () => ({ flash: t(`review.done.${kind}`, { pole: pole.name, period: quarterLabel(q) }), to: '/admin/trimestres' }),
+      });
     };
   }
 
@@ -141,7 +150,7 @@ export function createReviewHandlers(s: Services) {
       if (!parsed.success) throw new BadRequest();
       const statut = parsed.data.statut ?? 'submitted';
       const filter = { status: statut === 'tous' ? undefined : statut, region: parsed.data.region, q: parsed.data.periode };
-      const [result, regions] = await Promise.all([s.review.queue(filter, s.reporting), regionOptions(filter.region)]);
+      const [result, regions] = await Promise.all([review.queue(filter, reporting), regionOptions(filter.region)]);
       res.render('pages/review/queue', {
         title: t('review.queue.title'),
         nav: 'review',
@@ -151,7 +160,6 @@ export function createReviewHandlers(s: Services) {
         statusOptions: [...STATUSES, 'tous'].map((v) => ({ value: v, label: v === 'tous' ? t('review.queue.all') : tDynamic('status', v), selected: v === statut })),
         regionOptions: regions,
         periodOptions: periodOptions(filter.q),
-        flash: takeFlash(req),
       });
     },
 
@@ -167,9 +175,9 @@ export function createReviewHandlers(s: Services) {
     async completeness(req: Request, res: Response) {
       const parsed = completenessQuery.safeParse(req.query);
       if (!parsed.success) throw new BadRequest();
-      const q = parsed.data.periode ?? lastClosedQuarter(s.clock.now());
+      const q = parsed.data.periode ?? lastClosedQuarter(clock.now());
       const period = quarterLabel(q);
-      const [data, regions] = await Promise.all([s.review.completeness(q, parsed.data.region, s.reporting), regionOptions(parsed.data.region)]);
+      const [data, regions] = await Promise.all([review.completeness(q, parsed.data.region, reporting), regionOptions(parsed.data.region)]);
       res.render('pages/review/completeness', {
         title: t('completeness.title', { period }),
         nav: 'completeness',

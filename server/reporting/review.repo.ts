@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Quarter } from '../lib/quarters.ts';
 import type { ReportStatus } from './reporting.repo.ts';
+import type { PoleCalendarRow } from '../poles/poles.repo.ts';
 
 export interface QueueFilter {
   status?: ReportStatus;
@@ -24,15 +25,9 @@ export interface QueueRow {
 }
 
 /** A pole as the completeness page needs it, with its report for the quarter when there is one. */
-export interface CompletenessPoleRow {
-  id: number;
-  name: string;
-  slug: string;
+export interface CompletenessPoleRow extends PoleCalendarRow {
   region_code: string;
   region_name: string;
-  first_report_year: number;
-  first_report_quarter: number;
-  archived_on: string | null;
   status: ReportStatus | null;
   submitted_at: string | null;
 }

@@ -10,7 +10,8 @@ import { indicatorApplies, reportingQuarters, sameQuarter, type Quarter } from '
 import type { PoleRow } from '../poles/poles.repo.ts';
 import { lineKey, type StoredLine } from './entry-rules.ts';
 import type { ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
-import type { Actor, ReportingService } from './reporting.service.ts';
+import type { PersonActor as Actor } from '../lib/actor.ts';
+import type { ReportingService } from './reporting.service.ts';
 import { reviewFlags } from './review-flags.ts';
 import type { QueueFilter, ReviewRepo } from './review.repo.ts';
 import type { NoticesService } from '../notices/notices.service.ts';
@@ -65,7 +66,13 @@ export class ReviewService {
     private readonly notices: Pick<NoticesService, 'recordDecision'>,
   ) {}
 
+  /** The display names of the given users (submitter, reviewer), by id. */
+  displayNames(ids: (number | null)[]): Promise<Map<number, string>> {
+    return this.repos.review.displayNames(this.db, ids);
+  }
+
   /** Staff decisions: validate a submitted quarter, return it with a reason, or reopen a validated one. */
+  // An outcome, not thrown errors: callers outside HTTP (fixtures, the notices' tests) read it as a value.
   async decide(report: ReportRow, decision: 'validate' | 'return' | 'reopen', version: number, reason: string, actor: Actor): Promise<'done' | 'conflict' | 'invalid_state'> {
     const from: Record<typeof decision, ReportStatus> = { validate: 'submitted', return: 'submitted', reopen: 'validated' };
     const to: Record<typeof decision, ReportStatus> = { validate: 'validated', return: 'returned', reopen: 'returned' };

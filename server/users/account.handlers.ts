@@ -1,8 +1,9 @@
 import type { Request, Response } from 'express';
 import { t } from '../i18n/messages.ts';
-import { NotFound, StaleVersion, TooManyRequests, ValidationError } from '../http/errors.ts';
+import { NotFound, TooManyRequests } from '../http/errors.ts';
+import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/form.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
+import { setFlash } from '../http/flash.ts';
 import { idParam, param } from '../http/params.ts';
 import type { Services } from '../services.ts';
 import type { TokenPurpose } from './tokens.repo.ts';
@@ -21,14 +22,10 @@ interface ProfileView {
 const LINK_PATHS: Record<TokenPurpose, string> = { invitation: '/invitation', reset: '/reinitialisation' };
 
 /** Profile, invitation and reset pages. */
-export function createAccountHandlers(s: Services) {
-  // Stateless; built here from the shared services because the composition root only lists repos and
-  // feature services (see the report: it may move to services.ts).
-  const account = s.account;
-
+export function createAccountHandlers({ account, apiTokens }: Pick<Services, 'account' | 'apiTokens'>) {
   async function renderProfile(req: Request, res: Response, status: number, view: ProfileView = {}) {
     const user = req.user!;
-    const [p, tokens] = await Promise.all([account.profile(user), s.apiTokens.list(user)]);
+    const [p, tokens] = await Promise.all([account.profile(user), apiTokens.list(user)]);
     res.status(status).render('pages/account/profile', {
       title: t('account.title'),
       nav: 'profile',
@@ -41,7 +38,6 @@ export function createAccountHandlers(s: Services) {
       conflict: view.conflict,
       apiTokens: tokens,
       newToken: view.newToken,
-      flash: status === 200 ? takeFlash(req) : undefined,
     });
   }
 
@@ -76,17 +72,13 @@ export function createAccountHandlers(s: Services) {
         const token = param(req, 'token');
         const link = await account.checkLink(purpose, token);
         if (link.state !== 'valid') return renderLinkProblem(res, link.state);
-        const parsed = parseForm(setPasswordSchema, req.body);
-        if (!parsed.ok) return renderSetPassword(res, 422, purpose, link.user, token!, parsed.errors);
-        try {
-          const state = await account.useLink(purpose, token, parsed.data.password, req.requestId);
-          if (state !== 'valid') return renderLinkProblem(res, state);
-        } catch (err) {
-          if (err instanceof ValidationError) return renderSetPassword(res, 422, purpose, link.user, token!, err.fields);
-          throw err;
-        }
-        setFlash(req, t('account.link.done'));
-        res.redirect(303, '/connexion');
+        await handleForm(req, res, {
+          parse: () => parseForm(setPasswordSchema, req.body),
+          run: (form) => account.useLink(purpose, token, form.password, req.requestId),
+          rerender: (f) => renderSetPassword(res, f.status, purpose, link.user, token!, failureView(f).errors),
+          // Used or expired between the page and the post: the link's own page, not the form.
+          success: (state) => (state === 'valid' ? { flash: t('account.link.done'), to: '/connexion' } : renderLinkProblem(res, state)),
+        });
       },
     };
   }
@@ -99,59 +91,54 @@ export function createAccountHandlers(s: Services) {
 
     async updateProfile(req: Request, res: Response) {
       const values = formValues(req.body);
-      const parsed = parseForm(profileSchema, req.body);
-      if (!parsed.ok) return renderProfile(req, res, 422, { values, errors: parsed.errors });
-      try {
-        const changed = await account.updateDisplayName(req.user!, parsed.data.version ?? -1, parsed.data.display_name, req.requestId);
-        setFlash(req, changed ? t('account.nameUpdated') : t('users.unchanged'));
-      } catch (err) {
-        if (err instanceof StaleVersion) return renderProfile(req, res, 409, { values, conflict: true });
-        throw err;
-      }
-      res.redirect(303, '/profil');
+      await handleForm(req, res, {
+        parse: () => parseForm(profileSchema, req.body),
+        run: (form) => account.updateDisplayName(req.user!, form.version ?? -1, form.display_name, req.requestId),
+        rerender: (f) => renderProfile(req, res, f.status, { values, ...failureView(f) }),
+        success: (changed) => ({ flash: changed ? t('account.nameUpdated') : t('users.unchanged'), to: '/profil' }),
+      });
     },
 
     async changePassword(req: Request, res: Response) {
-      const parsed = parseForm(changePasswordSchema, req.body);
-      if (!parsed.ok) return renderProfile(req, res, 422, { errors: parsed.errors });
-      try {
-        const generation = await account.changePassword(req.user!, parsed.data.current_password, parsed.data.new_password, {
-          ip: req.ip ?? 'unknown',
-          requestId: req.requestId,
-        });
-        // Every session of the user ended with the new generation; this one is re-attached so the browser stays signed in.
-        req.session.generation = generation;
-      } catch (err) {
-        if (err instanceof ValidationError) return renderProfile(req, res, 422, { errors: err.fields });
-        if (err instanceof TooManyRequests) {
-          res.setHeader('Retry-After', String(err.retryAfterSeconds));
-          const minutes = Math.ceil(err.retryAfterSeconds / 60);
-          return renderProfile(req, res, 429, { errors: { current_password: t('signIn.throttled', { minutes }) } });
-        }
-        throw err;
-      }
-      setFlash(req, t('account.passwordChanged'));
-      res.redirect(303, '/profil');
+      await handleForm(req, res, {
+        parse: () => parseForm(changePasswordSchema, req.body),
+        run: async (form) => {
+          try {
+            return await account.changePassword(req.user!, form.current_password, form.new_password, { ip: req.ip ?? 'unknown', requestId: req.requestId });
+          } catch (err) {
+            // Too many wrong passwords: the answer is 429, with the wait next to the field (not the error page).
+            if (!(err instanceof TooManyRequests)) throw err;
+            res.setHeader('Retry-After', String(err.retryAfterSeconds));
+            return err;
+          }
+        },
+        rerender: (f) => renderProfile(req, res, f.status, failureView(f)),
+        success: (generation) => {
+          if (generation instanceof TooManyRequests) {
+            return void renderProfile(req, res, 429, { errors: { current_password: t('signIn.throttled', { minutes: Math.ceil(generation.retryAfterSeconds / 60) }) } });
+          }
+          // Every session of the user ended with the new generation; this one is re-attached so the browser stays signed in.
+          req.session.generation = generation;
+          return { flash: t('account.passwordChanged'), to: '/profil' };
+        },
+      });
     },
 
     /** « Jetons d'accès à l'API »: the new token is shown in this answer only, never stored in clear. */
     async createApiToken(req: Request, res: Response) {
       const values = formValues(req.body);
-      const parsed = parseForm(createTokenSchema, req.body);
-      if (!parsed.ok) return renderProfile(req, res, 422, { values, errors: parsed.errors });
-      try {
-        const { token } = await s.apiTokens.create(req.user!, parsed.data.token_name, req.requestId);
-        await renderProfile(req, res, 201, { newToken: { name: parsed.data.token_name, token } });
-      } catch (err) {
-        if (err instanceof ValidationError) return renderProfile(req, res, 422, { values, errors: { token_name: err.fields.name } });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(createTokenSchema, req.body),
+        run: (form) => apiTokens.create(req.user!, form.token_name, req.requestId),
+        rerender: (f) => renderProfile(req, res, f.status, { values, ...failureView(f) }),
+        success: ({ token }, form) => renderProfile(req, res, 201, { newToken: { name: form.token_name, token } }),
+      });
     },
 
     async revokeApiToken(req: Request, res: Response) {
       const id = idParam(req, 'tokenId');
       if (id === undefined) throw new NotFound();
-      const { name, revoked } = await s.apiTokens.revoke(req.user!, id, req.requestId);
+      const { name, revoked } = await apiTokens.revoke(req.user!, id, req.requestId);
       setFlash(req, revoked ? t('apiTokens.revoked', { name }) : t('apiTokens.alreadyRevoked'));
       res.redirect(303, '/profil');
     },

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
-import { writeTimestamp } from '../db/dialect.ts';
+import { nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, TooManyRequests, ValidationError } from '../http/errors.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
@@ -37,10 +37,6 @@ export class AccountService {
     ({ db: this.db, clock: this.clock, repos: this.repos, hasher: this.hasher, throttle: this.throttle } = deps);
   }
 
-  private now(): string {
-    return writeTimestamp(this.clock.now());
-  }
-
   /** The poles and regions of an account, by name. */
   async scopeNames(userId: number): Promise<{ poleNames: string[]; regionNames: string[] }> {
     const [poles, regions] = await Promise.all([
@@ -61,7 +57,7 @@ export class AccountService {
     if (!token || token.purpose !== purpose) return { state: 'unknown' };
     const user = await this.repos.users.findById(this.db, token.user_id);
     if (!user) return { state: 'unknown' };
-    if (token.used_at || token.expires_at <= this.now() || !user.active) return { state: 'spent' };
+    if (token.used_at || token.expires_at <= nowTimestamp(this.clock) || !user.active) return { state: 'spent' };
     return { state: 'valid', token, user };
   }
 
@@ -76,7 +72,7 @@ export class AccountService {
     const problem = passwordProblem(password, await this.contextOf(user));
     if (problem) throw new ValidationError({ password: problem });
     const hash = await this.hasher.hash(password);
-    const now = this.now();
+    const now = nowTimestamp(this.clock);
     try {
       await this.db.transaction(async (trx) => {
         // The conditional update is the single-use guarantee: of two concurrent submits only one consumes the link.
@@ -114,7 +110,7 @@ export class AccountService {
       return false;
     }
     await this.db.transaction(async (trx) => {
-      if (!(await this.repos.users.update(trx, user.id, version, { display_name: displayName }, this.now()))) throw new StaleVersion();
+      if (!(await this.repos.users.update(trx, user.id, version, { display_name: displayName }, nowTimestamp(this.clock)))) throw new StaleVersion();
       await this.repos.audit.record(trx, {
         actorId: user.id,
         action: 'user.profile_update',
@@ -148,8 +144,8 @@ export class AccountService {
     if (problem) throw new ValidationError({ new_password: problem });
     const hash = await this.hasher.hash(next);
     return this.db.transaction(async (trx) => {
-      const generation = await this.repos.users.setPassword(trx, user.id, hash, this.now());
-      const revokedApiTokens = await this.repos.apiTokens.revokeAllOf(trx, user.id, this.now());
+      const generation = await this.repos.users.setPassword(trx, user.id, hash, nowTimestamp(this.clock));
+      const revokedApiTokens = await this.repos.apiTokens.revokeAllOf(trx, user.id, nowTimestamp(this.clock));
       await this.repos.audit.record(trx, {
         actorId: user.id,
         action: 'user.password_change',

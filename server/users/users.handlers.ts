@@ -1,15 +1,16 @@
 import type { Request, Response } from 'express';
 import type { DateTime } from 'luxon';
 import { t } from '../i18n/messages.ts';
-import { BadRequest, NotFound, StaleVersion, ValidationError } from '../http/errors.ts';
+import { BadRequest, NotFound } from '../http/errors.ts';
+import { failureView, handleForm, noFields, type FormFailure } from '../http/form-handler.ts';
 import { asList, formValues, parseForm, type FieldErrors } from '../http/form.ts';
-import { setFlash, takeFlash } from '../http/flash.ts';
 import { idParam } from '../http/params.ts';
 import { ROLES } from '../http/current-user.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import type { UserRow } from './users.repo.ts';
 import { newUserFormSchema, userFormSchema, userListQuery, versionOnlySchema } from './users.schema.ts';
+import { actor } from '../http/actor.ts';
 
 type Values = Record<string, unknown>;
 
@@ -33,14 +34,14 @@ function scopeText(u: { role: string; poleNames: string[]; regionNames: string[]
 }
 
 /** Staff pages for accounts: list, create, edit, (de)activate, reset links. */
-export function createUsersHandlers(s: Services) {
+export function createUsersHandlers({ users, poles, reference, config }: Pick<Services, 'users' | 'poles' | 'reference' | 'config'>) {
   async function formOptions(values: Values) {
-    const [poles, regions] = await Promise.all([s.poles.search({ archived: 'tous' }), s.repos.reference.regions(s.db)]);
+    const [allPoles, regions] = await Promise.all([poles.search({ archived: 'tous' }), reference.regions()]);
     const chosenPoles = new Set(asList(values.pole_ids));
     const chosenRegions = new Set(asList(values.region_codes));
     return {
       roleOptions: ROLES.map((r) => ({ value: r, label: t(`role.${r}`), selected: r === values.role })),
-      poleOptions: poles.map((p) => ({
+      poleOptions: allPoles.map((p) => ({
         value: String(p.id),
         label: `${p.name} — ${p.region_name}${p.archived_on ? ` ${t('users.archived')}` : ''}`,
         selected: chosenPoles.has(String(p.id)),
@@ -68,20 +69,20 @@ export function createUsersHandlers(s: Services) {
       title: kind === 'invitation' ? t('users.link.invitationTitle') : t('users.link.resetTitle'),
       nav: 'users',
       account,
-      link: `${s.config.publicUrl}/${kind === 'invitation' ? 'invitation' : 'reinitialisation'}/${token}`,
+      link: `${config.publicUrl}/${kind === 'invitation' ? 'invitation' : 'reinitialisation'}/${token}`,
       expires: formatDate(expiresAt, true),
     });
   }
 
   async function userOr404(req: Request): Promise<UserRow> {
     const id = idParam(req, 'userId');
-    const user = id === undefined ? undefined : await s.repos.users.findById(s.db, id);
+    const user = id === undefined ? undefined : await users.find(id);
     if (!user) throw new NotFound();
     return user;
   }
 
   async function storedValues(user: UserRow): Promise<Values> {
-    const [poleIds, regionCodes] = await Promise.all([s.repos.users.poleIds(s.db, user.id), s.repos.users.regionCodes(s.db, user.id)]);
+    const { poleIds, regionCodes } = await users.scopeOf(user);
     return {
       email: user.email,
       display_name: user.display_name,
@@ -94,8 +95,13 @@ export function createUsersHandlers(s: Services) {
 
   /** The edit page after a refused action (self-deactivation, stale version): values as stored now. */
   async function renderEditAgain(res: Response, status: number, user: UserRow, extra: Partial<FormView>) {
-    const fresh = (await s.repos.users.findById(s.db, user.id))!;
+    const fresh = (await users.find(user.id))!;
     await render(res, status, { mode: 'edit', account: fresh, values: await storedValues(fresh), ...extra });
+  }
+
+  /** A refused action on the edit page: the service's message above the form (422), or the conflict (409). */
+  function refusedAction(res: Response, user: UserRow, f: FormFailure) {
+    return f.status === 422 ? renderEditAgain(res, 422, user, { actionError: Object.values(f.errors)[0] }) : renderEditAgain(res, 409, user, { conflict: true });
   }
 
   /** Typed values to show again: everything but passwords, which are never sent back to the browser. */
@@ -105,25 +111,20 @@ export function createUsersHandlers(s: Services) {
   }
 
   async function currentSummary(id: number): Promise<Values | undefined> {
-    const [row] = await s.users.search({ id });
+    const [row] = await users.search({ id });
     return row && { ...row, roleLabel: t(`role.${row.role}`), scope: scopeText(row) };
   }
-
-  const actor = (req: Request) => ({ userId: req.user!.id, requestId: req.requestId });
 
   async function setActive(req: Request, res: Response, active: boolean) {
     const user = await userOr404(req);
     const parsed = versionOnlySchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new BadRequest();
-    try {
-      const changed = await s.users.setActive(user, parsed.data.version, active, actor(req));
-      setFlash(req, changed ? t(active ? 'users.reactivated' : 'users.deactivated') : t('users.unchanged'));
-      res.redirect(303, `/admin/utilisateurs/${user.id}/modifier`);
-    } catch (err) {
-      if (err instanceof ValidationError) return renderEditAgain(res, 422, user, { actionError: Object.values(err.fields)[0] });
-      if (err instanceof StaleVersion) return renderEditAgain(res, 409, user, { conflict: true });
-      throw err;
-    }
+    await handleForm(req, res, {
+      parse: noFields,
+      run: () => users.setActive(user, parsed.data.version, active, actor(req)),
+      rerender: (f) => refusedAction(res, user, f),
+      success: (changed) => ({ flash: changed ? t(active ? 'users.reactivated' : 'users.deactivated') : t('users.unchanged'), to: `/admin/utilisateurs/${user.id}/modifier` }),
+    });
   }
 
   return {
@@ -131,19 +132,18 @@ export function createUsersHandlers(s: Services) {
       const parsed = userListQuery.safeParse(req.query);
       if (!parsed.success) throw new BadRequest();
       const filter = { q: parsed.data.q?.trim() || undefined, role: parsed.data.role || undefined, state: parsed.data.etat ?? 'tous' };
-      const users = await s.users.search(filter);
+      const found = await users.search(filter);
       res.render('pages/users/list', {
         title: t('users.title'),
         nav: 'users',
         filter,
-        users: users.map((u) => ({
+        users: found.map((u) => ({
           ...u,
           roleLabel: t(`role.${u.role}`),
           scope: scopeText(u),
         })),
         roleOptions: ROLES.map((r) => ({ value: r, label: t(`role.${r}`), selected: r === filter.role })),
         stateOptions: (['tous', 'actifs', 'inactifs'] as const).map((v) => ({ value: v, label: t(`users.state.${v}`), selected: v === filter.state })),
-        flash: takeFlash(req),
       });
     },
 
@@ -153,51 +153,45 @@ export function createUsersHandlers(s: Services) {
 
     async create(req: Request, res: Response) {
       const values = typedValues(req);
-      const parsed = parseForm(newUserFormSchema, req.body);
-      if (!parsed.ok) return render(res, 422, { mode: 'new', values, errors: parsed.errors });
-      const form = parsed.data;
-      try {
-        const created = await s.users.createUser(
-          { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes, password: form.password || undefined },
-          actor(req),
-        );
-        if (!created.invitationToken || !created.expiresAt) {
-          setFlash(req, t('users.created'));
-          return res.redirect(303, '/admin/utilisateurs');
-        }
-        const account = (await s.repos.users.findById(s.db, created.id))!;
-        renderLink(res, 'invitation', account, created.invitationToken, created.expiresAt);
-      } catch (err) {
-        if (err instanceof ValidationError) return render(res, 422, { mode: 'new', values, errors: err.fields });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(newUserFormSchema, req.body),
+        run: (form) =>
+          users.createUser(
+            { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes, password: form.password || undefined },
+            actor(req),
+          ),
+        rerender: (f) => render(res, f.status, { mode: 'new', values, ...failureView(f) }),
+        success: async (created) => {
+          if (!created.invitationToken || !created.expiresAt) return { flash: t('users.created'), to: '/admin/utilisateurs' };
+          const account = (await users.find(created.id))!;
+          renderLink(res, 'invitation', account, created.invitationToken, created.expiresAt);
+        },
+      });
     },
 
     async showEdit(req: Request, res: Response) {
       const user = await userOr404(req);
-      await render(res, 200, { mode: 'edit', account: user, values: await storedValues(user), flash: takeFlash(req) });
+      await render(res, 200, { mode: 'edit', account: user, values: await storedValues(user) });
     },
 
     async update(req: Request, res: Response) {
       const user = await userOr404(req);
       const values = typedValues(req);
-      const parsed = parseForm(userFormSchema, req.body);
-      if (!parsed.ok) return render(res, 422, { mode: 'edit', account: user, values, errors: parsed.errors });
-      const form = parsed.data;
-      try {
-        const changed = await s.users.updateUser(
-          user,
-          form.version ?? -1,
-          { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes },
-          actor(req),
-        );
-        setFlash(req, changed ? t('users.updated') : t('users.unchanged'));
-        res.redirect(303, '/admin/utilisateurs');
-      } catch (err) {
-        if (err instanceof ValidationError) return render(res, 422, { mode: 'edit', account: user, values, errors: err.fields });
-        if (err instanceof StaleVersion) return render(res, 409, { mode: 'edit', account: user, values, conflict: true, current: await currentSummary(user.id) });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: () => parseForm(userFormSchema, req.body),
+        run: (form) =>
+          users.updateUser(
+            user,
+            form.version ?? -1,
+            { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes },
+            actor(req),
+          ),
+        rerender: async (f) =>
+          f.status === 422
+            ? render(res, 422, { mode: 'edit', account: user, values, errors: f.errors })
+            : render(res, 409, { mode: 'edit', account: user, values, conflict: true, current: await currentSummary(user.id) }),
+        success: (changed) => ({ flash: changed ? t('users.updated') : t('users.unchanged'), to: '/admin/utilisateurs' }),
+      });
     },
 
     deactivate: (req: Request, res: Response) => setActive(req, res, false),
@@ -205,13 +199,12 @@ export function createUsersHandlers(s: Services) {
 
     async issueResetLink(req: Request, res: Response) {
       const user = await userOr404(req);
-      try {
-        const { token, expiresAt } = await s.users.issueResetLink(user, actor(req));
-        renderLink(res, 'reset', user, token, expiresAt);
-      } catch (err) {
-        if (err instanceof ValidationError) return renderEditAgain(res, 422, user, { actionError: Object.values(err.fields)[0] });
-        throw err;
-      }
+      await handleForm(req, res, {
+        parse: noFields,
+        run: () => users.issueResetLink(user, actor(req)),
+        rerender: (f) => refusedAction(res, user, f),
+        success: ({ token, expiresAt }) => renderLink(res, 'reset', user, token, expiresAt),
+      });
     },
   };
 }

@@ -7,13 +7,14 @@ import type { PasswordHasher } from '../auth/passwords.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
-import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
+import { isUniqueViolation, nowTimestamp, writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Role } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { UserFilter, UserRow, UsersRepo } from './users.repo.ts';
 import type { TokensRepo } from './tokens.repo.ts';
 import { contextWords, passwordProblem } from './password-rules.ts';
+import type { Actor } from '../lib/actor.ts';
 
 export interface Repos {
   audit: AuditRepo;
@@ -22,11 +23,6 @@ export interface Repos {
   poles: PolesRepo;
   reference: ReferenceRepo;
   apiTokens: ApiTokensRepo;
-}
-
-export interface Actor {
-  userId: number | null;
-  requestId?: string | null;
 }
 
 /** What staff set on an account: who, which role, which scope. */
@@ -68,6 +64,17 @@ export class UsersService {
     readonly hasher: PasswordHasher,
   ) {}
 
+  /** One account, or undefined. */
+  find(id: number): Promise<UserRow | undefined> {
+    return this.repos.users.findById(this.db, id);
+  }
+
+  /** The poles and regions an account is scoped to. */
+  async scopeOf(user: UserRow): Promise<{ poleIds: number[]; regionCodes: string[] }> {
+    const [poleIds, regionCodes] = await Promise.all([this.repos.users.poleIds(this.db, user.id), this.repos.users.regionCodes(this.db, user.id)]);
+    return { poleIds, regionCodes };
+  }
+
   /** Checks the scope rules and the email's uniqueness; returns the field errors and the scope's names (password context). */
   private async check(input: UserInput, exceptId?: number) {
     const errors: Record<string, string> = {};
@@ -90,10 +97,6 @@ export class UsersService {
     };
   }
 
-  private now(): string {
-    return writeTimestamp(this.clock.now());
-  }
-
   /** Creates an account. Returns its id and, without an initial password, the one-time invitation token. */
   async createUser(input: NewUser, actor: Actor): Promise<{ id: number; invitationToken: string | null; expiresAt: DateTime | null }> {
     const email = input.email.trim();
@@ -110,7 +113,7 @@ export class UsersService {
     const token = input.password ? null : newToken();
     const poleIds = input.role === 'manager' ? checked.poleIds : [];
     const regionCodes = input.role === 'funder' ? checked.regionCodes : [];
-    const now = this.now();
+    const now = nowTimestamp(this.clock);
     const expiresAt = token ? this.clock.now().plus({ minutes: TOKEN_TTL_MINUTES }) : null;
     try {
       const id = await this.db.transaction(async (trx) => {
@@ -177,7 +180,7 @@ export class UsersService {
     try {
       await this.db.transaction(async (trx) => {
         const changes = { email: after.email, display_name: after.display_name, role: after.role };
-        if (!(await this.repos.users.update(trx, user.id, version, changes, this.now()))) throw new StaleVersion();
+        if (!(await this.repos.users.update(trx, user.id, version, changes, nowTimestamp(this.clock)))) throw new StaleVersion();
         await this.repos.users.setPoles(trx, user.id, after.poleIds);
         await this.repos.users.setRegions(trx, user.id, after.regionCodes);
         await this.repos.audit.record(trx, { actorId: actor.userId, action: 'user.update', entity: 'user', entityId: user.id, before, after, requestId: actor.requestId });
@@ -202,7 +205,7 @@ export class UsersService {
       if (version !== user.version) throw new StaleVersion();
       return false;
     }
-    const now = this.now();
+    const now = nowTimestamp(this.clock);
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.users.setActive(trx, user.id, version, active, now))) throw new StaleVersion();
       if (!active) await this.repos.tokens.expireUnused(trx, user.id, now);
@@ -224,7 +227,7 @@ export class UsersService {
     if (!user.active) throw new ValidationError({ _form: t('users.error.resetInactive') });
     const token = newToken();
     const expiresAt = this.clock.now().plus({ minutes: TOKEN_TTL_MINUTES });
-    const now = this.now();
+    const now = nowTimestamp(this.clock);
     await this.db.transaction(async (trx) => {
       const expired = await this.repos.tokens.expireUnused(trx, user.id, now);
       const tokenId = await this.repos.tokens.insert(trx, {

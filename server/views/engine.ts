@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { tHelper } from './helpers/i18n.ts';
 import { dateHelper, dateTimeHelper, numberHelper, scaledHelper } from './helpers/format.ts';
+import { menuHelper } from './menu.ts';
 import { and, concat, eq, hasAny, includes, isRole, json, lt, not, or } from './helpers/logic.ts';
 
 export const viewsDirectory = path.resolve(import.meta.dirname, '../../views');
@@ -32,6 +33,7 @@ export function setUpViews(app: Express, cache: boolean): void {
         concat,
         lt,
         hasAny,
+        menu: menuHelper,
       },
     }),
   );
