@@ -12,10 +12,10 @@ import { saveSessionBeforeRedirect, sessionMiddleware } from './http/session.ts'
 import { flashLocals } from './http/flash.ts';
 import type { DeclaredRoute } from './http/route-table.ts';
 import { registerRoutes } from './routes.ts';
-import { apiAuthenticate } from './api/api-auth.ts';
-import { apiErrorHandler, apiNotFound } from './api/api-errors.ts';
+import { apiAuthenticate } from './http/api-auth.ts';
+import { apiErrorHandler, apiNotFound } from './http/api-errors.ts';
 import type { Services } from './services.ts';
-import { setUpViews } from './views/engine.ts';
+import { setUpViews } from './http/view-engine.ts';
 import { anonymousForms } from './http/anonymous-forms.ts';
 
 export const publicDirectory = path.resolve(import.meta.dirname, '../public');

@@ -133,7 +133,7 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/admin/envois', STAFF, outbox.list);
   r.get('/admin/envois/:messageId', STAFF, outbox.show);
 
-  // Read API (/api/v1, JSON; bearer token or session, rate-limited: see api/api-auth.ts) and the
+  // Read API (/api/v1, JSON; bearer token or session, rate-limited: see http/api-auth.ts) and the
   // profile's API tokens (a user's own only: another's token id answers 404).
   const apiV1 = createApiHandlers(s);
   r.get('/api/v1/openapi.json', PUBLIC, apiV1.openapi);

@@ -6,7 +6,7 @@ import type { Grain } from '../aggregates/periods.ts';
 import { t, tDynamic } from '../i18n/messages.ts';
 import { quarterIndex } from '../lib/quarters.ts';
 import { hasControlChar } from '../lib/text.ts';
-import { ApiProblem, badParameter } from './api-errors.ts';
+import { ApiProblem, badParameter } from './api-problem.ts';
 import { aggregatesQuery, DEFAULT_LIMIT, MAX_LIMIT, type Level } from './api.schema.ts';
 
 function check<S extends z.ZodObject>(schema: S, query: unknown): z.infer<S> {

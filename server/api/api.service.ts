@@ -8,7 +8,7 @@ import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import { SCALE } from '../lib/decimal.ts';
 import { periodLabel } from '../lib/quarters.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
-import { ApiProblem, badParameter } from './api-errors.ts';
+import { ApiProblem, badParameter } from './api-problem.ts';
 import type { AggregatesRequest } from './api-query.ts';
 import type { AggregateItem } from './api.schema.ts';
 

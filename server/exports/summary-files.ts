@@ -2,7 +2,7 @@
 // feature calls summaryFile() on a frozen summary, so everything here works from the summary alone.
 import { t } from '../i18n/messages.ts';
 import { csvDocument, type CsvCell, type CsvFlavour } from './csv.ts';
-import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
+import type { NationalSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 import { summaryWorkbook } from './summary-xlsx.ts';
 import { computedLine, isScope, summaryTitle } from './summary-text.ts';
 

@@ -4,7 +4,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
-import type { PoleRow } from '../poles/poles.repo.ts';
+import type { PoleRow } from '../poles/poles.service.ts';
 
 /** Landing pages: each role lands where its work is. */
 export function createHomeHandlers({ home, poles, reporting, notices }: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices'>) {

@@ -30,7 +30,7 @@ export const anyRole = (scope: 'self' | 'pole' | 'region' = 'self'): Access => (
 });
 export const STAFF: Access = { kind: 'signedIn', roles: ['staff'], scope: 'all' };
 export const roles = (r: readonly Role[], scope: 'self' | 'pole' | 'region' | 'all'): Access => ({ kind: 'signedIn', roles: r, scope });
-/** The same access for an API route: 401 without credentials (its errors are JSON, see api/api-errors.ts). */
+/** The same access for an API route: 401 without credentials (its errors are JSON, see http/api-errors.ts). */
 export const api = (access: Access): Access => ({ ...access, json: true });
 
 /** Loads the pole or region a URL names, inside a user's scope (undefined: not there, or not theirs). */

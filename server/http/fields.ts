@@ -4,8 +4,13 @@
 import { z } from 'zod';
 import { t } from '../i18n/messages.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
-import { asList } from './form.ts';
 import { readInteger, readVersion } from './params.ts';
+
+/** A repeated form field (checkboxes, multiple select) as an array, whatever the browser sent. */
+export function asList(v: unknown): string[] {
+  if (v === undefined || v === null || v === '') return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
+}
 
 type StringType = Parameters<typeof z.string>[0];
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
 
@@ -28,11 +28,6 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
   return { ok: false, errors };
 }
 
-/** A repeated form field (checkboxes, multiple select) as an array, whatever the browser sent. */
-export function asList(v: unknown): string[] {
-  if (v === undefined || v === null || v === '') return [];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
-}
 
 // A handler that reads a hidden version field alone uses the same builder as the schemas.
-export { versionField } from './fields.ts';
+export { asList, versionField } from './fields.ts';

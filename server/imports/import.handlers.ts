@@ -6,15 +6,15 @@ import { setFlash, takeFlash } from '../http/flash.ts';
 import { param, quarterInPath, readInteger } from '../http/params.ts';
 import { formatDate, formatNumber } from '../lib/format.ts';
 import { quarterLabel, type Quarter } from '../lib/quarters.ts';
-import type { PoleRow } from '../poles/poles.repo.ts';
+import type { PoleRow } from '../poles/poles.service.ts';
 import type { Services } from '../services.ts';
-import type { BatchRow } from './imports.repo.ts';
+import type { BatchRow } from './imports.service.ts';
 import type { ConfirmOutcome } from './imports.service.ts';
 import { parseSpreadsheet } from './import-parse.ts';
 import type { ImportKind } from './import-rows.ts';
 import { importSlots } from './import-slots.ts';
 import { MIME, longCsv, longXlsx, quarterCsv, quarterXlsx } from './import-templates.ts';
-import { LONG_MAX_BYTES, QUARTER_MAX_BYTES, megabytes, receiveFile } from './upload.ts';
+import { LONG_MAX_BYTES, QUARTER_MAX_BYTES, megabytes, receiveFile } from '../http/upload.ts';
 import { actor } from '../http/actor.ts';
 
 const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n > 1 ? many : one}`;

@@ -16,6 +16,8 @@ import type { BatchKind, BatchRow, BatchStatus, ImportsRepo } from './imports.re
 import { clip, locate, overlay, planChanges, type Change } from './import-plan.ts';
 import type { Columns, ImportRow, Problem } from './import-rows.ts';
 import type { LongReference, TemplateRow } from './import-templates.ts';
+// The rows handlers show, named here so that a handler imports services, never repos.
+export type { BatchRow } from './imports.repo.ts';
 
 /** A list kept in a batch: at most LIST_MAX items, and how many there were. */
 export interface Listed<T> {

@@ -6,7 +6,7 @@ import { idParam } from '../http/params.ts';
 import { blank } from '../http/query-params.ts';
 import { formatNumber } from '../lib/format.ts';
 import type { Services } from '../services.ts';
-import type { OutboxRow, OutboxStatus } from './outbox.repo.ts';
+import type { OutboxRow, OutboxStatus } from './outbox.service.ts';
 
 const PAGE = 50;
 const STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;

@@ -5,6 +5,8 @@ import type { Clock } from '../lib/clock.ts';
 import { writeTimestamp } from '../db/dialect.ts';
 import type { OutboxFilter, OutboxRepo } from './outbox.repo.ts';
 import type { MailTransport } from './smtp.ts';
+// The rows handlers show, named here so that a handler imports services, never repos.
+export type { OutboxRow, OutboxStatus } from './outbox.repo.ts';
 
 /** Minutes to wait after the 1st, 2nd, 3rd and 4th failed attempt; the 5th failure is final. */
 export const BACKOFF_MINUTES = [1, 5, 30, 120];

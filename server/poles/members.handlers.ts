@@ -7,8 +7,8 @@ import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm } from '../http/form.ts';
 import { setFlash } from '../http/flash.ts';
 import type { Services } from '../services.ts';
-import type { PoleRow } from './poles.repo.ts';
-import type { MemberRow } from './members.repo.ts';
+import type { PoleRow } from './poles.service.ts';
+import type { MemberRow } from './poles.service.ts';
 import { MEMBER_CATEGORIES, memberFormSchema } from './poles.schema.ts';
 import { actor } from '../http/actor.ts';
 

@@ -7,7 +7,7 @@ import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm, versionField } from '../http/form.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import type { Services } from '../services.ts';
-import type { PoleRow } from './poles.repo.ts';
+import type { PoleRow } from './poles.service.ts';
 import { FOUNDING_WAVES, archiveFormSchema, poleFormSchema } from './poles.schema.ts';
 import { setFlash } from '../http/flash.ts';
 import { baseOptions, parseBase } from '../dashboards/dashboards.schema.ts';

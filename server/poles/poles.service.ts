@@ -13,6 +13,9 @@ import type { MemberRow, MembersRepo, MemberWrite } from './members.repo.ts';
 import type { PoleRow, PolesRepo, PolesWriteRepo, PoleWrite, TerritoryRow } from './poles.repo.ts';
 import { compositionRule, type MemberForm, type PoleForm } from './poles.schema.ts';
 import type { Actor } from '../lib/actor.ts';
+// The rows handlers show, named here so that a handler imports services, never repos.
+export type { PoleRow } from './poles.repo.ts';
+export type { MemberRow } from './members.repo.ts';
 
 interface Repos {
   aggregates: AggregatesRepo;

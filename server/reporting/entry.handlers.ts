@@ -7,11 +7,11 @@ import { setFlash, takeFlash } from '../http/flash.ts';
 import { quarterInPath } from '../http/params.ts';
 import { formatDate, formatScaled } from '../lib/format.ts';
 import { quarterLabel, quarterLastDay, type Quarter } from '../lib/quarters.ts';
-import type { PoleRow } from '../poles/poles.repo.ts';
+import type { PoleRow } from '../poles/poles.service.ts';
 import type { Services } from '../services.ts';
 import { buildEntryView, errorLinks } from './entry-view.ts';
 import { field, lineKey } from './entry-rules.ts';
-import type { ReportRow, ValueRow } from './reporting.repo.ts';
+import type { ReportRow, ValueRow } from './reporting.service.ts';
 import { actor } from '../http/actor.ts';
 
 /** The manager's quarterly form: show, save a draft, submit, and each value's history. */

@@ -16,6 +16,8 @@ import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import type { NewRevision, ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
 import { t } from '../i18n/messages.ts';
 import type { PersonActor as Actor } from '../lib/actor.ts';
+// The rows handlers show, named here so that a handler imports services, never repos.
+export type { ReportRow, ValueRow } from './reporting.repo.ts';
 
 export interface SavePlan {
   pole: PoleRow;

@@ -9,7 +9,7 @@ import { quarterInPath } from '../http/params.ts';
 import { versionField, type FormResult } from '../http/form.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import { addQuarters, lastClosedQuarter, quarterLabel, sameQuarter, type Quarter } from '../lib/quarters.ts';
-import type { PoleRow } from '../poles/poles.repo.ts';
+import type { PoleRow } from '../poles/poles.service.ts';
 import type { Services } from '../services.ts';
 import { actor } from '../http/actor.ts';
 

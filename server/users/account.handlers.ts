@@ -6,8 +6,8 @@ import { formValues, parseForm, type FieldErrors } from '../http/form.ts';
 import { setFlash } from '../http/flash.ts';
 import { idParam, param } from '../http/params.ts';
 import type { Services } from '../services.ts';
-import type { TokenPurpose } from './tokens.repo.ts';
-import type { UserRow } from './users.repo.ts';
+import type { TokenPurpose } from './account.service.ts';
+import type { UserRow } from './users.service.ts';
 import { changePasswordSchema, profileSchema, setPasswordSchema } from './users.schema.ts';
 import { createTokenSchema } from '../api/api-tokens.schema.ts';
 

@@ -11,6 +11,8 @@ import type { TokenPurpose, TokenRow } from './tokens.repo.ts';
 import { hashToken, type Repos } from './users.service.ts';
 import { contextWords, passwordProblem } from './password-rules.ts';
 import { isTokenShaped } from './users.schema.ts';
+// The rows handlers show, named here so that a handler imports services, never repos.
+export type { TokenPurpose } from './tokens.repo.ts';
 
 /** What a link is worth: usable, never issued, or already used / expired / for a disabled account. */
 export type LinkState = { state: 'valid'; token: TokenRow; user: UserRow } | { state: 'unknown' } | { state: 'spent' };

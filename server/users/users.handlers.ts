@@ -8,7 +8,7 @@ import { idParam } from '../http/params.ts';
 import { ROLES } from '../http/current-user.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
-import type { UserRow } from './users.repo.ts';
+import type { UserRow } from './users.service.ts';
 import { newUserFormSchema, userFormSchema, userListQuery, versionOnlySchema } from './users.schema.ts';
 import { actor } from '../http/actor.ts';
 

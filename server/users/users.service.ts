@@ -15,6 +15,8 @@ import type { UserFilter, UserRow, UsersRepo } from './users.repo.ts';
 import type { TokensRepo } from './tokens.repo.ts';
 import { contextWords, passwordProblem } from './password-rules.ts';
 import type { Actor } from '../lib/actor.ts';
+// The rows handlers show, named here so that a handler imports services, never repos.
+export type { UserRow } from './users.repo.ts';
 
 export interface Repos {
   audit: AuditRepo;

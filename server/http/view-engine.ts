@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
-import { tHelper } from './helpers/i18n.ts';
-import { dateHelper, dateTimeHelper, numberHelper, scaledHelper } from './helpers/format.ts';
-import { menuHelper } from './menu.ts';
-import { and, concat, eq, hasAny, includes, isRole, json, lt, not, or } from './helpers/logic.ts';
+import { tHelper } from '../views/helpers/i18n.ts';
+import { dateHelper, dateTimeHelper, numberHelper, scaledHelper } from '../views/helpers/format.ts';
+import { menuHelper } from '../views/menu.ts';
+import { and, concat, eq, hasAny, includes, isRole, json, lt, not, or } from '../views/helpers/logic.ts';
 
 export const viewsDirectory = path.resolve(import.meta.dirname, '../../views');
 

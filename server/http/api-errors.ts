@@ -1,22 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { HttpError, TooManyRequests } from '../http/errors.ts';
+import { HttpError, TooManyRequests } from './errors.ts';
+import { ApiProblem } from '../api/api-problem.ts';
 import { t, type MessageKey } from '../i18n/messages.ts';
-import type { ApiErrorBody } from './api.schema.ts';
-
-/** An API error with its French message (and the query parameter at fault, for a 400). */
-export class ApiProblem extends HttpError {
-  constructor(
-    status: number,
-    readonly code: string,
-    readonly french: string,
-    readonly parameter?: string,
-  ) {
-    super(status, code);
-  }
-}
-
-export const badParameter = (name: string, french: string) => new ApiProblem(400, 'bad_request', french, name);
+import type { ApiErrorBody } from '../api/api.schema.ts';
 
 const GENERIC: Record<number, [string, MessageKey]> = {
   400: ['bad_request', 'api.error.badRequest'],

@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import { TooManyRequests } from '../http/errors.ts';
+import { TooManyRequests } from './errors.ts';
 import { t } from '../i18n/messages.ts';
 import type { RateLimiter } from '../ratelimit/rate-limiter.ts';
-import { ApiProblem } from './api-errors.ts';
-import type { ApiTokensService } from './api-tokens.service.ts';
+import { ApiProblem } from '../api/api-problem.ts';
+import type { ApiTokensService } from '../api/api-tokens.service.ts';
 
 /**
  * Runs before every /api/v1 route: resolves `Authorization: Bearer <token>` to its user (a bad token is a
