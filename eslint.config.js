@@ -15,14 +15,27 @@ export default tseslint.config(
     rules: {
       'max-len': ['error', { code: 140, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
   {
     // The browser scripts of public/js (no bundler, no framework).
     files: ['public/js/**/*.js'],
-    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', DOMParser: 'readonly', FormData: 'readonly', XMLHttpRequest: 'readonly', Chart: 'readonly' } },
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        DOMParser: 'readonly',
+        FormData: 'readonly',
+        XMLHttpRequest: 'readonly',
+        Chart: 'readonly',
+      },
+    },
   },
   {
     files: ['**/*.ts'],
@@ -35,7 +48,10 @@ export default tseslint.config(
       'max-lines': ['warn', { max: 300, skipBlankLines: true, skipComments: true }],
       'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true }],
       // Express stays at the edge: the HTTP layer, the app, the route table and the handlers.
-      'no-restricted-imports': ['error', { paths: [{ name: 'express', message: 'Express belongs to server/http/, app.ts, routes.ts and *.handlers.ts.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'express', message: 'Express belongs to server/http/, app.ts, routes.ts and *.handlers.ts.' }] },
+      ],
     },
   },
   {
@@ -46,7 +62,15 @@ export default tseslint.config(
     // A handler names the services it uses; SQL lives in repos, which handlers never see.
     files: ['server/**/*.handlers.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/*.repo.ts', '**/*.repo'], message: 'Handlers use services, never repos.' }, { group: ['knex'], message: 'Handlers never touch the database.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/*.repo.ts', '**/*.repo'], message: 'Handlers use services, never repos.' },
+            { group: ['knex'], message: 'Handlers never touch the database.' },
+          ],
+        },
+      ],
     },
   },
   {

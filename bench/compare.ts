@@ -30,7 +30,13 @@ import { PATHS, signIn, STAFF_EMAIL, STAFF_PASSWORD } from './measure.ts';
 
 const MANAGER_PASSWORD = 'saisie concurrente du banc 2026';
 /** Regions (and a département of each) for the entry poles. */
-const ENTRY_PLACES = [['76', '31'], ['84', '69'], ['11', '75'], ['53', '35'], ['44', '67']] as const;
+const ENTRY_PLACES = [
+  ['76', '31'],
+  ['84', '69'],
+  ['11', '75'],
+  ['53', '35'],
+  ['44', '67'],
+] as const;
 
 export interface EngineResult {
   engine: 'sqlite' | 'pg';
@@ -50,21 +56,40 @@ async function entryPoles(s: Services, count: number) {
     const q = lastClosedQuarter(s.clock.now());
     const slug = await s.poles.create(
       {
-        name: `Pôle de saisie concurrente ${k + 1}`, slug: '', region_code: region, departement_code: departement,
-        territory_epci: '', territory_departements: [departement], creation_year: 2020, first_report: q,
-        legal_form: 'Association loi 1901', description: '', contact_email: '', website: '', founding_wave: 'autre',
+        name: `Pôle de saisie concurrente ${k + 1}`,
+        slug: '',
+        region_code: region,
+        departement_code: departement,
+        territory_epci: '',
+        territory_departements: [departement],
+        creation_year: 2020,
+        first_report: q,
+        legal_form: 'Association loi 1901',
+        description: '',
+        contact_email: '',
+        website: '',
+        founding_wave: 'autre',
       },
       { userId: null },
     );
     const pole = (await s.repos.poles.findBySlug(s.db, slug))!;
     const email = `saisie-${k + 1}@bench.ptce-impact.fr`;
-    await s.users.createUser({ email, displayName: `Gestionnaire ${k + 1}`, role: 'manager', poleIds: [pole.id], regionCodes: [], password: MANAGER_PASSWORD }, { userId: null });
+    await s.users.createUser(
+      { email, displayName: `Gestionnaire ${k + 1}`, role: 'manager', poleIds: [pole.id], regionCodes: [], password: MANAGER_PASSWORD },
+      { userId: null },
+    );
     made.push({ slug, email });
   }
   return made;
 }
 
-async function measureEngine(engine: 'sqlite' | 'pg', values: number, seconds: number, connections: number[], pgServer: string): Promise<EngineResult> {
+async function measureEngine(
+  engine: 'sqlite' | 'pg',
+  values: number,
+  seconds: number,
+  connections: number[],
+  pgServer: string,
+): Promise<EngineResult> {
   const t0 = performance.now();
   let file = path.join(benchDirectory, `compare-${values}.sqlite`);
   let databaseUrl: string | undefined;
@@ -89,7 +114,10 @@ async function measureEngine(engine: 'sqlite' | 'pg', values: number, seconds: n
     await s.refresh.rebuild((done, total) => bar.update(done, total));
     bar.done();
     const rebuildSeconds = (performance.now() - tr) / 1000;
-    await s.users.createUser({ email: STAFF_EMAIL, displayName: 'Banc de performance', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD }, { userId: null });
+    await s.users.createUser(
+      { email: STAFF_EMAIL, displayName: 'Banc de performance', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD },
+      { userId: null },
+    );
     const maxConnections = Math.max(...connections);
     const managers = await entryPoles(s, maxConnections);
     const q = lastClosedQuarter(s.clock.now());
@@ -107,19 +135,34 @@ async function measureEngine(engine: 'sqlite' | 'pg', values: number, seconds: n
     const setupSeconds = (performance.now() - t0) / 1000;
 
     const dash = (p: string, c: number, duration = seconds): LoadJob => ({ url: base, paths: [p], cookie, connections: c, duration });
-    const entry = (c: number): EntryJob => ({ url: base, connections: c, duration: seconds, managers: sessions.slice(0, c), period: quarterLabel(q), body, varyField: field.value('EMP_CREES') });
+    const entry = (c: number): EntryJob => ({
+      url: base,
+      connections: c,
+      duration: seconds,
+      managers: sessions.slice(0, c),
+      period: quarterLabel(q),
+      body,
+      varyField: field.value('EMP_CREES'),
+    });
     await forkLoad<LoadSummary>('load.ts', dash(PATHS.national, 10, 2) as never); // warm-up, not reported
     const loadAverage = os.loadavg()[0];
     const runs: EngineResult['runs'] = [];
     for (const c of connections) {
-      for (const [route, p] of [['national', PATHS.national], ['regional', PATHS.regional]] as const) {
+      for (const [route, p] of [
+        ['national', PATHS.national],
+        ['regional', PATHS.regional],
+      ] as const) {
         const { summary } = await forkLoad<LoadSummary>('load.ts', dash(p, c) as never);
         runs.push({ route, connections: c, summary });
-        log(`${engine} ${route} ×${c}: ${summary.rps.toFixed(0)} req/s p50 ${summary.p50} p99 ${summary.p99} ms, errors ${summary.errors}, timeouts ${summary.timeouts}, non-2xx ${summary.non2xx}`);
+        log(
+          `${engine} ${route} ×${c}: ${summary.rps.toFixed(0)} req/s p50 ${summary.p50} p99 ${summary.p99} ms, errors ${summary.errors}, timeouts ${summary.timeouts}, non-2xx ${summary.non2xx}`,
+        );
       }
       const { summary } = await forkLoad<EntrySummary>('load-entry.ts', entry(c) as never);
       runs.push({ route: 'entry', connections: c, summary });
-      log(`${engine} entry ×${c}: ${summary.savesPerSecond.toFixed(0)} saves/s, p50 ${summary.p50} p99 ${summary.p99} ms, saves ${JSON.stringify(summary.saves)}, errors ${summary.errors}, timeouts ${summary.timeouts}`);
+      log(
+        `${engine} entry ×${c}: ${summary.savesPerSecond.toFixed(0)} saves/s, p50 ${summary.p50} p99 ${summary.p99} ms, saves ${JSON.stringify(summary.saves)}, errors ${summary.errors}, timeouts ${summary.timeouts}`,
+      );
     }
     return { engine, values, setupSeconds, rebuildSeconds, loadAverage, runs };
   } finally {
@@ -134,15 +177,18 @@ async function measureEngine(engine: 'sqlite' | 'pg', values: number, seconds: n
 }
 
 const n = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const fivexx = (r: LoadSummary) => Object.entries(r.statusCodes).filter(([k]) => k.startsWith('5')).reduce((a, [, v]) => a + v, 0);
+const fivexx = (r: LoadSummary) =>
+  Object.entries(r.statusCodes)
+    .filter(([k]) => k.startsWith('5'))
+    .reduce((a, [, v]) => a + v, 0);
 
 function cell(r: EngineResult['runs'][number] | undefined): string {
   if (!r) return '—';
   const s = r.summary;
-  const head = r.route === 'entry'
-    ? `${n((s as EntrySummary).savesPerSecond)} saves/s (${n(s.rps)} req/s)`
-    : `${n(s.rps)} req/s`;
-  const failed = s.errors + s.timeouts + fivexx(s) > 0 || (r.route === 'entry' ? Object.keys((s as EntrySummary).saves).some((k) => k !== '303') : s.non2xx > 0);
+  const head = r.route === 'entry' ? `${n((s as EntrySummary).savesPerSecond)} saves/s (${n(s.rps)} req/s)` : `${n(s.rps)} req/s`;
+  const failed =
+    s.errors + s.timeouts + fivexx(s) > 0 ||
+    (r.route === 'entry' ? Object.keys((s as EntrySummary).saves).some((k) => k !== '303') : s.non2xx > 0);
   return `${head} · p50 ${n(s.p50)} ms · p99 ${n(s.p99)} ms · ${s.errors}/${s.timeouts}/${fivexx(s)}${failed ? ' ❌' : ' ✅'}`;
 }
 
@@ -153,7 +199,8 @@ export function renderCompare(results: EngineResult[], date: string): string {
     '',
     `${n(a.values)} values (the bench's data set, the same rows on both), plus one fresh pole per entry connection. ` +
       `Machine: ${os.cpus().length} CPUs shared with other work; load average at the start of the runs: ` +
-      results.map((r) => `${r.engine === 'pg' ? 'PostgreSQL' : 'SQLite'} ${r.loadAverage.toFixed(1)}`).join(', ') + '. ' +
+      results.map((r) => `${r.engine === 'pg' ? 'PostgreSQL' : 'SQLite'} ${r.loadAverage.toFixed(1)}`).join(', ') +
+      '. ' +
       `Full rebuild: ${results.map((r) => `${r.engine === 'pg' ? 'PostgreSQL' : 'SQLite'} ${r.rebuildSeconds.toFixed(1)} s`).join(', ')}.`,
     '',
     'Each cell: throughput · p50 · p99 · errors/timeouts/5xx. Entry: a GET of the form then a POST saving it (303), per connection, its own pole; saves/s counts the 303s.',
@@ -168,7 +215,11 @@ export function renderCompare(results: EngineResult[], date: string): string {
       lines.push(`| ${label} | ${c} | ${cell(find(a))} | ${b ? cell(find(b)) : '—'} |`);
     }
   }
-  const entryCodes = results.flatMap((r) => r.runs.filter((x) => x.route === 'entry').map((x) => `${r.engine} ×${x.connections}: ${JSON.stringify((x.summary as EntrySummary).saves)}`));
+  const entryCodes = results.flatMap((r) =>
+    r.runs
+      .filter((x) => x.route === 'entry')
+      .map((x) => `${r.engine} ×${x.connections}: ${JSON.stringify((x.summary as EntrySummary).saves)}`),
+  );
   lines.push('', `Answers to the saves: ${entryCodes.join(' · ')}.`);
   return lines.join('\n');
 }
@@ -185,7 +236,13 @@ async function main() {
   const results: EngineResult[] = [];
   for (const engine of ['sqlite', 'pg'] as const) results.push(await measureEngine(engine, values, seconds, connections, pg));
   fs.writeFileSync(path.join(benchDirectory, `compare-${values}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  const md = renderCompare(results, new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'));
+  const md = renderCompare(
+    results,
+    new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC'),
+  );
   if (flag('no-write')) process.stdout.write(`${md}\n`);
   else {
     writeBetweenMarkers(path.resolve(import.meta.dirname, '../BENCHMARKS.md'), 'compare', md);

@@ -39,7 +39,8 @@ const mb = (bytes: number) => bytes / 2 ** 20;
 
 /** A working copy of the data set, migrated, with the bench's staff account (done before measuring). */
 export async function prepare(file: string): Promise<string> {
-  if (!file.endsWith('.sqlite') || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`--file: a .sqlite file is needed (${file})`);
+  if (!file.endsWith('.sqlite') || !fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+    throw new Error(`--file: a .sqlite file is needed (${file})`);
   const work = file.replace(/\.sqlite$/, '.export.sqlite');
   removeSqlite(work);
   fs.copyFileSync(file, work);
@@ -48,7 +49,10 @@ export async function prepare(file: string): Promise<string> {
   try {
     await migrateLatest(s.db);
     if (!(await s.db('users').where({ email: STAFF_EMAIL }).first())) {
-      await s.users.createUser({ email: STAFF_EMAIL, displayName: 'Banc de performance', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD }, { userId: null });
+      await s.users.createUser(
+        { email: STAFF_EMAIL, displayName: 'Banc de performance', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD },
+        { userId: null },
+      );
     }
   } finally {
     await closeServices(s);
@@ -91,11 +95,14 @@ async function serveAndSample(work: string): Promise<void> {
 
 /** The client side (this process): signs in, downloads the export to the end and throws it away. */
 async function measure(work: string, source: string): Promise<ExportRawResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', work], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const next = () => new Promise<Record<string, number>>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as Record<string, number>));
-    child.once('exit', (code) => reject(new Error(`export-raw server exited with ${code}`)));
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', work], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  const next = () =>
+    new Promise<Record<string, number>>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as Record<string, number>));
+      child.once('exit', (code) => reject(new Error(`export-raw server exited with ${code}`)));
+    });
   try {
     const { port } = await next();
     const base = `http://127.0.0.1:${port}`;
@@ -133,7 +140,10 @@ async function measure(work: string, source: string): Promise<ExportRawResult> {
       peakRssMb: mb(mem.peakRss),
       peakHeapUsedMb: mb(mem.peakHeap),
       status: res.status,
-      measuredAt: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
+      measuredAt: new Date()
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC'),
     };
   } finally {
     if (child.exitCode === null) {
@@ -186,7 +196,9 @@ async function main() {
   if (!flag('no-write')) writeBetweenMarkers(path.resolve(import.meta.dirname, '../BENCHMARKS.md'), 'export-raw', renderExportRaw(all));
   const out = arg('out');
   if (out) fs.writeFileSync(out, JSON.stringify(result));
-  process.stderr.write(`raw export of ${result.values} values: ${result.rows} rows in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB\n`);
+  process.stderr.write(
+    `raw export of ${result.values} values: ${result.rows} rows in ${result.seconds.toFixed(1)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

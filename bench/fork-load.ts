@@ -6,8 +6,15 @@ import path from 'node:path';
  * Runs one load job in a child process (`script`: load.ts or load-entry.ts, which answer over IPC);
  * `during` (when given) runs alongside and stops the load when it ends.
  */
-export async function forkLoad<S, T = never>(script: string, job: Serializable, during?: () => Promise<T>): Promise<{ summary: S; value?: T }> {
-  const child: ChildProcess = fork(path.join(import.meta.dirname, script), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function forkLoad<S, T = never>(
+  script: string,
+  job: Serializable,
+  during?: () => Promise<T>,
+): Promise<{ summary: S; value?: T }> {
+  const child: ChildProcess = fork(path.join(import.meta.dirname, script), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   try {
     const answer = new Promise<S>((resolve, reject) => {
       child.on('message', (m: unknown) => {
@@ -31,4 +38,3 @@ export async function forkLoad<S, T = never>(script: string, job: Serializable, 
     if (child.exitCode === null) child.kill();
   }
 }
-

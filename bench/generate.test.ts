@@ -31,7 +31,9 @@ describe('bench data generator', function () {
       expect(await count('quarter_values')).to.equal(poles * QUARTERS_PER_POLE * INDICATORS_PER_QUARTER);
       expect(summary.values).to.equal(poles * QUARTERS_PER_POLE * INDICATORS_PER_QUARTER);
       // The 13 entered indicators, totals only, never a ratio.
-      const used = (await k('quarter_values as v').join('indicators as i', 'i.id', 'v.indicator_id').distinct('i.code', 'i.kind', 'v.category')) as { code: string; kind: string; category: string }[];
+      const used = (await k('quarter_values as v')
+        .join('indicators as i', 'i.id', 'v.indicator_id')
+        .distinct('i.code', 'i.kind', 'v.category')) as { code: string; kind: string; category: string }[];
       expect(used.map((u) => u.code).sort()).to.deep.equal([...BENCH_CODES].sort());
       expect(used.every((u) => u.kind !== 'ratio' && u.category === '')).to.equal(true);
     } finally {
@@ -52,11 +54,17 @@ describe('bench data generator', function () {
       expect(Number(orphans?.n)).to.equal(0);
       const last = lastClosedQuarter(DateTime.fromISO(BENCH_NOW, { zone: 'Europe/Paris' }));
       const first = addQuarters(last, -(QUARTERS_PER_POLE - 1));
-      const poles = (await k('poles as p').join('departements as d', 'd.code', 'p.departement_code').select('p.*', 'd.region_code as dep_region')) as Record<string, unknown>[];
+      const poles = (await k('poles as p')
+        .join('departements as d', 'd.code', 'p.departement_code')
+        .select('p.*', 'd.region_code as dep_region')) as Record<string, unknown>[];
       for (const p of poles) {
         expect(p.dep_region).to.equal(p.region_code);
         expect({ year: p.first_report_year, quarter: p.first_report_quarter }).to.deep.equal(first);
-        const span = (await k('quarter_reports').where({ pole_id: p.id }).min({ lo: k.raw('year * 4 + quarter - 1') }).max({ hi: k.raw('year * 4 + quarter - 1') }).first()) as { lo: number; hi: number };
+        const span = (await k('quarter_reports')
+          .where({ pole_id: p.id })
+          .min({ lo: k.raw('year * 4 + quarter - 1') })
+          .max({ hi: k.raw('year * 4 + quarter - 1') })
+          .first()) as { lo: number; hi: number };
         expect([span.lo, span.hi]).to.deep.equal([quarterIndex(first), quarterIndex(last)]);
       }
       // Mostly validated; the last quarter of the first poles is a draft, ready for the bench to submit.
@@ -84,7 +92,9 @@ describe('bench data generator', function () {
     const fingerprint = async (f: string) => {
       const k = createDb({ client: 'sqlite3', filename: f });
       try {
-        return await k('quarter_values').select(k.raw('count(*) as n, sum(value_scaled) as s, sum(pole_id * indicator_id * value_scaled % 97) as h')).first();
+        return await k('quarter_values')
+          .select(k.raw('count(*) as n, sum(value_scaled) as s, sum(pole_id * indicator_id * value_scaled % 97) as h'))
+          .first();
       } finally {
         await k.destroy();
       }

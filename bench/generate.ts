@@ -14,7 +14,17 @@ import { prepareDatabase } from '../server/bootstrap.ts';
 import { writeTimestamp } from '../server/db/dialect.ts';
 import { addQuarters, fromIndex, lastClosedQuarter, opensAt, quarterIndex } from '../server/lib/quarters.ts';
 import { seededRandom, type Random } from '../seeds/random.ts';
-import { arg, closeServices, BENCH_NOW, benchFile, INDICATORS_PER_QUARTER, openServices, progressBar, QUARTERS_PER_POLE, removeSqlite } from './common.ts';
+import {
+  arg,
+  closeServices,
+  BENCH_NOW,
+  benchFile,
+  INDICATORS_PER_QUARTER,
+  openServices,
+  progressBar,
+  QUARTERS_PER_POLE,
+  removeSqlite,
+} from './common.ts';
 
 export interface GenerateOptions {
   /** The SQLite file to create (replaced if it exists); ignored when `databaseUrl` is given. */
@@ -48,8 +58,19 @@ const rowsPerStatement = (columns: number) => Math.floor(MAX_PARAMS / columns) -
 
 /** The 13 entered indicators (flows, stocks and the score; ratios are computed, never entered). */
 export const BENCH_CODES = [
-  'EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS', 'EMP_ETP_FIN', 'ACT_CREEES', 'MEMBRES', 'MUTUALISATIONS', 'PERS_FORMEES',
-  'REEMPLOI_T', 'RESSOURCES_PROPRES', 'RESSOURCES_TOTALES', 'PROJ_INNOV_SOCIALE', 'MATURITE_COOP',
+  'EMP_CREES',
+  'ACT_CONSOLIDEES',
+  'TE_ACTIONS',
+  'EMP_ETP_FIN',
+  'ACT_CREEES',
+  'MEMBRES',
+  'MUTUALISATIONS',
+  'PERS_FORMEES',
+  'REEMPLOI_T',
+  'RESSOURCES_PROPRES',
+  'RESSOURCES_TOTALES',
+  'PROJ_INNOV_SOCIALE',
+  'MATURITE_COOP',
 ] as const;
 type Code = (typeof BENCH_CODES)[number];
 
@@ -65,7 +86,12 @@ const WAVES = ['aap_2013', 'aap_2015', 'ami_2021_2023', 'autre'];
  * One multi-row `INSERT … VALUES (…), (…)` per slice. (knex's own multi-row insert on SQLite is a
  * compound SELECT, capped at 500 terms; a VALUES list is only capped by the bound parameters.)
  */
-async function insertBatched(trx: Knex.Transaction, table: string, rows: Record<string, unknown>[], onSlice?: (inserted: number) => void): Promise<void> {
+async function insertBatched(
+  trx: Knex.Transaction,
+  table: string,
+  rows: Record<string, unknown>[],
+  onSlice?: (inserted: number) => void,
+): Promise<void> {
   if (!rows.length) return;
   const columns = Object.keys(rows[0]);
   const size = rowsPerStatement(columns.length);
@@ -93,7 +119,12 @@ const scaled = (x: number, decimals: number) => {
 };
 
 /** One quarter's figures for a pole: plausible magnitudes with seasons, growth and noise (as the demo). */
-function figures(rand: Random, profile: { size: number; growth: number; selfFinancing: number }, i: number, quarter: number): Record<Code, number> {
+function figures(
+  rand: Random,
+  profile: { size: number; growth: number; selfFinancing: number },
+  i: number,
+  quarter: number,
+): Record<Code, number> {
   const { size, growth } = profile;
   const season = SEASON[quarter - 1];
   const trend = 1 + growth * i;
@@ -138,13 +169,21 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
 
     const regions = ((await db('regions').select('code').orderBy('code')) as { code: string }[]).map((r) => r.code);
     const depsByRegion = new Map<string, { code: string; name: string }[]>();
-    for (const d of (await db('departements').select('code', 'name', 'region_code').orderBy('code')) as { code: string; name: string; region_code: string }[]) {
+    for (const d of (await db('departements').select('code', 'name', 'region_code').orderBy('code')) as {
+      code: string;
+      name: string;
+      region_code: string;
+    }[]) {
       const list = depsByRegion.get(d.region_code) ?? [];
       list.push({ code: d.code, name: d.name });
       depsByRegion.set(d.region_code, list);
     }
     const indicatorIds = new Map<string, number>(
-      ((await db('indicators').whereIn('code', [...BENCH_CODES]).select('id', 'code')) as { id: number; code: string }[]).map((r) => [r.code, r.id]),
+      (
+        (await db('indicators')
+          .whereIn('code', [...BENCH_CODES])
+          .select('id', 'code')) as { id: number; code: string }[]
+      ).map((r) => [r.code, r.id]),
     );
     for (const c of BENCH_CODES) if (!indicatorIds.has(c)) throw new Error(`indicator ${c} missing from the catalogue`);
 
@@ -180,7 +219,16 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
     const idBySlug = new Map(((await db('poles').select('id', 'slug')) as { id: number; slug: string }[]).map((p) => [p.slug, p.id]));
     const poles = poleRows.map((p) => ({ ...p, id: idBySlug.get(p.slug)! }));
     await db.transaction(async (trx) => {
-      await insertBatched(trx, 'pole_territories', poles.map((p) => ({ pole_id: p.id, kind: 'departement', code: p.departement_code, name: depsByRegion.get(p.region_code)!.find((d) => d.code === p.departement_code)!.name })));
+      await insertBatched(
+        trx,
+        'pole_territories',
+        poles.map((p) => ({
+          pole_id: p.id,
+          kind: 'departement',
+          code: p.departement_code,
+          name: depsByRegion.get(p.region_code)!.find((d) => d.code === p.departement_code)!.name,
+        })),
+      );
     });
 
     const statuses: Record<string, number> = {};
@@ -201,27 +249,50 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
         for (let i = 0; i < QUARTERS_PER_POLE; i++) {
           const q = quarters[i];
           const lastOne = i === QUARTERS_PER_POLE - 1;
-          const status = lastOne && k < draftCount
-            ? 'draft'
-            : (lastOne && k % 12 === 7) || (i === QUARTERS_PER_POLE - 2 && k % 25 === 3) ? 'submitted' : 'validated';
+          const status =
+            lastOne && k < draftCount
+              ? 'draft'
+              : (lastOne && k % 12 === 7) || (i === QUARTERS_PER_POLE - 2 && k % 25 === 3)
+                ? 'submitted'
+                : 'validated';
           statuses[status] = (statuses[status] ?? 0) + 1;
           const submittedAt = writeTimestamp(opened[i].plus({ days: rand.int(3, 40), hours: rand.int(8, 18) }));
           const reviewedAt = status === 'validated' ? writeTimestamp(opened[i].plus({ days: rand.int(41, 60) })) : null;
           const updatedAt = reviewedAt ?? submittedAt;
           reportRows.push({
-            pole_id: pole.id, year: q.year, quarter: q.quarter, status,
-            highlights: i % 4 === 0 ? 'Lancement d’un groupement d’achats entre membres.' : '', difficulties: '',
-            submitted_by: null, submitted_at: status === 'draft' ? null : submittedAt, reviewed_by: null, reviewed_at: reviewedAt,
-            reason: null, version: status === 'validated' ? 2 : 1, last_form_token: null, created_at: submittedAt, updated_at: updatedAt,
+            pole_id: pole.id,
+            year: q.year,
+            quarter: q.quarter,
+            status,
+            highlights: i % 4 === 0 ? 'Lancement d’un groupement d’achats entre membres.' : '',
+            difficulties: '',
+            submitted_by: null,
+            submitted_at: status === 'draft' ? null : submittedAt,
+            reviewed_by: null,
+            reviewed_at: reviewedAt,
+            reason: null,
+            version: status === 'validated' ? 2 : 1,
+            last_form_token: null,
+            created_at: submittedAt,
+            updated_at: updatedAt,
           });
           const fig = figures(rand, profile, i, q.quarter);
           for (const code of BENCH_CODES) {
             const na = NA_REASONS[code] !== undefined && rand.next() < 0.02;
             if (na) notAvailable++;
             valueRows.push({
-              pole_id: pole.id, indicator_id: indicatorIds.get(code)!, category: '', year: q.year, quarter: q.quarter,
-              value_scaled: na ? null : fig[code], not_available: na, na_reason: na ? NA_REASONS[code]! : '', comment: '',
-              carried_over: false, updated_by: null, updated_at: submittedAt,
+              pole_id: pole.id,
+              indicator_id: indicatorIds.get(code)!,
+              category: '',
+              year: q.year,
+              quarter: q.quarter,
+              value_scaled: na ? null : fig[code],
+              not_available: na,
+              na_reason: na ? NA_REASONS[code]! : '',
+              comment: '',
+              carried_over: false,
+              updated_by: null,
+              updated_at: submittedAt,
             });
           }
         }

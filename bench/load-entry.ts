@@ -24,7 +24,13 @@ export interface EntrySummary extends LoadSummary {
 }
 
 type Ctx = { csrf?: string; version?: string; formToken?: string; manager?: { cookie: string; slug: string } };
-type Req = { method: string; path: string; headers: Record<string, string>; body?: string; state: { manager?: { cookie: string; slug: string } } };
+type Req = {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  state: { manager?: { cookie: string; slug: string } };
+};
 
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
 
@@ -66,7 +72,14 @@ function run(job: EntryJob): void {
           setupRequest(req: Req, ctx: Ctx) {
             if (!ctx.manager || !ctx.csrf || ctx.version === undefined || !ctx.formToken) return null; // form not served: start again
             counter++;
-            const form = new URLSearchParams({ ...job.body, [job.varyField]: String(1 + (counter % 97)), _csrf: ctx.csrf, version: ctx.version, form_token: ctx.formToken, action: 'brouillon' });
+            const form = new URLSearchParams({
+              ...job.body,
+              [job.varyField]: String(1 + (counter % 97)),
+              _csrf: ctx.csrf,
+              version: ctx.version,
+              form_token: ctx.formToken,
+              action: 'brouillon',
+            });
             req.path = `/mon-pole/${ctx.manager.slug}/trimestres/${job.period}`;
             req.headers = { ...req.headers, cookie: ctx.manager.cookie, 'content-type': 'application/x-www-form-urlencoded' };
             req.body = form.toString();
@@ -81,7 +94,11 @@ function run(job: EntryJob): void {
     (err, result) => {
       if (err) process.send!({ error: String(err) });
       else {
-        const summary: EntrySummary = { ...summarise([`/mon-pole/:slug/trimestres/${job.period}`], result), saves, savesPerSecond: result.duration > 0 ? (saves['303'] ?? 0) / result.duration : 0 };
+        const summary: EntrySummary = {
+          ...summarise([`/mon-pole/:slug/trimestres/${job.period}`], result),
+          saves,
+          savesPerSecond: result.duration > 0 ? (saves['303'] ?? 0) / result.duration : 0,
+        };
         process.send!({ summary });
       }
       process.disconnect();

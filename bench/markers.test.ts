@@ -13,7 +13,9 @@ describe('bench: writing a table between the markers of BENCHMARKS.md', () => {
     fs.writeFileSync(file, '# Bench\n\n<!-- compare -->\nancien\n<!-- /compare -->\n\ntexte\n<!-- export-raw -->\n<!-- /export-raw -->\n');
     writeBetweenMarkers(file, 'compare', '| a | b |');
     writeBetweenMarkers(file, 'export-raw', 'mémoire');
-    expect(fs.readFileSync(file, 'utf8')).to.equal('# Bench\n\n<!-- compare -->\n| a | b |\n<!-- /compare -->\n\ntexte\n<!-- export-raw -->\nmémoire\n<!-- /export-raw -->\n');
+    expect(fs.readFileSync(file, 'utf8')).to.equal(
+      '# Bench\n\n<!-- compare -->\n| a | b |\n<!-- /compare -->\n\ntexte\n<!-- export-raw -->\nmémoire\n<!-- /export-raw -->\n',
+    );
     expect(() => writeBetweenMarkers(file, 'results', 'x')).to.throw(/markers/);
   });
 });

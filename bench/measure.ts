@@ -84,7 +84,10 @@ function load<T>(job: LoadJob, during?: () => Promise<T>): Promise<{ summary: Lo
 
 export async function signIn(base: string, email = STAFF_EMAIL, password = STAFF_PASSWORD): Promise<string> {
   const page = await fetch(`${base}/connexion`, { redirect: 'manual' });
-  const first = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const first = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
   if (!token) throw new Error('no CSRF token on /connexion');
   const res = await fetch(`${base}/connexion`, {
@@ -94,13 +97,20 @@ export async function signIn(base: string, email = STAFF_EMAIL, password = STAFF
     body: new URLSearchParams({ _csrf: token, email, password }).toString(),
   });
   if (res.status !== 303) throw new Error(`sign-in answered ${res.status}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   if (!cookie) throw new Error('sign-in set no cookie');
   return cookie;
 }
 
 /** A complete submission of a stored draft: its values, the MEMBRES split, a comment and a confirmation on each line. */
-async function submissionBody(s: Services, pole: NonNullable<Awaited<ReturnType<Services['repos']['poles']['findById']>>>, q: { year: number; quarter: number }) {
+async function submissionBody(
+  s: Services,
+  pole: NonNullable<Awaited<ReturnType<Services['repos']['poles']['findById']>>>,
+  q: { year: number; quarter: number },
+) {
   const body: Record<string, string> = await s.reporting.storedAsBody(pole, q);
   const { ctx } = await s.reporting.context(pole, q);
   for (const ind of ctx.indicators) {
@@ -108,13 +118,25 @@ async function submissionBody(s: Services, pole: NonNullable<Awaited<ReturnType<
     if (ind.kind !== 'flow') body[field.confirm(ind.code)] = '1';
   }
   const total = Number(body[field.value('MEMBRES')] ?? '0');
-  const split: Record<string, number> = { ess: Math.floor(total / 2), non_ess: Math.floor(total / 4), collectivite: total >= 4 ? 1 : 0, recherche: 0, formation: 0 };
+  const split: Record<string, number> = {
+    ess: Math.floor(total / 2),
+    non_ess: Math.floor(total / 4),
+    collectivite: total >= 4 ? 1 : 0,
+    recherche: 0,
+    formation: 0,
+  };
   split.autre = total - Object.values(split).reduce((a, b) => a + b, 0);
   for (const [c, n] of Object.entries(split)) body[field.value('MEMBRES', c)] = String(n);
   return body;
 }
 
-export async function measure(opts: { file: string; seconds?: number; connections?: number; incrementalRuns?: number; repeats?: number }): Promise<MeasureResult> {
+export async function measure(opts: {
+  file: string;
+  seconds?: number;
+  connections?: number;
+  incrementalRuns?: number;
+  repeats?: number;
+}): Promise<MeasureResult> {
   const started = performance.now();
   const repeats = opts.repeats ?? 3;
   const seconds = opts.seconds ?? 10;
@@ -159,10 +181,17 @@ export async function measure(opts: { file: string; seconds?: number; connection
     log(`full rebuild: ${rebuildSeconds.toFixed(1)} s, ${rebuilt.rows} rows`);
 
     // 3. Incremental refreshes: one pole submits its draft quarter, then the refresh (one pole each time).
-    const staff = await s.users.createUser({ email: STAFF_EMAIL, displayName: 'Banc de performance', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD }, { userId: null });
+    const staff = await s.users.createUser(
+      { email: STAFF_EMAIL, displayName: 'Banc de performance', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD },
+      { userId: null },
+    );
     const actor = { userId: staff.id, requestId: 'bench' };
     const last = lastClosedQuarter(s.clock.now());
-    const drafts = (await s.db('quarter_reports').where({ status: 'draft', year: last.year, quarter: last.quarter }).orderBy('pole_id').select('pole_id')) as { pole_id: number }[];
+    const drafts = (await s
+      .db('quarter_reports')
+      .where({ status: 'draft', year: last.year, quarter: last.quarter })
+      .orderBy('pole_id')
+      .select('pole_id')) as { pole_id: number }[];
     const incRuns: number[] = [];
     const incRows: number[] = [];
     const incKinds: string[] = [];
@@ -216,7 +245,9 @@ export async function measure(opts: { file: string; seconds?: number; connection
       regional: medianRun(httpRuns.regional),
     };
     for (const [k, runs] of Object.entries(httpRuns)) {
-      log(`${k}: ${runs.map((v) => `${v.rps.toFixed(0)} req/s p50 ${v.p50} p99 ${v.p99} ms`).join(' | ')}; errors ${runs.map((v) => v.errors)}, timeouts ${runs.map((v) => v.timeouts)}, non-2xx ${runs.map((v) => v.non2xx)}`);
+      log(
+        `${k}: ${runs.map((v) => `${v.rps.toFixed(0)} req/s p50 ${v.p50} p99 ${v.p99} ms`).join(' | ')}; errors ${runs.map((v) => v.errors)}, timeouts ${runs.map((v) => v.timeouts)}, non-2xx ${runs.map((v) => v.non2xx)}`,
+      );
     }
 
     // 5. The dashboards while a full rebuild runs in this process.
@@ -226,7 +257,9 @@ export async function measure(opts: { file: string; seconds?: number; connection
       const r = await s.refresh.rebuild();
       return { seconds: ms(t) / 1000, rows: r.rows };
     });
-    log(`during a full rebuild (${during.value!.seconds.toFixed(1)} s): ${during.summary.rps.toFixed(0)} req/s, p50 ${during.summary.p50} ms, p99 ${during.summary.p99} ms, non-2xx ${during.summary.non2xx}`);
+    log(
+      `during a full rebuild (${during.value!.seconds.toFixed(1)} s): ${during.summary.rps.toFixed(0)} req/s, p50 ${during.summary.p50} ms, p99 ${during.summary.p99} ms, non-2xx ${during.summary.non2xx}`,
+    );
 
     loads.end = os.loadavg()[0];
     const m = mem.stop();
@@ -234,7 +267,13 @@ export async function measure(opts: { file: string; seconds?: number; connection
       file: path.relative(process.cwd(), opts.file),
       counts,
       floor: { runsMs: floorRuns, medianMs: floorMs, rows: floorRows },
-      rebuild: { seconds: rebuildSeconds, rows: rebuilt.rows, rowsPerSecond: rebuilt.rows / rebuildSeconds, ratioToFloor: (rebuildSeconds * 1000) / floorMs, peakRssMb: rebuildPeak },
+      rebuild: {
+        seconds: rebuildSeconds,
+        rows: rebuilt.rows,
+        rowsPerSecond: rebuilt.rows / rebuildSeconds,
+        ratioToFloor: (rebuildSeconds * 1000) / floorMs,
+        peakRssMb: rebuildPeak,
+      },
       incremental: { runsMs: incRuns, medianMs: median(incRuns), rows: incRows, kinds: incKinds, submitMs },
       statusProbe,
       http,
@@ -262,7 +301,12 @@ export async function measure(opts: { file: string; seconds?: number; connection
 async function main() {
   const file = path.resolve(arg('file') ?? '');
   if (!fs.existsSync(file)) throw new Error(`--file: ${file} not found`);
-  const result = await measure({ file, seconds: Number(arg('seconds') ?? '10'), incrementalRuns: Number(arg('incremental-runs') ?? '3'), repeats: Number(arg('repeats') ?? '3') });
+  const result = await measure({
+    file,
+    seconds: Number(arg('seconds') ?? '10'),
+    incrementalRuns: Number(arg('incremental-runs') ?? '3'),
+    repeats: Number(arg('repeats') ?? '3'),
+  });
   const out = arg('out');
   if (out) fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -28,11 +28,44 @@ const ms = (t0: number) => performance.now() - t0;
 const log = (m: string) => process.stderr.write(`${m}\n`);
 // The rebuild's own helpers, so this profile runs the same loop as refresh.service.ts.
 
-const COLUMNS = ['generation', 'base', 'indicator_id', 'grain', 'level', 'year', 'quarter', 'area', 'category', 'value_scaled', 'num_scaled', 'den_scaled', 'reported', 'expected', 'distribution', 'computed_at'];
+const COLUMNS = [
+  'generation',
+  'base',
+  'indicator_id',
+  'grain',
+  'level',
+  'year',
+  'quarter',
+  'area',
+  'category',
+  'value_scaled',
+  'num_scaled',
+  'den_scaled',
+  'reported',
+  'expected',
+  'distribution',
+  'computed_at',
+];
 function toTuple(generation: number, base: Base, r: CellRow, computedAt: string): unknown[] {
   const q = fromIndex(r.endIndex);
-  return [generation, base, r.indicatorId, r.grain, r.level, q.year, q.quarter, r.area, r.category, r.cell.value, r.cell.num, r.cell.den,
-    r.cell.reported, r.cell.expected, r.cell.distribution ? JSON.stringify(r.cell.distribution) : null, computedAt];
+  return [
+    generation,
+    base,
+    r.indicatorId,
+    r.grain,
+    r.level,
+    q.year,
+    q.quarter,
+    r.area,
+    r.category,
+    r.cell.value,
+    r.cell.num,
+    r.cell.den,
+    r.cell.reported,
+    r.cell.expected,
+    r.cell.distribution ? JSON.stringify(r.cell.distribution) : null,
+    computedAt,
+  ];
 }
 
 /**
@@ -67,7 +100,12 @@ async function profileRebuild(s: ReturnType<typeof openServices>) {
         t0 = performance.now();
         const batch: CellRow[] = [];
         computeCells(ind, observed, poles, { [grain]: periodEnds(grain, firstIndex, lastIndex) }, (r) => batch.push(r));
-        batch.push(...nationRows(ind, batch.filter((r) => r.level === 'region')));
+        batch.push(
+          ...nationRows(
+            ind,
+            batch.filter((r) => r.level === 'region'),
+          ),
+        );
         phases.compute += ms(t0);
         for (const r of batch) {
           byLevel[r.level]++;
@@ -94,7 +132,13 @@ async function profileRebuild(s: ReturnType<typeof openServices>) {
   const totalMs = ms(started) - bindingsMs;
   // The switch, as the real rebuild does it, so the copy stays consistent for the incremental profile.
   await db.transaction(async (trx) => {
-    await s.repos.aggregates.setState(trx, { generation, last_closed_year: last.year, last_closed_quarter: last.quarter, rebuilt_at: computedAt, refreshed_at: computedAt });
+    await s.repos.aggregates.setState(trx, {
+      generation,
+      last_closed_year: last.year,
+      last_closed_quarter: last.quarter,
+      rebuilt_at: computedAt,
+      refreshed_at: computedAt,
+    });
   });
 
   // The same rows written other ways, into scratch tables, in one transaction: rows per second.
@@ -107,14 +151,21 @@ async function profileRebuild(s: ReturnType<typeof openServices>) {
       const tuple = `(${COLUMNS.map(() => '?').join(',')})`;
       for (let i = 0; i < tuples.length; i += 2000) {
         const slice = tuples.slice(i, i + 2000);
-        await trx.raw(`insert into ${table} (${COLUMNS.join(',')}) values ${slice.map(() => tuple).join(',')}`, slice.flat() as Knex.RawBinding[]);
+        await trx.raw(
+          `insert into ${table} (${COLUMNS.join(',')}) values ${slice.map(() => tuple).join(',')}`,
+          slice.flat() as Knex.RawBinding[],
+        );
       }
     });
     alt[label] = tuples.length / (ms(t0) / 1000);
   };
   await db.raw(ddl.replace(/create table [`"]?aggregates[`"]?/i, 'create table bench_agg_same'));
   await db.raw('create table bench_agg_bare as select * from aggregates where 0');
-  await rate('same table (WITHOUT ROWID, primary key ordered for readers), rows in the order the engine emits them (as today)', 'bench_agg_same', sample);
+  await rate(
+    'same table (WITHOUT ROWID, primary key ordered for readers), rows in the order the engine emits them (as today)',
+    'bench_agg_same',
+    sample,
+  );
   const pkOrder = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const sorted = [...sample].sort((x, y) => {
     for (const k of pkOrder) {
@@ -125,7 +176,7 @@ async function profileRebuild(s: ReturnType<typeof openServices>) {
     return 0;
   });
   await rate('same table, rows sorted by primary key before inserting', 'bench_agg_same', sorted);
-  await rate('plain rowid table without any index (SQLite\'s floor for these rows)', 'bench_agg_bare', sample);
+  await rate("plain rowid table without any index (SQLite's floor for these rows)", 'bench_agg_bare', sample);
   // Pole × quarter rows of one base computed by SQLite itself (INSERT … SELECT), as STACK.md suggests.
   await db.raw('delete from bench_agg_same');
   const t0 = performance.now();
@@ -138,7 +189,8 @@ async function profileRebuild(s: ReturnType<typeof openServices>) {
     [computedAt],
   );
   const sqlRows = Number((await db('bench_agg_same').count({ n: '*' }).first())?.n ?? 0);
-  alt[`INSERT … SELECT in SQL: the ${sqlRows.toLocaleString('en-US')} pole × quarter rows of one base, straight from quarter_values`] = sqlRows / (ms(t0) / 1000);
+  alt[`INSERT … SELECT in SQL: the ${sqlRows.toLocaleString('en-US')} pole × quarter rows of one base, straight from quarter_values`] =
+    sqlRows / (ms(t0) / 1000);
   await db.raw('drop table bench_agg_same');
   await db.raw('drop table bench_agg_bare');
 
@@ -162,7 +214,11 @@ function queryTimer(db: Knex) {
   const pending = new Map<string, { sql: string; t0: number; bindings: unknown[] }>();
   const shapes = new Map<string, { n: number; ms: number; example: { sql: string; bindings: unknown[] } }>();
   let on = false;
-  const shape = (sql: string) => sql.replace(/\(\?(, ?\?)*\)/g, '(?…)').replace(/\s+/g, ' ').slice(0, 220);
+  const shape = (sql: string) =>
+    sql
+      .replace(/\(\?(, ?\?)*\)/g, '(?…)')
+      .replace(/\s+/g, ' ')
+      .slice(0, 220);
   db.on('query', (q: { __knexQueryUid: string; sql: string; bindings?: unknown[] }) => {
     if (on) pending.set(q.__knexQueryUid, { sql: q.sql, t0: performance.now(), bindings: q.bindings ?? [] });
   });
@@ -178,15 +234,24 @@ function queryTimer(db: Knex) {
   });
   return {
     start: () => ((on = true), shapes.clear()),
-    stop: () => ((on = false), [...shapes.entries()].map(([k, v]) => ({ shape: k, count: v.n, ms: v.ms, example: v.example })).sort((a, b) => b.ms - a.ms)),
+    stop: () => (
+      (on = false),
+      [...shapes.entries()].map(([k, v]) => ({ shape: k, count: v.n, ms: v.ms, example: v.example })).sort((a, b) => b.ms - a.ms)
+    ),
   };
 }
 
 async function profileIncremental(db: Knex, s: ReturnType<typeof openServices>) {
   const { field } = await import('../server/reporting/entry-rules.ts');
-  const staff = await s.users.createUser({ email: STAFF_EMAIL, displayName: 'Banc', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD }, { userId: null });
+  const staff = await s.users.createUser(
+    { email: STAFF_EMAIL, displayName: 'Banc', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD },
+    { userId: null },
+  );
   const last = lastClosedQuarter(s.clock.now());
-  const draft = (await db('quarter_reports').where({ status: 'draft', year: last.year, quarter: last.quarter }).orderBy('pole_id').first()) as { pole_id: number };
+  const draft = (await db('quarter_reports')
+    .where({ status: 'draft', year: last.year, quarter: last.quarter })
+    .orderBy('pole_id')
+    .first()) as { pole_id: number };
   const pole = (await s.repos.poles.findById(db, draft.pole_id))!;
   const body: Record<string, string> = await s.reporting.storedAsBody(pole, last);
   const { ctx } = await s.reporting.context(pole, last);
@@ -232,16 +297,27 @@ async function profileHttp(s: ReturnType<typeof openServices>) {
   try {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     if (!(await s.repos.users.count(s.db))) {
-      await s.users.createUser({ email: STAFF_EMAIL, displayName: 'Banc', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD }, { userId: null });
+      await s.users.createUser(
+        { email: STAFF_EMAIL, displayName: 'Banc', role: 'staff', poleIds: [], regionCodes: [], password: STAFF_PASSWORD },
+        { userId: null },
+      );
     }
     const page = await fetch(`${base}/connexion`);
-    const first = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const first = page.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
     const res = await fetch(`${base}/connexion`, {
-      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: first },
       body: new URLSearchParams({ _csrf: token, email: STAFF_EMAIL, password: STAFF_PASSWORD }).toString(),
     });
-    const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     const timer = queryTimer(s.db);
     const out: Record<string, unknown> = {};
     const routes: [string, string, Record<string, string>][] = [
@@ -280,7 +356,8 @@ async function profileHttp(s: ReturnType<typeof openServices>) {
 async function main() {
   // Only an existing .sqlite file: its working copy is deleted and re-created beside it.
   const file = path.resolve(arg('file') ?? '');
-  if (!file.endsWith('.sqlite') || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`--file: a .sqlite file is needed (${file})`);
+  if (!file.endsWith('.sqlite') || !fs.statSync(file, { throwIfNoEntry: false })?.isFile())
+    throw new Error(`--file: a .sqlite file is needed (${file})`);
   const work = file.replace(/\.sqlite$/, '.profile.sqlite');
   removeSqlite(work);
   fs.copyFileSync(file, work);

@@ -32,7 +32,10 @@ function runScript<T>(script: string, args: string[]): Promise<T> {
   const out = path.join(benchDirectory, `.${path.basename(script, '.ts')}-${process.pid}.json`);
   fs.rmSync(out, { force: true });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), ...args, '--out', out], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), ...args, '--out', out], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     child.on('error', reject);
     child.on('exit', (code) => {
       try {
@@ -76,7 +79,10 @@ function machine(): Machine {
     // os.availableParallelism() then
   }
   return {
-    date: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
+    date: new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC'),
     cpus: nproc,
     cpuModel: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown',
     memoryGb: os.totalmem() / 2 ** 30,
@@ -90,7 +96,8 @@ const resultFile = (size: number) => path.join(benchDirectory, `result-${size}.j
 
 async function main() {
   const sizes = (arg('sizes') || '100000,1000000').split(',').map((x) => Number(x.trim()));
-  if (sizes.some((x) => !Number.isInteger(x) || x < 1 || x > 20_000_000)) throw new Error('--sizes: comma-separated integers, e.g. 100000,1000000');
+  if (sizes.some((x) => !Number.isInteger(x) || x < 1 || x > 20_000_000))
+    throw new Error('--sizes: comma-separated integers, e.g. 100000,1000000');
   const seconds = Number(arg('seconds') || '10');
   if (!(seconds >= 1 && seconds <= 120)) throw new Error('--seconds: between 1 and 120');
   fs.mkdirSync(benchDirectory, { recursive: true });
@@ -115,9 +122,21 @@ async function main() {
       generated = await runScript<GenerateSummary>('generate.ts', ['--values', String(size), '--file', file]);
       process.stderr.write(`generated ${generated.values} values for ${generated.poles} poles in ${generated.seconds.toFixed(1)} s\n`);
     }
-    const measuredAt = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+    const measuredAt = new Date()
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC');
     const code = codeState();
-    const result = await runScript<MeasureResult>('measure.ts', ['--file', file, '--seconds', String(seconds), '--incremental-runs', arg('incremental-runs') || '3', '--repeats', arg('repeats') || '3']);
+    const result = await runScript<MeasureResult>('measure.ts', [
+      '--file',
+      file,
+      '--seconds',
+      String(seconds),
+      '--incremental-runs',
+      arg('incremental-runs') || '3',
+      '--repeats',
+      arg('repeats') || '3',
+    ]);
     let profile: ProfileResult | null = null;
     if (flag('profile')) {
       process.stderr.write('profiling the rebuild and the incremental refresh…\n');
@@ -145,7 +164,10 @@ function compare(size: number, seconds: number): Promise<void> {
   if (arg('pg')) args.push('--pg', arg('pg')!);
   if (flag('no-write')) args.push('--no-write');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'compare.ts'), ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'compare.ts'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`compare.ts exited with ${code}`))));
   });

@@ -28,7 +28,8 @@ type Fate = 'none' | 'draft' | 'submitted' | 'returned' | 'validated' | 'returne
 
 /** What happens to quarter i (0 = oldest) of the k-th pole. */
 function fateOf(k: number, i: number): Fate {
-  if (i === DEMO_QUARTERS - 1) return (['none', 'draft', 'draft', 'submitted', 'submitted', 'submitted', 'validated', 'validated'] as const)[k % 8];
+  if (i === DEMO_QUARTERS - 1)
+    return (['none', 'draft', 'draft', 'submitted', 'submitted', 'submitted', 'validated', 'validated'] as const)[k % 8];
   if (i === DEMO_QUARTERS - 2) return k % 13 === 0 ? 'returned' : k % 11 === 0 ? 'submitted' : 'validated';
   if (k % 17 === i) return 'none';
   if (i % 4 === 1 && k % 5 === i % 5) return 'returned-then-validated';
@@ -44,7 +45,14 @@ const round = (x: number, decimals: number) => {
 const fr = (x: number) => String(x).replace('.', ',');
 
 /** The form a pole's manager would type for one quarter. */
-async function typedForm(s: Services, rand: Random, poleId: number, q: Quarter, i: number, profile: { size: number; growth: number; selfFinancing: number }) {
+async function typedForm(
+  s: Services,
+  rand: Random,
+  poleId: number,
+  q: Quarter,
+  i: number,
+  profile: { size: number; growth: number; selfFinancing: number },
+) {
   const { size, growth } = profile;
   const season = SEASON[q.quarter - 1];
   const trend = 1 + growth * i;
@@ -92,7 +100,13 @@ async function typedForm(s: Services, rand: Random, poleId: number, q: Quarter, 
 }
 
 /** Enters the demo quarters of every pole. Returns how many quarter reports exist afterwards. */
-export async function loadDemoQuarters(base: Services, rand: Random, poleIds: number[], managers: Map<number, number>, staffId: number): Promise<number> {
+export async function loadDemoQuarters(
+  base: Services,
+  rand: Random,
+  poleIds: number[],
+  managers: Map<number, number>,
+  staffId: number,
+): Promise<number> {
   const today = base.clock.now();
   const last = lastClosedQuarter(today);
   const clock = new WalkingClock(today, today);
@@ -115,7 +129,8 @@ export async function loadDemoQuarters(base: Services, rand: Random, poleIds: nu
       let prepared = await s.reporting.prepare(pole, q, body, { submit, checkVersion: false });
       if (prepared.kind === 'invalid') {
         // A jump the rules flag gets the comment a manager would write.
-        for (const key of Object.keys(prepared.errors)) if (key.startsWith('c.')) body[key] = 'Évolution due à l’arrivée de nouveaux membres dans la coopération.';
+        for (const key of Object.keys(prepared.errors))
+          if (key.startsWith('c.')) body[key] = 'Évolution due à l’arrivée de nouveaux membres dans la coopération.';
         prepared = await s.reporting.prepare(pole, q, body, { submit, checkVersion: false });
       }
       if (prepared.kind !== 'ready') throw new Error(`demo quarter ${pole.slug} ${q.year}-T${q.quarter}: ${JSON.stringify(prepared)}`);
@@ -126,10 +141,21 @@ export async function loadDemoQuarters(base: Services, rand: Random, poleIds: nu
       clock.set(clock.now().plus({ days: rand.int(2, 12) }));
       if (fate === 'returned' || fate === 'returned-then-validated') {
         const r = await report();
-        await s.review.decide(r, 'return', r.version, 'Les ressources propres semblent incomplètes : merci de vérifier avec votre comptable.', staff);
+        await s.review.decide(
+          r,
+          'return',
+          r.version,
+          'Les ressources propres semblent incomplètes : merci de vérifier avec votre comptable.',
+          staff,
+        );
         if (fate === 'returned') continue;
         clock.set(clock.now().plus({ days: rand.int(2, 8) }));
-        const again = await s.reporting.prepare(pole, q, { ...(await s.reporting.storedAsBody(pole, q)) }, { submit: true, checkVersion: false });
+        const again = await s.reporting.prepare(
+          pole,
+          q,
+          { ...(await s.reporting.storedAsBody(pole, q)) },
+          { submit: true, checkVersion: false },
+        );
         if (again.kind !== 'ready') throw new Error(`demo resubmission ${pole.slug}: ${JSON.stringify(again)}`);
         await s.reporting.applyAll([again.plan], manager);
         clock.set(clock.now().plus({ days: rand.int(1, 6) }));

@@ -16,17 +16,50 @@ export const DEMO_DOMAIN = 'demo.ptce-impact.fr';
 export { seededRandom } from './random.ts';
 
 const THEMES = [
-  'Réemploi et économie circulaire', 'Alimentation durable', 'Mobilités solidaires', 'Énergies citoyennes',
-  'Habitat et éco-construction', 'Tiers-lieux et coopération', 'Numérique inclusif', 'Filière bois local',
-  'Textile solidaire', 'Services à la personne', 'Tourisme social', 'Agriculture paysanne',
+  'Réemploi et économie circulaire',
+  'Alimentation durable',
+  'Mobilités solidaires',
+  'Énergies citoyennes',
+  'Habitat et éco-construction',
+  'Tiers-lieux et coopération',
+  'Numérique inclusif',
+  'Filière bois local',
+  'Textile solidaire',
+  'Services à la personne',
+  'Tourisme social',
+  'Agriculture paysanne',
 ];
-const ESS = ['Ressourcerie', 'SCIC', 'Association d’insertion', 'Chantier d’insertion', 'Coopérative d’activité et d’emploi', 'Épicerie solidaire', 'Régie de quartier', 'Entreprise adaptée'];
+const ESS = [
+  'Ressourcerie',
+  'SCIC',
+  'Association d’insertion',
+  'Chantier d’insertion',
+  'Coopérative d’activité et d’emploi',
+  'Épicerie solidaire',
+  'Régie de quartier',
+  'Entreprise adaptée',
+];
 const NON_ESS = ['SARL', 'Boulangerie', 'Menuiserie', 'Garage', 'Imprimerie', 'Bureau d’études', 'Transports', 'Ferme'];
 const OTHERS: [MemberCategory, string][] = [
-  ['recherche', 'Laboratoire universitaire'], ['formation', 'Lycée professionnel'], ['formation', 'Centre de formation'],
-  ['autre', 'Conseil de développement'], ['autre', 'Fondation territoriale'], ['recherche', 'Institut de recherche'],
+  ['recherche', 'Laboratoire universitaire'],
+  ['formation', 'Lycée professionnel'],
+  ['formation', 'Centre de formation'],
+  ['autre', 'Conseil de développement'],
+  ['autre', 'Fondation territoriale'],
+  ['recherche', 'Institut de recherche'],
 ];
-const SURNAMES = ['du Val', 'des Coteaux', 'de la Vallée', 'du Plateau', 'des Sources', 'du Bocage', 'des Deux Rives', 'du Causse', 'des Landes', 'du Littoral'];
+const SURNAMES = [
+  'du Val',
+  'des Coteaux',
+  'de la Vallée',
+  'du Plateau',
+  'des Sources',
+  'du Bocage',
+  'des Deux Rives',
+  'du Causse',
+  'des Landes',
+  'du Littoral',
+];
 const WAVES = [
   { wave: 'aap_2013', years: [2012, 2013] },
   { wave: 'aap_2015', years: [2014, 2015] },
@@ -52,7 +85,19 @@ function fakeSiren(rand: Random): string {
 
 // Regions with poles (13 of them, metropolitan and overseas), and how many poles each gets.
 const REGION_PLAN: [string, number][] = [
-  ['76', 5], ['84', 4], ['75', 4], ['53', 3], ['52', 3], ['44', 3], ['32', 3], ['11', 3], ['93', 3], ['27', 2], ['28', 2], ['24', 2], ['04', 2],
+  ['76', 5],
+  ['84', 4],
+  ['75', 4],
+  ['53', 3],
+  ['52', 3],
+  ['44', 3],
+  ['32', 3],
+  ['11', 3],
+  ['93', 3],
+  ['27', 2],
+  ['28', 2],
+  ['24', 2],
+  ['04', 2],
 ];
 
 export interface DemoSummary {
@@ -74,7 +119,13 @@ export async function loadDemoData(s: Services, opts: { seed?: number; regions?:
   const managers = new Map<number, number>();
   for (const a of accounts) for (const poleId of a.poleIds) managers.set(poleId, ids[a.email]);
   const allPoles = [...polesByRegion.values()].flat();
-  const quarters = await loadDemoQuarters(s, rand, allPoles.map((p) => p.id), managers, ids[`staff@${DEMO_DOMAIN}`]);
+  const quarters = await loadDemoQuarters(
+    s,
+    rand,
+    allPoles.map((p) => p.id),
+    managers,
+    ids[`staff@${DEMO_DOMAIN}`],
+  );
   await publishDemoSummaries(s, ids[`staff@${DEMO_DOMAIN}`]);
   s.logger.info({ poles: allPoles.length, users: accounts.length, quarters }, 'demo data loaded');
   return { poles: allPoles.length, users: accounts.length, quarters };
@@ -112,12 +163,17 @@ async function createDemoPoles(s: Services, rand: Random, plan: [string, number]
 
 /** One pole: its EPCI, theme, name, founding wave and form, then its members. */
 async function createDemoPole(
-  s: Services, rand: Random, at: { regionCode: string; candidates: Epci[]; usedNames: Set<string>; index: number; today: DateTime },
+  s: Services,
+  rand: Random,
+  at: { regionCode: string; candidates: Epci[]; usedNames: Set<string>; index: number; today: DateTime },
 ): Promise<DemoPole> {
   const epci = at.candidates.splice(rand.int(0, at.candidates.length - 1), 1)[0];
   const second = rand.next() < 0.3 ? at.candidates.find((e) => e.departementCodes[0] === epci.departementCodes[0]) : undefined;
   const theme = rand.pick(THEMES);
-  const shortName = epci.name.replace(/^(CC|CA|CU|Métropole|Communauté (de communes|d'agglomération|urbaine))\s+(du |de la |des |de l'|de |d')?/i, '');
+  const shortName = epci.name.replace(
+    /^(CC|CA|CU|Métropole|Communauté (de communes|d'agglomération|urbaine))\s+(du |de la |des |de l'|de |d')?/i,
+    '',
+  );
   let name = `${theme} ${shortName}`;
   if (at.usedNames.has(name)) name = `${name} ${at.index + 1}`;
   at.usedNames.add(name);
@@ -148,12 +204,24 @@ async function createDemoPole(
 }
 
 /** Adds the members, each joined some month between the pole's creation and last year. */
-async function addDemoMembers(s: Services, rand: Random, pole: PoleRow, members: DemoMember[], when: { creationYear: number; today: DateTime }): Promise<void> {
+async function addDemoMembers(
+  s: Services,
+  rand: Random,
+  pole: PoleRow,
+  members: DemoMember[],
+  when: { creationYear: number; today: DateTime },
+): Promise<void> {
   for (const m of members) {
     const joinedYear = rand.int(when.creationYear, Math.max(when.creationYear, when.today.year - 1));
     await s.poles.addMember(
       pole,
-      { name: m.name, siren: m.siren, category: m.category, joined_on: `${joinedYear}-${String(rand.int(1, 12)).padStart(2, '0')}-01`, left_on: '' },
+      {
+        name: m.name,
+        siren: m.siren,
+        category: m.category,
+        joined_on: `${joinedYear}-${String(rand.int(1, 12)).padStart(2, '0')}-01`,
+        left_on: '',
+      },
       SEED_ACTOR,
     );
   }
@@ -174,7 +242,11 @@ function demoMembers(rand: Random, epci: Epci): DemoMember[] {
     members.push({ name: `${label} ${rand.pick(SURNAMES)}`, category, siren: '' });
   }
   for (let k = rand.int(0, 3); k > 0; k--) {
-    members.push({ name: `${rand.pick(NON_ESS)} ${rand.pick(SURNAMES)}`, category: 'non_ess', siren: rand.next() < 0.5 ? fakeSiren(rand) : '' });
+    members.push({
+      name: `${rand.pick(NON_ESS)} ${rand.pick(SURNAMES)}`,
+      category: 'non_ess',
+      siren: rand.next() < 0.5 ? fakeSiren(rand) : '',
+    });
   }
   return members;
 }
@@ -187,12 +259,42 @@ function demoAccounts(polesByRegion: Map<string, DemoPole[]>) {
   const occitanie = polesByRegion.get('76')!;
   const aura = polesByRegion.get('84')!;
   return [
-    { email: `staff@${DEMO_DOMAIN}`, displayName: 'Camille Martin (équipe nationale)', role: 'staff' as const, poleIds: [], regionCodes: [] },
-    { email: `manager.a@${DEMO_DOMAIN}`, displayName: 'Amélie Roux', role: 'manager' as const, poleIds: [occitanie[0].id], regionCodes: [] },
-    { email: `manager.b@${DEMO_DOMAIN}`, displayName: 'Bruno Lefèvre', role: 'manager' as const, poleIds: [occitanie[1].id, occitanie[2].id], regionCodes: [] },
+    {
+      email: `staff@${DEMO_DOMAIN}`,
+      displayName: 'Camille Martin (équipe nationale)',
+      role: 'staff' as const,
+      poleIds: [],
+      regionCodes: [],
+    },
+    {
+      email: `manager.a@${DEMO_DOMAIN}`,
+      displayName: 'Amélie Roux',
+      role: 'manager' as const,
+      poleIds: [occitanie[0].id],
+      regionCodes: [],
+    },
+    {
+      email: `manager.b@${DEMO_DOMAIN}`,
+      displayName: 'Bruno Lefèvre',
+      role: 'manager' as const,
+      poleIds: [occitanie[1].id, occitanie[2].id],
+      regionCodes: [],
+    },
     { email: `manager.c@${DEMO_DOMAIN}`, displayName: 'Chloé Bernard', role: 'manager' as const, poleIds: [aura[0].id], regionCodes: [] },
-    { email: `funder.region@${DEMO_DOMAIN}`, displayName: 'Fabrice Garnier (Région)', role: 'funder' as const, poleIds: [], regionCodes: ['76', '75'] },
-    { email: `funder.national@${DEMO_DOMAIN}`, displayName: 'Nadia Haddad (Banque des Territoires)', role: 'funder' as const, poleIds: [], regionCodes: [] },
+    {
+      email: `funder.region@${DEMO_DOMAIN}`,
+      displayName: 'Fabrice Garnier (Région)',
+      role: 'funder' as const,
+      poleIds: [],
+      regionCodes: ['76', '75'],
+    },
+    {
+      email: `funder.national@${DEMO_DOMAIN}`,
+      displayName: 'Nadia Haddad (Banque des Territoires)',
+      role: 'funder' as const,
+      poleIds: [],
+      regionCodes: [],
+    },
   ];
 }
 
@@ -207,11 +309,18 @@ async function publishDemoSummaries(s: Services, staffId: number): Promise<void>
   const last = lastClosedQuarter(s.clock.now());
   const previous = addQuarters(last, -1);
   const actor = { userId: staffId, requestId: 'demo-seed' };
-  for (const quarter of [1, 2, 3, 4]) await s.publications.publish({ periode: { kind: 'quarter', year: last.year - 1, quarter }, motif: '' }, actor);
+  for (const quarter of [1, 2, 3, 4])
+    await s.publications.publish({ periode: { kind: 'quarter', year: last.year - 1, quarter }, motif: '' }, actor);
   await s.publications.publish({ periode: { kind: 'year', year: last.year - 1 }, motif: '' }, actor);
   await s.publications.publish({ periode: { kind: 'quarter', year: previous.year, quarter: previous.quarter }, motif: '' }, actor);
 }
 
 function slugFor(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 30);
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 30);
 }

@@ -64,4 +64,3 @@ function isConcurrentStart(err: unknown): boolean {
 export async function isEmptyInstallation(s: Services): Promise<boolean> {
   return (await s.repos.users.count(s.db)) === 0 && (await s.repos.poles.count(s.db)) === 0;
 }
-

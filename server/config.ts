@@ -42,7 +42,10 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(1, 65535).default(3000),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL doit commencer par postgres://').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL doit commencer par postgres://')
+    .optional(),
   SQLITE_FILE: z.string().min(1).default('data/ptce-impact.sqlite'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET doit faire au moins 32 caractères').optional(),
   PUBLIC_URL: z.string().url().optional(),
@@ -51,7 +54,8 @@ const schema = z.object({
   TRUST_PROXY: z
     .string()
     .refine((v) => v !== 'true', {
-      message: '« true » ferait confiance à n’importe quel en-tête X-Forwarded-For (les limites par adresse seraient contournables) : indiquez le nombre de proxys devant l’application (par exemple 1) ou leurs adresses (par exemple « loopback » ou « 10.0.0.1, 10.0.0.2 »)',
+      message:
+        '« true » ferait confiance à n’importe quel en-tête X-Forwarded-For (les limites par adresse seraient contournables) : indiquez le nombre de proxys devant l’application (par exemple 1) ou leurs adresses (par exemple « loopback » ou « 10.0.0.1, 10.0.0.2 »)',
     })
     .optional(),
   PASSWORD_HASH_COST: int(10, 20).optional(),
@@ -59,16 +63,42 @@ const schema = z.object({
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 7).default(12),
   DEMO_DATA: bool.optional(),
   REPORT_DEADLINE_DAYS: int(0, 365).default(30),
-  REFRESH_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('*/5 * * * *'),
-  REBUILD_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('0 3 * * *'),
+  REFRESH_CRON: z
+    .string()
+    .refine((v) => cron.validate(v), 'expression cron invalide')
+    .default('*/5 * * * *'),
+  REBUILD_CRON: z
+    .string()
+    .refine((v) => cron.validate(v), 'expression cron invalide')
+    .default('0 3 * * *'),
   JOB_LEASE_SECONDS: int(10, 24 * 3600).default(600),
   API_RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(120),
-  REMINDER_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('0 7 * * *'),
-  DIGEST_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('0 7 * * 1'),
-  OUTBOX_CRON: z.string().refine((v) => cron.validate(v), 'expression cron invalide').default('* * * * *'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL doit commencer par smtp:// ou smtps://').refine((v) => URL.canParse(v), 'SMTP_URL n’est pas une adresse valide').optional(),
+  REMINDER_CRON: z
+    .string()
+    .refine((v) => cron.validate(v), 'expression cron invalide')
+    .default('0 7 * * *'),
+  DIGEST_CRON: z
+    .string()
+    .refine((v) => cron.validate(v), 'expression cron invalide')
+    .default('0 7 * * 1'),
+  OUTBOX_CRON: z
+    .string()
+    .refine((v) => cron.validate(v), 'expression cron invalide')
+    .default('* * * * *'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL doit commencer par smtp:// ou smtps://')
+    .refine((v) => URL.canParse(v), 'SMTP_URL n’est pas une adresse valide')
+    .optional(),
   // An address, or « Nom <adresse> »; no line breaks (it becomes a mail header).
-  MAIL_FROM: z.string().max(254).regex(/^(?:[^<>\r\n"]{1,100}<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'MAIL_FROM doit être une adresse électronique, ou « Nom <adresse> »').optional(),
+  MAIL_FROM: z
+    .string()
+    .max(254)
+    .regex(
+      /^(?:[^<>\r\n"]{1,100}<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/,
+      'MAIL_FROM doit être une adresse électronique, ou « Nom <adresse> »',
+    )
+    .optional(),
   OPEN_DATA: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -86,9 +116,7 @@ function parseTrustProxy(raw: string | undefined): false | number | string {
 
 /** Reads and validates the environment once; throws ConfigError with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = schema.safeParse(
-    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
-  );
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}`);

@@ -3,10 +3,29 @@ import { pino, type Logger } from 'pino';
 // Keys whose value is a secret wherever it appears in a log object: form fields (passwords, CSRF and
 // one-time form tokens), headers (cookies, Authorization), sessions, tokens and the configuration's secrets.
 const SECRET_KEYS = [
-  'password', 'current_password', 'new_password', 'new_password_confirm', 'password_confirm', 'password_hash',
-  'token', 'form_token', 'invitationToken', 'tokenHash', 'token_hash', '_csrf', 'csrfToken',
-  'cookie', 'authorization', '"set-cookie"', 'sess', 'sid', 'sessionSecret', 'secret',
-  'databaseUrl', 'DATABASE_URL', 'SESSION_SECRET',
+  'password',
+  'current_password',
+  'new_password',
+  'new_password_confirm',
+  'password_confirm',
+  'password_hash',
+  'token',
+  'form_token',
+  'invitationToken',
+  'tokenHash',
+  'token_hash',
+  '_csrf',
+  'csrfToken',
+  'cookie',
+  'authorization',
+  '"set-cookie"',
+  'sess',
+  'sid',
+  'sessionSecret',
+  'secret',
+  'databaseUrl',
+  'DATABASE_URL',
+  'SESSION_SECRET',
 ];
 
 /** Redaction paths: each secret key at the top level and up to three levels down (req.headers.cookie…). */

@@ -63,7 +63,8 @@ async function main() {
         'manager.c@demo.ptce-impact.fr        gestionnaire d’un pôle d’une autre région',
         'funder.region@demo.ptce-impact.fr    financeur de deux régions',
         'funder.national@demo.ptce-impact.fr  financeur national',
-      ]) console.log(`  ${line}`);
+      ])
+        console.log(`  ${line}`);
       console.log('');
     }
   });

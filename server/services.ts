@@ -125,7 +125,39 @@ export function buildServices(deps: Deps) {
   const audit = new AuditService(db, repos);
   const jobHistory = new JobHistoryService(db, repos);
   const health = new HealthService({ db, clock, repos, migrationsDirectory, logger: deps.logger });
-  return { ...deps, repos, limiter, apiTokens, api, notices, reminders, outbox, hasher, throttle, auth, poles, users, account, indicators, reporting, review, imports, dashboards, summaries, rawExports, publications, opendata, refresh, runner, scheduler, health, reference, home, audit, jobHistory };
+  return {
+    ...deps,
+    repos,
+    limiter,
+    apiTokens,
+    api,
+    notices,
+    reminders,
+    outbox,
+    hasher,
+    throttle,
+    auth,
+    poles,
+    users,
+    account,
+    indicators,
+    reporting,
+    review,
+    imports,
+    dashboards,
+    summaries,
+    rawExports,
+    publications,
+    opendata,
+    refresh,
+    runner,
+    scheduler,
+    health,
+    reference,
+    home,
+    audit,
+    jobHistory,
+  };
 }
 
 export type Services = ReturnType<typeof buildServices>;

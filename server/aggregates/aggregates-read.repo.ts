@@ -37,15 +37,28 @@ export class AggregatesReadRepo {
     if (f.fromIndex !== undefined && f.fromIndex === f.toIndex) {
       q.where({ 'a.year': Math.floor(f.fromIndex / 4), 'a.quarter': (f.fromIndex % 4) + 1 });
     } else {
-      if (f.fromIndex !== undefined) q.where('a.year', '>=', Math.floor(f.fromIndex / 4)).whereRaw('(a.year * 4 + a.quarter - 1) >= ?', [f.fromIndex]);
-      if (f.toIndex !== undefined) q.where('a.year', '<=', Math.floor(f.toIndex / 4)).whereRaw('(a.year * 4 + a.quarter - 1) <= ?', [f.toIndex]);
+      if (f.fromIndex !== undefined)
+        q.where('a.year', '>=', Math.floor(f.fromIndex / 4)).whereRaw('(a.year * 4 + a.quarter - 1) >= ?', [f.fromIndex]);
+      if (f.toIndex !== undefined)
+        q.where('a.year', '<=', Math.floor(f.toIndex / 4)).whereRaw('(a.year * 4 + a.quarter - 1) <= ?', [f.toIndex]);
     }
-    if (f.limit !== undefined) q.orderBy([{ column: 'a.indicator_id' }, { column: 'a.category' }]).limit(f.limit).offset(f.offset ?? 0);
+    if (f.limit !== undefined)
+      q.orderBy([{ column: 'a.indicator_id' }, { column: 'a.category' }])
+        .limit(f.limit)
+        .offset(f.offset ?? 0);
     return (await q).map(toStored);
   }
 
   /** When the current aggregates were computed, how many changes wait for the next refresh, and the last closed quarter. */
-  async freshness(db: Knex): Promise<{ generation: number; refreshedAt: string | null; rebuiltAt: string | null; pending: number; lastClosed: { year: number; quarter: number } | null }> {
+  async freshness(
+    db: Knex,
+  ): Promise<{
+    generation: number;
+    refreshedAt: string | null;
+    rebuiltAt: string | null;
+    pending: number;
+    lastClosed: { year: number; quarter: number } | null;
+  }> {
     const s = await db('aggregate_state').where({ id: 1 }).first();
     const pending = Number((await db('aggregate_dirty').count({ n: '*' }).first())?.n ?? 0);
     return {

@@ -85,29 +85,51 @@ export class AggregatesRepo {
   /** Poles with the quarters they are expected to report, up to `lastIndex` (the last closed quarter). */
   async poles(db: Knex, lastIndex: number, archiveIndex: (archivedOn: string) => number): Promise<EnginePole[]> {
     const rows = await db('poles').select('id', 'region_code', 'first_report_year', 'first_report_quarter', 'archived_on');
-    return rows.map((p: { id: number; region_code: string; first_report_year: number; first_report_quarter: number; archived_on: string | null }) => ({
-      id: p.id,
-      regionCode: p.region_code,
-      firstIndex: quarterIndex({ year: p.first_report_year, quarter: p.first_report_quarter }),
-      lastIndex: Math.min(lastIndex, p.archived_on ? archiveIndex(p.archived_on) : lastIndex),
-    }));
+    return rows.map(
+      (p: { id: number; region_code: string; first_report_year: number; first_report_quarter: number; archived_on: string | null }) => ({
+        id: p.id,
+        regionCode: p.region_code,
+        firstIndex: quarterIndex({ year: p.first_report_year, quarter: p.first_report_quarter }),
+        lastIndex: Math.min(lastIndex, p.archived_on ? archiveIndex(p.archived_on) : lastIndex),
+      }),
+    );
   }
 
   async indicators(db: Knex): Promise<EngineIndicator[]> {
-    const rows = await db('indicators').select('id', 'kind', 'numerator_id', 'numerator_category', 'denominator_id', 'denominator_category');
+    const rows = await db('indicators').select(
+      'id',
+      'kind',
+      'numerator_id',
+      'numerator_category',
+      'denominator_id',
+      'denominator_category',
+    );
     const cats = await db('indicator_categories').select('indicator_id', 'code').orderBy(['indicator_id', 'display_order']);
     const kindOf = new Map(rows.map((r: { id: number; kind: string }) => [r.id, r.kind]));
-    return rows.map((r: { id: number; kind: EngineIndicator['kind']; numerator_id: number | null; numerator_category: string | null; denominator_id: number | null; denominator_category: string | null }) => ({
-      id: r.id,
-      kind: r.kind,
-      categories: ['', ...cats.filter((c: { indicator_id: number }) => c.indicator_id === r.id).map((c: { code: string }) => c.code)],
-      ...(r.kind === 'ratio' && r.numerator_id && r.denominator_id
-        ? {
-            numerator: { id: r.numerator_id, kind: kindOf.get(r.numerator_id) as 'flow' | 'stock', category: r.numerator_category ?? '' },
-            denominator: { id: r.denominator_id, kind: kindOf.get(r.denominator_id) as 'flow' | 'stock', category: r.denominator_category ?? '' },
-          }
-        : {}),
-    }));
+    return rows.map(
+      (r: {
+        id: number;
+        kind: EngineIndicator['kind'];
+        numerator_id: number | null;
+        numerator_category: string | null;
+        denominator_id: number | null;
+        denominator_category: string | null;
+      }) => ({
+        id: r.id,
+        kind: r.kind,
+        categories: ['', ...cats.filter((c: { indicator_id: number }) => c.indicator_id === r.id).map((c: { code: string }) => c.code)],
+        ...(r.kind === 'ratio' && r.numerator_id && r.denominator_id
+          ? {
+              numerator: { id: r.numerator_id, kind: kindOf.get(r.numerator_id) as 'flow' | 'stock', category: r.numerator_category ?? '' },
+              denominator: {
+                id: r.denominator_id,
+                kind: kindOf.get(r.denominator_id) as 'flow' | 'stock',
+                category: r.denominator_category ?? '',
+              },
+            }
+          : {}),
+      }),
+    );
   }
 
   /**
@@ -126,7 +148,15 @@ export class AggregatesRepo {
     if (limit.fromIndex !== undefined) q.whereRaw('(v.year * 4 + v.quarter - 1) >= ?', [limit.fromIndex]);
     if (limit.toIndex !== undefined) q.whereRaw('(v.year * 4 + v.quarter - 1) <= ?', [limit.toIndex]);
     const out = new Map<number, Map<string, Observed>>();
-    for (const r of (await q) as { pole_id: number; indicator_id: number; category: string; year: number; quarter: number; value_scaled: unknown; not_available: unknown }[]) {
+    for (const r of (await q) as {
+      pole_id: number;
+      indicator_id: number;
+      category: string;
+      year: number;
+      quarter: number;
+      value_scaled: unknown;
+      not_available: unknown;
+    }[]) {
       let byCat = out.get(r.indicator_id);
       if (!byCat) out.set(r.indicator_id, (byCat = new Map()));
       let byPole = byCat.get(r.category);
@@ -150,8 +180,22 @@ export class AggregatesRepo {
       for (const r of slice) {
         const q = fromIndex(r.endIndex);
         bindings.push(
-          generation, base, r.indicatorId, r.grain, r.level, q.year, q.quarter, r.area, r.category, r.cell.value, r.cell.num, r.cell.den,
-          r.cell.reported, r.cell.expected, r.cell.distribution ? JSON.stringify(r.cell.distribution) : null, computedAt,
+          generation,
+          base,
+          r.indicatorId,
+          r.grain,
+          r.level,
+          q.year,
+          q.quarter,
+          r.area,
+          r.category,
+          r.cell.value,
+          r.cell.num,
+          r.cell.den,
+          r.cell.reported,
+          r.cell.expected,
+          r.cell.distribution ? JSON.stringify(r.cell.distribution) : null,
+          computedAt,
         );
       }
       await trx.raw(`${INSERT_HEAD} ${valuesClause(slice.length)}`, bindings as Knex.RawBinding[]);
@@ -163,7 +207,11 @@ export class AggregatesRepo {
    * level, each on a prefix of the primary key (grain list, level, year range), then the exact periods.
    */
   async deleteRows(
-    trx: Knex.Transaction, generation: number, base: Base, indicatorId: number, periods: { grain: Grain; endIndex: number }[],
+    trx: Knex.Transaction,
+    generation: number,
+    base: Base,
+    indicatorId: number,
+    periods: { grain: Grain; endIndex: number }[],
     areas: { poles: string[]; regions: string[] },
   ): Promise<void> {
     if (!periods.length) return;
@@ -181,7 +229,13 @@ export class AggregatesRepo {
   }
 
   /** Region cells of one indicator for some periods (any grain), for an incremental refresh. */
-  async regionCells(db: Knex | Knex.Transaction, generation: number, base: Base, indicatorId: number, endIndices: number[]): Promise<StoredAggregate[]> {
+  async regionCells(
+    db: Knex | Knex.Transaction,
+    generation: number,
+    base: Base,
+    indicatorId: number,
+    endIndices: number[],
+  ): Promise<StoredAggregate[]> {
     if (!endIndices.length) return [];
     const years = endIndices.map((i) => Math.floor(i / 4));
     // Every grain named, and years as a range: the primary key (…, grain, level, year, …) narrows the read.
@@ -195,7 +249,9 @@ export class AggregatesRepo {
 
   /** Deletes an old generation in slices (indicator × grain), so the one SQLite connection is never held long. */
   async dropGeneration(db: Knex, generation: number, grains: readonly Grain[]): Promise<void> {
-    const ids = (await db('aggregates').where({ generation }).distinct('indicator_id')).map((r: { indicator_id: number }) => r.indicator_id);
+    const ids = (await db('aggregates').where({ generation }).distinct('indicator_id')).map(
+      (r: { indicator_id: number }) => r.indicator_id,
+    );
     for (const id of ids) for (const grain of grains) await db('aggregates').where({ generation, indicator_id: id, grain }).delete();
   }
 
@@ -225,7 +281,12 @@ export class AggregatesRepo {
 
 /** Pole cells already stored for some poles, one indicator and some periods (for an incremental refresh). */
 export async function storedPoleCells(
-  db: Knex | Knex.Transaction, generation: number, base: Base, indicatorId: number, poleIds: number[], endIndices: number[],
+  db: Knex | Knex.Transaction,
+  generation: number,
+  base: Base,
+  indicatorId: number,
+  poleIds: number[],
+  endIndices: number[],
 ): Promise<StoredAggregate[]> {
   if (!poleIds.length || !endIndices.length) return [];
   const years = endIndices.map((i) => Math.floor(i / 4));

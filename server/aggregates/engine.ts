@@ -77,8 +77,10 @@ export function computeCells(
           let cell: Cell;
           if (indicator.kind === 'ratio') {
             cell = ratioCell(
-              indicator.numerator!.kind, observations(observed.get('num'), pole, indices),
-              indicator.denominator!.kind, observations(observed.get('den'), pole, indices),
+              indicator.numerator!.kind,
+              observations(observed.get('num'), pole, indices),
+              indicator.denominator!.kind,
+              observations(observed.get('den'), pole, indices),
             );
           } else {
             cell = poleCell(indicator.kind, observations(observed.get(category), pole, indices));
@@ -89,7 +91,15 @@ export function computeCells(
           byRegion.set(pole.regionCode, list);
         }
         for (const [region, cells] of byRegion) {
-          emit({ level: 'region', area: region, indicatorId: indicator.id, category, grain, endIndex, cell: combine(indicator.kind, cells) });
+          emit({
+            level: 'region',
+            area: region,
+            indicatorId: indicator.id,
+            category,
+            grain,
+            endIndex,
+            cell: combine(indicator.kind, cells),
+          });
         }
       }
     }

@@ -44,7 +44,15 @@ export function nationRows(ind: EngineIndicator, regionRows: CellRow[]): CellRow
     list.push(r);
     groups.set(k, list);
   }
-  return [...groups.values()].map((rows) => ({ ...rows[0], level: 'nation' as const, area: NATION, cell: nationCell(ind.kind, rows.map((r) => r.cell)) }));
+  return [...groups.values()].map((rows) => ({
+    ...rows[0],
+    level: 'nation' as const,
+    area: NATION,
+    cell: nationCell(
+      ind.kind,
+      rows.map((r) => r.cell),
+    ),
+  }));
 }
 
 export class RefreshService {
@@ -82,7 +90,12 @@ export class RefreshService {
           for (const grain of GRAINS) {
             const batch: CellRow[] = [];
             computeCells(ind, observed, poles, { [grain]: periodEnds(grain, firstIndex, lastIndex) }, (r) => batch.push(r));
-            batch.push(...nationRows(ind, batch.filter((r) => r.level === 'region')));
+            batch.push(
+              ...nationRows(
+                ind,
+                batch.filter((r) => r.level === 'region'),
+              ),
+            );
             // One short transaction per slice: requests keep being served between them.
             for (let i = 0; i < batch.length; i += 5000) {
               await this.db.transaction((trx) => this.repo.insertRows(trx, generation, base, batch.slice(i, i + 5000), computedAt));
@@ -95,7 +108,13 @@ export class RefreshService {
     }
     // The switch: one short transaction. Changes made during the rebuild stay dirty for the next refresh.
     await this.db.transaction(async (trx) => {
-      await this.repo.setState(trx, { generation, last_closed_year: last.year, last_closed_quarter: last.quarter, rebuilt_at: computedAt, refreshed_at: computedAt });
+      await this.repo.setState(trx, {
+        generation,
+        last_closed_year: last.year,
+        last_closed_quarter: last.quarter,
+        rebuilt_at: computedAt,
+        refreshed_at: computedAt,
+      });
       await this.repo.clearDirty(trx, maxDirty);
     });
     await this.repo.dropGeneration(this.db, state.generation, GRAINS);
@@ -113,7 +132,8 @@ export class RefreshService {
     const now = this.clock.now();
     const last = lastClosedQuarter(now);
     const state = await this.repo.state(this.db);
-    if (state.generation === 0 || state.last_closed_year !== last.year || state.last_closed_quarter !== last.quarter) return this.rebuild(progress);
+    if (state.generation === 0 || state.last_closed_year !== last.year || state.last_closed_quarter !== last.quarter)
+      return this.rebuild(progress);
     const dirty = await this.repo.dirty(this.db);
     if (!dirty.length) return { kind: 'nothing', keys: 0, rows: 0 };
     if (dirty.some((d) => d.pole_id === null || d.year === null || d.quarter === null)) return this.rebuild(progress);
@@ -126,7 +146,10 @@ export class RefreshService {
     for (const base of BASES) {
       for (const ind of indicators) {
         const byPole = targets.get(ind.id);
-        if (byPole) writes.push(...(await this.recomputeIndicator({ generation: state.generation, base, ind, byPole, allPoles, poleById, lastIndex })));
+        if (byPole)
+          writes.push(
+            ...(await this.recomputeIndicator({ generation: state.generation, base, ind, byPole, allPoles, poleById, lastIndex })),
+          );
       }
     }
     const rows = await this.replaceRows(state.generation, writes, dirty[dirty.length - 1].id, writeTimestamp(now));
@@ -139,7 +162,14 @@ export class RefreshService {
     const poles = [...byPole.keys()].map((id) => poleById.get(id)!);
     const ends = affectedEnds(byPole, lastIndex);
     const span = Object.entries(ends).flatMap(([g, list]) => list!.flatMap((e) => periodIndices(g as Grain, e)));
-    const observed = observedFor(ind, await this.repo.observed(this.db, base, sourceIds(ind), { poleIds: poles.map((p) => p.id), fromIndex: Math.min(...span), toIndex: Math.max(...span) }));
+    const observed = observedFor(
+      ind,
+      await this.repo.observed(this.db, base, sourceIds(ind), {
+        poleIds: poles.map((p) => p.id),
+        fromIndex: Math.min(...span),
+        toIndex: Math.max(...span),
+      }),
+    );
     const fresh: CellRow[] = [];
     computeCells(ind, observed, poles, ends, (r) => r.level === 'pole' && fresh.push(r));
     const regions = [...new Set(poles.map((p) => p.regionCode))];
@@ -151,7 +181,9 @@ export class RefreshService {
     ]);
     const around: Surroundings = { ind, byPole, poleById, regions, fresh, stored, storedRegions };
     const poleAreas = poles.map((p) => String(p.id));
-    return GRAINS.flatMap((grain) => ends[grain]!.map((end) => ({ base, ind, grain, end, rows: periodRows(around, grain, end), poles: poleAreas, regions })));
+    return GRAINS.flatMap((grain) =>
+      ends[grain]!.map((end) => ({ base, ind, grain, end, rows: periodRows(around, grain, end), poles: poleAreas, regions })),
+    );
   }
 
   /** Replaces the recomputed rows and clears the dirty keys, all in one transaction; returns the rows written. */
@@ -167,7 +199,14 @@ export class RefreshService {
       }
       for (const ws of groups.values()) {
         const w = ws[0];
-        await this.repo.deleteRows(trx, generation, w.base, w.ind.id, ws.map((x) => ({ grain: x.grain, endIndex: x.end })), { poles: w.poles, regions: w.regions });
+        await this.repo.deleteRows(
+          trx,
+          generation,
+          w.base,
+          w.ind.id,
+          ws.map((x) => ({ grain: x.grain, endIndex: x.end })),
+          { poles: w.poles, regions: w.regions },
+        );
       }
       for (const base of BASES) {
         const all = writes.filter((w) => w.base === base).flatMap((w) => w.rows);
@@ -223,7 +262,12 @@ interface Surroundings {
  * Which indicators, poles and quarters the dirty keys touch (indicator → pole → quarter indices). A null
  * indicator (a status change) means all of them; a change to a ratio's component touches the ratio.
  */
-function dirtyTargets(dirty: DirtyKey[], poleById: Map<number, EnginePole>, indicators: EngineIndicator[], lastIndex: number): Map<number, DirtyQuarters> {
+function dirtyTargets(
+  dirty: DirtyKey[],
+  poleById: Map<number, EnginePole>,
+  indicators: EngineIndicator[],
+  lastIndex: number,
+): Map<number, DirtyQuarters> {
   const targets = new Map<number, DirtyQuarters>();
   const add = (indicatorId: number, poleId: number, index: number) => {
     const byPole = targets.get(indicatorId) ?? new Map<number, Set<number>>();
@@ -237,7 +281,8 @@ function dirtyTargets(dirty: DirtyKey[], poleById: Map<number, EnginePole>, indi
     const index = quarterIndex({ year: d.year!, quarter: d.quarter! });
     if (index > lastIndex) continue;
     for (const ind of indicators) {
-      if (d.indicator_id === null || ind.id === d.indicator_id || (ind.kind === 'ratio' && sourceIds(ind).includes(d.indicator_id))) add(ind.id, d.pole_id!, index);
+      if (d.indicator_id === null || ind.id === d.indicator_id || (ind.kind === 'ratio' && sourceIds(ind).includes(d.indicator_id)))
+        add(ind.id, d.pole_id!, index);
     }
   }
   return targets;
@@ -266,14 +311,33 @@ function regionRowsOf(around: Surroundings, grain: Grain, end: number, freshHere
   const { ind, byPole, poleById, stored } = around;
   const regionRows: CellRow[] = [];
   for (const region of around.regions) {
-    for (const category of new Set([...freshHere.map((r) => r.category), ...stored.filter((s) => s.grain === grain).map((s) => s.category)])) {
+    for (const category of new Set([
+      ...freshHere.map((r) => r.category),
+      ...stored.filter((s) => s.grain === grain).map((s) => s.category),
+    ])) {
       const cells: Cell[] = [
         ...freshHere.filter((r) => r.category === category && poleById.get(Number(r.area))!.regionCode === region).map((r) => r.cell),
         ...stored
-          .filter((s) => s.grain === grain && quarterIndex(s) === end && s.category === category && !byPole.has(Number(s.area)) && poleById.get(Number(s.area))?.regionCode === region)
+          .filter(
+            (s) =>
+              s.grain === grain &&
+              quarterIndex(s) === end &&
+              s.category === category &&
+              !byPole.has(Number(s.area)) &&
+              poleById.get(Number(s.area))?.regionCode === region,
+          )
           .map(cellOf),
       ];
-      if (cells.length) regionRows.push({ level: 'region', area: region, indicatorId: ind.id, category, grain, endIndex: end, cell: combine(ind.kind, cells) });
+      if (cells.length)
+        regionRows.push({
+          level: 'region',
+          area: region,
+          indicatorId: ind.id,
+          category,
+          grain,
+          endIndex: end,
+          cell: combine(ind.kind, cells),
+        });
     }
   }
   return regionRows;
@@ -284,12 +348,22 @@ function nationRowsOf(around: Surroundings, grain: Grain, end: number, regionRow
   const { ind, regions } = around;
   const otherRegions = around.storedRegions.filter((r) => r.grain === grain && quarterIndex(r) === end && !regions.includes(r.area));
   return [...new Set([...regionRows.map((r) => r.category), ...otherRegions.map((r) => r.category)])].map((category) => {
-    const cells = [...regionRows.filter((r) => r.category === category).map((r) => r.cell), ...otherRegions.filter((r) => r.category === category).map(cellOf)];
-    return { level: 'nation' as const, area: NATION, indicatorId: ind.id, category, grain, endIndex: end, cell: nationCell(ind.kind, cells) };
+    const cells = [
+      ...regionRows.filter((r) => r.category === category).map((r) => r.cell),
+      ...otherRegions.filter((r) => r.category === category).map(cellOf),
+    ];
+    return {
+      level: 'nation' as const,
+      area: NATION,
+      indicatorId: ind.id,
+      category,
+      grain,
+      endIndex: end,
+      cell: nationCell(ind.kind, cells),
+    };
   });
 }
 
 function cellOf(s: StoredAggregate): Cell {
   return { value: s.value, num: s.num, den: s.den, reported: s.reported, expected: s.expected, distribution: s.distribution };
 }
-

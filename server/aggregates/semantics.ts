@@ -79,7 +79,12 @@ export function poleCell(kind: Exclude<Kind, 'ratio'>, obs: PeriodObservations):
  * by its own kind. Completeness: the pole counts as reported when both components have a value in the
  * period's last quarter.
  */
-export function ratioCell(numKind: 'flow' | 'stock', numObs: PeriodObservations, denKind: 'flow' | 'stock', denObs: PeriodObservations): Cell {
+export function ratioCell(
+  numKind: 'flow' | 'stock',
+  numObs: PeriodObservations,
+  denKind: 'flow' | 'stock',
+  denObs: PeriodObservations,
+): Cell {
   const numerator = poleCell(numKind, numObs);
   const denominator = poleCell(denKind, denObs);
   const both = numerator.value !== null && denominator.value !== null;
@@ -107,13 +112,27 @@ export function combine(kind: Kind, cells: Cell[]): Cell {
   const expected = cells.reduce((s, c) => s + c.expected, 0);
   if (kind === 'flow' || kind === 'stock') {
     const withValue = cells.filter((c) => c.value !== null);
-    return { value: withValue.length ? withValue.reduce((s, c) => s + c.value!, 0) : null, num: null, den: null, reported, expected, distribution: null };
+    return {
+      value: withValue.length ? withValue.reduce((s, c) => s + c.value!, 0) : null,
+      num: null,
+      den: null,
+      reported,
+      expected,
+      distribution: null,
+    };
   }
   if (kind === 'ratio') {
     const withBoth = cells.filter((c) => c.num !== null && c.den !== null);
     const num = withBoth.reduce((s, c) => s + c.num!, 0);
     const den = withBoth.reduce((s, c) => s + c.den!, 0);
-    return { value: withBoth.length ? percent(num, den) : null, num: withBoth.length ? num : null, den: withBoth.length ? den : null, reported, expected, distribution: null };
+    return {
+      value: withBoth.length ? percent(num, den) : null,
+      num: withBoth.length ? num : null,
+      den: withBoth.length ? den : null,
+      reported,
+      expected,
+      distribution: null,
+    };
   }
   // score: the average of the poles' values, kept as a sum and a count so it combines again exactly.
   const sum = cells.reduce((s, c) => s + (c.num ?? 0), 0);

@@ -20,7 +20,11 @@ export interface TokenOwner {
 }
 
 const PUBLIC_COLUMNS = ['id', 'user_id', 'name', 'created_at', 'last_used_at', 'revoked_at'];
-const toRow = (r: Record<string, unknown>): ApiTokenRow => ({ ...(r as unknown as ApiTokenRow), id: Number(r.id), user_id: Number(r.user_id) });
+const toRow = (r: Record<string, unknown>): ApiTokenRow => ({
+  ...(r as unknown as ApiTokenRow),
+  id: Number(r.id),
+  user_id: Number(r.user_id),
+});
 
 /**
  * The only SQL about personal API tokens. Only the SHA-256 of a token is stored or looked up; timestamps
@@ -71,7 +75,12 @@ export class ApiTokensRepo {
       .select('t.id', 't.user_id', 't.last_used_at', 'u.session_generation')
       .first();
     if (!row) return undefined;
-    return { tokenId: Number(row.id), userId: Number(row.user_id), sessionGeneration: Number(row.session_generation), lastUsedAt: row.last_used_at ?? null };
+    return {
+      tokenId: Number(row.id),
+      userId: Number(row.user_id),
+      sessionGeneration: Number(row.session_generation),
+      lastUsedAt: row.last_used_at ?? null,
+    };
   }
 
   /** Records a use, unless one was recorded after `notBefore` (at most one write a minute per token). */

@@ -16,24 +16,44 @@ export const MAX_LIMIT = 10000;
 const period = quarterParam.describe('Trimestre, écrit 2026-T2 ou 2026-Q2 (les réponses écrivent T).');
 
 const pageParams = {
-  limit: z.string().max(5).regex(/^\d{1,5}$/).optional().describe(`Lignes par page (défaut ${DEFAULT_LIMIT}, au plus ${MAX_LIMIT}).`),
-  page: z.string().max(6).regex(/^\d{1,6}$/).optional().describe('Numéro de page, à partir de 1.'),
+  limit: z
+    .string()
+    .max(5)
+    .regex(/^\d{1,5}$/)
+    .optional()
+    .describe(`Lignes par page (défaut ${DEFAULT_LIMIT}, au plus ${MAX_LIMIT}).`),
+  page: z
+    .string()
+    .max(6)
+    .regex(/^\d{1,6}$/)
+    .optional()
+    .describe('Numéro de page, à partir de 1.'),
 };
 
 /** GET /api/v1/aggregates */
 export const aggregatesQuery = z.strictObject({
-  indicator: z.string().max(40).regex(/^[A-Z][A-Z0-9_]{0,39}$/).optional().describe('Code de l’indicateur (EMP_CREES…) ; sans lui, tous.'),
+  indicator: z
+    .string()
+    .max(40)
+    .regex(/^[A-Z][A-Z0-9_]{0,39}$/)
+    .optional()
+    .describe('Code de l’indicateur (EMP_CREES…) ; sans lui, tous.'),
   level: z.enum(LEVELS).describe('Niveau géographique.'),
   area: z
     .string()
     .max(80)
     .regex(/^[A-Za-z0-9-]{1,80}$/)
     .optional()
-    .describe('Code INSEE de région (level=region), identifiant (slug) de pôle (level=pole) ou FR (level=nation) ; sans lui, toutes les zones du périmètre.'),
+    .describe(
+      'Code INSEE de région (level=region), identifiant (slug) de pôle (level=pole) ou FR (level=nation) ; sans lui, toutes les zones du périmètre.',
+    ),
   grain: z.enum(GRAINS).optional().describe('Période : trimestre (défaut), année, cumul depuis janvier, quatre trimestres glissants.'),
   from: period.optional().describe('Première période (incluse), par son dernier trimestre ; sans elle, depuis le début.'),
   to: period.optional().describe('Dernière période (incluse), par son dernier trimestre ; sans elle, jusqu’à la dernière.'),
-  base: z.enum(BASES as [Base, ...Base[]]).optional().describe('validated (défaut) ; validated_or_submitted est réservé à l’équipe nationale.'),
+  base: z
+    .enum(BASES as [Base, ...Base[]])
+    .optional()
+    .describe('validated (défaut) ; validated_or_submitted est réservé à l’équipe nationale.'),
   ...pageParams,
 });
 export type AggregatesQuery = z.infer<typeof aggregatesQuery>;
@@ -47,7 +67,10 @@ export const aggregateItem = z.strictObject({
   area: z.string().describe('FR, code INSEE de région, ou identifiant (slug) de pôle.'),
   category: z.string().nullable().describe('Catégorie (MEMBRES par catégorie de l’article 9) ; null pour le total.'),
   grain: z.enum(GRAINS),
-  period: z.string().regex(/^\d{4}(-T[1-4])?$/).describe('2026-T2 ; une année s’écrit 2026.'),
+  period: z
+    .string()
+    .regex(/^\d{4}(-T[1-4])?$/)
+    .describe('2026-T2 ; une année s’écrit 2026.'),
   year: z.int().min(2000).max(2100),
   quarter: z.int().min(1).max(4).describe('Dernier trimestre de la période.'),
   value: z.number().nullable().describe('Dans l’unité de l’indicateur (les ratios en %) ; null quand rien n’a été déclaré.'),

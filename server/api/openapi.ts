@@ -5,7 +5,12 @@ import { aggregatesPage, aggregatesQuery, apiErrorBody, emptyQuery, indicatorsLi
 
 type JsonObject = Record<string, unknown>;
 
-const COMPONENTS = { AggregatesPage: aggregatesPage, IndicatorsList: indicatorsList, RegionsList: regionsList, Error: apiErrorBody } as const;
+const COMPONENTS = {
+  AggregatesPage: aggregatesPage,
+  IndicatorsList: indicatorsList,
+  RegionsList: regionsList,
+  Error: apiErrorBody,
+} as const;
 
 /** Every component schema, with references between them as #/components/schemas/… */
 function componentSchemas(): Record<string, JsonObject> {

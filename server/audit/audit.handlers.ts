@@ -7,8 +7,14 @@ import type { Services } from '../services.ts';
 const PAGE = 50;
 const query = z.object({
   page: z.coerce.number().int().min(1).max(100000).optional(),
-  objet: z.string().regex(/^[a-z_]{1,40}$/).optional(),
-  id: z.string().regex(/^[\w-]{1,40}$/).optional(),
+  objet: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/)
+    .optional(),
+  id: z
+    .string()
+    .regex(/^[\w-]{1,40}$/)
+    .optional(),
 });
 
 /** The staff view of the audit journal, newest first. */

@@ -26,7 +26,10 @@ export class LoginThrottle {
   async recordFailure(account: string, ip: string): Promise<void> {
     const k = this.keys(account, ip);
     const windowMs = this.limits.windowMinutes * 60_000;
-    for (const [key, free] of [[k.account, this.limits.perAccount], [k.ip, this.limits.perIp]] as const) {
+    for (const [key, free] of [
+      [k.account, this.limits.perAccount],
+      [k.ip, this.limits.perIp],
+    ] as const) {
       const c = await this.limiter.failure(key, windowMs);
       if (c.count >= free) {
         const minutes = Math.min(60, 2 ** (c.count - free));

@@ -7,9 +7,7 @@ const P = 1;
 function scrypt(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
   // maxmem must exceed 128·N·r or Node refuses large N.
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r + 1024 * 1024 };
-  return new Promise((resolve, reject) =>
-    scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 /** Caps concurrent hashing so a burst of sign-ins cannot exhaust memory or the thread pool. */
@@ -74,14 +72,43 @@ export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
 
 const COMMON = [
-  'motdepasse', 'password', 'azertyuiop', 'qwertyuiop', 'azertyazerty', 'bonjour', 'soleil', 'doudou',
-  'loulou', 'marseille', 'chouchou', 'nicolas', 'jetaime', 'iloveyou', 'admin', 'administrateur',
-  'welcome', 'bienvenue', 'ptceimpact', 'ptce', 'changeme', 'secret', 'abcdef', 'qwerty', 'azerty',
-  'france', 'paris', 'ess', 'economiesocialeetsolidaire',
+  'motdepasse',
+  'password',
+  'azertyuiop',
+  'qwertyuiop',
+  'azertyazerty',
+  'bonjour',
+  'soleil',
+  'doudou',
+  'loulou',
+  'marseille',
+  'chouchou',
+  'nicolas',
+  'jetaime',
+  'iloveyou',
+  'admin',
+  'administrateur',
+  'welcome',
+  'bienvenue',
+  'ptceimpact',
+  'ptce',
+  'changeme',
+  'secret',
+  'abcdef',
+  'qwerty',
+  'azerty',
+  'france',
+  'paris',
+  'ess',
+  'economiesocialeetsolidaire',
 ];
 
 function normalise(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]/g, '');
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
 }
 
 /** CNIL-style policy: length 12–128, no composition rules, but common and context words refused. */

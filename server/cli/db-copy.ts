@@ -11,7 +11,6 @@ import { createDb } from '../db/connection.ts';
 import { t } from '../i18n/messages.ts';
 import { copyDatabase } from '../ops/db-copy.ts';
 
-
 /** Returns the exit code: 0 copied and verified, 1 refused, failed or different. */
 export async function runDbCopy(argv: string[], io: CliOut): Promise<number> {
   let to: string;
@@ -41,7 +40,9 @@ export async function runDbCopy(argv: string[], io: CliOut): Promise<number> {
     io.out('');
     io.out(t('ops.copy.header'));
     for (const r of report.tables) {
-      io.out(`${r.table.padEnd(30)} ${String(r.sourceRows).padStart(13)} ${String(r.targetRows).padStart(14)}   ${r.ok ? t('ops.copy.same') : t('ops.copy.different', { source: r.sourceChecksum.slice(0, 8), target: r.targetChecksum.slice(0, 8) })}`);
+      io.out(
+        `${r.table.padEnd(30)} ${String(r.sourceRows).padStart(13)} ${String(r.targetRows).padStart(14)}   ${r.ok ? t('ops.copy.same') : t('ops.copy.different', { source: r.sourceChecksum.slice(0, 8), target: r.targetChecksum.slice(0, 8) })}`,
+      );
     }
     const bad = report.tables.filter((r) => !r.ok).length;
     if (bad) {

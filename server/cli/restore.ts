@@ -9,14 +9,18 @@ import type { Config } from '../config.ts';
 import { t } from '../i18n/messages.ts';
 import { restore } from '../ops/backup.ts';
 
-
 /** Returns the exit code: 0 restored, 1 refused or failed. */
 export async function runRestore(argv: string[], io: CliOut): Promise<number> {
   let file: string;
   let to: string | undefined;
   let force: boolean;
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { to: { type: 'string' }, force: { type: 'boolean' } }, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { to: { type: 'string' }, force: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    });
     if (positionals.length !== 1) throw new Error('un fichier de sauvegarde, et un seul');
     file = path.resolve(positionals[0]);
     to = values.to;

@@ -25,7 +25,14 @@ export interface CliIo {
 }
 
 // Which option a service field error is about, so the message points at what to change.
-const OPTION_OF: Record<string, string> = { email: '--email', display_name: '--name', role: '--role', password: '--password-stdin', pole_ids: '--role', region_codes: '--role' };
+const OPTION_OF: Record<string, string> = {
+  email: '--email',
+  display_name: '--name',
+  role: '--role',
+  password: '--password-stdin',
+  pole_ids: '--role',
+  region_codes: '--role',
+};
 
 async function readAll(stdin: AsyncIterable<string | Buffer>): Promise<string> {
   let text = '';

@@ -36,7 +36,15 @@ export class DashboardsRepo {
     const query = db('poles')
       .leftJoin('quarter_reports as r', (j) => j.on('r.pole_id', 'poles.id').andOnVal('r.year', q.year).andOnVal('r.quarter', q.quarter))
       .where('poles.region_code', regionCode)
-      .select('poles.id', 'poles.name', 'poles.slug', 'poles.first_report_year', 'poles.first_report_quarter', 'poles.archived_on', 'r.status')
+      .select(
+        'poles.id',
+        'poles.name',
+        'poles.slug',
+        'poles.first_report_year',
+        'poles.first_report_quarter',
+        'poles.archived_on',
+        'r.status',
+      )
       .orderBy('poles.name');
     const rows: RegionPole[] = await scopePoles(query, user);
     return rows.map((r) => ({ ...r, id: Number(r.id), status: r.status ?? null }));
@@ -50,6 +58,9 @@ export class DashboardsRepo {
       .whereRaw('(year * 4 + quarter - 1) between ? and ?', [fromIndex, toIndex])
       .where((w) => w.whereNot('highlights', '').orWhereNot('difficulties', ''))
       .select('year', 'quarter', 'status', 'highlights', 'difficulties')
-      .orderBy([{ column: 'year', order: 'desc' }, { column: 'quarter', order: 'desc' }]);
+      .orderBy([
+        { column: 'year', order: 'desc' },
+        { column: 'quarter', order: 'desc' },
+      ]);
   }
 }

@@ -13,9 +13,14 @@ export const DEFAULT_SPAN = 8;
 /** The longest range a trend may cover (ten years), so a URL cannot ask for an unbounded read. */
 export const MAX_SPAN = 40;
 
-
 const dashboardQuery = z.object({
-  indicateur: z.preprocess(blank, z.string().regex(/^[A-Z][A-Z0-9_]{0,39}$/).optional()),
+  indicateur: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,39}$/)
+      .optional(),
+  ),
   de: z.preprocess(blank, quarterParam.optional()),
   a: z.preprocess(blank, quarterParam.optional()),
   base: z.preprocess(blank, z.enum(BASES as [Base, ...Base[]]).optional()),

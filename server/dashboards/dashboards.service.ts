@@ -9,12 +9,33 @@ import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { formatDate } from '../lib/format.ts';
-import { addQuarters, fromIndex, lastClosedQuarter, quarterIndex, quarterLabel, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
+import {
+  addQuarters,
+  fromIndex,
+  lastClosedQuarter,
+  quarterIndex,
+  quarterLabel,
+  reportingQuarters,
+  sameQuarter,
+  type Quarter,
+} from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { ReportingService } from '../reporting/reporting.service.ts';
 import { DashboardsRepo, type ScopeRegion } from './dashboards.repo.ts';
 import { baseOptions, DEFAULT_SPAN, type DashboardFilters } from './dashboards.schema.ts';
-import { barChart, byValue, completenessText, Figures, formatValue, oldest, tile, toDashIndicator, trend, type BreakdownRow, type DashIndicator } from './figures.ts';
+import {
+  barChart,
+  byValue,
+  completenessText,
+  Figures,
+  formatValue,
+  oldest,
+  tile,
+  toDashIndicator,
+  trend,
+  type BreakdownRow,
+  type DashIndicator,
+} from './figures.ts';
 import { tileMap } from './tile-map.ts';
 
 /** The three indicators the client named: on every dashboard. */
@@ -57,17 +78,43 @@ export class DashboardsService {
     const toIdx = quarterIndex(f.to);
     const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
     const mine = new Figures(await this.figureRows(own.area, f.base, ids, quarterIndex(f.from), toIdx), kindOf);
-    const regionRows = await this.read({ base: f.base, level: 'region', areas: scope.map((r) => r.code), indicatorIds: [chosen.id], category: '', grain: 'quarter', fromIndex: toIdx, toIndex: toIdx });
+    const regionRows = await this.read({
+      base: f.base,
+      level: 'region',
+      areas: scope.map((r) => r.code),
+      indicatorIds: [chosen.id],
+      category: '',
+      grain: 'quarter',
+      fromIndex: toIdx,
+      toIndex: toIdx,
+    });
     const regions = new Figures(regionRows, kindOf);
     const cellOf = (regionCode: string) => regionRows.find((x) => x.area === regionCode);
     const rows: BreakdownRow[] = byValue(
-      scope.filter((r) => cellOf(r.code)).map((r) => {
-        const cell = cellOf(r.code)!;
-        return { key: r.code, name: r.name, href: `/regions/${r.code}`, scaled: cell.value, value: formatValue(chosen, cell.value), completeness: completenessText(chosen.kind, cell) };
-      }),
+      scope
+        .filter((r) => cellOf(r.code))
+        .map((r) => {
+          const cell = cellOf(r.code)!;
+          return {
+            key: r.code,
+            name: r.name,
+            href: `/regions/${r.code}`,
+            scaled: cell.value,
+            value: formatValue(chosen, cell.value),
+            completeness: completenessText(chosen.kind, cell),
+          };
+        }),
     );
     const format = (v: number) => formatValue(chosen, v) ?? '';
-    const map = tileMap(scope.map((r) => ({ code: r.code, name: r.name, scaled: cellOf(r.code)?.value ?? null, value: formatValue(chosen, cellOf(r.code)?.value) })), format);
+    const map = tileMap(
+      scope.map((r) => ({
+        code: r.code,
+        name: r.name,
+        scaled: cellOf(r.code)?.value ?? null,
+        value: formatValue(chosen, cellOf(r.code)?.value),
+      })),
+      format,
+    );
     return {
       title: own.title,
       ...(await this.common(f, indicators, chosen, [mine, regions])),
@@ -94,7 +141,16 @@ export class DashboardsService {
     const compare = own.area.level === 'region' && own.area.codes.length === 1 ? null : own;
     const reference = compare ? new Figures(await this.figureRows(compare.area, f.base, ids, fromIdx, toIdx), kindOf) : null;
     const poles = await this.repo.polesOfRegion(this.db, user, code, f.to);
-    const poleRows = await this.read({ base: f.base, level: 'pole', areas: poles.map((p) => String(p.id)), indicatorIds: [chosen.id], category: '', grain: 'quarter', fromIndex: toIdx, toIndex: toIdx });
+    const poleRows = await this.read({
+      base: f.base,
+      level: 'pole',
+      areas: poles.map((p) => String(p.id)),
+      indicatorIds: [chosen.id],
+      category: '',
+      grain: 'quarter',
+      fromIndex: toIdx,
+      toIndex: toIdx,
+    });
     const now = this.clock.now();
     const rows = byValue(
       poles.map((p) => {
@@ -120,7 +176,10 @@ export class DashboardsService {
       referenceName: ref?.name ?? null,
       ...(await this.common(f, indicators, chosen, [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)])),
       tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, ref)),
-      trend: trend(chosen, fromIdx, toIdx, [{ label: region.name, figures: mine }, ...(ref ? [{ label: ref.name, figures: ref.figures }] : [])]),
+      trend: trend(chosen, fromIdx, toIdx, [
+        { label: region.name, figures: mine },
+        ...(ref ? [{ label: ref.name, figures: ref.figures }] : []),
+      ]),
       poles: { rows, chart: barChart(chosen, rows) },
     };
   }
@@ -130,7 +189,17 @@ export class DashboardsService {
     const { indicators, headline, kindOf } = await this.catalogue(undefined);
     const toIdx = quarterIndex(this.lastClosed());
     const fromIdx = toIdx - (DEFAULT_SPAN - 1);
-    const figures = new Figures(await this.figureRows({ level: 'pole', ids: [pole.id] }, base, indicators.map((i) => i.id), fromIdx, toIdx, false), kindOf);
+    const figures = new Figures(
+      await this.figureRows(
+        { level: 'pole', ids: [pole.id] },
+        base,
+        indicators.map((i) => i.id),
+        fromIdx,
+        toIdx,
+        false,
+      ),
+      kindOf,
+    );
     const quarters = Array.from({ length: DEFAULT_SPAN }, (_, i) => quarterLabel(fromIndex(fromIdx + i)));
     const narratives = await this.repo.narratives(this.db, pole.id, BASE_STATUSES[base], fromIdx, toIdx);
     return {
@@ -142,8 +211,16 @@ export class DashboardsService {
         label: ind.label,
         values: quarters.map((_, i) => formatValue(ind, figures.value(ind.id, 'quarter', fromIdx + i))),
       })),
-      charts: headline.map((ind) => ({ code: ind.code, label: ind.label, chart: trend(ind, fromIdx, toIdx, [{ label: pole.name, figures }]).chart })),
-      narratives: narratives.map((n) => ({ quarter: quarterLabel(n), highlights: paragraphs(n.highlights), difficulties: paragraphs(n.difficulties) })),
+      charts: headline.map((ind) => ({
+        code: ind.code,
+        label: ind.label,
+        chart: trend(ind, fromIdx, toIdx, [{ label: pole.name, figures }]).chart,
+      })),
+      narratives: narratives.map((n) => ({
+        quarter: quarterLabel(n),
+        highlights: paragraphs(n.highlights),
+        difficulties: paragraphs(n.difficulties),
+      })),
       freshness: await this.freshness([figures], base),
     };
   }
@@ -163,7 +240,11 @@ export class DashboardsService {
   private ownArea(user: CurrentUser, scope: ScopeRegion[]): { area: Area; name: string; title: string } {
     if (user.role === 'funder' && user.regionCodes.length) {
       const names = scope.map((r) => r.name).join(', ');
-      return { area: { level: 'region', codes: scope.map((r) => r.code) }, name: t('dash.scope'), title: t('dash.scope.title', { regions: names }) };
+      return {
+        area: { level: 'region', codes: scope.map((r) => r.code) },
+        name: t('dash.scope'),
+        title: t('dash.scope.title', { regions: names }),
+      };
     }
     return { area: { level: 'nation' }, name: t('dash.nation'), title: t('dash.national.title') };
   }
@@ -192,7 +273,11 @@ export class DashboardsService {
     const periods = Array.from({ length: PERIOD_CHOICES }, (_, i) => addQuarters(last, -i));
     for (const q of [f.from, f.to]) if (!periods.some((p) => sameQuarter(p, q))) periods.push(q);
     periods.sort((a, b) => quarterIndex(b) - quarterIndex(a));
-    const option = (q: Quarter, selected: Quarter) => ({ value: quarterLabel(q), label: quarterLabel(q), selected: sameQuarter(q, selected) });
+    const option = (q: Quarter, selected: Quarter) => ({
+      value: quarterLabel(q),
+      label: quarterLabel(q),
+      selected: sameQuarter(q, selected),
+    });
     return {
       indicator: chosen,
       period: { from: quarterLabel(f.from), to: quarterLabel(f.to) },
@@ -227,5 +312,8 @@ function withChosen(headline: DashIndicator[], chosen: DashIndicator): DashIndic
 
 /** A narrative as the manager typed it, in paragraphs (line breaks kept without any markup from the user). */
 function paragraphs(text: string): string[] {
-  return text.split(/\r?\n\s*/).map((p) => p.trim()).filter(Boolean);
+  return text
+    .split(/\r?\n\s*/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }

@@ -22,7 +22,14 @@ export interface DashIndicator {
   decimals: number;
 }
 
-export function toDashIndicator(row: { id: number; code: string; label_fr: string; kind: Kind; unit: string; decimals: number }): DashIndicator {
+export function toDashIndicator(row: {
+  id: number;
+  code: string;
+  label_fr: string;
+  kind: Kind;
+  unit: string;
+  decimals: number;
+}): DashIndicator {
   const decimals = row.kind === 'ratio' || row.kind === 'score' ? Math.max(1, row.decimals) : row.decimals;
   return { id: row.id, code: row.code, label: row.label_fr, kind: row.kind, unit: row.unit, unitLabel: unitTitle(row.unit), decimals };
 }
@@ -158,7 +165,11 @@ export function tile(ind: DashIndicator, endIndex: number, f: Figures, reference
     label: ind.label,
     unit: unitTitle(ind.unit),
     quarter: line('quarter', t('dash.tile.quarter', { quarter: quarterLabel(end) }), quarterLabel(fromIndex(yearBefore))),
-    ytd: line('ytd', t('dash.tile.ytd', { year: end.year, quarter: end.quarter }), t('dash.tile.ytdPrevious', { year: end.year - 1, quarter: end.quarter })),
+    ytd: line(
+      'ytd',
+      t('dash.tile.ytd', { year: end.year, quarter: end.quarter }),
+      t('dash.tile.ytdPrevious', { year: end.year - 1, quarter: end.quarter }),
+    ),
   };
 }
 

@@ -30,9 +30,8 @@ export function knexOptions(database: Config['database']): Knex.Config {
       max: 1,
       afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
         // foreign_keys is OFF by default in node-sqlite3; synchronous=FULL so an acknowledged write survives a crash.
-        conn.exec(
-          'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;',
-          (err) => done(err, conn),
+        conn.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;', (err) =>
+          done(err, conn),
         );
       },
     },

@@ -89,7 +89,11 @@ export function csvDocument(rows: CsvCell[][], flavour: CsvFlavour): string {
  * by one, through csv-stringify's stream. Pulled by the consumer (`Readable.from`), so a slow client slows
  * the reading down; a consumer that stops early closes the stream and the records' source with it.
  */
-export async function* csvChunks(rows: AsyncIterable<CsvCell[]> | Iterable<CsvCell[]>, flavour: CsvFlavour, chunkSize = 64 * 1024): AsyncGenerator<string> {
+export async function* csvChunks(
+  rows: AsyncIterable<CsvCell[]> | Iterable<CsvCell[]>,
+  flavour: CsvFlavour,
+  chunkSize = 64 * 1024,
+): AsyncGenerator<string> {
   // pipeline: a failing source fails the text stream, and destroying the text stream closes the source.
   // readableObjectMode: one record's text per read, so a chunk ends at the first record past chunkSize.
   const text = pipeline(Readable.from(rows), stringifyStream({ ...stringifyOptions(flavour), readableObjectMode: true }), () => {});

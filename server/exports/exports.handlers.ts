@@ -15,11 +15,20 @@ const has = (values: Values, key: string, v: string) => {
   const x = values[key];
   return Array.isArray(x) ? x.includes(v) : x === v;
 };
-const options = (items: { value: string; label: string }[], values: Values, key: string) => items.map((i) => ({ ...i, selected: has(values, key, i.value) }));
-const formatOptions = (values: Values, key: string, formats: readonly string[]) => options(formats.map((f) => ({ value: f, label: tDynamic('exports.format', f) })), values, key);
+const options = (items: { value: string; label: string }[], values: Values, key: string) =>
+  items.map((i) => ({ ...i, selected: has(values, key, i.value) }));
+const formatOptions = (values: Values, key: string, formats: readonly string[]) =>
+  options(
+    formats.map((f) => ({ value: f, label: tDynamic('exports.format', f) })),
+    values,
+    key,
+  );
 
 function sendFile(res: Response, file: { filename: string; contentType: string; body: Buffer }) {
-  res.status(200).set({ 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.filename}"` }).send(file.body);
+  res
+    .status(200)
+    .set({ 'Content-Type': file.contentType, 'Content-Disposition': `attachment; filename="${file.filename}"` })
+    .send(file.body);
 }
 
 /** Staff's exports page (national summary, raw values) and a funder's scope exports; every export is a GET. */
@@ -33,13 +42,36 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
       nav: 'exports',
       values,
       errors,
-      baseOptions: options([{ value: 'validated', label: t('dash.base.validated') }, { value: 'validated_or_submitted', label: t('dash.base.validated_or_submitted') }], values, 'base'),
+      baseOptions: options(
+        [
+          { value: 'validated', label: t('dash.base.validated') },
+          { value: 'validated_or_submitted', label: t('dash.base.validated_or_submitted') },
+        ],
+        values,
+        'base',
+      ),
       formatOptions: formatOptions(values, 'format', ['xlsx', 'csv', 'csv-excel']),
       fileOptions: formatOptions(values, 'fichier', ['csv', 'csv-excel']),
-      regionOptions: options(regions.map((r) => ({ value: r.code, label: r.name })), values, 'regions'),
-      poleOptions: options(poles.map((p) => ({ value: p.slug, label: `${p.name} (${p.region_name})` })), values, 'poles'),
-      indicatorOptions: options(indicators.map((i) => ({ value: i.code, label: `${i.label_fr} (${i.code})` })), values, 'indicateurs'),
-      statusOptions: options(STATUSES.map((st) => ({ value: st, label: t(`status.${st}`) })), values, 'statuts'),
+      regionOptions: options(
+        regions.map((r) => ({ value: r.code, label: r.name })),
+        values,
+        'regions',
+      ),
+      poleOptions: options(
+        poles.map((p) => ({ value: p.slug, label: `${p.name} (${p.region_name})` })),
+        values,
+        'poles',
+      ),
+      indicatorOptions: options(
+        indicators.map((i) => ({ value: i.code, label: `${i.label_fr} (${i.code})` })),
+        values,
+        'indicateurs',
+      ),
+      statusOptions: options(
+        STATUSES.map((st) => ({ value: st, label: t(`status.${st}`) })),
+        values,
+        'statuts',
+      ),
       lastClosed: quarterLabel(lastClosed()),
     });
   }
@@ -88,7 +120,9 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
       const chunks = csvChunks(rawExports.records(resolved.data), format === 'csv-excel' ? 'excel-fr' : 'standard');
       // The first chunk is read before anything is sent, so a failing read still reaches the error handler.
       const first = await chunks.next();
-      res.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${rawExports.filename(format)}"` });
+      res
+        .status(200)
+        .set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${rawExports.filename(format)}"` });
       const body = Readable.from(
         (async function* () {
           if (!first.done) yield first.value;
@@ -100,7 +134,8 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
       } catch (err) {
         // A client that left, or a read that failed midway: the response ends where it is (a cut file,
         // never one that looks complete); pipeline has closed both ends.
-        if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.error({ err, requestId: req.requestId }, 'raw export failed');
+        if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+          logger.error({ err, requestId: req.requestId }, 'raw export failed');
       }
     },
 

@@ -59,7 +59,10 @@ export class ExportsRepo {
   /** Regions that have at least one pole, in the user's scope, by name. */
   async regionsWithPoles(db: Knex, user?: CurrentUser): Promise<ExportRegion[]> {
     const poles = db('poles').select('poles.region_code');
-    const q = db('regions').whereIn('regions.code', user ? scopePoles(poles, user) : poles).select('regions.code', 'regions.name').orderBy('regions.name');
+    const q = db('regions')
+      .whereIn('regions.code', user ? scopePoles(poles, user) : poles)
+      .select('regions.code', 'regions.name')
+      .orderBy('regions.name');
     return q;
   }
 
@@ -90,8 +93,21 @@ export class ExportsRepo {
       .join('indicators as i', 'i.id', 'v.indicator_id')
       .join('quarter_reports as r', (j) => j.on('r.pole_id', 'v.pole_id').andOn('r.year', 'v.year').andOn('r.quarter', 'v.quarter'))
       .select(
-        'v.id', 'p.slug as pole_slug', 'p.name as pole_name', 'p.region_code', 'g.name as region_name', 'i.code as indicator_code',
-        'v.category', 'v.year', 'v.quarter', 'r.status', 'v.value_scaled', 'v.not_available', 'i.unit', 'i.decimals', 'v.updated_at',
+        'v.id',
+        'p.slug as pole_slug',
+        'p.name as pole_name',
+        'p.region_code',
+        'g.name as region_name',
+        'i.code as indicator_code',
+        'v.category',
+        'v.year',
+        'v.quarter',
+        'r.status',
+        'v.value_scaled',
+        'v.not_available',
+        'i.unit',
+        'i.decimals',
+        'v.updated_at',
       );
     if (f.regionCodes) q.whereIn('p.region_code', f.regionCodes.length ? f.regionCodes : ['-']);
     if (f.poleIds) q.whereIn('v.pole_id', f.poleIds.length ? f.poleIds : [-1]);

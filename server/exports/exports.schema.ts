@@ -23,7 +23,11 @@ export function queryValues(query: unknown): Record<string, string | string[]> {
   if (!query || typeof query !== 'object') return out;
   for (const [k, v] of Object.entries(query as Record<string, unknown>)) {
     if (typeof v === 'string') out[k] = v.slice(0, 200);
-    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string').slice(0, MAX_CHOICES).map((x) => x.slice(0, 200));
+    else if (Array.isArray(v))
+      out[k] = v
+        .filter((x): x is string => typeof x === 'string')
+        .slice(0, MAX_CHOICES)
+        .map((x) => x.slice(0, 200));
   }
   return out;
 }

@@ -9,7 +9,20 @@ import { ExportsRepo, type RawFilter } from './exports.repo.ts';
 import { resolveRawFilter, type Parsed, type RawFormat, type RawQuery } from './exports.schema.ts';
 
 /** The raw export's columns, in order. */
-export const RAW_HEADER = ['pole', 'pole_nom', 'region_code', 'region', 'indicateur', 'categorie', 'trimestre', 'statut', 'valeur', 'non_disponible', 'unite', 'modifie_le'];
+export const RAW_HEADER = [
+  'pole',
+  'pole_nom',
+  'region_code',
+  'region',
+  'indicateur',
+  'categorie',
+  'trimestre',
+  'statut',
+  'valeur',
+  'non_disponible',
+  'unite',
+  'modifie_le',
+];
 
 /** Staff's raw values export: every entered value matching a filter, one CSV record each, streamed. */
 export class RawExportService {
@@ -22,7 +35,11 @@ export class RawExportService {
 
   /** What the filter form offers: every region, pole and indicator (retired ones too: their values exist). */
   async choices() {
-    const [regions, poles, indicators] = await Promise.all([this.repo.regions(this.db), this.repo.poles(this.db), this.repos.indicators.list(this.db)]);
+    const [regions, poles, indicators] = await Promise.all([
+      this.repo.regions(this.db),
+      this.repo.poles(this.db),
+      this.repos.indicators.list(this.db),
+    ]);
     return { regions, poles, indicators };
   }
 
@@ -48,10 +65,18 @@ export class RawExportService {
     for await (const r of this.repo.rawRows(this.db, filter, batchSize)) {
       const scaled = r.value_scaled === null ? null : Number(r.value_scaled);
       yield [
-        r.pole_slug, r.pole_name, r.region_code, r.region_name, r.indicator_code, r.category, quarterLabel(r), statusLabel(r.status),
+        r.pole_slug,
+        r.pole_name,
+        r.region_code,
+        r.region_name,
+        r.indicator_code,
+        r.category,
+        quarterLabel(r),
+        statusLabel(r.status),
         scaled === null ? null : { value: scaled / SCALE, decimals: Math.max(Number(r.decimals), decimalsOf(scaled)) },
         r.not_available === true || Number(r.not_available) === 1 ? t('exports.yes') : t('exports.no'),
-        tDynamic('unit', r.unit), r.updated_at,
+        tDynamic('unit', r.unit),
+        r.updated_at,
       ];
     }
   }

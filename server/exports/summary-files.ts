@@ -26,7 +26,11 @@ export function summaryFilename(summary: NationalSummary, format: SummaryFormat,
 }
 
 /** The summary as a downloadable file. */
-export async function summaryFile(summary: NationalSummary, format: SummaryFormat, opts: SummaryFileOptions = {}): Promise<{ filename: string; contentType: string; body: Buffer }> {
+export async function summaryFile(
+  summary: NationalSummary,
+  format: SummaryFormat,
+  opts: SummaryFileOptions = {},
+): Promise<{ filename: string; contentType: string; body: Buffer }> {
   const filename = summaryFilename(summary, format, opts.version);
   if (format === 'xlsx') {
     const body = await summaryWorkbook(summary, summaryTitle(summary, opts.title), computedLine(summary));
@@ -38,8 +42,21 @@ export async function summaryFile(summary: NationalSummary, format: SummaryForma
 
 /** The CSV's columns, in order. */
 export const CSV_HEADER = [
-  'section', 'code_zone', 'zone', 'code_indicateur', 'indicateur', 'unite', 'periode', 'base', 'valeur',
-  'declares', 'attendus', 'taux_completude_pct', 'contributeurs', 'calcule_le', 'definition',
+  'section',
+  'code_zone',
+  'zone',
+  'code_indicateur',
+  'indicateur',
+  'unite',
+  'periode',
+  'base',
+  'valeur',
+  'declares',
+  'attendus',
+  'taux_completude_pct',
+  'contributeurs',
+  'calcule_le',
+  'definition',
 ] as const;
 
 /**
@@ -50,20 +67,50 @@ export const CSV_HEADER = [
 export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
   const byCode = new Map(summary.indicators.map((i) => [i.code, i]));
   const base = t(`exports.base.${summary.base}`);
-  const figure = (section: string) => (f: SummaryFigure): CsvCell[] => {
-    const ind = byCode.get(f.indicator);
-    return [
-      section, f.area, f.areaName, f.indicator, ind?.label ?? '', ind?.unit ?? '', summary.periodLabel, base,
-      f.value === null ? null : { value: f.value, decimals: ind?.decimals ?? 0 },
-      f.reported, f.expected, f.expected ? { value: (f.reported / f.expected) * 100, decimals: 1 } : null, f.contributors, f.computedAt, '',
-    ];
-  };
+  const figure =
+    (section: string) =>
+    (f: SummaryFigure): CsvCell[] => {
+      const ind = byCode.get(f.indicator);
+      return [
+        section,
+        f.area,
+        f.areaName,
+        f.indicator,
+        ind?.label ?? '',
+        ind?.unit ?? '',
+        summary.periodLabel,
+        base,
+        f.value === null ? null : { value: f.value, decimals: ind?.decimals ?? 0 },
+        f.reported,
+        f.expected,
+        f.expected ? { value: (f.reported / f.expected) * 100, decimals: 1 } : null,
+        f.contributors,
+        f.computedAt,
+        '',
+      ];
+    };
   const rows: CsvCell[][] = [[...CSV_HEADER]];
   rows.push(...summary.national.map(figure(t(isScope(summary) ? 'exports.sheet.scope' : 'exports.sheet.national'))));
   rows.push(...summary.regions.map(figure(t('exports.sheet.regions'))));
   if (isScope(summary)) rows.push(...summary.poles.map(figure(t('exports.sheet.poles'))));
   for (const c of summary.completeness) {
-    rows.push([t('exports.sheet.completeness'), c.area, c.areaName, '', '', '', summary.periodLabel, base, null, c.reported, c.expected, c.rate === null ? null : { value: c.rate * 100, decimals: 1 }, null, summary.computedAt ?? '', '']);
+    rows.push([
+      t('exports.sheet.completeness'),
+      c.area,
+      c.areaName,
+      '',
+      '',
+      '',
+      summary.periodLabel,
+      base,
+      null,
+      c.reported,
+      c.expected,
+      c.rate === null ? null : { value: c.rate * 100, decimals: 1 },
+      null,
+      summary.computedAt ?? '',
+      '',
+    ]);
   }
   for (const i of summary.indicators) rows.push(definitionRow(i, summary));
   return rows;
@@ -71,5 +118,21 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
 
 function definitionRow(i: SummaryIndicator, summary: NationalSummary): CsvCell[] {
   const kind = t(`exports.kind.${i.kind}`);
-  return [t('exports.sheet.definitions'), '', '', i.code, i.label, i.unit, summary.periodLabel, '', null, null, null, null, null, '', `${kind}. ${i.definition}`.trim()];
+  return [
+    t('exports.sheet.definitions'),
+    '',
+    '',
+    i.code,
+    i.label,
+    i.unit,
+    summary.periodLabel,
+    '',
+    null,
+    null,
+    null,
+    null,
+    null,
+    '',
+    `${kind}. ${i.definition}`.trim(),
+  ];
 }

@@ -57,6 +57,12 @@ export function summaryPrintModel(summary: NationalSummary, opts: { title?: stri
       expected: formatNumber(c.expected),
       rate: c.rate === null ? t('exports.print.none') : `${formatNumber(c.rate * 100, 1)}\u00a0%`,
     })),
-    definitions: summary.indicators.map((i) => ({ code: i.code, label: i.label, kind: t(`exports.kind.${i.kind}`), unit: i.unit, definition: i.definition })),
+    definitions: summary.indicators.map((i) => ({
+      code: i.code,
+      label: i.label,
+      kind: t(`exports.kind.${i.kind}`),
+      unit: i.unit,
+      definition: i.definition,
+    })),
   };
 }

@@ -11,7 +11,9 @@ export function isScope(summary: NationalSummary): summary is ScopeSummary {
 /** The summary's title: the one given, or « Synthèse nationale » / « Synthèse de votre périmètre ». */
 export function summaryTitle(summary: NationalSummary, title?: string): string {
   if (title) return title;
-  return isScope(summary) ? t('exports.title.scope', { scope: summary.scopeName, period: summary.periodLabel }) : t('exports.title.national', { period: summary.periodLabel });
+  return isScope(summary)
+    ? t('exports.title.scope', { scope: summary.scopeName, period: summary.periodLabel })
+    : t('exports.title.national', { period: summary.periodLabel });
 }
 
 /** « Données calculées le 26 novembre 2026 à 10:13 » (or that nothing was computed yet). */

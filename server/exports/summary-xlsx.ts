@@ -21,7 +21,13 @@ export function numberFormat(decimals: number): string {
 
 type Value = string | number | null;
 
-function sheet(wb: ExcelJS.Workbook, name: string, columns: Column[], head: string[], rows: { values: Value[]; formats?: (string | undefined)[] }[]) {
+function sheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  columns: Column[],
+  head: string[],
+  rows: { values: Value[]; formats?: (string | undefined)[] }[],
+) {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: HEADER_ROW }] });
   head.forEach((line, i) => {
     ws.getCell(i + 1, 1).value = line;
@@ -68,7 +74,18 @@ function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicat
   return figures.map((f) => {
     const ind = byCode.get(f.indicator);
     return {
-      values: [f.area, f.areaName, f.indicator, ind?.label ?? '', ind?.unit ?? '', f.value, f.reported, f.expected, f.expected ? f.reported / f.expected : null, f.contributors],
+      values: [
+        f.area,
+        f.areaName,
+        f.indicator,
+        ind?.label ?? '',
+        ind?.unit ?? '',
+        f.value,
+        f.reported,
+        f.expected,
+        f.expected ? f.reported / f.expected : null,
+        f.contributors,
+      ],
       formats: [undefined, undefined, undefined, undefined, undefined, numberFormat(ind?.decimals ?? 0)],
     };
   });
@@ -83,8 +100,16 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
   const head = [title, computed, t('exports.head.period', { period: summary.periodLabel, base: t(`exports.base.${summary.base}`) }), ''];
   const scope = (summary as ScopeSummary).poles;
   // Headline indicators first on the first sheet, as on the dashboards.
-  const national = [...summary.national].sort((a, b) => Number(byCode.get(b.indicator)?.headline ?? false) - Number(byCode.get(a.indicator)?.headline ?? false));
-  sheet(wb, t(scope ? 'exports.sheet.scope' : 'exports.sheet.national'), figureColumns(t('exports.col.zone')), head, figureRows(national, byCode));
+  const national = [...summary.national].sort(
+    (a, b) => Number(byCode.get(b.indicator)?.headline ?? false) - Number(byCode.get(a.indicator)?.headline ?? false),
+  );
+  sheet(
+    wb,
+    t(scope ? 'exports.sheet.scope' : 'exports.sheet.national'),
+    figureColumns(t('exports.col.zone')),
+    head,
+    figureRows(national, byCode),
+  );
   sheet(wb, t('exports.sheet.regions'), figureColumns(t('exports.col.region')), head, figureRows(summary.regions, byCode));
   if (scope) sheet(wb, t('exports.sheet.poles'), figureColumns(t('exports.col.pole')), head, figureRows(scope, byCode));
   sheet(
@@ -113,7 +138,17 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
       { header: t('exports.col.definition'), width: 90 },
     ],
     head,
-    summary.indicators.map((i) => ({ values: [i.code, i.label, t(`exports.kind.${i.kind}`), i.unit, i.decimals, i.headline ? t('exports.yes') : t('exports.no'), i.definition] })),
+    summary.indicators.map((i) => ({
+      values: [
+        i.code,
+        i.label,
+        t(`exports.kind.${i.kind}`),
+        i.unit,
+        i.decimals,
+        i.headline ? t('exports.yes') : t('exports.no'),
+        i.definition,
+      ],
+    })),
   );
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

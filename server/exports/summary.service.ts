@@ -15,7 +15,14 @@ import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
 import { lastClosedQuarter, periodLabel, type Quarter } from '../lib/quarters.ts';
 import { ExportsRepo } from './exports.repo.ts';
-import type { NationalSummary, ScopeSummary, SummaryCompleteness, SummaryFigure, SummaryIndicator, SummaryPeriod } from './summary.types.ts';
+import type {
+  NationalSummary,
+  ScopeSummary,
+  SummaryCompleteness,
+  SummaryFigure,
+  SummaryIndicator,
+  SummaryPeriod,
+} from './summary.types.ts';
 
 /** The area of a funder's combined regions in a scope summary. */
 export const SCOPE_AREA = 'PERIMETRE';
@@ -52,7 +59,14 @@ export class SummaryService {
     const key = aggregateKey(period, this.lastClosed());
     const regions = await this.repo.regionsWithPoles(db);
     const poles = await this.repo.poles(db);
-    const common = { base, indicatorIds: cat.indicators.map((i) => i.id), category: '', grain: key.grain, fromIndex: key.endIndex, toIndex: key.endIndex } as const;
+    const common = {
+      base,
+      indicatorIds: cat.indicators.map((i) => i.id),
+      category: '',
+      grain: key.grain,
+      fromIndex: key.endIndex,
+      toIndex: key.endIndex,
+    } as const;
     const nationRows = await this.read(db, { ...common, level: 'nation', areas: [NATION] });
     const regionRows = await this.read(db, { ...common, level: 'region', areas: regions.map((r) => r.code) });
     // Every pole: no list of areas to bind.
@@ -68,7 +82,14 @@ export class SummaryService {
       computedAt,
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: figures(nationRows, NATION, t('exports.area.nation'), 'all'),
-      regions: regions.flatMap((r) => figures(byRegion.get(r.code) ?? [], r.code, r.name, (polesOf.get(r.code) ?? []).map((p) => p.id))),
+      regions: regions.flatMap((r) =>
+        figures(
+          byRegion.get(r.code) ?? [],
+          r.code,
+          r.name,
+          (polesOf.get(r.code) ?? []).map((p) => p.id),
+        ),
+      ),
       completeness: regions.map((r) => completeness(r.code, r.name, byRegion.get(r.code) ?? [])),
     };
   }
@@ -89,7 +110,14 @@ export class SummaryService {
     const key = aggregateKey(period, this.lastClosed());
     const regions = await this.repo.regionsWithPoles(db, user);
     const poles = await this.repo.poles(db, user);
-    const common = { base, indicatorIds: cat.indicators.map((i) => i.id), category: '', grain: key.grain, fromIndex: key.endIndex, toIndex: key.endIndex } as const;
+    const common = {
+      base,
+      indicatorIds: cat.indicators.map((i) => i.id),
+      category: '',
+      grain: key.grain,
+      fromIndex: key.endIndex,
+      toIndex: key.endIndex,
+    } as const;
     const partial = user.role === 'funder' && user.regionCodes.length > 0;
     const regionRows = await this.read(db, { ...common, level: 'region', areas: regions.map((r) => r.code) });
     // A national scope reads every pole (no list of areas to bind); a partial one names its poles.
@@ -111,7 +139,14 @@ export class SummaryService {
       scopeName: partial ? regions.map((r) => r.name).join(', ') : t('exports.area.nation'),
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: own,
-      regions: regions.flatMap((r) => figures(byRegion.get(r.code) ?? [], r.code, r.name, (polesOf.get(r.code) ?? []).map((p) => p.id))),
+      regions: regions.flatMap((r) =>
+        figures(
+          byRegion.get(r.code) ?? [],
+          r.code,
+          r.name,
+          (polesOf.get(r.code) ?? []).map((p) => p.id),
+        ),
+      ),
       completeness: regions.map((r) => completeness(r.code, r.name, byRegion.get(r.code) ?? [])),
       poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id])),
     };
@@ -123,7 +158,16 @@ export class SummaryService {
     const kinds = new Map<number, Kind>(rows.map((r) => [r.id, r.kind]));
     const indicators = rows.map((r) => {
       const d = toDashIndicator(r);
-      return { id: r.id, code: r.code, label: r.label_fr, definition: r.definition_fr, unit: tDynamic('unit', r.unit), decimals: d.decimals, kind: r.kind, headline: (HEADLINE as readonly string[]).includes(r.code) };
+      return {
+        id: r.id,
+        code: r.code,
+        label: r.label_fr,
+        definition: r.definition_fr,
+        unit: tDynamic('unit', r.unit),
+        decimals: d.decimals,
+        kind: r.kind,
+        headline: (HEADLINE as readonly string[]).includes(r.code),
+      };
     });
     return { indicators, kindOf: (id) => kinds.get(id) };
   }

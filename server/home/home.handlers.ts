@@ -9,7 +9,12 @@ import type { PoleRow } from '../poles/poles.service.ts';
 /** Landing pages: each role lands where its work is. */
 export function createHomeHandlers({ home, poles, reporting, notices }: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices'>) {
   async function renderPole(req: Request, res: Response, pole: PoleRow) {
-    const [details, mine, quarters, poleNotices] = await Promise.all([poles.details(pole), home.polesInScope(req.user!), reporting.quarters(pole), notices.forPole(pole.id)]);
+    const [details, mine, quarters, poleNotices] = await Promise.all([
+      poles.details(pole),
+      home.polesInScope(req.user!),
+      reporting.quarters(pole),
+      notices.forPole(pole.id),
+    ]);
     res.render('pages/home/my-pole', {
       title: t('home.manager.title'),
       nav: 'my-pole',

@@ -17,10 +17,9 @@ import { Forbidden, NotFound, Unauthorized } from './errors.ts';
  * the object checked and the object used cannot differ.
  * `json` marks API routes (see `api()`): without a user they answer 401 instead of redirecting to sign-in.
  */
-export type Access = (
-  | { kind: 'public' }
-  | { kind: 'signedIn'; roles: readonly Role[]; scope: 'self' | 'pole' | 'region' | 'all' }
-) & { json?: true };
+export type Access = ({ kind: 'public' } | { kind: 'signedIn'; roles: readonly Role[]; scope: 'self' | 'pole' | 'region' | 'all' }) & {
+  json?: true;
+};
 
 export const PUBLIC: Access = { kind: 'public' };
 export const anyRole = (scope: 'self' | 'pole' | 'region' = 'self'): Access => ({

@@ -38,7 +38,8 @@ export function takeReturnTo(req: Request, res: Response): string | undefined {
 
 export function anonymousForms(opts: { secret: string; secure: boolean; now: () => number }): AnonymousForms {
   const cookie = cookieOptions(opts.secure);
-  const mac = (nonce: string, issuedAt: string) => createHmac('sha256', opts.secret).update(`csrf-anonyme.${nonce}.${issuedAt}`).digest('base64url');
+  const mac = (nonce: string, issuedAt: string) =>
+    createHmac('sha256', opts.secret).update(`csrf-anonyme.${nonce}.${issuedAt}`).digest('base64url');
   const nonceOf = (req: Request, res: Response): string => {
     const known = (res.locals.anonymousNonce as string | undefined) ?? readCookie(req, NONCE_COOKIE);
     if (known && /^[A-Za-z0-9_-]{22}$/.test(known)) return known;

@@ -28,13 +28,18 @@ export function apiErrorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     if (err instanceof ApiProblem) {
-      return send(res, err.status, { error: { code: err.code, message: err.french, ...(err.parameter ? { parameter: err.parameter } : {}) } });
+      return send(res, err.status, {
+        error: { code: err.code, message: err.french, ...(err.parameter ? { parameter: err.parameter } : {}) },
+      });
     }
     if (err instanceof TooManyRequests) {
       res.setHeader('Retry-After', String(err.retryAfterSeconds));
-      return send(res, 429, { error: { code: 'too_many_requests', message: t('api.error.tooManyRequests', { seconds: err.retryAfterSeconds }) } });
+      return send(res, 429, {
+        error: { code: 'too_many_requests', message: t('api.error.tooManyRequests', { seconds: err.retryAfterSeconds }) },
+      });
     }
-    const status = err instanceof HttpError ? err.status : ((err as { status?: number })?.status ?? (err as { statusCode?: number })?.statusCode);
+    const status =
+      err instanceof HttpError ? err.status : ((err as { status?: number })?.status ?? (err as { statusCode?: number })?.statusCode);
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const [code, key] = GENERIC[status] ?? GENERIC[400];
       return send(res, status, { error: { code, message: t(key) } });

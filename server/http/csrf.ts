@@ -33,7 +33,9 @@ export function csrfProtection(anonymous: AnonymousForms) {
       return next();
     }
     const token = tokenOf(req);
-    const valid = anonymous.isAnonymousToken(token) ? !req.user && anonymous.isValid(req, token) : Boolean(req.session) && isRequestValid(req);
+    const valid = anonymous.isAnonymousToken(token)
+      ? !req.user && anonymous.isValid(req, token)
+      : Boolean(req.session) && isRequestValid(req);
     if (!valid) return next(new Forbidden('csrf'));
     res.locals.csrfToken = issue;
     next();

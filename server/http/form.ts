@@ -28,6 +28,5 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
   return { ok: false, errors };
 }
 
-
 // A handler that reads a hidden version field alone uses the same builder as the schemas.
 export { asList, versionField } from './fields.ts';

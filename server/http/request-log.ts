@@ -16,7 +16,10 @@ export function loggablePath(req: Request): string {
   // Any route parameter named token is a credential, whatever the route (new features included).
   const token = (req.params as Record<string, unknown> | undefined)?.token;
   if (typeof token === 'string' && token) {
-    pathname = pathname.split('/').map((segment) => (segment === token || segment === encodeURIComponent(token) ? ':token' : segment)).join('/');
+    pathname = pathname
+      .split('/')
+      .map((segment) => (segment === token || segment === encodeURIComponent(token) ? ':token' : segment))
+      .join('/');
   }
   return pathname.replace(TOKEN_IN_PATH, '$1/:token');
 }

@@ -12,9 +12,11 @@ export interface DeclaredRoute {
 /** Registers routes so that each one starts with its access guard; keeps the list for tests and docs. */
 export function routeTable(app: Express, scopes: ScopeResolver) {
   const declared: DeclaredRoute[] = [];
-  const add = (method: Method) => (path: string, access: Access, ...handlers: RequestHandler[]) => {
-    declared.push({ method, path, access });
-    app[method](path, guard(access, scopes), ...handlers);
-  };
+  const add =
+    (method: Method) =>
+    (path: string, access: Access, ...handlers: RequestHandler[]) => {
+      declared.push({ method, path, access });
+      app[method](path, guard(access, scopes), ...handlers);
+    };
   return { get: add('get'), post: add('post'), declared };
 }

@@ -77,7 +77,10 @@ export function sessionMiddleware(config: Config, db: Knex, logger: Logger) {
     },
   });
   // Settles once the store has checked its table: lets a caller close the pool without aborting that check.
-  const ready: Promise<void> = inner.ready.then(() => undefined, () => undefined);
+  const ready: Promise<void> = inner.ready.then(
+    () => undefined,
+    () => undefined,
+  );
   return Object.assign(middleware, { ready });
 }
 

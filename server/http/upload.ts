@@ -9,8 +9,7 @@ export const LONG_MAX_BYTES = 20 * 1024 * 1024;
 export const FILE_FIELD = 'fichier';
 
 export type Upload =
-  | { ok: true; filename: string; buffer: Buffer; fields: Record<string, string> }
-  | { ok: false; status: number; error: string };
+  { ok: true; filename: string; buffer: Buffer; fields: Record<string, string> } | { ok: false; status: number; error: string };
 
 export const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} Mo`;
 

@@ -57,7 +57,45 @@ function byPrefix<C extends { [P in keyof C & string]: Messages<P> }>(c: C): C {
 }
 
 /** The catalogue files, by the key prefix each owns. */
-export const catalogue = byPrefix({ account, action, api, apiTokens, app, audit, category, cli, completeness, conflict, dash: dashboards, entry, error, exports: exportsFr, form, history, home, import: imports, indicators, jobs, mail, nav, notices, objective, opendata, ops, outbox, password, poles, publications, quarters, review, role, signIn, status, unit, users });
+export const catalogue = byPrefix({
+  account,
+  action,
+  api,
+  apiTokens,
+  app,
+  audit,
+  category,
+  cli,
+  completeness,
+  conflict,
+  dash: dashboards,
+  entry,
+  error,
+  exports: exportsFr,
+  form,
+  history,
+  home,
+  import: imports,
+  indicators,
+  jobs,
+  mail,
+  nav,
+  notices,
+  objective,
+  opendata,
+  ops,
+  outbox,
+  password,
+  poles,
+  publications,
+  quarters,
+  review,
+  role,
+  signIn,
+  status,
+  unit,
+  users,
+});
 
 type Catalogue = typeof catalogue;
 /** A key of the catalogue: a misspelt one fails the typecheck. */
@@ -82,8 +120,18 @@ export function t(key: MessageKey, params: Params = {}): string {
  * strings read from the database or a request.
  */
 export const DYNAMIC_PREFIXES = [
-  'action', 'api.error.parameter', 'entry', 'exports.format', 'import.closed', 'import.long.status',
-  'indicators.unit', 'jobs', 'notices.step', 'objective', 'status', 'unit',
+  'action',
+  'api.error.parameter',
+  'entry',
+  'exports.format',
+  'import.closed',
+  'import.long.status',
+  'indicators.unit',
+  'jobs',
+  'notices.step',
+  'objective',
+  'status',
+  'unit',
 ] as const;
 export type DynamicPrefix = (typeof DYNAMIC_PREFIXES)[number];
 

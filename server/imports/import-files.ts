@@ -49,7 +49,8 @@ export const READ_LIMITS = {
 } satisfies Record<string, ReadLimits>;
 
 /** The inflated bytes an XLSX of this size may hold. */
-export const inflateBudget = (uploadBytes: number, limits: ReadLimits) => Math.min(limits.maxInflated, INFLATE_FLOOR + INFLATE_RATIO * uploadBytes);
+export const inflateBudget = (uploadBytes: number, limits: ReadLimits) =>
+  Math.min(limits.maxInflated, INFLATE_FLOOR + INFLATE_RATIO * uploadBytes);
 
 const CSV_CHUNK = 64 * 1024;
 
@@ -57,8 +58,16 @@ const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b
 // The old binary Excel format (OLE2 compound file).
 const isOle = (b: Uint8Array) => b.length >= 4 && b[0] === 0xd0 && b[1] === 0xcf && b[2] === 0x11 && b[3] === 0xe0;
 
-const tooManyRows = (limits: ReadLimits): ReadResult => ({ ok: false, status: 413, error: t('import.file.tooManyRows', { max: formatNumber(limits.maxRows) }) });
-const cellTooLong = (cell: string): ReadResult => ({ ok: false, status: 422, error: t('import.file.cellTooLong', { cell, max: formatNumber(MAX_CELL) }) });
+const tooManyRows = (limits: ReadLimits): ReadResult => ({
+  ok: false,
+  status: 413,
+  error: t('import.file.tooManyRows', { max: formatNumber(limits.maxRows) }),
+});
+const cellTooLong = (cell: string): ReadResult => ({
+  ok: false,
+  status: 422,
+  error: t('import.file.cellTooLong', { cell, max: formatNumber(MAX_CELL) }),
+});
 const tooManyColumns = (): ReadResult => ({ ok: false, status: 422, error: t('import.file.tooManyColumns', { max: MAX_COLUMNS }) });
 
 /** Reads an uploaded file: XLSX by its magic bytes, otherwise text (CSV). */
@@ -88,13 +97,47 @@ export function decodeText(bytes: Uint8Array): string {
 
 // Windows-1252's characters for bytes 0x80–0x9F (an empty string: the byte is undefined there).
 const CP1252_HIGH = [
-  '€', '', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '', 'Ž', '',
-  '', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '', 'ž', 'Ÿ',
+  '€',
+  '',
+  '‚',
+  'ƒ',
+  '„',
+  '…',
+  '†',
+  '‡',
+  'ˆ',
+  '‰',
+  'Š',
+  '‹',
+  'Œ',
+  '',
+  'Ž',
+  '',
+  '',
+  '‘',
+  '’',
+  '“',
+  '”',
+  '•',
+  '–',
+  '—',
+  '˜',
+  '™',
+  'š',
+  '›',
+  'œ',
+  '',
+  'ž',
+  'Ÿ',
 ];
 
 /** The separator of the header line: the most frequent of `;`, `,` and tab outside quotes (`;` on a tie). */
 export function detectSeparator(text: string): string {
-  const counts = new Map<string, number>([[';', 0], [',', 0], ['\t', 0]]);
+  const counts = new Map<string, number>([
+    [';', 0],
+    [',', 0],
+    ['\t', 0],
+  ]);
   let quoted = false;
   for (const ch of text) {
     if (ch === '"') quoted = !quoted;
@@ -109,7 +152,14 @@ export function detectSeparator(text: string): string {
 
 async function readCsv(text: string, limits: ReadLimits): Promise<ReadResult> {
   // relax_quotes: a quote inside an unquoted cell (« Salle "Le Phare" ») is taken as it is.
-  const parser = parse({ delimiter: detectSeparator(text), info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: 100_000 });
+  const parser = parse({
+    delimiter: detectSeparator(text),
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: 100_000,
+  });
   const rows: SheetRow[] = [];
   // Lines are counted here: csv-parse's own count takes a CRLF inside a quoted cell for two lines.
   let linesBefore = 0;
@@ -158,7 +208,10 @@ async function readCsv(text: string, limits: ReadLimits): Promise<ReadResult> {
   if (refusal) return refusal;
   if (failure instanceof CsvError) {
     // The record that failed starts after the last one read (csv-parse would name the end of the file).
-    return { ok: false, error: t(failure.code === 'CSV_QUOTE_NOT_CLOSED' ? 'import.file.quote' : 'import.file.csvError', { line: linesBefore + 1 }) };
+    return {
+      ok: false,
+      error: t(failure.code === 'CSV_QUOTE_NOT_CLOSED' ? 'import.file.quote' : 'import.file.csvError', { line: linesBefore + 1 }),
+    };
   }
   if (failure) throw failure;
   return { ok: true, format: 'csv', rows };

@@ -10,7 +10,11 @@ const RELEASED: SheetRow = { line: 0, cells: [] };
 const isEmpty = (r: SheetRow) => r.cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
 
 /** The rows of a file, or why it is refused (with its HTTP status). */
-export async function parseSpreadsheet(buffer: Buffer, filename: string, kind: ImportKind): Promise<ReadRowsResult | { ok: false; status: number; error: string }> {
+export async function parseSpreadsheet(
+  buffer: Buffer,
+  filename: string,
+  kind: ImportKind,
+): Promise<ReadRowsResult | { ok: false; status: number; error: string }> {
   const sheet = await readSpreadsheet(buffer, filename, READ_LIMITS[kind]);
   if (!sheet.ok) return { ok: false, status: sheet.status ?? 422, error: sheet.error };
   const rows = sheet.rows;

@@ -25,11 +25,17 @@ export interface Change {
  * stored. Categories given without a total make the total their sum, as on the form.
  */
 export function overlay(
-  stored: Record<string, string>, rows: ImportRow[], indicators: EntryIndicator[], computed: Set<string>, columns: Columns, codeColumn: string,
+  stored: Record<string, string>,
+  rows: ImportRow[],
+  indicators: EntryIndicator[],
+  computed: Set<string>,
+  columns: Columns,
+  codeColumn: string,
 ): { body: Record<string, string>; problems: Problem[] } {
   const body = { ...stored };
   const problems: Problem[] = [];
-  const at = (r: ImportRow, column: string, message: string) => problems.push({ line: r.line, column, letter: columns[column] ?? null, message });
+  const at = (r: ImportRow, column: string, message: string) =>
+    problems.push({ line: r.line, column, letter: columns[column] ?? null, message });
   const byCode = new Map(indicators.map((i) => [i.code, i]));
   const seen = new Map<string, number>();
   const totals = new Map<string, ImportRow>();
@@ -44,7 +50,13 @@ export function overlay(
     }
     if (r.category && !ind.categories.some((c) => c.code === r.category)) {
       const expected = ind.categories.map((c) => c.code).join(', ');
-      at(r, 'categorie', expected ? t('import.unknownCategory', { code: r.code, category: clip(r.category), expected }) : t('import.noCategory', { code: clip(r.code) }));
+      at(
+        r,
+        'categorie',
+        expected
+          ? t('import.unknownCategory', { code: r.code, category: clip(r.category), expected })
+          : t('import.noCategory', { code: clip(r.code) }),
+      );
       continue;
     }
     const key = lineKey(r.code, r.category);
@@ -95,11 +107,16 @@ const COLUMN_OF: Record<string, string> = { v: 'valeur', ok: 'valeur', na: 'non_
 export function locate(errors: Record<string, string>, rows: ImportRow[], columns: Columns): Problem[] {
   return Object.entries(errors).map(([key, message]) => {
     const m = /^(v|ok|na|nr|c)\.([^.]+)(?:\.(.+))?$/.exec(key);
-    if (!m) return { line: null, column: null, letter: null, message: t('import.storedProblem', { line: tDynamic('entry', key), message }) };
+    if (!m)
+      return { line: null, column: null, letter: null, message: t('import.storedProblem', { line: tDynamic('entry', key), message }) };
     const [, kind, code, category = ''] = m;
     const column = COLUMN_OF[kind];
-    const row = rows.find((r) => r.code === code && r.category === category) ?? rows.find((r) => r.code === code && !r.category) ?? rows.find((r) => r.code === code);
-    if (!row) return { line: null, column: null, letter: null, message: t('import.storedProblem', { line: lineKey(code, category), message }) };
+    const row =
+      rows.find((r) => r.code === code && r.category === category) ??
+      rows.find((r) => r.code === code && !r.category) ??
+      rows.find((r) => r.code === code);
+    if (!row)
+      return { line: null, column: null, letter: null, message: t('import.storedProblem', { line: lineKey(code, category), message }) };
     return { line: row.line, column, letter: columns[column] ?? null, message };
   });
 }
@@ -129,18 +146,32 @@ export function planChanges(plan: SavePlan, indicators: EntryIndicator[], where:
     const textChanged = (old?.comment ?? '') !== l.comment || (old?.na_reason ?? '') !== l.naReason;
     if (!valueChanged && !textChanged) continue;
     out.push({
-      where, label: labelOf(l.indicatorId, l.category),
-      old: shown(old && { value: old.value_scaled, na: old.not_available }, decimals), new: shown({ value: l.value, na: l.notAvailable }, decimals),
+      where,
+      label: labelOf(l.indicatorId, l.category),
+      old: shown(old && { value: old.value_scaled, na: old.not_available }, decimals),
+      new: shown({ value: l.value, na: l.notAvailable }, decimals),
       note: valueChanged ? '' : t('import.noteComment'),
     });
   }
   for (const [k, old] of current) {
     if (seen.has(k) || k.startsWith('#')) continue;
-    out.push({ where, label: labelOf(old.indicator_id, old.category), old: shown({ value: old.value_scaled, na: old.not_available }, byId.get(old.indicator_id)?.decimals ?? 0), new: '—', note: '' });
+    out.push({
+      where,
+      label: labelOf(old.indicator_id, old.category),
+      old: shown({ value: old.value_scaled, na: old.not_available }, byId.get(old.indicator_id)?.decimals ?? 0),
+      new: '—',
+      note: '',
+    });
   }
   const before = plan.existing?.status;
   if ((out.length && plan.status !== (before ?? 'draft')) || (before && before !== plan.status)) {
-    out.push({ where, label: t('import.statusLine'), old: before ? t(`status.${before}`) : t('status.todo'), new: t(`status.${plan.status}`), note: '' });
+    out.push({
+      where,
+      label: t('import.statusLine'),
+      old: before ? t(`status.${before}`) : t('status.todo'),
+      new: t(`status.${plan.status}`),
+      note: '',
+    });
   }
   return out;
 }

@@ -32,18 +32,44 @@ export interface Problem {
 
 export type Columns = Record<string, string>;
 
-export const QUARTER_COLUMNS = ['code', 'categorie', 'libelle', 'unite', 'valeur_trimestre_precedent', 'valeur', 'non_disponible', 'raison', 'commentaire'];
+export const QUARTER_COLUMNS = [
+  'code',
+  'categorie',
+  'libelle',
+  'unite',
+  'valeur_trimestre_precedent',
+  'valeur',
+  'non_disponible',
+  'raison',
+  'commentaire',
+];
 export const LONG_COLUMNS = ['pole', 'indicateur', 'categorie', 'annee', 'trimestre', 'valeur', 'non_disponible', 'raison', 'commentaire'];
-const REQUIRED: Record<ImportKind, string[]> = { quarter: ['code', 'valeur'], long: ['pole', 'indicateur', 'annee', 'trimestre', 'valeur'] };
+const REQUIRED: Record<ImportKind, string[]> = {
+  quarter: ['code', 'valeur'],
+  long: ['pole', 'indicateur', 'annee', 'trimestre', 'valeur'],
+};
 // Other spellings people write in a header.
 const ALIASES: Record<string, string> = {
-  code_indicateur: 'indicateur', categorie_article_9: 'categorie', slug: 'pole', pole_slug: 'pole', annee_civile: 'annee',
-  valeur_precedente: 'valeur_trimestre_precedent', nd: 'non_disponible', motif: 'raison', commentaires: 'commentaire',
+  code_indicateur: 'indicateur',
+  categorie_article_9: 'categorie',
+  slug: 'pole',
+  pole_slug: 'pole',
+  annee_civile: 'annee',
+  valeur_precedente: 'valeur_trimestre_precedent',
+  nd: 'non_disponible',
+  motif: 'raison',
+  commentaires: 'commentaire',
 };
 
 /** 'Non disponible' → 'non_disponible', 'Catégorie' → 'categorie'. */
 export function normaliseHeader(s: string): string {
-  const n = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  const n = s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   return ALIASES[n] ?? n;
 }
 
@@ -97,7 +123,8 @@ export function cellText(cell: Cell, column: string, format: 'csv' | 'xlsx' = 'c
 const YES = new Set(['oui', 'o', 'x', '1', 'vrai', 'yes', 'true']);
 const NO = new Set(['', 'non', 'n', '0', 'faux', 'no', 'false']);
 
-export type ReadRowsResult = { ok: false; error: string } | { ok: true; rows: ImportRow[]; problems: Problem[]; columns: Columns; count: number };
+export type ReadRowsResult =
+  { ok: false; error: string } | { ok: true; rows: ImportRow[]; problems: Problem[]; columns: Columns; count: number };
 
 /** Reads the header (the first non-empty row) and every data row below it. */
 export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'xlsx' = 'csv'): ReadRowsResult {
@@ -112,7 +139,14 @@ export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'x
   });
   const missing = REQUIRED[kind].filter((c) => !position.has(c));
   if (missing.length) {
-    return { ok: false, error: t('import.file.header', { line: header.line, missing: missing.join(', '), expected: (kind === 'quarter' ? QUARTER_COLUMNS : LONG_COLUMNS).join(', ') }) };
+    return {
+      ok: false,
+      error: t('import.file.header', {
+        line: header.line,
+        missing: missing.join(', '),
+        expected: (kind === 'quarter' ? QUARTER_COLUMNS : LONG_COLUMNS).join(', '),
+      }),
+    };
   }
   const columns: Columns = {};
   for (const [name, i] of position) columns[name] = columnLetter(i);
@@ -145,9 +179,16 @@ export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'x
     };
     const codeColumn = kind === 'quarter' ? 'code' : 'indicateur';
     const row: ImportRow = {
-      line: r.line, pole: '', year: 0, quarter: 0,
-      code: get(codeColumn).toUpperCase(), category: get('categorie').toLowerCase(), value: get('valeur'),
-      na: false, reason: get('raison'), comment: get('commentaire'),
+      line: r.line,
+      pole: '',
+      year: 0,
+      quarter: 0,
+      code: get(codeColumn).toUpperCase(),
+      category: get('categorie').toLowerCase(),
+      value: get('valeur'),
+      na: false,
+      reason: get('raison'),
+      comment: get('commentaire'),
     };
     const na = get('non_disponible').toLowerCase();
     if (YES.has(na)) row.na = true;

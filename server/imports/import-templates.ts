@@ -45,9 +45,15 @@ export function quarterCsv(rows: TemplateRow[]): string {
   return csv(
     QUARTER_COLUMNS,
     rows.map((r) => [
-      r.code, r.category, r.label, r.unit,
+      r.code,
+      r.category,
+      r.label,
+      r.unit,
       r.previous ? (r.previous.na ? notAvailable() : scaledToInput(r.previous.value)) : '',
-      scaledToInput(r.value), r.na ? 'oui' : '', r.reason, r.comment,
+      scaledToInput(r.value),
+      r.na ? 'oui' : '',
+      r.reason,
+      r.comment,
     ]),
   );
 }
@@ -60,8 +66,19 @@ export function longCsv(): string {
 const longExample = () => ['slug-du-pole', 'EMP_CREES', '', 2024, 1, '2,5', '', '', t('import.template.exampleComment')];
 
 const WIDTHS: Record<string, number> = {
-  code: 22, categorie: 14, libelle: 60, unite: 10, valeur_trimestre_precedent: 16, valeur: 14, non_disponible: 15, raison: 30, commentaire: 40,
-  pole: 28, indicateur: 22, annee: 8, trimestre: 10,
+  code: 22,
+  categorie: 14,
+  libelle: 60,
+  unite: 10,
+  valeur_trimestre_precedent: 16,
+  valeur: 14,
+  non_disponible: 15,
+  raison: 30,
+  commentaire: 40,
+  pole: 28,
+  indicateur: 22,
+  annee: 8,
+  trimestre: 10,
 };
 
 function sheetWithHeader(wb: ExcelJS.Workbook, name: string, columns: string[]): ExcelJS.Worksheet {
@@ -88,9 +105,15 @@ export async function quarterXlsx(rows: TemplateRow[], title: string): Promise<B
   const ws = sheetWithHeader(wb, t('import.template.sheet'), QUARTER_COLUMNS);
   for (const r of rows) {
     const row = ws.addRow({
-      code: r.code, categorie: r.category, libelle: r.label, unite: r.unit,
+      code: r.code,
+      categorie: r.category,
+      libelle: r.label,
+      unite: r.unit,
       valeur_trimestre_precedent: r.previous ? (r.previous.na ? notAvailable() : asNumber(r.previous.value)) : null,
-      valeur: asNumber(r.value), non_disponible: r.na ? 'oui' : null, raison: r.reason || null, commentaire: r.comment || null,
+      valeur: asNumber(r.value),
+      non_disponible: r.na ? 'oui' : null,
+      raison: r.reason || null,
+      commentaire: r.comment || null,
     });
     for (const key of ['valeur_trimestre_precedent', 'valeur']) row.getCell(key).numFmt = numberFormat(r.decimals);
     row.getCell('non_disponible').dataValidation = { type: 'list', allowBlank: true, formulae: ['"oui"'] };

@@ -57,7 +57,8 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
   /** A quarter batch of this user for this very pole and quarter, else 404. */
   async function quarterBatch(req: Request, tg: QuarterTarget): Promise<BatchRow> {
     const batch = await imports.findBatch(req.user!.id, batchId(req));
-    if (batch.kind !== 'quarter' || batch.pole_id !== tg.pole.id || batch.year !== tg.q.year || batch.quarter !== tg.q.quarter) throw new NotFound();
+    if (batch.kind !== 'quarter' || batch.pole_id !== tg.pole.id || batch.year !== tg.q.year || batch.quarter !== tg.q.quarter)
+      throw new NotFound();
     return batch;
   }
 
@@ -73,7 +74,10 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
       templateXlsx: `${tg.base}/modele/xlsx`,
       back: tg.back,
       maxSize: megabytes(QUARTER_MAX_BYTES),
-      locked: report && (report.status === 'submitted' || report.status === 'validated') ? t('import.lockedNotice', { status: t(`status.${report.status}`).toLowerCase() }) : '',
+      locked:
+        report && (report.status === 'submitted' || report.status === 'validated')
+          ? t('import.lockedNotice', { status: t(`status.${report.status}`).toLowerCase() })
+          : '',
       error,
     });
   }
@@ -87,7 +91,11 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
       templateCsv: '/admin/import/modele/csv',
       templateXlsx: '/admin/import/modele/xlsx',
       maxSize: megabytes(LONG_MAX_BYTES),
-      statusOptions: Object.keys(STATUSES).map((value) => ({ value, label: tDynamic('import.long.status', value), selected: value === statusChoice })),
+      statusOptions: Object.keys(STATUSES).map((value) => ({
+        value,
+        label: tDynamic('import.long.status', value),
+        selected: value === statusChoice,
+      })),
       error,
     });
   }
@@ -109,15 +117,19 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
       title: t('import.preview.title'),
       nav: batch.kind === 'long' ? 'import' : req.user!.role === 'staff' ? 'poles' : 'my-pole',
       long: batch.kind === 'long',
-      subtitle: pole ? `${pole.name} · ${quarterLabel({ year: batch.year!, quarter: batch.quarter! })}` : t(`import.long.status.${batch.import_status === 'validated' ? 'valide' : 'brouillon'}Summary`),
+      subtitle: pole
+        ? `${pole.name} · ${quarterLabel({ year: batch.year!, quarter: batch.quarter! })}`
+        : t(`import.long.status.${batch.import_status === 'validated' ? 'valide' : 'brouillon'}Summary`),
       filename: batch.filename,
       created: formatDate(batch.created_at, true),
       summary: `${plural(batch.row_count, t('import.word.row'), t('import.word.rows'))}, ${problems.total ? plural(problems.total, t('import.word.problem'), t('import.word.problems')) : t('import.word.noProblem')}`,
       problems: problems.items.map((p) => ({ ...p, column: p.column ? (p.letter ? `${p.letter} (${p.column})` : p.column) : '' })),
-      moreProblems: problems.total > problems.items.length ? t('import.more', { count: formatNumber(problems.total - problems.items.length) }) : '',
+      moreProblems:
+        problems.total > problems.items.length ? t('import.more', { count: formatNumber(problems.total - problems.items.length) }) : '',
       changes: changes.items,
       changeCount: plural(changes.total, t('import.word.change'), t('import.word.changes')),
-      moreChanges: changes.total > changes.items.length ? t('import.more', { count: formatNumber(changes.total - changes.items.length) }) : '',
+      moreChanges:
+        changes.total > changes.items.length ? t('import.more', { count: formatNumber(changes.total - changes.items.length) }) : '',
       applied: batch.status === 'applied' ? t('import.appliedOn', { date: formatDate(batch.applied_at, true) }) : '',
       discarded: batch.status === 'discarded',
       canConfirm: batch.status === 'preview' && problems.total === 0 && changes.total > 0,
@@ -132,7 +144,12 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
   /** After a confirm: where to go, or the preview again with why nothing was written (409). */
   async function afterConfirm(req: Request, res: Response, batch: BatchRow, outcome: ConfirmOutcome, done: string) {
     if (outcome.kind === 'applied') {
-      setFlash(req, outcome.changes ? t('import.applied', { changes: plural(outcome.changes, t('import.word.change'), t('import.word.changes')) }) : t('import.appliedNothing'));
+      setFlash(
+        req,
+        outcome.changes
+          ? t('import.applied', { changes: plural(outcome.changes, t('import.word.change'), t('import.word.changes')) })
+          : t('import.appliedNothing'),
+      );
       return res.redirect(303, done);
     }
     const fresh = await imports.findBatch(req.user!.id, batch.id);
@@ -187,12 +204,16 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
 
     async upload(req: Request, res: Response) {
       const tg = await target(req);
-      await inSlot(req, (error) => renderQuarterUpload(req, res, 429, tg, error), async () => {
-        const parsed = await parseUpload(req, res, 'quarter', QUARTER_MAX_BYTES);
-        if (!parsed.ok) return renderQuarterUpload(req, res, parsed.status, tg, parsed.error);
-        const id = await imports.previewQuarter(req.user!.id, tg.pole, tg.q, parsed.file);
-        res.redirect(303, `${tg.base}/import?lot=${id}`);
-      });
+      await inSlot(
+        req,
+        (error) => renderQuarterUpload(req, res, 429, tg, error),
+        async () => {
+          const parsed = await parseUpload(req, res, 'quarter', QUARTER_MAX_BYTES);
+          if (!parsed.ok) return renderQuarterUpload(req, res, parsed.status, tg, parsed.error);
+          const id = await imports.previewQuarter(req.user!.id, tg.pole, tg.q, parsed.file);
+          res.redirect(303, `${tg.base}/import?lot=${id}`);
+        },
+      );
     },
 
     async confirm(req: Request, res: Response) {
@@ -214,14 +235,18 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
     },
 
     async longUpload(req: Request, res: Response) {
-      await inSlot(req, (error) => renderLongUpload(req, res, 429, error), async () => {
-        const parsed = await parseUpload(req, res, 'long', LONG_MAX_BYTES);
-        if (!parsed.ok) return renderLongUpload(req, res, parsed.status, parsed.error);
-        const choice = parsed.fields.statut ?? 'valide';
-        if (!(choice in STATUSES)) return renderLongUpload(req, res, 422, t('import.long.status.invalid'));
-        const id = await imports.previewLong(req.user!.id, parsed.file, STATUSES[choice as keyof typeof STATUSES]);
-        res.redirect(303, `/admin/import/${id}`);
-      });
+      await inSlot(
+        req,
+        (error) => renderLongUpload(req, res, 429, error),
+        async () => {
+          const parsed = await parseUpload(req, res, 'long', LONG_MAX_BYTES);
+          if (!parsed.ok) return renderLongUpload(req, res, parsed.status, parsed.error);
+          const choice = parsed.fields.statut ?? 'valide';
+          if (!(choice in STATUSES)) return renderLongUpload(req, res, 422, t('import.long.status.invalid'));
+          const id = await imports.previewLong(req.user!.id, parsed.file, STATUSES[choice as keyof typeof STATUSES]);
+          res.redirect(303, `/admin/import/${id}`);
+        },
+      );
     },
 
     async showBatch(req: Request, res: Response) {

@@ -40,7 +40,12 @@ export class ImportsRepo {
    * Older previews of the same target are superseded by a new upload: they can no longer be confirmed,
    * so their rows (possibly a large file) are not kept.
    */
-  async discardPrevious(db: Knex, userId: number, target: { kind: BatchKind; poleId: number | null; year: number | null; quarter: number | null }, exceptId: number): Promise<void> {
+  async discardPrevious(
+    db: Knex,
+    userId: number,
+    target: { kind: BatchKind; poleId: number | null; year: number | null; quarter: number | null },
+    exceptId: number,
+  ): Promise<void> {
     const q = db('import_batches').where({ user_id: userId, kind: target.kind, status: 'preview' }).whereNot('id', exceptId);
     if (target.kind === 'quarter') q.where({ pole_id: target.poleId, year: target.year, quarter: target.quarter });
     await q.update({ status: 'discarded', rows_json: '{"columns":{},"rows":[]}' });

@@ -61,8 +61,30 @@ export type ConfirmOutcome =
 
 // Rows are kept as arrays: a long-format file can hold many thousands of them.
 type PackedRow = [number, string, number, number, string, string, string, 0 | 1, string, string];
-const pack = (r: ImportRow): PackedRow => [r.line, r.pole, r.year, r.quarter, r.code, r.category, r.value, r.na ? 1 : 0, r.reason, r.comment];
-const unpack = ([line, pole, year, quarter, code, category, value, na, reason, comment]: PackedRow): ImportRow => ({ line, pole, year, quarter, code, category, value, na: na === 1, reason, comment });
+const pack = (r: ImportRow): PackedRow => [
+  r.line,
+  r.pole,
+  r.year,
+  r.quarter,
+  r.code,
+  r.category,
+  r.value,
+  r.na ? 1 : 0,
+  r.reason,
+  r.comment,
+];
+const unpack = ([line, pole, year, quarter, code, category, value, na, reason, comment]: PackedRow): ImportRow => ({
+  line,
+  pole,
+  year,
+  quarter,
+  code,
+  category,
+  value,
+  na: na === 1,
+  reason,
+  comment,
+});
 
 const byLine = (a: Problem, b: Problem) => (a.line ?? 0) - (b.line ?? 0);
 
@@ -110,9 +132,16 @@ export class ImportsService {
         // « Non disponible », its reason and the comment belong to the total's line.
         const total = cat.code === '' ? st : undefined;
         rows.push({
-          code: ind.code, category: cat.code, label: cat.code ? `${ind.label} — ${cat.label}` : ind.label, unit: tDynamic('unit', ind.unit), decimals: ind.decimals,
+          code: ind.code,
+          category: cat.code,
+          label: cat.code ? `${ind.label} — ${cat.label}` : ind.label,
+          unit: tDynamic('unit', ind.unit),
+          decimals: ind.decimals,
           previous: prev ? { value: prev.value_scaled, na: prev.not_available } : null,
-          value: st && !st.notAvailable ? st.value : null, na: Boolean(total?.notAvailable), reason: total?.naReason ?? '', comment: total?.comment ?? '',
+          value: st && !st.notAvailable ? st.value : null,
+          na: Boolean(total?.notAvailable),
+          reason: total?.naReason ?? '',
+          comment: total?.comment ?? '',
         });
       }
     }
@@ -127,10 +156,22 @@ export class ImportsService {
       this.repos.indicators.categories(this.db),
     ]);
     return {
-      poles: poles.map((p) => ({ slug: p.slug, name: p.name, first: quarterLabel({ year: p.first_report_year, quarter: p.first_report_quarter }) })),
+      poles: poles.map((p) => ({
+        slug: p.slug,
+        name: p.name,
+        first: quarterLabel({ year: p.first_report_year, quarter: p.first_report_quarter }),
+      })),
       indicators: indicators
         .filter((i) => i.kind !== 'ratio')
-        .map((i) => ({ code: i.code, label: i.label_fr, unit: tDynamic('unit', i.unit), categories: categories.filter((c) => c.indicator_id === i.id).map((c) => c.code).join(', ') })),
+        .map((i) => ({
+          code: i.code,
+          label: i.label_fr,
+          unit: tDynamic('unit', i.unit),
+          categories: categories
+            .filter((c) => c.indicator_id === i.id)
+            .map((c) => c.code)
+            .join(', '),
+        })),
     };
   }
 
@@ -148,13 +189,26 @@ export class ImportsService {
     const judged = await this.judge(target, file.rows, file.columns);
     const problems = [...file.problems, ...judged.problems].sort(byLine);
     const id = await this.repos.imports.insert(this.db, {
-      user_id: userId, kind: target.kind, pole_id: target.pole?.id ?? null, year: target.q?.year ?? null, quarter: target.q?.quarter ?? null,
-      filename: file.filename, import_status: target.status ?? null,
+      user_id: userId,
+      kind: target.kind,
+      pole_id: target.pole?.id ?? null,
+      year: target.q?.year ?? null,
+      quarter: target.q?.quarter ?? null,
+      filename: file.filename,
+      import_status: target.status ?? null,
       rows_json: await packedJson(file.columns, file.rows),
-      problems_json: JSON.stringify(listed(problems)), changes_json: JSON.stringify(judged.changes),
-      status: 'preview', row_count: file.count, created_at: writeTimestamp(this.clock.now()),
+      problems_json: JSON.stringify(listed(problems)),
+      changes_json: JSON.stringify(judged.changes),
+      status: 'preview',
+      row_count: file.count,
+      created_at: writeTimestamp(this.clock.now()),
     });
-    await this.repos.imports.discardPrevious(this.db, userId, { kind: target.kind, poleId: target.pole?.id ?? null, year: target.q?.year ?? null, quarter: target.q?.quarter ?? null }, id);
+    await this.repos.imports.discardPrevious(
+      this.db,
+      userId,
+      { kind: target.kind, poleId: target.pole?.id ?? null, year: target.q?.year ?? null, quarter: target.q?.quarter ?? null },
+      id,
+    );
     return id;
   }
 
@@ -199,7 +253,14 @@ export class ImportsService {
       // A staff import « validé » validates quarters (only editable ones reach a plan): the pole's managers
       // are told, as for a validation on the review page, in the same transaction.
       for (const plan of judged.plans) {
-        if (plan.status === 'validated') await this.notices.recordDecision(trx, { poleId: plan.pole.id, q: plan.q, decision: 'validate', reason: null, actorId: actor.userId });
+        if (plan.status === 'validated')
+          await this.notices.recordDecision(trx, {
+            poleId: plan.pole.id,
+            q: plan.q,
+            decision: 'validate',
+            reason: null,
+            actorId: actor.userId,
+          });
       }
     });
     if (outcome.kind === 'conflict') return { kind: 'conflict' };
@@ -227,7 +288,12 @@ export class ImportsService {
       const first = groupRows[0];
       const where = target.kind === 'long' ? `${pole.name} · ${quarterLabel(q)}` : '';
       const groupProblem = (column: string | null, message: string) =>
-        out.problems.push({ line: target.kind === 'long' ? first.line : null, column, letter: column ? columns[column] ?? null : null, message: where ? `${where} : ${message}` : message });
+        out.problems.push({
+          line: target.kind === 'long' ? first.line : null,
+          column,
+          letter: column ? (columns[column] ?? null) : null,
+          message: where ? `${where} : ${message}` : message,
+        });
       try {
         this.reporting.assertReportable(pole, q);
       } catch (err) {
@@ -241,9 +307,15 @@ export class ImportsService {
       // Loops, not push(...list): a list of a hundred thousand items overflows the call stack.
       for (const p of problems) out.problems.push(p);
       if (formToken) body.form_token = formToken;
-      const outcome = await this.reporting.prepare(pole, q, body, { submit: false, checkVersion: false, source: 'import', status: target.status });
+      const outcome = await this.reporting.prepare(pole, q, body, {
+        submit: false,
+        checkVersion: false,
+        source: 'import',
+        status: target.status,
+      });
       if (outcome.kind === 'invalid') {
-        for (const p of locate(outcome.errors, groupRows, columns)) out.problems.push(p.line === null && where ? { ...p, message: `${where} : ${p.message}` } : p);
+        for (const p of locate(outcome.errors, groupRows, columns))
+          out.problems.push(p.line === null && where ? { ...p, message: `${where} : ${p.message}` } : p);
       } else if (outcome.kind === 'locked') {
         groupProblem(null, t('import.locked', { status: t(`status.${outcome.status}`).toLowerCase(), period: quarterLabel(q) }));
       } else if (outcome.kind === 'saved') {
@@ -264,7 +336,12 @@ export class ImportsService {
   }
 
   /** The rows by pole and quarter: the batch's own for a quarter file; by slug, year and quarter for long. */
-  private async groups(target: Target, rows: ImportRow[], columns: Columns, problems: Problem[]): Promise<{ pole: PoleRow; q: Quarter; rows: ImportRow[] }[]> {
+  private async groups(
+    target: Target,
+    rows: ImportRow[],
+    columns: Columns,
+    problems: Problem[],
+  ): Promise<{ pole: PoleRow; q: Quarter; rows: ImportRow[] }[]> {
     if (target.kind === 'quarter') return rows.length ? [{ pole: target.pole!, q: target.q!, rows }] : [];
     const bySlug = new Map<string, ImportRow[]>();
     for (const r of rows) {
@@ -275,7 +352,12 @@ export class ImportsService {
     for (const [slug, poleRows] of bySlug) {
       const pole = await this.repos.poles.findBySlug(this.db, slug);
       if (!pole) {
-        problems.push({ line: poleRows[0].line, column: 'pole', letter: columns.pole ?? null, message: t('import.unknownPole', { pole: clip(slug), rows: poleRows.length }) });
+        problems.push({
+          line: poleRows[0].line,
+          column: 'pole',
+          letter: columns.pole ?? null,
+          message: t('import.unknownPole', { pole: clip(slug), rows: poleRows.length }),
+        });
         continue;
       }
       const byQuarter = new Map<number, ImportRow[]>();

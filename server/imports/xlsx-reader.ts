@@ -117,7 +117,7 @@ interface XmlHandler {
   text(s: string): void;
 }
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: '\'' };
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-z]+);/g, (m, e: string) => {
@@ -150,7 +150,13 @@ async function parseXml(chunks: AsyncIterable<string>, h: XmlHandler): Promise<v
       if (lt > i) h.text(decodeEntities(s.slice(i, lt)));
       i = lt;
       if (s.startsWith('<!--', i) || s.startsWith('<![CDATA[', i) || s.startsWith('<?', i) || s.startsWith('<!', i)) {
-        const [endMark, textual] = s.startsWith('<!--', i) ? ['-->', false] : s.startsWith('<![CDATA[', i) ? [']]>', true] : s.startsWith('<?', i) ? ['?>', false] : ['>', false];
+        const [endMark, textual] = s.startsWith('<!--', i)
+          ? ['-->', false]
+          : s.startsWith('<![CDATA[', i)
+            ? [']]>', true]
+            : s.startsWith('<?', i)
+              ? ['?>', false]
+              : ['>', false];
         const end = s.indexOf(endMark, i);
         if (end < 0) break;
         if (textual) h.text(s.slice(i + 9, end));
@@ -164,7 +170,7 @@ async function parseXml(chunks: AsyncIterable<string>, h: XmlHandler): Promise<v
         const c = s[j];
         if (quote) {
           if (c === quote) quote = '';
-        } else if (c === '"' || c === '\'') quote = c;
+        } else if (c === '"' || c === "'") quote = c;
         else if (c === '>') break;
         else if (c === '<') throw new XlsxLimit('unreadable');
       }
@@ -180,7 +186,8 @@ async function parseXml(chunks: AsyncIterable<string>, h: XmlHandler): Promise<v
       const m = /^[^\s/>]+/.exec(body);
       if (!m || m[0].includes('<')) throw new XlsxLimit('unreadable');
       const attrs: Attrs = {};
-      for (const a of body.slice(m[0].length).matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[localName(a[1])] = decodeEntities(a[2] ?? a[3]);
+      for (const a of body.slice(m[0].length).matchAll(/([^\s=]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g))
+        attrs[localName(a[1])] = decodeEntities(a[2] ?? a[3]);
       h.open(localName(m[0]), attrs, selfClosing);
       if (selfClosing) h.close(localName(m[0]));
     }
@@ -212,10 +219,13 @@ class BoundedText {
 }
 
 // OOXML escapes characters XML cannot carry as `_xHHHH_` (exceljs decodes them the same way).
-const unescapeOoxml = (s: string) => (s.includes('_x') ? s.replace(/_x([0-9A-F]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : s);
+const unescapeOoxml = (s: string) =>
+  s.includes('_x') ? s.replace(/_x([0-9A-F]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : s;
 
 /** Built-in number formats that show a date (ECMA-376 18.8.30). */
-const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const DATE_FORMAT_IDS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 // As exceljs decides: quoted text and [colours] removed, then any date or time letter.
 const isDateFormat = (code: string) => /[ymdhMsb]/.test(code.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
 
@@ -250,7 +260,9 @@ function resolvePart(from: string, target: string): string {
  * it to stop. Throws XlsxLimit when the file passes a limit or cannot be read.
  */
 export async function readFirstSheet(
-  buf: Buffer, limits: XlsxLimits, onRow: (line: number, cells: XlsxCell[]) => boolean,
+  buf: Buffer,
+  limits: XlsxLimits,
+  onRow: (line: number, cells: XlsxCell[]) => boolean,
   /** Counts the bytes inflated (what a test checks to see the reading stop early). */
   spent = { bytes: 0 },
 ): Promise<void> {
@@ -282,20 +294,26 @@ export async function readFirstSheet(
   const workbook = [...root.values()].find((r) => r.type.endsWith('/officeDocument'))?.target ?? 'xl/workbook.xml';
   let firstSheetId = '';
   let date1904 = false;
-  if (!(await read(workbook, {
-    open: (n, a) => {
-      if (n === 'sheet' && !firstSheetId) firstSheetId = a.id ?? '';
-      if (n === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true';
-    },
-    close() {},
-    text() {},
-  }))) throw new XlsxLimit('unreadable');
+  if (
+    !(await read(workbook, {
+      open: (n, a) => {
+        if (n === 'sheet' && !firstSheetId) firstSheetId = a.id ?? '';
+        if (n === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true';
+      },
+      close() {},
+      text() {},
+    }))
+  )
+    throw new XlsxLimit('unreadable');
   const rels = await relationships(workbook);
   const sheetPart = rels.get(firstSheetId)?.target;
   if (!sheetPart || !byName.has(sheetPart)) throw new XlsxLimit('unreadable');
   // Before anything is inflated: a file that says it holds more than the budget is refused at once.
-  const declared = [workbook, sheetPart, ...[...rels.values()].filter((r) => /\/(sharedStrings|styles)$/.test(r.type)).map((r) => r.target)]
-    .reduce((n, name) => n + (byName.get(name)?.size ?? 0), 0);
+  const declared = [
+    workbook,
+    sheetPart,
+    ...[...rels.values()].filter((r) => /\/(sharedStrings|styles)$/.test(r.type)).map((r) => r.target),
+  ].reduce((n, name) => n + (byName.get(name)?.size ?? 0), 0);
   if (declared > limits.budget) throw new XlsxLimit('inflated');
 
   // Styles: which cell formats show a date.
@@ -386,7 +404,8 @@ export async function readFirstSheet(
       const n = Number(raw);
       if (!Number.isFinite(n)) out = raw.trim();
       // Excel's serial day: 25569 is 1970-01-01 (1462 days later in the 1904 date system).
-      else if (dateStyles.has(c.style)) out = new Date(Math.round((n - 25569 + (date1904 ? 1462 : 0)) * 86_400_000)).toISOString().slice(0, 10);
+      else if (dateStyles.has(c.style))
+        out = new Date(Math.round((n - 25569 + (date1904 ? 1462 : 0)) * 86_400_000)).toISOString().slice(0, 10);
       else out = n;
     }
     if (out === null || out === '') return;
@@ -450,4 +469,3 @@ export async function readFirstSheet(
     await chunks.return(undefined);
   }
 }
-

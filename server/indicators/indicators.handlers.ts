@@ -56,7 +56,11 @@ export function createIndicatorsHandlers({ indicators }: Pick<Services, 'indicat
         nav: 'indicators',
         rows: items.map(listRow),
         stateOptions: STATES.map((v) => ({ value: v, label: t(`indicators.state.${v}`), selected: v === state })),
-        objectiveOptions: OBJECTIVES.map((o) => ({ value: o, label: `${o} — ${t(`indicators.objective.${o}`)}`, selected: o === objective })),
+        objectiveOptions: OBJECTIVES.map((o) => ({
+          value: o,
+          label: `${o} — ${t(`indicators.objective.${o}`)}`,
+          selected: o === objective,
+        })),
         legend: objectiveLegend(),
       });
     },
@@ -89,7 +93,10 @@ export function createIndicatorsHandlers({ indicators }: Pick<Services, 'indicat
         parse: () => parseForm(indicatorFormSchema('edit'), req.body),
         run: (form) => indicators.update(item.indicator, form.version ?? -1, form, actor(req)),
         rerender: (f) => renderForm(res, f.status, { mode: 'edit', item, values, ...failureView(f) }),
-        success: (changed) => ({ flash: t(changed ? 'indicators.updated' : 'indicators.unchanged', { code: item.indicator.code }), to: '/admin/indicateurs' }),
+        success: (changed) => ({
+          flash: t(changed ? 'indicators.updated' : 'indicators.unchanged', { code: item.indicator.code }),
+          to: '/admin/indicateurs',
+        }),
       });
     },
   };

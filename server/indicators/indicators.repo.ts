@@ -64,7 +64,9 @@ function scaledOrNull(v: string | null): number | null {
 /** The SQL about the indicator catalogue. */
 export class IndicatorsRepo {
   async list(db: Knex, opts: { activeOnly?: boolean; active?: boolean; objective?: string } = {}): Promise<IndicatorRow[]> {
-    const q = db('indicators').select('*').orderBy([{ column: 'display_order' }, { column: 'code' }]);
+    const q = db('indicators')
+      .select('*')
+      .orderBy([{ column: 'display_order' }, { column: 'code' }]);
     if (opts.activeOnly) q.where('active', true);
     if (opts.active !== undefined) q.where('active', opts.active);
     // Objectives are stored as 'O1,O3'; each code is unique as a substring, so LIKE is exact enough.
@@ -83,7 +85,9 @@ export class IndicatorsRepo {
   }
 
   async categories(db: Knex, indicatorId?: number): Promise<IndicatorCategoryRow[]> {
-    const q = db('indicator_categories').select('*').orderBy([{ column: 'indicator_id' }, { column: 'display_order' }]);
+    const q = db('indicator_categories')
+      .select('*')
+      .orderBy([{ column: 'indicator_id' }, { column: 'display_order' }]);
     if (indicatorId !== undefined) q.where({ indicator_id: indicatorId });
     return q;
   }
@@ -126,7 +130,13 @@ export class IndicatorsRepo {
         const id = Number(typeof inserted === 'object' ? inserted.id : inserted);
         if (e.categories?.length) {
           await trx('indicator_categories').insert(
-            e.categories.map((c, i) => ({ indicator_id: id, code: c.code, label_fr: c.labelFr, label_en: c.labelEn, display_order: i + 1 })),
+            e.categories.map((c, i) => ({
+              indicator_id: id,
+              code: c.code,
+              label_fr: c.labelFr,
+              label_en: c.labelEn,
+              display_order: i + 1,
+            })),
           );
         }
         added.push(e.code);
@@ -141,13 +151,17 @@ export class IndicatorsRepo {
   }
 
   async insert(trx: Knex.Transaction, row: IndicatorWrite, now: string): Promise<number> {
-    const [inserted] = await trx('indicators').insert({ ...row, version: 1, created_at: now, updated_at: now }).returning('id');
+    const [inserted] = await trx('indicators')
+      .insert({ ...row, version: 1, created_at: now, updated_at: now })
+      .returning('id');
     return Number(typeof inserted === 'object' ? inserted.id : inserted);
   }
 
   /** Optimistic concurrency: false when the row's version moved on since the form was loaded. */
   async update(trx: Knex.Transaction, id: number, version: number, row: Partial<IndicatorWrite>, now: string): Promise<boolean> {
-    const n = await trx('indicators').where({ id, version }).update({ ...row, version: version + 1, updated_at: now });
+    const n = await trx('indicators')
+      .where({ id, version })
+      .update({ ...row, version: version + 1, updated_at: now });
     return n === 1;
   }
 

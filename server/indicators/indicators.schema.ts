@@ -49,9 +49,11 @@ const bound = z
     const p = parseDecimal(s);
     if (p.ok) return { scaled: p.scaled, decimals: p.decimals };
     const message =
-      p.reason === 'too_large' ? t('form.tooLarge')
-      : p.reason === 'too_many_decimals' ? t('indicators.error.boundDecimals')
-      : t('indicators.error.number');
+      p.reason === 'too_large'
+        ? t('form.tooLarge')
+        : p.reason === 'too_many_decimals'
+          ? t('indicators.error.boundDecimals')
+          : t('indicators.error.number');
     ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
   });
@@ -86,7 +88,6 @@ const component = z
     return { code: m[1], category: m[2] ?? null };
   });
 
-
 /** The value the select uses for a component: 'MEMBRES' or 'MEMBRES:ess'. */
 export function componentValue(c: Component | null): string {
   if (!c) return '';
@@ -101,7 +102,13 @@ export function sameComponent(a: Component, b: Component): boolean {
 export function indicatorFormSchema(mode: 'new' | 'edit') {
   return z
     .object({
-      code: mode === 'new' ? codeField : z.unknown().optional().transform((): string => ''),
+      code:
+        mode === 'new'
+          ? codeField
+          : z
+              .unknown()
+              .optional()
+              .transform((): string => ''),
       label_fr: required(200, t('indicators.error.labelFr')),
       label_en: required(200, t('indicators.error.labelEn')),
       definition_fr: text(2000).optional().default(''),
@@ -113,32 +120,42 @@ export function indicatorFormSchema(mode: 'new' | 'edit') {
       kind: choiceField(KINDS, t('indicators.error.kind')),
       numerator: component,
       denominator: component,
-      objectives: listField(z.array(choiceField(OBJECTIVES, t('indicators.error.objectives')))
-        .min(1, { error: t('indicators.field.objectivesHint') })),
+      objectives: listField(
+        z.array(choiceField(OBJECTIVES, t('indicators.error.objectives'))).min(1, { error: t('indicators.field.objectivesHint') }),
+      ),
       direction: choiceField(DIRECTIONS, t('indicators.error.direction')),
       first_quarter: quarter,
       last_quarter: quarter,
       // An unticked checkbox is simply absent from the form.
-      active: z.unknown().optional().transform((v) => asList(v).includes('1')),
+      active: z
+        .unknown()
+        .optional()
+        .transform((v) => asList(v).includes('1')),
       display_order: integerField(t('indicators.error.displayOrder'), 0, 100_000),
       // An unreadable version cannot prove the form is current: the handler then answers as for a stale one.
-      version: z.unknown().optional().transform((v) => readVersion(v)),
+      version: z
+        .unknown()
+        .optional()
+        .transform((v) => readVersion(v)),
     })
     .superRefine(
       (f, ctx) => {
         // A field that failed on its own still holds its raw input here: leave it out of the rules between fields.
         const has = (v: unknown, key: string) => typeof v === 'object' && v !== null && key in v;
         const kindOk = (KINDS as readonly unknown[]).includes(f.kind);
-        const issues = crossFieldIssues({
-          decimals: typeof f.decimals === 'number' ? f.decimals : 4,
-          min: has(f.min, 'scaled') ? f.min : null,
-          max: has(f.max, 'scaled') ? f.max : null,
-          kind: kindOk ? f.kind : 'flow',
-          numerator: has(f.numerator, 'code') ? f.numerator : null,
-          denominator: has(f.denominator, 'code') ? f.denominator : null,
-          first_quarter: has(f.first_quarter, 'year') ? f.first_quarter : null,
-          last_quarter: has(f.last_quarter, 'year') ? f.last_quarter : null,
-        }, !kindOk);
+        const issues = crossFieldIssues(
+          {
+            decimals: typeof f.decimals === 'number' ? f.decimals : 4,
+            min: has(f.min, 'scaled') ? f.min : null,
+            max: has(f.max, 'scaled') ? f.max : null,
+            kind: kindOk ? f.kind : 'flow',
+            numerator: has(f.numerator, 'code') ? f.numerator : null,
+            denominator: has(f.denominator, 'code') ? f.denominator : null,
+            first_quarter: has(f.first_quarter, 'year') ? f.first_quarter : null,
+            last_quarter: has(f.last_quarter, 'year') ? f.last_quarter : null,
+          },
+          !kindOk,
+        );
         for (const { field, message } of issues) ctx.addIssue({ code: 'custom', path: [field], message });
       },
       // Run even when another field is missing or malformed, so that every message shows at once.
@@ -147,7 +164,10 @@ export function indicatorFormSchema(mode: 'new' | 'edit') {
 }
 export type IndicatorForm = z.infer<ReturnType<typeof indicatorFormSchema>>;
 
-type CrossFieldInput = Pick<IndicatorForm, 'decimals' | 'min' | 'max' | 'kind' | 'numerator' | 'denominator' | 'first_quarter' | 'last_quarter'>;
+type CrossFieldInput = Pick<
+  IndicatorForm,
+  'decimals' | 'min' | 'max' | 'kind' | 'numerator' | 'denominator' | 'first_quarter' | 'last_quarter'
+>;
 
 /** The rules between fields that need no database: bounds, ratio shape, quarter order. */
 export function crossFieldIssues(f: CrossFieldInput, kindUnknown = false): { field: string; message: string }[] {

@@ -29,9 +29,28 @@ export interface CatalogueItem {
 
 // The audited columns, in a fixed order so that before and after compare as JSON.
 const WRITE_COLUMNS = [
-  'code', 'label_fr', 'label_en', 'definition_fr', 'definition_en', 'unit', 'decimals', 'min_scaled', 'max_scaled',
-  'kind', 'numerator_id', 'numerator_category', 'denominator_id', 'denominator_category', 'objectives', 'direction',
-  'first_year', 'first_quarter', 'last_year', 'last_quarter', 'active', 'display_order',
+  'code',
+  'label_fr',
+  'label_en',
+  'definition_fr',
+  'definition_en',
+  'unit',
+  'decimals',
+  'min_scaled',
+  'max_scaled',
+  'kind',
+  'numerator_id',
+  'numerator_category',
+  'denominator_id',
+  'denominator_category',
+  'objectives',
+  'direction',
+  'first_year',
+  'first_quarter',
+  'last_year',
+  'last_quarter',
+  'active',
+  'display_order',
 ] as const satisfies readonly (keyof IndicatorWrite)[];
 
 /** The writable part of a row, in audit order. */
@@ -64,7 +83,7 @@ export class IndicatorsService {
     const view = (id: number | null, category: string | null): ComponentView | null => {
       const target = id === null ? undefined : byId.get(id);
       if (!target) return null;
-      const label = category ? categoriesOf(target.id).find((c) => c.code === category)?.label_fr ?? category : null;
+      const label = category ? (categoriesOf(target.id).find((c) => c.code === category)?.label_fr ?? category) : null;
       return { code: target.code, category, categoryLabel: label };
     };
     return rows.map((indicator) => ({

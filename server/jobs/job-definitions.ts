@@ -32,12 +32,30 @@ export interface JobDefinitionsDeps {
 export function jobDefinitions({ config, refresh, reminders, outbox, runner }: JobDefinitionsDeps): JobDefinition[] {
   return [
     // A refresh that falls back to a full rebuild reports its steps too: it is as long as the nightly one.
-    { name: 'refresh', cron: config.refreshCron, lease: 'aggregates', scheduled: true, work: (progress) => refresh.incremental(steps(progress)).then(outcome) },
-    { name: 'rebuild', cron: config.rebuildCron, lease: 'aggregates', scheduled: true, work: (progress) => refresh.rebuild(steps(progress)).then(outcome) },
+    {
+      name: 'refresh',
+      cron: config.refreshCron,
+      lease: 'aggregates',
+      scheduled: true,
+      work: (progress) => refresh.incremental(steps(progress)).then(outcome),
+    },
+    {
+      name: 'rebuild',
+      cron: config.rebuildCron,
+      lease: 'aggregates',
+      scheduled: true,
+      work: (progress) => refresh.rebuild(steps(progress)).then(outcome),
+    },
     { name: 'reminders', cron: config.reminderCron, lease: 'reminders', scheduled: true, work: () => reminders.reminders() },
     { name: 'digest', cron: config.digestCron, lease: 'digest', scheduled: true, work: () => reminders.digest() },
     // Without a mail server there is nothing to send: the sender is not scheduled (messages wait on « Envois »).
-    { name: 'outbox', cron: config.outboxCron, lease: 'outbox', scheduled: config.smtpUrl !== null, work: (progress) => outbox.sendDue(runner.instance, progress) },
+    {
+      name: 'outbox',
+      cron: config.outboxCron,
+      lease: 'outbox',
+      scheduled: config.smtpUrl !== null,
+      work: (progress) => outbox.sendDue(runner.instance, progress),
+    },
   ];
 }
 

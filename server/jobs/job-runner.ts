@@ -13,7 +13,9 @@ export interface JobOutcome {
 
 export type JobWork = (progress: (text: string) => Promise<void>) => Promise<JobOutcome>;
 
-export type RunResult = { ran: true; status: 'success' | 'failure'; outcome?: JobOutcome; error?: string } | { ran: false; reason: 'busy' | 'leased' | 'stopping' };
+export type RunResult =
+  | { ran: true; status: 'success' | 'failure'; outcome?: JobOutcome; error?: string }
+  | { ran: false; reason: 'busy' | 'leased' | 'stopping' };
 
 /** Thrown at a progress point once the process is stopping. */
 export class JobInterrupted extends Error {
@@ -109,7 +111,8 @@ export class JobRunner {
       const [holderHost, pid] = lease.holder.split(':');
       if (holderHost !== host || !/^\d+$/.test(pid ?? '') || Number(pid) === process.pid || isAlive(Number(pid))) continue;
       // Expired a second ago: a later `acquire` takes it and closes the dead holder's runs as it would.
-      if (await this.repo.expire(this.db, lease.job, lease.holder, writeTimestamp(this.clock.now().minus({ seconds: 1 })))) ended.push(lease.job);
+      if (await this.repo.expire(this.db, lease.job, lease.holder, writeTimestamp(this.clock.now().minus({ seconds: 1 }))))
+        ended.push(lease.job);
     }
     if (ended.length) this.logger.warn({ leases: ended }, 'leases of a dead process of this host ended at start');
     return ended;
@@ -159,13 +162,25 @@ export class JobRunner {
           // A long run keeps its lease alive while it makes progress.
           await this.repo.acquire(this.db, lease, this.instance, this.now(), this.expiry());
         });
-        await this.repo.finishRun(this.db, runId, { status: 'success', finished_at: this.now(), keys_recomputed: outcome.keys, rows_written: outcome.rows, error: null });
+        await this.repo.finishRun(this.db, runId, {
+          status: 'success',
+          finished_at: this.now(),
+          keys_recomputed: outcome.keys,
+          rows_written: outcome.rows,
+          error: null,
+        });
         return { ran: true, status: 'success', outcome };
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof JobInterrupted) this.logger.warn({ job }, 'job interrupted by the shutdown');
         else this.logger.error({ err, job }, 'job failed');
-        await this.repo.finishRun(this.db, runId, { status: 'failure', finished_at: this.now(), keys_recomputed: 0, rows_written: 0, error: message.slice(0, 2000) });
+        await this.repo.finishRun(this.db, runId, {
+          status: 'failure',
+          finished_at: this.now(),
+          keys_recomputed: 0,
+          rows_written: 0,
+          error: message.slice(0, 2000),
+        });
         return { ran: true, status: 'failure', error: message };
       } finally {
         await this.repo.release(this.db, lease, this.instance);

@@ -27,7 +27,13 @@ export function createJobsHandlers({ scheduler, jobHistory }: Pick<Services, 'sc
         nav: 'jobs',
         jobs: scheduler.jobs.map((j) => {
           const next = scheduler.nextRun(j.name);
-          return { name: j.name, label: t(`jobs.${j.name}`), cron: j.cron, next: next ? formatDate(DateTime.fromJSDate(next), true) : null, running: scheduler.isRunning(j.name) };
+          return {
+            name: j.name,
+            label: t(`jobs.${j.name}`),
+            cron: j.cron,
+            next: next ? formatDate(DateTime.fromJSDate(next), true) : null,
+            running: scheduler.isRunning(j.name),
+          };
         }),
         running: running.map((r) => {
           const m = /^(\d+)\/(\d+)$/.exec(r.progress ?? '');
@@ -41,7 +47,12 @@ export function createJobsHandlers({ scheduler, jobHistory }: Pick<Services, 'sc
           rebuiltAt: freshness.rebuiltAt ? formatDate(freshness.rebuiltAt, true) : null,
           pending: freshness.pending,
         },
-        runs: runs.map((r) => ({ ...r, label: tDynamic('jobs', r.job), statusLabel: t(`jobs.status.${r.status}`), duration: duration(r.started_at, r.finished_at) })),
+        runs: runs.map((r) => ({
+          ...r,
+          label: tDynamic('jobs', r.job),
+          statusLabel: t(`jobs.status.${r.status}`),
+          duration: duration(r.started_at, r.finished_at),
+        })),
       });
     },
 

@@ -39,7 +39,11 @@ export class JobsRepo {
    */
   async claimTick(db: Knex, job: string, tickAt: string, instance: string, forgetBefore: string): Promise<boolean> {
     await db('job_ticks').where('tick_at', '<', forgetBefore).delete();
-    const inserted = await db('job_ticks').insert({ job, tick_at: tickAt, instance }).onConflict(['job', 'tick_at']).ignore().returning('job');
+    const inserted = await db('job_ticks')
+      .insert({ job, tick_at: tickAt, instance })
+      .onConflict(['job', 'tick_at'])
+      .ignore()
+      .returning('job');
     return inserted.length === 1;
   }
 
@@ -69,8 +73,14 @@ export class JobsRepo {
     await db('job_runs').where({ id }).update({ progress: text });
   }
 
-  async finishRun(db: Knex, id: number, changes: Pick<JobRunRow, 'status' | 'finished_at' | 'keys_recomputed' | 'rows_written' | 'error'>): Promise<void> {
-    await db('job_runs').where({ id }).update({ ...changes, progress: null });
+  async finishRun(
+    db: Knex,
+    id: number,
+    changes: Pick<JobRunRow, 'status' | 'finished_at' | 'keys_recomputed' | 'rows_written' | 'error'>,
+  ): Promise<void> {
+    await db('job_runs')
+      .where({ id })
+      .update({ ...changes, progress: null });
   }
 
   async runs(db: Knex, limit = 50): Promise<JobRunRow[]> {

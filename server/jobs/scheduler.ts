@@ -88,7 +88,10 @@ export class Scheduler {
       const task = cron.schedule(
         job.cron,
         // Tracked from the claim on: a shutdown waits for it, and the run it leads to then does not start.
-        (ctx) => this.track(this.runTick(job.name, ctx.date)).catch((err: unknown) => this.logger.error({ err, name: job.name }, 'scheduled job crashed')),
+        (ctx) =>
+          this.track(this.runTick(job.name, ctx.date)).catch((err: unknown) =>
+            this.logger.error({ err, name: job.name }, 'scheduled job crashed'),
+          ),
         { name: job.name, timezone: ZONE, noOverlap: true },
       );
       this.tasks.set(job.name, task);

@@ -3,8 +3,7 @@ export const SCALE_DIGITS = 4;
 export const SCALE = 10 ** SCALE_DIGITS;
 
 export type ParseDecimalResult =
-  | { ok: true; scaled: number; decimals: number }
-  | { ok: false; reason: 'empty' | 'not_a_number' | 'too_many_decimals' | 'too_large' };
+  { ok: true; scaled: number; decimals: number } | { ok: false; reason: 'empty' | 'not_a_number' | 'too_many_decimals' | 'too_large' };
 
 // Spaces French writers put between thousands: ordinary, non-breaking, narrow non-breaking, thin.
 const GROUP_SPACES = /[\u0020\u00a0\u202f\u2009]/g;
@@ -27,7 +26,9 @@ export function scaledToString(scaled: number): string {
   const sign = scaled < 0 ? '-' : '';
   const abs = Math.abs(scaled);
   const whole = Math.floor(abs / SCALE);
-  const frac = String(abs % SCALE).padStart(SCALE_DIGITS, '0').replace(/0+$/, '');
+  const frac = String(abs % SCALE)
+    .padStart(SCALE_DIGITS, '0')
+    .replace(/0+$/, '');
   return sign + String(whole) + (frac ? `.${frac}` : '');
 }
 

@@ -23,7 +23,14 @@ export function quarterUrl(publicUrl: string, slug: string, q: Quarter): string 
 }
 
 /** A staff decision (returned, validated, reopened) told to one manager. */
-export function decisionMail(kind: Exclude<NoticeKind, 'reminder'>, to: Recipient, pole: { name: string }, q: Quarter, reason: string | null, url: string): Mail {
+export function decisionMail(
+  kind: Exclude<NoticeKind, 'reminder'>,
+  to: Recipient,
+  pole: { name: string },
+  q: Quarter,
+  reason: string | null,
+  url: string,
+): Mail {
   const p = { pole: pole.name, period: quarterLabel(q), reason: reason ?? '', url };
   return { subject: oneLine(t(`mail.${kind}.subject`, p)), body: letter(to, t(`mail.${kind}.body`, p)) };
 }
@@ -47,7 +54,9 @@ export function digestMail(to: Recipient, week: string, regions: LateRegion[], u
   else {
     parts.push(t('mail.digest.intro', { count }));
     for (const r of regions) {
-      parts.push(`${r.name}\n${r.poles.map((p) => t('mail.digest.line', { pole: p.name, period: quarterLabel(p.q), deadline: formatDate(p.deadline) })).join('\n')}`);
+      parts.push(
+        `${r.name}\n${r.poles.map((p) => t('mail.digest.line', { pole: p.name, period: quarterLabel(p.q), deadline: formatDate(p.deadline) })).join('\n')}`,
+      );
     }
   }
   parts.push(t('mail.digest.link', { url }));

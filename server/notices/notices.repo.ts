@@ -81,7 +81,16 @@ export class NoticesRepo {
     return db('poles as p')
       .join('regions as g', 'g.code', 'p.region_code')
       .where((w) => w.whereNull('p.archived_on').orWhere('p.archived_on', '>', today))
-      .select('p.id', 'p.name', 'p.slug', 'p.region_code', 'g.name as region_name', 'p.first_report_year', 'p.first_report_quarter', 'p.archived_on')
+      .select(
+        'p.id',
+        'p.name',
+        'p.slug',
+        'p.region_code',
+        'g.name as region_name',
+        'p.first_report_year',
+        'p.first_report_quarter',
+        'p.archived_on',
+      )
       .orderBy([{ column: 'g.name' }, { column: 'p.name' }]);
   }
 
@@ -96,7 +105,10 @@ export class NoticesRepo {
       .leftJoin('users as u', 'u.id', 'n.actor_id')
       .where('n.pole_id', poleId)
       .select('n.*', 'u.display_name as actor_name')
-      .orderBy([{ column: 'n.created_at', order: 'desc' }, { column: 'n.id', order: 'desc' }])
+      .orderBy([
+        { column: 'n.created_at', order: 'desc' },
+        { column: 'n.id', order: 'desc' },
+      ])
       .limit(limit);
   }
 }

@@ -33,11 +33,21 @@ export class NoticesService {
    * Writes the notice of a decision and one message per active manager of the pole, inside the
    * decision's own transaction: both stand or fall with it.
    */
-  async recordDecision(trx: Knex.Transaction, d: { poleId: number; q: Quarter; decision: Decision; reason: string | null; actorId: number | null }): Promise<number> {
+  async recordDecision(
+    trx: Knex.Transaction,
+    d: { poleId: number; q: Quarter; decision: Decision; reason: string | null; actorId: number | null },
+  ): Promise<number> {
     const now = writeTimestamp(this.clock.now());
     const kind = KIND[d.decision];
     const noticeId = await this.repos.notices.insert(trx, {
-      pole_id: d.poleId, kind, year: d.q.year, quarter: d.q.quarter, step: null, reason: kind === 'validated' ? null : d.reason, actor_id: d.actorId, created_at: now,
+      pole_id: d.poleId,
+      kind,
+      year: d.q.year,
+      quarter: d.q.quarter,
+      step: null,
+      reason: kind === 'validated' ? null : d.reason,
+      actor_id: d.actorId,
+      created_at: now,
     });
     const pole = (await this.repos.notices.pole(trx, d.poleId))!;
     const managers = await this.repos.notices.managersOf(trx, d.poleId);
@@ -46,7 +56,14 @@ export class NoticesService {
       trx,
       managers.map((m) => {
         const mail = decisionMail(kind, m, pole, d.q, d.reason, url);
-        return { recipient_email: m.email, recipient_user_id: m.id, ...mail, kind, notice_id: noticeId, dedupe_key: `notice:${noticeId}:${m.id}` };
+        return {
+          recipient_email: m.email,
+          recipient_user_id: m.id,
+          ...mail,
+          kind,
+          notice_id: noticeId,
+          dedupe_key: `notice:${noticeId}:${m.id}`,
+        };
       }),
       now,
     );

@@ -45,7 +45,10 @@ export class RemindersService {
   private async expected(now = this.clock.now()) {
     const first = addQuarters(lastClosedQuarter(now), -(WINDOW_QUARTERS - 1));
     const from = quarterIndex(first);
-    const [poles, statuses] = await Promise.all([this.repos.notices.activePoles(this.db, now.toISODate()!), this.repos.notices.statuses(this.db, from)]);
+    const [poles, statuses] = await Promise.all([
+      this.repos.notices.activePoles(this.db, now.toISODate()!),
+      this.repos.notices.statuses(this.db, from),
+    ]);
     const status = new Map(statuses.map((s) => [`${s.pole_id}:${quarterIndex(s)}`, s.status]));
     const out: { pole: ReminderPoleRow; q: Quarter; status: ReportStatus | undefined }[] = [];
     for (const pole of poles) {
@@ -81,13 +84,29 @@ export class RemindersService {
       if (!step || (highest.get(`${pole.id}:${quarterIndex(q)}`) ?? -1) >= stepRank(step)) continue;
       // One short transaction per reminder, starting with its write (SQLite: no read-then-write upgrade).
       const queued = await this.db.transaction(async (trx) => {
-        const id = await this.repos.notices.insertReminder(trx, { pole_id: pole.id, kind: 'reminder', year: q.year, quarter: q.quarter, step, reason: null, actor_id: null, created_at: at });
+        const id = await this.repos.notices.insertReminder(trx, {
+          pole_id: pole.id,
+          kind: 'reminder',
+          year: q.year,
+          quarter: q.quarter,
+          step,
+          reason: null,
+          actor_id: null,
+          created_at: at,
+        });
         if (id === null) return null;
         const url = quarterUrl(this.publicUrl, pole.slug, q);
         const managers = await this.repos.notices.managersOf(trx, pole.id);
         return this.repos.outbox.enqueue(
           trx,
-          managers.map((m) => ({ recipient_email: m.email, recipient_user_id: m.id, ...reminderMail(step, m, pole, q, deadline, url), kind: 'reminder' as const, notice_id: id, dedupe_key: `notice:${id}:${m.id}` })),
+          managers.map((m) => ({
+            recipient_email: m.email,
+            recipient_user_id: m.id,
+            ...reminderMail(step, m, pole, q, deadline, url),
+            kind: 'reminder' as const,
+            notice_id: id,
+            dedupe_key: `notice:${id}:${m.id}`,
+          })),
           at,
         );
       });
@@ -125,7 +144,14 @@ export class RemindersService {
     const queued = await this.db.transaction((trx) =>
       this.repos.outbox.enqueue(
         trx,
-        staff.map((u) => ({ recipient_email: u.email, recipient_user_id: u.id, ...digestMail(u, week, regions, url), kind: 'digest' as const, notice_id: null, dedupe_key: `digest:${week}:${u.id}` })),
+        staff.map((u) => ({
+          recipient_email: u.email,
+          recipient_user_id: u.id,
+          ...digestMail(u, week, regions, url),
+          kind: 'digest' as const,
+          notice_id: null,
+          dedupe_key: `digest:${week}:${u.id}`,
+        })),
         at,
       ),
     );

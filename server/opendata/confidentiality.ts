@@ -38,12 +38,16 @@ export function primaryState(c: Cell): CellState {
 
 /** Orders candidates for secondary suppression: the weakest first (fewest poles, smallest value, then code). */
 function weakestFirst(a: Cell, b: Cell): number {
-  return a.contributors - b.contributors || Math.abs(a.value ?? 0) - Math.abs(b.value ?? 0) || (a.area < b.area ? -1 : a.area > b.area ? 1 : 0);
+  return (
+    a.contributors - b.contributors || Math.abs(a.value ?? 0) - Math.abs(b.value ?? 0) || (a.area < b.area ? -1 : a.area > b.area ? 1 : 0)
+  );
 }
 
 /** The shown cell that best covers `secret`: the weakest among those at least as large, else the largest. */
 export function partnerFor(secret: Cell, shown: Cell[]): Cell | undefined {
-  const covering = shown.filter((r) => r.value !== null && r.value !== 0 && Math.abs(r.value) >= Math.abs(secret.value ?? 0)).sort(weakestFirst);
+  const covering = shown
+    .filter((r) => r.value !== null && r.value !== 0 && Math.abs(r.value) >= Math.abs(secret.value ?? 0))
+    .sort(weakestFirst);
   return covering[0] ?? [...shown].sort((a, b) => Math.abs(b.value ?? 0) - Math.abs(a.value ?? 0) || weakestFirst(a, b))[0];
 }
 
@@ -55,7 +59,10 @@ export function secondaryStep(national: Cell, regions: readonly Cell[], state: P
   if (isHidden(state.national)) return false;
   const hidden = regions.filter((r) => isHidden(state.regions.get(r.area)));
   if (hidden.length !== 1) return false;
-  const partner = partnerFor(hidden[0], regions.filter((r) => state.regions.get(r.area) === 'shown'));
+  const partner = partnerFor(
+    hidden[0],
+    regions.filter((r) => state.regions.get(r.area) === 'shown'),
+  );
   if (partner) state.regions.set(partner.area, 'secondary');
   else state.national = 'secondary';
   return true;

@@ -13,7 +13,15 @@
 //  - and every table's own rule runs again on what changed.
 // Each pass only ever hides more, so it ends. Checked by a property test on random families of tables.
 import type { SummaryFigure, SummaryIndicator, SummaryPeriod } from '../exports/summary.types.ts';
-import { isHidden, MIN_CONTRIBUTORS, primaryStates, secondaryStep, type Cell, type CellState, type ProtectedIndicator } from './confidentiality.ts';
+import {
+  isHidden,
+  MIN_CONTRIBUTORS,
+  primaryStates,
+  secondaryStep,
+  type Cell,
+  type CellState,
+  type ProtectedIndicator,
+} from './confidentiality.ts';
 
 export const NATION = 'FR';
 
@@ -125,11 +133,19 @@ function quarterTablesOf(tables: readonly LinkedTable[], year: number): (LinkedT
  * The year rules for one indicator and area (see the top of this file): hides the year when a quarter or
  * the stragglers would give a figure away, or a quarter when the hidden year could be recovered from them.
  */
-function protectYearOfArea(kind: LinkedTable['indicators'][number]['kind'], area: string, ySlot: Slot, qSlots: (Slot | undefined)[], offered: boolean[]): boolean {
+function protectYearOfArea(
+  kind: LinkedTable['indicators'][number]['kind'],
+  area: string,
+  ySlot: Slot,
+  qSlots: (Slot | undefined)[],
+  offered: boolean[],
+): boolean {
   const yc = cellOf(ySlot, area)!;
   // A quarter offered without this area (no pole there yet) or this indicator says « nothing »:
   // an empty cell, not a missing table, else the year minus the other quarters would give it away.
-  const qc = qSlots.map((q, i) => (offered[i] ? (cellOf(q, area) ?? { cell: { area, value: null, contributors: 0 }, state: 'empty' as const }) : undefined));
+  const qc = qSlots.map((q, i) =>
+    offered[i] ? (cellOf(q, area) ?? { cell: { area, value: null, contributors: 0 }, state: 'empty' as const }) : undefined,
+  );
   const q4 = qc[3];
   if (yc.state === 'shown' && qc.some((c) => c && isHidden(c.state))) return hideAndSay(ySlot, area);
   // Year − fourth quarter is the last figure of the poles that skipped the fourth quarter: 1 or 2 poles.

@@ -13,18 +13,30 @@ import { ZONE } from '../lib/clock.ts';
 export const COLUMNS = [
   ['periode', 'Période couverte : un trimestre civil (2026-T3) ou une année civile (2025).'],
   ['type_periode', '« trimestre » ou « annee ».'],
-  ['version', 'Numéro de la version publiée (1 pour la première publication ; chaque correction crée la version suivante, avec son motif).'],
+  [
+    'version',
+    'Numéro de la version publiée (1 pour la première publication ; chaque correction crée la version suivante, avec son motif).',
+  ],
   ['date_publication', 'Date de publication de cette version (AAAA-MM-JJ, heure de Paris).'],
   ['niveau', '« national » (France entière) ou « regional ».'],
   ['code_zone', '« FR » pour la France entière, sinon le code officiel de la région (code officiel géographique de l’INSEE).'],
   ['zone', 'Nom de la zone.'],
   ['code_indicateur', 'Code stable de l’indicateur (par exemple EMP_CREES).'],
   ['indicateur', 'Libellé de l’indicateur.'],
-  ['nature', '« flux » (somme sur la période et les pôles), « stock » (dernière valeur de chaque pôle dans la période, sommée sur les pôles), « ratio » (recalculé à partir de ses composantes sommées) ou « score » (moyenne des pôles).'],
+  [
+    'nature',
+    '« flux » (somme sur la période et les pôles), « stock » (dernière valeur de chaque pôle dans la période, sommée sur les pôles), « ratio » (recalculé à partir de ses composantes sommées) ou « score » (moyenne des pôles).',
+  ],
   ['unite', 'Unité de la valeur.'],
-  ['valeur', 'Valeur de l’indicateur dans son unité, avec un point décimal. « secret statistique » lorsque le chiffre repose sur moins de 3 pôles, ou lorsqu’il permettrait de retrouver par soustraction un chiffre masqué. Vide lorsqu’aucun pôle n’a déclaré de valeur.'],
+  [
+    'valeur',
+    'Valeur de l’indicateur dans son unité, avec un point décimal. « secret statistique » lorsque le chiffre repose sur moins de 3 pôles, ou lorsqu’il permettrait de retrouver par soustraction un chiffre masqué. Vide lorsqu’aucun pôle n’a déclaré de valeur.',
+  ],
   ['poles_contributeurs', 'Nombre de pôles dont une valeur entre dans le chiffre. Vide pour un secret statistique.'],
-  ['declarations_recues', 'Déclarations reçues derrière le chiffre (trimestres-pôles pour un flux ; pôles ayant une valeur au dernier trimestre de la période sinon). Vide pour un secret statistique.'],
+  [
+    'declarations_recues',
+    'Déclarations reçues derrière le chiffre (trimestres-pôles pour un flux ; pôles ayant une valeur au dernier trimestre de la période sinon). Vide pour un secret statistique.',
+  ],
   ['declarations_attendues', 'Déclarations attendues pour la même zone et la même période. Vide pour un secret statistique.'],
 ] as const;
 
@@ -51,7 +63,10 @@ export function linkedTableOf(pub: Publication): LinkedTable {
  * The rows of one publication: the nation then each region, per indicator in catalogue order. `states`
  * comes from protectLinked over every table offered with it; alone, the publication is protected by itself.
  */
-export function openDataRows(pub: Publication, states: Map<string, ProtectedIndicator> = protectLinked([linkedTableOf(pub)]).get(periodKey(pub.period))!): OpenRow[] {
+export function openDataRows(
+  pub: Publication,
+  states: Map<string, ProtectedIndicator> = protectLinked([linkedTableOf(pub)]).get(periodKey(pub.period))!,
+): OpenRow[] {
   const s = pub.summary;
   const byIndicator = new Map(s.indicators.map((i) => [i.code, i]));
   const common = {

@@ -38,7 +38,15 @@ export class OpenDataService {
   async list(): Promise<OpenDataItem[]> {
     return (await this.tables()).map(({ pub, rows }) => {
       const key = periodKey(pub.period);
-      return { key, kind: pub.period.kind, version: pub.version, publishedAt: pub.publishedAt, href: `/donnees-ouvertes/${key}.csv`, rows: rows.length, secrets: rows.filter((r) => r.valeur === SECRET).length };
+      return {
+        key,
+        kind: pub.period.kind,
+        version: pub.version,
+        publishedAt: pub.publishedAt,
+        href: `/donnees-ouvertes/${key}.csv`,
+        rows: rows.length,
+        secrets: rows.filter((r) => r.valeur === SECRET).length,
+      };
     });
   }
 
@@ -57,5 +65,9 @@ export class OpenDataService {
  */
 export function withCompleteYears(pubs: Publication[]): Publication[] {
   const quarters = new Set(pubs.filter((p) => p.period.kind === 'quarter').map((p) => periodKey(p.period)));
-  return pubs.filter((p) => p.period.kind === 'quarter' || [1, 2, 3, 4].every((q) => quarters.has(periodKey({ kind: 'quarter', year: p.period.year, quarter: q }))));
+  return pubs.filter(
+    (p) =>
+      p.period.kind === 'quarter' ||
+      [1, 2, 3, 4].every((q) => quarters.has(periodKey({ kind: 'quarter', year: p.period.year, quarter: q }))),
+  );
 }

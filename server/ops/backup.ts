@@ -80,7 +80,9 @@ export function runPgTool(tool: string, args: string[], url: string): Promise<st
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
     child.on('error', (e) => reject(new OpsError(`${tool} : ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new OpsError(t('ops.toolFailed', { tool, code: String(code), detail: err.trim() })))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new OpsError(t('ops.toolFailed', { tool, code: String(code), detail: err.trim() }))),
+    );
   });
 }
 
@@ -105,10 +107,12 @@ function createPrivateFile(file: string): void {
 }
 
 /** A failed backup leaves no file behind: an empty or unchecked one could be restored some day. */
-const removeAndThrow = (file: string) => (err: unknown): never => {
-  fs.rmSync(file, { force: true });
-  throw err;
-};
+const removeAndThrow =
+  (file: string) =>
+  (err: unknown): never => {
+    fs.rmSync(file, { force: true });
+    throw err;
+  };
 
 /** Takes an online, consistent backup of the configured database into `dir`. */
 export async function backup(database: Config['database'], dir: string, now = new Date()): Promise<BackupResult> {
@@ -171,7 +175,20 @@ export async function restore(file: string, target: Config['database'], force: b
     const db = createDb(target);
     try {
       if (!force && (await hasData(db))) throw new OpsError(t('ops.restore.targetNotEmpty'));
-      await runPgTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${pgEnvironment(target.url).PGDATABASE}`, file], target.url);
+      await runPgTool(
+        'pg_restore',
+        [
+          '--clean',
+          '--if-exists',
+          '--no-owner',
+          '--no-privileges',
+          '--single-transaction',
+          '--exit-on-error',
+          `--dbname=${pgEnvironment(target.url).PGDATABASE}`,
+          file,
+        ],
+        target.url,
+      );
       return { file, bytes: fs.statSync(file).size, tables: await tableCounts(db) };
     } finally {
       await db.destroy();

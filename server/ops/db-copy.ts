@@ -63,7 +63,8 @@ export async function findBadTexts(source: Knex, tables: string[]): Promise<{ co
           const c = findControlChar(value);
           if (!c || (c.code !== 0 && (c.code < 0xd800 || c.code > 0xdfff))) continue;
           count++;
-          if (shown.length < BAD_TEXT_SHOWN) shown.push({ table, column, row: key.length ? key.map((k) => String(row[k])).join('/') : `#${i + 1}`, char: c.label });
+          if (shown.length < BAD_TEXT_SHOWN)
+            shown.push({ table, column, row: key.length ? key.map((k) => String(row[k])).join('/') : `#${i + 1}`, char: c.label });
         }
       });
       if (!key.length || batch.length < BATCH * 5) break;
@@ -220,7 +221,10 @@ function badTextError(bad: { count: number; shown: BadText[] }): OpsError {
 export async function copyDatabase(source: Knex, target: Knex, log: (line: string) => void = () => {}): Promise<CopyReport> {
   const applied = await repo.appliedMigrations(source);
   // Checked before the target is touched, so that nothing needs undoing.
-  const bad = await findBadTexts(source, (await repo.tables(source)).filter((x) => !KNEX_TABLES.includes(x)));
+  const bad = await findBadTexts(
+    source,
+    (await repo.tables(source)).filter((x) => !KNEX_TABLES.includes(x)),
+  );
   if (bad.count) throw badTextError(bad);
   const seeded = await seededRows();
 
@@ -243,12 +247,21 @@ export async function copyDatabase(source: Knex, target: Knex, log: (line: strin
         current = table;
         const cols = await repo.columns(trx, table);
         const copied = await copyTable(source, trx, table, cols, await repo.primaryKey(trx, table));
-        sequences += await repo.resetSequences(trx, table, cols.filter((c) => isInteger(c.type)).map((c) => c.name));
+        sequences += await repo.resetSequences(
+          trx,
+          table,
+          cols.filter((c) => isInteger(c.type)).map((c) => c.name),
+        );
         log(`  ${table} : ${copied}`);
       }
       current = '';
       const tablesReport = await verifyCopy(source, trx);
-      const report = { tables: tablesReport, rows: tablesReport.reduce((n, r) => n + r.targetRows, 0), sequences, ok: tablesReport.every((r) => r.ok) };
+      const report = {
+        tables: tablesReport,
+        rows: tablesReport.reduce((n, r) => n + r.targetRows, 0),
+        sequences,
+        ok: tablesReport.every((r) => r.ok),
+      };
       if (!report.ok) throw new CopyDiffers(report);
       return report;
     });
@@ -288,7 +301,14 @@ export async function verifyCopy(source: Knex, target: Knex): Promise<TableRepor
     const key = await repo.primaryKey(target, table);
     const a = await summarise(source, table, cols, key);
     const b = await summarise(target, table, cols, key);
-    report.push({ table, sourceRows: a.rows, targetRows: b.rows, sourceChecksum: a.checksum, targetChecksum: b.checksum, ok: a.rows === b.rows && a.checksum === b.checksum });
+    report.push({
+      table,
+      sourceRows: a.rows,
+      targetRows: b.rows,
+      sourceChecksum: a.checksum,
+      targetChecksum: b.checksum,
+      ok: a.rows === b.rows && a.checksum === b.checksum,
+    });
   }
   return report;
 }

@@ -12,7 +12,11 @@ export class HealthRepo {
    * so the probe stays cheap however long the history.
    */
   async lastSuccess(db: Knex, jobs: readonly string[]): Promise<string | null> {
-    const row: { finished_at: string | null } | undefined = await db('job_runs').whereIn('job', jobs).andWhere({ status: 'success' }).orderBy('id', 'desc').first('finished_at');
+    const row: { finished_at: string | null } | undefined = await db('job_runs')
+      .whereIn('job', jobs)
+      .andWhere({ status: 'success' })
+      .orderBy('id', 'desc')
+      .first('finished_at');
     return row?.finished_at ?? null;
   }
 

@@ -38,7 +38,14 @@ export class HealthService {
   private readonly timeoutMs: number;
 
   constructor(deps: HealthServiceDeps) {
-    ({ db: this.db, clock: this.clock, repos: this.repos, migrationsDirectory: this.migrationsDirectory, logger: this.logger, timeoutMs: this.timeoutMs = 3000 } = deps);
+    ({
+      db: this.db,
+      clock: this.clock,
+      repos: this.repos,
+      migrationsDirectory: this.migrationsDirectory,
+      logger: this.logger,
+      timeoutMs: this.timeoutMs = 3000,
+    } = deps);
   }
 
   /** Called at the start of a graceful shutdown: the probe then fails, so a balancer stops sending traffic. */

@@ -33,7 +33,9 @@ export class OpsRepo {
         where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`);
       return r.rows.map((x: { name: string }) => x.name);
     }
-    const rows: { name: string }[] = await db.raw(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`);
+    const rows: { name: string }[] = await db.raw(
+      `select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`,
+    );
     return rows.map((x) => x.name);
   }
 
@@ -62,7 +64,9 @@ export class OpsRepo {
       );
       return r.rows.map((x: { name: string }) => x.name);
     }
-    const rows: { name: string; pk: number }[] = await db.raw('select name, pk from pragma_table_info(?) where pk > 0 order by pk', [table]);
+    const rows: { name: string; pk: number }[] = await db.raw('select name, pk from pragma_table_info(?) where pk > 0 order by pk', [
+      table,
+    ]);
     return rows.map((x) => x.name);
   }
 
@@ -87,7 +91,10 @@ export class OpsRepo {
    */
   async batch(db: Knex, table: string, key: string[], after: unknown[] | null, limit: number): Promise<Record<string, unknown>[]> {
     if (!key.length) return db(table).select('*');
-    const q = db(table).select('*').orderBy(key.map((column) => ({ column, order: 'asc' as const }))).limit(limit);
+    const q = db(table)
+      .select('*')
+      .orderBy(key.map((column) => ({ column, order: 'asc' as const })))
+      .limit(limit);
     if (after) {
       if (key.length === 1) q.where(key[0], '>', after[0] as Knex.Value);
       else q.whereRaw(`(${key.map(() => '??').join(', ')}) > (${key.map(() => '?').join(', ')})`, [...key, ...(after as Knex.Value[])]);
@@ -110,7 +117,13 @@ export class OpsRepo {
     for (const column of columns) {
       const seq = (await trx.raw('select pg_get_serial_sequence(?, ?) as seq', [table, column])).rows[0]?.seq as string | null;
       if (!seq) continue;
-      await trx.raw(`select setval(?, coalesce((select max(??) from ??), 1), (select max(??) from ??) is not null)`, [seq, column, table, column, table]);
+      await trx.raw(`select setval(?, coalesce((select max(??) from ??), 1), (select max(??) from ??) is not null)`, [
+        seq,
+        column,
+        table,
+        column,
+        table,
+      ]);
       reset++;
     }
     return reset;

@@ -21,7 +21,13 @@ const query = z.object({
 export function createOutboxHandlers({ outbox }: Pick<Services, 'outbox'>) {
   // Without a mail server a queued message is never sent: say so rather than « en attente ».
   const statusKey = (status: OutboxStatus) => (status === 'queued' && !outbox.delivers ? 'unsent' : status);
-  const badge: Record<string, string> = { sent: 'badge-ok', failed: 'badge-bad', unsent: 'badge-warn', queued: 'badge-submitted', sending: 'badge-submitted' };
+  const badge: Record<string, string> = {
+    sent: 'badge-ok',
+    failed: 'badge-bad',
+    unsent: 'badge-warn',
+    queued: 'badge-submitted',
+    sending: 'badge-submitted',
+  };
   const view = (m: OutboxRow) => {
     const key = statusKey(m.status);
     return { ...m, badge: badge[key], statusLabel: t(`outbox.status.${key}`), kindLabel: t(`notices.kind.${m.kind}`) };
@@ -53,7 +59,12 @@ export function createOutboxHandlers({ outbox }: Pick<Services, 'outbox'>) {
       if (id === undefined) throw new NotFound();
       const message = await outbox.find(id);
       if (!message) throw new NotFound();
-      res.render('pages/outbox/show', { title: `${t('outbox.title')} — ${message.subject}`, nav: 'outbox', delivers: outbox.delivers, message: view(message) });
+      res.render('pages/outbox/show', {
+        title: `${t('outbox.title')} — ${message.subject}`,
+        nav: 'outbox',
+        delivers: outbox.delivers,
+        message: view(message),
+      });
     },
   };
 }

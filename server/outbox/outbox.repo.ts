@@ -22,7 +22,10 @@ export interface OutboxRow {
   created_at: string;
 }
 
-export type NewMessage = Pick<OutboxRow, 'recipient_email' | 'recipient_user_id' | 'subject' | 'body' | 'kind' | 'notice_id' | 'dedupe_key'>;
+export type NewMessage = Pick<
+  OutboxRow,
+  'recipient_email' | 'recipient_user_id' | 'subject' | 'body' | 'kind' | 'notice_id' | 'dedupe_key'
+>;
 
 export interface OutboxFilter {
   status?: OutboxStatus;
@@ -51,7 +54,13 @@ export class OutboxRepo {
   async claim(db: Knex, token: string, now: string, until: string, limit: number): Promise<OutboxRow[]> {
     const due = (q: Knex.QueryBuilder) =>
       q.where((w) =>
-        w.where((a) => a.where('status', 'queued').andWhere('next_attempt_at', '<=', now).andWhere((c) => c.whereNull('claimed_until').orWhere('claimed_until', '<', now)))
+        w
+          .where((a) =>
+            a
+              .where('status', 'queued')
+              .andWhere('next_attempt_at', '<=', now)
+              .andWhere((c) => c.whereNull('claimed_until').orWhere('claimed_until', '<', now)),
+          )
           .orWhere((b) => b.where('status', 'sending').andWhere('claimed_until', '<', now)),
       );
     const ids = due(db('outbox').select('id')).orderBy('id').limit(limit);
@@ -91,7 +100,13 @@ export class OutboxRepo {
 
   /** Messages matching the filter, newest first. */
   async list(db: Knex, filter: OutboxFilter, limit: number, offset: number): Promise<OutboxRow[]> {
-    const q = db('outbox').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(limit).offset(offset);
+    const q = db('outbox')
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit)
+      .offset(offset);
     if (filter.status) q.where('status', filter.status);
     if (filter.kind) q.where('kind', filter.kind);
     return q;

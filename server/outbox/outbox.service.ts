@@ -38,7 +38,14 @@ export class OutboxService {
   private readonly logger: Logger;
 
   constructor(deps: OutboxServiceDeps) {
-    ({ db: this.db, clock: this.clock, transport: this.transport, claimSeconds: this.claimSeconds, repos: this.repos, logger: this.logger } = deps);
+    ({
+      db: this.db,
+      clock: this.clock,
+      transport: this.transport,
+      claimSeconds: this.claimSeconds,
+      repos: this.repos,
+      logger: this.logger,
+    } = deps);
   }
 
   /** Whether messages leave by email (SMTP_URL is set). */
@@ -58,7 +65,13 @@ export class OutboxService {
     for (let i = 0; i < MAX_BATCHES; i++) {
       const token = `${holder}#${randomUUID().slice(0, 8)}`;
       const now = this.clock.now();
-      const batch = await this.repos.outbox.claim(this.db, token, writeTimestamp(now), writeTimestamp(now.plus({ seconds: this.claimSeconds })), BATCH);
+      const batch = await this.repos.outbox.claim(
+        this.db,
+        token,
+        writeTimestamp(now),
+        writeTimestamp(now.plus({ seconds: this.claimSeconds })),
+        BATCH,
+      );
       claimed += batch.length;
       const stopAt = now.plus({ seconds: Math.max(this.claimSeconds - CLAIM_MARGIN_SECONDS, 0) });
       let outOfTime = false;

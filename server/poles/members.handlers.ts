@@ -20,7 +20,11 @@ export function createMembersHandlers({ poles }: Pick<Services, 'poles'>) {
     if (!member) throw new NotFound();
     return member;
   }
-  function render(res: Response, status: number, v: { pole: PoleRow; member?: MemberRow; values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean }) {
+  function render(
+    res: Response,
+    status: number,
+    v: { pole: PoleRow; member?: MemberRow; values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean },
+  ) {
     res.status(status).render('pages/members/form', {
       title: v.member ? t('poles.member.edit') : t('poles.member.new'),
       nav: 'poles',
@@ -47,7 +51,14 @@ export function createMembersHandlers({ poles }: Pick<Services, 'poles'>) {
     async showEdit(req: Request, res: Response) {
       const pole = scopedPole(req);
       const member = await memberOr404(pole, param(req, 'memberId'));
-      const values = { name: member.name, siren: member.siren ?? '', category: member.category, joined_on: member.joined_on, left_on: member.left_on ?? '', version: member.version };
+      const values = {
+        name: member.name,
+        siren: member.siren ?? '',
+        category: member.category,
+        joined_on: member.joined_on,
+        left_on: member.left_on ?? '',
+        version: member.version,
+      };
       render(res, 200, { pole, member, values, errors: {} });
     },
 

@@ -17,7 +17,10 @@ export type MemberWrite = Omit<MemberRow, 'id' | 'pole_id' | 'version'>;
 /** The SQL about a pole's member register. */
 export class MembersRepo {
   async list(db: Knex, poleId: number): Promise<MemberRow[]> {
-    return db('pole_members').where({ pole_id: poleId }).select('*').orderBy([{ column: 'left_on', order: 'asc', nulls: 'first' }, { column: 'name' }]);
+    return db('pole_members')
+      .where({ pole_id: poleId })
+      .select('*')
+      .orderBy([{ column: 'left_on', order: 'asc', nulls: 'first' }, { column: 'name' }]);
   }
 
   async find(db: Knex, poleId: number, id: number): Promise<MemberRow | undefined> {
@@ -35,11 +38,17 @@ export class MembersRepo {
   }
 
   async insert(trx: Knex.Transaction, poleId: number, row: MemberWrite): Promise<number> {
-    const [inserted] = await trx('pole_members').insert({ ...row, pole_id: poleId, version: 1 }).returning('id');
+    const [inserted] = await trx('pole_members')
+      .insert({ ...row, pole_id: poleId, version: 1 })
+      .returning('id');
     return Number(typeof inserted === 'object' ? inserted.id : inserted);
   }
 
   async update(trx: Knex.Transaction, poleId: number, id: number, version: number, row: MemberWrite): Promise<boolean> {
-    return (await trx('pole_members').where({ pole_id: poleId, id, version }).update({ ...row, version: version + 1 })) === 1;
+    return (
+      (await trx('pole_members')
+        .where({ pole_id: poleId, id, version })
+        .update({ ...row, version: version + 1 })) === 1
+    );
   }
 }

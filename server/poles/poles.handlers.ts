@@ -26,7 +26,10 @@ function poleToValues(p: PoleRow, territories: { kind: string; code: string }[])
     slug: p.slug,
     region_code: p.region_code,
     departement_code: p.departement_code,
-    territory_epci: territories.filter((x) => x.kind === 'epci').map((x) => x.code).join(', '),
+    territory_epci: territories
+      .filter((x) => x.kind === 'epci')
+      .map((x) => x.code)
+      .join(', '),
     territory_departements: territories.filter((x) => x.kind === 'departement').map((x) => x.code),
     creation_year: String(p.creation_year),
     first_report: quarterLabel({ year: p.first_report_year, quarter: p.first_report_quarter }),
@@ -40,19 +43,38 @@ function poleToValues(p: PoleRow, territories: { kind: string; code: string }[])
 }
 
 /** Pole pages: the pole page for everyone in scope, and the staff list and forms. */
-export function createPolesHandlers({ poles, reference, dashboards, clock }: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'clock'>) {
+export function createPolesHandlers({
+  poles,
+  reference,
+  dashboards,
+  clock,
+}: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'clock'>) {
   async function formOptions(values: Record<string, unknown>) {
     const [regions, departements] = await Promise.all([reference.regions(), reference.departements()]);
-    const chosenTerritories = new Set(Array.isArray(values.territory_departements) ? values.territory_departements : [values.territory_departements]);
+    const chosenTerritories = new Set(
+      Array.isArray(values.territory_departements) ? values.territory_departements : [values.territory_departements],
+    );
     return {
       regionOptions: regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === values.region_code })),
-      departementOptions: departements.map((d) => ({ value: d.code, label: `${d.code} — ${d.name}`, selected: d.code === values.departement_code })),
-      territoryOptions: departements.map((d) => ({ value: d.code, label: `${d.code} — ${d.name}`, selected: chosenTerritories.has(d.code) })),
+      departementOptions: departements.map((d) => ({
+        value: d.code,
+        label: `${d.code} — ${d.name}`,
+        selected: d.code === values.departement_code,
+      })),
+      territoryOptions: departements.map((d) => ({
+        value: d.code,
+        label: `${d.code} — ${d.name}`,
+        selected: chosenTerritories.has(d.code),
+      })),
       waveOptions: FOUNDING_WAVES.map((w) => ({ value: w, label: t(`poles.wave.${w}`), selected: w === values.founding_wave })),
     };
   }
 
-  async function renderForm(res: Response, status: number, view: { mode: 'new' | 'edit'; pole?: PoleRow; values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean }) {
+  async function renderForm(
+    res: Response,
+    status: number,
+    view: { mode: 'new' | 'edit'; pole?: PoleRow; values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean },
+  ) {
     res.status(status).render('pages/poles/form', {
       title: view.mode === 'new' ? t('poles.new') : t('poles.edit'),
       nav: 'poles',
@@ -80,7 +102,11 @@ export function createPolesHandlers({ poles, reference, dashboards, clock }: Pic
     async list(req: Request, res: Response) {
       const parsed = listQuery.safeParse(req.query);
       if (!parsed.success) throw new BadRequest();
-      const filter = { q: parsed.data.q?.trim() || undefined, region: parsed.data.region || undefined, archived: parsed.data.etat ?? 'actifs' };
+      const filter = {
+        q: parsed.data.q?.trim() || undefined,
+        region: parsed.data.region || undefined,
+        archived: parsed.data.etat ?? 'actifs',
+      };
       const [found, regions] = await Promise.all([poles.search(filter), reference.regions()]);
       res.render('pages/poles/list', {
         title: t('poles.title'),
@@ -88,7 +114,11 @@ export function createPolesHandlers({ poles, reference, dashboards, clock }: Pic
         poles: found,
         filter,
         regionOptions: regions.map((r) => ({ value: r.code, label: r.name, selected: r.code === filter.region })),
-        stateOptions: (['actifs', 'archives', 'tous'] as const).map((v) => ({ value: v, label: t(`poles.state.${v}`), selected: v === filter.archived })),
+        stateOptions: (['actifs', 'archives', 'tous'] as const).map((v) => ({
+          value: v,
+          label: t(`poles.state.${v}`),
+          selected: v === filter.archived,
+        })),
       });
     },
 
@@ -129,7 +159,11 @@ export function createPolesHandlers({ poles, reference, dashboards, clock }: Pic
       if (!parsed.ok) {
         const details = await poles.details(pole);
         return res.status(422).render('pages/poles/show', {
-          title: pole.name, ...details, canEdit: true, archiveErrors: parsed.errors, archiveValues: formValues(req.body),
+          title: pole.name,
+          ...details,
+          canEdit: true,
+          archiveErrors: parsed.errors,
+          archiveValues: formValues(req.body),
           firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
         });
       }

@@ -37,7 +37,12 @@ export function scopePoles(q: Knex.QueryBuilder, user: CurrentUser, alias = 'pol
 export function scopeRegions(db: Knex, q: Knex.QueryBuilder, user: CurrentUser, alias = 'regions'): Knex.QueryBuilder {
   if (user.role === 'staff') return q;
   if (user.role === 'funder') return user.regionCodes.length ? q.whereIn(`${alias}.code`, user.regionCodes) : q;
-  return q.whereIn(`${alias}.code`, db('poles').whereIn('id', user.poleIds.length ? user.poleIds : [-1]).select('region_code'));
+  return q.whereIn(
+    `${alias}.code`,
+    db('poles')
+      .whereIn('id', user.poleIds.length ? user.poleIds : [-1])
+      .select('region_code'),
+  );
 }
 
 /** The core SQL about poles: lookups and scope checks. */
@@ -96,7 +101,9 @@ export type PoleWrite = Omit<PoleRow, 'id' | 'version' | 'created_at' | 'updated
 /** Writes on poles and their territories (always inside a service transaction). */
 export class PolesWriteRepo {
   async insert(trx: Knex.Transaction, row: PoleWrite, now: string): Promise<number> {
-    const [inserted] = await trx('poles').insert({ ...row, version: 1, created_at: now, updated_at: now }).returning('id');
+    const [inserted] = await trx('poles')
+      .insert({ ...row, version: 1, created_at: now, updated_at: now })
+      .returning('id');
     return Number(typeof inserted === 'object' ? inserted.id : inserted);
   }
 
@@ -109,7 +116,10 @@ export class PolesWriteRepo {
   }
 
   async territories(db: Knex, poleId: number): Promise<TerritoryRow[]> {
-    return db('pole_territories').where({ pole_id: poleId }).select('kind', 'code', 'name').orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
+    return db('pole_territories')
+      .where({ pole_id: poleId })
+      .select('kind', 'code', 'name')
+      .orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
   }
 
   async setTerritories(trx: Knex.Transaction, poleId: number, rows: TerritoryRow[]): Promise<void> {
@@ -133,11 +143,7 @@ export class PolesWriteRepo {
       .join('regions', 'regions.code', 'poles.region_code')
       .select('poles.*', 'regions.name as region_name')
       .select(
-        db('pole_members')
-          .count('*')
-          .whereRaw('pole_members.pole_id = poles.id')
-          .whereNull('pole_members.left_on')
-          .as('member_count'),
+        db('pole_members').count('*').whereRaw('pole_members.pole_id = poles.id').whereNull('pole_members.left_on').as('member_count'),
       )
       .orderBy('poles.name');
     // An explicit ESCAPE: SQLite has no default escape character for LIKE.

@@ -28,7 +28,14 @@ interface Repos {
 
 /** Splits '200000172, 243100518' (commas, spaces, new lines) into codes. */
 export function parseEpciCodes(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** Poles and their member registers: the domain rules, every write audited in its transaction. */
@@ -71,10 +78,7 @@ export class PolesService {
   /** Checks the cross-field rules (région/département, territory codes, unique slug) and builds the row. */
   private async resolve(form: PoleForm, exceptId?: number): Promise<{ row: PoleWrite; territories: TerritoryRow[] }> {
     const errors: Record<string, string> = {};
-    const [regions, departements] = await Promise.all([
-      this.repos.reference.regions(this.db),
-      this.repos.reference.departements(this.db),
-    ]);
+    const [regions, departements] = await Promise.all([this.repos.reference.regions(this.db), this.repos.reference.departements(this.db)]);
     const depByCode = new Map(departements.map((d) => [d.code, d]));
     if (!regions.some((r) => r.code === form.region_code)) errors.region_code = t('poles.error.regionList');
     const mainDep = depByCode.get(form.departement_code);
@@ -158,8 +162,16 @@ export class PolesService {
       if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, nowTimestamp(this.clock)))) throw new StaleVersion();
       await this.repos.polesWrite.setTerritories(trx, pole.id, territories);
       // A pole that moves region or changes its reporting window moves every figure it contributes to.
-      if (changes.region_code !== pole.region_code || changes.first_report_year !== pole.first_report_year || changes.first_report_quarter !== pole.first_report_quarter) {
-        await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }], nowTimestamp(this.clock));
+      if (
+        changes.region_code !== pole.region_code ||
+        changes.first_report_year !== pole.first_report_year ||
+        changes.first_report_quarter !== pole.first_report_quarter
+      ) {
+        await this.repos.aggregates.markDirty(
+          trx,
+          [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }],
+          nowTimestamp(this.clock),
+        );
       }
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
@@ -180,7 +192,11 @@ export class PolesService {
       if (!(await this.repos.polesWrite.update(trx, pole.id, version, { archived_on: archivedOn }, nowTimestamp(this.clock)))) {
         throw new StaleVersion();
       }
-      await this.repos.aggregates.markDirty(trx, [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }], nowTimestamp(this.clock));
+      await this.repos.aggregates.markDirty(
+        trx,
+        [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }],
+        nowTimestamp(this.clock),
+      );
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: archivedOn ? 'pole.archive' : 'pole.unarchive',
@@ -277,8 +293,34 @@ function memberRow(form: MemberForm): MemberWrite {
 }
 
 function pickPole(p: PoleWrite | PoleRow): Record<string, unknown> {
-  const { name, slug, region_code, departement_code, creation_year, first_report_year, first_report_quarter, legal_form, description, contact_email, website, founding_wave } = p;
-  return { name, slug, region_code, departement_code, creation_year, first_report_year, first_report_quarter, legal_form, description, contact_email, website, founding_wave };
+  const {
+    name,
+    slug,
+    region_code,
+    departement_code,
+    creation_year,
+    first_report_year,
+    first_report_quarter,
+    legal_form,
+    description,
+    contact_email,
+    website,
+    founding_wave,
+  } = p;
+  return {
+    name,
+    slug,
+    region_code,
+    departement_code,
+    creation_year,
+    first_report_year,
+    first_report_quarter,
+    legal_form,
+    description,
+    contact_email,
+    website,
+    founding_wave,
+  };
 }
 
 function sortTerritories(t: TerritoryRow[]): TerritoryRow[] {

@@ -61,12 +61,32 @@ function diffFigures(before: NationalSummary, after: NationalSummary, labels: Ma
       const valueChanged = !o || scaled(o.value) !== scaled(f.value);
       const completenessChanged = !o || !sameCompleteness(o, f);
       if (valueChanged || completenessChanged) {
-        out.push({ indicator: f.indicator, indicatorLabel: labels.get(f.indicator) ?? f.indicator, area: f.area, areaName: f.areaName, level, before: o, after: f, valueChanged, completenessChanged });
+        out.push({
+          indicator: f.indicator,
+          indicatorLabel: labels.get(f.indicator) ?? f.indicator,
+          area: f.area,
+          areaName: f.areaName,
+          level,
+          before: o,
+          after: f,
+          valueChanged,
+          completenessChanged,
+        });
       }
     }
     for (const [key, o] of old) {
       if (seen.has(key)) continue;
-      out.push({ indicator: o.indicator, indicatorLabel: labels.get(o.indicator) ?? o.indicator, area: o.area, areaName: o.areaName, level, before: o, after: null, valueChanged: true, completenessChanged: true });
+      out.push({
+        indicator: o.indicator,
+        indicatorLabel: labels.get(o.indicator) ?? o.indicator,
+        area: o.area,
+        areaName: o.areaName,
+        level,
+        before: o,
+        after: null,
+        valueChanged: true,
+        completenessChanged: true,
+      });
     }
   }
   return out;
@@ -97,7 +117,8 @@ function diffDefinitions(before: SummaryIndicator[], after: SummaryIndicator[]):
     }
     old.delete(i.code);
     for (const field of DEFINITION_FIELDS) {
-      if (String(o[field]) !== String(i[field])) out.push({ code: i.code, label: i.label, field, before: String(o[field]), after: String(i[field]) });
+      if (String(o[field]) !== String(i[field]))
+        out.push({ code: i.code, label: i.label, field, before: String(o[field]), after: String(i[field]) });
     }
   }
   for (const o of old.values()) out.push({ code: o.code, label: o.label, field: 'removed', before: o.label, after: '' });

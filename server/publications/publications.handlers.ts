@@ -26,7 +26,11 @@ const versionTitle = (period: SummaryPeriod, version: number) => t('publications
 
 /** Publications: the list, each version, what changed, downloads (staff and funders); publishing (staff). */
 export function createPublicationsHandlers({ publications, clock }: Pick<Services, 'publications' | 'clock'>) {
-  async function renderForm(res: Response, status: number, view: { values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean }) {
+  async function renderForm(
+    res: Response,
+    status: number,
+    view: { values: Record<string, unknown>; errors: Record<string, string>; conflict?: boolean },
+  ) {
     const chosen = typeof view.values.periode === 'string' ? parsePeriod(view.values.periode) : null;
     const next = chosen ? await publications.nextVersion(chosen) : null;
     const previous = chosen && next && next > 1 ? headView(await publications.get(chosen, next - 1)) : null;
@@ -35,7 +39,11 @@ export function createPublicationsHandlers({ publications, clock }: Pick<Service
     res.status(status).render('pages/publications/form', {
       title: t('publications.new'),
       nav: 'publications',
-      periodOptions: publishablePeriods(clock.now()).map((p) => ({ value: periodLabel(p), label: t(`publications.option.${p.kind}`, { period: periodLabel(p) }), selected: chosen !== null && periodLabel(p) === periodLabel(chosen) })),
+      periodOptions: publishablePeriods(clock.now()).map((p) => ({
+        value: periodLabel(p),
+        label: t(`publications.option.${p.kind}`, { period: periodLabel(p) }),
+        selected: chosen !== null && periodLabel(p) === periodLabel(chosen),
+      })),
       chosen: chosen && publications.isPublishable(chosen) ? periodLabel(chosen) : null,
       next,
       previous,
@@ -49,7 +57,12 @@ export function createPublicationsHandlers({ publications, clock }: Pick<Service
   return {
     async list(req: Request, res: Response) {
       const items = (await publications.list()).map(headView);
-      res.render('pages/publications/list', { title: t('publications.title'), nav: 'publications', items, canPublish: req.user!.role === 'staff' });
+      res.render('pages/publications/list', {
+        title: t('publications.title'),
+        nav: 'publications',
+        items,
+        canPublish: req.user!.role === 'staff',
+      });
     },
 
     async show(req: Request, res: Response) {
@@ -97,7 +110,10 @@ export function createPublicationsHandlers({ publications, clock }: Pick<Service
     async print(req: Request, res: Response) {
       const { period, version } = target(req);
       const pub = await publications.get(period, version);
-      res.render('pages/exports/summary-print', { ...summaryPrintModel(pub.summary, { title: versionTitle(period, version) }), backHref: versionHref(pub) });
+      res.render('pages/exports/summary-print', {
+        ...summaryPrintModel(pub.summary, { title: versionTitle(period, version) }),
+        backHref: versionHref(pub),
+      });
     },
 
     async showNew(req: Request, res: Response) {
@@ -119,7 +135,10 @@ export function createPublicationsHandlers({ publications, clock }: Pick<Service
         parse: () => parseForm(publishFormSchema, req.body),
         run: (form) => publications.publish(form, actor(req)),
         rerender: (f) => renderForm(res, f.status, { values, ...failureView(f) }),
-        success: ({ period, version }) => ({ flash: t('publications.published', { period: periodLabel(period), version }), to: versionHref({ period, version }) }),
+        success: ({ period, version }) => ({
+          flash: t('publications.published', { period: periodLabel(period), version }),
+          to: versionHref({ period, version }),
+        }),
       });
     },
   };

@@ -38,7 +38,17 @@ interface Row {
   summary_json?: string;
 }
 
-const HEAD_COLUMNS = ['p.id', 'p.period_kind', 'p.year', 'p.quarter', 'p.version', 'p.reason', 'p.author_id', 'p.published_at', 'u.display_name as author_name'];
+const HEAD_COLUMNS = [
+  'p.id',
+  'p.period_kind',
+  'p.year',
+  'p.quarter',
+  'p.version',
+  'p.reason',
+  'p.author_id',
+  'p.published_at',
+  'u.display_name as author_name',
+];
 
 function toHead(r: Row): PublicationHead {
   const year = Number(r.year);
@@ -73,7 +83,10 @@ export class PublicationsRepo {
    */
   async insertNext(trx: Knex.Transaction, w: PublicationWrite): Promise<{ id: number; version: number }> {
     const c = periodColumns(w.period);
-    const next = trx.raw('(SELECT COALESCE(MAX(version), 0) + 1 FROM publications WHERE period_kind = ? AND year = ? AND COALESCE(quarter, 0) = ?)', [c.period_kind, c.year, c.quarter ?? 0]);
+    const next = trx.raw(
+      '(SELECT COALESCE(MAX(version), 0) + 1 FROM publications WHERE period_kind = ? AND year = ? AND COALESCE(quarter, 0) = ?)',
+      [c.period_kind, c.year, c.quarter ?? 0],
+    );
     const [row] = await trx('publications')
       .insert({
         ...c,
@@ -100,19 +113,32 @@ export class PublicationsRepo {
     const rows: Row[] = await db('publications as p')
       .leftJoin('users as u', 'u.id', 'p.author_id')
       .select(HEAD_COLUMNS)
-      .orderBy([{ column: 'p.year', order: 'desc' }, { column: 'p.period_kind', order: 'asc' }, { column: 'p.quarter', order: 'desc' }, { column: 'p.version', order: 'desc' }]);
+      .orderBy([
+        { column: 'p.year', order: 'desc' },
+        { column: 'p.period_kind', order: 'asc' },
+        { column: 'p.quarter', order: 'desc' },
+        { column: 'p.version', order: 'desc' },
+      ]);
     return rows.map(toHead);
   }
 
   /** Every version of one period, newest first, without their summaries. */
   async versionsOf(db: Knex, p: SummaryPeriod): Promise<PublicationHead[]> {
-    const rows: Row[] = await wherePeriod(db('publications as p').leftJoin('users as u', 'u.id', 'p.author_id').select(HEAD_COLUMNS), p).orderBy('p.version', 'desc');
+    const rows: Row[] = await wherePeriod(
+      db('publications as p').leftJoin('users as u', 'u.id', 'p.author_id').select(HEAD_COLUMNS),
+      p,
+    ).orderBy('p.version', 'desc');
     return rows.map(toHead);
   }
 
   /** One version of a period, with its frozen summary. */
   async find(db: Knex, p: SummaryPeriod, version: number): Promise<Publication | undefined> {
-    const row: Row | undefined = await wherePeriod(db('publications as p').leftJoin('users as u', 'u.id', 'p.author_id').select([...HEAD_COLUMNS, 'p.summary_json']), p)
+    const row: Row | undefined = await wherePeriod(
+      db('publications as p')
+        .leftJoin('users as u', 'u.id', 'p.author_id')
+        .select([...HEAD_COLUMNS, 'p.summary_json']),
+      p,
+    )
       .where('p.version', version)
       .first();
     return row ? toPublication(row) : undefined;
@@ -128,11 +154,18 @@ export class PublicationsRepo {
       .as('m');
     const rows: Row[] = await db('publications as p')
       .join(latest, function () {
-        this.on('m.period_kind', 'p.period_kind').andOn('m.year', 'p.year').andOn('m.v', 'p.version').andOn(db.raw('COALESCE(p.quarter, 0) = m.q'));
+        this.on('m.period_kind', 'p.period_kind')
+          .andOn('m.year', 'p.year')
+          .andOn('m.v', 'p.version')
+          .andOn(db.raw('COALESCE(p.quarter, 0) = m.q'));
       })
       .leftJoin('users as u', 'u.id', 'p.author_id')
       .select([...HEAD_COLUMNS, 'p.summary_json'])
-      .orderBy([{ column: 'p.year', order: 'desc' }, { column: 'p.period_kind', order: 'asc' }, { column: 'p.quarter', order: 'desc' }]);
+      .orderBy([
+        { column: 'p.year', order: 'desc' },
+        { column: 'p.period_kind', order: 'asc' },
+        { column: 'p.quarter', order: 'desc' },
+      ]);
     return rows.map(toPublication);
   }
 }

@@ -80,7 +80,13 @@ export class PublicationsService {
     try {
       return await this.db.transaction(async (trx) => {
         // The write comes first (SQLite: no read-then-write upgrade); the number is the next one, atomically.
-        const { id, version } = await this.repos.publications.insertNext(trx, { period, summary, reason: form.motif, authorId: actor.userId, publishedAt });
+        const { id, version } = await this.repos.publications.insertNext(trx, {
+          period,
+          summary,
+          reason: form.motif,
+          authorId: actor.userId,
+          publishedAt,
+        });
         if (version !== next) throw new StaleVersion();
         if (version > 1 && !form.motif) throw new ReasonRequired();
         await this.repos.audit.record(trx, {

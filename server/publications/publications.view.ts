@@ -9,7 +9,8 @@ import type { PublicationHead } from './publications.repo.ts';
 export const FILE_FORMATS = ['csv', 'csv-excel', 'xlsx'] as const;
 
 /** The base URL of one version's pages. */
-export const versionHref = (p: Pick<PublicationHead, 'period' | 'version'>): string => `/publications/${periodLabel(p.period)}/versions/${p.version}`;
+export const versionHref = (p: Pick<PublicationHead, 'period' | 'version'>): string =>
+  `/publications/${periodLabel(p.period)}/versions/${p.version}`;
 
 /** A publication as a list row or a page header. */
 export function headView(p: PublicationHead) {
@@ -32,10 +33,12 @@ function decimalsOf(summary: NationalSummary): Map<string, number> {
   return new Map(summary.indicators.map((i) => [i.code, i.decimals]));
 }
 
-const valueText = (v: number | null | undefined, decimals: number): string => (v === null || v === undefined ? t('publications.noValue') : formatNumber(v, decimals));
+const valueText = (v: number | null | undefined, decimals: number): string =>
+  v === null || v === undefined ? t('publications.noValue') : formatNumber(v, decimals);
 const completenessText = (c: { reported: number; expected: number } | null): string =>
   c ? t('publications.completeness', { reported: formatNumber(c.reported), expected: formatNumber(c.expected) }) : '—';
-const rateText = (c: SummaryCompleteness | null): string => (!c ? '—' : c.rate === null ? t('publications.noValue') : `${formatNumber(c.rate * 100, 1)}\u00a0%`);
+const rateText = (c: SummaryCompleteness | null): string =>
+  !c ? '—' : c.rate === null ? t('publications.noValue') : `${formatNumber(c.rate * 100, 1)}\u00a0%`;
 
 /** The national figures of a frozen summary, one row per indicator. */
 export function nationalRows(summary: NationalSummary) {
@@ -52,7 +55,12 @@ export function nationalRows(summary: NationalSummary) {
 }
 
 export function completenessRows(summary: NationalSummary) {
-  return summary.completeness.map((c) => ({ areaName: c.areaName, reported: formatNumber(c.reported), expected: formatNumber(c.expected), rate: rateText(c) }));
+  return summary.completeness.map((c) => ({
+    areaName: c.areaName,
+    reported: formatNumber(c.reported),
+    expected: formatNumber(c.expected),
+    rate: rateText(c),
+  }));
 }
 
 /** The « what changed » page's tables. */
@@ -61,7 +69,9 @@ export function diffView(diff: PublicationDiff, before: NationalSummary, after: 
   const units = new Map([...before.indicators, ...after.indicators].map((i) => [i.code, i.unit]));
   const withUnit = (f: SummaryFigure | null, code: string) => {
     if (!f) return t('publications.absent');
-    return f.value === null ? t('publications.noValue') : `${formatNumber(f.value, decimals.get(code) ?? 0)}\u00a0${units.get(code) ?? ''}`.trim();
+    return f.value === null
+      ? t('publications.noValue')
+      : `${formatNumber(f.value, decimals.get(code) ?? 0)}\u00a0${units.get(code) ?? ''}`.trim();
   };
   return {
     unchanged: diff.unchanged,
@@ -76,7 +86,17 @@ export function diffView(diff: PublicationDiff, before: NationalSummary, after: 
       completenessAfter: completenessText(c.after),
       completenessChanged: c.completenessChanged,
     })),
-    completeness: diff.completeness.map((c) => ({ areaName: c.areaName, before: `${completenessText(c.before)} (${rateText(c.before)})`, after: `${completenessText(c.after)} (${rateText(c.after)})` })),
-    definitions: diff.definitions.map((d) => ({ code: d.code, label: d.label, field: t(`publications.field.${d.field}`), before: d.before || '—', after: d.after || '—' })),
+    completeness: diff.completeness.map((c) => ({
+      areaName: c.areaName,
+      before: `${completenessText(c.before)} (${rateText(c.before)})`,
+      after: `${completenessText(c.after)} (${rateText(c.after)})`,
+    })),
+    definitions: diff.definitions.map((d) => ({
+      code: d.code,
+      label: d.label,
+      field: t(`publications.field.${d.field}`),
+      before: d.before || '—',
+      after: d.after || '—',
+    })),
   };
 }

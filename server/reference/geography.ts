@@ -39,9 +39,7 @@ const KEPT_ZONES = new Set(['metro', 'drom']);
 
 export function officialRegions(): Region[] {
   const raw = require('@etalab/decoupage-administratif/data/regions.json') as RawArea[];
-  return raw
-    .filter((r) => KEPT_ZONES.has(r.zone))
-    .map((r) => ({ code: r.code, name: r.nom, zone: r.zone as Region['zone'] }));
+  return raw.filter((r) => KEPT_ZONES.has(r.zone)).map((r) => ({ code: r.code, name: r.nom, zone: r.zone as Region['zone'] }));
 }
 
 export function officialDepartements(): Departement[] {

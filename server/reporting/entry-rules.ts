@@ -58,9 +58,7 @@ export interface LineToStore {
   carriedOver: boolean;
 }
 
-export type EntryResult =
-  | { ok: true; lines: LineToStore[]; flags: string[] }
-  | { ok: false; errors: Record<string, string> };
+export type EntryResult = { ok: true; lines: LineToStore[]; flags: string[] } | { ok: false; errors: Record<string, string> };
 
 export const lineKey = (code: string, category = '') => (category ? `${code}.${category}` : code);
 export const field = {
@@ -136,7 +134,10 @@ function checkTexts(ind: EntryIndicator, line: RawLine, errors: Record<string, s
   if (line.comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = t('entry.error.commentTooLong', { max: MAX_COMMENT });
   if (line.naReason.length > 500) errors[field.naReason(ind.code)] = t('entry.error.naReasonTooLong', { max: 500 });
   // Refused with a message next to the field (never cleaned silently): the same rule as every stored text.
-  for (const [name, text] of [[field.comment(ind.code), line.comment], [field.naReason(ind.code), line.naReason]] as const) {
+  for (const [name, text] of [
+    [field.comment(ind.code), line.comment],
+    [field.naReason(ind.code), line.naReason],
+  ] as const) {
     const problem = controlCharProblem(text);
     if (problem) errors[name] ??= problem;
   }
@@ -149,7 +150,16 @@ function notAvailableLine(ind: EntryIndicator, line: RawLine, errors: Record<str
   } else if (!line.naReason) {
     errors[field.naReason(ind.code)] = t('entry.error.naReasonMissing');
   }
-  return { indicatorId: ind.id, code: ind.code, category: '', value: null, notAvailable: true, naReason: line.naReason, comment: line.comment, carriedOver: false };
+  return {
+    indicatorId: ind.id,
+    code: ind.code,
+    category: '',
+    value: null,
+    notAvailable: true,
+    naReason: line.naReason,
+    comment: line.comment,
+    carriedOver: false,
+  };
 }
 
 /** Parses the total and the categories; the total defaults to, or must equal, the categories' sum. */
@@ -169,7 +179,10 @@ function parseLine(ind: EntryIndicator, line: RawLine, errors: Record<string, st
       const sum = filled.reduce((s, p) => s + p.value, 0);
       if (totalValue === null && !errors[field.value(ind.code)]) totalValue = sum;
       else if (totalValue !== null && sum !== totalValue) {
-        errors[field.value(ind.code)] = t('entry.error.totalMismatch', { total: show(totalValue, ind.decimals), sum: show(sum, ind.decimals) });
+        errors[field.value(ind.code)] = t('entry.error.totalMismatch', {
+          total: show(totalValue, ind.decimals),
+          sum: show(sum, ind.decimals),
+        });
       }
     }
   }
@@ -183,21 +196,50 @@ function parseLine(ind: EntryIndicator, line: RawLine, errors: Record<string, st
 }
 
 /** A line with a value: carried over or confirmed, its unusual movements explained, then stored. */
-function valuedLines(ind: EntryIndicator, line: RawLine, parsed: ParsedLine & { total: number }, ctx: EntryContext, submit: boolean, errors: Record<string, string>, flags: string[]): LineToStore[] {
+function valuedLines(
+  ind: EntryIndicator,
+  line: RawLine,
+  parsed: ParsedLine & { total: number },
+  ctx: EntryContext,
+  submit: boolean,
+  errors: Record<string, string>,
+  flags: string[],
+): LineToStore[] {
   const stored = ctx.stored.get(lineKey(ind.code));
   const carriedOver = isCarriedOver(ind, parsed.total, ctx, !line.confirmed && (!stored || stored.carriedOver));
   if (submit && carriedOver) {
     errors[field.confirm(ind.code)] = t('entry.error.confirmCarried');
   }
-  const typed = new Map([[lineKey(ind.code), parsed.total], ...parsed.filled.map((p) => [lineKey(ind.code, p.category), p.value] as const)]);
+  const typed = new Map([
+    [lineKey(ind.code), parsed.total],
+    ...parsed.filled.map((p) => [lineKey(ind.code, p.category), p.value] as const),
+  ]);
   // Unusual movements need a word of explanation.
   for (const why of unusualMovements(ind, (k) => typed.get(k), carriedOver, ctx)) {
     flags.push(`${ind.code}: ${why}`);
     if (!line.comment) errors[field.comment(ind.code)] ??= `${why} : expliquez-la en commentaire.`;
   }
   return [
-    { indicatorId: ind.id, code: ind.code, category: '', value: parsed.total, notAvailable: false, naReason: '', comment: line.comment, carriedOver },
-    ...parsed.filled.map((p) => ({ indicatorId: ind.id, code: ind.code, category: p.category, value: p.value, notAvailable: false, naReason: '', comment: '', carriedOver: false })),
+    {
+      indicatorId: ind.id,
+      code: ind.code,
+      category: '',
+      value: parsed.total,
+      notAvailable: false,
+      naReason: '',
+      comment: line.comment,
+      carriedOver,
+    },
+    ...parsed.filled.map((p) => ({
+      indicatorId: ind.id,
+      code: ind.code,
+      category: p.category,
+      value: p.value,
+      notAvailable: false,
+      naReason: '',
+      comment: '',
+      carriedOver: false,
+    })),
   ];
 }
 
@@ -207,7 +249,10 @@ function checkRatios(ctx: EntryContext, entered: Map<string, number>, errors: Re
     const num = entered.get(lineKey(r.numerator.code, r.numerator.category));
     const den = entered.get(lineKey(r.denominator.code, r.denominator.category));
     if (num !== undefined && den !== undefined && num > den) {
-      errors[field.value(r.numerator.code, r.numerator.category)] ??= t('entry.error.ratioCap', { max: scaledToString(den).replace('.', ','), label: r.label });
+      errors[field.value(r.numerator.code, r.numerator.category)] ??= t('entry.error.ratioCap', {
+        max: scaledToString(den).replace('.', ','),
+        label: r.label,
+      });
     }
   }
 }
@@ -251,7 +296,12 @@ type History = Pick<EntryContext, 'previous' | 'maxPastFlow' | 'pastQuarters' | 
  * A stock still equal to the previous quarter's value stays « reporté » while nobody confirmed it
  * (`stillCarried`). MEMBRES is prefilled from the member register instead, so it is never « reporté ».
  */
-export function isCarriedOver(ind: Pick<EntryIndicator, 'code' | 'kind'>, value: number, history: Pick<History, 'previous' | 'register'>, stillCarried: boolean): boolean {
+export function isCarriedOver(
+  ind: Pick<EntryIndicator, 'code' | 'kind'>,
+  value: number,
+  history: Pick<History, 'previous' | 'register'>,
+  stillCarried: boolean,
+): boolean {
   const key = lineKey(ind.code);
   const prev = history.previous.get(key);
   const fromRegister = history.register?.has(key) ?? false;
@@ -280,7 +330,11 @@ export function unusualMovements(
     if (ind.kind === 'stock' && prev !== undefined) {
       const change = prev === 0 ? (value === 0 ? 0 : Infinity) : (value - prev) / prev;
       if (Math.abs(change) > STOCK_CHANGE) {
-        out.push(prev === 0 ? t('entry.flag.jumpFromZero') : t('entry.flag.jump', { change: `${change > 0 ? '+' : ''}${Math.round(change * 100)}` }));
+        out.push(
+          prev === 0
+            ? t('entry.flag.jumpFromZero')
+            : t('entry.flag.jump', { change: `${change > 0 ? '+' : ''}${Math.round(change * 100)}` }),
+        );
       }
     }
     if (ind.kind === 'flow' && maxFlow !== undefined && value > FLOW_MULTIPLE * maxFlow) {

@@ -71,7 +71,13 @@ export function buildEntryView(v: EntryViewInput) {
       definition: row.definition_fr,
       unit: tDynamic('unit', ind.unit),
       kind: ind.kind,
-      names: { value: field.value(ind.code), na: field.na(ind.code), naReason: field.naReason(ind.code), comment: field.comment(ind.code), confirm: field.confirm(ind.code) },
+      names: {
+        value: field.value(ind.code),
+        na: field.na(ind.code),
+        naReason: field.naReason(ind.code),
+        comment: field.comment(ind.code),
+        confirm: field.confirm(ind.code),
+      },
       value,
       na: body ? typed(field.na(ind.code)) !== undefined : Boolean(stored?.notAvailable),
       naReason: typed(field.naReason(ind.code)) ?? stored?.naReason ?? '',
@@ -103,7 +109,8 @@ export function buildEntryView(v: EntryViewInput) {
 export function errorLinks(ctx: EntryContext, errors: Record<string, string>): { href: string; text: string }[] {
   const labels = new Map<string, string>();
   for (const ind of ctx.indicators) {
-    for (const name of [field.value(ind.code), field.naReason(ind.code), field.comment(ind.code), field.confirm(ind.code)]) labels.set(name, ind.label);
+    for (const name of [field.value(ind.code), field.naReason(ind.code), field.comment(ind.code), field.confirm(ind.code)])
+      labels.set(name, ind.label);
     for (const c of ind.categories) labels.set(field.value(ind.code, c.code), `${ind.label} — ${c.label}`);
   }
   labels.set('highlights', t('entry.highlights'));

@@ -24,11 +24,27 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
     return { pole, q, base: `/mon-pole/${pole.slug}/trimestres/${quarterLabel(q)}` };
   }
 
-  async function render(req: Request, res: Response, status: number, pole: PoleRow, q: Quarter, opts: { body?: Record<string, unknown>; errors?: Record<string, string>; notice?: string } = {}) {
+  async function render(
+    req: Request,
+    res: Response,
+    status: number,
+    pole: PoleRow,
+    q: Quarter,
+    opts: { body?: Record<string, unknown>; errors?: Record<string, string>; notice?: string } = {},
+  ) {
     const base = `/mon-pole/${pole.slug}/trimestres/${quarterLabel(q)}`;
     const [{ ctx, rows, previousRows, lastYear }, report] = await Promise.all([reporting.context(pole, q), reporting.report(pole, q)]);
     const editable = report === undefined || report.status === 'draft' || report.status === 'returned';
-    const groups = buildEntryView({ ctx, rows, previousRows, lastYear, body: opts.body, errors: opts.errors, historyBase: `${base}/historique`, registerDate: formatDate(quarterLastDay(q)) });
+    const groups = buildEntryView({
+      ctx,
+      rows,
+      previousRows,
+      lastYear,
+      body: opts.body,
+      errors: opts.errors,
+      historyBase: `${base}/historique`,
+      registerDate: formatDate(quarterLastDay(q)),
+    });
     const body = opts.body as Record<string, string> | undefined;
     res.status(status).render('pages/reporting/entry', {
       title: t('entry.title', { period: quarterLabel(q) }),
@@ -81,7 +97,8 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
       const { pole, q, base } = await target(req);
       const code = typeof req.query.indicateur === 'string' ? req.query.indicateur : '';
       const { indicator, revisions } = await reporting.history(pole, q, code);
-      const show = (v: number | null, na: boolean | null) => (na ? t('entry.notAvailable').toLowerCase() : v === null ? '—' : formatScaled(v, indicator.decimals));
+      const show = (v: number | null, na: boolean | null) =>
+        na ? t('entry.notAvailable').toLowerCase() : v === null ? '—' : formatScaled(v, indicator.decimals);
       res.render('pages/reporting/history', {
         title: t('history.title', { indicator: indicator.label_fr }),
         nav: 'my-pole',
@@ -102,7 +119,15 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
   };
 
   /** 409: the stored values beside the user's own; nothing was written. */
-  async function renderConflict(res: Response, pole: PoleRow, q: Quarter, body: Record<string, unknown>, report: ReportRow | undefined, stored: ValueRow[], base: string) {
+  async function renderConflict(
+    res: Response,
+    pole: PoleRow,
+    q: Quarter,
+    body: Record<string, unknown>,
+    report: ReportRow | undefined,
+    stored: ValueRow[],
+    base: string,
+  ) {
     const { ctx } = await reporting.context(pole, q);
     const byKey = new Map(stored.map((v) => [`${v.indicator_id}.${v.category}`, v]));
     const rows = ctx.indicators.flatMap((ind) =>
@@ -112,7 +137,8 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
         return {
           label: line.label,
           stored: v ? (v.not_available ? t('entry.notAvailable') : formatScaled(v.value_scaled, ind.decimals)) : '—',
-          yours: line.code === '' && body[field.na(ind.code)] ? t('entry.notAvailable') : typeof mine === 'string' && mine.trim() ? mine : '—',
+          yours:
+            line.code === '' && body[field.na(ind.code)] ? t('entry.notAvailable') : typeof mine === 'string' && mine.trim() ? mine : '—',
           key: lineKey(ind.code, line.code),
         };
       }),

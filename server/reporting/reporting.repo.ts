@@ -69,7 +69,12 @@ export interface RevisionRow {
 export type NewRevision = Omit<RevisionRow, 'id'>;
 
 function toValue(r: Record<string, unknown>): ValueRow {
-  return { ...(r as unknown as ValueRow), value_scaled: readScaled(r.value_scaled), not_available: readBool(r.not_available), carried_over: readBool(r.carried_over) };
+  return {
+    ...(r as unknown as ValueRow),
+    value_scaled: readScaled(r.value_scaled),
+    not_available: readBool(r.not_available),
+    carried_over: readBool(r.carried_over),
+  };
 }
 
 function toRevision(r: Record<string, unknown>): RevisionRow {
@@ -94,7 +99,12 @@ export class ReportingRepo {
   }
 
   async reportsOfPole(db: Knex, poleId: number): Promise<ReportRow[]> {
-    return db('quarter_reports').where({ pole_id: poleId }).orderBy([{ column: 'year', order: 'desc' }, { column: 'quarter', order: 'desc' }]);
+    return db('quarter_reports')
+      .where({ pole_id: poleId })
+      .orderBy([
+        { column: 'year', order: 'desc' },
+        { column: 'quarter', order: 'desc' },
+      ]);
   }
 
   async insertReport(trx: Knex.Transaction, row: Omit<ReportRow, 'id'>): Promise<number> {
@@ -104,7 +114,11 @@ export class ReportingRepo {
 
   /** Optimistic concurrency: false when the report moved on since `version`. */
   async updateReport(trx: Knex.Transaction, id: number, version: number, changes: Partial<ReportRow>): Promise<boolean> {
-    return (await trx('quarter_reports').where({ id, version }).update({ ...changes, version: version + 1 })) === 1;
+    return (
+      (await trx('quarter_reports')
+        .where({ id, version })
+        .update({ ...changes, version: version + 1 })) === 1
+    );
   }
 
   async values(db: Knex, poleId: number, q: Quarter): Promise<ValueRow[]> {
@@ -146,7 +160,10 @@ export class ReportingRepo {
     for (let i = 0; i < rows.length; i += 200) await trx('value_revisions').insert(rows.slice(i, i + 200));
   }
 
-  async revisions(db: Knex, filter: { poleId: number; q?: Quarter; indicatorId?: number }): Promise<(RevisionRow & { actor_name: string | null })[]> {
+  async revisions(
+    db: Knex,
+    filter: { poleId: number; q?: Quarter; indicatorId?: number },
+  ): Promise<(RevisionRow & { actor_name: string | null })[]> {
     const query = db('value_revisions as r')
       .leftJoin('users as u', 'u.id', 'r.actor_id')
       .where('r.pole_id', filter.poleId)

@@ -8,7 +8,15 @@ import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import {
-  deadline, indicatorApplies, previousQuarter, quarterIndex, quarterLastDay, reportingQuarters, sameQuarter, sameQuarterLastYear, type Quarter,
+  deadline,
+  indicatorApplies,
+  previousQuarter,
+  quarterIndex,
+  quarterLastDay,
+  reportingQuarters,
+  sameQuarter,
+  sameQuarterLastYear,
+  type Quarter,
 } from '../lib/quarters.ts';
 import { checkEntry, field, lineKey, type EntryContext, type EntryIndicator, type LineToStore, type RatioRule } from './entry-rules.ts';
 import { scaledToInput } from '../lib/decimal.ts';
@@ -99,7 +107,14 @@ export class ReportingService {
       .reverse()
       .map((q) => {
         const report = reports.get(quarterIndex(q));
-        return { q, report, status: report?.status, late: this.isLate(q, report?.status), deadline: this.deadlineOf(q), editable: EDITABLE.includes(report?.status) };
+        return {
+          q,
+          report,
+          status: report?.status,
+          late: this.isLate(q, report?.status),
+          deadline: this.deadlineOf(q),
+          editable: EDITABLE.includes(report?.status),
+        };
       });
   }
 
@@ -158,7 +173,12 @@ export class ReportingService {
       if (sameQuarter(v, lastYearQ)) lastYear.set(k, v);
       if (v.value_scaled !== null) maxPastFlow.set(k, Math.max(maxPastFlow.get(k) ?? 0, v.value_scaled));
     }
-    const stored = new Map(current.map((v) => [keyOf(v), { value: v.value_scaled, notAvailable: v.not_available, naReason: v.na_reason, comment: v.comment, carriedOver: v.carried_over }]));
+    const stored = new Map(
+      current.map((v) => [
+        keyOf(v),
+        { value: v.value_scaled, notAvailable: v.not_available, naReason: v.na_reason, comment: v.comment, carriedOver: v.carried_over },
+      ]),
+    );
     const members = entry.find((i) => i.code === 'MEMBRES');
     let registerMap: Map<string, number> | null = null;
     if (members) {
@@ -201,7 +221,10 @@ export class ReportingService {
     const errors = result.ok ? {} : { ...result.errors };
     if (highlights.length > NARRATIVE_MAX) errors.highlights = t('form.tooLong', { max: NARRATIVE_MAX });
     if (difficulties.length > NARRATIVE_MAX) errors.difficulties = t('form.tooLong', { max: NARRATIVE_MAX });
-    for (const [name, text] of [['highlights', highlights], ['difficulties', difficulties]] as const) {
+    for (const [name, text] of [
+      ['highlights', highlights],
+      ['difficulties', difficulties],
+    ] as const) {
       const problem = controlCharProblem(text);
       if (problem) errors[name] ??= problem;
     }
@@ -209,7 +232,21 @@ export class ReportingService {
     const status: ReportStatus = opts.status ?? (opts.submit ? 'submitted' : (existing?.status ?? 'draft'));
     return {
       kind: 'ready',
-      plan: { pole, q, existing, lines: result.lines, flags: result.flags, current, keyOf, highlights, difficulties, status, formToken, formDigest, source: opts.source ?? 'form' },
+      plan: {
+        pole,
+        q,
+        existing,
+        lines: result.lines,
+        flags: result.flags,
+        current,
+        keyOf,
+        highlights,
+        difficulties,
+        status,
+        formToken,
+        formDigest,
+        source: opts.source ?? 'form',
+      },
     };
   }
 
@@ -236,7 +273,11 @@ export class ReportingService {
     } catch (err) {
       if (err instanceof StaleVersion || isUniqueViolation(err)) {
         const first = plans[0];
-        return { kind: 'conflict', report: await this.repos.reporting.report(this.db, first.pole.id, first.q), stored: await this.repos.reporting.values(this.db, first.pole.id, first.q) };
+        return {
+          kind: 'conflict',
+          report: await this.repos.reporting.report(this.db, first.pole.id, first.q),
+          stored: await this.repos.reporting.values(this.db, first.pole.id, first.q),
+        };
       }
       throw err;
     }
@@ -245,7 +286,14 @@ export class ReportingService {
 
   private async applyPlan(trx: Knex.Transaction, plan: SavePlan, actor: Actor, now: string): Promise<void> {
     const { pole, q, existing, status } = plan;
-    const base = { pole_id: pole.id, year: q.year, quarter: q.quarter, actor_id: actor.userId, request_id: actor.requestId ?? null, created_at: now };
+    const base = {
+      pole_id: pole.id,
+      year: q.year,
+      quarter: q.quarter,
+      actor_id: actor.userId,
+      request_id: actor.requestId ?? null,
+      created_at: now,
+    };
     const submitting = status === 'submitted' && existing?.status !== 'submitted';
     // The report row first: the version check is this plan's first write.
     const changes = {
@@ -262,21 +310,48 @@ export class ReportingService {
       if (!(await this.repos.reporting.updateReport(trx, existing.id, existing.version, changes))) throw new StaleVersion();
     } else {
       await this.repos.reporting.insertReport(trx, {
-        pole_id: pole.id, year: q.year, quarter: q.quarter, submitted_by: null, submitted_at: null, reviewed_by: null, reviewed_at: null,
-        reason: null, version: 1, created_at: now, ...changes,
+        pole_id: pole.id,
+        year: q.year,
+        quarter: q.quarter,
+        submitted_by: null,
+        submitted_at: null,
+        reviewed_by: null,
+        reviewed_at: null,
+        reason: null,
+        version: 1,
+        created_at: now,
+        ...changes,
       });
     }
     const revisions: NewRevision[] = [];
     const rev = (r: Partial<NewRevision>): NewRevision => ({
-      ...base, indicator_id: null, category: '', action: 'update', old_value_scaled: null, new_value_scaled: null, old_not_available: null,
-      new_not_available: null, old_comment: null, new_comment: null, old_na_reason: null, new_na_reason: null, old_status: null, new_status: null, reason: null, ...r,
+      ...base,
+      indicator_id: null,
+      category: '',
+      action: 'update',
+      old_value_scaled: null,
+      new_value_scaled: null,
+      old_not_available: null,
+      new_not_available: null,
+      old_comment: null,
+      new_comment: null,
+      old_na_reason: null,
+      new_na_reason: null,
+      old_status: null,
+      new_status: null,
+      reason: null,
+      ...r,
     });
     if (!existing) revisions.push(rev({ action: 'create', new_status: 'draft' }));
-    for (const [cat, before, after] of [['highlights', existing?.highlights ?? '', plan.highlights], ['difficulties', existing?.difficulties ?? '', plan.difficulties]] as const) {
+    for (const [cat, before, after] of [
+      ['highlights', existing?.highlights ?? '', plan.highlights],
+      ['difficulties', existing?.difficulties ?? '', plan.difficulties],
+    ] as const) {
       if (before !== after) revisions.push(rev({ category: cat, old_comment: before, new_comment: after }));
     }
     // A loop, not push(...list): spreading a long list overflows the call stack.
-    for (const r of await this.applyLines(trx, pole.id, q, plan.lines, plan.current, plan.keyOf, actor.userId, now, rev, plan.source)) revisions.push(r);
+    for (const r of await this.applyLines(trx, pole.id, q, plan.lines, plan.current, plan.keyOf, actor.userId, now, rev, plan.source))
+      revisions.push(r);
     const fromStatus = existing?.status ?? 'draft';
     if (status !== fromStatus) {
       const action = status === 'submitted' ? 'submit' : status === 'validated' ? 'validate' : 'update';
@@ -314,8 +389,16 @@ export class ReportingService {
 
   /** Writes the difference between the stored rows and the form's lines; returns one revision per change. */
   private async applyLines(
-    trx: Knex.Transaction, poleId: number, q: Quarter, lines: LineToStore[], current: ValueRow[], keyOf: (v: ValueRow) => string,
-    userId: number, now: string, rev: (r: Partial<NewRevision>) => NewRevision, source: 'form' | 'import',
+    trx: Knex.Transaction,
+    poleId: number,
+    q: Quarter,
+    lines: LineToStore[],
+    current: ValueRow[],
+    keyOf: (v: ValueRow) => string,
+    userId: number,
+    now: string,
+    rev: (r: Partial<NewRevision>) => NewRevision,
+    source: 'form' | 'import',
   ): Promise<NewRevision[]> {
     const out: NewRevision[] = [];
     const inserts: Omit<ValueRow, 'id'>[] = [];
@@ -325,15 +408,52 @@ export class ReportingService {
       const k = lineKey(l.code, l.category);
       seen.add(k);
       const old = byKey.get(k);
-      const next = { value_scaled: l.value, not_available: l.notAvailable, na_reason: l.naReason, comment: l.comment, carried_over: l.carriedOver };
-      const change = { indicator_id: l.indicatorId, category: l.category, new_value_scaled: l.value, new_not_available: l.notAvailable, new_comment: l.comment, new_na_reason: l.naReason };
+      const next = {
+        value_scaled: l.value,
+        not_available: l.notAvailable,
+        na_reason: l.naReason,
+        comment: l.comment,
+        carried_over: l.carriedOver,
+      };
+      const change = {
+        indicator_id: l.indicatorId,
+        category: l.category,
+        new_value_scaled: l.value,
+        new_not_available: l.notAvailable,
+        new_comment: l.comment,
+        new_na_reason: l.naReason,
+      };
       if (!old) {
-        inserts.push({ pole_id: poleId, indicator_id: l.indicatorId, category: l.category, year: q.year, quarter: q.quarter, ...next, updated_by: userId, updated_at: now });
+        inserts.push({
+          pole_id: poleId,
+          indicator_id: l.indicatorId,
+          category: l.category,
+          year: q.year,
+          quarter: q.quarter,
+          ...next,
+          updated_by: userId,
+          updated_at: now,
+        });
         out.push(rev({ action: source === 'import' ? 'import' : 'create', ...change }));
-      } else if (old.value_scaled !== l.value || old.not_available !== l.notAvailable || old.na_reason !== l.naReason || old.comment !== l.comment || old.carried_over !== l.carriedOver) {
+      } else if (
+        old.value_scaled !== l.value ||
+        old.not_available !== l.notAvailable ||
+        old.na_reason !== l.naReason ||
+        old.comment !== l.comment ||
+        old.carried_over !== l.carriedOver
+      ) {
         await this.repos.reporting.updateValue(trx, old.id, { ...next, updated_by: userId, updated_at: now });
         // Confirming a carried-over value changes no figure: it is recorded all the same.
-        out.push(rev({ action: source === 'import' ? 'import' : 'update', ...change, old_value_scaled: old.value_scaled, old_not_available: old.not_available, old_comment: old.comment, old_na_reason: old.na_reason }));
+        out.push(
+          rev({
+            action: source === 'import' ? 'import' : 'update',
+            ...change,
+            old_value_scaled: old.value_scaled,
+            old_not_available: old.not_available,
+            old_comment: old.comment,
+            old_na_reason: old.na_reason,
+          }),
+        );
       }
     }
     // New values in one multi-row statement: an import of years of history stays quick.
@@ -343,7 +463,18 @@ export class ReportingService {
     for (const [k, old] of byKey) {
       if (seen.has(k) || k.startsWith('#')) continue;
       await this.repos.reporting.deleteValue(trx, old.id);
-      out.push(rev({ action: 'update', indicator_id: old.indicator_id, category: old.category, old_value_scaled: old.value_scaled, old_not_available: old.not_available, old_comment: old.comment, old_na_reason: old.na_reason, new_not_available: false }));
+      out.push(
+        rev({
+          action: 'update',
+          indicator_id: old.indicator_id,
+          category: old.category,
+          old_value_scaled: old.value_scaled,
+          old_not_available: old.not_available,
+          old_comment: old.comment,
+          old_na_reason: old.na_reason,
+          new_not_available: false,
+        }),
+      );
     }
     return out;
   }

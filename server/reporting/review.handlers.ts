@@ -39,11 +39,20 @@ const decisionBody = z.object({
 function readReason(kind: Decision, typed: string): FormResult<string> {
   const reason = normaliseNewlines(typed).trim();
   if (kind === 'validate' && reason === '') return { ok: true, data: reason };
-  const error = kind !== 'validate' && reason === '' ? t(`review.reason.required.${kind}`) : reason.length > REASON_MAX ? t('review.reason.tooLong') : controlCharProblem(reason) ?? undefined;
+  const error =
+    kind !== 'validate' && reason === ''
+      ? t(`review.reason.required.${kind}`)
+      : reason.length > REASON_MAX
+        ? t('review.reason.tooLong')
+        : (controlCharProblem(reason) ?? undefined);
   return error ? { ok: false, errors: { reason: error } } : { ok: true, data: reason };
 }
 
-const paragraphs = (text: string | undefined) => (text ?? '').split(/\r?\n\s*/).map((p) => p.trim()).filter(Boolean);
+const paragraphs = (text: string | undefined) =>
+  (text ?? '')
+    .split(/\r?\n\s*/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 
 interface PageState {
   status?: number;
@@ -53,7 +62,12 @@ interface PageState {
 }
 
 /** Staff review: the queue of quarters, the review page and its decisions, and completeness per quarter. */
-export function createReviewHandlers({ reporting, review, reference, clock }: Pick<Services, 'reporting' | 'review' | 'reference' | 'clock'>) {
+export function createReviewHandlers({
+  reporting,
+  review,
+  reference,
+  clock,
+}: Pick<Services, 'reporting' | 'review' | 'reference' | 'clock'>) {
   /** The pole and quarter named by the URL; 404 unless the pole reports that quarter. */
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter }> {
     const pole = scopedPole(req);
@@ -138,7 +152,14 @@ export function createReviewHandlers({ reporting, review, reference, clock }: Pi
         rerender: (f) =>
           f.status === 422
             ? renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: f.errors.reason })
-            : renderReview(req, res, pole, q, { status: 409, alert: f.conflict instanceof WrongState ? t('review.invalidState', { status: tDynamic('status', f.conflict.state) }) : t('review.conflict'), reason: typed }),
+            : renderReview(req, res, pole, q, {
+                status: 409,
+                alert:
+                  f.conflict instanceof WrongState
+                    ? t('review.invalidState', { status: tDynamic('status', f.conflict.state) })
+                    : t('review.conflict'),
+                reason: typed,
+              }),
         success: () => ({ flash: t(`review.done.${kind}`, { pole: pole.name, period: quarterLabel(q) }), to: '/admin/trimestres' }),
       });
     };
@@ -157,7 +178,11 @@ export function createReviewHandlers({ reporting, review, reference, clock }: Pi
         rows: result.rows.map((r) => ({ ...r, period: quarterLabel(r), url: `/admin/trimestres/${r.pole_slug}/${quarterLabel(r)}` })),
         truncated: result.truncated,
         limit: result.limit,
-        statusOptions: [...STATUSES, 'tous'].map((v) => ({ value: v, label: v === 'tous' ? t('review.queue.all') : tDynamic('status', v), selected: v === statut })),
+        statusOptions: [...STATUSES, 'tous'].map((v) => ({
+          value: v,
+          label: v === 'tous' ? t('review.queue.all') : tDynamic('status', v),
+          selected: v === statut,
+        })),
         regionOptions: regions,
         periodOptions: periodOptions(filter.q),
       });

@@ -41,8 +41,17 @@ export class ReviewRepo {
       .join('regions as g', 'g.code', 'p.region_code')
       .leftJoin('users as u', 'u.id', 'r.submitted_by')
       .select(
-        'r.id', 'r.year', 'r.quarter', 'r.status', 'r.submitted_at', 'r.updated_at',
-        'p.name as pole_name', 'p.slug as pole_slug', 'p.region_code', 'g.name as region_name', 'u.display_name as submitted_by_name',
+        'r.id',
+        'r.year',
+        'r.quarter',
+        'r.status',
+        'r.submitted_at',
+        'r.updated_at',
+        'p.name as pole_name',
+        'p.slug as pole_slug',
+        'p.region_code',
+        'g.name as region_name',
+        'u.display_name as submitted_by_name',
       )
       // SQLite sorts NULL first and PostgreSQL last: say where they go, the same on both.
       .orderByRaw('case when r.submitted_at is null then 1 else 0 end')
@@ -64,8 +73,16 @@ export class ReviewRepo {
       .leftJoin('quarter_reports as r', (j) => j.on('r.pole_id', 'p.id').andOnVal('r.year', q.year).andOnVal('r.quarter', q.quarter))
       .whereRaw('(p.first_report_year * 4 + p.first_report_quarter) <= ?', [q.year * 4 + q.quarter])
       .select(
-        'p.id', 'p.name', 'p.slug', 'p.region_code', 'g.name as region_name', 'p.first_report_year', 'p.first_report_quarter', 'p.archived_on',
-        'r.status', 'r.submitted_at',
+        'p.id',
+        'p.name',
+        'p.slug',
+        'p.region_code',
+        'g.name as region_name',
+        'p.first_report_year',
+        'p.first_report_quarter',
+        'p.archived_on',
+        'r.status',
+        'r.submitted_at',
       )
       .orderBy([{ column: 'g.name' }, { column: 'p.name' }]);
     if (region) query.where('p.region_code', region);

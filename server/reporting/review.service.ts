@@ -43,8 +43,10 @@ export interface SheetLine {
 }
 
 const QUEUE_LIMIT = 500;
-const fromStored = (s: StoredLine | undefined): Cell | null => (s ? { value: s.value, notAvailable: s.notAvailable, naReason: s.naReason } : null);
-const fromRow = (v: ValueRow | undefined): Cell | null => (v ? { value: v.value_scaled, notAvailable: v.not_available, naReason: v.na_reason } : null);
+const fromStored = (s: StoredLine | undefined): Cell | null =>
+  s ? { value: s.value, notAvailable: s.notAvailable, naReason: s.naReason } : null;
+const fromRow = (v: ValueRow | undefined): Cell | null =>
+  v ? { value: v.value_scaled, notAvailable: v.not_available, naReason: v.na_reason } : null;
 
 /**
  * A percentage recomputed from its two stored components (never stored itself), by the aggregation
@@ -61,7 +63,13 @@ export class ReviewService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-    private readonly repos: { reporting: ReportingRepo; audit: AuditRepo; indicators: IndicatorsRepo; review: ReviewRepo; aggregates: AggregatesRepo },
+    private readonly repos: {
+      reporting: ReportingRepo;
+      audit: AuditRepo;
+      indicators: IndicatorsRepo;
+      review: ReviewRepo;
+      aggregates: AggregatesRepo;
+    },
     /** Tells the pole's managers about each decision (a notice and messages, in the decision's transaction). */
     private readonly notices: Pick<NoticesService, 'recordDecision'>,
   ) {}
@@ -73,7 +81,13 @@ export class ReviewService {
 
   /** Staff decisions: validate a submitted quarter, return it with a reason, or reopen a validated one. */
   // An outcome, not thrown errors: callers outside HTTP (fixtures, the notices' tests) read it as a value.
-  async decide(report: ReportRow, decision: 'validate' | 'return' | 'reopen', version: number, reason: string, actor: Actor): Promise<'done' | 'conflict' | 'invalid_state'> {
+  async decide(
+    report: ReportRow,
+    decision: 'validate' | 'return' | 'reopen',
+    version: number,
+    reason: string,
+    actor: Actor,
+  ): Promise<'done' | 'conflict' | 'invalid_state'> {
     const from: Record<typeof decision, ReportStatus> = { validate: 'submitted', return: 'submitted', reopen: 'validated' };
     const to: Record<typeof decision, ReportStatus> = { validate: 'validated', return: 'returned', reopen: 'returned' };
     if (report.status !== from[decision]) return 'invalid_state';
@@ -81,23 +95,59 @@ export class ReviewService {
     try {
       await this.db.transaction(async (trx) => {
         const ok = await this.repos.reporting.updateReport(trx, report.id, version, {
-          status: to[decision], reviewed_by: actor.userId, reviewed_at: now, reason: decision === 'validate' ? null : reason, updated_at: now,
+          status: to[decision],
+          reviewed_by: actor.userId,
+          reviewed_at: now,
+          reason: decision === 'validate' ? null : reason,
+          updated_at: now,
         });
         if (!ok) throw new StaleVersion();
-        await this.repos.reporting.addRevisions(trx, [{
-          pole_id: report.pole_id, year: report.year, quarter: report.quarter, indicator_id: null, category: '', action: decision,
-          old_value_scaled: null, new_value_scaled: null, old_not_available: null, new_not_available: null, old_comment: null, new_comment: null,
-          old_na_reason: null, new_na_reason: null, old_status: report.status, new_status: to[decision], reason: decision === 'validate' ? null : reason,
-          actor_id: actor.userId, request_id: actor.requestId ?? null, created_at: now,
-        }]);
+        await this.repos.reporting.addRevisions(trx, [
+          {
+            pole_id: report.pole_id,
+            year: report.year,
+            quarter: report.quarter,
+            indicator_id: null,
+            category: '',
+            action: decision,
+            old_value_scaled: null,
+            new_value_scaled: null,
+            old_not_available: null,
+            new_not_available: null,
+            old_comment: null,
+            new_comment: null,
+            old_na_reason: null,
+            new_na_reason: null,
+            old_status: report.status,
+            new_status: to[decision],
+            reason: decision === 'validate' ? null : reason,
+            actor_id: actor.userId,
+            request_id: actor.requestId ?? null,
+            created_at: now,
+          },
+        ]);
         // The quarter's figures move (validated data is what dashboards show by default).
-        await this.repos.aggregates.markDirty(trx, [{ pole_id: report.pole_id, indicator_id: null, year: report.year, quarter: report.quarter, reason: 'status' }], now);
+        await this.repos.aggregates.markDirty(
+          trx,
+          [{ pole_id: report.pole_id, indicator_id: null, year: report.year, quarter: report.quarter, reason: 'status' }],
+          now,
+        );
         // The managers hear of it: a notice with the reason, and a message each, or nothing at all.
-        await this.notices.recordDecision(trx, { poleId: report.pole_id, q: report, decision, reason: decision === 'validate' ? null : reason, actorId: actor.userId });
+        await this.notices.recordDecision(trx, {
+          poleId: report.pole_id,
+          q: report,
+          decision,
+          reason: decision === 'validate' ? null : reason,
+          actorId: actor.userId,
+        });
         // A staff decision is also a staff change: it goes to the audit journal.
         await this.repos.audit.record(trx, {
-          actorId: actor.userId, action: `report.${decision}`, entity: 'quarter_report', entityId: report.id,
-          before: { status: report.status, reason: report.reason }, after: { status: to[decision], reason: decision === 'validate' ? null : reason },
+          actorId: actor.userId,
+          action: `report.${decision}`,
+          entity: 'quarter_report',
+          entityId: report.id,
+          before: { status: report.status, reason: report.reason },
+          after: { status: to[decision], reason: decision === 'validate' ? null : reason },
           requestId: actor.requestId,
         });
       });
@@ -111,7 +161,11 @@ export class ReviewService {
   /** The staff queue: matching quarters, oldest submission first, each with its « en retard » state. */
   async queue(filter: QueueFilter, rule: LatenessRule) {
     const rows = await this.repos.review.queue(this.db, filter, QUEUE_LIMIT + 1);
-    return { rows: rows.slice(0, QUEUE_LIMIT).map((r) => ({ ...r, late: rule.isLate(r, r.status) })), truncated: rows.length > QUEUE_LIMIT, limit: QUEUE_LIMIT };
+    return {
+      rows: rows.slice(0, QUEUE_LIMIT).map((r) => ({ ...r, late: rule.isLate(r, r.status) })),
+      truncated: rows.length > QUEUE_LIMIT,
+      limit: QUEUE_LIMIT,
+    };
   }
 
   /** Every pole expected to report `q` with its status, late ones first, then by region and name; counts per region. */
@@ -122,7 +176,9 @@ export class ReviewService {
     const poles = candidates
       .filter((p) => reportingQuarters(p, now).some((x) => sameQuarter(x, q)))
       .map((p) => ({ ...p, late: rule.isLate(q, p.status ?? undefined) }))
-      .sort((a, b) => Number(b.late) - Number(a.late) || a.region_name.localeCompare(b.region_name, 'fr') || a.name.localeCompare(b.name, 'fr'));
+      .sort(
+        (a, b) => Number(b.late) - Number(a.late) || a.region_name.localeCompare(b.region_name, 'fr') || a.name.localeCompare(b.name, 'fr'),
+      );
     const count = (code: string, name: string) => ({ code, name, expected: 0, submitted: 0, validated: 0, late: 0 });
     const regions = new Map<string, ReturnType<typeof count>>();
     const total = count('', '');
@@ -150,7 +206,18 @@ export class ReviewService {
     const at = (k: string): (Cell | null)[] => [fromStored(ctx.stored.get(k)), fromRow(previousRows.get(k)), fromRow(lastYear.get(k))];
     const lines: SheetLine[] = [];
     for (const row of all.filter((i) => indicatorApplies(i, q))) {
-      const base = { key: row.code, code: row.code, label: row.label_fr, unit: row.unit, decimals: row.decimals, part: false, computed: false, comment: '', carried: false, flags: [] as string[] };
+      const base = {
+        key: row.code,
+        code: row.code,
+        label: row.label_fr,
+        unit: row.unit,
+        decimals: row.decimals,
+        part: false,
+        computed: false,
+        comment: '',
+        carried: false,
+        flags: [] as string[],
+      };
       if (row.kind === 'ratio') {
         const num = row.numerator_id ? byId.get(row.numerator_id) : undefined;
         const den = row.denominator_id ? byId.get(row.denominator_id) : undefined;
@@ -164,10 +231,14 @@ export class ReviewService {
       if (!ind) continue;
       const stored = ctx.stored.get(lineKey(ind.code));
       lines.push({
-        ...base, cells: at(lineKey(ind.code)), comment: stored?.comment ?? '', carried: ind.kind === 'stock' && Boolean(stored?.carriedOver),
+        ...base,
+        cells: at(lineKey(ind.code)),
+        comment: stored?.comment ?? '',
+        carried: ind.kind === 'stock' && Boolean(stored?.carriedOver),
         flags: flags.filter((f) => f.code === ind.code).map((f) => f.message),
       });
-      for (const c of ind.categories) lines.push({ ...base, key: lineKey(ind.code, c.code), label: c.label, part: true, cells: at(lineKey(ind.code, c.code)) });
+      for (const c of ind.categories)
+        lines.push({ ...base, key: lineKey(ind.code, c.code), label: c.label, part: true, cells: at(lineKey(ind.code, c.code)) });
     }
     return { lines, flagCount: flags.length };
   }
@@ -185,14 +256,21 @@ export class ReviewService {
       const ind = r.indicator_id !== null ? byId.get(r.indicator_id) : undefined;
       const base = { id: r.id, when: r.created_at, who: r.actor_name, action: r.action };
       if (ind) {
-        const part = r.category ? categoryLabel.get(`${ind.id}.${r.category}`) ?? r.category : '';
+        const part = r.category ? (categoryLabel.get(`${ind.id}.${r.category}`) ?? r.category) : '';
         return {
-          ...base, kind: 'value' as const, what: part ? `${ind.label_fr} — ${part}` : ind.label_fr, decimals: ind.decimals,
-          cells: [{ value: r.old_value_scaled, notAvailable: Boolean(r.old_not_available), naReason: r.old_na_reason ?? '' }, { value: r.new_value_scaled, notAvailable: Boolean(r.new_not_available), naReason: r.new_na_reason ?? '' }],
+          ...base,
+          kind: 'value' as const,
+          what: part ? `${ind.label_fr} — ${part}` : ind.label_fr,
+          decimals: ind.decimals,
+          cells: [
+            { value: r.old_value_scaled, notAvailable: Boolean(r.old_not_available), naReason: r.old_na_reason ?? '' },
+            { value: r.new_value_scaled, notAvailable: Boolean(r.new_not_available), naReason: r.new_na_reason ?? '' },
+          ],
           why: r.new_not_available ? r.new_na_reason : r.new_comment,
         };
       }
-      if (r.category === 'highlights' || r.category === 'difficulties') return { ...base, kind: 'narrative' as const, what: r.category, why: r.new_comment };
+      if (r.category === 'highlights' || r.category === 'difficulties')
+        return { ...base, kind: 'narrative' as const, what: r.category, why: r.new_comment };
       return { ...base, kind: 'status' as const, oldStatus: r.old_status, newStatus: r.new_status, why: r.reason };
     });
   }

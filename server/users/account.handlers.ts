@@ -104,7 +104,10 @@ export function createAccountHandlers({ account, apiTokens }: Pick<Services, 'ac
         parse: () => parseForm(changePasswordSchema, req.body),
         run: async (form) => {
           try {
-            return await account.changePassword(req.user!, form.current_password, form.new_password, { ip: req.ip ?? 'unknown', requestId: req.requestId });
+            return await account.changePassword(req.user!, form.current_password, form.new_password, {
+              ip: req.ip ?? 'unknown',
+              requestId: req.requestId,
+            });
           } catch (err) {
             // Too many wrong passwords: the answer is 429, with the wait next to the field (not the error page).
             if (!(err instanceof TooManyRequests)) throw err;
@@ -115,7 +118,9 @@ export function createAccountHandlers({ account, apiTokens }: Pick<Services, 'ac
         rerender: (f) => renderProfile(req, res, f.status, failureView(f)),
         success: (generation) => {
           if (generation instanceof TooManyRequests) {
-            return void renderProfile(req, res, 429, { errors: { current_password: t('signIn.throttled', { minutes: Math.ceil(generation.retryAfterSeconds / 60) }) } });
+            return void renderProfile(req, res, 429, {
+              errors: { current_password: t('signIn.throttled', { minutes: Math.ceil(generation.retryAfterSeconds / 60) }) },
+            });
           }
           // Every session of the user ended with the new generation; this one is re-attached so the browser stays signed in.
           req.session.generation = generation;

@@ -112,7 +112,8 @@ export class AccountService {
       return false;
     }
     await this.db.transaction(async (trx) => {
-      if (!(await this.repos.users.update(trx, user.id, version, { display_name: displayName }, nowTimestamp(this.clock)))) throw new StaleVersion();
+      if (!(await this.repos.users.update(trx, user.id, version, { display_name: displayName }, nowTimestamp(this.clock))))
+        throw new StaleVersion();
       await this.repos.audit.record(trx, {
         actorId: user.id,
         action: 'user.profile_update',

@@ -101,7 +101,9 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
 
   /** A refused action on the edit page: the service's message above the form (422), or the conflict (409). */
   function refusedAction(res: Response, user: UserRow, f: FormFailure) {
-    return f.status === 422 ? renderEditAgain(res, 422, user, { actionError: Object.values(f.errors)[0] }) : renderEditAgain(res, 409, user, { conflict: true });
+    return f.status === 422
+      ? renderEditAgain(res, 422, user, { actionError: Object.values(f.errors)[0] })
+      : renderEditAgain(res, 409, user, { conflict: true });
   }
 
   /** Typed values to show again: everything but passwords, which are never sent back to the browser. */
@@ -123,7 +125,10 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
       parse: noFields,
       run: () => users.setActive(user, parsed.data.version, active, actor(req)),
       rerender: (f) => refusedAction(res, user, f),
-      success: (changed) => ({ flash: changed ? t(active ? 'users.reactivated' : 'users.deactivated') : t('users.unchanged'), to: `/admin/utilisateurs/${user.id}/modifier` }),
+      success: (changed) => ({
+        flash: changed ? t(active ? 'users.reactivated' : 'users.deactivated') : t('users.unchanged'),
+        to: `/admin/utilisateurs/${user.id}/modifier`,
+      }),
     });
   }
 
@@ -143,7 +148,11 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
           scope: scopeText(u),
         })),
         roleOptions: ROLES.map((r) => ({ value: r, label: t(`role.${r}`), selected: r === filter.role })),
-        stateOptions: (['tous', 'actifs', 'inactifs'] as const).map((v) => ({ value: v, label: t(`users.state.${v}`), selected: v === filter.state })),
+        stateOptions: (['tous', 'actifs', 'inactifs'] as const).map((v) => ({
+          value: v,
+          label: t(`users.state.${v}`),
+          selected: v === filter.state,
+        })),
       });
     },
 
@@ -157,7 +166,14 @@ export function createUsersHandlers({ users, poles, reference, config }: Pick<Se
         parse: () => parseForm(newUserFormSchema, req.body),
         run: (form) =>
           users.createUser(
-            { email: form.email, displayName: form.display_name, role: form.role, poleIds: form.pole_ids, regionCodes: form.region_codes, password: form.password || undefined },
+            {
+              email: form.email,
+              displayName: form.display_name,
+              role: form.role,
+              poleIds: form.pole_ids,
+              regionCodes: form.region_codes,
+              password: form.password || undefined,
+            },
             actor(req),
           ),
         rerender: (f) => render(res, f.status, { mode: 'new', values, ...failureView(f) }),

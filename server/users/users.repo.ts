@@ -75,17 +75,21 @@ export class UsersRepo {
   }
 
   async recordSignIn(db: Knex, id: number, at: string, newHash?: string): Promise<void> {
-    await db('users').where({ id }).update({ last_sign_in_at: at, ...(newHash ? { password_hash: newHash } : {}) });
+    await db('users')
+      .where({ id })
+      .update({ last_sign_in_at: at, ...(newHash ? { password_hash: newHash } : {}) });
   }
 
   /** Changes the password and ends every session (the caller re-attaches the current one). */
   async setPassword(db: Knex, id: number, hash: string, at: string): Promise<number> {
-    await db('users').where({ id }).update({
-      password_hash: hash,
-      session_generation: db.raw('session_generation + 1'),
-      version: db.raw('version + 1'),
-      updated_at: at,
-    });
+    await db('users')
+      .where({ id })
+      .update({
+        password_hash: hash,
+        session_generation: db.raw('session_generation + 1'),
+        version: db.raw('version + 1'),
+        updated_at: at,
+      });
     const row = await db('users').where({ id }).first('session_generation');
     return Number(row.session_generation);
   }
@@ -94,7 +98,9 @@ export class UsersRepo {
   async search(db: Knex, filter: UserFilter): Promise<UserRow[]> {
     const rows = await this.filtered(db, filter).select('*');
     // Sorted here, not in SQL: the two databases order accents and case differently.
-    return rows.map((r: Record<string, unknown>) => toUser(r)!).sort((a: UserRow, b: UserRow) => french.compare(a.display_name, b.display_name) || a.id - b.id);
+    return rows
+      .map((r: Record<string, unknown>) => toUser(r)!)
+      .sort((a: UserRow, b: UserRow) => french.compare(a.display_name, b.display_name) || a.id - b.id);
   }
 
   /** Names of the poles of every user the filter selects, by user id. */
@@ -121,7 +127,9 @@ export class UsersRepo {
     if (filter.q) {
       const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       // An explicit ESCAPE: SQLite has no default escape character, PostgreSQL's is the backslash.
-      q.where((w) => w.whereRaw("lower(display_name) like ? escape '\\'", [pattern]).orWhereRaw("lower(email) like ? escape '\\'", [pattern]));
+      q.where((w) =>
+        w.whereRaw("lower(display_name) like ? escape '\\'", [pattern]).orWhereRaw("lower(email) like ? escape '\\'", [pattern]),
+      );
     }
     if (filter.role) q.where('role', filter.role);
     if (filter.state === 'actifs') q.where('active', true);
@@ -137,8 +145,16 @@ export class UsersRepo {
   }
 
   /** Optimistic concurrency: false when the row's version moved on since the form was loaded. */
-  async update(trx: Knex.Transaction, id: number, version: number, changes: Partial<Pick<UserRow, 'email' | 'display_name' | 'role'>>, at: string): Promise<boolean> {
-    const n = await trx('users').where({ id, version }).update({ ...changes, version: version + 1, updated_at: at });
+  async update(
+    trx: Knex.Transaction,
+    id: number,
+    version: number,
+    changes: Partial<Pick<UserRow, 'email' | 'display_name' | 'role'>>,
+    at: string,
+  ): Promise<boolean> {
+    const n = await trx('users')
+      .where({ id, version })
+      .update({ ...changes, version: version + 1, updated_at: at });
     return n === 1;
   }
 

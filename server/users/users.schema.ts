@@ -26,7 +26,9 @@ export const userFormSchema = z.object({
   role: choiceField(ROLES, t('users.error.roleRequired')),
   pole_ids: listField(z.array(idField(t('users.error.unknownPole')), { error: t('form.invalid') }).max(200, { error: t('form.invalid') })),
   region_codes: listField(
-    z.array(z.string().regex(/^[0-9A-Z]{2,3}$/, { error: t('users.error.unknownRegion') }), { error: t('form.invalid') }).max(30, { error: t('form.invalid') }),
+    z
+      .array(z.string().regex(/^[0-9A-Z]{2,3}$/, { error: t('users.error.unknownRegion') }), { error: t('form.invalid') })
+      .max(30, { error: t('form.invalid') }),
   ),
   version: optionalVersionField(),
 });
@@ -58,7 +60,10 @@ export const setPasswordSchema = z
 /** The profile's password form: the current one, then the new one twice. */
 export const changePasswordSchema = z
   .object({
-    current_password: z.string({ error: t('account.error.currentRequired') }).min(1, { error: t('account.error.currentRequired') }).max(1024),
+    current_password: z
+      .string({ error: t('account.error.currentRequired') })
+      .min(1, { error: t('account.error.currentRequired') })
+      .max(1024),
     new_password: newPassword,
     new_password_confirm: z.string({ error: t('form.invalid') }).max(PASSWORD_MAX + 1),
   })

@@ -73,7 +73,10 @@ export class UsersService {
 
   /** The poles and regions an account is scoped to. */
   async scopeOf(user: UserRow): Promise<{ poleIds: number[]; regionCodes: string[] }> {
-    const [poleIds, regionCodes] = await Promise.all([this.repos.users.poleIds(this.db, user.id), this.repos.users.regionCodes(this.db, user.id)]);
+    const [poleIds, regionCodes] = await Promise.all([
+      this.repos.users.poleIds(this.db, user.id),
+      this.repos.users.regionCodes(this.db, user.id),
+    ]);
     return { poleIds, regionCodes };
   }
 
@@ -106,7 +109,10 @@ export class UsersService {
     const checked = await this.check({ ...input, email });
     const errors = { ...checked.errors };
     if (input.password) {
-      const problem = passwordProblem(input.password, contextWords({ email, displayName, poleNames: checked.poleNames, regionNames: checked.regionNames }));
+      const problem = passwordProblem(
+        input.password,
+        contextWords({ email, displayName, poleNames: checked.poleNames, regionNames: checked.regionNames }),
+      );
       if (problem) errors.password = problem;
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -146,7 +152,15 @@ export class UsersService {
           entity: 'user',
           entityId: id,
           before: null,
-          after: { email, display_name: displayName, role: input.role, active: true, poleIds, regionCodes, invitation: expiresAt ? { expiresAt: writeTimestamp(expiresAt) } : null },
+          after: {
+            email,
+            display_name: displayName,
+            role: input.role,
+            active: true,
+            poleIds,
+            regionCodes,
+            invitation: expiresAt ? { expiresAt: writeTimestamp(expiresAt) } : null,
+          },
           requestId: actor.requestId,
         });
         return id;
@@ -185,7 +199,15 @@ export class UsersService {
         if (!(await this.repos.users.update(trx, user.id, version, changes, nowTimestamp(this.clock)))) throw new StaleVersion();
         await this.repos.users.setPoles(trx, user.id, after.poleIds);
         await this.repos.users.setRegions(trx, user.id, after.regionCodes);
-        await this.repos.audit.record(trx, { actorId: actor.userId, action: 'user.update', entity: 'user', entityId: user.id, before, after, requestId: actor.requestId });
+        await this.repos.audit.record(trx, {
+          actorId: actor.userId,
+          action: 'user.update',
+          entity: 'user',
+          entityId: user.id,
+          before,
+          after,
+          requestId: actor.requestId,
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new ValidationError({ email: t('users.error.emailTaken') });
@@ -196,8 +218,17 @@ export class UsersService {
 
   /** The audited fields of an account as stored. */
   private async snapshot(user: UserRow) {
-    const [poleIds, regionCodes] = await Promise.all([this.repos.users.poleIds(this.db, user.id), this.repos.users.regionCodes(this.db, user.id)]);
-    return { email: user.email, display_name: user.display_name, role: user.role, poleIds: sorted(poleIds), regionCodes: sorted(regionCodes) };
+    const [poleIds, regionCodes] = await Promise.all([
+      this.repos.users.poleIds(this.db, user.id),
+      this.repos.users.regionCodes(this.db, user.id),
+    ]);
+    return {
+      email: user.email,
+      display_name: user.display_name,
+      role: user.role,
+      poleIds: sorted(poleIds),
+      regionCodes: sorted(regionCodes),
+    };
   }
 
   /** Deactivates (ending every session and pending link) or reactivates an account. Returns false when it already was so. */

@@ -6,7 +6,14 @@
 // « non disponible », `.` nothing entered. A cell is shown as « value · reported/expected » (`—` for no
 // value, a ratio in %), and `no cell` where the engine writes none.
 import { expect } from 'chai';
-import { computeCells, nationCell, type CellRow, type EngineIndicator, type EnginePole, type Observed } from '../../server/aggregates/engine.ts';
+import {
+  computeCells,
+  nationCell,
+  type CellRow,
+  type EngineIndicator,
+  type EnginePole,
+  type Observed,
+} from '../../server/aggregates/engine.ts';
 import type { Grain } from '../../server/aggregates/periods.ts';
 import type { Cell, Kind } from '../../server/aggregates/semantics.ts';
 import { quarterIndex } from '../../server/lib/quarters.ts';
@@ -52,17 +59,44 @@ interface Row {
 /** The engine's pole and region rows for one period, and the nation combined from the regions. */
 function run(row: Row) {
   const indicator: EngineIndicator =
-    row.kind === 'ratio' ? { id: 9, kind: 'ratio', categories: [''], numerator: { id: 10, kind: 'flow', category: '' }, denominator: { id: 11, kind: 'stock', category: '' } } : { id: 9, kind: row.kind, categories: [''] };
-  const obs = 'numerator' in row.values ? new Map([['num', observed(row.values.numerator)], ['den', observed(row.values.denominator)]]) : new Map([['', observed(row.values)]]);
+    row.kind === 'ratio'
+      ? {
+          id: 9,
+          kind: 'ratio',
+          categories: [''],
+          numerator: { id: 10, kind: 'flow', category: '' },
+          denominator: { id: 11, kind: 'stock', category: '' },
+        }
+      : { id: 9, kind: row.kind, categories: [''] };
+  const obs =
+    'numerator' in row.values
+      ? new Map([
+          ['num', observed(row.values.numerator)],
+          ['den', observed(row.values.denominator)],
+        ])
+      : new Map([['', observed(row.values)]]);
   const rows: CellRow[] = [];
   const [grain, end] = row.period;
-  computeCells(indicator, obs, NAMES.map((n) => POLES[n]), { [grain]: [end] }, (r) => rows.push(r));
+  computeCells(
+    indicator,
+    obs,
+    NAMES.map((n) => POLES[n]),
+    { [grain]: [end] },
+    (r) => rows.push(r),
+  );
   const regions = rows.filter((r) => r.level === 'region');
   const at = (level: CellRow['level'], area: string) => rows.find((r) => r.level === level && r.area === area)?.cell;
   return {
     pole: Object.fromEntries(NAMES.map((n) => [n, show(at('pole', String(POLES[n].id)))])),
     region: { '76': show(at('region', '76')), '84': show(at('region', '84')) },
-    nation: regions.length ? show(nationCell(row.kind, regions.map((r) => r.cell))) : 'no cell',
+    nation: regions.length
+      ? show(
+          nationCell(
+            row.kind,
+            regions.map((r) => r.cell),
+          ),
+        )
+      : 'no cell',
   };
 }
 
@@ -73,70 +107,121 @@ const ROWS: Row[] = [
   // Flows: summed over the period's quarters, then over poles.
   {
     behaviour: "a flow sums each pole's quarters in the period, then sums over poles; the nation sums its regions",
-    kind: 'flow', values: { garonne: '1 2 3 4', lauragais: '. 5 5 5', rhone: '7 . . .' }, period: YEAR_2026,
-    pole: { garonne: '10 · 4/4', lauragais: '15 · 3/3', rhone: '7 · 1/1' }, region: { '76': '25 · 7/7', '84': '7 · 1/1' }, nation: '32 · 8/8',
+    kind: 'flow',
+    values: { garonne: '1 2 3 4', lauragais: '. 5 5 5', rhone: '7 . . .' },
+    period: YEAR_2026,
+    pole: { garonne: '10 · 4/4', lauragais: '15 · 3/3', rhone: '7 · 1/1' },
+    region: { '76': '25 · 7/7', '84': '7 · 1/1' },
+    nation: '32 · 8/8',
   },
   {
     behaviour: 'a flow counts « non disponible » and nothing entered as not reported, never as zero',
-    kind: 'flow', values: { garonne: '1 nd 3 4', lauragais: '. 5 . 5', rhone: 'nd . . .' }, period: YEAR_2026,
-    pole: { garonne: '8 · 3/4', lauragais: '10 · 2/3', rhone: '— · 0/1' }, region: { '76': '18 · 5/7', '84': '— · 0/1' }, nation: '18 · 5/8',
+    kind: 'flow',
+    values: { garonne: '1 nd 3 4', lauragais: '. 5 . 5', rhone: 'nd . . .' },
+    period: YEAR_2026,
+    pole: { garonne: '8 · 3/4', lauragais: '10 · 2/3', rhone: '— · 0/1' },
+    region: { '76': '18 · 5/7', '84': '— · 0/1' },
+    nation: '18 · 5/8',
   },
   {
     behaviour: "a value entered before a pole's first quarter or after its archive counts neither as value nor as expected",
-    kind: 'flow', values: { garonne: '1 1 1 1', lauragais: '9 1 1 1', rhone: '7 8 8 8' }, period: YEAR_2026,
-    pole: { garonne: '4 · 4/4', lauragais: '3 · 3/3', rhone: '7 · 1/1' }, region: { '76': '7 · 7/7', '84': '7 · 1/1' }, nation: '14 · 8/8',
+    kind: 'flow',
+    values: { garonne: '1 1 1 1', lauragais: '9 1 1 1', rhone: '7 8 8 8' },
+    period: YEAR_2026,
+    pole: { garonne: '4 · 4/4', lauragais: '3 · 3/3', rhone: '7 · 1/1' },
+    region: { '76': '7 · 7/7', '84': '7 · 1/1' },
+    nation: '14 · 8/8',
   },
   {
     behaviour: "a quarter before a pole's first one gives it no cell at all, not an empty one",
-    kind: 'flow', values: { garonne: '1 2 3 4', lauragais: '9 5 5 5', rhone: '7 . . .' }, period: quarter(1),
-    pole: { garonne: '1 · 1/1', lauragais: 'no cell', rhone: '7 · 1/1' }, region: { '76': '1 · 1/1', '84': '7 · 1/1' }, nation: '8 · 2/2',
+    kind: 'flow',
+    values: { garonne: '1 2 3 4', lauragais: '9 5 5 5', rhone: '7 . . .' },
+    period: quarter(1),
+    pole: { garonne: '1 · 1/1', lauragais: 'no cell', rhone: '7 · 1/1' },
+    region: { '76': '1 · 1/1', '84': '7 · 1/1' },
+    nation: '8 · 2/2',
   },
   {
     behaviour: 'after its archive a pole has no cell, nor has a region left without a pole',
-    kind: 'flow', values: { garonne: '1 2 3 4', lauragais: '. 5 5 5', rhone: '7 8 8 8' }, period: quarter(3),
-    pole: { garonne: '3 · 1/1', lauragais: '5 · 1/1', rhone: 'no cell' }, region: { '76': '8 · 2/2', '84': 'no cell' }, nation: '8 · 2/2',
+    kind: 'flow',
+    values: { garonne: '1 2 3 4', lauragais: '. 5 5 5', rhone: '7 8 8 8' },
+    period: quarter(3),
+    pole: { garonne: '3 · 1/1', lauragais: '5 · 1/1', rhone: 'no cell' },
+    region: { '76': '8 · 2/2', '84': 'no cell' },
+    nation: '8 · 2/2',
   },
   // Stocks: each pole's last value inside the period, then summed over poles.
   {
     behaviour: "a stock takes each pole's last value inside the period, then sums over poles (an archived pole's last value included)",
-    kind: 'stock', values: { garonne: '10 11 12 13', lauragais: '. 20 21 22', rhone: '30 . . .' }, period: YEAR_2026,
-    pole: { garonne: '13 · 1/1', lauragais: '22 · 1/1', rhone: '30 · 0/0' }, region: { '76': '35 · 2/2', '84': '30 · 0/0' }, nation: '65 · 2/2',
+    kind: 'stock',
+    values: { garonne: '10 11 12 13', lauragais: '. 20 21 22', rhone: '30 . . .' },
+    period: YEAR_2026,
+    pole: { garonne: '13 · 1/1', lauragais: '22 · 1/1', rhone: '30 · 0/0' },
+    region: { '76': '35 · 2/2', '84': '30 · 0/0' },
+    nation: '65 · 2/2',
   },
   {
     behaviour: 'a stock whose last quarter is « non disponible » keeps its last value before it, counted as not reported',
-    kind: 'stock', values: { garonne: '10 11 12 nd', lauragais: '. 20 nd nd', rhone: 'nd . . .' }, period: YEAR_2026,
-    pole: { garonne: '12 · 0/1', lauragais: '20 · 0/1', rhone: '— · 0/0' }, region: { '76': '32 · 0/2', '84': '— · 0/0' }, nation: '32 · 0/2',
+    kind: 'stock',
+    values: { garonne: '10 11 12 nd', lauragais: '. 20 nd nd', rhone: 'nd . . .' },
+    period: YEAR_2026,
+    pole: { garonne: '12 · 0/1', lauragais: '20 · 0/1', rhone: '— · 0/0' },
+    region: { '76': '32 · 0/2', '84': '— · 0/0' },
+    nation: '32 · 0/2',
   },
   {
     behaviour: 'a stock carries nothing in from before the period',
-    kind: 'stock', values: { garonne: '10 11 . .', lauragais: '. 20 21 .', rhone: '30 . . .' }, period: quarter(3),
-    pole: { garonne: '— · 0/1', lauragais: '21 · 1/1', rhone: 'no cell' }, region: { '76': '21 · 1/2', '84': 'no cell' }, nation: '21 · 1/2',
+    kind: 'stock',
+    values: { garonne: '10 11 . .', lauragais: '. 20 21 .', rhone: '30 . . .' },
+    period: quarter(3),
+    pole: { garonne: '— · 0/1', lauragais: '21 · 1/1', rhone: 'no cell' },
+    region: { '76': '21 · 1/2', '84': 'no cell' },
+    nation: '21 · 1/2',
   },
   // Ratios: recomputed from the summed numerator and denominator at every level.
   {
-    behaviour: "a ratio divides its numerator (a flow, summed) by its denominator (a stock, last value) at every level, never averaging the poles' ratios",
+    behaviour:
+      "a ratio divides its numerator (a flow, summed) by its denominator (a stock, last value) at every level, never averaging the poles' ratios",
     kind: 'ratio',
-    values: { numerator: { garonne: '1 1 1 1', lauragais: '. 2 2 2', rhone: '3 . . .' }, denominator: { garonne: '. . . 10', lauragais: '. 20 20 20', rhone: '30 . . .' } },
+    values: {
+      numerator: { garonne: '1 1 1 1', lauragais: '. 2 2 2', rhone: '3 . . .' },
+      denominator: { garonne: '. . . 10', lauragais: '. 20 20 20', rhone: '30 . . .' },
+    },
     period: YEAR_2026,
-    pole: { garonne: '40 · 1/1', lauragais: '30 · 1/1', rhone: '10 · 0/0' }, region: { '76': '33.3333 · 2/2', '84': '10 · 0/0' }, nation: '21.6667 · 2/2',
+    pole: { garonne: '40 · 1/1', lauragais: '30 · 1/1', rhone: '10 · 0/0' },
+    region: { '76': '33.3333 · 2/2', '84': '10 · 0/0' },
+    nation: '21.6667 · 2/2',
   },
   {
     behaviour: 'a pole without both components is left out of the sums; « non disponible » at the end makes it not reported',
     kind: 'ratio',
-    values: { numerator: { garonne: '1 1 1 1', lauragais: '. 2 2 2', rhone: 'nd . . .' }, denominator: { garonne: '. . . nd', lauragais: '. 20 20 20', rhone: '30 . . .' } },
+    values: {
+      numerator: { garonne: '1 1 1 1', lauragais: '. 2 2 2', rhone: 'nd . . .' },
+      denominator: { garonne: '. . . nd', lauragais: '. 20 20 20', rhone: '30 . . .' },
+    },
     period: YEAR_2026,
-    pole: { garonne: '— · 0/1', lauragais: '30 · 1/1', rhone: '— · 0/0' }, region: { '76': '30 · 1/2', '84': '— · 0/0' }, nation: '30 · 1/2',
+    pole: { garonne: '— · 0/1', lauragais: '30 · 1/1', rhone: '— · 0/0' },
+    region: { '76': '30 · 1/2', '84': '— · 0/0' },
+    nation: '30 · 1/2',
   },
   // Scores: each pole's last value, then averaged over the poles that have one.
   {
     behaviour: "a score takes each pole's last value, then averages over poles; the nation averages the poles, not the regions",
-    kind: 'score', values: { garonne: '1 2 3 4', lauragais: '. 2 2 nd', rhone: '1 . . .' }, period: YEAR_2026,
-    pole: { garonne: '4 · 1/1', lauragais: '2 · 0/1', rhone: '1 · 0/0' }, region: { '76': '3 · 1/2', '84': '1 · 0/0' }, nation: '2.3333 · 1/2',
+    kind: 'score',
+    values: { garonne: '1 2 3 4', lauragais: '. 2 2 nd', rhone: '1 . . .' },
+    period: YEAR_2026,
+    pole: { garonne: '4 · 1/1', lauragais: '2 · 0/1', rhone: '1 · 0/0' },
+    region: { '76': '3 · 1/2', '84': '1 · 0/0' },
+    nation: '2.3333 · 1/2',
   },
   {
     behaviour: 'a score « non disponible » is left out of the average, a pole before its first quarter has no cell',
-    kind: 'score', values: { garonne: '3 . . .', lauragais: '4 . . .', rhone: 'nd . . .' }, period: quarter(1),
-    pole: { garonne: '3 · 1/1', lauragais: 'no cell', rhone: '— · 0/1' }, region: { '76': '3 · 1/1', '84': '— · 0/1' }, nation: '3 · 1/2',
+    kind: 'score',
+    values: { garonne: '3 . . .', lauragais: '4 . . .', rhone: 'nd . . .' },
+    period: quarter(1),
+    pole: { garonne: '3 · 1/1', lauragais: 'no cell', rhone: '— · 0/1' },
+    region: { '76': '3 · 1/1', '84': '— · 0/1' },
+    nation: '3 · 1/2',
   },
 ];
 
@@ -155,13 +240,34 @@ describe('aggregates: the engine on a small nation (pole, region, nation)', () =
       ['autre', observed({ garonne: '. . . 1', lauragais: '. . . 2', rhone: '. . . .' })],
     ]);
     const rows: CellRow[] = [];
-    computeCells(members, obs, NAMES.map((n) => POLES[n]), { quarter: [T(2026, 4)] }, (r) => rows.push(r));
+    computeCells(
+      members,
+      obs,
+      NAMES.map((n) => POLES[n]),
+      { quarter: [T(2026, 4)] },
+      (r) => rows.push(r),
+    );
     const region = (category: string) => show(rows.find((r) => r.level === 'region' && r.category === category)?.cell);
     expect([region(''), region('ess'), region('autre')]).to.deep.equal(['8 · 2/2', '5 · 2/2', '3 · 2/2']);
 
-    const ratio: EngineIndicator = { id: 9, kind: 'ratio', categories: ['', 'ess'], numerator: { id: 10, kind: 'flow', category: '' }, denominator: { id: 11, kind: 'stock', category: '' } };
+    const ratio: EngineIndicator = {
+      id: 9,
+      kind: 'ratio',
+      categories: ['', 'ess'],
+      numerator: { id: 10, kind: 'flow', category: '' },
+      denominator: { id: 11, kind: 'stock', category: '' },
+    };
     const ratioRows: CellRow[] = [];
-    computeCells(ratio, new Map([['num', new Map()], ['den', new Map()]]), [POLES.garonne], { quarter: [T(2026, 4)] }, (r) => ratioRows.push(r));
+    computeCells(
+      ratio,
+      new Map([
+        ['num', new Map()],
+        ['den', new Map()],
+      ]),
+      [POLES.garonne],
+      { quarter: [T(2026, 4)] },
+      (r) => ratioRows.push(r),
+    );
     expect([...new Set(ratioRows.map((r) => r.category))]).to.deep.equal(['']);
   });
 });

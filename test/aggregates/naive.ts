@@ -28,13 +28,20 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
       const [y, m] = String(p.archived_on).split('-').map(Number);
       last = Math.min(last, idx(y, Math.floor((m - 1) / 3) + 1));
     }
-    return { id: Number(p.id), region: String(p.region_code), first: idx(Number(p.first_report_year), Number(p.first_report_quarter)), last };
+    return {
+      id: Number(p.id),
+      region: String(p.region_code),
+      first: idx(Number(p.first_report_year), Number(p.first_report_quarter)),
+      last,
+    };
   });
   const indicators = await db('indicators').select('*');
   const categories = await db('indicator_categories').select('*');
-  const rows = await db('quarter_values as v').join('quarter_reports as r', function () {
-    this.on('r.pole_id', 'v.pole_id').andOn('r.year', 'v.year').andOn('r.quarter', 'v.quarter');
-  }).select('v.*', 'r.status');
+  const rows = await db('quarter_values as v')
+    .join('quarter_reports as r', function () {
+      this.on('r.pole_id', 'v.pole_id').andOn('r.year', 'v.year').andOn('r.quarter', 'v.quarter');
+    })
+    .select('v.*', 'r.status');
   const out = new Map<string, NaiveRow>();
   if (!poles.length) return out;
   const firstAll = Math.min(...poles.map((p) => p.first));
@@ -42,22 +49,34 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
   for (const base of ['validated', 'validated_or_submitted']) {
     const ok = base === 'validated' ? ['validated'] : ['validated', 'submitted'];
     const value = (indicatorId: number, category: string, poleId: number, q: number): number | null | undefined => {
-      const r = rows.find((x) => Number(x.indicator_id) === indicatorId && x.category === category && Number(x.pole_id) === poleId && idx(Number(x.year), Number(x.quarter)) === q && ok.includes(x.status));
+      const r = rows.find(
+        (x) =>
+          Number(x.indicator_id) === indicatorId &&
+          x.category === category &&
+          Number(x.pole_id) === poleId &&
+          idx(Number(x.year), Number(x.quarter)) === q &&
+          ok.includes(x.status),
+      );
       if (!r) return undefined;
       return r.not_available === true || r.not_available === 1 ? null : Number(r.value_scaled);
     };
     // One component of a pole for a period: [value or null, reported in last quarter or count, expected].
     const part = (kind: string, indicatorId: number, category: string, pole: (typeof poles)[0], P: number[]) => {
       const expectedQ = P.filter((q) => q >= pole.first && q <= pole.last);
-      const vals = expectedQ.map((q) => ({ q, v: value(indicatorId, category, pole.id, q) })).filter((x) => typeof x.v === 'number') as { q: number; v: number }[];
+      const vals = expectedQ.map((q) => ({ q, v: value(indicatorId, category, pole.id, q) })).filter((x) => typeof x.v === 'number') as {
+        q: number;
+        v: number;
+      }[];
       const lastQ = P[P.length - 1];
-      if (kind === 'flow') return { v: vals.length ? vals.reduce((s, x) => s + x.v, 0) : null, reported: vals.length, expected: expectedQ.length };
+      if (kind === 'flow')
+        return { v: vals.length ? vals.reduce((s, x) => s + x.v, 0) : null, reported: vals.length, expected: expectedQ.length };
       const lastVal = vals.length ? vals[vals.length - 1].v : null;
       return { v: lastVal, reported: vals.some((x) => x.q === lastQ) ? 1 : 0, expected: lastQ >= pole.first && lastQ <= pole.last ? 1 : 0 };
     };
     for (const ind of indicators) {
       const kind = String(ind.kind);
-      const cats = kind === 'ratio' ? [''] : ['', ...categories.filter((c) => Number(c.indicator_id) === Number(ind.id)).map((c) => String(c.code))];
+      const cats =
+        kind === 'ratio' ? [''] : ['', ...categories.filter((c) => Number(c.indicator_id) === Number(ind.id)).map((c) => String(c.code))];
       const num = indicators.find((i) => i.id === ind.numerator_id);
       const den = indicators.find((i) => i.id === ind.denominator_id);
       for (const category of cats) {
@@ -67,7 +86,8 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
           else for (let e = firstAll; e <= lastClosed; e++) ends.push(e);
           for (const end of ends) {
             const P = quartersOf(grain, end);
-            const cells: { region: string; v: number | null; n: number | null; d: number | null; reported: number; expected: number }[] = [];
+            const cells: { region: string; v: number | null; n: number | null; d: number | null; reported: number; expected: number }[] =
+              [];
             for (const pole of poles) {
               if (!P.some((q) => q >= pole.first && q <= pole.last)) continue;
               let cell;
@@ -78,16 +98,35 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
                 const lastQ = P[P.length - 1];
                 const inLast = (i: { id: unknown }, c: string | null) => typeof value(Number(i.id), c ?? '', pole.id, lastQ) === 'number';
                 cell = {
-                  v: both && b.v! > 0 ? Math.round((a.v! * 100 * SCALE) / b.v!) : null, n: both ? a.v : null, d: both ? b.v : null,
-                  reported: lastQ >= pole.first && lastQ <= pole.last && inLast(num, ind.numerator_category) && inLast(den, ind.denominator_category) ? 1 : 0,
+                  v: both && b.v! > 0 ? Math.round((a.v! * 100 * SCALE) / b.v!) : null,
+                  n: both ? a.v : null,
+                  d: both ? b.v : null,
+                  reported:
+                    lastQ >= pole.first &&
+                    lastQ <= pole.last &&
+                    inLast(num, ind.numerator_category) &&
+                    inLast(den, ind.denominator_category)
+                      ? 1
+                      : 0,
                   expected: lastQ >= pole.first && lastQ <= pole.last ? 1 : 0,
                 };
               } else {
                 const p = part(kind === 'flow' ? 'flow' : 'last', Number(ind.id), category, pole, P);
-                cell = { v: p.v, n: kind === 'score' ? p.v : null, d: kind === 'score' ? (p.v === null ? 0 : 1) : null, reported: p.reported, expected: p.expected };
+                cell = {
+                  v: p.v,
+                  n: kind === 'score' ? p.v : null,
+                  d: kind === 'score' ? (p.v === null ? 0 : 1) : null,
+                  reported: p.reported,
+                  expected: p.expected,
+                };
               }
               cells.push({ region: pole.region, ...cell });
-              out.set(`${base}|pole|${pole.id}|${ind.id}|${category}|${grain}|${end}`, { key: '', value: cell.v, reported: cell.reported, expected: cell.expected });
+              out.set(`${base}|pole|${pole.id}|${ind.id}|${category}|${grain}|${end}`, {
+                key: '',
+                value: cell.v,
+                reported: cell.reported,
+                expected: cell.expected,
+              });
             }
             const agg = (list: typeof cells) => {
               const reported = list.reduce((s, c) => s + c.reported, 0);
@@ -106,7 +145,10 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
               return { value: w.length ? Math.round(w.reduce((s, c) => s + c.v!, 0) / w.length) : null, reported, expected };
             };
             for (const region of new Set(cells.map((c) => c.region))) {
-              out.set(`${base}|region|${region}|${ind.id}|${category}|${grain}|${end}`, { key: '', ...agg(cells.filter((c) => c.region === region)) });
+              out.set(`${base}|region|${region}|${ind.id}|${category}|${grain}|${end}`, {
+                key: '',
+                ...agg(cells.filter((c) => c.region === region)),
+              });
             }
             if (cells.length) out.set(`${base}|nation|FR|${ind.id}|${category}|${grain}|${end}`, { key: '', ...agg(cells) });
           }
@@ -125,7 +167,10 @@ export async function storedAggregates(db: Knex): Promise<Map<string, NaiveRow>>
   return new Map(
     rows.map((r: Record<string, unknown>) => {
       const key = `${r.base}|${r.level}|${r.area}|${r.indicator_id}|${r.category}|${r.grain}|${idx(Number(r.year), Number(r.quarter))}`;
-      return [key, { key, value: r.value_scaled === null ? null : Number(r.value_scaled), reported: Number(r.reported), expected: Number(r.expected) }];
+      return [
+        key,
+        { key, value: r.value_scaled === null ? null : Number(r.value_scaled), reported: Number(r.reported), expected: Number(r.expected) },
+      ];
     }),
   );
 }

@@ -9,7 +9,13 @@ import type { ReportStatus } from '../../server/reporting/reporting.repo.ts';
 import { naiveAggregates, storedAggregates } from './naive.ts';
 
 const LAST_CLOSED = 2026 * 4 + 2; // 2026-T3 (the clock is frozen on 26 November 2026)
-const QUARTERS = [{ year: 2025, quarter: 3 }, { year: 2025, quarter: 4 }, { year: 2026, quarter: 1 }, { year: 2026, quarter: 2 }, { year: 2026, quarter: 3 }];
+const QUARTERS = [
+  { year: 2025, quarter: 3 },
+  { year: 2025, quarter: 4 },
+  { year: 2026, quarter: 1 },
+  { year: 2026, quarter: 2 },
+  { year: 2026, quarter: 3 },
+];
 const STATUSES: ReportStatus[] = ['draft', 'submitted', 'validated', 'returned'];
 
 /** A random but valid form for one pole-quarter: some values, some « non disponible », some left empty. */
@@ -40,7 +46,10 @@ function body(f: Form): Record<string, string> {
     b[field.value('RESSOURCES_PROPRES')] = String(f.own);
     b[field.value('RESSOURCES_TOTALES')] = String(f.own + f.extra);
   }
-  if (f.members) ['ess', 'non_ess', 'collectivite', 'recherche', 'formation', 'autre'].forEach((c, i) => (b[field.value('MEMBRES', c)] = String(f.members![i])));
+  if (f.members)
+    ['ess', 'non_ess', 'collectivite', 'recherche', 'formation', 'autre'].forEach(
+      (c, i) => (b[field.value('MEMBRES', c)] = String(f.members![i])),
+    );
   for (const code of ['EMP_CREES', 'EMP_ETP_FIN', 'MEMBRES', 'MATURITE_COOP']) {
     comment(code);
     b[field.confirm(code)] = '1';
@@ -60,7 +69,8 @@ async function enter(ctx: TestContext, managerId: number, poleId: number, qi: nu
 
 function diff(a: Map<string, unknown>, b: Map<string, unknown>): string[] {
   const out: string[] = [];
-  for (const [k, v] of a) if (JSON.stringify(v) !== JSON.stringify(b.get(k))) out.push(`${k}: ${JSON.stringify(v)} ≠ ${JSON.stringify(b.get(k))}`);
+  for (const [k, v] of a)
+    if (JSON.stringify(v) !== JSON.stringify(b.get(k))) out.push(`${k}: ${JSON.stringify(v)} ≠ ${JSON.stringify(b.get(k))}`);
   for (const k of b.keys()) if (!a.has(k)) out.push(`${k}: missing ≠ ${JSON.stringify(b.get(k))}`);
   return out.slice(0, 10);
 }
@@ -71,7 +81,10 @@ describe(`aggregates: incremental = rebuild = naive (${onPostgres ? 'PostgreSQL'
   it('hold on random poles, quarters, statuses, values and edits', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ region: fc.constantFrom('76', '84', '53'), first: fc.integer({ min: 0, max: 3 }), archived: fc.boolean() }), { minLength: 2, maxLength: 4 }),
+        fc.array(fc.record({ region: fc.constantFrom('76', '84', '53'), first: fc.integer({ min: 0, max: 3 }), archived: fc.boolean() }), {
+          minLength: 2,
+          maxLength: 4,
+        }),
         fc.array(fc.record({ pole: fc.nat(), quarter: fc.integer({ min: 0, max: 4 }), form: formArb }), { minLength: 3, maxLength: 14 }),
         fc.array(fc.record({ pole: fc.nat(), quarter: fc.integer({ min: 0, max: 4 }), form: formArb }), { minLength: 1, maxLength: 6 }),
         async (poleSpecs, entries, edits) => {
@@ -80,7 +93,12 @@ describe(`aggregates: incremental = rebuild = naive (${onPostgres ? 'PostgreSQL'
             const poles: number[] = [];
             for (const [i, p] of poleSpecs.entries()) {
               const deps: Record<string, string> = { '76': '31', '84': '69', '53': '29' };
-              const pole = await makePole(ctx.s, { name: `Pôle ${i}`, region: p.region, departement: deps[p.region], firstReport: QUARTERS[p.first] });
+              const pole = await makePole(ctx.s, {
+                name: `Pôle ${i}`,
+                region: p.region,
+                departement: deps[p.region],
+                firstReport: QUARTERS[p.first],
+              });
               if (p.archived && i === 0) await ctx.db('poles').where({ id: pole.id }).update({ archived_on: '2026-04-15' });
               poles.push(pole.id);
             }

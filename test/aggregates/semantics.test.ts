@@ -11,7 +11,9 @@ const SCALE = 10_000;
 
 /** « 1 nd - 4 » as a pole's observations over one period. */
 function period(text: string): PeriodObservations {
-  const quarters = text.split(' ').map((t, index) => ({ index, expected: t !== '-', value: t === '-' || t === 'nd' ? null : Number(t) * SCALE }));
+  const quarters = text
+    .split(' ')
+    .map((t, index) => ({ index, expected: t !== '-', value: t === '-' || t === 'nd' ? null : Number(t) * SCALE }));
   return { quarters, lastIndex: quarters.length - 1 };
 }
 
@@ -35,11 +37,38 @@ describe('aggregates: how figures combine (semantics)', () => {
       { behaviour: 'a flow counts « non disponible » as not reported, never as zero', kind: 'flow', quarters: '1 nd 3 4', cell: '8 · 3/4' },
       { behaviour: 'a flow with no quarter reported has no value, not zero', kind: 'flow', quarters: 'nd nd', cell: '— · 0/2' },
       { behaviour: "a flow does not expect the quarters before the pole's first one", kind: 'flow', quarters: '- - 3 4', cell: '7 · 2/2' },
-      { behaviour: 'a stock takes the last value inside the period; completeness is its last quarter', kind: 'stock', quarters: '10 11 12 13', cell: '13 · 1/1' },
-      { behaviour: 'a stock whose last quarter is « non disponible » keeps its last value, counted as not reported', kind: 'stock', quarters: '10 11 nd', cell: '11 · 0/1' },
-      { behaviour: 'a stock of a pole archived during the period keeps its last value, not expected at the end', kind: 'stock', quarters: '10 - -', cell: '10 · 0/0' },
-      { behaviour: 'a score takes the last value inside the period, as a sum and a count of one pole', kind: 'score', quarters: '2 3', cell: '3 · 1/1', keeps: { num: 3, den: 1, distribution: { 3: 1 } } },
-      { behaviour: 'a score never reported has no value and counts no pole', kind: 'score', quarters: 'nd nd', cell: '— · 0/1', keeps: { num: null, den: 0, distribution: {} } },
+      {
+        behaviour: 'a stock takes the last value inside the period; completeness is its last quarter',
+        kind: 'stock',
+        quarters: '10 11 12 13',
+        cell: '13 · 1/1',
+      },
+      {
+        behaviour: 'a stock whose last quarter is « non disponible » keeps its last value, counted as not reported',
+        kind: 'stock',
+        quarters: '10 11 nd',
+        cell: '11 · 0/1',
+      },
+      {
+        behaviour: 'a stock of a pole archived during the period keeps its last value, not expected at the end',
+        kind: 'stock',
+        quarters: '10 - -',
+        cell: '10 · 0/0',
+      },
+      {
+        behaviour: 'a score takes the last value inside the period, as a sum and a count of one pole',
+        kind: 'score',
+        quarters: '2 3',
+        cell: '3 · 1/1',
+        keeps: { num: 3, den: 1, distribution: { 3: 1 } },
+      },
+      {
+        behaviour: 'a score never reported has no value and counts no pole',
+        kind: 'score',
+        quarters: 'nd nd',
+        cell: '— · 0/1',
+        keeps: { num: null, den: 0, distribution: {} },
+      },
     ];
     for (const r of rows) {
       it(`${r.behaviour}: ${r.kind} « ${r.quarters} » → ${r.cell}`, () => {
@@ -51,11 +80,41 @@ describe('aggregates: how figures combine (semantics)', () => {
   });
 
   describe("over a period: a pole's ratio, each component aggregated by its own kind", () => {
-    const rows: { behaviour: string; numerator: ['flow' | 'stock', string]; denominator: ['flow' | 'stock', string]; cell: string; keeps: object }[] = [
-      { behaviour: 'a ratio divides the summed flow by the last stock', numerator: ['flow', '1 2'], denominator: ['stock', '10 20'], cell: '15 · 1/1', keeps: { num: 3, den: 20 } },
-      { behaviour: 'a ratio without a positive denominator has no value, and keeps both components', numerator: ['flow', '1 1'], denominator: ['stock', '0 0'], cell: '— · 1/1', keeps: { num: 2, den: 0 } },
-      { behaviour: "a ratio is reported only when both components have a value in the period's last quarter", numerator: ['flow', '1 nd'], denominator: ['stock', '10 10'], cell: '10 · 0/1', keeps: { num: 1, den: 10 } },
-      { behaviour: 'a ratio with a component never reported has no value and keeps neither', numerator: ['flow', 'nd nd'], denominator: ['stock', '10 10'], cell: '— · 0/1', keeps: { num: null, den: null } },
+    const rows: {
+      behaviour: string;
+      numerator: ['flow' | 'stock', string];
+      denominator: ['flow' | 'stock', string];
+      cell: string;
+      keeps: object;
+    }[] = [
+      {
+        behaviour: 'a ratio divides the summed flow by the last stock',
+        numerator: ['flow', '1 2'],
+        denominator: ['stock', '10 20'],
+        cell: '15 · 1/1',
+        keeps: { num: 3, den: 20 },
+      },
+      {
+        behaviour: 'a ratio without a positive denominator has no value, and keeps both components',
+        numerator: ['flow', '1 1'],
+        denominator: ['stock', '0 0'],
+        cell: '— · 1/1',
+        keeps: { num: 2, den: 0 },
+      },
+      {
+        behaviour: "a ratio is reported only when both components have a value in the period's last quarter",
+        numerator: ['flow', '1 nd'],
+        denominator: ['stock', '10 10'],
+        cell: '10 · 0/1',
+        keeps: { num: 1, den: 10 },
+      },
+      {
+        behaviour: 'a ratio with a component never reported has no value and keeps neither',
+        numerator: ['flow', 'nd nd'],
+        denominator: ['stock', '10 10'],
+        cell: '— · 0/1',
+        keeps: { num: null, den: null },
+      },
     ];
     for (const r of rows) {
       it(`${r.behaviour}: ${r.numerator.join(' « ')} » ÷ ${r.denominator.join(' « ')} » → ${r.cell}`, () => {
@@ -70,19 +129,58 @@ describe('aggregates: how figures combine (semantics)', () => {
     const pole = (kind: Exclude<Kind, 'ratio'>, quarters: string) => poleCell(kind, period(quarters));
     const ratio = (numerator: string, denominator: string) => ratioCell('flow', period(numerator), 'flow', period(denominator));
     const rows: { behaviour: string; kind: Kind; areas: () => Cell[]; cell: string; keeps?: object }[] = [
-      { behaviour: 'a flow sums over areas, and so does its completeness', kind: 'flow', areas: () => [pole('flow', '1 2'), pole('flow', '3 nd')], cell: '6 · 3/4' },
-      { behaviour: 'areas without any value give no value, not zero', kind: 'flow', areas: () => [pole('flow', 'nd'), pole('flow', 'nd')], cell: '— · 0/2' },
-      { behaviour: "a stock sums the poles' last values", kind: 'stock', areas: () => [pole('stock', '5 6'), pole('stock', '7 nd')], cell: '13 · 1/2' },
-      { behaviour: "a ratio is Σ numerators ÷ Σ denominators, not the average of the poles' ratios (25 % and 56.25 %)", kind: 'ratio', areas: () => [ratio('1', '4'), ratio('9', '16')], cell: '50 · 2/2', keeps: { num: 10, den: 20 } },
-      { behaviour: 'an area without both components is left out of both sums', kind: 'ratio', areas: () => [ratio('1', '4'), ratio('nd', '16')], cell: '25 · 1/2', keeps: { num: 1, den: 4 } },
-      { behaviour: 'no area with both components: no value', kind: 'ratio', areas: () => [ratio('nd', '4')], cell: '— · 0/1', keeps: { num: null, den: null } },
       {
-        behaviour: 'a score averages over the poles with a value, and counts how many gave each value', kind: 'score',
-        areas: () => [pole('score', '2'), pole('score', '4'), pole('score', 'nd')], cell: '3 · 2/3', keeps: { num: 6, den: 2, distribution: { 2: 1, 4: 1 } },
+        behaviour: 'a flow sums over areas, and so does its completeness',
+        kind: 'flow',
+        areas: () => [pole('flow', '1 2'), pole('flow', '3 nd')],
+        cell: '6 · 3/4',
       },
       {
-        behaviour: "combined again, a score averages the poles, not the areas' averages (3 and 1)", kind: 'score',
-        areas: () => [combine('score', [pole('score', '2'), pole('score', '4')]), pole('score', '1')], cell: '2.3333 · 3/3', keeps: { num: 7, den: 3, distribution: { 1: 1, 2: 1, 4: 1 } },
+        behaviour: 'areas without any value give no value, not zero',
+        kind: 'flow',
+        areas: () => [pole('flow', 'nd'), pole('flow', 'nd')],
+        cell: '— · 0/2',
+      },
+      {
+        behaviour: "a stock sums the poles' last values",
+        kind: 'stock',
+        areas: () => [pole('stock', '5 6'), pole('stock', '7 nd')],
+        cell: '13 · 1/2',
+      },
+      {
+        behaviour: "a ratio is Σ numerators ÷ Σ denominators, not the average of the poles' ratios (25 % and 56.25 %)",
+        kind: 'ratio',
+        areas: () => [ratio('1', '4'), ratio('9', '16')],
+        cell: '50 · 2/2',
+        keeps: { num: 10, den: 20 },
+      },
+      {
+        behaviour: 'an area without both components is left out of both sums',
+        kind: 'ratio',
+        areas: () => [ratio('1', '4'), ratio('nd', '16')],
+        cell: '25 · 1/2',
+        keeps: { num: 1, den: 4 },
+      },
+      {
+        behaviour: 'no area with both components: no value',
+        kind: 'ratio',
+        areas: () => [ratio('nd', '4')],
+        cell: '— · 0/1',
+        keeps: { num: null, den: null },
+      },
+      {
+        behaviour: 'a score averages over the poles with a value, and counts how many gave each value',
+        kind: 'score',
+        areas: () => [pole('score', '2'), pole('score', '4'), pole('score', 'nd')],
+        cell: '3 · 2/3',
+        keeps: { num: 6, den: 2, distribution: { 2: 1, 4: 1 } },
+      },
+      {
+        behaviour: "combined again, a score averages the poles, not the areas' averages (3 and 1)",
+        kind: 'score',
+        areas: () => [combine('score', [pole('score', '2'), pole('score', '4')]), pole('score', '1')],
+        cell: '2.3333 · 3/3',
+        keeps: { num: 7, den: 3, distribution: { 1: 1, 2: 1, 4: 1 } },
       },
     ];
     for (const r of rows) {

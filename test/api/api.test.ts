@@ -69,10 +69,19 @@ describe(`read API /api/v1 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function 
     p.rhone = await makePole(s, { name: 'Pôle Rhône', region: '84', firstReport: q(2025, 3) });
     p.bretagne = await makePole(s, { name: 'Pôle Bretagne', region: '53', departement: '29', firstReport: q(2026, 2) });
     for (const [pole, period, emp] of [
-      [p.garonne, q(2025, 3), '2'], [p.garonne, q(2026, 1), '1,5'], [p.garonne, q(2026, 2), '2,5'], [p.garonne, q(2026, 3), '4'],
-      [p.lauragais, q(2025, 3), '1'], [p.lauragais, q(2026, 1), '3'], [p.lauragais, q(2026, 2), '2'],
-      [p.rhone, q(2025, 3), '10'], [p.rhone, q(2026, 1), '10'], [p.rhone, q(2026, 2), '10'], [p.rhone, q(2026, 3), '10'],
-      [p.bretagne, q(2026, 2), '0,5'], [p.bretagne, q(2026, 3), '7,5'],
+      [p.garonne, q(2025, 3), '2'],
+      [p.garonne, q(2026, 1), '1,5'],
+      [p.garonne, q(2026, 2), '2,5'],
+      [p.garonne, q(2026, 3), '4'],
+      [p.lauragais, q(2025, 3), '1'],
+      [p.lauragais, q(2026, 1), '3'],
+      [p.lauragais, q(2026, 2), '2'],
+      [p.rhone, q(2025, 3), '10'],
+      [p.rhone, q(2026, 1), '10'],
+      [p.rhone, q(2026, 2), '10'],
+      [p.rhone, q(2026, 3), '10'],
+      [p.bretagne, q(2026, 2), '0,5'],
+      [p.bretagne, q(2026, 3), '7,5'],
     ] as const) {
       await enter(pole, period, emp);
     }
@@ -89,7 +98,12 @@ describe(`read API /api/v1 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function 
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     ajv.addSchema(doc, 'openapi.json');
     const get = (name: string) => ajv.getSchema(`openapi.json#/components/schemas/${name}`)!;
-    validators = { AggregatesPage: get('AggregatesPage'), IndicatorsList: get('IndicatorsList'), RegionsList: get('RegionsList'), Error: get('Error') };
+    validators = {
+      AggregatesPage: get('AggregatesPage'),
+      IndicatorsList: get('IndicatorsList'),
+      RegionsList: get('RegionsList'),
+      Error: get('Error'),
+    };
   });
   after(() => ctx.close());
 
@@ -101,9 +115,15 @@ describe(`read API /api/v1 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function 
     expect(params.map((x) => x.name)).to.deep.equal(['indicator', 'level', 'area', 'grain', 'from', 'to', 'base', 'limit', 'page']);
     expect(params.filter((x) => x.required).map((x) => x.name)).to.deep.equal(['level']);
     // Every documented parameter is accepted, and nothing else is.
-    await agents.staff.get('/api/v1/aggregates?indicator=EMP_CREES&level=region&area=76&grain=ytd&from=2026-Q1&to=2026-T3&base=validated&limit=5&page=1').expect(200);
+    await agents.staff
+      .get('/api/v1/aggregates?indicator=EMP_CREES&level=region&area=76&grain=ytd&from=2026-Q1&to=2026-T3&base=validated&limit=5&page=1')
+      .expect(200);
     const unknown = await agents.staff.get('/api/v1/aggregates?level=region&pays=FR').expect(400);
-    expect(conforms(unknown, 'Error').error).to.deep.equal({ code: 'bad_request', message: 'Paramètre inconnu : « pays ».', parameter: 'pays' });
+    expect(conforms(unknown, 'Error').error).to.deep.equal({
+      code: 'bad_request',
+      message: 'Paramètre inconnu : « pays ».',
+      parameter: 'pays',
+    });
     for (const v of Object.values(validators)) expect(v).to.be.a('function');
   });
 
@@ -112,7 +132,8 @@ describe(`read API /api/v1 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function 
     expect(indicators.map((i: { code: string }) => i.code)).to.include.members(['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS', 'MEMBRES']);
     const membres = indicators.find((i: { code: string }) => i.code === 'MEMBRES');
     expect(membres.categories.length).to.be.greaterThan(1);
-    const regions = async (a: Agent) => conforms(await a.get('/api/v1/regions').expect(200), 'RegionsList').data.map((r: { code: string }) => r.code);
+    const regions = async (a: Agent) =>
+      conforms(await a.get('/api/v1/regions').expect(200), 'RegionsList').data.map((r: { code: string }) => r.code);
     expect(await regions(agents.funder76)).to.deep.equal(['76']);
     expect(await regions(agents.managerGaronne)).to.deep.equal(['76']);
     expect(await regions(agents.national)).to.have.length(18);
@@ -123,7 +144,17 @@ describe(`read API /api/v1 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function 
     expect(rows.map((r) => r.period)).to.deep.equal(['2025-T3', '2025-T4', '2026-T1', '2026-T2', '2026-T3']);
     const t3 = rows.find((r) => r.period === '2026-T3')!;
     // Garonne 4 + Rhône 10 + Bretagne 7,5 (Minervois only submitted).
-    expect(t3).to.include({ indicator: 'EMP_CREES', level: 'nation', area: 'FR', category: null, grain: 'quarter', year: 2026, quarter: 3, value: 21.5, reported: 3 });
+    expect(t3).to.include({
+      indicator: 'EMP_CREES',
+      level: 'nation',
+      area: 'FR',
+      category: null,
+      grain: 'quarter',
+      year: 2026,
+      quarter: 3,
+      value: 21.5,
+      reported: 3,
+    });
     expect(rows.find((r) => r.period === '2025-T4')!.value).to.equal(null);
     const years = await items(agents.national, 'indicator=EMP_CREES&level=nation&grain=year');
     expect(years.map((r) => [r.period, r.value])).to.deep.include.members([['2025', 13]]);
@@ -170,14 +201,18 @@ describe(`read API /api/v1 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function 
       const res = await agent.get(`/api/v1/aggregates?${query}`).expect(404);
       expect(conforms(res, 'Error').error.code).to.equal('not_found');
     }
-    expect(conforms(await agents.funder76.get('/api/v1/aggregates?level=nation').expect(403), 'Error').error.message).to.contain('chiffres nationaux');
+    expect(conforms(await agents.funder76.get('/api/v1/aggregates?level=nation').expect(403), 'Error').error.message).to.contain(
+      'chiffres nationaux',
+    );
     // A manager: its pole only, its region, and the nation.
     const mine = await items(agents.managerGaronne, 'indicator=EMP_CREES&level=pole');
     expect([...new Set(mine.map((r) => r.area))]).to.deep.equal([p.garonne.slug]);
     expect(await items(agents.managerGaronne, 'indicator=EMP_CREES&level=nation&from=2026-T3&to=2026-T3')).to.have.length(1);
     const one = await items(agents.national, `indicator=EMP_CREES&level=pole&area=${p.rhone.slug}&from=2026-T1&to=2026-T3`);
     expect(one.map((r) => [r.area, r.period, r.value])).to.deep.equal([
-      [p.rhone.slug, '2026-T1', 10], [p.rhone.slug, '2026-T2', 10], [p.rhone.slug, '2026-T3', 10],
+      [p.rhone.slug, '2026-T1', 10],
+      [p.rhone.slug, '2026-T2', 10],
+      [p.rhone.slug, '2026-T3', 10],
     ]);
   });
 
@@ -256,10 +291,40 @@ describe(`read API /api/v1 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function 
   });
 
   it('never answers 5xx to random query strings', async () => {
-    const key = fc.constantFrom('indicator', 'level', 'area', 'grain', 'from', 'to', 'base', 'limit', 'page', 'x', 'level[]', '__proto__', 'constructor');
+    const key = fc.constantFrom(
+      'indicator',
+      'level',
+      'area',
+      'grain',
+      'from',
+      'to',
+      'base',
+      'limit',
+      'page',
+      'x',
+      'level[]',
+      '__proto__',
+      'constructor',
+    );
     const value = fc.oneof(
       fc.string({ maxLength: 30 }),
-      fc.constantFrom('nation', 'region', 'pole', '76', 'FR', 'EMP_CREES', '2026-T2', '2026-Q5', '-1', '1e9', '99999', '%00', '%', "'; drop table aggregates;--", p.garonne.slug),
+      fc.constantFrom(
+        'nation',
+        'region',
+        'pole',
+        '76',
+        'FR',
+        'EMP_CREES',
+        '2026-T2',
+        '2026-Q5',
+        '-1',
+        '1e9',
+        '99999',
+        '%00',
+        '%',
+        "'; drop table aggregates;--",
+        p.garonne.slug,
+      ),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 6 }), async (pairs) => {

@@ -17,7 +17,12 @@ function secondInstance(ctx: TestContext) {
 async function sessionCookie(app: ReturnType<typeof createApp>, email: string): Promise<string> {
   const page = await request(app).get('/connexion');
   const first = String(page.headers['set-cookie']![0]).split(';')[0];
-  const res = await request(app).post('/connexion').set('Cookie', first).type('form').send({ _csrf: csrfFrom(page.text), email, password: TEST_PASSWORD }).expect(303);
+  const res = await request(app)
+    .post('/connexion')
+    .set('Cookie', first)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email, password: TEST_PASSWORD })
+    .expect(303);
   return String(res.headers['set-cookie']![0]).split(';')[0];
 }
 
@@ -67,7 +72,11 @@ describe(`rate limits in the database (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     ctx.clock.advance({ minutes: 1 });
     const guess = (i: number) => `Bearer ptce_${String(i).padStart(43, 'x')}`;
     for (let i = 0; i < 3; i++) await request(ctx.app).get('/api/v1/indicators').set('Authorization', guess(i)).expect(401);
-    const refused = await request(ctx.app).get('/api/v1/indicators').set('Authorization', guess(3)).expect(429).expect('content-type', /json/);
+    const refused = await request(ctx.app)
+      .get('/api/v1/indicators')
+      .set('Authorization', guess(3))
+      .expect(429)
+      .expect('content-type', /json/);
     expect(refused.body.error.code).to.equal('too_many_requests');
     ctx.clock.advance({ minutes: 1 });
   });
@@ -97,7 +106,8 @@ describe(`rate limits in the database (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     const agent = request.agent(ctx.app);
     const token = csrfFrom((await agent.get('/connexion')).text);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await agent.post('/connexion').type('form').send({ _csrf: token, email, password: 'mauvais mot de passe' })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await agent.post('/connexion').type('form').send({ _csrf: token, email, password: 'mauvais mot de passe' })).status);
     expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 429]);
     ctx.clock.advance({ minutes: 2 });
   });

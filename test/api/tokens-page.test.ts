@@ -51,7 +51,9 @@ describe('API tokens on the profile page, in a real browser (Chromium)', functio
       .locator('main', { hasText: 'Le jeton « Tableur du service études » est révoqué.' })
       .waitFor({ timeout: 15_000 })
       .catch(async (err: unknown) => {
-        throw new Error(`${String(err).split('\n')[0]} — page ${page.url()}: ${(await page.textContent('#jetons'))?.replace(/\s+/g, ' ').slice(0, 600)}`);
+        throw new Error(
+          `${String(err).split('\n')[0]} — page ${page.url()}: ${(await page.textContent('#jetons'))?.replace(/\s+/g, ' ').slice(0, 600)}`,
+        );
       });
     expect(await page.locator('#jetons button:has-text("Révoquer")').count(), 'no token left to revoke').to.equal(0);
     await page.screenshot({ path: path.join(SHOTS, 'funder_profil_jeton-revoque.png'), fullPage: true });

@@ -10,7 +10,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Creates a token on the profile page; returns it as shown (once) and the page. */
 async function createToken(agent: Agent, name: string) {
-  const res = await agent.post('/profil/jetons').type('form').send({ _csrf: await csrfToken(agent), token_name: name });
+  const res = await agent
+    .post('/profil/jetons')
+    .type('form')
+    .send({ _csrf: await csrfToken(agent), token_name: name });
   expect(res.status, res.text.slice(0, 300)).to.equal(201);
   const m = /id="new-api-token"[^>]*value="(ptce_[A-Za-z0-9_-]{43})"/.exec(res.text);
   expect(m, 'token shown on the page').to.not.equal(null);
@@ -70,24 +73,49 @@ describe(`API tokens (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
 
   it('stops working once revoked; another account’s token answers 404 and stays usable', async () => {
     const { token } = await createToken(agent, 'À révoquer');
-    const row = await ctx.db('api_tokens').where({ token_hash: sha256(token) }).first();
+    const row = await ctx
+      .db('api_tokens')
+      .where({ token_hash: sha256(token) })
+      .first();
     await request(ctx.app).get('/api/v1/indicators').set('Authorization', `Bearer ${token}`).expect(200);
 
     const other = await signIn(ctx.app, (await makeUser(ctx.s, 'staff')).email);
-    const foreign = await other.post(`/profil/jetons/${row.id}/revoquer`).type('form').send({ _csrf: await csrfToken(other) });
+    const foreign = await other
+      .post(`/profil/jetons/${row.id}/revoquer`)
+      .type('form')
+      .send({ _csrf: await csrfToken(other) });
     expect(foreign.status).to.equal(404);
-    await other.post('/profil/jetons/abc/revoquer').type('form').send({ _csrf: await csrfToken(other) }).expect(404);
+    await other
+      .post('/profil/jetons/abc/revoquer')
+      .type('form')
+      .send({ _csrf: await csrfToken(other) })
+      .expect(404);
     await request(ctx.app).get('/api/v1/indicators').set('Authorization', `Bearer ${token}`).expect(200);
 
-    await agent.post(`/profil/jetons/${row.id}/revoquer`).type('form').send({ _csrf: await csrfToken(agent) }).expect(303).expect('location', '/profil');
+    await agent
+      .post(`/profil/jetons/${row.id}/revoquer`)
+      .type('form')
+      .send({ _csrf: await csrfToken(agent) })
+      .expect(303)
+      .expect('location', '/profil');
     const page = (await agent.get('/profil').expect(200)).text;
     expect(page).to.contain('Le jeton « À révoquer » est révoqué.').and.contain('révoqué le');
     const res = await request(ctx.app).get('/api/v1/indicators').set('Authorization', `Bearer ${token}`).expect(401);
-    expect(res.body.error).to.deep.equal({ code: 'invalid_token', message: 'Ce jeton n’est pas valide : il est inconnu, révoqué, ou son compte est désactivé.' });
+    expect(res.body.error).to.deep.equal({
+      code: 'invalid_token',
+      message: 'Ce jeton n’est pas valide : il est inconnu, révoqué, ou son compte est désactivé.',
+    });
     expect(res.headers['www-authenticate']).to.contain('invalid_token');
     // A second revocation changes nothing and says so.
-    await agent.post(`/profil/jetons/${row.id}/revoquer`).type('form').send({ _csrf: await csrfToken(agent) }).expect(303);
-    const audit = await ctx.db('audit_log').where({ entity: 'api_token', entity_id: String(row.id) }).orderBy('id');
+    await agent
+      .post(`/profil/jetons/${row.id}/revoquer`)
+      .type('form')
+      .send({ _csrf: await csrfToken(agent) })
+      .expect(303);
+    const audit = await ctx
+      .db('audit_log')
+      .where({ entity: 'api_token', entity_id: String(row.id) })
+      .orderBy('id');
     expect(audit.map((a) => a.action)).to.deep.equal(['api_token.create', 'api_token.revoke']);
   });
 
@@ -99,7 +127,11 @@ describe(`API tokens (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     const profile = await mine.get('/profil').expect(200);
     expect(profile.text).to.contain('vos jetons d’accès à l’API révoqués');
     const next = 'une toute nouvelle phrase secrète';
-    await mine.post('/profil/mot-de-passe').type('form').send({ _csrf: csrfFrom(profile.text), current_password: TEST_PASSWORD, new_password: next, new_password_confirm: next }).expect(303);
+    await mine
+      .post('/profil/mot-de-passe')
+      .type('form')
+      .send({ _csrf: csrfFrom(profile.text), current_password: TEST_PASSWORD, new_password: next, new_password_confirm: next })
+      .expect(303);
     for (const token of tokens) await request(ctx.app).get('/api/v1/indicators').set('Authorization', `Bearer ${token}`).expect(401);
     await request(ctx.app).get('/api/v1/indicators').set('Authorization', `Bearer ${other}`).expect(200);
     const [audit] = await ctx.db('audit_log').where({ action: 'user.password_change', entity_id: String(owner.id) });
@@ -108,7 +140,13 @@ describe(`API tokens (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
 
   it('refuses malformed, unknown tokens and the tokens of a deactivated account, even beside a valid session', async () => {
     const { token } = await createToken(agent, 'Compte désactivé');
-    for (const header of ['Bearer', 'Bearer ptce_court', `Bearer ${token.slice(0, -1)}x`, `Basic ${Buffer.from('a:b').toString('base64')}`, `Bearer ${'x'.repeat(300)}`]) {
+    for (const header of [
+      'Bearer',
+      'Bearer ptce_court',
+      `Bearer ${token.slice(0, -1)}x`,
+      `Basic ${Buffer.from('a:b').toString('base64')}`,
+      `Bearer ${'x'.repeat(300)}`,
+    ]) {
       const res = await agent.get('/api/v1/indicators').set('Authorization', header);
       expect(res.status, header).to.equal(401);
       expect(res.body.error.code).to.equal('invalid_token');
@@ -124,12 +162,18 @@ describe(`API tokens (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   it('refuses an empty or too long name with 422 next to the field, the typed value kept, nothing stored', async () => {
     const before = await ctx.db('api_tokens').count({ n: '*' }).first();
     for (const name of ['', '   ', 'x'.repeat(81)]) {
-      const res = await agent.post('/profil/jetons').type('form').send({ _csrf: await csrfToken(agent), token_name: name });
+      const res = await agent
+        .post('/profil/jetons')
+        .type('form')
+        .send({ _csrf: await csrfToken(agent), token_name: name });
       expect(res.status).to.equal(422);
       expect(res.text).to.match(/id="f-token_name-error">[^<]*(Donnez un nom au jeton|trop long)/);
       if (name.length > 3) expect(res.text).to.contain(`value="${name}"`);
     }
-    const res = await agent.post('/profil/jetons').type('form').send({ _csrf: await csrfToken(agent), token_name: ['a', 'b'] });
+    const res = await agent
+      .post('/profil/jetons')
+      .type('form')
+      .send({ _csrf: await csrfToken(agent), token_name: ['a', 'b'] });
     expect(res.status).to.equal(422);
     expect(await ctx.db('api_tokens').count({ n: '*' }).first()).to.deep.equal(before);
   });

@@ -33,11 +33,17 @@ describe('signing in and out', () => {
     const agent = request.agent(ctx.app);
     const page = await agent.get('/connexion');
     const before = sessionCookie(page);
-    const res = await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(page.text), email: 'equipe@test.ptce-impact.fr', password: TEST_PASSWORD }).expect(303);
+    const res = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: 'equipe@test.ptce-impact.fr', password: TEST_PASSWORD })
+      .expect(303);
     const after = sessionCookie(res);
     expect(after).to.be.a('string');
     expect(after!.split(';')[0]).to.not.equal(before?.split(';')[0]);
-    expect(after).to.match(/HttpOnly/).and.match(/SameSite=Lax/);
+    expect(after)
+      .to.match(/HttpOnly/)
+      .and.match(/SameSite=Lax/);
     expect(after).to.not.match(/Secure/);
     const home = await agent.get('/').expect(303);
     expect(home.headers.location).to.equal('/admin');
@@ -49,8 +55,14 @@ describe('signing in and out', () => {
     const agent = request.agent(ctx.app);
     const page = await agent.get('/connexion');
     const token = csrfFrom(page.text);
-    const unknown = await agent.post('/connexion').type('form').send({ _csrf: token, email: 'personne@nulle.part', password: 'un mot de passe faux' });
-    const wrong = await agent.post('/connexion').type('form').send({ _csrf: token, email: manager.email, password: 'un mot de passe faux' });
+    const unknown = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: token, email: 'personne@nulle.part', password: 'un mot de passe faux' });
+    const wrong = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: token, email: manager.email, password: 'un mot de passe faux' });
     expect(unknown.status).to.equal(401);
     expect(wrong.status).to.equal(401);
     const message = (html: string) => /<div class="error-summary"[^>]*><p>([^<]*)<\/p>/.exec(html)?.[1];
@@ -62,7 +74,11 @@ describe('signing in and out', () => {
   it('asks for both fields in French, keeping the typed email', async () => {
     const agent = request.agent(ctx.app);
     const page = await agent.get('/connexion');
-    const res = await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(page.text), email: 'quelquun@exemple.fr', password: '' }).expect(422);
+    const res = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: 'quelquun@exemple.fr', password: '' })
+      .expect(422);
     expect(res.text).to.contain('Saisissez votre mot de passe.').and.contain('value="quelquun@exemple.fr"');
   });
 
@@ -76,7 +92,12 @@ describe('signing in and out', () => {
   it('signs out with a POST that ends the session server-side', async () => {
     const agent = await signIn(ctx.app, manager.email);
     const home = await agent.get('/mon-pole').expect(200);
-    await agent.post('/deconnexion').type('form').send({ _csrf: csrfFrom(home.text) }).expect(303).expect('location', '/connexion?deconnecte=1');
+    await agent
+      .post('/deconnexion')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) })
+      .expect(303)
+      .expect('location', '/connexion?deconnecte=1');
     expect((await agent.get('/connexion?deconnecte=1')).text).to.contain('Vous êtes déconnecté.');
     await agent.get('/mon-pole').expect(303).expect('location', '/connexion');
     await request(ctx.app).get('/deconnexion').expect(404);
@@ -174,7 +195,10 @@ describe('sign-in throttling', () => {
       const token = csrfFrom((await agent.get('/connexion')).text);
       const statuses: number[] = [];
       for (let i = 0; i < 21; i++) {
-        const res = await agent.post('/connexion').type('form').send({ _csrf: token, email: `inconnu${i}@exemple.fr`, password: 'nimporte quoi du tout' });
+        const res = await agent
+          .post('/connexion')
+          .type('form')
+          .send({ _csrf: token, email: `inconnu${i}@exemple.fr`, password: 'nimporte quoi du tout' });
         statuses.push(res.status);
       }
       expect(statuses.slice(0, 20).every((s) => s === 401)).to.equal(true);

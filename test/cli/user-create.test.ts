@@ -35,7 +35,9 @@ describe(`npm run user:create (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => 
 
   it('creates a staff account without a password and prints a one-time invitation link, stored only hashed', async () => {
     const run = io();
-    expect(await runUserCreate(['--email', 'Premiere@Exemple.fr', '--role', 'staff', '--name', 'Première Personne'], s, run.io)).to.equal(0);
+    expect(await runUserCreate(['--email', 'Premiere@Exemple.fr', '--role', 'staff', '--name', 'Première Personne'], s, run.io)).to.equal(
+      0,
+    );
     expect(run.err).to.deep.equal([]);
     expect(run.out[0]).to.equal('Compte créé : Premiere@Exemple.fr (Équipe nationale).');
     expect(run.out[1]).to.equal('Lien d’invitation (à usage unique, valable jusqu’au 26 novembre 2026 à 11:00) :');
@@ -68,10 +70,18 @@ describe(`npm run user:create (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => 
       [['--email', 'pas-une-adresse', '--role', 'staff'], '', '--email : adresse électronique manquante ou invalide.'],
       [['--email', 'a@b.fr', '--role', 'boss'], '', '--role doit valoir staff, manager ou funder.'],
       [['--email', 'a@b.fr', '--role', 'staff', '--admin'], '', 'Arguments invalides : option inconnue --admin.'],
-      [['--email', 'a@b.fr', 'staff'], '', 'Arguments invalides : argument inattendu « staff » (les valeurs suivent leur option, par exemple --email a@b.fr).'],
+      [
+        ['--email', 'a@b.fr', 'staff'],
+        '',
+        'Arguments invalides : argument inattendu « staff » (les valeurs suivent leur option, par exemple --email a@b.fr).',
+      ],
       [['--email'], '', 'Arguments invalides : valeur manquante ou en trop pour --email.'],
       [['--email', 'a@b.fr', '--role', 'staff', '--password-stdin'], '', 'Aucun mot de passe reçu sur l’entrée standard.'],
-      [['--email', 'a@b.fr', '--role', 'staff', '--password-stdin'], 'court\n', '  --password-stdin : Le mot de passe doit contenir au moins 12 caractères.'],
+      [
+        ['--email', 'a@b.fr', '--role', 'staff', '--password-stdin'],
+        'court\n',
+        '  --password-stdin : Le mot de passe doit contenir au moins 12 caractères.',
+      ],
       [['--email', 'a@b.fr', '--role', 'manager'], '', '  --role : Choisissez au moins un pôle pour un gestionnaire de pôle.'],
       [['--email', 'PREMIERE@exemple.fr', '--role', 'staff'], '', '  --email : Un compte existe déjà avec cette adresse électronique.'],
     ];
@@ -88,12 +98,21 @@ describe(`npm run user:create (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => 
     this.timeout(60000);
     // The script's own wiring (config, database, exit code); on a throwaway SQLite file whatever the suite's database.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ptce-cli-'));
-    const env = { ...process.env, NODE_ENV: 'test', SQLITE_FILE: path.join(dir, 'cli.sqlite'), DATABASE_URL: '', PUBLIC_URL: 'https://impact.exemple.fr' };
+    const env = {
+      ...process.env,
+      NODE_ENV: 'test',
+      SQLITE_FILE: path.join(dir, 'cli.sqlite'),
+      DATABASE_URL: '',
+      PUBLIC_URL: 'https://impact.exemple.fr',
+    };
     const script = path.resolve(import.meta.dirname, '../../server/cli/user-create.ts');
-    const run = (args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], { env, cwd: path.resolve(import.meta.dirname, '../..') });
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', script, ...args], { env, cwd: path.resolve(import.meta.dirname, '../..') });
     try {
       const ok = await run(['--email', 'racine@exemple.fr', '--role', 'staff']);
-      expect(ok.stdout).to.match(/^Compte créé : racine@exemple\.fr \(Équipe nationale\)\.\n.*\nhttps:\/\/impact\.exemple\.fr\/invitation\/[A-Za-z0-9_-]{22}\n$/);
+      expect(ok.stdout).to.match(
+        /^Compte créé : racine@exemple\.fr \(Équipe nationale\)\.\n.*\nhttps:\/\/impact\.exemple\.fr\/invitation\/[A-Za-z0-9_-]{22}\n$/,
+      );
       const refused = await run(['--email', 'RACINE@exemple.fr', '--role', 'staff']).then(
         () => null,
         (e: { code: number; stderr: string }) => e,

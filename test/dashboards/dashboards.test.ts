@@ -12,7 +12,12 @@ type Agent = ReturnType<typeof request.agent>;
 const q = (year: number, quarter: number): Quarter => ({ year, quarter });
 
 /** The text of some HTML, tags removed and every kind of space (fr-FR uses no-break ones) made plain. */
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/[\s\u00a0\u202f]+/g, ' ')
+    .trim();
 /** The inner text of the element with this id (elements without the same tag nested inside). */
 function byId(html: string, tag: string, id: string): string {
   const m = new RegExp(`<${tag}[^>]*\\bid="${id}"[^>]*>([\\s\\S]*?)</${tag}>`).exec(html);
@@ -21,7 +26,14 @@ function byId(html: string, tag: string, id: string): string {
 }
 /** Every chart's data, from the data-chart attributes (JSON escaped by Handlebars). */
 function charts(html: string): { labels: string[]; series: { label: string; values: (number | null)[] }[] }[] {
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#x27;/g, "'")
+      .replace(/&#x3D;/g, '=')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   return [...html.matchAll(/data-chart="([^"]*)"/g)].map((m) => JSON.parse(unescape(m[1])));
 }
 
@@ -34,7 +46,12 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   const agents = {} as Record<'staff' | 'national' | 'funder76' | 'funderTwo' | 'managerGaronne', Agent>;
 
   /** Enters a quarter through the service (as the form does), submits it, and has staff validate it. */
-  async function enter(pole: PoleRow, period: Quarter, o: { emp?: string; etp?: string; highlights?: string; difficulties?: string }, then: 'validate' | 'submit' | 'return' | 'draft' = 'validate') {
+  async function enter(
+    pole: PoleRow,
+    period: Quarter,
+    o: { emp?: string; etp?: string; highlights?: string; difficulties?: string },
+    then: 'validate' | 'submit' | 'return' | 'draft' = 'validate',
+  ) {
     const overrides: Record<string, string> = {};
     if (o.emp !== undefined) overrides['v.EMP_CREES'] = o.emp;
     if (o.etp !== undefined) overrides['v.EMP_ETP_FIN'] = o.etp;
@@ -46,7 +63,9 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(saved.kind, JSON.stringify(saved)).to.equal('saved');
     if (then === 'validate' || then === 'return') {
       const report = (await s.repos.reporting.report(s.db, pole.id, period))!;
-      expect(await s.review.decide(report, then, report.version, then === 'return' ? 'Chiffres à vérifier' : '', { userId: staffId })).to.equal('done');
+      expect(
+        await s.review.decide(report, then, report.version, then === 'return' ? 'Chiffres à vérifier' : '', { userId: staffId }),
+      ).to.equal('done');
     }
   }
 
@@ -69,9 +88,14 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     await enter(p.lauragais, q(2025, 3), { emp: '1', etp: '5' });
     await enter(p.rhone, q(2025, 3), { emp: '10', etp: '100' });
     for (const [pole, period, emp, etp] of [
-      [p.garonne, q(2026, 1), '1,5', '19'], [p.garonne, q(2026, 2), '2,5', '20'], [p.garonne, q(2026, 3), '4', '21'],
-      [p.lauragais, q(2026, 1), '3', '6'], [p.lauragais, q(2026, 2), '2', '7'],
-      [p.rhone, q(2026, 1), '10', '100'], [p.rhone, q(2026, 2), '10', '100'], [p.rhone, q(2026, 3), '10', '100'],
+      [p.garonne, q(2026, 1), '1,5', '19'],
+      [p.garonne, q(2026, 2), '2,5', '20'],
+      [p.garonne, q(2026, 3), '4', '21'],
+      [p.lauragais, q(2026, 1), '3', '6'],
+      [p.lauragais, q(2026, 2), '2', '7'],
+      [p.rhone, q(2026, 1), '10', '100'],
+      [p.rhone, q(2026, 2), '10', '100'],
+      [p.rhone, q(2026, 3), '10', '100'],
     ] as const) {
       await enter(pole, period, { emp, etp, highlights: `Faits marquants ${period.year}-T${period.quarter}` });
     }
@@ -93,10 +117,15 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(text(html)).to.contain('Tableau de bord national').and.contain('Base : Données validées.');
     // 2026-T3: Garonne 4 + Rhône 10; six poles expected, two validated. A year earlier: 2 + 1 + 10 = 13.
     expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
-      .to.contain('Trimestre 2026-T3').and.contain('14,0 ETP').and.contain('+7,7 % par rapport à 2025-T3').and.contain('Complétude : 2 trimestres sur 6');
+      .to.contain('Trimestre 2026-T3')
+      .and.contain('14,0 ETP')
+      .and.contain('+7,7 % par rapport à 2025-T3')
+      .and.contain('Complétude : 2 trimestres sur 6');
     // 2026 to T3: Garonne 1,5 + 2,5 + 4, Lauragais 3 + 2, Rhône 30 = 43 over 8 of 14 pole-quarters; 2025 to T3: 13.
     expect(byId(html, 'div', 'tile-EMP_CREES-ytd'))
-      .to.contain('43,0 ETP').and.contain('+230,8 % par rapport à 2025 à fin T3').and.contain('Complétude : 8 trimestres sur 14');
+      .to.contain('43,0 ETP')
+      .and.contain('+230,8 % par rapport à 2025 à fin T3')
+      .and.contain('Complétude : 8 trimestres sur 14');
     // The other headline indicators: 3 per validated quarter in the form's plausible values.
     expect(byId(html, 'div', 'tile-ACT_CONSOLIDEES-quarter')).to.match(/Trimestre 2026-T3 6 [^]*2 trimestres sur 6/);
     expect(byId(html, 'div', 'tile-TE_ACTIONS-ytd')).to.match(/ 24 [^]*8 trimestres sur 14/);
@@ -113,7 +142,9 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(html.indexOf('id="region-84"')).to.be.greaterThan(0).and.lessThan(html.indexOf('id="region-76"'));
     expect(byId(html, 'tr', 'region-76')).to.equal('Occitanie 4,0 ETP 1 trimestre sur 5');
     // The sort keys the table script reads: the scaled value, or nothing for a region without a figure.
-    expect(html).to.contain('<td class="num" data-value="100000">10,0\u00a0ETP</td>').and.contain('<td class="num" data-value="40000">4,0\u00a0ETP</td>');
+    expect(html)
+      .to.contain('<td class="num" data-value="100000">10,0\u00a0ETP</td>')
+      .and.contain('<td class="num" data-value="40000">4,0\u00a0ETP</td>');
     expect(html).to.match(/<li class="map-tile map-r84 shade-c5" id="map-84">\s*<a href="\/regions\/84"/);
     expect(html).to.match(/<li class="map-tile map-r76 shade-c1" id="map-76">\s*<a href="\/regions\/76"/);
     expect(html).to.match(/<li class="map-tile map-r53 shade-none" id="map-53">/); // Bretagne: in scope, no pole
@@ -123,9 +154,14 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   it('shows a stock as the sum of the poles’ last values, never a sum over quarters', async () => {
     const html = (await agents.national.get('/tableau-de-bord?indicateur=EMP_ETP_FIN').expect(200)).text;
     // 2026-T3: Garonne 21 + Rhône 100, two of six poles; a year earlier 18 + 5 + 100 = 123.
-    expect(byId(html, 'div', 'tile-EMP_ETP_FIN-quarter')).to.contain('121,0 ETP').and.contain('-1,6 % par rapport à 2025-T3').and.contain('2 pôles sur 6');
+    expect(byId(html, 'div', 'tile-EMP_ETP_FIN-quarter'))
+      .to.contain('121,0 ETP')
+      .and.contain('-1,6 % par rapport à 2025-T3')
+      .and.contain('2 pôles sur 6');
     // The year to date takes each pole's last value: Lauragais's 2026-T2 (7) counts, its 2026-T1 does not.
-    expect(byId(html, 'div', 'tile-EMP_ETP_FIN-ytd')).to.contain('128,0 ETP').and.contain('2 pôles sur 6');
+    expect(byId(html, 'div', 'tile-EMP_ETP_FIN-ytd'))
+      .to.contain('128,0 ETP')
+      .and.contain('2 pôles sur 6');
     expect(byId(html, 'tr', 'trend-2026-T2')).to.equal('2026-T2 127,0 ETP 3 pôles sur 4');
   });
 
@@ -137,13 +173,19 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(byId(staffDefault, 'div', 'tile-EMP_CREES-quarter')).to.contain('14,0 ETP');
     const staff = (await agents.staff.get('/tableau-de-bord?base=validated_or_submitted').expect(200)).text;
     // Minervois's 7 joins; Cerdagne's returned 9 and Aude's draft 5 never count.
-    expect(byId(staff, 'div', 'tile-EMP_CREES-quarter')).to.contain('21,0 ETP').and.contain('3 trimestres sur 6');
+    expect(byId(staff, 'div', 'tile-EMP_CREES-quarter'))
+      .to.contain('21,0 ETP')
+      .and.contain('3 trimestres sur 6');
     expect(text(staff)).to.contain('Base : Données validées ou soumises (non encore validées).');
     expect(staff).to.match(/<option value="validated_or_submitted" selected>/);
     const region = (await agents.staff.get('/regions/76?base=validated_or_submitted').expect(200)).text;
-    expect(byId(region, 'tr', `pole-${p.minervois.id}`)).to.contain('7,0 ETP').and.contain('Soumis');
+    expect(byId(region, 'tr', `pole-${p.minervois.id}`))
+      .to.contain('7,0 ETP')
+      .and.contain('Soumis');
     const regionValidated = (await agents.national.get('/regions/76').expect(200)).text;
-    expect(byId(regionValidated, 'tr', `pole-${p.minervois.id}`)).to.contain('— non renseigné').and.contain('Soumis');
+    expect(byId(regionValidated, 'tr', `pole-${p.minervois.id}`))
+      .to.contain('— non renseigné')
+      .and.contain('Soumis');
     for (const agent of [agents.national, agents.funder76, agents.managerGaronne]) {
       await agent.get('/tableau-de-bord?base=validated_or_submitted').expect(400);
       await agent.get('/regions/76?base=validated_or_submitted').expect(400);
@@ -156,38 +198,74 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     const html = (await agents.funder76.get('/tableau-de-bord').expect(200)).text;
     expect(text(html)).to.contain('Votre périmètre : Occitanie').and.not.contain('Tableau de bord national');
     // Occitanie alone: Garonne 4 in 2026-T3 (1 of 5 pole-quarters), a year earlier 2 + 1.
-    expect(byId(html, 'div', 'tile-EMP_CREES-quarter')).to.contain('4,0 ETP').and.contain('+33,3 %').and.contain('1 trimestre sur 5');
-    expect(byId(html, 'div', 'tile-EMP_CREES-ytd')).to.contain('13,0 ETP').and.contain('5 trimestres sur 11');
+    expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
+      .to.contain('4,0 ETP')
+      .and.contain('+33,3 %')
+      .and.contain('1 trimestre sur 5');
+    expect(byId(html, 'div', 'tile-EMP_CREES-ytd'))
+      .to.contain('13,0 ETP')
+      .and.contain('5 trimestres sur 11');
     expect(charts(html)[0].series[0].label).to.equal('Votre périmètre');
-    for (const leak of ['Auvergne-Rhône-Alpes', '/regions/84', 'id="region-84"', 'id="map-84"', 'Pôle Rhône', '14,0 ETP', '10,0 ETP', 'France :']) expect(html, leak).to.not.contain(leak);
+    for (const leak of [
+      'Auvergne-Rhône-Alpes',
+      '/regions/84',
+      'id="region-84"',
+      'id="map-84"',
+      'Pôle Rhône',
+      '14,0 ETP',
+      '10,0 ETP',
+      'France :',
+    ])
+      expect(html, leak).to.not.contain(leak);
     expect(html).to.match(/<li class="map-tile map-r84 shade-out" aria-hidden="true"><\/li>/);
     await agents.funder76.get('/regions/84').expect(404);
     const region = (await agents.funder76.get('/regions/76').expect(200)).text;
-    for (const leak of ['Auvergne-Rhône-Alpes', '/regions/84', 'Pôle Rhône', '14,0 ETP', 'France :']) expect(region, leak).to.not.contain(leak);
+    for (const leak of ['Auvergne-Rhône-Alpes', '/regions/84', 'Pôle Rhône', '14,0 ETP', 'France :'])
+      expect(region, leak).to.not.contain(leak);
     expect(charts(region)[0].series.map((x) => x.label)).to.deep.equal(['Occitanie']);
 
     // Two regions: their rows combined (here every pole, so the nation's figures), named in the title.
     const two = (await agents.funderTwo.get('/tableau-de-bord').expect(200)).text;
     expect(text(two)).to.contain('Votre périmètre : Auvergne-Rhône-Alpes, Occitanie');
-    expect(byId(two, 'div', 'tile-EMP_CREES-quarter')).to.contain('14,0 ETP').and.contain('+7,7 %').and.contain('2 trimestres sur 6');
-    expect(byId(two, 'div', 'tile-EMP_CREES-ytd')).to.contain('43,0 ETP').and.contain('8 trimestres sur 14');
+    expect(byId(two, 'div', 'tile-EMP_CREES-quarter'))
+      .to.contain('14,0 ETP')
+      .and.contain('+7,7 %')
+      .and.contain('2 trimestres sur 6');
+    expect(byId(two, 'div', 'tile-EMP_CREES-ytd'))
+      .to.contain('43,0 ETP')
+      .and.contain('8 trimestres sur 14');
     expect(two).to.not.contain('/regions/53');
     // Its regional page compares the region with its scope.
     const regionTwo = (await agents.funderTwo.get('/regions/76').expect(200)).text;
-    expect(byId(regionTwo, 'div', 'tile-EMP_CREES-quarter')).to.contain('4,0 ETP').and.contain('Votre périmètre : 14,0 ETP');
+    expect(byId(regionTwo, 'div', 'tile-EMP_CREES-quarter'))
+      .to.contain('4,0 ETP')
+      .and.contain('Votre périmètre : 14,0 ETP');
   });
 
   it('shows a region beside the nation, with its poles in scope and the status of their latest quarter', async () => {
     const html = (await agents.national.get('/regions/76').expect(200)).text;
     expect(text(html)).to.contain('Tableau de bord : Occitanie');
-    expect(byId(html, 'div', 'tile-EMP_CREES-quarter')).to.contain('4,0 ETP').and.contain('1 trimestre sur 5').and.contain('France : 14,0 ETP');
-    expect(byId(html, 'div', 'tile-EMP_CREES-ytd')).to.contain('13,0 ETP').and.contain('France : 43,0 ETP');
+    expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
+      .to.contain('4,0 ETP')
+      .and.contain('1 trimestre sur 5')
+      .and.contain('France : 14,0 ETP');
+    expect(byId(html, 'div', 'tile-EMP_CREES-ytd'))
+      .to.contain('13,0 ETP')
+      .and.contain('France : 43,0 ETP');
     expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 4,5 ETP 2 trimestres sur 3 14,5 ETP 3 trimestres sur 4');
     expect(charts(html)[0].series.map((x) => x.label)).to.deep.equal(['Occitanie', 'France']);
-    expect(byId(html, 'tr', `pole-${p.garonne.id}`)).to.contain('4,0 ETP').and.contain('Validé');
-    expect(byId(html, 'tr', `pole-${p.lauragais.id}`)).to.contain('À saisir').and.contain('En retard');
-    expect(byId(html, 'tr', `pole-${p.cerdagne.id}`)).to.contain('Renvoyé').and.not.contain('En retard');
-    expect(byId(html, 'tr', `pole-${p.aude.id}`)).to.contain('Brouillon').and.contain('En retard');
+    expect(byId(html, 'tr', `pole-${p.garonne.id}`))
+      .to.contain('4,0 ETP')
+      .and.contain('Validé');
+    expect(byId(html, 'tr', `pole-${p.lauragais.id}`))
+      .to.contain('À saisir')
+      .and.contain('En retard');
+    expect(byId(html, 'tr', `pole-${p.cerdagne.id}`))
+      .to.contain('Renvoyé')
+      .and.not.contain('En retard');
+    expect(byId(html, 'tr', `pole-${p.aude.id}`))
+      .to.contain('Brouillon')
+      .and.contain('En retard');
     // Largest value first, then the poles without a figure by name.
     const order = [p.garonne, p.aude, p.cerdagne, p.lauragais, p.minervois].map((x) => html.indexOf(`id="pole-${x.id}"`));
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
@@ -212,8 +290,16 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
 
   it('refuses malformed or duplicated filters with a French 400 page, and accepts Q as well as T', async () => {
     for (const bad of [
-      'indicateur=INCONNU', 'indicateur=emp_crees', 'de=2026-T5', 'a=2026-13', 'a=2027-T1', 'de=2026-T3&a=2025-T1', 'de=2016-T1&a=2026-T3',
-      'indicateur=EMP_CREES&indicateur=TE_ACTIONS', 'de=2025-T1&de=2025-T2', 'base=autre',
+      'indicateur=INCONNU',
+      'indicateur=emp_crees',
+      'de=2026-T5',
+      'a=2026-13',
+      'a=2027-T1',
+      'de=2026-T3&a=2025-T1',
+      'de=2016-T1&a=2026-T3',
+      'indicateur=EMP_CREES&indicateur=TE_ACTIONS',
+      'de=2025-T1&de=2025-T2',
+      'base=autre',
     ]) {
       for (const path of ['/tableau-de-bord', '/regions/76']) {
         const res = await agents.staff.get(`${path}?${bad}`);
@@ -225,7 +311,9 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     const html = (await agents.national.get('/tableau-de-bord?indicateur=ACT_CONSOLIDEES&de=2025-Q3&a=2026-Q2').expect(200)).text;
     expect(charts(html)[0].labels).to.deep.equal(['2025-T3', '2025-T4', '2026-T1', '2026-T2']);
     // The tiles follow the end of the range: 2026-T2 and the year to its end.
-    expect(byId(html, 'div', 'tile-EMP_CREES-quarter')).to.contain('Trimestre 2026-T2').and.contain('14,5 ETP');
+    expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
+      .to.contain('Trimestre 2026-T2')
+      .and.contain('14,5 ETP');
     expect(html).to.match(/<option value="2025-T3" selected>/);
   });
 
@@ -234,11 +322,17 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(byId(html, 'tr', 'history-EMP_CREES')).to.equal(
       'Emplois non délocalisables créés — non renseigné — non renseigné — non renseigné 2,0 ETP — non renseigné 1,5 ETP 2,5 ETP 4,0 ETP',
     );
-    expect(byId(html, 'tr', 'history-EMP_ETP_FIN')).to.contain('18,0 ETP').and.contain('21,0 ETP');
+    expect(byId(html, 'tr', 'history-EMP_ETP_FIN'))
+      .to.contain('18,0 ETP')
+      .and.contain('21,0 ETP');
     expect(charts(html).map((c) => c.series[0].values)).to.deep.equal([
-      [null, null, null, 2, null, 1.5, 2.5, 4], [null, null, null, 3, null, 3, 3, 3], [null, null, null, 3, null, 3, 3, 3],
+      [null, null, null, 2, null, 1.5, 2.5, 4],
+      [null, null, null, 3, null, 3, 3, 3],
+      [null, null, null, 3, null, 3, 3, 3],
     ]);
-    expect(byId(html, 'article', 'narrative-2025-T3')).to.contain('Faits marquants Ouverture de la recyclerie').and.contain('Difficultés Local trop petit');
+    expect(byId(html, 'article', 'narrative-2025-T3'))
+      .to.contain('Faits marquants Ouverture de la recyclerie')
+      .and.contain('Difficultés Local trop petit');
     expect(byId(html, 'article', 'narrative-2026-T3')).to.contain('Faits marquants 2026-T3');
     expect(html.indexOf('narrative-2026-T3')).to.be.lessThan(html.indexOf('narrative-2025-T3'));
     expect(text(html)).to.contain('Base : Données validées.').and.contain('Données calculées le 26 novembre 2026 à 10:00.');
@@ -253,7 +347,9 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
 
   it('says when the figures were computed (the oldest on the page) and how many changes wait for the next run', async () => {
     const before = (await agents.national.get('/tableau-de-bord').expect(200)).text;
-    expect(byId(before, 'div', 'freshness')).to.equal('Base : Données validées. Données calculées le 26 novembre 2026 à 10:00. Aucune modification en attente du prochain calcul.');
+    expect(byId(before, 'div', 'freshness')).to.equal(
+      'Base : Données validées. Données calculées le 26 novembre 2026 à 10:00. Aucune modification en attente du prochain calcul.',
+    );
 
     // A change after the run, twenty minutes later: Aude submits its quarter (a status change: every indicator moves).
     ctx.clock.advance({ minutes: 20 });
@@ -269,7 +365,9 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     // The incremental run rewrites Occitanie's and the nation's rows of 2026: the page still shows its oldest figure.
     await s.refresh.incremental();
     const after = (await agents.national.get('/tableau-de-bord').expect(200)).text;
-    expect(byId(after, 'div', 'freshness')).to.contain('Données calculées le 26 novembre 2026 à 10:00.').and.contain('Aucune modification en attente');
+    expect(byId(after, 'div', 'freshness'))
+      .to.contain('Données calculées le 26 novembre 2026 à 10:00.')
+      .and.contain('Aucune modification en attente');
     // Aude's page holds only rows of 2026-T3, all recomputed at 10:20.
     const aude = (await agents.staff.get(`/poles/${p.aude.slug}`).expect(200)).text;
     expect(byId(aude, 'div', 'freshness')).to.contain('Données calculées le 26 novembre 2026 à 10:20.');

@@ -21,7 +21,13 @@ function canvases(page: Page) {
       const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       let painted = 0;
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++;
-      return { width: canvas.width, height: canvas.height, differs: canvas.toDataURL() !== blank.toDataURL(), painted, label: canvas.getAttribute('aria-label') };
+      return {
+        width: canvas.width,
+        height: canvas.height,
+        differs: canvas.toDataURL() !== blank.toDataURL(),
+        painted,
+        label: canvas.getAttribute('aria-label'),
+      };
     }),
   );
 }
@@ -50,10 +56,15 @@ describe('dashboards in a real browser (Chromium)', function () {
       for (let i = 0; i < 7; i++) {
         const period = { year: 2025 + Math.floor(i / 4), quarter: (i % 4) + 1 };
         const overrides = {
-          'v.EMP_CREES': String(n + 1 + (i % 3)), 'v.ACT_CONSOLIDEES': String(2 + n + (i % 2)), 'v.TE_ACTIONS': String(1 + ((n + i) % 4)),
-          highlights: `Faits marquants du trimestre ${period.year}-T${period.quarter}`, difficulties: i % 2 ? 'Recrutement difficile' : '',
+          'v.EMP_CREES': String(n + 1 + (i % 3)),
+          'v.ACT_CONSOLIDEES': String(2 + n + (i % 2)),
+          'v.TE_ACTIONS': String(1 + ((n + i) % 4)),
+          highlights: `Faits marquants du trimestre ${period.year}-T${period.quarter}`,
+          difficulties: i % 2 ? 'Recrutement difficile' : '',
         };
-        const saved = await s.reporting.save(pole, period, { ...(await completeBody(s, period, overrides)), version: '0' }, true, { userId: staffId });
+        const saved = await s.reporting.save(pole, period, { ...(await completeBody(s, period, overrides)), version: '0' }, true, {
+          userId: staffId,
+        });
         expect(saved.kind).to.equal('saved');
         const report = (await s.repos.reporting.report(s.db, pole.id, period))!;
         expect(await s.review.decide(report, 'validate', report.version, '', { userId: staffId })).to.equal('done');
@@ -97,7 +108,9 @@ describe('dashboards in a real browser (Chromium)', function () {
         }
         const axe = await new AxeBuilder({ page }).analyze();
         const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        expect(serious.map((v) => `${target}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).to.deep.equal([]);
+        expect(serious.map((v) => `${target}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).to.deep.equal(
+          [],
+        );
         await page.screenshot({ path: path.join(SHOTS, `${shot}.png`), fullPage: true });
       }
       expect(problems, `${account}: console, CSP or network problems`).to.deep.equal([]);
@@ -147,7 +160,9 @@ describe('dashboards in a real browser (Chromium)', function () {
     }
     // Without JavaScript the breakdown is sorted by value on the server: largest first.
     await page.goto(`${server.url}/tableau-de-bord`);
-    const values = await page.$$eval('#breakdown-table tbody td[data-value]', (tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    const values = await page.$$eval('#breakdown-table tbody td[data-value]', (tds) =>
+      tds.map((td) => Number(td.getAttribute('data-value'))),
+    );
     expect(values).to.have.length(3);
     for (const v of values) expect(Number.isFinite(v), String(v)).to.equal(true);
     expect(values).to.deep.equal([...values].sort((a, b) => b - a));

@@ -33,8 +33,27 @@ describe('pages in a real browser (Chromium)', function () {
   });
 
   const visits: [string, string[]][] = [
-    ['staff', ['/admin', '/admin/poles', '/admin/poles/nouveau', '/poles/{pole}', '/admin/poles/{pole}/membres/nouveau', '/admin/journal', '/admin/trimestres', '/admin/trimestres/{pole}/2026-T3', '/admin/completude',
-      '/admin/utilisateurs', '/admin/utilisateurs/nouveau', '/admin/indicateurs', '/admin/indicateurs/nouveau', '/admin/import', '/admin/taches', '/profil']],
+    [
+      'staff',
+      [
+        '/admin',
+        '/admin/poles',
+        '/admin/poles/nouveau',
+        '/poles/{pole}',
+        '/admin/poles/{pole}/membres/nouveau',
+        '/admin/journal',
+        '/admin/trimestres',
+        '/admin/trimestres/{pole}/2026-T3',
+        '/admin/completude',
+        '/admin/utilisateurs',
+        '/admin/utilisateurs/nouveau',
+        '/admin/indicateurs',
+        '/admin/indicateurs/nouveau',
+        '/admin/import',
+        '/admin/taches',
+        '/profil',
+      ],
+    ],
     ['manager', ['/mon-pole', '/mon-pole/{pole}/trimestres/2026-T3', '/mon-pole/{pole}/trimestres/2026-T3/import', '/profil']],
     ['funder', ['/']],
   ];

@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { cellText, csvChunks, csvDocument, csvLine, neutralise, numberText, type CsvCell, type CsvFlavour } from '../../server/exports/csv.ts';
+import {
+  cellText,
+  csvChunks,
+  csvDocument,
+  csvLine,
+  neutralise,
+  numberText,
+  type CsvCell,
+  type CsvFlavour,
+} from '../../server/exports/csv.ts';
 
 const FLAVOURS: CsvFlavour[] = ['standard', 'excel-fr'];
 

@@ -30,7 +30,10 @@ export async function buildExportFixture(ctx: TestContext): Promise<ExportFixtur
 
   async function enter(pole: PoleRow, period: Quarter, emp: string, etp: string, then: 'validate' | 'submit' = 'validate') {
     const existing = await s.repos.reporting.report(s.db, pole.id, period);
-    const body = { ...(await completeBody(s, period, { 'v.EMP_CREES': emp, 'v.EMP_ETP_FIN': etp })), version: String(existing?.version ?? 0) };
+    const body = {
+      ...(await completeBody(s, period, { 'v.EMP_CREES': emp, 'v.EMP_ETP_FIN': etp })),
+      version: String(existing?.version ?? 0),
+    };
     const saved = await s.reporting.save(pole, period, body, true, { userId: staffId });
     expect(saved.kind, JSON.stringify(saved)).to.equal('saved');
     if (then === 'validate') {
@@ -40,11 +43,17 @@ export async function buildExportFixture(ctx: TestContext): Promise<ExportFixtur
   }
 
   const rows: [PoleKey, Quarter, string, string, ('validate' | 'submit')?][] = [
-    ['garonne', q(2026, 1), '1,5', '19'], ['garonne', q(2026, 2), '2,5', '20'], ['garonne', q(2026, 3), '4', '21'],
-    ['lauragais', q(2026, 1), '3', '6'], ['lauragais', q(2026, 2), '2', '7'],
+    ['garonne', q(2026, 1), '1,5', '19'],
+    ['garonne', q(2026, 2), '2,5', '20'],
+    ['garonne', q(2026, 3), '4', '21'],
+    ['lauragais', q(2026, 1), '3', '6'],
+    ['lauragais', q(2026, 2), '2', '7'],
     ['minervois', q(2026, 2), '7', '50', 'submit'],
-    ['rhone', q(2026, 1), '10', '100'], ['rhone', q(2026, 2), '10', '100'], ['rhone', q(2026, 3), '2', '98'],
-    ['seine', q(2026, 2), '4', '40'], ['seine', q(2026, 3), '6', '42'],
+    ['rhone', q(2026, 1), '10', '100'],
+    ['rhone', q(2026, 2), '10', '100'],
+    ['rhone', q(2026, 3), '2', '98'],
+    ['seine', q(2026, 2), '4', '40'],
+    ['seine', q(2026, 3), '6', '42'],
     ['armor', q(2026, 2), '0', '3'],
   ];
   for (const [key, period, emp, etp, then] of rows) await enter(poles[key], period, emp, etp, then);

@@ -19,7 +19,12 @@ function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => 
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 }
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/[\s\u00a0\u202f]+/g, ' ')
+    .trim();
 
 async function readXlsx(body: Buffer) {
   const wb = new ExcelJS.Workbook();
@@ -68,7 +73,13 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     const sheet = wb.getWorksheet('Synthèse nationale')!;
     const rows: Record<string, { value: unknown; numFmt: string; reported: unknown; contributors: unknown }> = {};
     sheet.eachRow((row, n) => {
-      if (n > 5) rows[String(row.getCell(3).value)] = { value: row.getCell(6).value, numFmt: row.getCell(6).numFmt, reported: row.getCell(7).value, contributors: row.getCell(10).value };
+      if (n > 5)
+        rows[String(row.getCell(3).value)] = {
+          value: row.getCell(6).value,
+          numFmt: row.getCell(6).numFmt,
+          reported: row.getCell(7).value,
+          contributors: row.getCell(10).value,
+        };
     });
     expect(Object.keys(rows)).to.have.length(summary.indicators.length);
     // The headline indicators come first.
@@ -87,7 +98,10 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     expect(defs.rowCount - 5).to.equal(summary.indicators.length);
   });
 
-  for (const [format, sep, suffix] of [['csv', ',', '.csv'], ['csv-excel', ';', '-excel.csv']] as const) {
+  for (const [format, sep, suffix] of [
+    ['csv', ',', '.csv'],
+    ['csv-excel', ';', '-excel.csv'],
+  ] as const) {
     it(`national ${format}: parses back to the summary's figures`, async () => {
       const res = await agents.staff.get(`/admin/exports/synthese?periode=2026&format=${format}&base=validated_or_submitted`).expect(200);
       expect(res.headers['content-disposition']).to.equal(`attachment; filename="ptce-synthese-nationale-2026${suffix}"`);
@@ -112,7 +126,16 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
   }
 
   it('a funder’s scope export holds nothing outside its regions, in every format', async () => {
-    const outside = ['Pôle Rhône', 'Pôle Seine', 'Pôle Armor', fx.poles.rhone.slug, fx.poles.seine.slug, 'Auvergne', 'Île-de-France', 'Bretagne'];
+    const outside = [
+      'Pôle Rhône',
+      'Pôle Seine',
+      'Pôle Armor',
+      fx.poles.rhone.slug,
+      fx.poles.seine.slug,
+      'Auvergne',
+      'Île-de-France',
+      'Bretagne',
+    ];
     for (const format of ['csv', 'csv-excel'] as const) {
       const res = await agents.funder76.get(`/exports/perimetre?periode=2026-T2&format=${format}`).expect(200);
       expect(res.headers['content-disposition']).to.match(/filename="ptce-perimetre-2026-T2(-excel)?\.csv"/);
@@ -121,10 +144,20 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     }
     const res = await agents.funder76.get('/exports/perimetre?periode=2026-T2&format=xlsx').buffer(true).parse(binary).expect(200);
     const wb = await readXlsx(res.body as Buffer);
-    expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['Synthèse du périmètre', 'Par région', 'Par pôle', 'Complétude', 'Définitions']);
+    expect(wb.worksheets.map((w) => w.name)).to.deep.equal([
+      'Synthèse du périmètre',
+      'Par région',
+      'Par pôle',
+      'Complétude',
+      'Définitions',
+    ]);
     const cells: string[] = [];
     wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => cells.push(String(c.value)))));
-    for (const word of outside) expect(cells.some((c) => c.includes(word)), word).to.equal(false);
+    for (const word of outside)
+      expect(
+        cells.some((c) => c.includes(word)),
+        word,
+      ).to.equal(false);
     const summary = await ctx.s.summaries.scope(funder76, { kind: 'quarter', year: 2026, quarter: 2 });
     const poles = wb.getWorksheet('Par pôle')!;
     expect(poles.rowCount - 5).to.equal(summary.poles.length);
@@ -134,7 +167,11 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
 
   it('in the workbook, pole-level flow figures add up to the national ones', async () => {
     for (const periode of ['2026-T2', '2026']) {
-      const res = await agents.staff.get(`/exports/perimetre?periode=${periode}&format=xlsx&base=validated_or_submitted`).buffer(true).parse(binary).expect(200);
+      const res = await agents.staff
+        .get(`/exports/perimetre?periode=${periode}&format=xlsx&base=validated_or_submitted`)
+        .buffer(true)
+        .parse(binary)
+        .expect(200);
       const wb = await readXlsx(res.body as Buffer);
       const rows = (name: string) => {
         const out: unknown[][] = [];
@@ -143,12 +180,16 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
         });
         return out;
       };
-      const flows = rows('Définitions').filter((r) => r[2] === 'Flux').map((r) => String(r[0]));
+      const flows = rows('Définitions')
+        .filter((r) => r[2] === 'Flux')
+        .map((r) => String(r[0]));
       expect(flows).to.include('EMP_CREES');
       const scaled = (v: unknown) => Math.round(Number(v ?? 0) * 10_000);
       for (const code of flows) {
         const nation = rows('Synthèse du périmètre').find((r) => r[2] === code)!;
-        const poles = rows('Par pôle').filter((r) => r[2] === code).reduce((acc: number, r) => acc + scaled(r[5]), 0);
+        const poles = rows('Par pôle')
+          .filter((r) => r[2] === code)
+          .reduce((acc: number, r) => acc + scaled(r[5]), 0);
         expect(scaled(nation[5]), `${periode} ${code}`).to.equal(poles);
       }
     }
@@ -166,15 +207,30 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     const page = text(bad.text);
     expect(page).to.include('Cette période n’est pas encore close (dernier trimestre clos : 2026-T3).');
     expect(bad.text).to.include('value="2027-T1"');
-    expect(bad.text).to.match(/id="f-format-error"/).and.match(/id="f-base-error"/);
-    const raw = await agents.staff.get('/admin/exports/valeurs?fichier=csv&de=2026-T3&a=2026-T1&regions=76&regions=XX&statuts=perdu').expect(422);
+    expect(bad.text)
+      .to.match(/id="f-format-error"/)
+      .and.match(/id="f-base-error"/);
+    const raw = await agents.staff
+      .get('/admin/exports/valeurs?fichier=csv&de=2026-T3&a=2026-T1&regions=76&regions=XX&statuts=perdu')
+      .expect(422);
     expect(text(raw.text)).to.include('Le trimestre de fin doit suivre celui de début.').and.include('Choisissez une valeur de la liste.');
-    expect(raw.text).to.include('value="2026-T3"').and.match(/<option value="76" selected>/);
+    expect(raw.text)
+      .to.include('value="2026-T3"')
+      .and.match(/<option value="76" selected>/);
     const unknown = await agents.staff.get('/admin/exports/valeurs?fichier=csv&regions=76&regions=XX&poles=inconnu').expect(422);
-    expect(unknown.text).to.match(/id="f-regions-error"/).and.match(/id="f-poles-error"/);
+    expect(unknown.text)
+      .to.match(/id="f-regions-error"/)
+      .and.match(/id="f-poles-error"/);
     const hostile = [
-      'periode=', 'periode=2026-T2&periode=2026-T3&format=csv', 'periode[a]=1&format=csv', 'periode=%27%3B--&format=xlsx', `periode=${'9'.repeat(5000)}`,
-      'periode=1999&format=csv', 'periode=2026-T0&format=csv', 'periode=2026&format=csv&format=xlsx', 'periode=2026-T2&format[]=csv',
+      'periode=',
+      'periode=2026-T2&periode=2026-T3&format=csv',
+      'periode[a]=1&format=csv',
+      'periode=%27%3B--&format=xlsx',
+      `periode=${'9'.repeat(5000)}`,
+      'periode=1999&format=csv',
+      'periode=2026-T0&format=csv',
+      'periode=2026&format=csv&format=xlsx',
+      'periode=2026-T2&format[]=csv',
     ];
     for (const q of hostile) {
       const r = await agents.staff.get(`/admin/exports/synthese?${q}`);
@@ -185,13 +241,23 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
       expect(r.status, q).to.be.oneOf([400, 422]);
     }
     // Parameters the export does not know are ignored, never a 500.
-    for (const q of ['indicateurs[x]=1', 'statuts[]=x', 'inconnu=1&inconnu=2']) expect((await agents.staff.get(`/admin/exports/valeurs?fichier=csv&${q}`)).status, q).to.be.below(500);
+    for (const q of ['indicateurs[x]=1', 'statuts[]=x', 'inconnu=1&inconnu=2'])
+      expect((await agents.staff.get(`/admin/exports/valeurs?fichier=csv&${q}`)).status, q).to.be.below(500);
   });
 
   it('random query strings never give a 5xx (property)', async () => {
     const key = fc.constantFrom('periode', 'base', 'format', 'regions', 'poles', 'indicateurs', 'de', 'a', 'statuts', 'fichier', 'x');
-    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('2026-T2', '2026', '2026-Q3', 'csv', 'xlsx', 'csv-excel', 'validated', '76', 'EMP_CREES', '=1+1', '%00', '[]'));
-    const paths = ['/admin/exports/synthese', '/admin/exports/synthese/impression', '/admin/exports/valeurs', '/exports/perimetre', '/exports/perimetre/impression'];
+    const value = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('2026-T2', '2026', '2026-Q3', 'csv', 'xlsx', 'csv-excel', 'validated', '76', 'EMP_CREES', '=1+1', '%00', '[]'),
+    );
+    const paths = [
+      '/admin/exports/synthese',
+      '/admin/exports/synthese/impression',
+      '/admin/exports/valeurs',
+      '/exports/perimetre',
+      '/exports/perimetre/impression',
+    ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...paths), fc.array(fc.tuple(key, value), { maxLength: 6 }), async (p, pairs) => {
         const qs = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
@@ -213,13 +279,24 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     expect(garonne).to.include.members(['Validé', '1.5', 'Occitanie', 'ETP']);
 
     const some = await agents.staff
-      .get(`/admin/exports/valeurs?fichier=csv-excel&regions=76&indicateurs=EMP_CREES&de=2026-T2&a=2026-Q2&statuts=submitted&statuts=validated`)
+      .get(
+        `/admin/exports/valeurs?fichier=csv-excel&regions=76&indicateurs=EMP_CREES&de=2026-T2&a=2026-Q2&statuts=submitted&statuts=validated`,
+      )
       .expect(200);
     expect(some.text.startsWith('\ufeff')).to.equal(true);
     const picked: string[][] = parse(some.text, { bom: true, delimiter: ';' });
     // Occitanie in 2026-T2: Garonne and Lauragais validated, Minervois submitted.
-    expect(picked.slice(1).map((r) => [r[0], r[7], r[8]]).sort()).to.deep.equal(
-      [[fx.poles.garonne.slug, 'Validé', '2,5'], [fx.poles.lauragais.slug, 'Validé', '2,0'], [fx.poles.minervois.slug, 'Soumis', '7,0']].sort(),
+    expect(
+      picked
+        .slice(1)
+        .map((r) => [r[0], r[7], r[8]])
+        .sort(),
+    ).to.deep.equal(
+      [
+        [fx.poles.garonne.slug, 'Validé', '2,5'],
+        [fx.poles.lauragais.slug, 'Validé', '2,0'],
+        [fx.poles.minervois.slug, 'Soumis', '7,0'],
+      ].sort(),
     );
     const one = await agents.staff.get(`/admin/exports/valeurs?fichier=csv&poles=${fx.poles.minervois.slug}&statuts=validated`).expect(200);
     expect(parse(one.text)).to.have.length(1);
@@ -251,7 +328,8 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
   it('print pages: every section, the computed line, no 500 for a year', async () => {
     const res = await agents.staff.get('/admin/exports/synthese/impression?periode=2026-T2&base=validated').expect(200);
     const page = text(res.text);
-    for (const h of ['Synthèse nationale 2026-T2', 'Indicateurs phares', 'Par région', 'Complétude', 'Définitions', 'Données calculées le']) expect(page).to.include(h);
+    for (const h of ['Synthèse nationale 2026-T2', 'Indicateurs phares', 'Par région', 'Complétude', 'Définitions', 'Données calculées le'])
+      expect(page).to.include(h);
     expect(res.text).to.include('/static/css/print.css');
     await agents.staff.get('/admin/exports/synthese/impression?periode=2025').expect(200);
     await agents.national.get('/exports/perimetre/impression?periode=2026-T3').expect(200);

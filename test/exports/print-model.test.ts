@@ -5,7 +5,12 @@ import { handBuiltSummary } from '../publications/summaries.ts';
 
 describe('exports: the print page’s figures', () => {
   it('writes counts in French (1 234 sur 1 500), completeness and contributors alike', () => {
-    const summary = handBuiltSummary([[{ contributors: 1200, value: 5 }, { contributors: 34, value: 1 }]]);
+    const summary = handBuiltSummary([
+      [
+        { contributors: 1200, value: 5 },
+        { contributors: 34, value: 1 },
+      ],
+    ]);
     summary.national[0].reported = 1234;
     summary.national[0].expected = 1500;
     const model = summaryPrintModel(summary);

@@ -38,7 +38,15 @@ describe(`exports: the print page in Chromium (${onPostgres ? 'PostgreSQL' : 'SQ
 
   it('the export pages have no console error, no CSP violation, no serious accessibility problem', async () => {
     const visits: [string, string[]][] = [
-      [staffEmail, ['/admin/exports', '/admin/exports/synthese?periode=2031&format=pdf', '/admin/exports/synthese/impression?periode=2026-T2', '/exports']],
+      [
+        staffEmail,
+        [
+          '/admin/exports',
+          '/admin/exports/synthese?periode=2031&format=pdf',
+          '/admin/exports/synthese/impression?periode=2026-T2',
+          '/exports',
+        ],
+      ],
       [funderEmail, ['/exports', '/exports/perimetre/impression?periode=2026']],
     ];
     for (const [email, urls] of visits) {
@@ -64,7 +72,10 @@ describe(`exports: the print page in Chromium (${onPostgres ? 'PostgreSQL' : 'SQ
       const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
       const problems = watchProblems(page);
       await signInThroughForm(page, server.url, who === 'staff' ? staffEmail : funderEmail, TEST_PASSWORD);
-      const url = who === 'staff' ? '/admin/exports/synthese/impression?periode=2026-T2&base=validated' : '/exports/perimetre/impression?periode=2026';
+      const url =
+        who === 'staff'
+          ? '/admin/exports/synthese/impression?periode=2026-T2&base=validated'
+          : '/exports/perimetre/impression?periode=2026';
       await page.goto(server.url + url);
       await page.screenshot({ path: path.join(OUT, `print-${who}-screen.png`), fullPage: true });
       // On screen the navigation is there; in print it is gone, and so are the buttons.

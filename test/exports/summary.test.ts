@@ -8,7 +8,14 @@ import type { CurrentUser } from '../../server/http/current-user.ts';
 import { formatNumber } from '../../server/lib/format.ts';
 
 const staff: CurrentUser = { id: 1, email: 's@x', displayName: 'S', role: 'staff', poleIds: [], regionCodes: [] };
-const funder = (regionCodes: string[]): CurrentUser => ({ id: 2, email: 'f@x', displayName: 'F', role: 'funder', poleIds: [], regionCodes });
+const funder = (regionCodes: string[]): CurrentUser => ({
+  id: 2,
+  email: 'f@x',
+  displayName: 'F',
+  role: 'funder',
+  poleIds: [],
+  regionCodes,
+});
 
 describe(`exports: summaries (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   this.timeout(120_000);
@@ -64,7 +71,9 @@ describe(`exports: summaries (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
     for (const period of [{ kind: 'quarter', year: 2026, quarter: 2 } as const, { kind: 'year', year: 2026 } as const]) {
       const sum = await ctx.s.summaries.scope(staff, period);
       for (const ind of sum.indicators.filter((i) => i.kind === 'flow')) {
-        const poles = sum.poles.filter((f) => f.indicator === ind.code && f.value !== null).reduce((acc, f) => acc + Math.round(f.value! * 10_000), 0);
+        const poles = sum.poles
+          .filter((f) => f.indicator === ind.code && f.value !== null)
+          .reduce((acc, f) => acc + Math.round(f.value! * 10_000), 0);
         const nation = sum.national.find((f) => f.indicator === ind.code)!;
         expect(Math.round((nation.value ?? 0) * 10_000), `${ind.code} ${JSON.stringify(period)}`).to.equal(poles);
         expect(nation.contributors).to.equal(sum.poles.filter((f) => f.indicator === ind.code && f.value !== null).length);
@@ -75,14 +84,17 @@ describe(`exports: summaries (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
   it('a funder’s scope holds only its regions and their poles, its regions merged', async () => {
     const sum = await ctx.s.summaries.scope(funder(['76', '75']), { kind: 'quarter', year: 2026, quarter: 2 });
     expect(new Set(sum.regions.map((f) => f.area))).to.deep.equal(new Set(['76']));
-    expect(new Set(sum.poles.map((f) => f.area))).to.deep.equal(new Set([fx.poles.garonne.slug, fx.poles.lauragais.slug, fx.poles.minervois.slug]));
+    expect(new Set(sum.poles.map((f) => f.area))).to.deep.equal(
+      new Set([fx.poles.garonne.slug, fx.poles.lauragais.slug, fx.poles.minervois.slug]),
+    );
     expect(sum.completeness.map((c) => c.area)).to.deep.equal(['76']);
     const own = sum.national.find((f) => f.indicator === 'EMP_CREES')!;
     expect(own.area).to.equal(SCOPE_AREA);
     expect(own.value).to.equal(4.5);
     expect(own.contributors).to.equal(2);
     const json = JSON.stringify(sum);
-    for (const outside of ['Pôle Rhône', 'Pôle Seine', 'Pôle Armor', fx.poles.rhone.slug, '"84"', '"11"']) expect(json).not.to.include(outside);
+    for (const outside of ['Pôle Rhône', 'Pôle Seine', 'Pôle Armor', fx.poles.rhone.slug, '"84"', '"11"'])
+      expect(json).not.to.include(outside);
     let refused = 0;
     await ctx.s.summaries.scope(funder(['76']), { kind: 'year', year: 2026 }, 'validated_or_submitted').catch(() => refused++);
     const manager: CurrentUser = { ...staff, role: 'manager', poleIds: [fx.poles.garonne.id] };
@@ -98,7 +110,9 @@ describe(`exports: summaries (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
         const fig = sum.national.find((f) => f.indicator === tile.code)!;
         const ind = sum.indicators.find((i) => i.code === tile.code)!;
         // The tile writes the number, then a no-break space and its unit.
-        expect(tile.ytd.value?.replace(/\u00a0.*$/, '') ?? null, tile.code).to.equal(fig.value === null ? null : formatNumber(fig.value, ind.decimals));
+        expect(tile.ytd.value?.replace(/\u00a0.*$/, '') ?? null, tile.code).to.equal(
+          fig.value === null ? null : formatNumber(fig.value, ind.decimals),
+        );
         expect(tile.ytd.completeness).to.include(String(fig.reported)).and.include(String(fig.expected));
       }
       const stock = sum.national.find((f) => f.indicator === 'EMP_ETP_FIN')!;

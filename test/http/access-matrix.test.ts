@@ -9,8 +9,22 @@ import { seedPublication } from '../publications/summaries.ts';
 type Outcome = 'ok' | 'login' | 'unauthorized' | 'forbidden' | 'notfound';
 type Expectation = Record<Persona, Outcome>;
 
-const row = (anonymous: Outcome, managerA: Outcome, managerB: Outcome, managerC: Outcome, funderRegion: Outcome, funderNational: Outcome, staff: Outcome): Expectation => ({
-  anonymous, managerA, managerB, managerC, funderRegion, funderNational, staff,
+const row = (
+  anonymous: Outcome,
+  managerA: Outcome,
+  managerB: Outcome,
+  managerC: Outcome,
+  funderRegion: Outcome,
+  funderNational: Outcome,
+  staff: Outcome,
+): Expectation => ({
+  anonymous,
+  managerA,
+  managerB,
+  managerC,
+  funderRegion,
+  funderNational,
+  staff,
 });
 //                              anon     mgrA         mgrB         mgrC         funderReg    funderNat    staff
 const PUBLIC_PAGE = row('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
@@ -79,13 +93,28 @@ function cases(c: Cast): Case[] {
     ['get', '/mon-pole/:slug/trimestres/:period', `/mon-pole/${C}/trimestres/2026-T3`, MY_POLE_C],
     ['post', '/mon-pole/:slug/trimestres/:period', `/mon-pole/${C}/trimestres/2026-T3`, MY_POLE_C],
     ['post', '/mon-pole/:slug/trimestres/:period', `/mon-pole/${A}/trimestres/2026-T3`, MY_POLE_A],
-    ['get', '/mon-pole/:slug/trimestres/:period/historique', `/mon-pole/${A}/trimestres/2026-T3/historique?indicateur=EMP_CREES`, MY_POLE_A],
-    ['get', '/mon-pole/:slug/trimestres/:period/historique', `/mon-pole/${C}/trimestres/2026-T3/historique?indicateur=EMP_CREES`, MY_POLE_C],
+    [
+      'get',
+      '/mon-pole/:slug/trimestres/:period/historique',
+      `/mon-pole/${A}/trimestres/2026-T3/historique?indicateur=EMP_CREES`,
+      MY_POLE_A,
+    ],
+    [
+      'get',
+      '/mon-pole/:slug/trimestres/:period/historique',
+      `/mon-pole/${C}/trimestres/2026-T3/historique?indicateur=EMP_CREES`,
+      MY_POLE_C,
+    ],
     ['get', '/mon-pole/:slug/trimestres/:period/modele/:format', `/mon-pole/${A}/trimestres/2026-T3/modele/csv`, MY_POLE_A],
     ['get', '/mon-pole/:slug/trimestres/:period/modele/:format', `/mon-pole/${C}/trimestres/2026-T3/modele/xlsx`, MY_POLE_C],
     ['get', '/mon-pole/:slug/trimestres/:period/import', `/mon-pole/${A}/trimestres/2026-T3/import`, MY_POLE_A],
     ['post', '/mon-pole/:slug/trimestres/:period/import', `/mon-pole/${C}/trimestres/2026-T3/import`, MY_POLE_C],
-    ['post', '/mon-pole/:slug/trimestres/:period/import/:batchId/confirmer', `/mon-pole/${A}/trimestres/2026-T3/import/999999/confirmer`, row('login', 'notfound', 'notfound', 'notfound', 'forbidden', 'forbidden', 'forbidden')],
+    [
+      'post',
+      '/mon-pole/:slug/trimestres/:period/import/:batchId/confirmer',
+      `/mon-pole/${A}/trimestres/2026-T3/import/999999/confirmer`,
+      row('login', 'notfound', 'notfound', 'notfound', 'forbidden', 'forbidden', 'forbidden'),
+    ],
     ['get', '/admin', '/admin', STAFF],
     ['get', '/admin/poles', '/admin/poles', STAFF],
     ['get', '/admin/poles/nouveau', '/admin/poles/nouveau', STAFF],
@@ -123,39 +152,94 @@ function cases(c: Cast): Case[] {
     ['get', '/admin/poles/:slug/trimestres/:period/modele/:format', `/admin/poles/${C}/trimestres/2026-T3/modele/csv`, STAFF],
     ['get', '/admin/poles/:slug/trimestres/:period/import', `/admin/poles/${C}/trimestres/2026-T3/import`, STAFF],
     ['post', '/admin/poles/:slug/trimestres/:period/import', `/admin/poles/${C}/trimestres/2026-T3/import`, STAFF],
-    ['post', '/admin/poles/:slug/trimestres/:period/import/:batchId/confirmer', `/admin/poles/${C}/trimestres/2026-T3/import/999999/confirmer`, row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound')],
+    [
+      'post',
+      '/admin/poles/:slug/trimestres/:period/import/:batchId/confirmer',
+      `/admin/poles/${C}/trimestres/2026-T3/import/999999/confirmer`,
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound'),
+    ],
     ['get', '/admin/import', '/admin/import', STAFF],
     ['post', '/admin/import', '/admin/import', STAFF],
     ['get', '/admin/import/modele/:format', '/admin/import/modele/csv', STAFF],
-    ['get', '/admin/import/:batchId', '/admin/import/999999', row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound')],
-    ['post', '/admin/import/:batchId/confirmer', '/admin/import/999999/confirmer', row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound')],
+    [
+      'get',
+      '/admin/import/:batchId',
+      '/admin/import/999999',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound'),
+    ],
+    [
+      'post',
+      '/admin/import/:batchId/confirmer',
+      '/admin/import/999999/confirmer',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound'),
+    ],
     // Notices and the outbox (« Envois »).
     ['get', '/admin/envois', '/admin/envois', STAFF],
     ['get', '/admin/envois', '/admin/envois?statut=queued&type=reminder', STAFF],
-    ['get', '/admin/envois/:messageId', '/admin/envois/999999', row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound')],
+    [
+      'get',
+      '/admin/envois/:messageId',
+      '/admin/envois/999999',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound'),
+    ],
     // Read API and the profile's API tokens.
     ['get', '/api/v1/openapi.json', '/api/v1/openapi.json', PUBLIC_PAGE],
     ['get', '/api/v1/indicators', '/api/v1/indicators', API_SIGNED_IN],
     ['get', '/api/v1/regions', '/api/v1/regions', API_SIGNED_IN],
     ['get', '/api/v1/aggregates', '/api/v1/aggregates?level=nation', row('unauthorized', 'ok', 'ok', 'ok', 'forbidden', 'ok', 'ok')],
     ['get', '/api/v1/aggregates', '/api/v1/aggregates?level=region&area=76', row('unauthorized', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok')],
-    ['get', '/api/v1/aggregates', '/api/v1/aggregates?level=region&area=84', row('unauthorized', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok')],
-    ['get', '/api/v1/aggregates', `/api/v1/aggregates?level=pole&area=${A}`, row('unauthorized', 'ok', 'notfound', 'notfound', 'ok', 'ok', 'ok')],
-    ['get', '/api/v1/aggregates', `/api/v1/aggregates?level=pole&area=${C}&grain=year`, row('unauthorized', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok')],
+    [
+      'get',
+      '/api/v1/aggregates',
+      '/api/v1/aggregates?level=region&area=84',
+      row('unauthorized', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok'),
+    ],
+    [
+      'get',
+      '/api/v1/aggregates',
+      `/api/v1/aggregates?level=pole&area=${A}`,
+      row('unauthorized', 'ok', 'notfound', 'notfound', 'ok', 'ok', 'ok'),
+    ],
+    [
+      'get',
+      '/api/v1/aggregates',
+      `/api/v1/aggregates?level=pole&area=${C}&grain=year`,
+      row('unauthorized', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok'),
+    ],
     ['post', '/profil/jetons', '/profil/jetons', SIGNED_IN],
-    ['post', '/profil/jetons/:tokenId/revoquer', `/profil/jetons/${victimTokenId}/revoquer`, row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound')],
+    [
+      'post',
+      '/profil/jetons/:tokenId/revoquer',
+      `/profil/jetons/${victimTokenId}/revoquer`,
+      row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound'),
+    ],
     // Exports: staff's national summary and raw values; funders' (and staff's) scope summary.
     ['get', '/admin/exports', '/admin/exports', STAFF],
     ['get', '/admin/exports/synthese', '/admin/exports/synthese?periode=2026-T2&format=csv', STAFF],
     ['get', '/admin/exports/synthese/impression', '/admin/exports/synthese/impression?periode=2026', STAFF],
     ['get', '/admin/exports/valeurs', '/admin/exports/valeurs?fichier=csv', STAFF],
     ['get', '/exports', '/exports', row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok')],
-    ['get', '/exports/perimetre', '/exports/perimetre?periode=2026-T3&format=xlsx', row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok')],
-    ['get', '/exports/perimetre/impression', '/exports/perimetre/impression?periode=2026-Q3', row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok')],
+    [
+      'get',
+      '/exports/perimetre',
+      '/exports/perimetre?periode=2026-T3&format=xlsx',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok'),
+    ],
+    [
+      'get',
+      '/exports/perimetre/impression',
+      '/exports/perimetre/impression?periode=2026-Q3',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok'),
+    ],
     // Publications: staff and funders read every version; staff publish. Open data: public (OPEN_DATA on).
     ['get', '/publications', '/publications', PUBLICATIONS],
     ['get', '/publications/:period/versions/:version', '/publications/2026-T3/versions/1', PUBLICATIONS],
-    ['get', '/publications/:period/versions/:version', '/publications/2026-T3/versions/99', row('login', 'forbidden', 'forbidden', 'forbidden', 'notfound', 'notfound', 'notfound')],
+    [
+      'get',
+      '/publications/:period/versions/:version',
+      '/publications/2026-T3/versions/99',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'notfound', 'notfound', 'notfound'),
+    ],
     ['get', '/publications/:period/versions/:version/changements', '/publications/2026-T3/versions/2/changements', PUBLICATIONS],
     ['get', '/publications/:period/versions/:version/fichier/:format', '/publications/2026-T3/versions/2/fichier/csv', PUBLICATIONS],
     ['get', '/publications/:period/versions/:version/fichier/:format', '/publications/2026-T3/versions/1/fichier/xlsx', PUBLICATIONS],
@@ -195,7 +279,8 @@ describe(`authorisation matrix (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, funct
     await seedPublication(ctx.s, cast.victimUserId, 2);
     victimTokenId = (await ctx.s.apiTokens.create({ id: cast.victimUserId } as CurrentUser, 'Jeton de la cible', null)).id;
     // Every page carries a token: the sign-in form for anonymous, the sign-out form in the layout otherwise.
-    for (const p of PERSONAS) tokens.set(p, csrfFrom((await cast.agents[p].get(p === 'anonymous' ? '/connexion' : '/page-inexistante')).text));
+    for (const p of PERSONAS)
+      tokens.set(p, csrfFrom((await cast.agents[p].get(p === 'anonymous' ? '/connexion' : '/page-inexistante')).text));
   });
   after(() => ctx.close());
 
@@ -212,11 +297,19 @@ describe(`authorisation matrix (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, funct
       for (const persona of PERSONAS) {
         const agent = cast.agents[persona];
         const before = c.method === 'post' && c.expect[persona] !== 'ok' ? await snapshot(ctx) : null;
-        const res = c.method === 'get' ? await agent.get(c.url) : await agent.post(c.url).type('form').send({ _csrf: tokens.get(persona) });
+        const res =
+          c.method === 'get'
+            ? await agent.get(c.url)
+            : await agent
+                .post(c.url)
+                .type('form')
+                .send({ _csrf: tokens.get(persona) });
         ran++;
         const got = outcomeOf(res);
-        if (got !== c.expect[persona]) failures.push(`${c.method.toUpperCase()} ${c.url} as ${persona}: expected ${c.expect[persona]}, got ${got} (${res.status})`);
-        if (before !== null && (await snapshot(ctx)) !== before) failures.push(`${c.method.toUpperCase()} ${c.url} as ${persona}: refused but the database changed`);
+        if (got !== c.expect[persona])
+          failures.push(`${c.method.toUpperCase()} ${c.url} as ${persona}: expected ${c.expect[persona]}, got ${got} (${res.status})`);
+        if (before !== null && (await snapshot(ctx)) !== before)
+          failures.push(`${c.method.toUpperCase()} ${c.url} as ${persona}: refused but the database changed`);
         if (res.status === 200 && c.method === 'get') {
           // A page carries its own fresh token: keep using a valid one.
           const m = /name="_csrf" value="([^"]+)"/.exec(res.text);

@@ -33,7 +33,11 @@ describe(`anonymous forms store nothing (${onPostgres ? 'PostgreSQL' : 'SQLite'}
     await agent.get('/admin/poles?etat=tous').expect(303);
     const page = await agent.get('/connexion').expect(200);
     const before = await sessions();
-    const res = await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(page.text), email, password: TEST_PASSWORD }).expect(303);
+    const res = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email, password: TEST_PASSWORD })
+      .expect(303);
     expect(res.headers.location).to.equal('/admin/poles?etat=tous');
     expect(await sessions()).to.equal(before + 1);
     await agent.get('/admin/poles').expect(200);

@@ -12,7 +12,20 @@ import { snapshot } from '../support/personas.ts';
 type Agent = ReturnType<typeof request.agent>;
 
 /** Numbers no id column holds, and shapes that are not an id at all. */
-export const NOT_IDS = ['2147483648', '4294967296', '9007199254740993', '99999999999999999999', '-1', '0', '0001', '1e9', '1.5', '0x10', ' 1', '١'];
+export const NOT_IDS = [
+  '2147483648',
+  '4294967296',
+  '9007199254740993',
+  '99999999999999999999',
+  '-1',
+  '0',
+  '0001',
+  '1e9',
+  '1.5',
+  '0x10',
+  ' 1',
+  '١',
+];
 
 describe('readInteger: the one bounded id reader', () => {
   it('reads canonical integers from 1 (ids) or 0 (versions) to 2^31-1, nothing else', () => {
@@ -71,7 +84,10 @@ describe(`ids and versions ≥ 2^31 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
         seen.push(`${res.status} GET ${url(id)}`);
       }
       for (const [agent, url] of posts) {
-        const res = await agent.post(url(id)).type('form').send({ _csrf: await csrfToken(agent), version: '1', display_name: 'x', email: 'x@y.fr', role: 'staff' });
+        const res = await agent
+          .post(url(id))
+          .type('form')
+          .send({ _csrf: await csrfToken(agent), version: '1', display_name: 'x', email: 'x@y.fr', role: 'staff' });
         seen.push(`${res.status} POST ${url(id)}`);
       }
     }
@@ -84,7 +100,10 @@ describe(`ids and versions ≥ 2^31 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     const edit = `/admin/utilisateurs/${userId}/modifier`;
     const userForm = async (o: Record<string, string>) => {
       const page = await staff.get(edit).expect(200);
-      return staff.post(edit).type('form').send({ _csrf: csrfFrom(page.text), email: 'gestion@test.fr', display_name: 'Gestion', role: 'manager', ...o });
+      return staff
+        .post(edit)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: 'gestion@test.fr', display_name: 'Gestion', role: 'manager', ...o });
     };
     for (const v of NOT_IDS.filter((x) => x !== '0')) {
       const res = await userForm({ version: v, pole_ids: '1' });
@@ -94,26 +113,58 @@ describe(`ids and versions ≥ 2^31 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       expect(ids.text).to.contain('Choisissez des pôles de la liste.');
 
       const profile = await manager.get('/profil');
-      const p = await manager.post('/profil').type('form').send({ _csrf: csrfFrom(profile.text), display_name: 'Moi', version: v });
+      const p = await manager
+        .post('/profil')
+        .type('form')
+        .send({ _csrf: csrfFrom(profile.text), display_name: 'Moi', version: v });
       expect(p.status, `profile version ${v}`).to.equal(422);
 
       const poleEdit = await staff.get(`/admin/poles/${slug}/modifier`).expect(200);
-      const values = Object.fromEntries([...poleEdit.text.matchAll(/<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-      const pe = await staff.post(`/admin/poles/${slug}/modifier`).type('form').send({ ...values, _csrf: csrfFrom(poleEdit.text), region_code: '76', departement_code: '31', territory_departements: '31', founding_wave: 'aap_2015', first_report: '2024-T1', version: v });
+      const values = Object.fromEntries(
+        [...poleEdit.text.matchAll(/<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+      );
+      const pe = await staff
+        .post(`/admin/poles/${slug}/modifier`)
+        .type('form')
+        .send({
+          ...values,
+          _csrf: csrfFrom(poleEdit.text),
+          region_code: '76',
+          departement_code: '31',
+          territory_departements: '31',
+          founding_wave: 'aap_2015',
+          first_report: '2024-T1',
+          version: v,
+        });
       expect(pe.status, `pole version ${v}`).to.equal(422);
 
-      for (const path of [`/admin/poles/${slug}/archiver`, `/admin/poles/${slug}/desarchiver`, `/admin/utilisateurs/${userId}/desactiver`, `/admin/trimestres/${slug}/2026-T3/valider`]) {
-        const res = await staff.post(path).type('form').send({ _csrf: await csrfToken(staff), version: v, archived_on: '2026-01-01' });
+      for (const path of [
+        `/admin/poles/${slug}/archiver`,
+        `/admin/poles/${slug}/desarchiver`,
+        `/admin/utilisateurs/${userId}/desactiver`,
+        `/admin/trimestres/${slug}/2026-T3/valider`,
+      ]) {
+        const res = await staff
+          .post(path)
+          .type('form')
+          .send({ _csrf: await csrfToken(staff), version: v, archived_on: '2026-01-01' });
         expect(res.status, `${path} version ${v}`).to.be.within(400, 499);
       }
       const pub = await staff.get('/admin/publications/nouvelle');
-      const pr = await staff.post('/admin/publications/nouvelle').type('form').send({ _csrf: csrfFrom(pub.text), periode: '2026-T3', motif: '', version_attendue: v });
+      const pr = await staff
+        .post('/admin/publications/nouvelle')
+        .type('form')
+        .send({ _csrf: csrfFrom(pub.text), periode: '2026-T3', motif: '', version_attendue: v });
       expect(pr.status, `publication version ${v}`).to.be.within(400, 499);
     }
     // A save stores the version plus one: the largest version that can still be incremented is read (and
     // is simply stale here, 409); the column's maximum itself is refused, never an overflow (it was a 500).
     const profile = await manager.get('/profil');
-    const post = (version: number) => manager.post('/profil').type('form').send({ _csrf: csrfFrom(profile.text), display_name: 'Moi', version: String(version) });
+    const post = (version: number) =>
+      manager
+        .post('/profil')
+        .type('form')
+        .send({ _csrf: csrfFrom(profile.text), display_name: 'Moi', version: String(version) });
     expect((await post(MAX_INT - 1)).status).to.equal(409);
     expect((await post(MAX_INT)).status).to.equal(422);
     expect(await snapshot(ctx)).to.equal(before);

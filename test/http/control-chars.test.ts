@@ -21,7 +21,8 @@ describe('the text rule (server/lib/text.ts)', () => {
       expect(findControlChar(`ab${String.fromCharCode(code)}c`), `U+${code.toString(16)}`).to.deep.include({ index: 2, code });
     }
     expect(findControlChar('a\u0000b')!.label).to.equal('U+0000');
-    for (const ok of ['', 'Pôle « Sud » — 12,5 €', 'a\tb\nc', 'a\r\nb', 'a\rb', '😀 emoji', '\u00a0\u202f', '\u0085 NEL']) expect(hasControlChar(ok), JSON.stringify(ok)).to.equal(false);
+    for (const ok of ['', 'Pôle « Sud » — 12,5 €', 'a\tb\nc', 'a\r\nb', 'a\rb', '😀 emoji', '\u00a0\u202f', '\u0085 NEL'])
+      expect(hasControlChar(ok), JSON.stringify(ok)).to.equal(false);
     expect(findControlChar('x\ud800y')).to.deep.include({ index: 1, code: 0xd800 });
     expect(findControlChar('x\udc00')).to.deep.include({ index: 1, code: 0xdc00 });
     expect(findControlChar('\ud83d\ude00')).to.equal(null);
@@ -66,13 +67,26 @@ describe(`control characters, every way in (${onPostgres ? 'PostgreSQL' : 'SQLit
   }
 
   const poleForm = (o: Record<string, string>) => ({
-    name: 'Pôle Nouveau', slug: '', region_code: '76', departement_code: '31', territory_epci: '', territory_departements: '31',
-    creation_year: '2015', first_report: '2024-T1', legal_form: '', description: '', contact_email: '', website: '', founding_wave: 'aap_2015', ...o,
+    name: 'Pôle Nouveau',
+    slug: '',
+    region_code: '76',
+    departement_code: '31',
+    territory_epci: '',
+    territory_departements: '31',
+    creation_year: '2015',
+    first_report: '2024-T1',
+    legal_form: '',
+    description: '',
+    contact_email: '',
+    website: '',
+    founding_wave: 'aap_2015',
+    ...o,
   });
 
   it('forms: refused next to the field (422), what was typed kept, nothing stored; a NUL is a 400', async () => {
     const before = await tables();
-    const message = (char: string, position: number) => `Ce texte contient un caractère invisible non autorisé (${char}, position ${position})`;
+    const message = (char: string, position: number) =>
+      `Ce texte contient un caractère invisible non autorisé (${char}, position ${position})`;
     const cases: [Agent, string, Record<string, string>, string][] = [
       [staff, '/admin/poles/nouveau', poleForm({ name: 'Pôle\u000bVT' }), message('U+000B', 5)],
       [staff, '/admin/poles/nouveau', poleForm({ description: 'Texte\u0001collé' }), message('U+0001', 6)],
@@ -80,36 +94,63 @@ describe(`control characters, every way in (${onPostgres ? 'PostgreSQL' : 'SQLit
       [staff, '/profil', { display_name: 'Moi\u001b[31m' }, message('U+001B', 4)],
       [staff, '/profil/jetons', { token_name: 'jeton\u0008' }, message('U+0008', 6)],
       [staff, '/admin/indicateurs/nouveau', { code: 'X_CTL', label_fr: 'Libellé\u0002', label_en: 'Label' }, message('U+0002', 8)],
-      [manager, quarterUrl(), { 'c.EMP_CREES': 'commentaire \u000c saut de page', 'v.EMP_CREES': '1', action: 'brouillon' }, message('U+000C', 13)],
+      [
+        manager,
+        quarterUrl(),
+        { 'c.EMP_CREES': 'commentaire \u000c saut de page', 'v.EMP_CREES': '1', action: 'brouillon' },
+        message('U+000C', 13),
+      ],
       [manager, quarterUrl(), { highlights: 'Faits\u0003 marquants', action: 'brouillon' }, message('U+0003', 6)],
     ];
     for (const [agent, path, form, expected] of cases) {
       const page = await agent.get(path === '/profil/jetons' ? '/profil' : path);
       const version = /name="version" value="(\d+)"/.exec(page.text)?.[1];
-      const res = await agent.post(path).type('form').send({ _csrf: csrfFrom(page.text), ...(version ? { version } : {}), ...form });
+      const res = await agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), ...(version ? { version } : {}), ...form });
       expect(res.status, `${path} ${JSON.stringify(form)}: ${res.text.slice(0, 200)}`).to.equal(422);
       expect(res.text, path).to.contain(expected);
     }
     const token = await csrfToken(staff, '/admin/poles/nouveau');
-    const nul = await staff.post('/admin/poles/nouveau').type('form').send({ _csrf: token, ...poleForm({ description: 'a\u0000b' }) });
+    const nul = await staff
+      .post('/admin/poles/nouveau')
+      .type('form')
+      .send({ _csrf: token, ...poleForm({ description: 'a\u0000b' }) });
     expect(nul.status).to.equal(400);
     expect(await tables()).to.deep.equal(before);
   });
 
   it('forms: a line break typed in a textarea (CRLF) is stored as LF', async () => {
     const token = await csrfToken(staff, '/admin/poles/nouveau');
-    await staff.post('/admin/poles/nouveau').type('form').send({ _csrf: token, ...poleForm({ name: 'Pôle Sauts De Ligne', description: 'Ligne 1\r\nLigne 2\rLigne 3' }) }).expect(303);
+    await staff
+      .post('/admin/poles/nouveau')
+      .type('form')
+      .send({ _csrf: token, ...poleForm({ name: 'Pôle Sauts De Ligne', description: 'Ligne 1\r\nLigne 2\rLigne 3' }) })
+      .expect(303);
     expect((await ctx.db('poles').where({ name: 'Pôle Sauts De Ligne' }).first()).description).to.equal('Ligne 1\nLigne 2\nLigne 3');
   });
 
   it('a review reason with a control character is refused next to the field', async () => {
     const page = await manager.get(quarterUrl());
-    await manager.post(quarterUrl()).type('form').send({ _csrf: csrfFrom(page.text), version: /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '0', 'v.EMP_CREES': '1', action: 'brouillon' }).expect(303);
+    await manager
+      .post(quarterUrl())
+      .type('form')
+      .send({
+        _csrf: csrfFrom(page.text),
+        version: /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? '0',
+        'v.EMP_CREES': '1',
+        action: 'brouillon',
+      })
+      .expect(303);
     await ctx.db('quarter_reports').where({ pole_id: pole.id, year: 2026, quarter: 3 }).update({ status: 'submitted' });
     const url = `/admin/trimestres/${pole.slug}/2026-T3`;
     const review = await staff.get(url).expect(200);
     const version = /name="version" value="(\d+)"/.exec(review.text)![1];
-    const res = await staff.post(`${url}/renvoyer`).type('form').send({ _csrf: csrfFrom(review.text), version, reason: 'Précisez\u0007 svp' });
+    const res = await staff
+      .post(`${url}/renvoyer`)
+      .type('form')
+      .send({ _csrf: csrfFrom(review.text), version, reason: 'Précisez\u0007 svp' });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('(U+0007, position 9)');
     expect((await ctx.db('quarter_reports').where({ pole_id: pole.id, year: 2026, quarter: 3 }).first()).status).to.equal('submitted');
@@ -130,7 +171,11 @@ describe(`control characters, every way in (${onPostgres ? 'PostgreSQL' : 'SQLit
 
   describe('imports', () => {
     const problemRows = (html: string) =>
-      [...html.matchAll(/<tr><td class="num">([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => ({ line: m[1], column: m[2], message: m[3] }));
+      [...html.matchAll(/<tr><td class="num">([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => ({
+        line: m[1],
+        column: m[2],
+        message: m[3],
+      }));
     const confirmForm = (html: string) => /<form method="post" action="([^"]+\/confirmer)"/.exec(html)?.[1];
 
     async function xlsx(rows: (string | number)[][], inline?: { cell: string; text: string }): Promise<Buffer> {
@@ -143,7 +188,10 @@ describe(`control characters, every way in (${onPostgres ? 'PostgreSQL' : 'SQLit
       if (!inline) return buffer;
       const zip = await JSZip.loadAsync(buffer);
       const sheet = await zip.file('xl/worksheets/sheet1.xml')!.async('string');
-      const patched = sheet.replace(new RegExp(`<c r="${inline.cell}"([^>]*) t="s"><v>\\d+</v></c>`), `<c r="${inline.cell}"$1 t="inlineStr"><is><t>${inline.text}</t></is></c>`);
+      const patched = sheet.replace(
+        new RegExp(`<c r="${inline.cell}"([^>]*) t="s"><v>\\d+</v></c>`),
+        `<c r="${inline.cell}"$1 t="inlineStr"><is><t>${inline.text}</t></is></c>`,
+      );
       expect(patched, 'inline string patched in').to.not.equal(sheet);
       zip.file('xl/worksheets/sheet1.xml', patched);
       return zip.generateAsync({ type: 'nodebuffer' });
@@ -161,25 +209,41 @@ describe(`control characters, every way in (${onPostgres ? 'PostgreSQL' : 'SQLit
     /** The preview names the row and column, offers no confirm, and a forged confirm stores nothing. */
     async function refused(agent: Agent, page: request.Response, expected: { line: string; column: string; char: string }[]) {
       const problems = problemRows(page.text).filter((p) => p.message.startsWith('Caractère de contrôle invisible'));
-      expect(problems.map((p) => ({ line: p.line, column: p.column, char: /\((U\+[0-9A-F]{4}),/.exec(p.message)?.[1] }))).to.deep.equal(expected);
+      expect(problems.map((p) => ({ line: p.line, column: p.column, char: /\((U\+[0-9A-F]{4}),/.exec(p.message)?.[1] }))).to.deep.equal(
+        expected,
+      );
       expect(page.text).to.not.contain('aucun problème');
       expect(confirmForm(page.text)).to.equal(undefined);
       const before = await tables();
       const batch = await ctx.db('import_batches').orderBy('id', 'desc').first();
       const url = batch.kind === 'quarter' ? `${quarterUrl()}/import/${batch.id}/confirmer` : `/admin/import/${batch.id}/confirmer`;
-      await agent.post(url).type('form').send({ _csrf: csrfFrom(page.text) }).expect(409);
+      await agent
+        .post(url)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) })
+        .expect(409);
       expect(await tables()).to.deep.equal(before);
     }
 
     it('quarter import, XLSX: `_x0000_` in a shared string is a problem naming the row and the column', async () => {
-      const file = await xlsx([['code', 'categorie', 'valeur', 'commentaire'], ['EMP_CREES', '', 2, 'avant_x0000_après'], ['TE_ACTIONS', '', 1, 'propre']]);
+      const file = await xlsx([
+        ['code', 'categorie', 'valeur', 'commentaire'],
+        ['EMP_CREES', '', 2, 'avant_x0000_après'],
+        ['TE_ACTIONS', '', 1, 'propre'],
+      ]);
       const page = await preview(manager, `${quarterUrl()}/import`, file, 'trimestre.xlsx');
       await refused(manager, page, [{ line: '2', column: 'D (commentaire)', char: 'U+0000' }]);
     });
 
     it('quarter import, XLSX: `_x0000_` in an inline string is either refused the same way or kept as the literal text', async () => {
       const text = 'en_x0000_ligne';
-      const file = await xlsx([['code', 'valeur', 'commentaire'], ['EMP_CREES', 2, 'remplacé']], { cell: 'C2', text });
+      const file = await xlsx(
+        [
+          ['code', 'valeur', 'commentaire'],
+          ['EMP_CREES', 2, 'remplacé'],
+        ],
+        { cell: 'C2', text },
+      );
       const page = await preview(manager, `${quarterUrl()}/import`, file, 'inline.xlsx');
       // Whether a reader decodes `_xHHHH_` in an inline string depends on the reader (exceljs 4 does not):
       // decoded, the NUL must be refused like in a shared string; not decoded, the cell is plain text.
@@ -193,14 +257,24 @@ describe(`control characters, every way in (${onPostgres ? 'PostgreSQL' : 'SQLit
     it('quarter import, CSV: a control character in any cell, read or not, is named', async () => {
       const csv = 'code;valeur;commentaire;notes\r\nEMP_CREES;2;ligne 1\u0001;\r\nTE_ACTIONS;1;;note\u001f\r\n';
       const page = await preview(manager, `${quarterUrl()}/import`, Buffer.from(csv, 'utf8'), 'trimestre.csv');
-      await refused(manager, page, [{ line: '2', column: 'C (commentaire)', char: 'U+0001' }, { line: '3', column: 'D (notes)', char: 'U+001F' }]);
+      await refused(manager, page, [
+        { line: '2', column: 'C (commentaire)', char: 'U+0001' },
+        { line: '3', column: 'D (notes)', char: 'U+001F' },
+      ]);
     });
 
     it('long import (staff), XLSX: `_x0000_` in a shared string and `_x0001_` in another column are named', async () => {
       const header = ['pole', 'indicateur', 'categorie', 'annee', 'trimestre', 'valeur', 'raison', 'commentaire'];
-      const file = await xlsx([header, [pole.slug, 'EMP_CREES', '', 2026, 1, 1, '', 'x_x0000_'], [pole.slug, 'TE_ACTIONS', '', 2026, 1, 1, 'a_x0001_b', '']]);
+      const file = await xlsx([
+        header,
+        [pole.slug, 'EMP_CREES', '', 2026, 1, 1, '', 'x_x0000_'],
+        [pole.slug, 'TE_ACTIONS', '', 2026, 1, 1, 'a_x0001_b', ''],
+      ]);
       const page = await preview(staff, '/admin/import', file, 'historique.xlsx', { statut: 'brouillon' });
-      await refused(staff, page, [{ line: '2', column: 'H (commentaire)', char: 'U+0000' }, { line: '3', column: 'G (raison)', char: 'U+0001' }]);
+      await refused(staff, page, [
+        { line: '2', column: 'H (commentaire)', char: 'U+0000' },
+        { line: '3', column: 'G (raison)', char: 'U+0001' },
+      ]);
     });
 
     it('long import (staff), XLSX: an inline string is refused when decoded, plain text otherwise', async () => {

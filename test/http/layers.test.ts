@@ -33,12 +33,16 @@ describe('layers: handlers reach data only through services', () => {
   });
 
   it('no handler touches the database handle or the repos', () => {
-    const offenders = files.filter(({ src }) => /\bs\.repos\b|\brepos\.\w|\bs\.db\b|\bdb\s*[:,)}]|\bdb\(|\bKnex\b|from 'knex'/.test(src)).map((f) => f.file);
+    const offenders = files
+      .filter(({ src }) => /\bs\.repos\b|\brepos\.\w|\bs\.db\b|\bdb\s*[:,)}]|\bdb\(|\bKnex\b|from 'knex'/.test(src))
+      .map((f) => f.file);
     expect(offenders).to.deep.equal([]);
   });
 
   it('each handler factory names the services it uses instead of taking them all', () => {
-    const offenders = files.filter(({ src }) => /export function create\w+Handlers\(\s*\w+\s*:\s*Services\s*\)/.test(src)).map((f) => f.file);
+    const offenders = files
+      .filter(({ src }) => /export function create\w+Handlers\(\s*\w+\s*:\s*Services\s*\)/.test(src))
+      .map((f) => f.file);
     expect(offenders).to.deep.equal([]);
   });
 });

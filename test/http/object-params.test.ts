@@ -17,7 +17,15 @@ type Agent = ReturnType<typeof request.agent>;
 /** Every row that belongs to one pole, to prove a request left it alone. */
 async function rowsOf(ctx: TestContext, poleId: number): Promise<string> {
   const out: Record<string, unknown[]> = {};
-  for (const t of ['quarter_reports', 'quarter_values', 'value_revisions', 'pole_members', 'pole_territories', 'import_batches', 'notices']) {
+  for (const t of [
+    'quarter_reports',
+    'quarter_values',
+    'value_revisions',
+    'pole_members',
+    'pole_territories',
+    'import_batches',
+    'notices',
+  ]) {
     out[t] = await ctx.db(t).where({ pole_id: poleId }).orderByRaw('1');
   }
   out.poles = await ctx.db('poles').where({ id: poleId });
@@ -42,7 +50,10 @@ describe(`a route's guard and handler read the same pole (${onPostgres ? 'Postgr
     // As an installation from before the rule would hold them: written straight into the table.
     await ctx.db('poles').where({ id: cast.poles.a.id }).update({ slug: slugOfA });
     await ctx.db('poles').where({ id: cast.poles.c.id }).update({ slug: slugOfC });
-    const [a, c] = await Promise.all([ctx.s.repos.poles.findById(ctx.db, cast.poles.a.id), ctx.s.repos.poles.findById(ctx.db, cast.poles.c.id)]);
+    const [a, c] = await Promise.all([
+      ctx.s.repos.poles.findById(ctx.db, cast.poles.a.id),
+      ctx.s.repos.poles.findById(ctx.db, cast.poles.c.id),
+    ]);
     names = { a: a!.name, c: c!.name };
     expect(a!.slug).to.equal(slugOfA);
     expect(c!.slug).to.equal(slugOfC);
@@ -56,12 +67,20 @@ describe(`a route's guard and handler read the same pole (${onPostgres ? 'Postgr
     const agent = cast.agents.managerA;
     const csrf = await token(agent, '/profil');
     const base = `/mon-pole/${slugOfC}`;
-    for (const url of [base, `${base}/trimestres/2026-T3`, `${base}/trimestres/2026-T3/historique?indicateur=EMP_CREES`, `${base}/trimestres/2026-T3/import`, `${base}/trimestres/2026-T3/modele/csv`]) {
+    for (const url of [
+      base,
+      `${base}/trimestres/2026-T3`,
+      `${base}/trimestres/2026-T3/historique?indicateur=EMP_CREES`,
+      `${base}/trimestres/2026-T3/import`,
+      `${base}/trimestres/2026-T3/modele/csv`,
+    ]) {
       expect((await agent.get(url)).status, url).to.equal(404);
     }
     const body = await completeBody(ctx.s, { year: 2026, quarter: 3 }, { _csrf: csrf, action: 'brouillon', version: '0' });
     expect((await agent.post(`${base}/trimestres/2026-T3`).type('form').send(body)).status).to.equal(404);
-    const upload = await agent.post(`${base}/trimestres/2026-T3/import?_csrf=${encodeURIComponent(csrf)}`).attach('fichier', Buffer.from('code;categorie;valeur\nEMP_CREES;;3\n'), 'import.csv');
+    const upload = await agent
+      .post(`${base}/trimestres/2026-T3/import?_csrf=${encodeURIComponent(csrf)}`)
+      .attach('fichier', Buffer.from('code;categorie;valeur\nEMP_CREES;;3\n'), 'import.csv');
     expect(upload.status).to.equal(404);
     expect(await rowsOf(ctx, cast.poles.c.id), 'pole C untouched').to.equal(before);
     // The Occitanie funder cannot read the Auvergne-Rhône-Alpes pole whose slug is an Occitanie pole's id.
@@ -78,7 +97,13 @@ describe(`a route's guard and handler read the same pole (${onPostgres ? 'Postgr
     await agent
       .post(`/mon-pole/${slugOfA}/trimestres/2026-T3`)
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), version: hidden('version'), form_token: hidden('form_token'), [field.value('EMP_CREES')]: '2', action: 'brouillon' })
+      .send({
+        _csrf: csrfFrom(form.text),
+        version: hidden('version'),
+        form_token: hidden('form_token'),
+        [field.value('EMP_CREES')]: '2',
+        action: 'brouillon',
+      })
       .expect(303);
     const stored = await ctx.db('quarter_values').where({ pole_id: cast.poles.a.id, year: 2026, quarter: 3 });
     expect(stored).to.have.length(1);
@@ -92,20 +117,32 @@ describe(`a route's guard and handler read the same pole (${onPostgres ? 'Postgr
     // The pole named is C (slug = A's id); A must come out of every request unchanged.
     const memberC = cast.memberC;
     const fill = (p: string) =>
-      p.replace(':slug', slugOfC).replace(':period', '2026-T3').replace(':format', 'csv').replace(':memberId', String(memberC)).replace(':batchId', '999999');
+      p
+        .replace(':slug', slugOfC)
+        .replace(':period', '2026-T3')
+        .replace(':format', 'csv')
+        .replace(':memberId', String(memberC))
+        .replace(':batchId', '999999');
     const failures: string[] = [];
     for (const r of withSlug) {
       const access = r.access;
-      const agent = access.kind === 'signedIn' && access.roles.includes('manager') && !access.roles.includes('staff') ? cast.agents.managerC : cast.agents.staff;
+      const agent =
+        access.kind === 'signedIn' && access.roles.includes('manager') && !access.roles.includes('staff')
+          ? cast.agents.managerC
+          : cast.agents.staff;
       const url = fill(r.path) + (r.path.endsWith('/historique') ? '?indicateur=EMP_CREES' : '');
       const before = await rowsOf(ctx, cast.poles.a.id);
       if (r.method === 'get') {
         const res = await agent.get(url);
         if (res.status !== 200) failures.push(`GET ${url}: ${res.status}`);
-        else if (res.type === 'text/html' && (!res.text.includes(names.c) || res.text.includes(names.a))) failures.push(`GET ${url}: the page is not pole C’s`);
+        else if (res.type === 'text/html' && (!res.text.includes(names.c) || res.text.includes(names.a)))
+          failures.push(`GET ${url}: the page is not pole C’s`);
       } else {
         const csrf = await token(agent, '/profil');
-        const res = await agent.post(url.includes('/import') ? `${url}?_csrf=${encodeURIComponent(csrf)}` : url).type('form').send({ _csrf: csrf });
+        const res = await agent
+          .post(url.includes('/import') ? `${url}?_csrf=${encodeURIComponent(csrf)}` : url)
+          .type('form')
+          .send({ _csrf: csrf });
         // The batch 999999 does not exist: 404 is the right answer there, anything else must not be one.
         const expected404 = r.path.includes(':batchId');
         if (res.status >= 500 || (res.status === 404) !== expected404) failures.push(`POST ${url}: ${res.status}`);
@@ -137,7 +174,18 @@ describe(`a route's guard and handler read the same pole (${onPostgres ? 'Postgr
     const res = await staff
       .post('/admin/poles/nouveau')
       .type('form')
-      .send({ _csrf: csrfFrom(form.text), name: 'Pôle 2030', slug: '2030', region_code: '76', departement_code: '31', territory_departements: '31', creation_year: '2015', first_report: '2024-T1', legal_form: 'Association', founding_wave: 'aap_2015' });
+      .send({
+        _csrf: csrfFrom(form.text),
+        name: 'Pôle 2030',
+        slug: '2030',
+        region_code: '76',
+        departement_code: '31',
+        territory_departements: '31',
+        creation_year: '2015',
+        first_report: '2024-T1',
+        legal_form: 'Association',
+        founding_wave: 'aap_2015',
+      });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('ne peut pas être fait que de chiffres').and.contain('value="2030"');
     expect(await ctx.db('poles').where({ name: 'Pôle 2030' })).to.have.length(0);
@@ -145,15 +193,32 @@ describe(`a route's guard and handler read the same pole (${onPostgres ? 'Postgr
     const edit = await staff.get(`/admin/poles/${slugOfC}/modifier`).expect(200);
     const c = (await ctx.s.repos.poles.findById(ctx.db, cast.poles.c.id))!;
     const values = {
-      name: c.name, slug: c.slug, region_code: c.region_code, departement_code: c.departement_code, territory_departements: c.departement_code,
-      creation_year: String(c.creation_year), first_report: '2024-T1', legal_form: c.legal_form, founding_wave: c.founding_wave, version: String(c.version),
-      territory_epci: '', description: '', contact_email: '', website: '',
+      name: c.name,
+      slug: c.slug,
+      region_code: c.region_code,
+      departement_code: c.departement_code,
+      territory_departements: c.departement_code,
+      creation_year: String(c.creation_year),
+      first_report: '2024-T1',
+      legal_form: c.legal_form,
+      founding_wave: c.founding_wave,
+      version: String(c.version),
+      territory_epci: '',
+      description: '',
+      contact_email: '',
+      website: '',
     };
-    const again = await staff.post(`/admin/poles/${slugOfC}/modifier`).type('form').send({ ...values, _csrf: csrfFrom(edit.text) });
+    const again = await staff
+      .post(`/admin/poles/${slugOfC}/modifier`)
+      .type('form')
+      .send({ ...values, _csrf: csrfFrom(edit.text) });
     expect(again.status).to.equal(422);
     expect(again.text).to.contain('ne peut pas être fait que de chiffres');
     // With a slug of letters, the same form saves.
-    const renamed = await staff.post(`/admin/poles/${slugOfC}/modifier`).type('form').send({ ...values, slug: 'pole-c-renomme', _csrf: csrfFrom(edit.text) });
+    const renamed = await staff
+      .post(`/admin/poles/${slugOfC}/modifier`)
+      .type('form')
+      .send({ ...values, slug: 'pole-c-renomme', _csrf: csrfFrom(edit.text) });
     expect(renamed.status).to.equal(303);
     expect((await ctx.s.repos.poles.findById(ctx.db, cast.poles.c.id))!.slug).to.equal('pole-c-renomme');
     // A name made of digits gives a slug that is not.

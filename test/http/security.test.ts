@@ -16,7 +16,11 @@ describe('security headers and error pages', () => {
   it('sends a strict CSP and the usual protective headers, without X-Powered-By', async () => {
     const res = await request(ctx.app).get('/connexion').expect(200);
     const csp = String(res.headers['content-security-policy']);
-    expect(csp).to.contain("script-src 'self'").and.contain("style-src 'self'").and.contain("frame-ancestors 'none'").and.contain("object-src 'none'");
+    expect(csp)
+      .to.contain("script-src 'self'")
+      .and.contain("style-src 'self'")
+      .and.contain("frame-ancestors 'none'")
+      .and.contain("object-src 'none'");
     expect(csp).to.not.contain('unsafe-inline').and.not.contain('unsafe-eval').and.not.contain('upgrade-insecure-requests');
     expect(res.headers['x-content-type-options']).to.equal('nosniff');
     expect(res.headers['referrer-policy']).to.equal('same-origin');
@@ -47,7 +51,9 @@ describe('security headers and error pages', () => {
       try {
         const r2 = await request(proxied.app).get('/connexion').set('X-Forwarded-Proto', 'https').expect(200);
         const cookie = ([] as string[]).concat(r2.headers['set-cookie'] ?? []).join(';');
-        expect(cookie).to.match(/Secure/).and.match(/HttpOnly/);
+        expect(cookie)
+          .to.match(/Secure/)
+          .and.match(/HttpOnly/);
       } finally {
         await proxied.close();
       }
@@ -81,7 +87,10 @@ describe('security headers and error pages', () => {
     const user = await makeUser(ctx.s, 'staff');
     const agent = await signIn(ctx.app, user.email);
     await agent.get('/admin/poles?region=76&region=84').expect(400);
-    const res = await request(ctx.app).post('/connexion').type('form').send({ email: 'x'.repeat(300_000) });
+    const res = await request(ctx.app)
+      .post('/connexion')
+      .type('form')
+      .send({ email: 'x'.repeat(300_000) });
     expect(res.status).to.be.within(400, 499);
   });
 });
@@ -108,10 +117,48 @@ describe(`hostile characters (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
 /** What a fuzzer or a forged link puts where an id, a version or a text is expected. */
 const hostile = fc.oneof(
   fc.constantFrom(
-    '2147483647', '2147483648', '4294967295', '4294967296', '9007199254740992', '9007199254740993', '99999999999999999999', '1' + '0'.repeat(40),
-    '-1', '-2147483649', '0', '00', '0001', '007', '1e9', '1E3', '1.0', '0x7fffffff', ' 1', '1 ', '+1', '', '١٢', 'Infinity', 'NaN',
+    '2147483647',
+    '2147483648',
+    '4294967295',
+    '4294967296',
+    '9007199254740992',
+    '9007199254740993',
+    '99999999999999999999',
+    '1' + '0'.repeat(40),
+    '-1',
+    '-2147483649',
+    '0',
+    '00',
+    '0001',
+    '007',
+    '1e9',
+    '1E3',
+    '1.0',
+    '0x7fffffff',
+    ' 1',
+    '1 ',
+    '+1',
+    '',
+    '١٢',
+    'Infinity',
+    'NaN',
   ),
-  fc.constantFrom('\u0000', 'a\u0000b', '\u0001', '\u0007', '\u000b', '\u000c', '\u001b[31m', '\u007f', '_x0000_', 'a\r\nb', '\ud800', 'é\udc00', '%00', '\t'),
+  fc.constantFrom(
+    '\u0000',
+    'a\u0000b',
+    '\u0001',
+    '\u0007',
+    '\u000b',
+    '\u000c',
+    '\u001b[31m',
+    '\u007f',
+    '_x0000_',
+    'a\r\nb',
+    '\ud800',
+    'é\udc00',
+    '%00',
+    '\t',
+  ),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
   fc.string({ maxLength: 20 }),
   fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 6 }),
@@ -128,7 +175,10 @@ const enc = (s: string) =>
       }
     })
     .join('');
-const formBody = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+const formBody = (o: Record<string, string>) =>
+  Object.entries(o)
+    .map(([k, v]) => `${enc(k)}=${enc(v)}`)
+    .join('&');
 
 describe(`fuzz: hostile ids, versions and texts in path, query and form (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   this.timeout(300_000);
@@ -165,12 +215,20 @@ describe(`fuzz: hostile ids, versions and texts in path, query and form (${onPos
       const posts: [Who, string | ((v: string) => string), (v: string) => Record<string, string>][] = [
         ['staff', '/profil', (v) => ({ display_name: v, version: v })],
         ['staff', '/profil', (v) => ({ display_name: 'Nom', version: v })],
-        ['staff', `/admin/utilisateurs/${managerUser.id}/modifier`, (v) => ({ email: 'fuzz@test.fr', display_name: v, role: 'manager', pole_ids: v, version: v })],
+        [
+          'staff',
+          `/admin/utilisateurs/${managerUser.id}/modifier`,
+          (v) => ({ email: 'fuzz@test.fr', display_name: v, role: 'manager', pole_ids: v, version: v }),
+        ],
         ['staff', `/admin/utilisateurs/${managerUser.id}/desactiver`, (v) => ({ version: v })],
         ['staff', (v) => `/admin/utilisateurs/${enc(v)}/reactiver`, () => ({ version: '1' })],
         ['staff', `/admin/poles/${pole.slug}/archiver`, (v) => ({ archived_on: v, version: v })],
         ['staff', `/admin/poles/${pole.slug}/desarchiver`, (v) => ({ version: v })],
-        ['staff', `/admin/poles/${pole.slug}/membres/nouveau`, (v) => ({ name: v, siren: '', category: 'ess', joined_on: '2020-01-01', left_on: '', version: v })],
+        [
+          'staff',
+          `/admin/poles/${pole.slug}/membres/nouveau`,
+          (v) => ({ name: v, siren: '', category: 'ess', joined_on: '2020-01-01', left_on: '', version: v }),
+        ],
         ['staff', '/profil/jetons', (v) => ({ token_name: v })],
         ['staff', (v) => `/profil/jetons/${enc(v)}/revoquer`, () => ({})],
         ['staff', '/admin/publications/nouvelle', (v) => ({ periode: '2026-T3', motif: v, version_attendue: v })],
@@ -192,7 +250,10 @@ describe(`fuzz: hostile ids, versions and texts in path, query and form (${onPos
             const [who, url, form] = posts[pick % posts.length];
             const path = typeof url === 'string' ? url : url(v);
             what = `POST ${path} ${JSON.stringify(form(v))}`;
-            res = await agents[who].post(path).type('form').send(formBody({ _csrf: tokens[who], ...form(v) }));
+            res = await agents[who]
+              .post(path)
+              .type('form')
+              .send(formBody({ _csrf: tokens[who], ...form(v) }));
           }
           statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
           expect(res.status, what).to.be.below(500);
@@ -201,7 +262,8 @@ describe(`fuzz: hostile ids, versions and texts in path, query and form (${onPos
       );
       console.log(`      [statuses: ${JSON.stringify([...statuses].sort((a, b) => a[0] - b[0]))}]`);
       // The run reached the handlers (not only the CSRF check or the router).
-      for (const status of [400, 404, 422]) expect(statuses.get(status) ?? 0, `${status} in ${JSON.stringify([...statuses])}`).to.be.greaterThan(10);
+      for (const status of [400, 404, 422])
+        expect(statuses.get(status) ?? 0, `${status} in ${JSON.stringify([...statuses])}`).to.be.greaterThan(10);
       await assertNoControlChars(ctx.db);
     } finally {
       await ctx.close();

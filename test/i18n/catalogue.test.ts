@@ -77,6 +77,10 @@ describe('message catalogue', () => {
   });
 
   it('has keys under every prefix completed at run time', () => {
-    for (const prefix of DYNAMIC_PREFIXES) expect(Object.keys(fr).some((k) => k.startsWith(`${prefix}.`)), prefix).to.equal(true);
+    for (const prefix of DYNAMIC_PREFIXES)
+      expect(
+        Object.keys(fr).some((k) => k.startsWith(`${prefix}.`)),
+        prefix,
+      ).to.equal(true);
   });
 });

@@ -17,7 +17,9 @@ describe('import: reading files', () => {
     expect(decodeText(Buffer.from('\uFEFFcode;été', 'utf8'))).to.equal('code;été');
     expect(decodeText(Buffer.from('code;été', 'utf8'))).to.equal('code;été');
     // « l’équipe : 5 € » as Excel's « CSV (séparateur : point-virgule) » writes it.
-    const ansi = Buffer.from([0xab, 0x20, 0x6c, 0x92, 0xe9, 0x71, 0x75, 0x69, 0x70, 0x65, 0x20, 0x3a, 0x20, 0x35, 0x20, 0x80, 0x20, 0x9c, 0x20, 0xbb]);
+    const ansi = Buffer.from([
+      0xab, 0x20, 0x6c, 0x92, 0xe9, 0x71, 0x75, 0x69, 0x70, 0x65, 0x20, 0x3a, 0x20, 0x35, 0x20, 0x80, 0x20, 0x9c, 0x20, 0xbb,
+    ]);
     expect(decodeText(ansi)).to.equal('« l’équipe : 5 € œ »');
     expect(decodeText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('code\tvaleur', 'utf16le')]))).to.equal('code\tvaleur');
   });
@@ -32,7 +34,15 @@ describe('import: reading files', () => {
 
   it('reads CSV rows with the line each starts on, even after a cell spanning lines', async () => {
     const read = await readSpreadsheet(Buffer.from('code;commentaire\r\nA;"deux\r\nlignes"\r\n\r\nB;Salle "Le Phare"\r\n'), 'f.csv');
-    expect(read).to.deep.equal({ ok: true, format: 'csv', rows: [{ line: 1, cells: ['code', 'commentaire'] }, { line: 2, cells: ['A', 'deux\r\nlignes'] }, { line: 5, cells: ['B', 'Salle "Le Phare"'] }] });
+    expect(read).to.deep.equal({
+      ok: true,
+      format: 'csv',
+      rows: [
+        { line: 1, cells: ['code', 'commentaire'] },
+        { line: 2, cells: ['A', 'deux\r\nlignes'] },
+        { line: 5, cells: ['B', 'Salle "Le Phare"'] },
+      ],
+    });
     const lf = await readSpreadsheet(Buffer.from('code\n\n"a\nb"\nc'), 'f.csv');
     expect(lf.ok && lf.rows.map((r) => r.line)).to.deep.equal([1, 3, 5]);
   });
@@ -43,7 +53,9 @@ describe('import: reading files', () => {
       return r.ok ? null : r.error;
     };
     expect(await error(Buffer.alloc(0), 'f.csv')).to.equal('Le fichier est vide.');
-    expect(await error(Buffer.from('code;valeur\nA;1\nB;"1\nC;2\nD;3\n'), 'f.csv')).to.equal('Guillemet ouvert et jamais fermé à la ligne 3 : vérifiez cette cellule.');
+    expect(await error(Buffer.from('code;valeur\nA;1\nB;"1\nC;2\nD;3\n'), 'f.csv')).to.equal(
+      'Guillemet ouvert et jamais fermé à la ligne 3 : vérifiez cette cellule.',
+    );
     expect(await error(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2]), 'vieux.xls')).to.contain('Excel 97-2003 (.xls)');
     expect(await error(Buffer.from('PK\u0003\u0004 pas un classeur'), 'f.xlsx')).to.contain('n’est pas un classeur Excel (.xlsx) lisible');
     expect(await error(Buffer.from('texte'), 'f.xlsx')).to.contain('n’est pas un classeur Excel (.xlsx) lisible');
@@ -51,14 +63,24 @@ describe('import: reading files', () => {
   });
 
   it('reads XLSX cells as they are: numbers, text, booleans; formulas and errors are flagged, never evaluated', async () => {
-    const buf = await xlsx([['code', 'valeur'], ['A', 1.5], ['B', { formula: '1+1', result: 2 }], ['C', { error: '#DIV/0!' }], [], ['D', true]]);
+    const buf = await xlsx([
+      ['code', 'valeur'],
+      ['A', 1.5],
+      ['B', { formula: '1+1', result: 2 }],
+      ['C', { error: '#DIV/0!' }],
+      [],
+      ['D', true],
+    ]);
     expect(inflatedSize(buf)).to.be.greaterThan(buf.length);
     const read = await readSpreadsheet(buf, 'f.xlsx');
     expect(read.ok && read.format).to.equal('xlsx');
     if (!read.ok) return;
     expect(read.rows).to.deep.equal([
-      { line: 1, cells: ['code', 'valeur'] }, { line: 2, cells: ['A', 1.5] }, { line: 3, cells: ['B', { formula: '1+1' }] },
-      { line: 4, cells: ['C', { error: '#DIV/0!' }] }, { line: 6, cells: ['D', true] },
+      { line: 1, cells: ['code', 'valeur'] },
+      { line: 2, cells: ['A', 1.5] },
+      { line: 3, cells: ['B', { formula: '1+1' }] },
+      { line: 4, cells: ['C', { error: '#DIV/0!' }] },
+      { line: 6, cells: ['D', true] },
     ]);
   });
 
@@ -83,11 +105,12 @@ describe('import: reading rows', () => {
   });
 
   it('flags formulas, lets numbers and sentences through, and undoes the export’s quote', () => {
-    for (const f of ['=1+1', '=SOMME(A1:A3)', '@SUM(A1)', '+A1', '-B2*2']) expect(cellText(f, 'valeur'), f).to.deep.equal({ problem: FORMULA });
+    for (const f of ['=1+1', '=SOMME(A1:A3)', '@SUM(A1)', '+A1', '-B2*2'])
+      expect(cellText(f, 'valeur'), f).to.deep.equal({ problem: FORMULA });
     expect(cellText('=x', 'commentaire')).to.deep.equal({ problem: FORMULA });
     for (const n of ['-3', '+5', '-1 234,5', ' 12,5 ']) expect(cellText(n, 'valeur'), n).to.deep.equal({ text: n.trim() });
     expect(cellText('- réunion du comité', 'commentaire')).to.deep.equal({ text: '- réunion du comité' });
-    expect(cellText('\'=pas une formule', 'commentaire')).to.deep.equal({ text: '=pas une formule' });
+    expect(cellText("'=pas une formule", 'commentaire')).to.deep.equal({ text: '=pas une formule' });
     expect(cellText({ formula: 'A1*2' }, 'valeur')).to.deep.equal({ problem: FORMULA });
     expect(cellText({ error: '#REF!' }, 'valeur')).to.deep.equal({ problem: 'Cellule en erreur (#REF!) : corrigez-la dans le tableur.' });
     expect(cellText(true, 'non_disponible')).to.deep.equal({ text: 'oui' });
@@ -95,7 +118,15 @@ describe('import: reading rows', () => {
   });
 
   it('finds the columns by their header, whatever the order and the spelling', () => {
-    const read = readRows([{ line: 1, cells: ['Valeur', 'Catégorie', 'Code', 'Non disponible', 'Raison'] }, { line: 2, cells: ['', '', ' emp_crees ', 'OUI', 'Pas mesuré'] }, { line: 3, cells: [null, null, null, null, null] }, { line: 4, cells: ['3', 'ESS', 'MEMBRES', '', ''] }], 'quarter');
+    const read = readRows(
+      [
+        { line: 1, cells: ['Valeur', 'Catégorie', 'Code', 'Non disponible', 'Raison'] },
+        { line: 2, cells: ['', '', ' emp_crees ', 'OUI', 'Pas mesuré'] },
+        { line: 3, cells: [null, null, null, null, null] },
+        { line: 4, cells: ['3', 'ESS', 'MEMBRES', '', ''] },
+      ],
+      'quarter',
+    );
     expect(read.ok).to.equal(true);
     if (!read.ok) return;
     expect(read.columns).to.include({ valeur: 'A', categorie: 'B', code: 'C', non_disponible: 'D' });
@@ -108,15 +139,31 @@ describe('import: reading rows', () => {
 
   it('refuses a file without the required headers, naming them', () => {
     const read = readRows([{ line: 1, cells: ['indicateur', 'montant'] }], 'quarter');
-    expect(read).to.deep.equal({ ok: false, error: 'Colonne(s) manquante(s) dans la ligne d’en-tête (ligne 1) : code, valeur. La première ligne doit reprendre les en-têtes du modèle : code, categorie, libelle, unite, valeur_trimestre_precedent, valeur, non_disponible, raison, commentaire.' });
+    expect(read).to.deep.equal({
+      ok: false,
+      error:
+        'Colonne(s) manquante(s) dans la ligne d’en-tête (ligne 1) : code, valeur. La première ligne doit reprendre les en-têtes du modèle : code, categorie, libelle, unite, valeur_trimestre_precedent, valeur, non_disponible, raison, commentaire.',
+    });
   });
 
   it('reports unreadable cells of the long format with their line and column, and leaves those rows out', () => {
     const header = { line: 1, cells: ['pole', 'indicateur', 'annee', 'trimestre', 'valeur', 'non_disponible'] };
-    const read = readRows([header, { line: 2, cells: ['Pole-A', 'emp_crees', 2025, 'T3', 1, ''] }, { line: 3, cells: ['', 'EMP_CREES', '25', '5', 1, 'peut-être'] }], 'long');
+    const read = readRows(
+      [
+        header,
+        { line: 2, cells: ['Pole-A', 'emp_crees', 2025, 'T3', 1, ''] },
+        { line: 3, cells: ['', 'EMP_CREES', '25', '5', 1, 'peut-être'] },
+      ],
+      'long',
+    );
     if (!read.ok) throw new Error(read.error);
     expect(read.rows.map((r) => [r.pole, r.code, r.year, r.quarter, r.value])).to.deep.equal([['pole-a', 'EMP_CREES', 2025, 3, '1']]);
-    expect(read.problems.map((p) => `${p.line} ${p.letter} ${p.column}`)).to.deep.equal(['3 F non_disponible', '3 A pole', '3 C annee', '3 D trimestre']);
+    expect(read.problems.map((p) => `${p.line} ${p.letter} ${p.column}`)).to.deep.equal([
+      '3 F non_disponible',
+      '3 A pole',
+      '3 C annee',
+      '3 D trimestre',
+    ]);
     expect(read.count).to.equal(2);
   });
 });

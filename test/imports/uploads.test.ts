@@ -18,7 +18,8 @@ const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => 
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 };
 
-const problemRows = (html: string) => [...html.matchAll(/<tr><td class="num">([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+const problemRows = (html: string) =>
+  [...html.matchAll(/<tr><td class="num">([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
 
 /** A multipart request sent in two halves: the import holds its slot until `finish()` sends the rest. */
 async function heldUpload(agent: Agent, path: string, body: string) {
@@ -101,11 +102,18 @@ describe(`uploads: limits, hostile files, one import at a time (${onPostgres ? '
     expect(res.status, res.text.slice(0, 300)).to.equal(303);
     const page = await staff.get(res.headers.location).expect(200);
     expect(page.text).to.match(/150.000 lignes, 149.999 problèmes/);
-    expect(problemRows(page.text)[0]).to.equal('3 B (indicateur) Ligne en double : cet indicateur et cette catégorie sont déjà renseignés ligne 2.');
+    expect(problemRows(page.text)[0]).to.equal(
+      '3 B (indicateur) Ligne en double : cet indicateur et cette catégorie sont déjà renseignés ligne 2.',
+    );
   });
 
   it('refuses a CSV cell longer than 4,000 characters, naming the cell (422)', async () => {
-    const res = await upload(manager, `${base(pole)}/import`, `code;valeur;commentaire\r\nEMP_CREES;1;${'x'.repeat(4_001)}\r\n`, 'long.csv');
+    const res = await upload(
+      manager,
+      `${base(pole)}/import`,
+      `code;valeur;commentaire\r\nEMP_CREES;1;${'x'.repeat(4_001)}\r\n`,
+      'long.csv',
+    );
     expect(res.status).to.equal(422);
     expect(res.text).to.match(/La cellule C2 contient plus de 4.000 caractères/);
   });
@@ -128,7 +136,8 @@ describe(`uploads: limits, hostile files, one import at a time (${onPostgres ? '
   it(`at most ${MAX_IMPORTS_PER_PROCESS} imports per process (429), and refusals and aborted uploads release their slot`, async () => {
     const agents = [manager, manager2, manager3];
     const held = [];
-    for (const a of agents.slice(0, MAX_IMPORTS_PER_PROCESS)) held.push(await heldUpload(a, `${base(pole)}/import`, 'code;valeur\r\nTE_ACTIONS;2\r\n'));
+    for (const a of agents.slice(0, MAX_IMPORTS_PER_PROCESS))
+      held.push(await heldUpload(a, `${base(pole)}/import`, 'code;valeur\r\nTE_ACTIONS;2\r\n'));
     await slotsInUse(MAX_IMPORTS_PER_PROCESS);
     const refused = await upload(agents[MAX_IMPORTS_PER_PROCESS], `${base(pole)}/import`, 'code;valeur\r\nTE_ACTIONS;3\r\n', 'x.csv');
     expect(refused.status).to.equal(429);
@@ -139,7 +148,10 @@ describe(`uploads: limits, hostile files, one import at a time (${onPostgres ? '
     // A refused file and a cut upload give their slot back.
     expect((await upload(manager, `${base(pole)}/import`, Buffer.from('PK\u0003\u0004 pas un classeur'), 'x.xlsx')).status).to.equal(422);
     const token = await csrfToken(manager);
-    const cut = await manager.post(`${base(pole)}/import?_csrf=${token}`).set('Content-Type', 'multipart/form-data; boundary=b').send('--b\r\nContent-Disposition: form-data; name="fichier"; filename="x.csv"\r\n\r\ncode;valeur');
+    const cut = await manager
+      .post(`${base(pole)}/import?_csrf=${token}`)
+      .set('Content-Type', 'multipart/form-data; boundary=b')
+      .send('--b\r\nContent-Disposition: form-data; name="fichier"; filename="x.csv"\r\n\r\ncode;valeur');
     expect(cut.status).to.equal(400);
     expect(importSlots.inUse).to.equal(0);
   });
@@ -147,9 +159,19 @@ describe(`uploads: limits, hostile files, one import at a time (${onPostgres ? '
   it('re-uploads the XLSX template whose stored comment reads « +3 ETP grâce au nouveau marché »', async () => {
     const comment = '+3 ETP grâce au nouveau marché';
     const user = await ctx.db('users').where('email', 'like', 'staff%').first();
-    const saved = await ctx.s.reporting.save(pole, { year: 2026, quarter: 2 }, { 'v.EMP_CREES': '3', 'c.EMP_CREES': comment, 'v.TE_ACTIONS': '1', 'c.TE_ACTIONS': '=pas une formule' }, false, { userId: user.id });
+    const saved = await ctx.s.reporting.save(
+      pole,
+      { year: 2026, quarter: 2 },
+      { 'v.EMP_CREES': '3', 'c.EMP_CREES': comment, 'v.TE_ACTIONS': '1', 'c.TE_ACTIONS': '=pas une formule' },
+      false,
+      { userId: user.id },
+    );
     expect(saved.kind).to.equal('saved');
-    const template = await manager.get(`${base(pole, '2026-T2')}/modele/xlsx`).buffer(true).parse(binary).expect(200);
+    const template = await manager
+      .get(`${base(pole, '2026-T2')}/modele/xlsx`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     // Sent back unchanged: nothing to import, and no « formula » problem.
     let res = await upload(manager, `${base(pole, '2026-T2')}/import`, template.body as Buffer, 'modele.xlsx');
     expect(res.status, res.text.slice(0, 300)).to.equal(303);
@@ -166,9 +188,21 @@ describe(`uploads: limits, hostile files, one import at a time (${onPostgres ? '
     res = await upload(manager, `${base(pole, '2026-T2')}/import`, Buffer.from(await wb.xlsx.writeBuffer()), 'modele.xlsx');
     page = await manager.get(res.headers.location).expect(200);
     expect(problemRows(page.text)).to.deep.equal([]);
-    await manager.post(/<form method="post" action="([^"]+\/confirmer)"/.exec(page.text)![1]).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
-    const stored = await ctx.db('quarter_values').join('indicators', 'indicators.id', 'quarter_values.indicator_id')
-      .where({ pole_id: pole.id, year: 2026, quarter: 2, category: '' }).whereIn('indicators.code', ['EMP_CREES', 'TE_ACTIONS']).select('indicators.code', 'comment', 'value_scaled').orderBy('indicators.code');
-    expect(stored.map((v) => [v.code, v.comment, Number(v.value_scaled)])).to.deep.equal([['EMP_CREES', comment, 40000], ['TE_ACTIONS', '=pas une formule', 10000]]);
+    await manager
+      .post(/<form method="post" action="([^"]+\/confirmer)"/.exec(page.text)![1])
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) })
+      .expect(303);
+    const stored = await ctx
+      .db('quarter_values')
+      .join('indicators', 'indicators.id', 'quarter_values.indicator_id')
+      .where({ pole_id: pole.id, year: 2026, quarter: 2, category: '' })
+      .whereIn('indicators.code', ['EMP_CREES', 'TE_ACTIONS'])
+      .select('indicators.code', 'comment', 'value_scaled')
+      .orderBy('indicators.code');
+    expect(stored.map((v) => [v.code, v.comment, Number(v.value_scaled)])).to.deep.equal([
+      ['EMP_CREES', comment, 40000],
+      ['TE_ACTIONS', '=pas une formule', 10000],
+    ]);
   });
 });

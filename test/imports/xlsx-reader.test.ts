@@ -20,15 +20,29 @@ const row = (r: number, cells: string[]) => `<row r="${r}">${cells.join('')}</ro
 
 describe('import: the streaming XLSX reader', () => {
   it('reads shared strings, inline strings, numbers, booleans, errors, dates; flags formulas', async () => {
-    const styles = '<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>';
+    const styles =
+      '<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts><cellStyleXfs count="1"><xf numFmtId="14"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>';
     const buf = workbook(
       [
         row(1, ['<c r="A1" t="s"><v>0</v></c>', '<c r="B1" t="s"><v>1</v></c>', '<c r="C1" t="inlineStr"><is><t>commentaire</t></is></c>']),
-        row(2, ['<c r="A2" t="s"><v>2</v></c>', '<c r="B2"><v>1.5</v></c>', '<c r="C2" t="inlineStr"><is><r><t>Réunion &amp; </t></r><r><rPr><b/></rPr><t>« filière »</t></r><rPh><t>ignored</t></rPh></is></c>']),
-        row(3, ['<c r="A3" t="b"><v>1</v></c>', '<c r="B3" t="e"><v>#DIV/0!</v></c>', '<c r="C3" t="str"><f>A1&amp;"x"</f><v>codex</v></c>']),
+        row(2, [
+          '<c r="A2" t="s"><v>2</v></c>',
+          '<c r="B2"><v>1.5</v></c>',
+          '<c r="C2" t="inlineStr"><is><r><t>Réunion &amp; </t></r><r><rPr><b/></rPr><t>« filière »</t></r><rPh><t>ignored</t></rPh></is></c>',
+        ]),
+        row(3, [
+          '<c r="A3" t="b"><v>1</v></c>',
+          '<c r="B3" t="e"><v>#DIV/0!</v></c>',
+          '<c r="C3" t="str"><f>A1&amp;"x"</f><v>codex</v></c>',
+        ]),
         // Row 4 only has styled empty cells: no row.
         row(4, ['<c r="A4" s="1"/>']),
-        row(5, ['<c r="A5" s="1"><v>45747</v></c>', '<c r="B5" s="2"><v>45748.5</v></c>', '<c r="D5" t="d"><v>2025-04-02T00:00:00</v></c>', '<c r="E5"><f t="shared" si="0"/><v>3</v></c>']),
+        row(5, [
+          '<c r="A5" s="1"><v>45747</v></c>',
+          '<c r="B5" s="2"><v>45748.5</v></c>',
+          '<c r="D5" t="d"><v>2025-04-02T00:00:00</v></c>',
+          '<c r="E5"><f t="shared" si="0"/><v>3</v></c>',
+        ]),
         '<row><c t="inlineStr"><is><t>sans référence</t></is></c><c><v>7</v></c></row>',
       ].join(''),
       { shared: ['code', 'valeur', 'EMP_CREES'], styles },
@@ -55,7 +69,11 @@ describe('import: the streaming XLSX reader', () => {
       await wb.commit();
       return Buffer.concat(chunks);
     };
-    const expected = [{ line: 1, cells: ['code', 'valeur', 'commentaire'] }, { line: 2, cells: ['EMP_CREES', 2.5, 'Réunion élargie'] }, { line: 3, cells: ['TE_ACTIONS', { formula: 'B2*2' }] }];
+    const expected = [
+      { line: 1, cells: ['code', 'valeur', 'commentaire'] },
+      { line: 2, cells: ['EMP_CREES', 2.5, 'Réunion élargie'] },
+      { line: 3, cells: ['TE_ACTIONS', { formula: 'B2*2' }] },
+    ];
     expect(await rows(await write(true))).to.deep.equal(expected);
     expect(await rows(await write(false))).to.deep.equal(expected);
   });
@@ -63,29 +81,45 @@ describe('import: the streaming XLSX reader', () => {
   it('keeps a text cell starting with + - = @ as text; a real formula cell is still refused, with its row and column', async () => {
     const buf = workbook(
       [
-        row(1, ['<c r="A1" t="inlineStr"><is><t>code</t></is></c>', '<c r="B1" t="inlineStr"><is><t>valeur</t></is></c>', '<c r="C1" t="inlineStr"><is><t>commentaire</t></is></c>']),
+        row(1, [
+          '<c r="A1" t="inlineStr"><is><t>code</t></is></c>',
+          '<c r="B1" t="inlineStr"><is><t>valeur</t></is></c>',
+          '<c r="C1" t="inlineStr"><is><t>commentaire</t></is></c>',
+        ]),
         row(2, ['<c r="A2" t="inlineStr"><is><t>EMP_CREES</t></is></c>', '<c r="B2"><v>3</v></c>', '<c r="C2" t="s"><v>0</v></c>']),
-        row(3, ['<c r="A3" t="inlineStr"><is><t>TE_ACTIONS</t></is></c>', '<c r="B3" t="inlineStr"><is><t>+2</t></is></c>', '<c r="C3" t="inlineStr"><is><t>=pas une formule</t></is></c>']),
+        row(3, [
+          '<c r="A3" t="inlineStr"><is><t>TE_ACTIONS</t></is></c>',
+          '<c r="B3" t="inlineStr"><is><t>+2</t></is></c>',
+          '<c r="C3" t="inlineStr"><is><t>=pas une formule</t></is></c>',
+        ]),
         row(4, ['<c r="A4" t="inlineStr"><is><t>ACT_CREEES</t></is></c>', '<c r="B4"><v>1</v></c>', '<c r="C4"><f>A1</f><v>0</v></c>']),
       ].join(''),
       { shared: ['+3 ETP grâce au nouveau marché'] },
     );
     const read = await parseSpreadsheet(buf, 'f.xlsx', 'quarter');
     if (!read.ok) throw new Error(read.error);
-    expect(read.rows.map((r) => [r.code, r.value, r.comment])).to.deep.equal([['EMP_CREES', '3', '+3 ETP grâce au nouveau marché'], ['TE_ACTIONS', '+2', '=pas une formule']]);
+    expect(read.rows.map((r) => [r.code, r.value, r.comment])).to.deep.equal([
+      ['EMP_CREES', '3', '+3 ETP grâce au nouveau marché'],
+      ['TE_ACTIONS', '+2', '=pas une formule'],
+    ]);
     expect(read.problems).to.deep.equal([{ line: 4, column: 'commentaire', letter: 'C', message: FORMULA }]);
   });
 
   it('refuses a cell longer than the limit, naming it, in shared and inline strings', async () => {
     const header = row(1, ['<c r="A1" t="inlineStr"><is><t>code</t></is></c>', '<c r="B1" t="inlineStr"><is><t>commentaire</t></is></c>']);
     const long = 'é'.repeat(MAX_CELL + 1);
-    for (const buf of [workbook(header + row(2, ['<c r="B2" t="s"><v>0</v></c>']), { shared: [long] }), workbook(header + row(2, [`<c r="B2" t="inlineStr"><is><t>${long}</t></is></c>`]))]) {
+    for (const buf of [
+      workbook(header + row(2, ['<c r="B2" t="s"><v>0</v></c>']), { shared: [long] }),
+      workbook(header + row(2, [`<c r="B2" t="inlineStr"><is><t>${long}</t></is></c>`])),
+    ]) {
       const read = await readSpreadsheet(buf, 'f.xlsx');
       expect(read).to.deep.include({ ok: false, status: 422 });
       expect(!read.ok && read.error).to.match(/^La cellule B2 contient plus de 4.000 caractères/);
     }
     // At the limit, it is read.
-    expect((await rows(workbook(header + row(2, [`<c r="B2" t="inlineStr"><is><t>${'é'.repeat(MAX_CELL)}</t></is></c>`]))))[1].cells[1]).to.have.length(MAX_CELL);
+    expect(
+      (await rows(workbook(header + row(2, [`<c r="B2" t="inlineStr"><is><t>${'é'.repeat(MAX_CELL)}</t></is></c>`]))))[1].cells[1],
+    ).to.have.length(MAX_CELL);
   });
 
   it('stops at the row limit without reading further', async () => {
@@ -111,7 +145,11 @@ describe('import: the streaming XLSX reader', () => {
     const budget = inflateBudget(honest.length, READ_LIMITS.quarter);
     expect(budget).to.be.below(6 * 1024 * 1024);
     const spent = { bytes: 0 };
-    const run = (buf: Buffer) => readFirstSheet(buf, { budget, maxCell: MAX_CELL, maxColumns: 50 }, () => true, spent).then(() => null, (err: unknown) => err);
+    const run = (buf: Buffer) =>
+      readFirstSheet(buf, { budget, maxCell: MAX_CELL, maxColumns: 50 }, () => true, spent).then(
+        () => null,
+        (err: unknown) => err,
+      );
     let err = await run(honest);
     expect(err).to.be.instanceOf(XlsxLimit).and.include({ kind: 'inflated' });
     // Refused from the central directory: only the workbook and its relationships were inflated.
@@ -122,7 +160,11 @@ describe('import: the streaming XLSX reader', () => {
     err = await run(workbook(row(1, ['<c r="A1" t="s"><v>0</v></c>']), { shared: [huge], sharedDeclaredSize: 100 }));
     expect(err).to.be.instanceOf(XlsxLimit).and.include({ kind: 'inflated' });
     expect(spent.bytes).to.be.within(budget - 64 * 1024, budget + 64 * 1024);
-    const read = await readSpreadsheet(workbook(row(1, ['<c r="A1" t="s"><v>0</v></c>']), { shared: [huge], sharedDeclaredSize: 100 }), 'f.xlsx', READ_LIMITS.quarter);
+    const read = await readSpreadsheet(
+      workbook(row(1, ['<c r="A1" t="s"><v>0</v></c>']), { shared: [huge], sharedDeclaredSize: 100 }),
+      'f.xlsx',
+      READ_LIMITS.quarter,
+    );
     expect(read).to.deep.equal({ ok: false, status: 413, error: INFLATED });
   });
 

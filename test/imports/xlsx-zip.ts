@@ -51,23 +51,54 @@ export function zip(parts: ZipPart[]): Buffer {
   return Buffer.concat([...locals, cd, eocd]);
 }
 
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+const NS =
+  'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
 /** A workbook of one sheet whose `<sheetData>` is given, with shared strings and styles if given. */
-export function workbook(sheetData: string, opts: { shared?: string[] | string | Buffer; styles?: string; date1904?: boolean; sharedDeclaredSize?: number; sheetDeclaredSize?: number } = {}): Buffer {
-  const shared = typeof opts.shared === 'string' || Buffer.isBuffer(opts.shared) ? opts.shared : opts.shared ? `<sst ${NS} count="${opts.shared.length}" uniqueCount="${opts.shared.length}">${opts.shared.map((s) => `<si><t xml:space="preserve">${s}</t></si>`).join('')}</sst>` : null;
+export function workbook(
+  sheetData: string,
+  opts: {
+    shared?: string[] | string | Buffer;
+    styles?: string;
+    date1904?: boolean;
+    sharedDeclaredSize?: number;
+    sheetDeclaredSize?: number;
+  } = {},
+): Buffer {
+  const shared =
+    typeof opts.shared === 'string' || Buffer.isBuffer(opts.shared)
+      ? opts.shared
+      : opts.shared
+        ? `<sst ${NS} count="${opts.shared.length}" uniqueCount="${opts.shared.length}">${opts.shared.map((s) => `<si><t xml:space="preserve">${s}</t></si>`).join('')}</sst>`
+        : null;
   const rels = [
     `<Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>`,
     shared ? `<Relationship Id="rId2" Type="${REL}/sharedStrings" Target="sharedStrings.xml"/>` : '',
     opts.styles ? `<Relationship Id="rId3" Type="${REL}/styles" Target="styles.xml"/>` : '',
   ].join('');
   const parts: ZipPart[] = [
-    { name: '[Content_Types].xml', data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>' },
-    { name: '_rels/.rels', data: `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>` },
-    { name: 'xl/workbook.xml', data: `<?xml version="1.0"?><workbook ${NS}>${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets><sheet name="Import" sheetId="1" r:id="rId1"/></sheets></workbook>` },
-    { name: 'xl/_rels/workbook.xml.rels', data: `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}</Relationships>` },
-    { name: 'xl/worksheets/sheet1.xml', data: `<?xml version="1.0"?><worksheet ${NS}><sheetData>${sheetData}</sheetData></worksheet>`, declaredSize: opts.sheetDeclaredSize },
+    {
+      name: '[Content_Types].xml',
+      data: '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    },
+    {
+      name: '_rels/.rels',
+      data: `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    },
+    {
+      name: 'xl/workbook.xml',
+      data: `<?xml version="1.0"?><workbook ${NS}>${opts.date1904 ? '<workbookPr date1904="1"/>' : ''}<sheets><sheet name="Import" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    },
+    {
+      name: 'xl/_rels/workbook.xml.rels',
+      data: `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}</Relationships>`,
+    },
+    {
+      name: 'xl/worksheets/sheet1.xml',
+      data: `<?xml version="1.0"?><worksheet ${NS}><sheetData>${sheetData}</sheetData></worksheet>`,
+      declaredSize: opts.sheetDeclaredSize,
+    },
   ];
   if (shared) parts.push({ name: 'xl/sharedStrings.xml', data: shared, declaredSize: opts.sharedDeclaredSize });
   if (opts.styles) parts.push({ name: 'xl/styles.xml', data: opts.styles });

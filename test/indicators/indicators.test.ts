@@ -12,9 +12,15 @@ type Body = Record<string, string | string[]>;
 const NEW = '/admin/indicateurs/nouveau';
 const TEXT_INPUTS = ['code', 'label_fr', 'label_en', 'decimals', 'min', 'max', 'first_quarter', 'last_quarter', 'display_order'];
 /** The form without a field: an unticked checkbox is simply not posted. */
-const without = (field: string) => (b: Body): Body => Object.fromEntries(Object.entries(b).filter(([k]) => k !== field));
+const without =
+  (field: string) =>
+  (b: Body): Body =>
+    Object.fromEntries(Object.entries(b).filter(([k]) => k !== field));
 const unescape = (s: string) =>
-  s.replace(/&(amp|lt|gt|quot|#x27|#x3D|#x60);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`' })[e]!);
+  s.replace(
+    /&(amp|lt|gt|quot|#x27|#x3D|#x60);/g,
+    (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#x3D': '=', '#x60': '`' })[e]!,
+  );
 /** How the page shows a value (Handlebars escaping), to look for it in the HTML. */
 const shown = (s: string) => s.replace(/&/g, '&amp;').replace(/'/g, '&#x27;').replace(/=/g, '&#x3D;');
 
@@ -40,10 +46,24 @@ function formFrom(page: string): Body {
 
 function validFlow(o: Body = {}): Body {
   return {
-    code: 'CIRCUITS_COURTS', label_fr: 'Producteurs en circuits courts', label_en: 'Short-chain producers',
-    definition_fr: 'Producteurs locaux accompagnés.', definition_en: 'Local producers supported.',
-    unit: 'nombre', decimals: '1', min: '0', max: '1 234,5', kind: 'flow', numerator: '', denominator: '',
-    objectives: ['O1', 'O4'], direction: 'up', first_quarter: '2025-T1', last_quarter: '', active: '1', display_order: '200',
+    code: 'CIRCUITS_COURTS',
+    label_fr: 'Producteurs en circuits courts',
+    label_en: 'Short-chain producers',
+    definition_fr: 'Producteurs locaux accompagnés.',
+    definition_en: 'Local producers supported.',
+    unit: 'nombre',
+    decimals: '1',
+    min: '0',
+    max: '1 234,5',
+    kind: 'flow',
+    numerator: '',
+    denominator: '',
+    objectives: ['O1', 'O4'],
+    direction: 'up',
+    first_quarter: '2025-T1',
+    last_quarter: '',
+    active: '1',
+    display_order: '200',
     ...o,
   };
 }
@@ -63,7 +83,10 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
   const postNew = async (body: Body) => {
     const page = await staff.get(NEW).expect(200);
     expect(page.text).to.not.include('error-summary');
-    return staff.post(NEW).type('form').send({ ...body, _csrf: csrfFrom(page.text) });
+    return staff
+      .post(NEW)
+      .type('form')
+      .send({ ...body, _csrf: csrfFrom(page.text) });
   };
   /** Loads the edit page, applies `changes` to its form as a user would, and posts it. */
   const edit = async (code: string, changes: Body | ((b: Body) => Body)) => {
@@ -71,7 +94,10 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     const page = await staff.get(url).expect(200);
     expect(page.text).to.not.include('error-summary'); // {} must not pass for errors
     const form = formFrom(page.text);
-    return staff.post(url).type('form').send(typeof changes === 'function' ? changes(form) : { ...form, ...changes });
+    return staff
+      .post(url)
+      .type('form')
+      .send(typeof changes === 'function' ? changes(form) : { ...form, ...changes });
   };
 
   beforeEach(async () => {
@@ -86,7 +112,11 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       expect(INDICATOR_CATALOGUE).to.have.length(15);
       for (const e of INDICATOR_CATALOGUE) expect(res.text).to.include(`<code>${e.code}</code>`);
       expect(res.text).to.include('15 indicateur(s)');
-      expect(res.text).to.match(/<td>flux<\/td>/).and.match(/<td>stock<\/td>/).and.match(/<td>ratio<\/td>/).and.match(/<td>score<\/td>/);
+      expect(res.text)
+        .to.match(/<td>flux<\/td>/)
+        .and.match(/<td>stock<\/td>/)
+        .and.match(/<td>ratio<\/td>/)
+        .and.match(/<td>score<\/td>/);
       expect(res.text).to.include('0 – 10\u202f000'); // fr-FR thousands, through the scaled helper
       expect(res.text).to.include('Numérateur : MEMBRES — Entreprises de l’ESS<br>Dénominateur : MEMBRES');
       expect(res.text).to.include('Numérateur : RESSOURCES_PROPRES<br>Dénominateur : RESSOURCES_TOTALES');
@@ -119,7 +149,15 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       expect(res.status).to.equal(303);
       expect(res.headers.location).to.equal('/admin/indicateurs');
       const r = await row('CIRCUITS_COURTS');
-      expect(r).to.include({ kind: 'flow', unit: 'nombre', decimals: 1, objectives: 'O1,O4', first_year: 2025, first_quarter: 1, last_year: null });
+      expect(r).to.include({
+        kind: 'flow',
+        unit: 'nombre',
+        decimals: 1,
+        objectives: 'O1,O4',
+        first_year: 2025,
+        first_quarter: 1,
+        last_year: null,
+      });
       expect([Number(r.min_scaled), Number(r.max_scaled)]).to.deep.equal([0, 12_345_000]);
       expect(await counts()).to.deep.equal({ indicators: before.indicators + 1, audit: before.audit + 1 });
       const audit = await ctx.db('audit_log').orderBy('id', 'desc').first();
@@ -130,11 +168,27 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     });
 
     it('creates the ratio MEMBRES/ess over MEMBRES', async () => {
-      const res = await postNew(validFlow({ code: 'PCT_ESS_BIS', kind: 'ratio', unit: 'pourcent', min: '', max: '', numerator: 'MEMBRES:ess', denominator: 'MEMBRES' }));
+      const res = await postNew(
+        validFlow({
+          code: 'PCT_ESS_BIS',
+          kind: 'ratio',
+          unit: 'pourcent',
+          min: '',
+          max: '',
+          numerator: 'MEMBRES:ess',
+          denominator: 'MEMBRES',
+        }),
+      );
       expect(res.status).to.equal(303);
       const r = await row('PCT_ESS_BIS');
       const membres = await idOf('MEMBRES');
-      expect(r).to.include({ kind: 'ratio', numerator_id: membres, numerator_category: 'ess', denominator_id: membres, denominator_category: null });
+      expect(r).to.include({
+        kind: 'ratio',
+        numerator_id: membres,
+        numerator_category: 'ess',
+        denominator_id: membres,
+        denominator_category: null,
+      });
       expect([r.min_scaled, r.max_scaled]).to.deep.equal([null, null]);
     });
 
@@ -173,12 +227,22 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       const stale = formFrom((await staff.get(url).expect(200)).text);
       expect((await edit('ACT_CREEES', { label_fr: 'Premier enregistrement' })).status).to.equal(303);
       const before = await counts();
-      const res = await staff.post(url).type('form').send({ ...stale, label_fr: 'Second enregistrement' });
+      const res = await staff
+        .post(url)
+        .type('form')
+        .send({ ...stale, label_fr: 'Second enregistrement' });
       expect(res.status).to.equal(409);
       expect(res.text).to.include(shown('modifié par quelqu’un d’autre')).and.include('value="Second enregistrement"');
       expect(await row('ACT_CREEES')).to.include({ label_fr: 'Premier enregistrement', version: 2 });
       expect(await counts()).to.deep.equal(before);
-      expect((await staff.post(url).type('form').send({ ...stale, version: 'abc' })).status).to.equal(409);
+      expect(
+        (
+          await staff
+            .post(url)
+            .type('form')
+            .send({ ...stale, version: 'abc' })
+        ).status,
+      ).to.equal(409);
     });
 
     it('answers 404 to unknown or malformed ids', async () => {
@@ -195,28 +259,73 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       ['empty French label', { label_fr: ' ' }, 'label_fr', 'Saisissez le libellé en français.'],
       ['empty English label', { label_en: '' }, 'label_en', 'Saisissez le libellé en anglais.'],
       ['label too long', { label_en: 'x'.repeat(201) }, 'label_en', 'Ce texte est trop long (200 caractères au plus).'],
-      ['a control character', { label_en: 'a\u0007b' }, 'label_en', 'Ce texte contient un caractère invisible non autorisé (U+0007, position 2)'],
+      [
+        'a control character',
+        { label_en: 'a\u0007b' },
+        'label_en',
+        'Ce texte contient un caractère invisible non autorisé (U+0007, position 2)',
+      ],
       ['unknown unit', { unit: 'litres' }, 'unit', 'Choisissez une unité de la liste.'],
       ['decimals 5', { decimals: '5' }, 'decimals', 'Le nombre de décimales est un entier de 0 à 4.'],
       ['decimals in words', { decimals: 'deux' }, 'decimals', 'Le nombre de décimales est un entier de 0 à 4.'],
       ['minimum not a number', { min: 'douze' }, 'min', 'Saisissez un nombre, par exemple « 12,5 » ou « 1 234 ».'],
       ['too many decimals for the indicator', { min: '0,25' }, 'min', 'Au plus 1 décimale pour cet indicateur.'],
-      ['decimals on an integer indicator', { decimals: '0', max: '12,5' }, 'max', 'Saisissez un nombre entier : cet indicateur n’a pas de décimale.'],
+      [
+        'decimals on an integer indicator',
+        { decimals: '0', max: '12,5' },
+        'max',
+        'Saisissez un nombre entier : cet indicateur n’a pas de décimale.',
+      ],
       ['minimum above maximum', { min: '20', max: '1 0' }, 'max', 'Le maximum doit être supérieur ou égal au minimum.'],
       ['unknown kind', { kind: 'jauge' }, 'kind', 'Choisissez une nature de la liste.'],
       ['components on a flow', { numerator: 'MEMBRES' }, 'numerator', 'Seul un ratio a un numérateur et un dénominateur'],
-      ['ratio with bounds', { kind: 'ratio', numerator: 'MEMBRES:ess', denominator: 'MEMBRES', min: '0', max: '' }, 'min', 'Un ratio n’a pas de bornes'],
-      ['ratio without numerator', { kind: 'ratio', min: '', max: '', denominator: 'MEMBRES' }, 'numerator', 'Choisissez le numérateur du ratio.'],
-      ['ratio over itself', { kind: 'ratio', min: '', max: '', numerator: 'MEMBRES', denominator: 'MEMBRES' }, 'denominator', 'Le dénominateur doit être différent du numérateur.'],
-      ['ratio of a ratio', { kind: 'ratio', min: '', max: '', numerator: 'TX_AUTOFINANCEMENT', denominator: 'MEMBRES' }, 'numerator', 'Choisissez un indicateur de nature flux ou stock.'],
-      ['unknown category', { kind: 'ratio', min: '', max: '', numerator: 'MEMBRES:elus', denominator: 'MEMBRES' }, 'numerator', 'L’indicateur MEMBRES n’a pas de catégorie « elus ».'],
-      ['unknown component', { kind: 'ratio', min: '', max: '', numerator: 'NULLE_PART', denominator: 'MEMBRES' }, 'numerator', 'Choisissez un indicateur de la liste.'],
+      [
+        'ratio with bounds',
+        { kind: 'ratio', numerator: 'MEMBRES:ess', denominator: 'MEMBRES', min: '0', max: '' },
+        'min',
+        'Un ratio n’a pas de bornes',
+      ],
+      [
+        'ratio without numerator',
+        { kind: 'ratio', min: '', max: '', denominator: 'MEMBRES' },
+        'numerator',
+        'Choisissez le numérateur du ratio.',
+      ],
+      [
+        'ratio over itself',
+        { kind: 'ratio', min: '', max: '', numerator: 'MEMBRES', denominator: 'MEMBRES' },
+        'denominator',
+        'Le dénominateur doit être différent du numérateur.',
+      ],
+      [
+        'ratio of a ratio',
+        { kind: 'ratio', min: '', max: '', numerator: 'TX_AUTOFINANCEMENT', denominator: 'MEMBRES' },
+        'numerator',
+        'Choisissez un indicateur de nature flux ou stock.',
+      ],
+      [
+        'unknown category',
+        { kind: 'ratio', min: '', max: '', numerator: 'MEMBRES:elus', denominator: 'MEMBRES' },
+        'numerator',
+        'L’indicateur MEMBRES n’a pas de catégorie « elus ».',
+      ],
+      [
+        'unknown component',
+        { kind: 'ratio', min: '', max: '', numerator: 'NULLE_PART', denominator: 'MEMBRES' },
+        'numerator',
+        'Choisissez un indicateur de la liste.',
+      ],
       ['no objective', { objectives: [] }, 'objectives', 'Cochez au moins un objectif.'],
       ['unknown objective', { objectives: ['O1', 'O9'] }, 'objectives', 'Choisissez des objectifs de la liste (O1 à O6).'],
       ['unknown direction', { direction: 'stable' }, 'direction', 'Choisissez le sens d’évolution souhaité.'],
       ['malformed quarter', { first_quarter: '2024-T5' }, 'first_quarter', 'Saisissez un trimestre sous la forme 2024-T1.'],
       ['quarter out of range', { last_quarter: '1999-T1' }, 'last_quarter', 'L’année doit être comprise entre 2010 et 2100.'],
-      ['last before first', { first_quarter: '2025-T2', last_quarter: '2025-T1' }, 'last_quarter', 'Le dernier trimestre doit être égal ou postérieur au premier.'],
+      [
+        'last before first',
+        { first_quarter: '2025-T2', last_quarter: '2025-T1' },
+        'last_quarter',
+        'Le dernier trimestre doit être égal ou postérieur au premier.',
+      ],
       ['display order not an integer', { display_order: '1,5' }, 'display_order', 'Saisissez un nombre entier entre 0 et 100 000.'],
       ['display order too large', { display_order: '99999999999' }, 'display_order', 'Saisissez un nombre entier entre 0 et 100 000.'],
       ['repeated label field', { label_fr: ['a', 'b'] }, 'label_fr', 'Valeur invalide.'],
@@ -229,7 +338,8 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
         expect(res.status).to.equal(422);
         expect(res.text).to.include(`<p class="error-message" id="f-${field}-error">${shown(message)}`);
         const typed = body[field];
-        if (typeof typed === 'string' && TEXT_INPUTS.includes(field)) expect(res.text).to.include(`name="${field}" type="text" value="${shown(typed)}"`);
+        if (typeof typed === 'string' && TEXT_INPUTS.includes(field))
+          expect(res.text).to.include(`name="${field}" type="text" value="${shown(typed)}"`);
         if (field !== 'label_fr') expect(res.text).to.include(`value="${shown('Libellé « saisi » & gardé')}"`);
         expect(await counts()).to.deep.equal(before);
       });
@@ -240,8 +350,17 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     it('refuses to change the kind or unit of an indicator that has values, and allows it without', async () => {
       // One real value for EMP_CREES, stored as the reporting feature stores it.
       const pole = await makePole(ctx.s);
-      const [{ id: valueId }] = await ctx.db('quarter_values')
-        .insert({ pole_id: pole.id, indicator_id: await idOf('EMP_CREES'), category: '', year: 2025, quarter: 1, value_scaled: 10_000, updated_at: '2026-01-01T00:00:00Z' })
+      const [{ id: valueId }] = await ctx
+        .db('quarter_values')
+        .insert({
+          pole_id: pole.id,
+          indicator_id: await idOf('EMP_CREES'),
+          category: '',
+          year: 2025,
+          quarter: 1,
+          value_scaled: 10_000,
+          updated_at: '2026-01-01T00:00:00Z',
+        })
         .returning('id');
       try {
         const before = await counts();
@@ -264,11 +383,35 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
 
     // [name, indicator edited, change to its form, field, message, setup through the pages]
     const refusals: [string, string, Body | ((b: Body) => Body), string, string, (() => Promise<unknown>)?][] = [
-      ['deactivating a component of an active ratio', 'MEMBRES', without('active'), 'active', 'Cet indicateur est une composante du ratio actif PCT_MEMBRES_ESS : désactivez d’abord ce ratio.'],
-      ['changing the kind of a component', 'RESSOURCES_PROPRES', { kind: 'stock' }, 'kind', 'Cet indicateur est une composante du ratio actif TX_AUTOFINANCEMENT : sa nature ne peut pas changer.'],
-      ['a ratio using itself', 'ACT_CREEES', { kind: 'ratio', min: '', max: '', numerator: 'ACT_CREEES', denominator: 'ACT_CONSOLIDEES' }, 'numerator', 'Un ratio ne peut pas être sa propre composante.'],
-      ['an active ratio over an inactive indicator', 'TX_AUTOFINANCEMENT', { denominator: 'PROJ_INNOV_SOCIALE' }, 'denominator', 'L’indicateur PROJ_INNOV_SOCIALE est inactif : un ratio actif ne peut pas l’utiliser.',
-        () => edit('PROJ_INNOV_SOCIALE', without('active'))],
+      [
+        'deactivating a component of an active ratio',
+        'MEMBRES',
+        without('active'),
+        'active',
+        'Cet indicateur est une composante du ratio actif PCT_MEMBRES_ESS : désactivez d’abord ce ratio.',
+      ],
+      [
+        'changing the kind of a component',
+        'RESSOURCES_PROPRES',
+        { kind: 'stock' },
+        'kind',
+        'Cet indicateur est une composante du ratio actif TX_AUTOFINANCEMENT : sa nature ne peut pas changer.',
+      ],
+      [
+        'a ratio using itself',
+        'ACT_CREEES',
+        { kind: 'ratio', min: '', max: '', numerator: 'ACT_CREEES', denominator: 'ACT_CONSOLIDEES' },
+        'numerator',
+        'Un ratio ne peut pas être sa propre composante.',
+      ],
+      [
+        'an active ratio over an inactive indicator',
+        'TX_AUTOFINANCEMENT',
+        { denominator: 'PROJ_INNOV_SOCIALE' },
+        'denominator',
+        'L’indicateur PROJ_INNOV_SOCIALE est inactif : un ratio actif ne peut pas l’utiliser.',
+        () => edit('PROJ_INNOV_SOCIALE', without('active')),
+      ],
     ];
     for (const [name, code, changes, field, message, setup] of refusals) {
       it(`refuses ${name}`, async () => {
@@ -287,12 +430,16 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       const asRatio = { kind: 'ratio', min: '', max: '', numerator: 'RESSOURCES_PROPRES', denominator: 'RESSOURCES_TOTALES' };
       const used = await edit('MEMBRES', asRatio);
       expect(used.status).to.equal(422);
-      expect(used.text).to.include(shown('Cet indicateur est une composante du ratio actif PCT_MEMBRES_ESS : sa nature ne peut pas changer.'));
+      expect(used.text).to.include(
+        shown('Cet indicateur est une composante du ratio actif PCT_MEMBRES_ESS : sa nature ne peut pas changer.'),
+      );
       expect((await edit('PCT_MEMBRES_ESS', without('active'))).status).to.equal(303);
       const before = await counts();
       const alone = await edit('MEMBRES', asRatio);
       expect(alone.status).to.equal(422);
-      expect(alone.text).to.include(`id="f-kind-error">${shown('Cet indicateur est ventilé par catégories : il ne peut pas être un ratio.')}`);
+      expect(alone.text).to.include(
+        `id="f-kind-error">${shown('Cet indicateur est ventilé par catégories : il ne peut pas être un ratio.')}`,
+      );
       expect(await counts()).to.deep.equal(before);
       expect((await edit('MEMBRES', without('active'))).status).to.equal(303); // no active ratio uses it any more
     });
@@ -308,8 +455,16 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
         await agent.get(await editUrl('EMP_CREES')).expect(403);
         const before = await counts();
         const _csrf = await csrfToken(agent);
-        await agent.post(NEW).type('form').send({ ...validFlow(), _csrf }).expect(403);
-        await agent.post(await editUrl('EMP_CREES')).type('form').send({ ...validFlow(), version: '1', _csrf }).expect(403);
+        await agent
+          .post(NEW)
+          .type('form')
+          .send({ ...validFlow(), _csrf })
+          .expect(403);
+        await agent
+          .post(await editUrl('EMP_CREES'))
+          .type('form')
+          .send({ ...validFlow(), version: '1', _csrf })
+          .expect(403);
         expect(await counts()).to.deep.equal(before);
       });
     }
@@ -317,8 +472,16 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     it('answers 403 to a POST without a valid CSRF token', async () => {
       const before = await counts();
       await staff.post(NEW).type('form').send(validFlow()).expect(403);
-      await staff.post(NEW).type('form').send({ ...validFlow(), _csrf: 'faux' }).expect(403);
-      await staff.post(await editUrl('EMP_CREES')).type('form').send({ ...validFlow(), version: '1' }).expect(403);
+      await staff
+        .post(NEW)
+        .type('form')
+        .send({ ...validFlow(), _csrf: 'faux' })
+        .expect(403);
+      await staff
+        .post(await editUrl('EMP_CREES'))
+        .type('form')
+        .send({ ...validFlow(), version: '1' })
+        .expect(403);
       expect(await counts()).to.deep.equal(before);
     });
 

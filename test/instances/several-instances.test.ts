@@ -52,7 +52,10 @@ describe(`several instances on one ${onPostgres ? 'PostgreSQL' : 'SQLite'} datab
     dbs.push(tdb);
     const [a, b] = await Promise.all([startApp({ database: tdb.database, env: ENV }), startApp({ database: tdb.database, env: ENV })]);
     const names: string[] = await tdb.db('knex_migrations').orderBy('id').pluck('name');
-    const files = fs.readdirSync(migrationsDirectory).filter((f) => f.endsWith('.ts')).sort();
+    const files = fs
+      .readdirSync(migrationsDirectory)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     expect(names, 'each migration recorded once').to.deep.equal(files.map((f) => path.basename(f)));
     expect(Number((await tdb.db('regions').count({ n: '*' }).first())!.n)).to.equal(18);
     for (const app of [a, b]) expect((await fetch(`${app.url}/connexion`)).status).to.equal(200);
@@ -94,11 +97,21 @@ describe(`several instances on one ${onPostgres ? 'PostgreSQL' : 'SQLite'} datab
       expect(await b.waitForLog(/leases of a dead process of this host ended at start/)).to.contain('aggregates');
       const taken = await until(
         'B’s first run',
-        async () => (await tdb.db('job_runs').where('started_at', '>', running.started_at).whereNot({ instance: running.instance }).orderBy('id').first()) ?? undefined,
+        async () =>
+          (await tdb
+            .db('job_runs')
+            .where('started_at', '>', running.started_at)
+            .whereNot({ instance: running.instance })
+            .orderBy('id')
+            .first()) ?? undefined,
         LEASE_SECONDS * 1000 + 60_000,
       );
       expect(instanceOf(b).test(taken.instance)).to.equal(true);
-      await until('B’s run to finish', async () => (await tdb.db('job_runs').where({ id: taken.id }).whereNot({ status: 'running' }).first()) ?? undefined, 120_000);
+      await until(
+        'B’s run to finish',
+        async () => (await tdb.db('job_runs').where({ id: taken.id }).whereNot({ status: 'running' }).first()) ?? undefined,
+        120_000,
+      );
       expect((await tdb.db('job_runs').where({ id: taken.id }).first()).status).to.equal('success');
       expect((await tdb.db('aggregate_state').first()).generation).to.be.greaterThan(0);
       const dead = await tdb.db('job_runs').where({ id: running.id }).first();
@@ -115,21 +128,43 @@ describe(`several instances on one ${onPostgres ? 'PostgreSQL' : 'SQLite'} datab
       const version = /name="version" value="(\d+)"/.exec(form.text)![1];
       const token = /name="form_token" value="([^"]+)"/.exec(form.text)![1];
       const body = await completeBody(s, q, { 'v.EMP_CREES': '12,5' });
-      const saved = await manager.post(formPath).type('form').send({ ...body, _csrf: csrfFrom(form.text), version, form_token: token, action: 'soumettre' });
+      const saved = await manager
+        .post(formPath)
+        .type('form')
+        .send({ ...body, _csrf: csrfFrom(form.text), version, form_token: token, action: 'soumettre' });
       expect(saved.status, saved.text.slice(0, 400)).to.equal(303);
 
       const staff = await signInOverHttp(b.url, inst.staff.email, inst.password);
       const review = await staff.get(`/admin/trimestres/${inst.pole.slug}/2026-T3`).expect(200);
       expect(review.text).to.contain('12,5');
-      const validated = await staff.post(`/admin/trimestres/${inst.pole.slug}/2026-T3/valider`).type('form').send({ _csrf: csrfFrom(review.text), version: /name="version" value="(\d+)"/.exec(review.text)![1], reason: '' });
+      const validated = await staff
+        .post(`/admin/trimestres/${inst.pole.slug}/2026-T3/valider`)
+        .type('form')
+        .send({ _csrf: csrfFrom(review.text), version: /name="version" value="(\d+)"/.exec(review.text)![1], reason: '' });
       expect(validated.status, validated.text.slice(0, 400)).to.equal(303);
       const decidedAt = new Date().toISOString();
 
       // After a refresh (either instance's), the figure is in the aggregates both serve.
-      await until('a refresh after the validation', async () => (await tdb.db('job_runs').where({ job: 'refresh', status: 'success' }).where('started_at', '>', decidedAt).first()) ?? undefined, 30_000);
-      const cell = await tdb.db('aggregates as g').join('aggregate_state as st', 'st.generation', 'g.generation')
+      await until(
+        'a refresh after the validation',
+        async () =>
+          (await tdb.db('job_runs').where({ job: 'refresh', status: 'success' }).where('started_at', '>', decidedAt).first()) ?? undefined,
+        30_000,
+      );
+      const cell = await tdb
+        .db('aggregates as g')
+        .join('aggregate_state as st', 'st.generation', 'g.generation')
         .join('indicators as i', 'i.id', 'g.indicator_id')
-        .where({ 'g.level': 'pole', 'g.area': String(inst.pole.id), 'i.code': 'EMP_CREES', 'g.grain': 'quarter', 'g.year': 2026, 'g.quarter': 3, 'g.base': 'validated', 'g.category': '' })
+        .where({
+          'g.level': 'pole',
+          'g.area': String(inst.pole.id),
+          'i.code': 'EMP_CREES',
+          'g.grain': 'quarter',
+          'g.year': 2026,
+          'g.quarter': 3,
+          'g.base': 'validated',
+          'g.category': '',
+        })
         .first('g.value_scaled');
       expect(Number(cell?.value_scaled)).to.equal(125_000);
       for (const app of [a, b]) {
@@ -143,14 +178,22 @@ describe(`several instances on one ${onPostgres ? 'PostgreSQL' : 'SQLite'} datab
       const from = new Date().toISOString();
       await sleep(8_000);
       const to = new Date().toISOString();
-      const runs = await tdb.db('job_runs').where({ job: 'refresh' }).where('started_at', '>=', from).where('started_at', '<', to).orderBy('started_at');
+      const runs = await tdb
+        .db('job_runs')
+        .where({ job: 'refresh' })
+        .where('started_at', '>=', from)
+        .where('started_at', '<', to)
+        .orderBy('started_at');
       const ticks = await tdb.db('job_ticks').where({ job: 'refresh' }).where('tick_at', '>=', from).where('tick_at', '<', to);
       // 8 seconds: about 8 ticks; without the tick claim both instances would run most of them (≈ 16 runs).
       expect(runs.length, 'runs in 8 s').to.be.within(4, 9);
       expect(runs.length, 'never more runs than ticks').to.be.at.most(ticks.length);
       const perSecond = new Map<string, number>();
       for (const r of runs) perSecond.set(r.started_at.slice(0, 19), (perSecond.get(r.started_at.slice(0, 19)) ?? 0) + 1);
-      expect([...perSecond.values()].every((n) => n === 1), JSON.stringify([...perSecond])).to.equal(true);
+      expect(
+        [...perSecond.values()].every((n) => n === 1),
+        JSON.stringify([...perSecond]),
+      ).to.equal(true);
       // Never two at once.
       for (let i = 1; i < runs.length; i++) expect(Date.parse(runs[i].started_at)).to.be.at.least(Date.parse(runs[i - 1].finished_at));
       expect(await a.stop()).to.equal(0);

@@ -20,7 +20,10 @@ const silent = createLogger('silent');
 
 async function snapshotAggregates(ctx: TestContext) {
   const state = await ctx.db('aggregate_state').first();
-  const rows = await ctx.db('aggregates').where({ generation: state.generation }).orderBy(['base', 'level', 'area', 'indicator_id', 'category', 'grain', 'year', 'quarter']);
+  const rows = await ctx
+    .db('aggregates')
+    .where({ generation: state.generation })
+    .orderBy(['base', 'level', 'area', 'indicator_id', 'category', 'grain', 'year', 'quarter']);
   return JSON.stringify({ state, rows });
 }
 
@@ -35,7 +38,10 @@ describe('scheduled jobs and the aggregate refresh', function () {
     const pole = await makePole(ctx.s, { name: 'Pôle Tâches' });
     poleId = pole.id;
     managerId = (await makeUser(ctx.s, 'manager', { poleIds: [pole.id] })).id;
-    for (const q of [{ year: 2026, quarter: 2 }, { year: 2026, quarter: 3 }]) {
+    for (const q of [
+      { year: 2026, quarter: 2 },
+      { year: 2026, quarter: 3 },
+    ]) {
       const outcome = await ctx.s.reporting.save(pole, q, { ...(await completeBody(ctx.s, q)), version: '0' }, true, { userId: managerId });
       expect(outcome.kind).to.equal('saved');
     }
@@ -44,7 +50,13 @@ describe('scheduled jobs and the aggregate refresh', function () {
 
   /** The registry's two aggregate jobs (refresh on `refreshCron`, rebuild at 03:00), for a second scheduler. */
   const aggregateJobs = (runner: JobRunner, refreshCron: string) =>
-    jobDefinitions({ config: { ...ctx.config, refreshCron, rebuildCron: '0 3 * * *' }, refresh: ctx.s.refresh, reminders: ctx.s.reminders, outbox: ctx.s.outbox, runner }).filter((j) => j.lease === 'aggregates');
+    jobDefinitions({
+      config: { ...ctx.config, refreshCron, rebuildCron: '0 3 * * *' },
+      refresh: ctx.s.refresh,
+      reminders: ctx.s.reminders,
+      outbox: ctx.s.outbox,
+      runner,
+    }).filter((j) => j.lease === 'aggregates');
 
   it('ends at start the lease of a killed process of this host, and closes its run; a live or remote holder keeps its lease', async () => {
     // A real process that held the lease, then died (as under kill -9): its pid no longer exists.
@@ -62,7 +74,10 @@ describe('scheduled jobs and the aggregate refresh', function () {
     expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'leased' });
 
     expect(await ctx.s.runner.reclaimLeasesOfDeadProcesses()).to.deep.equal(['aggregates']);
-    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }), 'aggregates', ['refresh', 'rebuild'])).to.deep.include({ ran: true, status: 'success' });
+    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }), 'aggregates', ['refresh', 'rebuild'])).to.deep.include({
+      ran: true,
+      status: 'success',
+    });
     const closed = await ctx.db('job_runs').where({ instance: dead }).first();
     expect(closed.status).to.equal('failure');
     const kept = await ctx.db('job_leases').whereIn('job', ['reminders', 'digest']).orderBy('job');
@@ -89,7 +104,10 @@ describe('scheduled jobs and the aggregate refresh', function () {
     expect(runs.map((r) => `${r.job}:${r.status}`)).to.deep.equal(['refresh:success', 'refresh:success']);
     expect(runs[1].keys_recomputed).to.be.greaterThan(0);
     expect(runs[1].rows_written).to.be.greaterThan(0);
-    const validated = await ctx.db('aggregates').where({ generation: 1, base: 'validated', level: 'nation', grain: 'quarter', year: 2026, quarter: 3 }).first();
+    const validated = await ctx
+      .db('aggregates')
+      .where({ generation: 1, base: 'validated', level: 'nation', grain: 'quarter', year: 2026, quarter: 3 })
+      .first();
     expect(validated, 'the validated quarter now counts').to.not.equal(undefined);
     void pole;
   });
@@ -110,9 +128,17 @@ describe('scheduled jobs and the aggregate refresh', function () {
     const other = new JobRunner({ db: ctx.db, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
     const rebuild = heldRebuild(ctx.s.runner);
     await new Promise((r) => setTimeout(r, 50));
-    expect(await ctx.s.scheduler.run('refresh'), 'the refresh waits for the rebuild of the same process').to.deep.equal({ ran: false, reason: 'busy' });
-    expect((await ctx.db('job_leases').where({ job: 'aggregates' }).first())?.holder, 'the rebuild still holds the lease').to.equal(ctx.s.runner.instance);
-    expect(await other.run('refresh', async () => ({ keys: 0, rows: 0 })), 'no other instance runs under it meanwhile').to.deep.equal({ ran: false, reason: 'leased' });
+    expect(await ctx.s.scheduler.run('refresh'), 'the refresh waits for the rebuild of the same process').to.deep.equal({
+      ran: false,
+      reason: 'busy',
+    });
+    expect((await ctx.db('job_leases').where({ job: 'aggregates' }).first())?.holder, 'the rebuild still holds the lease').to.equal(
+      ctx.s.runner.instance,
+    );
+    expect(await other.run('refresh', async () => ({ keys: 0, rows: 0 })), 'no other instance runs under it meanwhile').to.deep.equal({
+      ran: false,
+      reason: 'leased',
+    });
     rebuild.release();
     expect(await rebuild.done).to.deep.include({ ran: true, status: 'success' });
     expect(await ctx.db('job_runs').orderBy('id').pluck('job')).to.deep.equal(['rebuild']);
@@ -121,7 +147,13 @@ describe('scheduled jobs and the aggregate refresh', function () {
   it('runs each scheduled tick once across instances, even when the first run ends before the other timer fires', async () => {
     const { Scheduler } = await import('../../server/jobs/scheduler.ts');
     const otherRunner = new JobRunner({ db: ctx.db, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
-    const other = new Scheduler({ db: ctx.db, runner: otherRunner, jobs: aggregateJobs(otherRunner, '* * * * *'), aggregates: ctx.s.repos.aggregates, logger: silent });
+    const other = new Scheduler({
+      db: ctx.db,
+      runner: otherRunner,
+      jobs: aggregateJobs(otherRunner, '* * * * *'),
+      aggregates: ctx.s.repos.aggregates,
+      logger: silent,
+    });
     const tick = new Date('2026-11-26T09:05:00.250Z');
     const first = await ctx.s.scheduler.runTick('refresh', tick);
     expect(first).to.deep.include({ ran: true, status: 'success' });
@@ -130,22 +162,45 @@ describe('scheduled jobs and the aggregate refresh', function () {
     expect(await other.runTick('refresh', new Date('2026-11-26T09:06:00.000Z'))).to.deep.include({ ran: true, status: 'success' });
     const runs = await ctx.db('job_runs').orderBy('id').select('instance');
     expect(runs.map((r) => r.instance)).to.deep.equal([ctx.s.runner.instance, otherRunner.instance]);
-    expect(await ctx.db('job_ticks').orderBy('tick_at').pluck('tick_at')).to.deep.equal(['2026-11-26T09:05:00.000Z', '2026-11-26T09:06:00.000Z']);
+    expect(await ctx.db('job_ticks').orderBy('tick_at').pluck('tick_at')).to.deep.equal([
+      '2026-11-26T09:05:00.000Z',
+      '2026-11-26T09:06:00.000Z',
+    ]);
   });
 
   it('forgets finished runs older than 90 days, at most once an hour, and keeps a run still marked running', async () => {
     const old = '2026-08-01T00:00:00.000Z'; // 117 days before the frozen clock
     const finished = await ctx.s.repos.jobs.startRun(ctx.db, 'outbox', 'instance-ancienne', old);
-    await ctx.s.repos.jobs.finishRun(ctx.db, finished, { status: 'success', finished_at: old, keys_recomputed: 0, rows_written: 0, error: null });
+    await ctx.s.repos.jobs.finishRun(ctx.db, finished, {
+      status: 'success',
+      finished_at: old,
+      keys_recomputed: 0,
+      rows_written: 0,
+      error: null,
+    });
     const stuck = await ctx.s.repos.jobs.startRun(ctx.db, 'rebuild', 'instance-ancienne', old);
     const recent = await ctx.s.repos.jobs.startRun(ctx.db, 'outbox', 'instance-ancienne', '2026-10-01T00:00:00.000Z');
-    await ctx.s.repos.jobs.finishRun(ctx.db, recent, { status: 'failure', finished_at: '2026-10-01T00:00:01.000Z', keys_recomputed: 0, rows_written: 0, error: 'x' });
+    await ctx.s.repos.jobs.finishRun(ctx.db, recent, {
+      status: 'failure',
+      finished_at: '2026-10-01T00:00:01.000Z',
+      keys_recomputed: 0,
+      rows_written: 0,
+      error: 'x',
+    });
     expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.include({ ran: true, status: 'success' });
     const ids = async () => (await ctx.db('job_runs').orderBy('id').pluck('id')).map(Number);
-    expect(await ids()).to.include.members([stuck, recent]).and.not.include(finished);
+    expect(await ids())
+      .to.include.members([stuck, recent])
+      .and.not.include(finished);
     // Within the hour, no second prune: a run made old meanwhile stays until the next one.
     const later = await ctx.s.repos.jobs.startRun(ctx.db, 'outbox', 'instance-ancienne', old);
-    await ctx.s.repos.jobs.finishRun(ctx.db, later, { status: 'success', finished_at: old, keys_recomputed: 0, rows_written: 0, error: null });
+    await ctx.s.repos.jobs.finishRun(ctx.db, later, {
+      status: 'success',
+      finished_at: old,
+      keys_recomputed: 0,
+      rows_written: 0,
+      error: null,
+    });
     await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }));
     expect(await ids()).to.include(later);
     ctx.clock.advance({ minutes: 61 });
@@ -160,7 +215,10 @@ describe('scheduled jobs and the aggregate refresh', function () {
     expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }))).to.deep.equal({ ran: false, reason: 'leased' });
     await ctx.s.repos.jobs.startRun(ctx.db, 'outbox', 'instance-morte', '2026-11-26T09:00:00.000Z');
     ctx.clock.advance({ minutes: 11 });
-    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }), 'aggregates', ['refresh', 'rebuild'])).to.deep.include({ ran: true, status: 'success' });
+    expect(await ctx.s.runner.run('refresh', async () => ({ keys: 0, rows: 0 }), 'aggregates', ['refresh', 'rebuild'])).to.deep.include({
+      ran: true,
+      status: 'success',
+    });
     const other = await ctx.db('job_runs').where({ instance: 'instance-morte', job: 'outbox' }).first();
     expect(other.status, 'a run under another lease is not touched').to.equal('running');
     const dead = await ctx.db('job_runs').where({ instance: 'instance-morte', job: 'rebuild' }).first();
@@ -198,7 +256,13 @@ describe('scheduled jobs and the aggregate refresh', function () {
       constructor(private readonly allowed = 3) {
         super();
       }
-      override async insertRows(trx: Knex | Knex.Transaction, generation: number, base: 'validated' | 'validated_or_submitted', rows: CellRow[], at: string) {
+      override async insertRows(
+        trx: Knex | Knex.Transaction,
+        generation: number,
+        base: 'validated' | 'validated_or_submitted',
+        rows: CellRow[],
+        at: string,
+      ) {
         if (++this.calls > this.allowed) throw new Error('disque plein (simulé)');
         return super.insertRows(trx, generation, base, rows, at);
       }
@@ -235,7 +299,13 @@ describe('scheduled jobs and the aggregate refresh', function () {
     const { Scheduler } = await import('../../server/jobs/scheduler.ts');
     await ctx.s.refresh.rebuild(); // aggregates exist: start() schedules, and rebuilds nothing
     const runner = new JobRunner({ db: ctx.db, clock: ctx.clock, repo: ctx.s.repos.jobs, leaseSeconds: 600, logger: silent });
-    const scheduler = new Scheduler({ db: ctx.db, runner, jobs: aggregateJobs(runner, '* * * * * *'), aggregates: ctx.s.repos.aggregates, logger: silent });
+    const scheduler = new Scheduler({
+      db: ctx.db,
+      runner,
+      jobs: aggregateJobs(runner, '* * * * * *'),
+      aggregates: ctx.s.repos.aggregates,
+      logger: silent,
+    });
     let claiming!: () => void;
     const claimed = new Promise<void>((r) => (claiming = r));
     const claim = runner.claimTick.bind(runner);
@@ -256,8 +326,11 @@ describe('scheduled jobs and the aggregate refresh', function () {
     try {
       expect(ctx.s.scheduler.nextRun('refresh')).to.be.instanceOf(Date);
       const nightly = ctx.s.scheduler.nextRun('rebuild')!;
-      expect(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(nightly)).to.equal('03:00');
-      for (let i = 0; i < 100 && (await ctx.db('aggregate_state').first()).generation === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(nightly)).to.equal(
+        '03:00',
+      );
+      for (let i = 0; i < 100 && (await ctx.db('aggregate_state').first()).generation === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
       expect((await ctx.db('aggregate_state').first()).generation).to.equal(1);
     } finally {
       await ctx.s.scheduler.stop();

@@ -2,8 +2,17 @@ import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import { FixedClock, ZONE } from '../../server/lib/clock.ts';
 import {
-  addQuarters, deadline, indicatorApplies, isClosed, lastClosedQuarter, opensAt, quarterLastDay, quarterOf,
-  reportingQuarters, sameQuarterLastYear, previousQuarter,
+  addQuarters,
+  deadline,
+  indicatorApplies,
+  isClosed,
+  lastClosedQuarter,
+  opensAt,
+  quarterLastDay,
+  quarterOf,
+  reportingQuarters,
+  sameQuarterLastYear,
+  previousQuarter,
 } from '../../server/lib/quarters.ts';
 
 describe('quarter arithmetic (Europe/Paris, frozen clock)', () => {
@@ -37,7 +46,11 @@ describe('quarter arithmetic (Europe/Paris, frozen clock)', () => {
     const now = DateTime.fromISO('2026-11-26T10:00:00', { zone: ZONE });
     const pole = { first_report_year: 2025, first_report_quarter: 4, archived_on: null };
     expect(reportingQuarters(pole, now).map((q) => `${q.year}-T${q.quarter}`)).to.deep.equal(['2025-T4', '2026-T1', '2026-T2', '2026-T3']);
-    expect(reportingQuarters({ ...pole, archived_on: '2026-05-15' }, now).map((q) => `${q.year}-T${q.quarter}`)).to.deep.equal(['2025-T4', '2026-T1', '2026-T2']);
+    expect(reportingQuarters({ ...pole, archived_on: '2026-05-15' }, now).map((q) => `${q.year}-T${q.quarter}`)).to.deep.equal([
+      '2025-T4',
+      '2026-T1',
+      '2026-T2',
+    ]);
     expect(reportingQuarters({ ...pole, first_report_year: 2027 }, now)).to.deep.equal([]);
   });
 
@@ -47,6 +60,8 @@ describe('quarter arithmetic (Europe/Paris, frozen clock)', () => {
     expect(indicatorApplies(ind, { year: 2025, quarter: 2 })).to.equal(true);
     expect(indicatorApplies(ind, { year: 2026, quarter: 1 })).to.equal(true);
     expect(indicatorApplies(ind, { year: 2026, quarter: 2 })).to.equal(false);
-    expect(indicatorApplies({ first_year: null, first_quarter: null, last_year: null, last_quarter: null }, { year: 1999, quarter: 1 })).to.equal(true);
+    expect(
+      indicatorApplies({ first_year: null, first_quarter: null, last_year: null, last_quarter: null }, { year: 1999, quarter: 1 }),
+    ).to.equal(true);
   });
 });

@@ -42,10 +42,16 @@ describe(`migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     try {
       await t.db('audit_log').insert({ action: 'test', entity: 'x', entity_id: '1', created_at: '2026-01-01T00:00:00Z' });
       let updateError: unknown = null;
-      await t.db('audit_log').update({ action: 'changed' }).catch((e: unknown) => (updateError = e));
+      await t
+        .db('audit_log')
+        .update({ action: 'changed' })
+        .catch((e: unknown) => (updateError = e));
       expect(String(updateError)).to.match(/append-only/);
       let deleteError: unknown = null;
-      await t.db('audit_log').delete().catch((e: unknown) => (deleteError = e));
+      await t
+        .db('audit_log')
+        .delete()
+        .catch((e: unknown) => (deleteError = e));
       expect(String(deleteError)).to.match(/append-only/);
       const rows = await t.db('audit_log').select('action');
       expect(rows).to.deep.equal([{ action: 'test' }]);
@@ -60,7 +66,10 @@ describe(`migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
       const row = { display_name: 'A', role: 'staff', active: true, created_at: 'x', updated_at: 'x' };
       await t.db('users').insert({ ...row, email: 'Anne@Example.fr' });
       let error: unknown = null;
-      await t.db('users').insert({ ...row, email: 'anne@example.FR' }).catch((e: unknown) => (error = e));
+      await t
+        .db('users')
+        .insert({ ...row, email: 'anne@example.FR' })
+        .catch((e: unknown) => (error = e));
       expect(error).to.not.equal(null);
     } finally {
       await t.destroy();
@@ -71,7 +80,10 @@ describe(`migrations (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     const t = await createTestDb();
     try {
       let error: unknown = null;
-      await t.db('departements').insert({ code: 'ZZ', name: 'Nulle part', region_code: '99', zone: 'metro' }).catch((e: unknown) => (error = e));
+      await t
+        .db('departements')
+        .insert({ code: 'ZZ', name: 'Nulle part', region_code: '99', zone: 'metro' })
+        .catch((e: unknown) => (error = e));
       expect(error).to.not.equal(null);
     } finally {
       await t.destroy();

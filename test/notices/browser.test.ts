@@ -26,7 +26,9 @@ describe('« Envois » and « Mon pôle » notices in a real browser (Chromium)'
     accounts.staff = staff.email;
     accounts.manager = manager.email;
     const report = await submitQuarter(ctx.s, pole, { year: 2026, quarter: 3 }, manager.id);
-    await ctx.s.review.decide(report, 'return', report.version, 'Les emplois créés semblent comptés deux fois : merci de vérifier.', { userId: staff.id });
+    await ctx.s.review.decide(report, 'return', report.version, 'Les emplois créés semblent comptés deux fois : merci de vérifier.', {
+      userId: staff.id,
+    });
     await ctx.s.reminders.reminders();
     await ctx.s.reminders.digest();
     messageId = (await ctx.db('outbox').where({ kind: 'digest' }).first()).id;

@@ -4,7 +4,13 @@ import { ConfigError, loadConfig } from '../../server/config.ts';
 describe('configuration of reminders and the outbox', () => {
   it('defaults: daily reminders at 7:00, the digest on Mondays, the outbox every minute, no SMTP', () => {
     const c = loadConfig({ PUBLIC_URL: 'https://impact.example.fr' });
-    expect(c).to.include({ reminderCron: '0 7 * * *', digestCron: '0 7 * * 1', outboxCron: '* * * * *', smtpUrl: null, mailFrom: 'PTCE Impact <ne-pas-repondre@impact.example.fr>' });
+    expect(c).to.include({
+      reminderCron: '0 7 * * *',
+      digestCron: '0 7 * * 1',
+      outboxCron: '* * * * *',
+      smtpUrl: null,
+      mailFrom: 'PTCE Impact <ne-pas-repondre@impact.example.fr>',
+    });
   });
 
   it('accepts smtp:// and smtps:// URLs and a sender written as an address or « Nom <adresse> »', () => {
@@ -17,7 +23,12 @@ describe('configuration of reminders and the outbox', () => {
   it('refuses a bad cron, a non-SMTP URL and a sender that could inject headers, listing each', () => {
     let error: unknown;
     try {
-      loadConfig({ REMINDER_CRON: 'tous les jours', OUTBOX_CRON: '61 * * * *', SMTP_URL: 'http://mail.example.fr', MAIL_FROM: 'a@b.fr\r\nBcc: x@y.fr' });
+      loadConfig({
+        REMINDER_CRON: 'tous les jours',
+        OUTBOX_CRON: '61 * * * *',
+        SMTP_URL: 'http://mail.example.fr',
+        MAIL_FROM: 'a@b.fr\r\nBcc: x@y.fr',
+      });
     } catch (e) {
       error = e;
     }

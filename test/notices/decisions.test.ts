@@ -18,7 +18,10 @@ describe(`notices of review decisions (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     ctx = await createTestApp({ PUBLIC_URL: 'https://impact.example.fr' });
     pole = await makePole(ctx.s, { name: 'Pôle des Avis' });
     const other = await makePole(ctx.s, { name: 'Pôle Voisin' });
-    managers = [await makeUser(ctx.s, 'manager', { poleIds: [pole.id], name: 'Alice Martin' }), await makeUser(ctx.s, 'manager', { poleIds: [pole.id, other.id] })];
+    managers = [
+      await makeUser(ctx.s, 'manager', { poleIds: [pole.id], name: 'Alice Martin' }),
+      await makeUser(ctx.s, 'manager', { poleIds: [pole.id, other.id] }),
+    ];
     // Neither an inactive manager of the pole nor a manager of another pole hears of it.
     const inactive = await makeUser(ctx.s, 'manager', { poleIds: [pole.id] });
     await ctx.db('users').where({ id: inactive.id }).update({ active: false });
@@ -33,7 +36,15 @@ describe(`notices of review decisions (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
 
     const notices = await ctx.db('notices');
     expect(notices).to.have.length(1);
-    expect(notices[0]).to.include({ pole_id: pole.id, kind: 'returned', year: 2026, quarter: 3, step: null, reason: 'Les ETP semblent doublés.', actor_id: staffId });
+    expect(notices[0]).to.include({
+      pole_id: pole.id,
+      kind: 'returned',
+      year: 2026,
+      quarter: 3,
+      step: null,
+      reason: 'Les ETP semblent doublés.',
+      actor_id: staffId,
+    });
     const messages = await ctx.db('outbox').orderBy('recipient_user_id');
     expect(messages.map((m) => m.recipient_email)).to.deep.equal(managers.map((m) => m.email));
     for (const m of messages) {
@@ -49,9 +60,14 @@ describe(`notices of review decisions (${onPostgres ? 'PostgreSQL' : 'SQLite'})`
     let report = await submitQuarter(ctx.s, pole, T3, managers[0].id);
     expect(await ctx.s.review.decide(report, 'validate', report.version, 'ignoré', { userId: staffId })).to.equal('done');
     report = (await ctx.s.repos.reporting.report(ctx.db, pole.id, T3))!;
-    expect(await ctx.s.review.decide(report, 'reopen', report.version, 'Erreur de saisie signalée par le pôle', { userId: staffId })).to.equal('done');
+    expect(
+      await ctx.s.review.decide(report, 'reopen', report.version, 'Erreur de saisie signalée par le pôle', { userId: staffId }),
+    ).to.equal('done');
     const notices = await ctx.db('notices').orderBy('id');
-    expect(notices.map((n) => [n.kind, n.reason])).to.deep.equal([['validated', null], ['reopened', 'Erreur de saisie signalée par le pôle']]);
+    expect(notices.map((n) => [n.kind, n.reason])).to.deep.equal([
+      ['validated', null],
+      ['reopened', 'Erreur de saisie signalée par le pôle'],
+    ]);
     expect(await count(ctx.db, 'outbox', { kind: 'validated' })).to.equal(2);
     expect(await count(ctx.db, 'outbox', { kind: 'reopened' })).to.equal(2);
     const reopened = await ctx.db('outbox').where({ kind: 'reopened' }).first();

@@ -44,17 +44,24 @@ async function startSmtp() {
 /** The Subject header of a raw message, MIME encoded-words decoded. */
 function subjectOf(raw: string): string {
   const header = /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)![1].replace(/\r\n[ \t]/g, ' ');
-  return header
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
-    );
+  return header.replace(/\?=\s+=\?/g, '?==?').replace(/=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, text: string) =>
+    enc.toUpperCase() === 'B'
+      ? Buffer.from(text, 'base64').toString('utf8')
+      : Buffer.from(
+          text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
+  );
 }
 
 const message = (i: number): NewMessage => ({
-  recipient_email: `personne${i}@example.fr`, recipient_user_id: null, subject: `Message ${i}`, body: 'Bonjour', kind: 'digest', notice_id: null, dedupe_key: `test:${i}`,
+  recipient_email: `personne${i}@example.fr`,
+  recipient_user_id: null,
+  subject: `Message ${i}`,
+  body: 'Bonjour',
+  kind: 'digest',
+  notice_id: null,
+  dedupe_key: `test:${i}`,
 });
 
 describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
@@ -75,14 +82,21 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     });
 
     it('two senders on two connections, at the same time, never send one message twice', async () => {
-      await ctx.s.repos.outbox.enqueue(ctx.db, Array.from({ length: 70 }, (_, i) => message(i)), writeTimestamp(ctx.clock.now()));
+      await ctx.s.repos.outbox.enqueue(
+        ctx.db,
+        Array.from({ length: 70 }, (_, i) => message(i)),
+        writeTimestamp(ctx.clock.now()),
+      );
       const db2 = createDb(ctx.testDb.database);
       try {
         // The claim itself: two tokens racing get disjoint sets.
         const now = writeTimestamp(ctx.clock.now());
         const until = writeTimestamp(ctx.clock.now().plus({ minutes: 10 }));
         for (let round = 0; round < 5; round++) {
-          const [a, b] = await Promise.all([ctx.s.repos.outbox.claim(ctx.db, `A${round}`, now, until, 40), ctx.s.repos.outbox.claim(db2, `B${round}`, now, until, 40)]);
+          const [a, b] = await Promise.all([
+            ctx.s.repos.outbox.claim(ctx.db, `A${round}`, now, until, 40),
+            ctx.s.repos.outbox.claim(db2, `B${round}`, now, until, 40),
+          ]);
           const ids = [...a, ...b].map((m) => m.id);
           expect(new Set(ids).size).to.equal(ids.length);
           expect(ids.length).to.be.within(40, 70);
@@ -98,8 +112,22 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
           },
           close() {},
         });
-        const s1 = new OutboxService({ db: ctx.db, clock: ctx.clock, transport: transport(), claimSeconds: 600, repos: ctx.s.repos, logger: silent });
-        const s2 = new OutboxService({ db: db2, clock: ctx.clock, transport: transport(), claimSeconds: 600, repos: ctx.s.repos, logger: silent });
+        const s1 = new OutboxService({
+          db: ctx.db,
+          clock: ctx.clock,
+          transport: transport(),
+          claimSeconds: 600,
+          repos: ctx.s.repos,
+          logger: silent,
+        });
+        const s2 = new OutboxService({
+          db: db2,
+          clock: ctx.clock,
+          transport: transport(),
+          claimSeconds: 600,
+          repos: ctx.s.repos,
+          logger: silent,
+        });
         const results = await Promise.all([s1.sendDue('un'), s2.sendDue('deux'), s1.sendDue('trois'), s2.sendDue('quatre')]);
         expect(sent.length).to.equal(70);
         expect(new Set(sent).size).to.equal(70);
@@ -115,7 +143,14 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       const now = ctx.clock.now();
       await ctx.s.repos.outbox.claim(ctx.db, 'mort', writeTimestamp(now), writeTimestamp(now.plus({ minutes: 10 })), 10);
       const sent: string[] = [];
-      const sender = new OutboxService({ db: ctx.db, clock: ctx.clock, transport: { send: async (m) => void sent.push(m.to), close() {} }, claimSeconds: 600, repos: ctx.s.repos, logger: silent });
+      const sender = new OutboxService({
+        db: ctx.db,
+        clock: ctx.clock,
+        transport: { send: async (m) => void sent.push(m.to), close() {} },
+        claimSeconds: 600,
+        repos: ctx.s.repos,
+        logger: silent,
+      });
       expect((await sender.sendDue('vivant')).keys, 'still claimed').to.equal(0);
       ctx.clock.advance({ minutes: 11 });
       expect((await sender.sendDue('vivant')).rows).to.equal(1);
@@ -123,14 +158,31 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     });
 
     it('a slow sender gives back what it cannot send before its claim expires', async () => {
-      await ctx.s.repos.outbox.enqueue(ctx.db, Array.from({ length: 5 }, (_, i) => message(i)), writeTimestamp(ctx.clock.now()));
+      await ctx.s.repos.outbox.enqueue(
+        ctx.db,
+        Array.from({ length: 5 }, (_, i) => message(i)),
+        writeTimestamp(ctx.clock.now()),
+      );
       const sent: string[] = [];
       // Each send takes five minutes; the claim lasts ten, with a margin of a minute and a half.
       const slow: MailTransport = { send: async (m) => void (sent.push(m.subject), ctx.clock.advance({ minutes: 5 })), close() {} };
-      const sender = new OutboxService({ db: ctx.db, clock: ctx.clock, transport: slow, claimSeconds: 600, repos: ctx.s.repos, logger: silent });
+      const sender = new OutboxService({
+        db: ctx.db,
+        clock: ctx.clock,
+        transport: slow,
+        claimSeconds: 600,
+        repos: ctx.s.repos,
+        logger: silent,
+      });
       expect(await sender.sendDue('lent')).to.deep.equal({ keys: 5, rows: 2 });
       const rows = await ctx.db('outbox').orderBy('id');
-      expect(rows.map((r) => [r.status, r.attempts, r.claimed_by])).to.deep.equal([['sent', 1, null], ['sent', 1, null], ['queued', 0, null], ['queued', 0, null], ['queued', 0, null]]);
+      expect(rows.map((r) => [r.status, r.attempts, r.claimed_by])).to.deep.equal([
+        ['sent', 1, null],
+        ['sent', 1, null],
+        ['queued', 0, null],
+        ['queued', 0, null],
+        ['queued', 0, null],
+      ]);
       expect((await sender.sendDue('lent')).rows, 'the next run goes on').to.equal(2);
     });
 
@@ -160,7 +212,10 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
 
     beforeEach(async () => {
       smtp = await startSmtp();
-      ctx = await createTestApp({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'PTCE Impact <ne-pas-repondre@impact.example.fr>' });
+      ctx = await createTestApp({
+        SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        MAIL_FROM: 'PTCE Impact <ne-pas-repondre@impact.example.fr>',
+      });
       const pole = await makePole(ctx.s, { name: 'Pôle Courriel' });
       managers = [await makeUser(ctx.s, 'manager', { poleIds: [pole.id] }), await makeUser(ctx.s, 'manager', { poleIds: [pole.id] })];
       ({ id: staffId, email: staffEmail } = await makeUser(ctx.s, 'staff'));
@@ -182,12 +237,18 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       expect(raw).to.match(/^From: PTCE Impact <ne-pas-repondre@impact\.example\.fr>/m);
       expect(subjectOf(raw)).to.equal('[PTCE Impact] Pôle Courriel : le trimestre 2026-T3 vous est renvoyé');
       const rows = await ctx.db('outbox');
-      expect(rows.map((r) => [r.status, r.attempts, r.sent_at !== null, r.claimed_by])).to.deep.equal([['sent', 1, true, null], ['sent', 1, true, null]]);
+      expect(rows.map((r) => [r.status, r.attempts, r.sent_at !== null, r.claimed_by])).to.deep.equal([
+        ['sent', 1, true, null],
+        ['sent', 1, true, null],
+      ]);
       expect(await ctx.s.scheduler.run('outbox')).to.deep.include({ ran: true, outcome: { keys: 0, rows: 0 } });
       expect(smtp.received).to.have.length(2);
       // « Envois » says the messages left by email.
       const page = await (await signIn(ctx.app, staffEmail)).get('/admin/envois').expect(200);
-      expect(page.text).to.contain('Les messages sont envoyés par courriel').and.contain('0 en attente · 2 envoyé(s) · 0 en échec').and.contain('>envoyé</span>');
+      expect(page.text)
+        .to.contain('Les messages sont envoyés par courriel')
+        .and.contain('0 en attente · 2 envoyé(s) · 0 en échec')
+        .and.contain('>envoyé</span>');
     });
 
     it('retries a refused message after a growing delay, then gives up after five attempts', async () => {
@@ -232,7 +293,14 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       expect(rows.every((r) => r.status === 'queued' && r.attempts === 1 && /ECONNREFUSED|connect/i.test(r.last_error))).to.equal(true);
       smtp = await startSmtp();
       // The app was configured with the old port: point a sender at the new one.
-      const sender = new OutboxService({ db: ctx.db, clock: ctx.clock, transport: createSmtpTransport(`smtp://127.0.0.1:${smtp.port}`, 'ne-pas-repondre@impact.example.fr'), claimSeconds: 600, repos: ctx.s.repos, logger: silent });
+      const sender = new OutboxService({
+        db: ctx.db,
+        clock: ctx.clock,
+        transport: createSmtpTransport(`smtp://127.0.0.1:${smtp.port}`, 'ne-pas-repondre@impact.example.fr'),
+        claimSeconds: 600,
+        repos: ctx.s.repos,
+        logger: silent,
+      });
       ctx.clock.advance({ minutes: 1 });
       expect(await sender.sendDue('relais')).to.deep.equal({ keys: 2, rows: 2 });
       expect(smtp.received).to.have.length(2);

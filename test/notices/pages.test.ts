@@ -78,21 +78,37 @@ describe(`« Envois » and the notices on « Mon pôle » (${onPostgres ? 'Postg
   it('lists the new jobs on « Tâches planifiées » and runs one on demand', async () => {
     const agent = await signIn(ctx.app, staff.email);
     const page = await agent.get('/admin/taches').expect(200);
-    for (const label of ['Rappels d’échéance', 'Synthèse hebdomadaire des retards', 'Envoi des messages']) expect(page.text).to.contain(label);
+    for (const label of ['Rappels d’échéance', 'Synthèse hebdomadaire des retards', 'Envoi des messages'])
+      expect(page.text).to.contain(label);
     expect(page.text).to.contain('0 7 * * 1');
-    const res = await agent.post('/admin/taches/lancer').type('form').send({ _csrf: await csrfToken(agent, '/admin/taches'), tache: 'digest' });
+    const res = await agent
+      .post('/admin/taches/lancer')
+      .type('form')
+      .send({ _csrf: await csrfToken(agent, '/admin/taches'), tache: 'digest' });
     expect(res.status).to.equal(303);
     for (let i = 0; i < 50 && ctx.s.scheduler.isRunning('digest'); i++) await new Promise((r) => setTimeout(r, 20));
     const runs = await ctx.db('job_runs').where({ job: 'digest' });
     expect(runs.map((r) => r.status)).to.deep.equal(['success']);
-    await agent.post('/admin/taches/lancer').type('form').send({ _csrf: await csrfToken(agent, '/admin/taches'), tache: 'inconnue' }).expect(400);
+    await agent
+      .post('/admin/taches/lancer')
+      .type('form')
+      .send({ _csrf: await csrfToken(agent, '/admin/taches'), tache: 'inconnue' })
+      .expect(400);
   });
 
   it('writes the counts of « Envois » in French (1 234, not 1234)', async () => {
     const at = '2026-11-20T08:00:00.000Z';
     const rows = Array.from({ length: 1234 }, (_, i) => ({
-      recipient_email: `archive${i}@example.fr`, subject: `Archive ${i}`, body: 'Bonjour', kind: 'digest', dedupe_key: `archive:${i}`,
-      status: 'sent', attempts: 1, next_attempt_at: at, sent_at: at, created_at: at,
+      recipient_email: `archive${i}@example.fr`,
+      subject: `Archive ${i}`,
+      body: 'Bonjour',
+      kind: 'digest',
+      dedupe_key: `archive:${i}`,
+      status: 'sent',
+      attempts: 1,
+      next_attempt_at: at,
+      sent_at: at,
+      created_at: at,
     }));
     await ctx.db.batchInsert('outbox', rows, 100);
     try {

@@ -58,14 +58,38 @@ describe(`daily reminders and weekly digest (${onPostgres ? 'PostgreSQL' : 'SQLi
 
   it('writes each step once, on its day, whatever how often the job runs', async () => {
     const log: string[] = [];
-    for (const d of ['2026-10-20', '2026-10-23', '2026-10-23', '2026-10-24', '2026-10-30', '2026-10-31', '2026-11-06', '2026-11-07', '2026-11-20']) {
+    for (const d of [
+      '2026-10-20',
+      '2026-10-23',
+      '2026-10-23',
+      '2026-10-24',
+      '2026-10-30',
+      '2026-10-31',
+      '2026-11-06',
+      '2026-11-07',
+      '2026-11-20',
+    ]) {
       day(d);
       const r = await ctx.s.scheduler.run('reminders');
       expect(r).to.deep.include({ ran: true, status: 'success' });
       log.push(`${d}:${r.ran && r.outcome?.keys}`);
     }
-    expect(log).to.deep.equal(['2026-10-20:0', '2026-10-23:1', '2026-10-23:0', '2026-10-24:0', '2026-10-30:1', '2026-10-31:0', '2026-11-06:1', '2026-11-07:0', '2026-11-20:0']);
-    expect(await reminders(ctx.db)).to.deep.equal([`${pole.id}:2026-T3:due_in_7`, `${pole.id}:2026-T3:due_today`, `${pole.id}:2026-T3:late_7`]);
+    expect(log).to.deep.equal([
+      '2026-10-20:0',
+      '2026-10-23:1',
+      '2026-10-23:0',
+      '2026-10-24:0',
+      '2026-10-30:1',
+      '2026-10-31:0',
+      '2026-11-06:1',
+      '2026-11-07:0',
+      '2026-11-20:0',
+    ]);
+    expect(await reminders(ctx.db)).to.deep.equal([
+      `${pole.id}:2026-T3:due_in_7`,
+      `${pole.id}:2026-T3:due_today`,
+      `${pole.id}:2026-T3:late_7`,
+    ]);
     // Two managers: two messages per reminder, each naming its step.
     const subjects = (await ctx.db('outbox').where({ kind: 'reminder' }).orderBy('id')).map((m) => m.subject);
     expect(subjects).to.have.length(6);
@@ -82,7 +106,12 @@ describe(`daily reminders and weekly digest (${onPostgres ? 'PostgreSQL' : 'SQLi
     await ctx.s.reminders.reminders();
     day('2026-11-10'); // nor between the 30th and the 9th: only late_7 now, due_today is skipped
     await ctx.s.reminders.reminders();
-    expect(await reminders(ctx.db)).to.deep.equal([`${pole.id}:2026-T3:due_in_7`, `${pole.id}:2026-T3:late_7`, `${late.id}:2026-T3:due_in_7`, `${late.id}:2026-T3:late_7`]);
+    expect(await reminders(ctx.db)).to.deep.equal([
+      `${pole.id}:2026-T3:due_in_7`,
+      `${pole.id}:2026-T3:late_7`,
+      `${late.id}:2026-T3:due_in_7`,
+      `${late.id}:2026-T3:late_7`,
+    ]);
 
     const fresh = await makePole(ctx.s, { name: 'Pôle Nouveau', ...FROM_T3 });
     await ctx.s.reminders.reminders(); // first seen when already 7 days late: late_7 only
@@ -108,7 +137,10 @@ describe(`daily reminders and weekly digest (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(written).to.include(`${returned.id}:2026-T3:due_in_7`);
     // An old pole: the last four closed quarters only (2025-T4 … 2026-T3), late ones straight at late_7.
     expect(written.filter((w) => w.startsWith(`${old.id}:`))).to.deep.equal([
-      `${old.id}:2025-T4:late_7`, `${old.id}:2026-T1:late_7`, `${old.id}:2026-T2:late_7`, `${old.id}:2026-T3:due_in_7`,
+      `${old.id}:2025-T4:late_7`,
+      `${old.id}:2026-T1:late_7`,
+      `${old.id}:2026-T2:late_7`,
+      `${old.id}:2026-T3:due_in_7`,
     ]);
   });
 
@@ -118,7 +150,13 @@ describe(`daily reminders and weekly digest (${onPostgres ? 'PostgreSQL' : 'SQLi
     const db2 = createDb(ctx.testDb.database);
     try {
       day('2026-11-06');
-      const other = new RemindersService({ db: db2, clock: ctx.clock, publicUrl: ctx.config.publicUrl, rule: ctx.s.reporting, repos: ctx.s.repos });
+      const other = new RemindersService({
+        db: db2,
+        clock: ctx.clock,
+        publicUrl: ctx.config.publicUrl,
+        rule: ctx.s.reporting,
+        repos: ctx.s.repos,
+      });
       // Direct calls on both connections race on the unique index.
       await Promise.all([ctx.s.reminders.reminders(), other.reminders(), ctx.s.reminders.reminders(), other.reminders()]);
       expect(await reminders(ctx.db)).to.have.length(3);
@@ -164,9 +202,19 @@ describe(`daily reminders and weekly digest (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(body).to.match(/^Bonjour Équipe Un,/);
     expect(body).to.contain('(3 au total)');
     // Regions in French order, each with its late poles and their deadline.
-    const order = ['Auvergne-Rhône-Alpes', '- Pôle Alpin : 2026-T3 (échéance le 30 octobre 2026)', 'Île-de-France', '- Pôle Francilien : 2026-T3', 'Occitanie', '- Pôle Rappel : 2026-T3'];
+    const order = [
+      'Auvergne-Rhône-Alpes',
+      '- Pôle Alpin : 2026-T3 (échéance le 30 octobre 2026)',
+      'Île-de-France',
+      '- Pôle Francilien : 2026-T3',
+      'Occitanie',
+      '- Pôle Rappel : 2026-T3',
+    ];
     const positions = order.map((s) => body.indexOf(s));
-    expect(positions.every((p) => p >= 0), body).to.equal(true);
+    expect(
+      positions.every((p) => p >= 0),
+      body,
+    ).to.equal(true);
     expect([...positions].sort((a, b) => a - b)).to.deep.equal(positions);
     expect(body).to.not.contain('Pôle à Jour');
     expect(body).to.contain('/admin/completude');

@@ -19,12 +19,28 @@ const summaryArb = fc
     indicatorCount: fc.integer({ min: 1, max: 4 }),
   })
   .chain(({ regionCount, indicatorCount }) =>
-    fc.array(fc.array(regionArb, { minLength: regionCount, maxLength: regionCount }), { minLength: indicatorCount, maxLength: indicatorCount }),
+    fc.array(fc.array(regionArb, { minLength: regionCount, maxLength: regionCount }), {
+      minLength: indicatorCount,
+      maxLength: indicatorCount,
+    }),
   )
-  .map((perIndicator) => perIndicator.map((regions) => regions.map((r): RegionSpec => ({ contributors: r.contributors, value: r.contributors === 0 ? null : r.tenths / 10 }))));
+  .map((perIndicator) =>
+    perIndicator.map((regions) =>
+      regions.map((r): RegionSpec => ({ contributors: r.contributors, value: r.contributors === 0 ? null : r.tenths / 10 })),
+    ),
+  );
 
 function publicationOf(spec: RegionSpec[][]): Publication {
-  return { id: 1, period: { kind: 'quarter', year: 2026, quarter: 3 }, version: 1, reason: '', authorId: 1, authorName: 'X', publishedAt: '2026-11-26T09:00:00.000Z', summary: handBuiltSummary(spec) };
+  return {
+    id: 1,
+    period: { kind: 'quarter', year: 2026, quarter: 3 },
+    version: 1,
+    reason: '',
+    authorId: 1,
+    authorName: 'X',
+    publishedAt: '2026-11-26T09:00:00.000Z',
+    summary: handBuiltSummary(spec),
+  };
 }
 
 const tenths = (v: number) => Math.round(v * 10);
@@ -37,7 +53,12 @@ function attack(rows: OpenRow[]) {
     const regions = rows.filter((r) => r.code_indicateur === code && r.niveau === 'regional');
     const hidden = regions.filter((r) => r.valeur === SECRET);
     const shownSum = regions.filter((r) => typeof r.valeur === 'number').reduce((s, r) => s + tenths(r.valeur as number), 0);
-    out.push({ indicator: String(code), national, hidden, residueTenths: typeof national.valeur === 'number' ? tenths(national.valeur) - shownSum : null });
+    out.push({
+      indicator: String(code),
+      national,
+      hidden,
+      residueTenths: typeof national.valeur === 'number' ? tenths(national.valeur) - shownSum : null,
+    });
   }
   return out;
 }
@@ -100,7 +121,8 @@ describe('open data confidentiality', () => {
           const row = rows.find((r) => r.code_indicateur === f.indicator && r.code_zone === f.area)!;
           if (f.value !== null && f.contributors < MIN_CONTRIBUTORS) expect(row.valeur, `${f.indicator} ${f.area}`).to.equal(SECRET);
           if (f.value === null) expect(row.valeur).to.equal('');
-          if (row.valeur === SECRET) expect([row.poles_contributeurs, row.declarations_recues, row.declarations_attendues]).to.deep.equal(['', '', '']);
+          if (row.valeur === SECRET)
+            expect([row.poles_contributeurs, row.declarations_recues, row.declarations_attendues]).to.deep.equal(['', '', '']);
         }
         for (const a of attack(rows)) {
           if (a.residueTenths === null) continue; // the national figure is hidden: nothing to subtract from
@@ -109,14 +131,24 @@ describe('open data confidentiality', () => {
           if (a.hidden.length === 0) continue;
           // And the residue never equals one hidden figure unless it is shared by at least two hidden cells.
           const fig = (r: OpenRow) => s.regions.find((x) => x.indicator === a.indicator && x.area === r.code_zone)!;
-          expect(a.hidden.every((r) => fig(r).value !== null), 'a hidden cell is a real figure').to.equal(true);
+          expect(
+            a.hidden.every((r) => fig(r).value !== null),
+            'a hidden cell is a real figure',
+          ).to.equal(true);
           expect(a.hidden.length).to.be.at.least(2);
           // With one primary secret and one partner, the partner covers it whenever some region could.
           const primaries = a.hidden.filter((r) => fig(r).contributors < MIN_CONTRIBUTORS);
           if (a.hidden.length === 2 && primaries.length === 1) {
             const secret = Math.abs(fig(primaries[0]).value!);
             const partner = a.hidden.find((r) => r !== primaries[0])!;
-            const couldCover = s.regions.some((x) => x.indicator === a.indicator && x.contributors >= MIN_CONTRIBUTORS && x.value !== null && x.value !== 0 && Math.abs(x.value) >= secret);
+            const couldCover = s.regions.some(
+              (x) =>
+                x.indicator === a.indicator &&
+                x.contributors >= MIN_CONTRIBUTORS &&
+                x.value !== null &&
+                x.value !== 0 &&
+                Math.abs(x.value) >= secret,
+            );
             if (couldCover) expect(Math.abs(fig(partner).value!)).to.be.at.least(secret);
           }
         }

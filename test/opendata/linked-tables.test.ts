@@ -9,32 +9,60 @@ const REGIONS = ['11', '24', '27', '28', '32', '44'];
 /** Per region, per quarter: poles that reported and their total (tenths). */
 const quarterCell = fc.record({ contributors: fc.integer({ min: 0, max: 4 }), tenths: fc.integer({ min: 0, max: 300 }) });
 
-const familyArb = fc.record({
-  regionCount: fc.integer({ min: 1, max: REGIONS.length }),
-  offered: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-  kinds: fc.array(fc.constantFrom('flow' as const, 'stock' as const), { minLength: 1, maxLength: 3 }),
-}).chain(({ regionCount, offered, kinds }) =>
-  fc.record({
-    offered: fc.constant(offered),
-    kinds: fc.constant(kinds),
-    // [indicator][region][quarter]
-    cells: fc.array(fc.array(fc.array(quarterCell, { minLength: 4, maxLength: 4 }), { minLength: regionCount, maxLength: regionCount }), { minLength: kinds.length, maxLength: kinds.length }),
-    extra: fc.integer({ min: 0, max: 2 }),
-  }),
-);
+const familyArb = fc
+  .record({
+    regionCount: fc.integer({ min: 1, max: REGIONS.length }),
+    offered: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    kinds: fc.array(fc.constantFrom('flow' as const, 'stock' as const), { minLength: 1, maxLength: 3 }),
+  })
+  .chain(({ regionCount, offered, kinds }) =>
+    fc.record({
+      offered: fc.constant(offered),
+      kinds: fc.constant(kinds),
+      // [indicator][region][quarter]
+      cells: fc.array(fc.array(fc.array(quarterCell, { minLength: 4, maxLength: 4 }), { minLength: regionCount, maxLength: regionCount }), {
+        minLength: kinds.length,
+        maxLength: kinds.length,
+      }),
+      extra: fc.integer({ min: 0, max: 2 }),
+    }),
+  );
 
 /** Quarter tables as the aggregates make them, and the year: a flow sums its quarters, a stock keeps the last. */
-function family({ offered, kinds, cells, extra, absentWhenEmpty = false }: { offered: boolean[]; kinds: ('flow' | 'stock')[]; cells: { contributors: number; tenths: number }[][][]; extra: number; absentWhenEmpty?: boolean }): LinkedTable[] {
+function family({
+  offered,
+  kinds,
+  cells,
+  extra,
+  absentWhenEmpty = false,
+}: {
+  offered: boolean[];
+  kinds: ('flow' | 'stock')[];
+  cells: { contributors: number; tenths: number }[][][];
+  extra: number;
+  absentWhenEmpty?: boolean;
+}): LinkedTable[] {
   const indicators = kinds.map((kind, i) => ({ code: `IND_${i}`, kind }));
-  const table = (key: string, period: LinkedTable['period'], cell: (i: number, r: number) => { value: number | null; contributors: number }): LinkedTable => {
+  const table = (
+    key: string,
+    period: LinkedTable['period'],
+    cell: (i: number, r: number) => { value: number | null; contributors: number },
+  ): LinkedTable => {
     const regions: Fig[] = [];
     const national: Fig[] = [];
     indicators.forEach((ind, i) => {
       // A region whose poles came later is not in the tables published before: absent, not null.
-      const rs = cells[i].map((_, r) => ({ indicator: ind.code, area: REGIONS[r], ...cell(i, r) })).filter((x) => !absentWhenEmpty || period.kind === 'year' || x.value !== null);
+      const rs = cells[i]
+        .map((_, r) => ({ indicator: ind.code, area: REGIONS[r], ...cell(i, r) }))
+        .filter((x) => !absentWhenEmpty || period.kind === 'year' || x.value !== null);
       regions.push(...rs);
       const withValue = rs.filter((x) => x.value !== null);
-      national.push({ indicator: ind.code, area: NATION, value: withValue.length ? withValue.reduce((s, x) => s + x.value!, 0) : null, contributors: withValue.reduce((s, x) => s + x.contributors, 0) });
+      national.push({
+        indicator: ind.code,
+        area: NATION,
+        value: withValue.length ? withValue.reduce((s, x) => s + x.value!, 0) : null,
+        contributors: withValue.reduce((s, x) => s + x.contributors, 0),
+      });
     });
     return { key, period, indicators, national, regions };
   };
@@ -43,14 +71,17 @@ function family({ offered, kinds, cells, extra, absentWhenEmpty = false }: { off
     return c.contributors === 0 ? { value: null, contributors: 0 } : { value: c.tenths, contributors: c.contributors };
   };
   const tables: LinkedTable[] = [];
-  for (let k = 0; k < 4; k++) if (offered[k]) tables.push(table(`2025-T${k + 1}`, { kind: 'quarter', year: 2025, quarter: k + 1 }, (i, r) => q(i, r, k)));
+  for (let k = 0; k < 4; k++)
+    if (offered[k]) tables.push(table(`2025-T${k + 1}`, { kind: 'quarter', year: 2025, quarter: k + 1 }, (i, r) => q(i, r, k)));
   tables.push(
     table('2025', { kind: 'year', year: 2025 }, (i, r) => {
       const qs = [0, 1, 2, 3].map((k) => q(i, r, k)).filter((x) => x.value !== null);
       if (!qs.length) return { value: null, contributors: 0 };
       // Distinct poles over the year: at least the most of any quarter.
       const contributors = Math.max(...qs.map((x) => x.contributors)) + extra;
-      return kinds[i] === 'flow' ? { value: qs.reduce((s, x) => s + x.value!, 0), contributors } : { value: qs[qs.length - 1].value, contributors };
+      return kinds[i] === 'flow'
+        ? { value: qs.reduce((s, x) => s + x.value!, 0), contributors }
+        : { value: qs[qs.length - 1].value, contributors };
     }),
   );
   return tables;
@@ -96,7 +127,11 @@ function exactlyRecoverable(tables: LinkedTable[], ind: string): string[] {
     for (const [name, k] of terms) if (unknowns.includes(name)) row[unknowns.indexOf(name)] += k;
     equations.push(row);
   };
-  for (const t of tables) equation([[`${t.key}:${NATION}`, 1], ...t.regions.filter((r) => r.indicator === ind).map((r): [string, number] => [`${t.key}:${r.area}`, -1])]);
+  for (const t of tables)
+    equation([
+      [`${t.key}:${NATION}`, 1],
+      ...t.regions.filter((r) => r.indicator === ind).map((r): [string, number] => [`${t.key}:${r.area}`, -1]),
+    ]);
   const year = tables.find((t) => t.period.kind === 'year')!;
   const quarters = tables.filter((t) => t.period.kind === 'quarter');
   if (quarters.length === 4) {
@@ -114,11 +149,28 @@ describe('open data confidentiality across a year and its quarters', () => {
     const tables = family({
       offered: [true, true, true, true],
       kinds: ['flow'],
-      cells: [[
-        [{ contributors: 0, tenths: 0 }, { contributors: 1, tenths: 50 }, { contributors: 0, tenths: 0 }, { contributors: 0, tenths: 0 }],
-        [{ contributors: 3, tenths: 10 }, { contributors: 3, tenths: 60 }, { contributors: 3, tenths: 10 }, { contributors: 3, tenths: 10 }],
-        [{ contributors: 4, tenths: 20 }, { contributors: 4, tenths: 70 }, { contributors: 4, tenths: 20 }, { contributors: 4, tenths: 20 }],
-      ]],
+      cells: [
+        [
+          [
+            { contributors: 0, tenths: 0 },
+            { contributors: 1, tenths: 50 },
+            { contributors: 0, tenths: 0 },
+            { contributors: 0, tenths: 0 },
+          ],
+          [
+            { contributors: 3, tenths: 10 },
+            { contributors: 3, tenths: 60 },
+            { contributors: 3, tenths: 10 },
+            { contributors: 3, tenths: 10 },
+          ],
+          [
+            { contributors: 4, tenths: 20 },
+            { contributors: 4, tenths: 70 },
+            { contributors: 4, tenths: 20 },
+            { contributors: 4, tenths: 20 },
+          ],
+        ],
+      ],
       extra: 2,
     });
     const states = protectLinked(tables);
@@ -133,7 +185,11 @@ describe('open data confidentiality across a year and its quarters', () => {
     const fig = (area: string, value: number | null, contributors: number): Fig => ({ indicator: 'IND_0', area, value, contributors });
     const table = (key: string, period: LinkedTable['period'], regions: Fig[]): LinkedTable => {
       const withValue = regions.filter((r) => r.value !== null);
-      const national = fig(NATION, withValue.length ? withValue.reduce((s, r) => s + r.value!, 0) : null, withValue.reduce((s, r) => s + r.contributors, 0));
+      const national = fig(
+        NATION,
+        withValue.length ? withValue.reduce((s, r) => s + r.value!, 0) : null,
+        withValue.reduce((s, r) => s + r.contributors, 0),
+      );
       return { key, period, indicators: [{ code: 'IND_0', kind: 'flow' }], national: [national], regions };
     };
     const quarter = (k: number) => ({ kind: 'quarter' as const, year: 2025, quarter: k });
@@ -152,10 +208,20 @@ describe('open data confidentiality across a year and its quarters', () => {
 
   it('hides a stock’s year figure when 1 or 2 poles skipped the fourth quarter (year − Q4 would be their figure)', () => {
     const fig = (area: string, value: number, contributors: number): Fig => ({ indicator: 'STOCK', area, value, contributors });
-    const table = (key: string, period: LinkedTable['period'], national: Fig, regions: Fig[]): LinkedTable => ({ key, period, indicators: [{ code: 'STOCK', kind: 'stock' }], national: [national], regions });
+    const table = (key: string, period: LinkedTable['period'], national: Fig, regions: Fig[]): LinkedTable => ({
+      key,
+      period,
+      indicators: [{ code: 'STOCK', kind: 'stock' }],
+      national: [national],
+      regions,
+    });
     // Region 11: three poles have a Q4 figure (30); a fourth reported up to Q3 only (7), so its year is 37.
     const tables = [
-      table('2025-T4', { kind: 'quarter', year: 2025, quarter: 4 }, fig(NATION, 120, 10), [fig('11', 30, 3), fig('24', 40, 3), fig('27', 50, 4)]),
+      table('2025-T4', { kind: 'quarter', year: 2025, quarter: 4 }, fig(NATION, 120, 10), [
+        fig('11', 30, 3),
+        fig('24', 40, 3),
+        fig('27', 50, 4),
+      ]),
       table('2025', { kind: 'year', year: 2025 }, fig(NATION, 127, 11), [fig('11', 37, 4), fig('24', 40, 3), fig('27', 50, 4)]),
     ];
     const states = protectLinked(tables);
@@ -164,7 +230,8 @@ describe('open data confidentiality across a year and its quarters', () => {
     expect(isHidden(year.national), 'the nation in 2025').to.equal(true);
     // Wherever a year and its fourth quarter are both shown, they rest on the same poles or 3 more.
     for (const area of [NATION, '11', '24', '27']) {
-      const st = (key: string) => (area === NATION ? states.get(key)!.get('STOCK')!.national : states.get(key)!.get('STOCK')!.regions.get(area));
+      const st = (key: string) =>
+        area === NATION ? states.get(key)!.get('STOCK')!.national : states.get(key)!.get('STOCK')!.regions.get(area);
       if (st('2025') !== 'shown' || st('2025-T4') !== 'shown') continue;
       const c = (t: LinkedTable) => (area === NATION ? t.national[0] : t.regions.find((r) => r.area === area)!).contributors;
       expect(c(tables[1]) - c(tables[0]), area).to.satisfy((d: number) => d === 0 || d >= MIN_CONTRIBUTORS);
@@ -172,18 +239,29 @@ describe('open data confidentiality across a year and its quarters', () => {
   });
 
   it('property: solving the whole family as a linear system fixes no hidden flow figure, regions absent from quarters or not', () => {
-    const flowFamily = fc.record({
-      regionCount: fc.integer({ min: 1, max: REGIONS.length }),
-      absentWhenEmpty: fc.boolean(),
-    }).chain(({ regionCount, absentWhenEmpty }) =>
-      fc.record({
-        offered: fc.constant<boolean[]>([true, true, true, true]),
-        kinds: fc.constant<('flow' | 'stock')[]>(['flow']),
-        cells: fc.array(fc.array(fc.array(fc.record({ contributors: fc.integer({ min: 0, max: 5 }), tenths: fc.integer({ min: 1, max: 300 }) }), { minLength: 4, maxLength: 4 }), { minLength: regionCount, maxLength: regionCount }), { minLength: 1, maxLength: 1 }),
-        extra: fc.integer({ min: 0, max: 2 }),
-        absentWhenEmpty: fc.constant(absentWhenEmpty),
-      }),
-    );
+    const flowFamily = fc
+      .record({
+        regionCount: fc.integer({ min: 1, max: REGIONS.length }),
+        absentWhenEmpty: fc.boolean(),
+      })
+      .chain(({ regionCount, absentWhenEmpty }) =>
+        fc.record({
+          offered: fc.constant<boolean[]>([true, true, true, true]),
+          kinds: fc.constant<('flow' | 'stock')[]>(['flow']),
+          cells: fc.array(
+            fc.array(
+              fc.array(fc.record({ contributors: fc.integer({ min: 0, max: 5 }), tenths: fc.integer({ min: 1, max: 300 }) }), {
+                minLength: 4,
+                maxLength: 4,
+              }),
+              { minLength: regionCount, maxLength: regionCount },
+            ),
+            { minLength: 1, maxLength: 1 },
+          ),
+          extra: fc.integer({ min: 0, max: 2 }),
+          absentWhenEmpty: fc.constant(absentWhenEmpty),
+        }),
+      );
     fc.assert(
       fc.property(flowFamily, (spec) => {
         expect(exactlyRecoverable(family(spec), 'IND_0')).to.deep.equal([]);
@@ -199,11 +277,13 @@ describe('open data confidentiality across a year and its quarters', () => {
         const states = protectLinked(tables);
         const stateOf = (t: LinkedTable, ind: string, area: string): CellState | undefined =>
           area === NATION ? states.get(t.key)!.get(ind)!.national : states.get(t.key)!.get(ind)!.regions.get(area);
-        const figOf = (t: LinkedTable, ind: string, area: string) => (area === NATION ? t.national : t.regions).find((f) => f.indicator === ind && f.area === area);
+        const figOf = (t: LinkedTable, ind: string, area: string) =>
+          (area === NATION ? t.national : t.regions).find((f) => f.indicator === ind && f.area === area);
         for (const t of tables) {
           for (const f of [...t.national, ...t.regions]) {
             const st = stateOf(t, f.indicator, f.area);
-            if (f.value !== null && f.contributors < MIN_CONTRIBUTORS) expect(isHidden(st), `${t.key} ${f.indicator} ${f.area}`).to.equal(true);
+            if (f.value !== null && f.contributors < MIN_CONTRIBUTORS)
+              expect(isHidden(st), `${t.key} ${f.indicator} ${f.area}`).to.equal(true);
             if (f.value === null) expect(st).to.equal('empty');
           }
           for (const ind of t.indicators) {

@@ -26,7 +26,12 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
   it('backs up under write load every row committed before it, and restores them into a fresh database', async () => {
     const source = await createTestDb();
     dbs.push(source);
-    const s = buildServices({ config: loadConfig({ NODE_ENV: 'test' }), db: source.db, clock: new FixedClock('2026-11-26T10:00:00'), logger: createLogger('silent') });
+    const s = buildServices({
+      config: loadConfig({ NODE_ENV: 'test' }),
+      db: source.db,
+      clock: new FixedClock('2026-11-26T10:00:00'),
+      logger: createLogger('silent'),
+    });
     const pole = await makePole(s, { name: 'Pôle Sauvegarde' });
 
     // The write load: members added one after the other (each in its own audited transaction).
@@ -46,7 +51,9 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
     stop = true;
     await load;
     expect(backup.code, backup.out).to.equal(0);
-    expect(backup.out).to.match(/Sauvegarde écrite : .*ptce-\d{4}-\d\d-\d\dT[\d-]+Z\.(sqlite|dump) \(\d+ octets\), contrôle d’intégrité : ok\./);
+    expect(backup.out).to.match(
+      /Sauvegarde écrite : .*ptce-\d{4}-\d\d-\d\dT[\d-]+Z\.(sqlite|dump) \(\d+ octets\), contrôle d’intégrité : ok\./,
+    );
     expect(committedAfter, 'writes went on during the backup').to.be.above(committedBefore.length);
     const files = fs.readdirSync(dir);
     expect(files).to.have.length(1);
@@ -66,7 +73,9 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
       if (!onPostgres) expect(await db.raw('PRAGMA integrity_check')).to.deep.equal([{ integrity_check: 'ok' }]);
       const names = new Set((await db('pole_members').where({ pole_id: pole.id }).select('name')).map((r: { name: string }) => r.name));
       const missing = committedBefore.filter((n) => !names.has(n));
-      console.log(`      [committed before the backup ${committedBefore.length}, during it ${committedAfter - committedBefore.length}, restored ${names.size}, missing ${missing.length}]`);
+      console.log(
+        `      [committed before the backup ${committedBefore.length}, during it ${committedAfter - committedBefore.length}, restored ${names.size}, missing ${missing.length}]`,
+      );
       expect(missing).to.deep.equal([]);
       // Every restored member has its audit row (the backup is one consistent snapshot).
       const audited = Number((await db('audit_log').where({ entity: 'pole_member' }).count({ n: '*' }).first())!.n);

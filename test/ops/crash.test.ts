@@ -17,7 +17,14 @@ interface Ack {
 }
 
 /** Saves drafts in a loop until the server goes away; records each save answered 303. A failure before the kill fails the test. */
-async function saveLoop(agent: HttpAgent, slug: string, periods: string[], next: () => number, acks: Ack[], stop: { now: boolean; killing: boolean }) {
+async function saveLoop(
+  agent: HttpAgent,
+  slug: string,
+  periods: string[],
+  next: () => number,
+  acks: Ack[],
+  stop: { now: boolean; killing: boolean },
+) {
   for (let i = 0; !stop.now; i++) {
     const period = periods[i % periods.length];
     const url = `/mon-pole/${slug}/trimestres/${period}`;
@@ -29,7 +36,13 @@ async function saveLoop(agent: HttpAgent, slug: string, periods: string[], next:
       const res = await agent
         .post(url)
         .type('form')
-        .send({ _csrf: csrfFrom(form.text), version: hidden('version'), form_token: hidden('form_token'), 'v.EMP_CREES': String(value), action: 'brouillon' });
+        .send({
+          _csrf: csrfFrom(form.text),
+          version: hidden('version'),
+          form_token: hidden('form_token'),
+          'v.EMP_CREES': String(value),
+          action: 'brouillon',
+        });
       if (res.status === 303) acks.push({ period, value });
       else if (res.status !== 409) throw new Error(`save answered ${res.status}`);
     } catch (err) {
@@ -61,7 +74,16 @@ async function saveLoop(agent: HttpAgent, slug: string, periods: string[], next:
       const acks: Ack[] = [];
       // Two managers' tabs at once, on different quarters.
       const agents = [await signInOverHttp(app.url, inst.manager.email), await signInOverHttp(app.url, inst.manager.email)];
-      const loops = agents.map((a, i) => saveLoop(a, inst.pole.slug, QUARTERS.filter((_, j) => j % 2 === i), () => ++counter, acks, stop));
+      const loops = agents.map((a, i) =>
+        saveLoop(
+          a,
+          inst.pole.slug,
+          QUARTERS.filter((_, j) => j % 2 === i),
+          () => ++counter,
+          acks,
+          stop,
+        ),
+      );
       for (const loop of loops) loop.catch(() => {}); // observed by Promise.all below
       // Once saves flow, the kill comes at a random moment.
       await until(async () => acks.length > 0, 30_000, 'a first acknowledged save');
@@ -78,9 +100,11 @@ async function saveLoop(agent: HttpAgent, slug: string, periods: string[], next:
         if (check.integrity_check === 'ok') integrityOk++;
         const emp = await db('indicators').where({ code: 'EMP_CREES' }).first();
         const revisions = new Set(
-          ((await db('value_revisions').where({ pole_id: inst.pole.id, indicator_id: emp.id }).select('year', 'quarter', 'new_value_scaled')) as { year: number; quarter: number; new_value_scaled: number | string }[]).map(
-            (r) => `${r.year}-T${r.quarter}:${Number(r.new_value_scaled) / 10_000}`,
-          ),
+          (
+            (await db('value_revisions')
+              .where({ pole_id: inst.pole.id, indicator_id: emp.id })
+              .select('year', 'quarter', 'new_value_scaled')) as { year: number; quarter: number; new_value_scaled: number | string }[]
+          ).map((r) => `${r.year}-T${r.quarter}:${Number(r.new_value_scaled) / 10_000}`),
         );
         for (const a of acks) if (!revisions.has(`${a.period}:${a.value}`)) lost++;
         // The stored value of each quarter is its last acknowledged save, or a later one that was in flight.

@@ -22,15 +22,34 @@ import { npmRun } from './support.ts';
 
 describe('db:copy helpers', () => {
   it('orders tables after the tables they reference, and refuses a cycle', () => {
-    expect(foreignKeyOrder(['values', 'poles', 'regions', 'users'], [['values', 'poles'], ['poles', 'regions'], ['users', 'users']])).to.deep.equal(['regions', 'users', 'poles', 'values']);
-    expect(() => foreignKeyOrder(['a', 'b'], [['a', 'b'], ['b', 'a']])).to.throw(/circulaires/);
+    expect(
+      foreignKeyOrder(
+        ['values', 'poles', 'regions', 'users'],
+        [
+          ['values', 'poles'],
+          ['poles', 'regions'],
+          ['users', 'users'],
+        ],
+      ),
+    ).to.deep.equal(['regions', 'users', 'poles', 'values']);
+    expect(() =>
+      foreignKeyOrder(
+        ['a', 'b'],
+        [
+          ['a', 'b'],
+          ['b', 'a'],
+        ],
+      ),
+    ).to.throw(/circulaires/);
   });
 
   it('writes a value the same way whichever database it comes from', () => {
     expect(normalise(1, 'boolean')).to.equal(normalise(true, 'boolean'));
     expect(normalise('{"b":1,"a":[1,{"d":2,"c":3}]}', 'jsonb')).to.equal(normalise({ a: [1, { c: 3, d: 2 }], b: 1 }, 'jsonb'));
     expect(normalise(1795700000000, 'timestamp with time zone')).to.equal(normalise(new Date(1795700000000), 'timestamp with time zone'));
-    expect(normalise('2026-11-26 10:00:00', 'timestamp with time zone')).to.equal(normalise(new Date('2026-11-26T10:00:00Z'), 'timestamp with time zone'));
+    expect(normalise('2026-11-26 10:00:00', 'timestamp with time zone')).to.equal(
+      normalise(new Date('2026-11-26T10:00:00Z'), 'timestamp with time zone'),
+    );
     expect(normalise('12.50', 'numeric')).to.equal(normalise(12.5, 'numeric'));
     expect(normalise(12345678901234, 'bigint')).to.equal(normalise('12345678901234', 'bigint'));
     expect(normalise(null, 'text')).not.to.equal(normalise('', 'text'));
@@ -58,7 +77,11 @@ describe('db:copy helpers', () => {
     const app = createApp(s);
     const agent = request.agent(app);
     const page = await agent.get('/connexion');
-    await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(page.text), email: 'manager.a@demo.ptce-impact.fr', password: DEMO_PASSWORD }).expect(303);
+    await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email: 'manager.a@demo.ptce-impact.fr', password: DEMO_PASSWORD })
+      .expect(303);
     await app.ready;
     const counts = async (table: string) => Number((await db(table).count({ n: '*' }).first())!.n);
     expect(await counts('sessions')).to.be.above(0);
@@ -73,7 +96,13 @@ describe('db:copy helpers', () => {
     for (const table of ['users', 'poles', 'quarter_values', 'value_revisions', 'audit_log', 'aggregates', 'sessions']) {
       expect(copy.out).to.match(new RegExp(`^${table}\\s+\\d+\\s+\\d+\\s+identique$`, 'm'));
     }
-    console.log(copy.out.split('\n').filter((l) => /Copie vérifiée/.test(l)).map((l) => `      [${l}]`).join('\n'));
+    console.log(
+      copy.out
+        .split('\n')
+        .filter((l) => /Copie vérifiée/.test(l))
+        .map((l) => `      [${l}]`)
+        .join('\n'),
+    );
 
     // The app runs on the copy: a demo account signs in, and a save gets new ids (sequences moved on).
     const running = await startApp({ database: target.database });
@@ -84,7 +113,11 @@ describe('db:copy helpers', () => {
     const before = Number((await target.db('audit_log').max({ id: 'id' }).first())!.id);
     const profile = await manager.get('/profil').expect(200);
     const version = /name="version" value="(\d+)"/.exec(profile.text)![1];
-    await manager.post('/profil').type('form').send({ _csrf: csrfFrom(profile.text), version, display_name: 'Gestionnaire A copiée' }).expect(303);
+    await manager
+      .post('/profil')
+      .type('form')
+      .send({ _csrf: csrfFrom(profile.text), version, display_name: 'Gestionnaire A copiée' })
+      .expect(303);
     // The audit row of that change took the next id after the copied ones.
     expect(Number((await target.db('audit_log').max({ id: 'id' }).first())!.id)).to.equal(before + 1);
     expect(await running.stop()).to.equal(0);
@@ -94,7 +127,10 @@ describe('db:copy helpers', () => {
     try {
       expect((await verifyCopy(src, target.db)).filter((r) => !r.ok).map((r) => r.table)).to.deep.equal(['audit_log', 'sessions', 'users']);
       const { id, ...was } = await src('users').where({ email: 'manager.a@demo.ptce-impact.fr' }).first();
-      await target.db('users').where({ id }).update({ ...was, active: Boolean(was.active) });
+      await target
+        .db('users')
+        .where({ id })
+        .update({ ...was, active: Boolean(was.active) });
       expect((await verifyCopy(src, target.db)).filter((r) => !r.ok).map((r) => r.table)).to.deep.equal(['audit_log', 'sessions']);
     } finally {
       await src.destroy();
@@ -146,8 +182,13 @@ describe('db:copy helpers', () => {
     const s = buildServices({ config: loadConfig({ NODE_ENV: 'test' }), db: source, clock: systemClock, logger: createLogger('silent') });
     await prepareDatabase(s);
     const pole = await makePole(s, { name: 'Pôle Source' });
-    const staff = await s.users.createUser({ email: 'copie@test.fr', displayName: 'Copie', role: 'staff', poleIds: [], regionCodes: [], password: 'une phrase de passe solide' }, { userId: null });
-    const saved = await s.reporting.save(pole, { year: 2025, quarter: 2 }, { 'v.EMP_CREES': '2', 'c.EMP_CREES': 'propre' }, false, { userId: staff.id });
+    const staff = await s.users.createUser(
+      { email: 'copie@test.fr', displayName: 'Copie', role: 'staff', poleIds: [], regionCodes: [], password: 'une phrase de passe solide' },
+      { userId: null },
+    );
+    const saved = await s.reporting.save(pole, { year: 2025, quarter: 2 }, { 'v.EMP_CREES': '2', 'c.EMP_CREES': 'propre' }, false, {
+      userId: staff.id,
+    });
     expect(saved.kind).to.equal('saved');
   });
   afterEach(async () => {
@@ -157,7 +198,9 @@ describe('db:copy helpers', () => {
 
   /** What a target holds: its tables and the row count of each. */
   async function state(db: ReturnType<typeof createDb>) {
-    const tables = (await db.raw(`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`)).rows.map((r: { name: string }) => r.name);
+    const tables = (
+      await db.raw(`select table_name as name from information_schema.tables where table_schema = current_schema() order by 1`)
+    ).rows.map((r: { name: string }) => r.name);
     const out: Record<string, number> = {};
     for (const table of tables) out[table] = Number((await db(table).count({ n: '*' }).first())!.n);
     return out;
@@ -168,7 +211,9 @@ describe('db:copy helpers', () => {
     const value = await source('quarter_values').whereNot({ comment: '' }).first();
     await source('quarter_values').where({ id: value.id }).update({ comment: 'avant\u0000après' });
     const { id: _id, ...revision } = await source('value_revisions').whereNotNull('new_comment').orderBy('id', 'desc').first();
-    const [revisionId] = await source('value_revisions').insert({ ...revision, new_comment: 'avant\u0000après' }).returning('id');
+    const [revisionId] = await source('value_revisions')
+      .insert({ ...revision, new_comment: 'avant\u0000après' })
+      .returning('id');
     expect((await source('quarter_values').where({ id: value.id }).first()).comment).to.contain('\u0000');
     const target = await createTestDb({ empty: true });
     try {
@@ -176,7 +221,9 @@ describe('db:copy helpers', () => {
       expect(copy.code, copy.out).to.equal(1);
       expect(copy.out).to.contain('Copie refusée avant toute écriture (la base cible n’a pas été touchée) : 2 texte(s)');
       expect(copy.out).to.contain(`quarter_values.comment, ligne ${value.id} : U+0000`);
-      expect(copy.out).to.contain(`value_revisions.new_comment, ligne ${typeof revisionId === 'object' ? revisionId.id : revisionId} : U+0000`);
+      expect(copy.out).to.contain(
+        `value_revisions.new_comment, ligne ${typeof revisionId === 'object' ? revisionId.id : revisionId} : U+0000`,
+      );
       expect(await state(target.db)).to.deep.equal({});
     } finally {
       await target.destroy();
@@ -195,7 +242,9 @@ describe('db:copy helpers', () => {
         let error: unknown = null;
         const logged: string[] = [];
         await copyDatabase(source, target.db, (line) => logged.push(line)).catch((e: unknown) => (error = e));
-        expect(String(error)).to.contain('La copie a échoué et a été annulée : la base cible est laissée telle qu’elle était. Cause : table sessions');
+        expect(String(error)).to.contain(
+          'La copie a échoué et a été annulée : la base cible est laissée telle qu’elle était. Cause : table sessions',
+        );
         expect(logged.join('\n'), 'tables were copied before the failure').to.match(/regions : [1-9]\d*/);
         expect(await state(target.db)).to.deep.equal(before);
         if (!migrated) expect(before).to.deep.equal({});

@@ -16,7 +16,11 @@ describe('the probes: /healthz and /readyz', () => {
   });
 
   it('/readyz reports the database, the migrations and the age of the aggregates, without secrets', async () => {
-    let res = await request(ctx.app).get('/readyz').expect(200).expect('Content-Type', /json/).expect('Cache-Control', /no-store/);
+    let res = await request(ctx.app)
+      .get('/readyz')
+      .expect(200)
+      .expect('Content-Type', /json/)
+      .expect('Cache-Control', /no-store/);
     expect(res.body.status).to.equal('ok');
     expect(res.body.database).to.equal('ok');
     expect(res.body.migrations.pending).to.equal(0);
@@ -78,7 +82,14 @@ describe('the probes: /healthz and /readyz', () => {
       const u = new URL((ctx.testDb.database as { url: string }).url);
       u.port = '1';
       const dead = createDb({ client: 'pg', url: u.toString() });
-      const health = new HealthService({ db: dead, clock: ctx.clock, repos: ctx.s.repos, migrationsDirectory: 'migrations', logger: ctx.s.logger, timeoutMs: 1000 });
+      const health = new HealthService({
+        db: dead,
+        clock: ctx.clock,
+        repos: ctx.s.repos,
+        migrationsDirectory: 'migrations',
+        logger: ctx.s.logger,
+        timeoutMs: 1000,
+      });
       const started = Date.now();
       const r = await health.readiness();
       expect(r.status).to.equal('unavailable');

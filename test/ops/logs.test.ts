@@ -26,9 +26,22 @@ describe('logs: JSON lines with a request id, and no secret in them', function (
     let reset = '';
     const inst = await prepareInstallation(testDb.database, {
       async withServices(s) {
-        const invited = await s.users.createUser({ email: 'invitee@test.ptce-impact.fr', displayName: 'Invitée', role: 'funder', poleIds: [], regionCodes: [] }, { userId: null });
+        const invited = await s.users.createUser(
+          { email: 'invitee@test.ptce-impact.fr', displayName: 'Invitée', role: 'funder', poleIds: [], regionCodes: [] },
+          { userId: null },
+        );
         invitation = invited.invitationToken!;
-        const forgetful = await s.users.createUser({ email: 'oublieux@test.ptce-impact.fr', displayName: 'Oublieux', role: 'funder', poleIds: [], regionCodes: [], password: TEST_PASSWORD }, { userId: null });
+        const forgetful = await s.users.createUser(
+          {
+            email: 'oublieux@test.ptce-impact.fr',
+            displayName: 'Oublieux',
+            role: 'funder',
+            poleIds: [],
+            regionCodes: [],
+            password: TEST_PASSWORD,
+          },
+          { userId: null },
+        );
         reset = (await s.users.issueResetLink((await s.repos.users.findById(s.db, forgetful.id))!, { userId: null })).token;
       },
     });
@@ -57,7 +70,12 @@ describe('logs: JSON lines with a request id, and no secret in them', function (
     const wrong = 'un-mauvais-mot-de-passe-tres-secret';
     secrets.add(wrong).add(TEST_PASSWORD);
     let page = seen(await anon.get('/connexion').expect(200));
-    const failed = seen(await anon.post('/connexion').type('form').send({ _csrf: csrfFrom(page.text), email: inst.manager.email, password: wrong }));
+    const failed = seen(
+      await anon
+        .post('/connexion')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), email: inst.manager.email, password: wrong }),
+    );
     expect(failed.status).to.be.oneOf([401, 422]);
     const manager = await signInOverHttp(app.url, inst.manager.email);
     page = seen(await manager.get('/profil').expect(200));
@@ -65,15 +83,30 @@ describe('logs: JSON lines with a request id, and no secret in them', function (
     // Password change.
     const next = `phrase secrète ${randomBytes(6).toString('hex')}`;
     secrets.add(next);
-    seen(await manager.post('/profil/mot-de-passe').type('form').send({ _csrf: csrfFrom(page.text), current_password: TEST_PASSWORD, new_password: next, new_password_confirm: next }).expect(303));
+    seen(
+      await manager
+        .post('/profil/mot-de-passe')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), current_password: TEST_PASSWORD, new_password: next, new_password_confirm: next })
+        .expect(303),
+    );
 
     // Invitation and reset links (the token is in the path), with a token in a query string too.
-    for (const [path, token] of [['/invitation', invitation], ['/reinitialisation', reset]] as const) {
+    for (const [path, token] of [
+      ['/invitation', invitation],
+      ['/reinitialisation', reset],
+    ] as const) {
       const agent = request.agent(app.url);
       const chosen = `mot de passe choisi ${randomBytes(6).toString('hex')}`;
       secrets.add(chosen);
       page = seen(await agent.get(`${path}/${token}`).expect(200));
-      seen(await agent.post(`${path}/${token}`).type('form').send({ _csrf: csrfFrom(page.text), password: chosen, password_confirm: chosen }).expect(303));
+      seen(
+        await agent
+          .post(`${path}/${token}`)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), password: chosen, password_confirm: chosen })
+          .expect(303),
+      );
     }
     const queryToken = randomBytes(16).toString('hex');
     secrets.add(queryToken);
@@ -102,7 +135,11 @@ describe('logs: JSON lines with a request id, and no secret in them', function (
 
     // One line per request, carrying the request id the answer gave.
     const requests = entries.filter((e) => e.msg === 'request');
-    for (const id of requestIds) expect(requests.filter((e) => e.requestId === id), `request ${id}`).to.have.length(1);
+    for (const id of requestIds)
+      expect(
+        requests.filter((e) => e.requestId === id),
+        `request ${id}`,
+      ).to.have.length(1);
     const invitationLines = requests.filter((e) => String(e.path).startsWith('/invitation'));
     expect(invitationLines.map((e) => [e.method, e.route, e.path, e.status])).to.deep.equal([
       ['GET', '/invitation/:token', '/invitation/:token', 200],
@@ -134,7 +171,10 @@ describe('logs: JSON lines with a request id, and no secret in them', function (
     const lines: string[] = [];
     const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });
     const secret = `valeur-secrete-${randomBytes(8).toString('hex')}`;
-    const err = await t.db('users').insert({ email: secret, no_such_column: secret }).catch((e: unknown) => e);
+    const err = await t
+      .db('users')
+      .insert({ email: secret, no_such_column: secret })
+      .catch((e: unknown) => e);
     logger.error({ err, user: { password: secret, headers: { authorization: `Bearer ${secret}` } } }, 'query failed');
     await t.destroy();
     expect(lines).to.have.length(1);

@@ -21,8 +21,15 @@ describe('behind a TLS reverse proxy: PUBLIC_URL, TRUST_PROXY and secure cookies
   const signInThrough = async (ctx: TestContext, headers: Record<string, string>) => {
     const { email } = await makeUser(ctx.s, 'staff');
     const page = await request(ctx.app).get('/connexion').set(headers).expect(200);
-    const nonce = cookies(page).find((c) => c.startsWith('ptce_csrf='))!.split(';')[0];
-    const res = await request(ctx.app).post('/connexion').set(headers).set('Cookie', nonce).type('form').send({ _csrf: csrfFrom(page.text), email, password: TEST_PASSWORD });
+    const nonce = cookies(page)
+      .find((c) => c.startsWith('ptce_csrf='))!
+      .split(';')[0];
+    const res = await request(ctx.app)
+      .post('/connexion')
+      .set(headers)
+      .set('Cookie', nonce)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), email, password: TEST_PASSWORD });
     return { page, res };
   };
 
@@ -30,9 +37,15 @@ describe('behind a TLS reverse proxy: PUBLIC_URL, TRUST_PROXY and secure cookies
     const a = await app({ TRUST_PROXY: '1' });
     const { page, res } = await signInThrough(a, { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '203.0.113.7' });
     expect(res.status).to.equal(303);
-    expect(sessionCookie(res)).to.match(/; Secure/).and.match(/; HttpOnly/).and.match(/; SameSite=Lax/);
+    expect(sessionCookie(res))
+      .to.match(/; Secure/)
+      .and.match(/; HttpOnly/)
+      .and.match(/; SameSite=Lax/);
     // The sign-in form's own cookie (its CSRF nonce) is just as guarded.
-    expect(cookies(page).find((c) => c.startsWith('ptce_csrf='))).to.match(/; Secure/).and.match(/; HttpOnly/).and.match(/; SameSite=Lax/);
+    expect(cookies(page).find((c) => c.startsWith('ptce_csrf=')))
+      .to.match(/; Secure/)
+      .and.match(/; HttpOnly/)
+      .and.match(/; SameSite=Lax/);
     expect(page.headers['strict-transport-security']).to.match(/max-age=\d+/);
   });
 

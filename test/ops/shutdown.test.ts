@@ -33,7 +33,10 @@ describe(`graceful shutdown on SIGTERM (${onPostgres ? 'PostgreSQL' : 'SQLite'})
     );
     // And a burst of page loads.
     const burst = Array.from({ length: 10 }, () =>
-      fetch(`${app.url}/mon-pole/${inst.pole.slug}`, { headers: { cookie } }).then(async (r) => ({ status: r.status, body: await r.text() })),
+      fetch(`${app.url}/mon-pole/${inst.pole.slug}`, { headers: { cookie } }).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      })),
     );
     // Once one page has come back, the server has accepted every connection made before (libuv accepts
     // all the pending ones at once); a connection still in the kernel's backlog when the listening
@@ -99,7 +102,11 @@ describe(`graceful shutdown on SIGTERM (${onPostgres ? 'PostgreSQL' : 'SQLite'})
     async function sigtermWhileRebuilding(start: () => Promise<AppProcess>, runsBefore: number) {
       const before = await aggregatesPicture(t.db);
       const app = await start();
-      await until(() => t.db('job_runs').where('id', '>', runsBefore).andWhere({ job: 'rebuild', status: 'running' }).first(), 20_000, 'a running rebuild');
+      await until(
+        () => t.db('job_runs').where('id', '>', runsBefore).andWhere({ job: 'rebuild', status: 'running' }).first(),
+        20_000,
+        'a running rebuild',
+      );
       await sleep(100 + Math.floor(Math.random() * 600));
       const signalled = Date.now();
       expect(await app.stop('SIGTERM')).to.equal(0);
@@ -125,17 +132,22 @@ describe(`graceful shutdown on SIGTERM (${onPostgres ? 'PostgreSQL' : 'SQLite'})
       // 2. Staff asks for a rebuild; SIGTERM while it runs.
       let app = await startApp({ database: t.database });
       const staff = await sessionCookie(app.url, inst.staff.email);
-      const second = await sigtermWhileRebuilding(async () => {
-        const res = await fetch(`${app.url}/admin/taches/lancer`, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { cookie: staff.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ _csrf: staff.csrf, tache: 'rebuild' }).toString(),
-        });
-        expect(res.status).to.equal(303);
-        return app;
-      }, await lastRunId());
-      console.log(`      [rebuild at start: ${first.status} in ${first.took} ms; run now: ${second.status} in ${second.took} ms; whole generation ${completeRows} rows]`);
+      const second = await sigtermWhileRebuilding(
+        async () => {
+          const res = await fetch(`${app.url}/admin/taches/lancer`, {
+            method: 'POST',
+            redirect: 'manual',
+            headers: { cookie: staff.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ _csrf: staff.csrf, tache: 'rebuild' }).toString(),
+          });
+          expect(res.status).to.equal(303);
+          return app;
+        },
+        await lastRunId(),
+      );
+      console.log(
+        `      [rebuild at start: ${first.status} in ${first.took} ms; run now: ${second.status} in ${second.took} ms; whole generation ${completeRows} rows]`,
+      );
 
       // 3. A later start finds consistent aggregates and answers with them.
       app = await startApp({ database: t.database });
@@ -152,13 +164,23 @@ describe(`graceful shutdown on SIGTERM (${onPostgres ? 'PostgreSQL' : 'SQLite'})
       // its pole-quarters are marked dirty (as the services would, in the same transaction).
       const at = new Date().toISOString();
       await t.db.transaction(async (trx) => {
-        await trx('quarter_values').where('year', '>=', 2025).update({ value_scaled: trx.raw('value_scaled + 10000') });
+        await trx('quarter_values')
+          .where('year', '>=', 2025)
+          .update({ value_scaled: trx.raw('value_scaled + 10000') });
         const keys = await trx('quarter_values').where('year', '>=', 2025).distinct('pole_id', 'year', 'quarter');
-        await s.repos.aggregates.markDirty(trx, keys.map((k: { pole_id: number; year: number; quarter: number }) => ({ ...k, indicator_id: null, reason: 'status' })), at);
+        await s.repos.aggregates.markDirty(
+          trx,
+          keys.map((k: { pole_id: number; year: number; quarter: number }) => ({ ...k, indicator_id: null, reason: 'status' })),
+          at,
+        );
       });
       const runsBefore = await lastRunId();
       const app = await startApp({ database: t.database, env: { REFRESH_CRON: '* * * * * *' } });
-      const run = await until(() => t.db('job_runs').where('id', '>', runsBefore).andWhere({ job: 'refresh' }).first(), 20_000, 'a refresh');
+      const run = await until(
+        () => t.db('job_runs').where('id', '>', runsBefore).andWhere({ job: 'refresh' }).first(),
+        20_000,
+        'a refresh',
+      );
       const during = run.status === 'running';
       expect(await app.stop('SIGTERM')).to.equal(0);
       expect(await t.db('job_runs').where({ status: 'running' })).to.deep.equal([]);
@@ -166,7 +188,27 @@ describe(`graceful shutdown on SIGTERM (${onPostgres ? 'PostgreSQL' : 'SQLite'})
 
       // Whatever the signal caught, catching up now must give exactly what a full rebuild gives.
       const rows = async () =>
-        (await t.db('aggregates').where({ generation: (await aggregatesPicture(t.db)).generation }).select('base', 'indicator_id', 'grain', 'level', 'year', 'quarter', 'area', 'category', 'value_scaled', 'num_scaled', 'den_scaled', 'reported', 'expected', 'distribution'))
+        (
+          await t
+            .db('aggregates')
+            .where({ generation: (await aggregatesPicture(t.db)).generation })
+            .select(
+              'base',
+              'indicator_id',
+              'grain',
+              'level',
+              'year',
+              'quarter',
+              'area',
+              'category',
+              'value_scaled',
+              'num_scaled',
+              'den_scaled',
+              'reported',
+              'expected',
+              'distribution',
+            )
+        )
           .map((r: Record<string, unknown>) => JSON.stringify(Object.values(r).map((v) => (v === null ? null : String(v)))))
           .sort();
       await s.refresh.incremental();
@@ -175,7 +217,9 @@ describe(`graceful shutdown on SIGTERM (${onPostgres ? 'PostgreSQL' : 'SQLite'})
       const rebuilt = await rows();
       expect(caughtUp.length).to.equal(rebuilt.length);
       expect(caughtUp.filter((r, i) => r !== rebuilt[i])).to.deep.equal([]);
-      console.log(`      [refresh ${during ? 'running' : 'already finished'} at SIGTERM; after catch-up ${caughtUp.length} rows = full rebuild]`);
+      console.log(
+        `      [refresh ${during ? 'running' : 'already finished'} at SIGTERM; after catch-up ${caughtUp.length} rows = full rebuild]`,
+      );
     });
   });
 });

@@ -19,17 +19,28 @@ export async function filledDatabase(values: number): Promise<TestDb> {
   const t = await createTestDb({ empty: true });
   await t.db.destroy();
   const database = t.database;
-  await generateBenchData(database.client === 'pg' ? { file: '', databaseUrl: database.url, values, progress: false } : { file: database.filename, values, progress: false });
+  await generateBenchData(
+    database.client === 'pg'
+      ? { file: '', databaseUrl: database.url, values, progress: false }
+      : { file: database.filename, values, progress: false },
+  );
   const { createDb } = await import('../../server/db/connection.ts');
   const db = createDb(database);
   return { database, db, destroy: async () => (await db.destroy(), await t.destroy()) };
 }
 
 /** A signed-in session over plain fetch: the cookie header to send, and a CSRF token of /profil. */
-export async function sessionCookie(url: string, email: string, password = TEST_PASSWORD): Promise<{ cookie: string; csrf: string; page: string }> {
+export async function sessionCookie(
+  url: string,
+  email: string,
+  password = TEST_PASSWORD,
+): Promise<{ cookie: string; csrf: string; page: string }> {
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
   const first = await fetch(`${url}/connexion`);
-  let cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  let cookie = first.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const signIn = await fetch(`${url}/connexion`, {
     method: 'POST',
     redirect: 'manual',
@@ -37,7 +48,10 @@ export async function sessionCookie(url: string, email: string, password = TEST_
     body: new URLSearchParams({ _csrf: csrfOf(await first.text()), email, password }).toString(),
   });
   if (signIn.status !== 303) throw new Error(`sign-in failed: ${signIn.status}`);
-  cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  cookie = signIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const profile = await fetch(`${url}/profil`, { headers: { cookie } });
   const page = await profile.text();
   return { cookie, csrf: csrfOf(page), page };
@@ -91,7 +105,10 @@ export function slowPost(url: string, path: string, cookie: string, form: Record
 /** Rows per generation of the aggregates, and the state row. */
 export async function aggregatesPicture(db: Knex) {
   const state = await db('aggregate_state').where({ id: 1 }).first();
-  const perGeneration = (await db('aggregates').select('generation').count({ n: '*' }).groupBy('generation')) as { generation: number; n: number | string }[];
+  const perGeneration = (await db('aggregates').select('generation').count({ n: '*' }).groupBy('generation')) as {
+    generation: number;
+    n: number | string;
+  }[];
   return {
     generation: Number(state.generation),
     rows: Object.fromEntries(perGeneration.map((r) => [Number(r.generation), Number(r.n)])) as Record<number, number>,
@@ -124,4 +141,3 @@ export function npmRun(script: string, args: string[], database: Config['databas
     child.on('close', (code) => resolve({ code, out }));
   });
 }
-

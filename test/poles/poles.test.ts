@@ -20,7 +20,12 @@ const VALID = {
 
 async function counts(ctx: TestContext) {
   const n = async (t: string) => Number((await ctx.db(t).count({ n: '*' }).first())!.n);
-  return { poles: await n('poles'), territories: await n('pole_territories'), members: await n('pole_members'), audit: await n('audit_log') };
+  return {
+    poles: await n('poles'),
+    territories: await n('pole_territories'),
+    members: await n('pole_members'),
+    audit: await n('audit_log'),
+  };
 }
 
 describe('poles and their members (staff)', () => {
@@ -38,7 +43,11 @@ describe('poles and their members (staff)', () => {
 
   it('creates a pole on real EPCI, audited, and shows its page', async () => {
     const before = await counts(ctx);
-    const res = await staff.post('/admin/poles/nouveau').type('form').send({ _csrf: token, ...VALID }).expect(303);
+    const res = await staff
+      .post('/admin/poles/nouveau')
+      .type('form')
+      .send({ _csrf: token, ...VALID })
+      .expect(303);
     expect(res.headers.location).to.equal('/poles/pole-cooperation-garonne');
     const page = await staff.get(res.headers.location).expect(200);
     expect(page.text).to.contain('Pôle Coopération Garonne').and.contain('Toulouse Métropole').and.contain('Le pôle a été créé.');
@@ -52,7 +61,12 @@ describe('poles and their members (staff)', () => {
 
   const bad: [string, Record<string, string>, string, string][] = [
     ['empty name', { name: '' }, 'name', 'Saisissez le nom du pôle.'],
-    ['département outside the region', { departement_code: '69' }, 'departement_code', 'Ce département n’appartient pas à la région choisie.'],
+    [
+      'département outside the region',
+      { departement_code: '69' },
+      'departement_code',
+      'Ce département n’appartient pas à la région choisie.',
+    ],
     ['unknown region', { region_code: '99' }, 'region_code', 'Choisissez une région de la liste.'],
     ['unknown EPCI', { territory_epci: '243100518, 999999999' }, 'territory_epci', 'Code(s) EPCI inconnu(s) : 999999999'],
     ['year in the future', { creation_year: '2031' }, 'creation_year', 'L’année doit être comprise entre 1980 et 2026.'],
@@ -70,7 +84,11 @@ describe('poles and their members (staff)', () => {
     it(`refuses ${label} with 422, a French message next to the field, the typed values kept, nothing stored`, async () => {
       const before = await counts(ctx);
       const form = { ...VALID, name: `Pôle refusé ${label}`, ...change };
-      const res = await staff.post('/admin/poles/nouveau').type('form').send({ _csrf: token, ...form }).expect(422);
+      const res = await staff
+        .post('/admin/poles/nouveau')
+        .type('form')
+        .send({ _csrf: token, ...form })
+        .expect(422);
       const errorBlock = new RegExp(`id="f-${field}-error">([^<]*)<`).exec(res.text);
       expect(errorBlock, `error next to ${field}`).to.not.equal(null);
       expect(errorBlock![1].replace(/&#x27;|&#39;/g, '’')).to.contain(message.replace(/'/g, '’'));
@@ -89,16 +107,28 @@ describe('poles and their members (staff)', () => {
     const form = { ...VALID, version: String(pole.version) };
 
     let before = await counts(ctx);
-    await staff.post(`/admin/poles/${pole.slug}/modifier`).type('form').send({ _csrf: t, ...form }).expect(303);
+    await staff
+      .post(`/admin/poles/${pole.slug}/modifier`)
+      .type('form')
+      .send({ _csrf: t, ...form })
+      .expect(303);
     expect((await counts(ctx)).audit, 'no change, no audit row').to.equal(before.audit);
 
     const v2 = (await ctx.s.repos.poles.findBySlug(ctx.db, pole.slug))!.version;
     expect(v2, 'no change, no new version').to.equal(pole.version);
-    await staff.post(`/admin/poles/${pole.slug}/modifier`).type('form').send({ _csrf: t, ...form, version: String(v2), description: 'Nouvelle présentation' }).expect(303);
+    await staff
+      .post(`/admin/poles/${pole.slug}/modifier`)
+      .type('form')
+      .send({ _csrf: t, ...form, version: String(v2), description: 'Nouvelle présentation' })
+      .expect(303);
     expect((await counts(ctx)).audit).to.equal(before.audit + 1);
 
     before = await counts(ctx);
-    const stale = await staff.post(`/admin/poles/${pole.slug}/modifier`).type('form').send({ _csrf: t, ...form, version: String(v2), description: 'Écrasement' }).expect(409);
+    const stale = await staff
+      .post(`/admin/poles/${pole.slug}/modifier`)
+      .type('form')
+      .send({ _csrf: t, ...form, version: String(v2), description: 'Écrasement' })
+      .expect(409);
     expect(stale.text).to.contain('modifié par quelqu’un d’autre').and.contain('Écrasement');
     expect((await ctx.s.repos.poles.findBySlug(ctx.db, pole.slug))!.description).to.equal('Nouvelle présentation');
     expect(await counts(ctx)).to.deep.equal(before);
@@ -109,15 +139,27 @@ describe('poles and their members (staff)', () => {
     const page = await staff.get(`/poles/${pole.slug}`).expect(200);
     const t = csrfFrom(page.text);
     const before = await counts(ctx);
-    const bad = await staff.post(`/admin/poles/${pole.slug}/archiver`).type('form').send({ _csrf: t, version: String(pole.version), archived_on: '2026-02-30' }).expect(422);
+    const bad = await staff
+      .post(`/admin/poles/${pole.slug}/archiver`)
+      .type('form')
+      .send({ _csrf: t, version: String(pole.version), archived_on: '2026-02-30' })
+      .expect(422);
     expect(bad.text).to.contain('Cette date n’existe pas.');
     expect(await counts(ctx)).to.deep.equal(before);
-    await staff.post(`/admin/poles/${pole.slug}/archiver`).type('form').send({ _csrf: t, version: String(pole.version), archived_on: '2026-06-30' }).expect(303);
+    await staff
+      .post(`/admin/poles/${pole.slug}/archiver`)
+      .type('form')
+      .send({ _csrf: t, version: String(pole.version), archived_on: '2026-06-30' })
+      .expect(303);
     const archived = (await ctx.s.repos.poles.findBySlug(ctx.db, pole.slug))!;
     expect(archived.archived_on).to.equal('2026-06-30');
     expect((await staff.get('/admin/poles').expect(200)).text).to.not.contain('Pôle à archiver');
     expect((await staff.get('/admin/poles?etat=archives').expect(200)).text).to.contain('Pôle à archiver');
-    await staff.post(`/admin/poles/${pole.slug}/desarchiver`).type('form').send({ _csrf: t, version: String(archived.version) }).expect(303);
+    await staff
+      .post(`/admin/poles/${pole.slug}/desarchiver`)
+      .type('form')
+      .send({ _csrf: t, version: String(archived.version) })
+      .expect(303);
     expect((await ctx.s.repos.poles.findBySlug(ctx.db, pole.slug))!.archived_on).to.equal(null);
     expect((await counts(ctx)).audit).to.equal(before.audit + 2);
   });
@@ -136,7 +178,10 @@ describe('poles and their members (staff)', () => {
     const page = await staff.get(`/admin/poles/${pole.slug}/membres/nouveau`).expect(200);
     const t = csrfFrom(page.text);
     const add = (m: Record<string, string>) =>
-      staff.post(`/admin/poles/${pole.slug}/membres/nouveau`).type('form').send({ _csrf: t, joined_on: '2024-01-15', left_on: '', siren: '', ...m });
+      staff
+        .post(`/admin/poles/${pole.slug}/membres/nouveau`)
+        .type('form')
+        .send({ _csrf: t, joined_on: '2024-01-15', left_on: '', siren: '', ...m });
 
     const before = await counts(ctx);
     const badSiren = await add({ name: 'Ressourcerie', category: 'ess', siren: '732 829 321' }).expect(422);
@@ -162,7 +207,15 @@ describe('poles and their members (staff)', () => {
     await staff
       .post(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`)
       .type('form')
-      .send({ _csrf: csrfFrom(edit.text), name: member.name, siren: '', category: 'collectivite', joined_on: member.joined_on, left_on: '2026-10-01', version: String(member.version) })
+      .send({
+        _csrf: csrfFrom(edit.text),
+        name: member.name,
+        siren: '',
+        category: 'collectivite',
+        joined_on: member.joined_on,
+        left_on: '2026-10-01',
+        version: String(member.version),
+      })
       .expect(303);
     show = await staff.get(`/poles/${pole.slug}`).expect(200);
     expect(show.text).to.contain('ancien membre').and.contain('Composition non conforme');
@@ -170,17 +223,40 @@ describe('poles and their members (staff)', () => {
     await staff
       .post(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`)
       .type('form')
-      .send({ _csrf: csrfFrom(edit.text), name: 'Autre', siren: '', category: 'collectivite', joined_on: member.joined_on, left_on: '', version: String(member.version) })
+      .send({
+        _csrf: csrfFrom(edit.text),
+        name: 'Autre',
+        siren: '',
+        category: 'collectivite',
+        joined_on: member.joined_on,
+        left_on: '',
+        version: String(member.version),
+      })
       .expect(409);
     // A save that changes nothing makes no new version and no audit row: a colleague's open form still saves.
     const current = await ctx.db('pole_members').where({ id: member.id }).first();
     const mine = await staff.get(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`).expect(200);
-    const same = { name: current.name, siren: current.siren ?? '', category: current.category, joined_on: current.joined_on, left_on: current.left_on ?? '', version: String(current.version) };
+    const same = {
+      name: current.name,
+      siren: current.siren ?? '',
+      category: current.category,
+      joined_on: current.joined_on,
+      left_on: current.left_on ?? '',
+      version: String(current.version),
+    };
     const auditBefore = (await counts(ctx)).audit;
-    await staff.post(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`).type('form').send({ _csrf: csrfFrom(mine.text), ...same }).expect(303);
+    await staff
+      .post(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`)
+      .type('form')
+      .send({ _csrf: csrfFrom(mine.text), ...same })
+      .expect(303);
     expect((await ctx.db('pole_members').where({ id: member.id }).first()).version).to.equal(current.version);
     expect((await counts(ctx)).audit).to.equal(auditBefore);
-    await staff.post(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`).type('form').send({ _csrf: csrfFrom(mine.text), ...same, name: 'Mairie renommée' }).expect(303);
+    await staff
+      .post(`/admin/poles/${pole.slug}/membres/${member.id}/modifier`)
+      .type('form')
+      .send({ _csrf: csrfFrom(mine.text), ...same, name: 'Mairie renommée' })
+      .expect(303);
     await staff.get(`/admin/poles/${pole.slug}/membres/999999/modifier`).expect(404);
     await staff.get(`/admin/poles/${pole.slug}/membres/abc/modifier`).expect(404);
   });

@@ -6,12 +6,27 @@ import { parsePeriod } from '../../server/lib/quarters.ts';
 import { DateTime } from 'luxon';
 import { handBuiltSummary } from './summaries.ts';
 
-const base = () => handBuiltSummary([[{ contributors: 4, value: 2 }, { contributors: 1, value: 1 }], [{ contributors: 3, value: 0.5 }, { contributors: 0, value: null }]]);
+const base = () =>
+  handBuiltSummary([
+    [
+      { contributors: 4, value: 2 },
+      { contributors: 1, value: 1 },
+    ],
+    [
+      { contributors: 3, value: 0.5 },
+      { contributors: 0, value: null },
+    ],
+  ]);
 
 describe('publication differences', () => {
   it('finds nothing between a summary and its copy, even through JSON', () => {
     const a = base();
-    expect(diffSummaries(a, JSON.parse(JSON.stringify(a)))).to.deep.include({ unchanged: true, figures: [], completeness: [], definitions: [] });
+    expect(diffSummaries(a, JSON.parse(JSON.stringify(a)))).to.deep.include({
+      unchanged: true,
+      figures: [],
+      completeness: [],
+      definitions: [],
+    });
   });
 
   it('lists changed values and completeness per indicator and area, old → new', () => {
@@ -22,7 +37,9 @@ describe('publication differences', () => {
     b.regions[3] = { ...b.regions[3], value: 4, contributors: 1, reported: 1 };
     const d = diffSummaries(a, b);
     expect(d.unchanged).to.equal(false);
-    expect(d.figures.map((f) => [f.indicator, f.area, f.before?.value, f.after?.value, f.valueChanged, f.completenessChanged])).to.deep.equal([
+    expect(
+      d.figures.map((f) => [f.indicator, f.area, f.before?.value, f.after?.value, f.valueChanged, f.completenessChanged]),
+    ).to.deep.equal([
       ['IND_1', 'FR', 3, 3.5, true, false],
       ['IND_1', '24', 1, 1.5, true, false],
       ['IND_2', '24', null, 4, true, true],
@@ -52,12 +69,24 @@ describe('publication differences', () => {
 
   it('property: a figure is listed exactly when its value or completeness changed', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ v: fc.option(fc.integer({ min: 0, max: 999 })), w: fc.option(fc.integer({ min: 0, max: 999 })) }), { minLength: 1, maxLength: 8 }), (cells) => {
-        const a = handBuiltSummary([cells.map((c) => ({ contributors: 3, value: c.v === null ? null : c.v / 10 }))]);
-        const b = handBuiltSummary([cells.map((c) => ({ contributors: 3, value: c.w === null ? null : c.w / 10 }))]);
-        const listed = new Set(diffSummaries(a, b).figures.filter((f) => f.level === 'region').map((f) => f.area));
-        b.regions.forEach((f, i) => expect(listed.has(f.area)).to.equal(a.regions[i].value !== f.value || a.regions[i].contributors !== f.contributors));
-      }),
+      fc.property(
+        fc.array(fc.record({ v: fc.option(fc.integer({ min: 0, max: 999 })), w: fc.option(fc.integer({ min: 0, max: 999 })) }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (cells) => {
+          const a = handBuiltSummary([cells.map((c) => ({ contributors: 3, value: c.v === null ? null : c.v / 10 }))]);
+          const b = handBuiltSummary([cells.map((c) => ({ contributors: 3, value: c.w === null ? null : c.w / 10 }))]);
+          const listed = new Set(
+            diffSummaries(a, b)
+              .figures.filter((f) => f.level === 'region')
+              .map((f) => f.area),
+          );
+          b.regions.forEach((f, i) =>
+            expect(listed.has(f.area)).to.equal(a.regions[i].value !== f.value || a.regions[i].contributors !== f.contributors),
+          );
+        },
+      ),
     );
   });
 });
@@ -76,7 +105,17 @@ describe('publication periods', () => {
     expect(isPublishable({ kind: 'year', year: 2025 }, now)).to.equal(true);
     expect(isPublishable({ kind: 'year', year: 2012 }, now)).to.equal(false);
     expect(publishablePeriods(now).map((p) => (p.kind === 'quarter' ? `${p.year}-T${p.quarter}` : String(p.year)))).to.deep.equal([
-      '2026-T3', '2026-T2', '2026-T1', '2025-T4', '2025-T3', '2025-T2', '2025-T1', '2024-T4', '2025', '2024', '2023',
+      '2026-T3',
+      '2026-T2',
+      '2026-T1',
+      '2025-T4',
+      '2025-T3',
+      '2025-T2',
+      '2025-T1',
+      '2024-T4',
+      '2025',
+      '2024',
+      '2023',
     ]);
   });
 });

@@ -31,8 +31,12 @@ export async function buildPublicationFixture(ctx: TestContext): Promise<Publica
     expect(await s.review.decide(report, 'validate', report.version, '', { userId: staff.id })).to.equal('done');
   }
   const poles: [string, string, string, string][] = [
-    ['Pôle Garonne', '76', '31', '4'], ['Pôle Lauragais', '76', '11', '2'], ['Pôle Minervois', '76', '34', '1'],
-    ['Pôle Armor', '53', '22', '5'], ['Pôle Iroise', '53', '29', '6'], ['Pôle Rance', '53', '35', '7'],
+    ['Pôle Garonne', '76', '31', '4'],
+    ['Pôle Lauragais', '76', '11', '2'],
+    ['Pôle Minervois', '76', '34', '1'],
+    ['Pôle Armor', '53', '22', '5'],
+    ['Pôle Iroise', '53', '29', '6'],
+    ['Pôle Rance', '53', '35', '7'],
     ['Pôle Rhône', '84', '69', '10'],
   ];
   let rhone: PoleRow | undefined;

@@ -12,7 +12,13 @@ import { handBuiltSummary } from './summaries.ts';
 import { buildPublicationFixture, T3, type PublicationFixture } from './fixture.ts';
 
 type Agent = ReturnType<typeof request.agent>;
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/[\s\u00a0\u202f]+/g, ' ')
+    .trim();
 
 describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   this.timeout(120_000);
@@ -25,10 +31,14 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
 
   async function post(agent: Agent, body: Record<string, string>) {
     const token = csrfFrom((await agent.get('/admin/publications/nouvelle?periode=2026-T3')).text);
-    return agent.post('/admin/publications/nouvelle').type('form').send({ _csrf: token, ...body });
+    return agent
+      .post('/admin/publications/nouvelle')
+      .type('form')
+      .send({ _csrf: token, ...body });
   }
 
-  const auditCount = async () => Number((await s.db('audit_log').where({ action: 'publication.publish' }).count({ n: '*' }).first())?.n ?? 0);
+  const auditCount = async () =>
+    Number((await s.db('audit_log').where({ action: 'publication.publish' }).count({ n: '*' }).first())?.n ?? 0);
 
   before(async () => {
     ctx = await createTestApp({ OPEN_DATA: 'true' });
@@ -99,13 +109,21 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     }
     // A duplicated field (an array) is refused the same way, never a 500.
     const token = csrfFrom((await agents.staff.get('/admin/publications/nouvelle')).text);
-    await agents.staff.post('/admin/publications/nouvelle').type('form').send(`_csrf=${encodeURIComponent(token)}&periode=2026-T3&periode=2026-T2`).expect(422);
+    await agents.staff
+      .post('/admin/publications/nouvelle')
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(token)}&periode=2026-T3&periode=2026-T2`)
+      .expect(422);
     await agents.staff.get('/admin/publications/nouvelle?periode=2026-T3&periode=2026-T2').expect(400);
     expect(await auditCount()).to.equal(before);
     expect(await s.repos.publications.latestVersion(s.db, { kind: 'quarter', ...T3 })).to.equal(1);
     // Funders read, never publish.
     const funderToken = csrfFrom((await agents.funder.get('/publications')).text);
-    await agents.funder.post('/admin/publications/nouvelle').type('form').send({ _csrf: funderToken, periode: '2026-T3', motif: 'x' }).expect(403);
+    await agents.funder
+      .post('/admin/publications/nouvelle')
+      .type('form')
+      .send({ _csrf: funderToken, periode: '2026-T3', motif: 'x' })
+      .expect(403);
   });
 
   it('never changes a published version after a correction; version 2 records the difference and its reason', async () => {
@@ -120,13 +138,19 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     const refused = await post(agents.staff, { periode: '2026-T3', version_attendue: '2', motif: '   ' });
     expect(refused.status).to.equal(422);
     expect(text(refused.text)).to.contain('Indiquez le motif de cette correction').and.contain('Cette publication sera la version 2');
-    const res = await post(agents.staff, { periode: '2026-T3', version_attendue: '2', motif: 'Correction des emplois créés du Pôle Rhône' });
+    const res = await post(agents.staff, {
+      periode: '2026-T3',
+      version_attendue: '2',
+      motif: 'Correction des emplois créés du Pôle Rhône',
+    });
     expect(res.status, res.text).to.equal(303);
     expect(res.headers.location).to.equal('/publications/2026-T3/versions/2');
     expect(await auditCount()).to.equal(2);
     const v2Page = text((await agents.staff.get('/publications/2026-T3/versions/2').expect(200)).text);
     expect(v2Page).to.match(/EMP_CREES\) 37,5 ETP/);
-    expect(text((await agents.staff.get('/publications/2026-T3/versions/1').expect(200)).text)).to.contain('Une version plus récente de cette période existe.');
+    expect(text((await agents.staff.get('/publications/2026-T3/versions/1').expect(200)).text)).to.contain(
+      'Une version plus récente de cette période existe.',
+    );
     // What changed: per indicator and area, old → new, and the reason.
     const changes = text((await agents.funder.get('/publications/2026-T3/versions/2/changements').expect(200)).text);
     expect(changes).to.contain('Correction des emplois créés du Pôle Rhône');
@@ -135,11 +159,17 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(changes).to.not.contain('Occitanie');
     expect(changes).to.contain('Aucune définition modifiée.');
     const diff = await s.publications.changes({ kind: 'quarter', ...T3 }, 2);
-    expect(diff.diff.figures.map((f) => `${f.indicator} ${f.area} ${f.before?.value} → ${f.after?.value}`)).to.deep.equal(['EMP_CREES FR 35 → 37.5', 'EMP_CREES 84 10 → 12.5']);
+    expect(diff.diff.figures.map((f) => `${f.indicator} ${f.area} ${f.before?.value} → ${f.after?.value}`)).to.deep.equal([
+      'EMP_CREES FR 35 → 37.5',
+      'EMP_CREES 84 10 → 12.5',
+    ]);
     await agents.funder.get('/publications/2026-T3/versions/1/changements').expect(404);
     // The database itself refuses to change a publication.
     let error: unknown = null;
-    await s.db('publications').update({ reason: 'réécrit' }).catch((e: unknown) => (error = e));
+    await s
+      .db('publications')
+      .update({ reason: 'réécrit' })
+      .catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/append-only/);
   });
 
@@ -149,7 +179,10 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(text(stale.text)).to.contain('Une autre version de cette période vient d’être publiée');
     // Two publishes at the same moment for the same announced version: one wins, the other is refused.
     const form = { periode: { kind: 'quarter' as const, ...T3 }, motif: 'Publication simultanée', version_attendue: 3 };
-    const results = await Promise.allSettled([s.publications.publish(form, { userId: staffId }), s.publications.publish(form, { userId: staffId })]);
+    const results = await Promise.allSettled([
+      s.publications.publish(form, { userId: staffId }),
+      s.publications.publish(form, { userId: staffId }),
+    ]);
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).to.have.length(1);
@@ -157,19 +190,41 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     const versions = (await s.db('publications').select('version').orderBy('version')).map((r) => Number(r.version));
     expect(versions).to.deep.equal([1, 2, 3]);
     // The unique key holds even for a year (its quarter is NULL).
-    const row = { period_kind: 'year', year: 2025, quarter: null, version: 1, summary_json: JSON.stringify({ ...handBuiltSummary([[{ contributors: 3, value: 1 }]]), period: { kind: 'year', year: 2025 }, periodLabel: '2025' }), reason: '', author_id: staffId, published_at: '2026-11-26T10:00:00Z' };
+    const row = {
+      period_kind: 'year',
+      year: 2025,
+      quarter: null,
+      version: 1,
+      summary_json: JSON.stringify({
+        ...handBuiltSummary([[{ contributors: 3, value: 1 }]]),
+        period: { kind: 'year', year: 2025 },
+        periodLabel: '2025',
+      }),
+      reason: '',
+      author_id: staffId,
+      published_at: '2026-11-26T10:00:00Z',
+    };
     await s.db('publications').insert(row);
     let error: unknown = null;
-    await s.db('publications').insert(row).catch((e: unknown) => (error = e));
+    await s
+      .db('publications')
+      .insert(row)
+      .catch((e: unknown) => (error = e));
     expect(error).to.not.equal(null);
   });
 
   it('warns on the form when changes still wait for the next refresh of the aggregates', async () => {
-    await s.repos.aggregates.markDirty(s.db, [{ pole_id: rhone.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }], '2026-11-26T09:00:00.000Z');
+    await s.repos.aggregates.markDirty(
+      s.db,
+      [{ pole_id: rhone.id, indicator_id: null, year: null, quarter: null, reason: 'pole' }],
+      '2026-11-26T09:00:00.000Z',
+    );
     const form = text((await agents.staff.get('/admin/publications/nouvelle?periode=2026-T3').expect(200)).text);
     expect(form).to.contain('1 modification(s) attendent le prochain recalcul');
     await s.refresh.incremental();
-    expect(text((await agents.staff.get('/admin/publications/nouvelle?periode=2026-T3').expect(200)).text)).to.not.contain('attendent le prochain recalcul');
+    expect(text((await agents.staff.get('/admin/publications/nouvelle?periode=2026-T3').expect(200)).text)).to.not.contain(
+      'attendent le prochain recalcul',
+    );
   });
 
   it('offers the latest published figures as open data, with no hidden figure recoverable by subtraction', async () => {
@@ -194,7 +249,8 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       const regions = rows.filter((r) => r.code_indicateur === code && r.niveau === 'regional');
       const hidden = regions.filter((r) => r.valeur === 'secret statistique');
       if (national.valeur !== 'secret statistique') expect(hidden.length, code).to.not.equal(1);
-      for (const r of regions) if (r.valeur !== 'secret statistique' && r.valeur !== '') expect(Number(r.poles_contributeurs)).to.be.at.least(3);
+      for (const r of regions)
+        if (r.valeur !== 'secret statistique' && r.valeur !== '') expect(Number(r.poles_contributeurs)).to.be.at.least(3);
     }
     await agents.anonymous.get('/donnees-ouvertes/2025-T1.csv').expect(404);
     await agents.anonymous.get('/donnees-ouvertes/nimporte.csv').expect(404);
@@ -206,8 +262,18 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
 
   it('offers a year as open data once its four quarters are published', async () => {
     const frozen = (period: { kind: 'quarter'; year: number; quarter: number }) => ({
-      period_kind: 'quarter', year: period.year, quarter: period.quarter, version: 1, reason: '', author_id: staffId, published_at: '2026-11-26T10:00:00Z',
-      summary_json: JSON.stringify({ ...handBuiltSummary([[{ contributors: 3, value: 1 }]]), period, periodLabel: `${period.year}-T${period.quarter}` }),
+      period_kind: 'quarter',
+      year: period.year,
+      quarter: period.quarter,
+      version: 1,
+      reason: '',
+      author_id: staffId,
+      published_at: '2026-11-26T10:00:00Z',
+      summary_json: JSON.stringify({
+        ...handBuiltSummary([[{ contributors: 3, value: 1 }]]),
+        period,
+        periodLabel: `${period.year}-T${period.quarter}`,
+      }),
     });
     for (const quarter of [1, 2, 3]) await s.db('publications').insert(frozen({ kind: 'quarter', year: 2025, quarter }));
     await agents.anonymous.get('/donnees-ouvertes/2025.csv').expect(404);
@@ -224,11 +290,19 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     await fc.assert(
       fc.asyncProperty(junk, junk, junk, async (a, b, c) => {
         const e = encodeURIComponent;
-        for (const url of [`/publications/${e(a)}/versions/${e(b)}`, `/publications/2026-T3/versions/1/fichier/${e(c)}`, `/admin/publications/nouvelle?periode=${e(a)}`, `/donnees-ouvertes/${e(a)}.csv`]) {
+        for (const url of [
+          `/publications/${e(a)}/versions/${e(b)}`,
+          `/publications/2026-T3/versions/1/fichier/${e(c)}`,
+          `/admin/publications/nouvelle?periode=${e(a)}`,
+          `/donnees-ouvertes/${e(a)}.csv`,
+        ]) {
           const res = await agents.staff.get(url);
           expect(res.status, url).to.be.below(500);
         }
-        const res = await agents.staff.post('/admin/publications/nouvelle').type('form').send({ _csrf: token, periode: a, motif: b, version_attendue: c });
+        const res = await agents.staff
+          .post('/admin/publications/nouvelle')
+          .type('form')
+          .send({ _csrf: token, periode: a, motif: b, version_attendue: c });
         expect(res.status, JSON.stringify([a, b, c])).to.be.oneOf([400, 409, 422]);
       }),
       { numRuns: 40 },

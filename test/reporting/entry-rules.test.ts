@@ -3,7 +3,16 @@ import { checkEntry, field, type EntryContext, type EntryIndicator } from '../..
 
 const S = 10_000; // scale of stored decimals
 const ind = (code: string, kind: EntryIndicator['kind'], o: Partial<EntryIndicator> = {}): EntryIndicator => ({
-  id: code.length, code, label: code, kind, unit: 'nombre', decimals: 0, min: 0, max: 10_000 * S, categories: [], ...o,
+  id: code.length,
+  code,
+  label: code,
+  kind,
+  unit: 'nombre',
+  decimals: 0,
+  min: 0,
+  max: 10_000 * S,
+  categories: [],
+  ...o,
 });
 const EMP = ind('EMP_CREES', 'flow', { id: 1, unit: 'etp', decimals: 1 });
 const ETP = ind('EMP_ETP_FIN', 'stock', { id: 2, unit: 'etp', decimals: 1 });
@@ -12,13 +21,23 @@ const PROPRES = ind('RESSOURCES_PROPRES', 'flow', { id: 4, unit: 'euros' });
 const TOTALES = ind('RESSOURCES_TOTALES', 'flow', { id: 5, unit: 'euros' });
 const MEMBRES = ind('MEMBRES', 'stock', {
   id: 6,
-  categories: [{ code: 'ess', label: 'ESS' }, { code: 'non_ess', label: 'Hors ESS' }, { code: 'autre', label: 'Autre' }],
+  categories: [
+    { code: 'ess', label: 'ESS' },
+    { code: 'non_ess', label: 'Hors ESS' },
+    { code: 'autre', label: 'Autre' },
+  ],
 });
 
 function ctx(o: Partial<EntryContext> = {}): EntryContext {
   return {
     indicators: [EMP, ETP, MAT, PROPRES, TOTALES, MEMBRES],
-    ratios: [{ label: 'Taux d’autofinancement', numerator: { code: 'RESSOURCES_PROPRES', category: '' }, denominator: { code: 'RESSOURCES_TOTALES', category: '' } }],
+    ratios: [
+      {
+        label: 'Taux d’autofinancement',
+        numerator: { code: 'RESSOURCES_PROPRES', category: '' },
+        denominator: { code: 'RESSOURCES_TOTALES', category: '' },
+      },
+    ],
     previous: new Map(),
     maxPastFlow: new Map(),
     pastQuarters: 0,
@@ -91,7 +110,10 @@ describe('entry rules: the form as a whole', () => {
 
   it('makes the parts of MEMBRES add up to the total, or computes the total from them', () => {
     const v = (total: string, ess: string, nonEss: string, autre: string) => ({
-      [field.value('MEMBRES')]: total, [field.value('MEMBRES', 'ess')]: ess, [field.value('MEMBRES', 'non_ess')]: nonEss, [field.value('MEMBRES', 'autre')]: autre,
+      [field.value('MEMBRES')]: total,
+      [field.value('MEMBRES', 'ess')]: ess,
+      [field.value('MEMBRES', 'non_ess')]: nonEss,
+      [field.value('MEMBRES', 'autre')]: autre,
     });
     let r = checkEntry(v('10', '4', '3', '2'), ctx(), false);
     expect(!r.ok && r.errors[field.value('MEMBRES')]).to.equal('Le total (10) doit être égal à la somme des catégories (9).');
@@ -103,7 +125,12 @@ describe('entry rules: the form as a whole', () => {
   });
 
   it('needs a comment when MEMBRES differs from the member register', () => {
-    const register = new Map([['MEMBRES', 9], ['MEMBRES.ess', 4], ['MEMBRES.non_ess', 3], ['MEMBRES.autre', 2]]);
+    const register = new Map([
+      ['MEMBRES', 9],
+      ['MEMBRES.ess', 4],
+      ['MEMBRES.non_ess', 3],
+      ['MEMBRES.autre', 2],
+    ]);
     const body = { [field.value('MEMBRES', 'ess')]: '5', [field.value('MEMBRES', 'non_ess')]: '3', [field.value('MEMBRES', 'autre')]: '2' };
     let r = checkEntry(body, ctx({ register }), false);
     expect(!r.ok && r.errors[field.comment('MEMBRES')]).to.match(/^Différent du registre des membres \(9 membres/);
@@ -118,26 +145,45 @@ describe('entry rules: the form as a whole', () => {
     const body = { [field.value('EMP_ETP_FIN')]: '151' };
     expect(checkEntry(body, ctx({ previous, pastQuarters: 3 }), false).ok, 'only 3 past quarters').to.equal(true);
     const r = checkEntry(body, ctx({ previous, pastQuarters: 4 }), false);
-    expect(!r.ok && r.errors[field.comment('EMP_ETP_FIN')]).to.equal('Variation importante (+51 % par rapport au trimestre précédent) : expliquez-la en commentaire.');
-    expect(checkEntry({ [field.value('EMP_ETP_FIN')]: '150' }, ctx({ previous, pastQuarters: 4 }), false).ok, 'exactly +50 %').to.equal(true);
+    expect(!r.ok && r.errors[field.comment('EMP_ETP_FIN')]).to.equal(
+      'Variation importante (+51 % par rapport au trimestre précédent) : expliquez-la en commentaire.',
+    );
+    expect(checkEntry({ [field.value('EMP_ETP_FIN')]: '150' }, ctx({ previous, pastQuarters: 4 }), false).ok, 'exactly +50 %').to.equal(
+      true,
+    );
     expect(checkEntry({ [field.value('EMP_ETP_FIN')]: '49' }, ctx({ previous, pastQuarters: 4 }), false).ok, '−51 %').to.equal(false);
-    expect(checkEntry({ ...body, [field.comment('EMP_ETP_FIN')]: 'Reprise d’une entreprise' }, ctx({ previous, pastQuarters: 4 }), false).ok).to.equal(true);
+    expect(
+      checkEntry({ ...body, [field.comment('EMP_ETP_FIN')]: 'Reprise d’une entreprise' }, ctx({ previous, pastQuarters: 4 }), false).ok,
+    ).to.equal(true);
   });
 
   it('asks for a comment on a flow above three times its largest past quarter', () => {
     const maxPastFlow = new Map([['EMP_CREES', 4 * S]]);
     expect(checkEntry({ [field.value('EMP_CREES')]: '12' }, ctx({ maxPastFlow, pastQuarters: 5 }), false).ok).to.equal(true);
     const r = checkEntry({ [field.value('EMP_CREES')]: '12,1' }, ctx({ maxPastFlow, pastQuarters: 5 }), false);
-    expect(!r.ok && r.errors[field.comment('EMP_CREES')]).to.match(/plus de trois fois supérieure au plus haut des trimestres passés \(4,0\)/);
+    expect(!r.ok && r.errors[field.comment('EMP_CREES')]).to.match(
+      /plus de trois fois supérieure au plus haut des trimestres passés \(4,0\)/,
+    );
   });
 
   it('keeps a stock carried over from the previous quarter marked until confirmed, and refuses to submit it unconfirmed', () => {
     const previous = new Map([['EMP_ETP_FIN', 80 * S]]);
     let r = checkEntry({ [field.value('EMP_ETP_FIN')]: '80' }, ctx({ previous }), false);
     expect(r.ok && r.lines[0].carriedOver).to.equal(true);
-    const all = { [field.value('EMP_CREES')]: '1', [field.value('EMP_ETP_FIN')]: '80', [field.value('MATURITE_COOP')]: '2', [field.value('RESSOURCES_PROPRES')]: '1', [field.value('RESSOURCES_TOTALES')]: '2', [field.value('MEMBRES', 'ess')]: '1', [field.value('MEMBRES', 'non_ess')]: '1', [field.value('MEMBRES', 'autre')]: '1' };
+    const all = {
+      [field.value('EMP_CREES')]: '1',
+      [field.value('EMP_ETP_FIN')]: '80',
+      [field.value('MATURITE_COOP')]: '2',
+      [field.value('RESSOURCES_PROPRES')]: '1',
+      [field.value('RESSOURCES_TOTALES')]: '2',
+      [field.value('MEMBRES', 'ess')]: '1',
+      [field.value('MEMBRES', 'non_ess')]: '1',
+      [field.value('MEMBRES', 'autre')]: '1',
+    };
     r = checkEntry(all, ctx({ previous }), true);
-    expect(!r.ok && r.errors[field.confirm('EMP_ETP_FIN')]).to.equal('Confirmez la valeur reportée du trimestre précédent, ou corrigez-la.');
+    expect(!r.ok && r.errors[field.confirm('EMP_ETP_FIN')]).to.equal(
+      'Confirmez la valeur reportée du trimestre précédent, ou corrigez-la.',
+    );
     r = checkEntry({ ...all, [field.confirm('EMP_ETP_FIN')]: '1' }, ctx({ previous }), true);
     expect(r.ok).to.equal(true);
     r = checkEntry({ ...all, [field.value('EMP_ETP_FIN')]: '81' }, ctx({ previous }), true);

@@ -50,7 +50,11 @@ describe('the quarterly entry form', () => {
   it('saves a partial draft, then shows it back; a save with nothing changed writes no revision', async () => {
     const form = await agent.get(URL_Q(pole.slug)).expect(200);
     expect(form.text).to.contain('Emplois non délocalisables créés').and.contain('Objectif O3');
-    const res = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: '1\u202f234,5', action: 'brouillon' }).expect(303);
+    const res = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(form.text), [field.value('EMP_CREES')]: '1\u202f234,5', action: 'brouillon' })
+      .expect(303);
     expect(res.headers.location).to.equal(URL_Q(pole.slug));
     const back = await agent.get(URL_Q(pole.slug)).expect(200);
     expect(back.text).to.contain('Brouillon enregistré.').and.contain('value="1234,5"');
@@ -58,7 +62,11 @@ describe('the quarterly entry form', () => {
     expect(stored.map((r) => Number(r.value_scaled))).to.deep.equal([12_345_000]);
     expect(stored[0].updated_by).to.equal(managerId);
     const before = await counts(ctx);
-    await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(back.text), [field.value('EMP_CREES')]: '1234,5', action: 'brouillon' }).expect(303);
+    await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(back.text), [field.value('EMP_CREES')]: '1234,5', action: 'brouillon' })
+      .expect(303);
     const after = await counts(ctx);
     expect(after.revisions).to.equal(before.revisions);
   });
@@ -69,22 +77,43 @@ describe('the quarterly entry form', () => {
     const res = await agent
       .post(URL_Q(pole.slug))
       .type('form')
-      .send({ ...hidden(form.text), [field.value('EMP_CREES')]: '4,5', [field.value('ACT_CONSOLIDEES')]: '2,5', [field.comment('EMP_CREES')]: 'Deux embauches', highlights: 'Notre texte', action: 'brouillon' })
+      .send({
+        ...hidden(form.text),
+        [field.value('EMP_CREES')]: '4,5',
+        [field.value('ACT_CONSOLIDEES')]: '2,5',
+        [field.comment('EMP_CREES')]: 'Deux embauches',
+        highlights: 'Notre texte',
+        action: 'brouillon',
+      })
       .expect(422);
-    expect(res.text).to.contain('Saisissez un nombre entier.').and.contain('value="4,5"').and.contain('value="2,5"').and.contain('Deux embauches').and.contain('Notre texte');
+    expect(res.text)
+      .to.contain('Saisissez un nombre entier.')
+      .and.contain('value="4,5"')
+      .and.contain('value="2,5"')
+      .and.contain('Deux embauches')
+      .and.contain('Notre texte');
     expect(res.text).to.match(/id="f-v\.ACT_CONSOLIDEES-error">Saisissez un nombre entier\./);
     expect(await counts(ctx)).to.deep.equal(before);
   });
 
   it('submits only a complete quarter, then makes it read-only for the manager', async () => {
     let form = await agent.get(URL_Q(pole.slug));
-    const incomplete = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'soumettre' }).expect(422);
+    const incomplete = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'soumettre' })
+      .expect(422);
     expect(incomplete.text).to.contain('Saisissez une valeur, ou cochez « non disponible » avec sa raison.');
     expect((await counts(ctx)).reports).to.equal(0);
 
     form = await agent.get(URL_Q(pole.slug));
     const body = await completeBody(ctx.s, Q);
-    await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), ...body, action: 'soumettre' }).expect(303).expect('location', `/mon-pole/${pole.slug}`);
+    await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(form.text), ...body, action: 'soumettre' })
+      .expect(303)
+      .expect('location', `/mon-pole/${pole.slug}`);
     const report = await ctx.db('quarter_reports').where({ pole_id: pole.id }).first();
     expect(report).to.include({ status: 'submitted', submitted_by: managerId });
     const list = await agent.get(`/mon-pole/${pole.slug}`);
@@ -93,7 +122,11 @@ describe('the quarterly entry form', () => {
     const readOnly = await agent.get(URL_Q(pole.slug)).expect(200);
     expect(readOnly.text).to.contain('il attend la validation').and.contain('disabled').and.not.contain('value="soumettre"');
     const before = await counts(ctx);
-    const locked = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(readOnly.text), ...body, [field.value('EMP_CREES')]: '9', action: 'brouillon' }).expect(409);
+    const locked = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(readOnly.text), ...body, [field.value('EMP_CREES')]: '9', action: 'brouillon' })
+      .expect(409);
     expect(locked.text).to.contain('n’est plus modifiable');
     expect(await counts(ctx)).to.deep.equal(before);
   });
@@ -101,9 +134,17 @@ describe('the quarterly entry form', () => {
   it('answers a stale form with 409, the stored values beside the user’s own, overwriting nothing', async () => {
     const first = await agent.get(URL_Q(pole.slug));
     const second = await agent.get(URL_Q(pole.slug)); // the same form open in another tab
-    await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(first.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' }).expect(303);
+    await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(first.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' })
+      .expect(303);
     const before = await counts(ctx);
-    const stale = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(second.text), [field.value('EMP_CREES')]: '7', action: 'brouillon' }).expect(409);
+    const stale = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(second.text), [field.value('EMP_CREES')]: '7', action: 'brouillon' })
+      .expect(409);
     expect(stale.text).to.contain('Ce trimestre a été modifié entre-temps');
     expect(stale.text).to.match(/Emplois non délocalisables créés<\/th><td class="num">2,0<\/td><td class="num">7<\/td>/);
     expect(await counts(ctx)).to.deep.equal(before);
@@ -112,17 +153,34 @@ describe('the quarterly entry form', () => {
 
   it('saves a double click once', async () => {
     const form = await agent.get(URL_Q(pole.slug));
-    const post = () => agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' });
+    const post = () =>
+      agent
+        .post(URL_Q(pole.slug))
+        .type('form')
+        .send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' });
     const [a, b] = [await post(), await post()];
     expect([a.status, b.status]).to.deep.equal([303, 303]);
     const report = await ctx.db('quarter_reports').where({ pole_id: pole.id }).first();
     expect(report.version).to.equal(1);
-    expect(Number((await ctx.db('value_revisions').where({ pole_id: pole.id, action: 'create' }).whereNotNull('indicator_id').count({ n: '*' }).first())!.n)).to.equal(1);
+    expect(
+      Number(
+        (await ctx
+          .db('value_revisions')
+          .where({ pole_id: pole.id, action: 'create' })
+          .whereNotNull('indicator_id')
+          .count({ n: '*' })
+          .first())!.n,
+      ),
+    ).to.equal(1);
   });
 
   it('never acknowledges a correction posted under the token of a form already saved: 409 with both values', async () => {
     const form = await agent.get(URL_Q(pole.slug));
-    const post = (value: string, action = 'brouillon') => agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: value, action });
+    const post = (value: string, action = 'brouillon') =>
+      agent
+        .post(URL_Q(pole.slug))
+        .type('form')
+        .send({ ...hidden(form.text), [field.value('EMP_CREES')]: value, action });
     expect((await post('2')).status).to.equal(303);
     // The typo fixed and sent again while (or after) the first request ran, from the same page.
     const corrected = await post('7');
@@ -144,14 +202,23 @@ describe('the quarterly entry form', () => {
     const res = await agent
       .post(URL_Q(pole.slug))
       .type('form')
-      .send({ ...hidden(form.text), [field.value('EMP_CREES')]: '6,5', [field.comment('EMP_CREES')]: 'Tapé avant l’expiration', action: 'brouillon' })
+      .send({
+        ...hidden(form.text),
+        [field.value('EMP_CREES')]: '6,5',
+        [field.comment('EMP_CREES')]: 'Tapé avant l’expiration',
+        action: 'brouillon',
+      })
       .expect(303);
     expect(res.headers.location).to.equal('/connexion');
     expect((await counts(ctx)).values).to.equal(0);
     const login = await agent.get('/connexion').expect(200);
     expect(login.text).to.contain('Votre session a expiré');
     const user = await ctx.db('users').where({ id: managerId }).first();
-    const signedIn = await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(login.text), email: user.email, password: 'une phrase de passe solide' }).expect(303);
+    const signedIn = await agent
+      .post('/connexion')
+      .type('form')
+      .send({ _csrf: csrfFrom(login.text), email: user.email, password: 'une phrase de passe solide' })
+      .expect(303);
     expect(signedIn.headers.location).to.equal(URL_Q(pole.slug));
     const restored = await agent.get(URL_Q(pole.slug)).expect(200);
     expect(restored.text).to.contain('Votre session avait expiré').and.contain('value="6,5"').and.contain('Tapé avant l’expiration');
@@ -163,11 +230,19 @@ describe('the quarterly entry form', () => {
   it('records every change as a revision, and replaying the revisions rebuilds the current values', async () => {
     const post = async (fields: Record<string, string>, action = 'brouillon') => {
       const form = await agent.get(URL_Q(pole.slug));
-      const res = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), ...fields, action });
+      const res = await agent
+        .post(URL_Q(pole.slug))
+        .type('form')
+        .send({ ...hidden(form.text), ...fields, action });
       expect(res.status, res.text.slice(0, 200)).to.equal(303);
     };
     await post({ [field.value('EMP_CREES')]: '2', [field.value('TE_ACTIONS')]: '1' });
-    await post({ [field.value('EMP_CREES')]: '3', [field.comment('EMP_CREES')]: 'Correction', [field.na('TE_ACTIONS')]: '1', [field.naReason('TE_ACTIONS')]: 'Bilan non reçu' });
+    await post({
+      [field.value('EMP_CREES')]: '3',
+      [field.comment('EMP_CREES')]: 'Correction',
+      [field.na('TE_ACTIONS')]: '1',
+      [field.naReason('TE_ACTIONS')]: 'Bilan non reçu',
+    });
     await post({ [field.value('EMP_CREES')]: '3', [field.comment('EMP_CREES')]: 'Correction' }); // TE_ACTIONS emptied
     await post({ ...(await completeBody(ctx.s, Q)) }, 'soumettre');
 
@@ -184,7 +259,12 @@ describe('the quarterly entry form', () => {
       else state.set(key, { value: r.new_value_scaled, na: Boolean(r.new_not_available), comment: r.new_comment ?? '' });
     }
     const current = await ctx.s.repos.reporting.allValues(ctx.db);
-    const actual = new Map(current.map((v) => [`${v.pole_id}/${v.indicator_id}/${v.category}/${v.year}/${v.quarter}`, { value: v.value_scaled, na: v.not_available, comment: v.comment }]));
+    const actual = new Map(
+      current.map((v) => [
+        `${v.pole_id}/${v.indicator_id}/${v.category}/${v.year}/${v.quarter}`,
+        { value: v.value_scaled, na: v.not_available, comment: v.comment },
+      ]),
+    );
     expect([...state.entries()].sort()).to.deep.equal([...actual.entries()].sort());
     expect(revisions.at(-1)).to.include({ action: 'submit', old_status: 'draft', new_status: 'submitted' });
 
@@ -195,12 +275,22 @@ describe('the quarterly entry form', () => {
 
   it('refuses UPDATE and DELETE on value_revisions', async () => {
     const form = await agent.get(URL_Q(pole.slug));
-    await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' }).expect(303);
+    await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(form.text), [field.value('EMP_CREES')]: '2', action: 'brouillon' })
+      .expect(303);
     let error: unknown = null;
-    await ctx.db('value_revisions').update({ action: 'x' }).catch((e: unknown) => (error = e));
+    await ctx
+      .db('value_revisions')
+      .update({ action: 'x' })
+      .catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/append-only/);
     error = null;
-    await ctx.db('value_revisions').delete().catch((e: unknown) => (error = e));
+    await ctx
+      .db('value_revisions')
+      .delete()
+      .catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/append-only/);
   });
 
@@ -210,8 +300,21 @@ describe('the quarterly entry form', () => {
     const outcome = await ctx.s.reporting.save(pole, prev, { ...body, version: '0' }, true, { userId: managerId });
     expect(outcome.kind).to.equal('saved');
     const form = await agent.get(URL_Q(pole.slug)).expect(200);
-    expect(form.text).to.contain('value="42,5"').and.contain('Valeur reportée du trimestre précédent').and.contain('Je confirme cette valeur');
-    const submit = await agent.post(URL_Q(pole.slug)).type('form').send({ ...hidden(form.text), ...(await completeBody(ctx.s, Q)), [field.value('EMP_ETP_FIN')]: '42,5', [field.confirm('EMP_ETP_FIN')]: '', action: 'soumettre' }).expect(422);
+    expect(form.text)
+      .to.contain('value="42,5"')
+      .and.contain('Valeur reportée du trimestre précédent')
+      .and.contain('Je confirme cette valeur');
+    const submit = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({
+        ...hidden(form.text),
+        ...(await completeBody(ctx.s, Q)),
+        [field.value('EMP_ETP_FIN')]: '42,5',
+        [field.confirm('EMP_ETP_FIN')]: '',
+        action: 'soumettre',
+      })
+      .expect(422);
     expect(submit.text).to.contain('Confirmez la valeur reportée du trimestre précédent, ou corrigez-la.');
   });
 });

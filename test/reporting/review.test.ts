@@ -14,18 +14,32 @@ const T3: Quarter = { year: 2026, quarter: 3 };
 
 /** The form's fields for every applicable indicator: '1' (score '2'), MEMBRES from the register, stocks confirmed. */
 async function formBody(s: Services, pole: PoleRow, q: Quarter, values: Record<string, string> = {}, extra: Record<string, string> = {}) {
-  const [{ entry }, { ctx }, report] = await Promise.all([s.reporting.applicableIndicators(q), s.reporting.context(pole, q), s.repos.reporting.report(s.db, pole.id, q)]);
+  const [{ entry }, { ctx }, report] = await Promise.all([
+    s.reporting.applicableIndicators(q),
+    s.reporting.context(pole, q),
+    s.repos.reporting.report(s.db, pole.id, q),
+  ]);
   const body: Record<string, string> = { version: String(report?.version ?? 0) };
   for (const ind of entry) {
     if (ind.categories.length) {
-      for (const c of ind.categories) body[field.value(ind.code, c.code)] = values[lineKey(ind.code, c.code)] ?? String(ctx.register?.get(lineKey(ind.code, c.code)) ?? 0);
+      for (const c of ind.categories)
+        body[field.value(ind.code, c.code)] =
+          values[lineKey(ind.code, c.code)] ?? String(ctx.register?.get(lineKey(ind.code, c.code)) ?? 0);
     } else body[field.value(ind.code)] = values[ind.code] ?? (ind.kind === 'score' ? '2' : '1');
     if (ind.kind === 'stock') body[field.confirm(ind.code)] = '1';
   }
   return { ...body, ...extra };
 }
 
-async function save(s: Services, pole: PoleRow, q: Quarter, submit: boolean, userId: number, values: Record<string, string> = {}, extra: Record<string, string> = {}) {
+async function save(
+  s: Services,
+  pole: PoleRow,
+  q: Quarter,
+  submit: boolean,
+  userId: number,
+  values: Record<string, string> = {},
+  extra: Record<string, string> = {},
+) {
   const out = await s.reporting.save(pole, q, await formBody(s, pole, q, values, extra), submit, { userId });
   expect(out.kind, JSON.stringify(out)).to.equal('saved');
 }
@@ -53,13 +67,18 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
   /** A staff POST with a fresh token, expecting `status`; a string body is sent as is (to repeat a field). */
   const post = async (url: string, body: Record<string, string> | string, status: number) => {
     const token = csrfFrom((await staff.get('/admin/trimestres').expect(200)).text);
-    return staff.post(url).type('form').send(typeof body === 'string' ? `_csrf=${encodeURIComponent(token)}&${body}` : { _csrf: token, ...body }).expect(status);
+    return staff
+      .post(url)
+      .type('form')
+      .send(typeof body === 'string' ? `_csrf=${encodeURIComponent(token)}&${body}` : { _csrf: token, ...body })
+      .expect(status);
   };
 
   before(async () => {
     ctx = await createTestApp();
     s = ctx.s;
-    const region = (code: string, name: string) => makePole(s, { name, region: code, departement: { '76': '31', '84': '69', '53': '29' }[code] });
+    const region = (code: string, name: string) =>
+      makePole(s, { name, region: code, departement: { '76': '31', '84': '69', '53': '29' }[code] });
     p.garonne = await region('76', 'Pôle Garonne');
     p.rhone = await region('84', 'Pôle Rhône');
     p.bretagne = await region('53', 'Pôle Bretagne');
@@ -77,8 +96,11 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     // Five validated past quarters for Garonne: the form's movement rules apply from the fourth on.
     const base = { EMP_ETP_FIN: '10', RESSOURCES_PROPRES: '30000', RESSOURCES_TOTALES: '100000' };
     const past: [Quarter, Record<string, string>][] = [
-      [{ year: 2025, quarter: 2 }, {}], [{ year: 2025, quarter: 3 }, { EMP_CREES: '1,5' }], [{ year: 2025, quarter: 4 }, {}],
-      [{ year: 2026, quarter: 1 }, {}], [{ year: 2026, quarter: 2 }, { EMP_CREES: '2' }],
+      [{ year: 2025, quarter: 2 }, {}],
+      [{ year: 2025, quarter: 3 }, { EMP_CREES: '1,5' }],
+      [{ year: 2025, quarter: 4 }, {}],
+      [{ year: 2026, quarter: 1 }, {}],
+      [{ year: 2026, quarter: 2 }, { EMP_CREES: '2' }],
     ];
     ctx.clock.set('2026-07-10T09:00:00');
     for (const [q, v] of past) {
@@ -89,10 +111,23 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     ctx.clock.set('2026-10-05T09:00:00');
     await save(s, p.rhone, T3, true, manager.id);
     ctx.clock.set('2026-10-06T09:00:00');
-    await save(s, p.garonne, T3, true, manager.id, { ...base, EMP_CREES: '12,5', EMP_ETP_FIN: '20', 'MEMBRES.ess': '3', RESSOURCES_TOTALES: '120000', TE_ACTIONS: '' }, {
-      'c.EMP_CREES': 'Ouverture de la recyclerie de Muret', 'c.EMP_ETP_FIN': 'Deux entreprises adhérentes ont embauché', 'c.MEMBRES': 'Adhésion en cours',
-      'na.TE_ACTIONS': '1', 'nr.TE_ACTIONS': 'Comptage en cours', highlights: 'Inauguration de la recyclerie\nSalon des coopérations', difficulties: 'Retard du financement régional',
-    });
+    await save(
+      s,
+      p.garonne,
+      T3,
+      true,
+      manager.id,
+      { ...base, EMP_CREES: '12,5', EMP_ETP_FIN: '20', 'MEMBRES.ess': '3', RESSOURCES_TOTALES: '120000', TE_ACTIONS: '' },
+      {
+        'c.EMP_CREES': 'Ouverture de la recyclerie de Muret',
+        'c.EMP_ETP_FIN': 'Deux entreprises adhérentes ont embauché',
+        'c.MEMBRES': 'Adhésion en cours',
+        'na.TE_ACTIONS': '1',
+        'nr.TE_ACTIONS': 'Comptage en cours',
+        highlights: 'Inauguration de la recyclerie\nSalon des coopérations',
+        difficulties: 'Retard du financement régional',
+      },
+    );
     ctx.clock.set('2026-10-07T09:00:00');
     await save(s, p.bretagne, T3, false, manager.id);
     ctx.clock.set('2026-11-26T10:00:00');
@@ -111,7 +146,14 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(validated.text).to.contain('Pôle Garonne').and.contain('2026-T2').and.not.contain('2026-T3</td>');
     const drafts = await staff.get('/admin/trimestres?statut=tous&region=53').expect(200);
     expect(drafts.text).to.contain('Pôle Bretagne').and.contain('badge-draft').and.contain('badge-late').and.not.contain('Pôle Garonne');
-    for (const bad of ['statut=bogus', 'region=abc', 'periode=2026-T5', 'statut=submitted&statut=draft', 'region=76&region=84', 'periode=2026-T3&periode=2026-T2']) {
+    for (const bad of [
+      'statut=bogus',
+      'region=abc',
+      'periode=2026-T5',
+      'statut=submitted&statut=draft',
+      'region=76&region=84',
+      'periode=2026-T3&periode=2026-T2',
+    ]) {
       await staff.get(`/admin/trimestres?${bad}`).expect(400);
     }
   });
@@ -127,23 +169,39 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(rowOf(page.text, 'line-TE_ACTIONS')).to.contain('non disponible (Comptage en cours)');
     expect(rowOf(page.text, 'line-PCT_MEMBRES_ESS')).to.contain('60,0 %').and.contain('50,0 %');
     expect(rowOf(page.text, 'line-TX_AUTOFINANCEMENT')).to.contain('25,0 %').and.contain('30,0 %');
-    expect(page.text).to.contain('3 alerte(s)').and.contain('<p>Inauguration de la recyclerie</p>').and.contain('Retard du financement régional');
+    expect(page.text)
+      .to.contain('3 alerte(s)')
+      .and.contain('<p>Inauguration de la recyclerie</p>')
+      .and.contain('Retard du financement régional');
     expect(page.text).to.contain('Amélie Roux').and.contain('6 octobre 2026');
     const version = (await report(p.garonne))!.version;
-    expect(page.text).to.contain(`action="/admin/trimestres/${p.garonne.slug}/2026-T3/valider"`).and.contain(`name="version" value="${version}"`);
+    expect(page.text)
+      .to.contain(`action="/admin/trimestres/${p.garonne.slug}/2026-T3/valider"`)
+      .and.contain(`name="version" value="${version}"`);
     expect(page.text).to.contain('/renvoyer"').and.contain('id="f-reason"').and.not.contain('/rouvrir"');
     expect(page.text).to.contain('href="#historique"').and.contain('Soumission');
 
     // The review's alerts are the form's: checkEntry on the stored quarter agrees.
     const { ctx: entryCtx } = await s.reporting.context(p.garonne, T3);
     const fromForm = checkEntry(await s.reporting.storedAsBody(p.garonne, T3), entryCtx, false);
-    expect(fromForm.ok && fromForm.flags).to.deep.equal(reviewFlags(entryCtx).map((f) => `${f.code}: ${f.message}`)).and.have.length(3);
+    expect(fromForm.ok && fromForm.flags)
+      .to.deep.equal(reviewFlags(entryCtx).map((f) => `${f.code}: ${f.message}`))
+      .and.have.length(3);
   });
 
   it('shows a quarter without report, and answers 404 for an unknown pole, a quarter the pole does not report, or one not written 2026-T3', async () => {
     const none = await staff.get(`/admin/trimestres/${p.empty.slug}/2026-T3`).expect(200);
     expect(none.text).to.contain('Aucune saisie pour ce trimestre').and.contain('À saisir').and.not.contain('/valider"');
-    for (const url of ['pole-inconnu/2026-T3', `${p.empty.slug}/2026-Q3`, `${p.garonne.slug}/2026-t3`, `${p.garonne.slug}/2026-T5`, `${p.garonne.slug}/trois`, `${p.garonne.slug}/2026-T4`, `${p.future.slug}/2026-T3`, `${p.archived.slug}/2026-T3`]) {
+    for (const url of [
+      'pole-inconnu/2026-T3',
+      `${p.empty.slug}/2026-Q3`,
+      `${p.garonne.slug}/2026-t3`,
+      `${p.garonne.slug}/2026-T5`,
+      `${p.garonne.slug}/trois`,
+      `${p.garonne.slug}/2026-T4`,
+      `${p.future.slug}/2026-T3`,
+      `${p.archived.slug}/2026-T3`,
+    ]) {
       await staff.get(`/admin/trimestres/${url}`).expect(404);
     }
   });
@@ -156,7 +214,9 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     ctx.clock.set('2026-11-26T10:00:00');
     const page = await staff.get('/admin/completude').expect(200);
     const poles = page.text.slice(page.text.indexOf('id="h-poles"'));
-    expect(order(poles, ['Pôle Bretagne', 'Pôle Lauragais', 'Pôle Rhône', 'Pôle Garonne'])).to.satisfy((i: number[]) => i[0] > 0 && i.every((x, k) => k === 0 || x > i[k - 1]));
+    expect(order(poles, ['Pôle Bretagne', 'Pôle Lauragais', 'Pôle Rhône', 'Pôle Garonne'])).to.satisfy(
+      (i: number[]) => i[0] > 0 && i.every((x, k) => k === 0 || x > i[k - 1]),
+    );
     expect(poles.match(/badge-late/g)).to.have.length(2);
     const cells = (id: string) => [...rowOf(page.text, id).matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]));
     expect(cells('region-76')).to.deep.equal([2, 1, 0, 1]);
@@ -166,14 +226,18 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     const t1 = await staff.get('/admin/completude?periode=2026-T1&region=76').expect(200);
     expect(t1.text).to.contain('Pôle Archivé').and.contain('Pôle Garonne').and.not.contain('Pôle Rhône');
     expect([...rowOf(t1.text, 'region-76').matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]))).to.deep.equal([3, 0, 1, 2]);
-    for (const bad of ['periode=2026-T9', 'periode=2026-T1&periode=2026-T2', 'region=xyz']) await staff.get(`/admin/completude?${bad}`).expect(400);
+    for (const bad of ['periode=2026-T9', 'periode=2026-T1&periode=2026-T2', 'region=xyz'])
+      await staff.get(`/admin/completude?${bad}`).expect(400);
   });
 
   it('refuses a return without reason (422, message next to the field, text kept) and stores nothing', async () => {
     const url = `/admin/trimestres/${p.rhone.slug}/2026-T3/renvoyer`;
     const version = String((await report(p.rhone))!.version);
     const before = await counts();
-    for (const [reason, message] of [['   ', 'Indiquez le motif du renvoi.'], ['x'.repeat(2001), 'Le motif est trop long (2 000 caractères au plus).']]) {
+    for (const [reason, message] of [
+      ['   ', 'Indiquez le motif du renvoi.'],
+      ['x'.repeat(2001), 'Le motif est trop long (2 000 caractères au plus).'],
+    ]) {
       const res = await post(url, { version, reason }, 422);
       expect(/id="f-reason-error">([^<]*)</.exec(res.text)?.[1]).to.equal(message);
       expect(res.text).to.contain('aria-invalid="true"').and.contain(`${reason}</textarea>`);
@@ -187,11 +251,17 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     const version = (await report(p.rhone))!.version;
     const stale = await post(`/admin/trimestres/${p.rhone.slug}/2026-T3/valider`, { version: String(version - 1) }, 409);
     expect(stale.text).to.contain('a été modifié pendant que vous l’examiniez').and.contain(`name="version" value="${version}"`);
-    const draft = await post(`/admin/trimestres/${p.bretagne.slug}/2026-T3/valider`, { version: String((await report(p.bretagne))!.version) }, 409);
+    const draft = await post(
+      `/admin/trimestres/${p.bretagne.slug}/2026-T3/valider`,
+      { version: String((await report(p.bretagne))!.version) },
+      409,
+    );
     expect(draft.text).to.contain('pas possible sur un trimestre à l’état « Brouillon »');
     const none = await post(`/admin/trimestres/${p.empty.slug}/2026-T3/valider`, { version: '0' }, 409);
     expect(none.text).to.contain('il n’y a rien à valider');
-    for (const body of [{}, { version: 'abc' }, { version: '-1' }, `version=${version}&version=${version}`] as (Record<string, string> | string)[]) {
+    for (const body of [{}, { version: 'abc' }, { version: '-1' }, `version=${version}&version=${version}`] as (
+      Record<string, string> | string
+    )[]) {
       await post(`/admin/trimestres/${p.rhone.slug}/2026-T3/valider`, body, 400);
     }
     await post(`/admin/trimestres/pole-inconnu/2026-T3/valider`, { version: '1' }, 404);
@@ -208,8 +278,19 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(validated).to.include({ status: 'validated', reviewed_by: staffId, version: old.version + 1, reason: null });
     expect(await counts()).to.deep.equal({ versions: before.versions + 1, revisions: before.revisions + 1, audit: before.audit + 1 });
     const revision = await ctx.db('value_revisions').orderBy('id', 'desc').first();
-    expect(revision).to.include({ action: 'validate', old_status: 'submitted', new_status: 'validated', actor_id: staffId, pole_id: p.rhone.id });
-    expect(await ctx.db('audit_log').orderBy('id', 'desc').first()).to.include({ action: 'report.validate', entity: 'quarter_report', entity_id: String(old.id), actor_id: staffId });
+    expect(revision).to.include({
+      action: 'validate',
+      old_status: 'submitted',
+      new_status: 'validated',
+      actor_id: staffId,
+      pole_id: p.rhone.id,
+    });
+    expect(await ctx.db('audit_log').orderBy('id', 'desc').first()).to.include({
+      action: 'report.validate',
+      entity: 'quarter_report',
+      entity_id: String(old.id),
+      actor_id: staffId,
+    });
 
     const page = await staff.get(`/admin/trimestres/${p.rhone.slug}/2026-T3`).expect(200);
     expect(page.text).to.contain('/rouvrir"').and.contain('Camille Martin').and.not.contain('/valider"');
@@ -233,20 +314,31 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(form.text).to.contain('Ce trimestre vous a été renvoyé').and.not.contain('fieldset class="entry-fieldset" disabled');
     const body = await s.reporting.storedAsBody(p.garonne, T3);
     const version = String((await report(p.garonne))!.version);
-    const saved = await manager.post(`/mon-pole/${p.garonne.slug}/trimestres/2026-T3`).type('form')
-      .send({ ...body, 'c.EMP_CREES': 'Dont 10 emplois en insertion', version, _csrf: csrfFrom(form.text), action: 'soumettre' }).expect(303);
+    const saved = await manager
+      .post(`/mon-pole/${p.garonne.slug}/trimestres/2026-T3`)
+      .type('form')
+      .send({ ...body, 'c.EMP_CREES': 'Dont 10 emplois en insertion', version, _csrf: csrfFrom(form.text), action: 'soumettre' })
+      .expect(303);
     expect(saved.headers.location).to.equal(`/mon-pole/${p.garonne.slug}`);
     const again = await staff.get(`/admin/trimestres/${p.garonne.slug}/2026-T3`).expect(200);
-    expect(again.text).to.contain('Motif du précédent renvoi : Précisez les emplois créés').and.contain('Dont 10 emplois en insertion').and.contain('/valider"');
+    expect(again.text)
+      .to.contain('Motif du précédent renvoi : Précisez les emplois créés')
+      .and.contain('Dont 10 emplois en insertion')
+      .and.contain('/valider"');
   });
 
   it('refuses the review pages and decisions to managers and funders (403), changing nothing', async () => {
     const before = await counts();
     for (const email of [managerEmail, funderEmail]) {
       const agent = await signIn(ctx.app, email);
-      for (const url of ['/admin/trimestres', `/admin/trimestres/${p.garonne.slug}/2026-T3`, '/admin/completude']) await agent.get(url).expect(403);
+      for (const url of ['/admin/trimestres', `/admin/trimestres/${p.garonne.slug}/2026-T3`, '/admin/completude'])
+        await agent.get(url).expect(403);
       const token = csrfFrom((await agent.get('/profil').expect(200)).text);
-      await agent.post(`/admin/trimestres/${p.garonne.slug}/2026-T3/valider`).type('form').send({ _csrf: token, version: String((await report(p.garonne))!.version) }).expect(403);
+      await agent
+        .post(`/admin/trimestres/${p.garonne.slug}/2026-T3/valider`)
+        .type('form')
+        .send({ _csrf: token, version: String((await report(p.garonne))!.version) })
+        .expect(403);
     }
     expect(await counts()).to.deep.equal(before);
   });

@@ -9,11 +9,26 @@ import request from 'supertest';
 
 async function digest(ctx: TestContext): Promise<string> {
   const poles = await ctx.db('poles').select('name', 'slug', 'region_code', 'first_report_year', 'first_report_quarter').orderBy('slug');
-  const values = await ctx.db('quarter_values as v').join('poles as p', 'p.id', 'v.pole_id').join('indicators as i', 'i.id', 'v.indicator_id')
+  const values = await ctx
+    .db('quarter_values as v')
+    .join('poles as p', 'p.id', 'v.pole_id')
+    .join('indicators as i', 'i.id', 'v.indicator_id')
     .select('p.slug', 'i.code', 'v.category', 'v.year', 'v.quarter', 'v.value_scaled', 'v.not_available', 'v.comment')
     .orderBy(['p.slug', 'i.code', 'v.category', 'v.year', 'v.quarter']);
-  const reports = await ctx.db('quarter_reports as r').join('poles as p', 'p.id', 'r.pole_id').select('p.slug', 'r.year', 'r.quarter', 'r.status', 'r.submitted_at').orderBy(['p.slug', 'r.year', 'r.quarter']);
-  return JSON.stringify({ poles, values: values.map((v) => ({ ...v, value_scaled: v.value_scaled === null ? null : Number(v.value_scaled), not_available: Boolean(v.not_available) })), reports });
+  const reports = await ctx
+    .db('quarter_reports as r')
+    .join('poles as p', 'p.id', 'r.pole_id')
+    .select('p.slug', 'r.year', 'r.quarter', 'r.status', 'r.submitted_at')
+    .orderBy(['p.slug', 'r.year', 'r.quarter']);
+  return JSON.stringify({
+    poles,
+    values: values.map((v) => ({
+      ...v,
+      value_scaled: v.value_scaled === null ? null : Number(v.value_scaled),
+      not_available: Boolean(v.not_available),
+    })),
+    reports,
+  });
 }
 
 describe('demo data set', function () {
@@ -40,10 +55,18 @@ describe('demo data set', function () {
     it('has the six accounts, all signing in with the printed password', async () => {
       const users = await ctx.db('users').select('email', 'role').orderBy('email');
       expect(users.map((u) => `${u.email}:${u.role}`)).to.deep.equal([
-        'funder.national@demo.ptce-impact.fr:funder', 'funder.region@demo.ptce-impact.fr:funder', 'manager.a@demo.ptce-impact.fr:manager',
-        'manager.b@demo.ptce-impact.fr:manager', 'manager.c@demo.ptce-impact.fr:manager', 'staff@demo.ptce-impact.fr:staff',
+        'funder.national@demo.ptce-impact.fr:funder',
+        'funder.region@demo.ptce-impact.fr:funder',
+        'manager.a@demo.ptce-impact.fr:manager',
+        'manager.b@demo.ptce-impact.fr:manager',
+        'manager.c@demo.ptce-impact.fr:manager',
+        'staff@demo.ptce-impact.fr:staff',
       ]);
-      const a = await ctx.db('user_poles as up').join('users as u', 'u.id', 'up.user_id').join('poles as p', 'p.id', 'up.pole_id').select('u.email', 'p.region_code');
+      const a = await ctx
+        .db('user_poles as up')
+        .join('users as u', 'u.id', 'up.user_id')
+        .join('poles as p', 'p.id', 'up.pole_id')
+        .select('u.email', 'p.region_code');
       const regionOf = (email: string) => [...new Set(a.filter((r) => r.email.startsWith(email)).map((r) => r.region_code))];
       expect(regionOf('manager.a')).to.deep.equal(['76']);
       expect(regionOf('manager.b')).to.deep.equal(['76']);
@@ -52,7 +75,11 @@ describe('demo data set', function () {
       for (const u of users) {
         const agent = request.agent(ctx.app);
         const page = await agent.get('/connexion');
-        await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(page.text), email: u.email, password: DEMO_PASSWORD }).expect(303);
+        await agent
+          .post('/connexion')
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), email: u.email, password: DEMO_PASSWORD })
+          .expect(303);
       }
     });
 
@@ -60,7 +87,12 @@ describe('demo data set', function () {
       const last = { year: 2026, quarter: 3 };
       const poles = await ctx.db('poles').select('first_report_year', 'first_report_quarter');
       expect(poles.every((p) => p.first_report_year === 2023 && p.first_report_quarter === 4)).to.equal(true);
-      const statusOfLast = (await ctx.db('quarter_reports').where(last).select('status').count({ n: '*' }).groupBy('status')) as unknown as { status: string; n: unknown }[];
+      const statusOfLast = (await ctx
+        .db('quarter_reports')
+        .where(last)
+        .select('status')
+        .count({ n: '*' })
+        .groupBy('status')) as unknown as { status: string; n: unknown }[];
       const byStatus = Object.fromEntries(statusOfLast.map((r) => [r.status, Number(r.n)]));
       expect(byStatus.draft).to.be.greaterThan(0);
       expect(byStatus.submitted).to.be.greaterThan(0);
@@ -71,22 +103,36 @@ describe('demo data set', function () {
       expect(Number((await ctx.db('quarter_values').where({ not_available: true }).count({ n: '*' }).first())!.n)).to.be.greaterThan(0);
       expect(Number((await ctx.db('value_revisions').where({ action: 'return' }).count({ n: '*' }).first())!.n)).to.be.greaterThan(0);
       const late = await ctx.db('quarter_reports').whereNotNull('submitted_at').select('year', 'quarter', 'submitted_at');
-      const lateOnes = late.filter((r) => r.submitted_at > `${r.quarter === 4 ? r.year + 1 : r.year}-${String((r.quarter % 4) * 3 + 2).padStart(2, '0')}-01`);
+      const lateOnes = late.filter(
+        (r) => r.submitted_at > `${r.quarter === 4 ? r.year + 1 : r.year}-${String((r.quarter % 4) * 3 + 2).padStart(2, '0')}-01`,
+      );
       expect(lateOnes.length, 'some quarters were submitted after their deadline').to.be.greaterThan(0);
       const flagged = await ctx.db('quarter_values').whereNot('comment', '').count({ n: '*' }).first();
       expect(Number(flagged!.n)).to.be.greaterThan(0);
       // Every stored value has its revisions: the values are the replay of the history.
       const values = Number((await ctx.db('quarter_values').count({ n: '*' }).first())!.n);
-      const creates = Number((await ctx.db('value_revisions').where({ action: 'create' }).whereNotNull('indicator_id').count({ n: '*' }).first())!.n);
+      const creates = Number(
+        (await ctx.db('value_revisions').where({ action: 'create' }).whereNotNull('indicator_id').count({ n: '*' }).first())!.n,
+      );
       expect(creates).to.equal(values);
     });
 
     it('has its aggregates computed and national summaries published (the last year and its quarters, the quarter before the last)', async () => {
       expect((await ctx.db('aggregate_state').first()).generation).to.be.greaterThan(0);
       const published = await ctx.db('publications').orderBy('id').select('year', 'quarter', 'version');
-      expect(published.map((p) => `${p.year}-${p.quarter ?? 'année'}-v${p.version}`)).to.deep.equal(['2025-1-v1', '2025-2-v1', '2025-3-v1', '2025-4-v1', '2025-année-v1', '2026-2-v1']);
+      expect(published.map((p) => `${p.year}-${p.quarter ?? 'année'}-v${p.version}`)).to.deep.equal([
+        '2025-1-v1',
+        '2025-2-v1',
+        '2025-3-v1',
+        '2025-4-v1',
+        '2025-année-v1',
+        '2026-2-v1',
+      ]);
       const frozen = await ctx.s.publications.get({ kind: 'quarter', year: 2026, quarter: 2 }, 1);
-      expect(frozen.summary.national.find((f) => f.indicator === 'EMP_CREES')?.value, 'figures frozen from the aggregates').to.be.greaterThan(0);
+      expect(
+        frozen.summary.national.find((f) => f.indicator === 'EMP_CREES')?.value,
+        'figures frozen from the aggregates',
+      ).to.be.greaterThan(0);
     });
 
     it('refuses to load in production', async () => {

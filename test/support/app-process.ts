@@ -124,10 +124,11 @@ async function startOnce(opts: StartOptions): Promise<AppProcess> {
       rest = lines.pop() ?? '';
       for (const line of lines) {
         logs.push(line);
-        for (const w of [...waiters]) if (w.pattern.test(line)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(line);
-        }
+        for (const w of [...waiters])
+          if (w.pattern.test(line)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(line);
+          }
       }
     });
     stream.on('end', () => {
@@ -216,14 +217,20 @@ export interface Installation {
  * Prepares `database` before a child starts on it: migrations and reference data, one pole, a staff
  * account and a manager of that pole (through the real services, on the system clock the child uses).
  */
-export async function prepareInstallation(database: Config['database'], opts: { withServices?: (s: Services) => Promise<void> } = {}): Promise<Installation> {
+export async function prepareInstallation(
+  database: Config['database'],
+  opts: { withServices?: (s: Services) => Promise<void> } = {},
+): Promise<Installation> {
   const db = createDb(database);
   try {
     const s = buildServices({ config: loadConfig({ NODE_ENV: 'test' }), db, clock: systemClock, logger: createLogger('silent') });
     await prepareDatabase(s);
     const pole = await makePole(s, { name: 'Pôle Exploitation', region: '76', departement: '31' });
     const create = async (role: Role, email: string, poleIds: number[] = []): Promise<Account> => {
-      const { id } = await s.users.createUser({ email, displayName: email.split('@')[0], role, poleIds, regionCodes: [], password: TEST_PASSWORD }, { userId: null });
+      const { id } = await s.users.createUser(
+        { email, displayName: email.split('@')[0], role, poleIds, regionCodes: [], password: TEST_PASSWORD },
+        { userId: null },
+      );
       return { id, email, role };
     };
     const staff = await create('staff', 'exploitation.staff@test.ptce-impact.fr');
@@ -241,7 +248,10 @@ export type HttpAgent = ReturnType<typeof request.agent>;
 export async function signInOverHttp(url: string, email: string, password = TEST_PASSWORD): Promise<HttpAgent> {
   const agent = request.agent(url);
   const page = await agent.get('/connexion').expect(200);
-  const res = await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(page.text), email, password });
+  const res = await agent
+    .post('/connexion')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email, password });
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
   return agent;
 }

@@ -10,7 +10,16 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -36,7 +45,11 @@ export async function openBrowserSuite(app: App, shots?: string): Promise<{ serv
 }
 
 /** Its `after`: closes whatever was opened, even when `before` failed half-way. */
-export async function closeBrowserSuite(browser: Browser | undefined, server: Served | undefined, ctx: { close(): Promise<void> } | undefined): Promise<void> {
+export async function closeBrowserSuite(
+  browser: Browser | undefined,
+  server: Served | undefined,
+  ctx: { close(): Promise<void> } | undefined,
+): Promise<void> {
   await browser?.close();
   await server?.close();
   await ctx?.close();

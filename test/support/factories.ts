@@ -41,11 +41,22 @@ export async function makeMember(s: Services, poleSlug: string, category: Member
 }
 
 /** A user with the test password; returns its id and email. */
-export async function makeUser(s: Services, role: Role, o: { email?: string; poleIds?: number[]; regionCodes?: string[]; name?: string } = {}) {
+export async function makeUser(
+  s: Services,
+  role: Role,
+  o: { email?: string; poleIds?: number[]; regionCodes?: string[]; name?: string } = {},
+) {
   n++;
   const email = o.email ?? `${role}${n}@test.ptce-impact.fr`;
   const { id } = await s.users.createUser(
-    { email, displayName: o.name ?? `${role} ${n}`, role, poleIds: o.poleIds ?? [], regionCodes: o.regionCodes ?? [], password: TEST_PASSWORD },
+    {
+      email,
+      displayName: o.name ?? `${role} ${n}`,
+      role,
+      poleIds: o.poleIds ?? [],
+      regionCodes: o.regionCodes ?? [],
+      password: TEST_PASSWORD,
+    },
     { userId: null },
   );
   return { id, email };

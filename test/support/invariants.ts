@@ -26,7 +26,9 @@ export async function textColumns(db: Knex): Promise<TextColumn[]> {
       .filter((c) => TEXT_TYPES.test(c.type))
       .map((c) => ({ table: c.table, column: c.column, json: /json/.test(c.type) }));
   }
-  const tables: { name: string }[] = await db.raw(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`);
+  const tables: { name: string }[] = await db.raw(
+    `select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`,
+  );
   const out: TextColumn[] = [];
   for (const { name } of tables) {
     const cols: { name: string; type: string }[] = await db.raw('select name, type from pragma_table_info(?)', [name]);
@@ -54,7 +56,8 @@ export async function findControlChars(db: Knex): Promise<ControlCharFinding[]> 
     rows.forEach((row, i) => {
       for (const c of cols) {
         const v = row[c.column];
-        if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date || Buffer.isBuffer(v)) continue;
+        if (v === null || v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date || Buffer.isBuffer(v))
+          continue;
         const text = typeof v === 'string' ? v : JSON.stringify(v);
         const found = findControlChar(text)?.label ?? (c.json || typeof v !== 'string' ? JSON_ESCAPE.exec(text)?.[0] : undefined);
         if (found) findings.push({ table, column: c.column, row: String(row.id ?? i), char: found });

@@ -9,7 +9,12 @@ export const PERSONAS = ['anonymous', 'managerA', 'managerB', 'managerC', 'funde
 export type Persona = (typeof PERSONAS)[number];
 
 export interface Cast {
-  poles: { a: { id: number; slug: string }; b: { id: number; slug: string }; c: { id: number; slug: string }; other: { id: number; slug: string } };
+  poles: {
+    a: { id: number; slug: string };
+    b: { id: number; slug: string };
+    c: { id: number; slug: string };
+    other: { id: number; slug: string };
+  };
   memberA: number;
   memberC: number;
   victimUserId: number;
@@ -44,7 +49,25 @@ export async function buildCast(ctx: TestContext): Promise<Cast> {
 
 /** Every row of the tables a request could write, to prove a refused request changed nothing. */
 export async function snapshot(ctx: TestContext): Promise<string> {
-  const tables = ['quarter_reports', 'quarter_values', 'value_revisions', 'users', 'user_poles', 'user_regions', 'user_tokens', 'poles', 'pole_territories', 'pole_members', 'indicators', 'indicator_categories', 'audit_log', 'publications', 'api_tokens', 'notices', 'outbox'];
+  const tables = [
+    'quarter_reports',
+    'quarter_values',
+    'value_revisions',
+    'users',
+    'user_poles',
+    'user_regions',
+    'user_tokens',
+    'poles',
+    'pole_territories',
+    'pole_members',
+    'indicators',
+    'indicator_categories',
+    'audit_log',
+    'publications',
+    'api_tokens',
+    'notices',
+    'outbox',
+  ];
   const out: Record<string, unknown[]> = {};
   for (const t of tables) out[t] = await ctx.db(t).select('*').orderByRaw('1');
   return JSON.stringify(out);

@@ -27,7 +27,12 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const s = buildServices({ config, db: testDb.db, clock, logger: createLogger('silent') });
   const app = createApp(s);
   return {
-    app, s, db: testDb.db, clock, config, testDb,
+    app,
+    s,
+    db: testDb.db,
+    clock,
+    config,
+    testDb,
     async close() {
       await app.ready;
       await testDb.destroy();
@@ -46,7 +51,10 @@ export function csrfFrom(html: string): string {
 export async function signIn(app: App, email: string, password = TEST_PASSWORD) {
   const agent = request.agent(app);
   const page = await agent.get('/connexion').expect(200);
-  const res = await agent.post('/connexion').type('form').send({ _csrf: csrfFrom(page.text), email, password });
+  const res = await agent
+    .post('/connexion')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), email, password });
   if (res.status !== 303) throw new Error(`sign-in failed for ${email}: ${res.status}`);
   return agent;
 }

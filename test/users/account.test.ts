@@ -8,7 +8,13 @@ import { onPostgres } from '../support/test-db.ts';
 type Agent = ReturnType<typeof request.agent>;
 
 const decode = (html: string) =>
-  html.replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  html
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x3D;/g, '=')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 const fieldError = (html: string, name: string) => new RegExp(`id="f-${name}-error">([^<]*)<`).exec(decode(html))?.[1];
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const NEW_PASSWORD = 'girafe citron boussole';
@@ -22,11 +28,21 @@ describe(`profile, invitation and reset pages (${onPostgres ? 'PostgreSQL' : 'SQ
     return { users: await n('users'), audit: await n('audit_log'), tokens: await n('user_tokens') };
   }
   const userRow = (id: number) => ctx.db('users').where({ id }).first();
-  const tokenRow = (token: string) => ctx.db('user_tokens').where({ token_hash: sha256(token) }).first();
+  const tokenRow = (token: string) =>
+    ctx
+      .db('user_tokens')
+      .where({ token_hash: sha256(token) })
+      .first();
   /** An account created by staff without a password: its invitation token. */
   async function invite(email: string, o: { role?: 'funder' | 'manager'; name?: string } = {}) {
     const created = await ctx.s.users.createUser(
-      { email, displayName: o.name ?? 'Invitée', role: o.role ?? 'manager', poleIds: o.role === 'funder' ? [] : [pole.id], regionCodes: [] },
+      {
+        email,
+        displayName: o.name ?? 'Invitée',
+        role: o.role ?? 'manager',
+        poleIds: o.role === 'funder' ? [] : [pole.id],
+        regionCodes: [],
+      },
       { userId: null },
     );
     return { id: created.id, token: created.invitationToken! };
@@ -35,7 +51,13 @@ describe(`profile, invitation and reset pages (${onPostgres ? 'PostgreSQL' : 'SQ
   async function submitLink(path: string, body: Record<string, string>, agent: Agent = request.agent(ctx.app)) {
     const page = await agent.get(path);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? (await csrfToken(agent, '/connexion'));
-    return { agent, res: await agent.post(path).type('form').send({ _csrf: token, ...body }) };
+    return {
+      agent,
+      res: await agent
+        .post(path)
+        .type('form')
+        .send({ _csrf: token, ...body }),
+    };
   }
 
   before(async () => {
@@ -74,11 +96,22 @@ describe(`profile, invitation and reset pages (${onPostgres ? 'PostgreSQL' : 'SQ
     expect(fieldError(empty.text, 'display_name')).to.equal('Saisissez le nom affiché.');
     expect(await counts()).to.deep.equal(before);
 
-    await agent.post('/profil').type('form').send({ _csrf: csrf, version, display_name: 'Paul Nouveau' }).expect(303).expect('location', '/profil');
-    expect(decode((await agent.get('/profil')).text)).to.contain('Votre nom a été modifié.').and.contain('<dd>Paul Nouveau</dd>');
+    await agent
+      .post('/profil')
+      .type('form')
+      .send({ _csrf: csrf, version, display_name: 'Paul Nouveau' })
+      .expect(303)
+      .expect('location', '/profil');
+    expect(decode((await agent.get('/profil')).text))
+      .to.contain('Votre nom a été modifié.')
+      .and.contain('<dd>Paul Nouveau</dd>');
     expect(await counts()).to.deep.equal({ ...before, audit: before.audit + 1 });
     const [audit] = await ctx.db('audit_log').where({ action: 'user.profile_update', entity_id: String(who.id) });
-    expect([JSON.parse(audit.before_json), JSON.parse(audit.after_json), audit.actor_id]).to.deep.equal([{ display_name: 'Paul Nom' }, { display_name: 'Paul Nouveau' }, who.id]);
+    expect([JSON.parse(audit.before_json), JSON.parse(audit.after_json), audit.actor_id]).to.deep.equal([
+      { display_name: 'Paul Nom' },
+      { display_name: 'Paul Nouveau' },
+      who.id,
+    ]);
 
     const stale = await agent.post('/profil').type('form').send({ _csrf: csrf, version, display_name: 'Paul Troisième' }).expect(409);
     expect(decode(stale.text)).to.contain('a été modifié par quelqu’un d’autre').and.contain('value="Paul Troisième"');
@@ -91,16 +124,44 @@ describe(`profile, invitation and reset pages (${onPostgres ? 'PostgreSQL' : 'SQ
     const elsewhere = await signIn(ctx.app, who.email);
     const agent = await signIn(ctx.app, who.email);
     const csrf = await csrfToken(agent);
-    const change = (body: Record<string, string>) => agent.post('/profil/mot-de-passe').type('form').send({ _csrf: csrf, ...body });
+    const change = (body: Record<string, string>) =>
+      agent
+        .post('/profil/mot-de-passe')
+        .type('form')
+        .send({ _csrf: csrf, ...body });
     const hashBefore = (await userRow(who.id)).password_hash;
     const before = await counts();
     const refusals: [Record<string, string>, string, string][] = [
-      [{ current_password: 'pas le bon mot de passe', new_password: NEW_PASSWORD, new_password_confirm: NEW_PASSWORD }, 'current_password', 'Le mot de passe actuel est incorrect.'],
-      [{ current_password: '', new_password: NEW_PASSWORD, new_password_confirm: NEW_PASSWORD }, 'current_password', 'Saisissez votre mot de passe actuel.'],
-      [{ current_password: TEST_PASSWORD, new_password: NEW_PASSWORD, new_password_confirm: 'autre chose encore' }, 'new_password_confirm', 'Les deux mots de passe ne correspondent pas.'],
-      [{ current_password: TEST_PASSWORD, new_password: 'trop court', new_password_confirm: 'trop court' }, 'new_password', 'Le mot de passe doit contenir au moins 12 caractères.'],
-      [{ current_password: TEST_PASSWORD, new_password: 'Garrigue2026', new_password_confirm: 'Garrigue2026' }, 'new_password', 'Ce mot de passe est trop courant ou trop proche de votre nom, de votre pôle ou de votre région.'],
-      [{ current_password: TEST_PASSWORD, new_password: TEST_PASSWORD, new_password_confirm: TEST_PASSWORD }, 'new_password', 'Choisissez un mot de passe différent de l’actuel.'],
+      [
+        { current_password: 'pas le bon mot de passe', new_password: NEW_PASSWORD, new_password_confirm: NEW_PASSWORD },
+        'current_password',
+        'Le mot de passe actuel est incorrect.',
+      ],
+      [
+        { current_password: '', new_password: NEW_PASSWORD, new_password_confirm: NEW_PASSWORD },
+        'current_password',
+        'Saisissez votre mot de passe actuel.',
+      ],
+      [
+        { current_password: TEST_PASSWORD, new_password: NEW_PASSWORD, new_password_confirm: 'autre chose encore' },
+        'new_password_confirm',
+        'Les deux mots de passe ne correspondent pas.',
+      ],
+      [
+        { current_password: TEST_PASSWORD, new_password: 'trop court', new_password_confirm: 'trop court' },
+        'new_password',
+        'Le mot de passe doit contenir au moins 12 caractères.',
+      ],
+      [
+        { current_password: TEST_PASSWORD, new_password: 'Garrigue2026', new_password_confirm: 'Garrigue2026' },
+        'new_password',
+        'Ce mot de passe est trop courant ou trop proche de votre nom, de votre pôle ou de votre région.',
+      ],
+      [
+        { current_password: TEST_PASSWORD, new_password: TEST_PASSWORD, new_password_confirm: TEST_PASSWORD },
+        'new_password',
+        'Choisissez un mot de passe différent de l’actuel.',
+      ],
     ];
     for (const [body, field, message] of refusals) {
       const res = await change(body);
@@ -111,14 +172,19 @@ describe(`profile, invitation and reset pages (${onPostgres ? 'PostgreSQL' : 'SQ
     expect((await userRow(who.id)).password_hash).to.equal(hashBefore);
     expect(await counts()).to.deep.equal(before);
 
-    await change({ current_password: TEST_PASSWORD, new_password: NEW_PASSWORD, new_password_confirm: NEW_PASSWORD }).expect(303).expect('location', '/profil');
+    await change({ current_password: TEST_PASSWORD, new_password: NEW_PASSWORD, new_password_confirm: NEW_PASSWORD })
+      .expect(303)
+      .expect('location', '/profil');
     expect(decode((await agent.get('/profil').expect(200)).text)).to.contain('Votre mot de passe a été changé.');
     await agent.get('/profil').expect(200);
     await elsewhere.get('/profil').expect(303).expect('location', '/connexion');
     expect(await counts()).to.deep.equal({ ...before, audit: before.audit + 1 });
     const [audit] = await ctx.db('audit_log').where({ action: 'user.password_change', entity_id: String(who.id) });
     const row = await userRow(who.id);
-    expect(`${audit.before_json}${audit.after_json}`).to.not.contain('scrypt').and.not.contain(row.password_hash).and.not.contain(NEW_PASSWORD);
+    expect(`${audit.before_json}${audit.after_json}`)
+      .to.not.contain('scrypt')
+      .and.not.contain(row.password_hash)
+      .and.not.contain(NEW_PASSWORD);
     expect(JSON.parse(audit.after_json).sessionGeneration).to.equal(Number(row.session_generation));
     await signIn(ctx.app, who.email, NEW_PASSWORD);
     const old = request.agent(ctx.app);
@@ -129,13 +195,24 @@ describe(`profile, invitation and reset pages (${onPostgres ? 'PostgreSQL' : 'SQ
   it('accepts an invitation once: the password is set, the link used, the person signs in; reuse is refused', async () => {
     const { id, token } = await invite('nouvelle@exemple.fr', { name: 'Zoé Nouvelle' });
     const page = await request(ctx.app).get(`/invitation/${token}`).expect(200);
-    expect(decode(page.text)).to.contain('Bienvenue : choisissez votre mot de passe').and.contain('nouvelle@exemple.fr').and.contain('for="f-password"');
+    expect(decode(page.text))
+      .to.contain('Bienvenue : choisissez votre mot de passe')
+      .and.contain('nouvelle@exemple.fr')
+      .and.contain('for="f-password"');
     const before = await counts();
 
     for (const [body, field, message] of [
-      [{ password: NEW_PASSWORD, password_confirm: 'pas pareil du tout' }, 'password_confirm', 'Les deux mots de passe ne correspondent pas.'],
+      [
+        { password: NEW_PASSWORD, password_confirm: 'pas pareil du tout' },
+        'password_confirm',
+        'Les deux mots de passe ne correspondent pas.',
+      ],
       [{ password: 'court', password_confirm: 'court' }, 'password', 'Le mot de passe doit contenir au moins 12 caractères.'],
-      [{ password: 'Zoé.Nouvelle!', password_confirm: 'Zoé.Nouvelle!' }, 'password', 'Ce mot de passe est trop courant ou trop proche de votre nom, de votre pôle ou de votre région.'],
+      [
+        { password: 'Zoé.Nouvelle!', password_confirm: 'Zoé.Nouvelle!' },
+        'password',
+        'Ce mot de passe est trop courant ou trop proche de votre nom, de votre pôle ou de votre région.',
+      ],
     ] as const) {
       const { res } = await submitLink(`/invitation/${token}`, body);
       expect(res.status, message).to.equal(422);
@@ -215,7 +292,11 @@ describe(`profile, invitation and reset pages (${onPostgres ? 'PostgreSQL' : 'SQ
     ];
     for (const [path, body] of posts) {
       await agent.post(path).type('form').send(body).expect(403);
-      await agent.post(path).type('form').send({ ...body, _csrf: 'faux-jeton' }).expect(403);
+      await agent
+        .post(path)
+        .type('form')
+        .send({ ...body, _csrf: 'faux-jeton' })
+        .expect(403);
     }
     expect(await counts()).to.deep.equal(before);
     expect((await userRow(who.id)).display_name).to.equal('Clara Csrf');

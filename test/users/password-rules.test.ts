@@ -19,7 +19,9 @@ describe('password context words for accounts', () => {
   ];
   for (const [password, why] of refused) {
     it(`refuses ${JSON.stringify(password)} (${why}) in French`, () => {
-      expect(passwordProblem(password, words)).to.equal('Ce mot de passe est trop courant ou trop proche de votre nom, de votre pôle ou de votre région.');
+      expect(passwordProblem(password, words)).to.equal(
+        'Ce mot de passe est trop courant ou trop proche de votre nom, de votre pôle ou de votre région.',
+      );
     });
   }
 

@@ -12,12 +12,14 @@ export const account = {
   'account.nameTitle': 'Changer de nom affiché',
   'account.nameUpdated': 'Votre nom a été modifié.',
   'account.passwordTitle': 'Changer de mot de passe',
-  'account.passwordHint': 'Vos autres sessions (autres navigateurs, autres appareils) seront fermées et vos jetons d’accès à l’API révoqués ; cette session-ci reste ouverte.',
+  'account.passwordHint':
+    'Vos autres sessions (autres navigateurs, autres appareils) seront fermées et vos jetons d’accès à l’API révoqués ; cette session-ci reste ouverte.',
   'account.passwordSubmit': 'Changer de mot de passe',
   'account.passwordChanged': 'Votre mot de passe a été changé. Vos autres sessions ont été fermées et vos jetons d’accès à l’API révoqués.',
   'account.field.current': 'Mot de passe actuel',
   'account.field.new': 'Nouveau mot de passe',
-  'account.field.newHint': 'Au moins 12 caractères, sans règle de composition. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.',
+  'account.field.newHint':
+    'Au moins 12 caractères, sans règle de composition. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.',
   'account.field.confirm': 'Confirmez le nouveau mot de passe',
   'account.field.password': 'Mot de passe',
   'account.field.passwordConfirm': 'Confirmez le mot de passe',
@@ -29,7 +31,8 @@ export const account = {
   'account.link.intro': 'Compte : {name} ({email}).',
   'account.link.submit': 'Enregistrer le mot de passe',
   'account.link.unknownTitle': 'Lien invalide',
-  'account.link.unknown': 'Ce lien n’est pas valide. Vérifiez qu’il a été copié en entier, ou demandez un nouveau lien à l’équipe nationale.',
+  'account.link.unknown':
+    'Ce lien n’est pas valide. Vérifiez qu’il a été copié en entier, ou demandez un nouveau lien à l’équipe nationale.',
   'account.link.spentTitle': 'Lien expiré',
   'account.link.spent': 'Ce lien a expiré ou a déjà été utilisé. Demandez un nouveau lien à l’équipe nationale.',
   'account.link.done': 'Votre mot de passe est enregistré. Vous pouvez vous connecter.',

@@ -3,7 +3,8 @@ import type { Messages } from '../types.ts';
 
 export const apiTokens = {
   'apiTokens.title': 'Jetons d’accès à l’API',
-  'apiTokens.intro': 'Un jeton permet à un programme de lire les chiffres de votre périmètre par l’API (/api/v1), en votre nom. Il est affiché une seule fois : copiez-le aussitôt. Révoquez-le dès qu’il ne sert plus.',
+  'apiTokens.intro':
+    'Un jeton permet à un programme de lire les chiffres de votre périmètre par l’API (/api/v1), en votre nom. Il est affiché une seule fois : copiez-le aussitôt. Révoquez-le dès qu’il ne sert plus.',
   'apiTokens.field.name': 'Nom du jeton',
   'apiTokens.field.nameHint': 'À quoi il sert, par exemple « Tableur du service études ».',
   'apiTokens.create': 'Créer un jeton',

@@ -45,10 +45,12 @@ export const dashboards = {
   'dash.col.status': 'Statut du trimestre {quarter}',
   'dash.breakdown': 'Répartition par région : {indicator}',
   'dash.breakdown.caption': '{indicator} par région, trimestre {quarter}',
-  'dash.breakdown.chart': 'Graphique en barres de « {indicator} » par région au trimestre {quarter} ; les valeurs sont dans le tableau qui suit.',
+  'dash.breakdown.chart':
+    'Graphique en barres de « {indicator} » par région au trimestre {quarter} ; les valeurs sont dans le tableau qui suit.',
   'dash.breakdown.none': 'Aucune région de votre périmètre n’a de donnée pour ce trimestre.',
   'dash.map': 'Carte des régions : {indicator}',
-  'dash.map.intro': 'Chaque région est colorée selon sa valeur au trimestre {quarter}. Choisissez une région pour voir son tableau de bord.',
+  'dash.map.intro':
+    'Chaque région est colorée selon sa valeur au trimestre {quarter}. Choisissez une région pour voir son tableau de bord.',
   'dash.map.label': 'Carte des régions de France',
   'dash.map.legend': 'Légende',
   'dash.map.noData': 'Pas de donnée',
@@ -67,7 +69,8 @@ export const dashboards = {
   'dash.pole.history.caption': 'Valeurs trimestrielles du pôle, {from} à {to} ({base})',
   'dash.pole.col.indicator': 'Indicateur',
   'dash.pole.trends': 'Évolution des indicateurs principaux',
-  'dash.pole.chart': 'Graphique de l’évolution de « {indicator} » pour le pôle ; les valeurs sont dans le tableau « Historique des indicateurs ».',
+  'dash.pole.chart':
+    'Graphique de l’évolution de « {indicator} » pour le pôle ; les valeurs sont dans le tableau « Historique des indicateurs ».',
   'dash.pole.narratives': 'Faits marquants et difficultés',
   'dash.pole.narratives.none': 'Aucun trimestre de cette base n’a de faits marquants ni de difficultés sur la période.',
   'dash.pole.highlights': 'Faits marquants',

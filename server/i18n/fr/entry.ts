@@ -4,7 +4,8 @@ export const entry = {
   'entry.title': 'Indicateurs du trimestre {period}',
   'entry.intro': 'Saisissez les valeurs du trimestre. Les nombres acceptent la virgule et les espaces (« 12,5 », « 1 234 »).',
   'entry.deadline': 'À soumettre avant le {date}.',
-  'entry.readonly.submitted': 'Ce trimestre a été soumis le {date} : il attend la validation de l’équipe nationale et ne peut plus être modifié.',
+  'entry.readonly.submitted':
+    'Ce trimestre a été soumis le {date} : il attend la validation de l’équipe nationale et ne peut plus être modifié.',
   'entry.readonly.validated': 'Ce trimestre a été validé : il ne peut plus être modifié. Contactez l’équipe nationale pour le rouvrir.',
   'entry.returned': 'Ce trimestre vous a été renvoyé : {reason}',
   'entry.objective': 'Objectif {code} — {label}',

@@ -41,19 +41,24 @@ export const exportsFr = {
   'exports.print.none': 'non disponible',
   'exports.print.completeness': '{reported} sur {expected}',
   'exports.print.headline': 'Indicateurs phares',
-  'exports.print.regionsIntro': 'Chaque tableau donne, pour un indicateur, le chiffre de chaque région et sa complétude (déclarés sur attendus).',
+  'exports.print.regionsIntro':
+    'Chaque tableau donne, pour un indicateur, le chiffre de chaque région et sa complétude (déclarés sur attendus).',
   'exports.print.polesIntro': 'Chaque tableau donne, pour un indicateur, le chiffre de chaque pôle du périmètre.',
-  'exports.print.completenessIntro': 'Complétude de la période, tous indicateurs confondus : trimestres-pôles (flux) et pôles (autres indicateurs) déclarés sur attendus.',
+  'exports.print.completenessIntro':
+    'Complétude de la période, tous indicateurs confondus : trimestres-pôles (flux) et pôles (autres indicateurs) déclarés sur attendus.',
   'exports.print.button': 'Imprimer ou enregistrer en PDF',
   'exports.print.back': 'Retour aux exports',
   'exports.admin.title': 'Exports',
   'exports.admin.summary': 'Synthèse nationale',
-  'exports.admin.summaryIntro': 'Les indicateurs phares et tout le catalogue au niveau national, le détail par région, la complétude par région et les définitions, pour un trimestre ou une année. Chiffres lus dans les agrégats, tels que les tableaux de bord les montrent.',
+  'exports.admin.summaryIntro':
+    'Les indicateurs phares et tout le catalogue au niveau national, le détail par région, la complétude par région et les définitions, pour un trimestre ou une année. Chiffres lus dans les agrégats, tels que les tableaux de bord les montrent.',
   'exports.admin.raw': 'Valeurs saisies (export brut)',
-  'exports.admin.rawIntro': 'Chaque valeur saisie par les pôles, une ligne par valeur, avec son statut. Laissez une liste vide pour ne pas filtrer.',
+  'exports.admin.rawIntro':
+    'Chaque valeur saisie par les pôles, une ligne par valeur, avec son statut. Laissez une liste vide pour ne pas filtrer.',
   'exports.scope.title': 'Exports de votre périmètre',
   'exports.scope.summary': 'Synthèse de votre périmètre',
-  'exports.scope.intro': 'Les chiffres validés de vos régions et de leurs pôles, pour un trimestre ou une année, avec la complétude et les définitions des indicateurs.',
+  'exports.scope.intro':
+    'Les chiffres validés de vos régions et de leurs pôles, pour un trimestre ou une année, avec la complétude et les définitions des indicateurs.',
   'exports.field.period': 'Période',
   'exports.field.periodHint': 'Un trimestre (2026-T2) ou une année (2026). Dernier trimestre clos : {last}.',
   'exports.field.base': 'Données',

@@ -7,8 +7,10 @@ export const form = {
   'form.required': 'Ce champ est obligatoire.',
   'form.tooLong': 'Ce texte est trop long ({max} caractères au plus).',
   'form.invalid': 'Valeur invalide.',
-  'form.controlChar': 'Ce texte contient un caractère invisible non autorisé ({char}, position {position}) : retapez ce passage, ou collez-le sans mise en forme.',
-  'form.conflict': 'Cet élément a été modifié par quelqu’un d’autre pendant que vous le modifiiez. Rechargez la page pour voir la version actuelle ; vos modifications n’ont pas été enregistrées.',
+  'form.controlChar':
+    'Ce texte contient un caractère invisible non autorisé ({char}, position {position}) : retapez ce passage, ou collez-le sans mise en forme.',
+  'form.conflict':
+    'Cet élément a été modifié par quelqu’un d’autre pendant que vous le modifiiez. Rechargez la page pour voir la version actuelle ; vos modifications n’ont pas été enregistrées.',
   'form.saved': 'Modifications enregistrées.',
   'form.yes': 'Oui',
   'form.no': 'Non',

@@ -14,12 +14,17 @@ export const imports = {
   'import.backLong': 'Retour à l’import',
   'import.steps.title': 'Comment faire',
   'import.steps.download': 'Téléchargez le modèle :',
-  'import.steps.fill': 'Remplissez la colonne « valeur » (et si besoin « non_disponible » avec « oui », « raison », « commentaire »). Ne changez ni les codes ni les en-têtes.',
-  'import.steps.fillLong': 'Une ligne par pôle, indicateur, catégorie et trimestre : colonnes pole (identifiant du pôle), indicateur (code), categorie (vide pour le total), annee, trimestre (1 à 4), valeur ; non_disponible, raison et commentaire sont facultatives. Remplacez la ligne d’exemple.',
+  'import.steps.fill':
+    'Remplissez la colonne « valeur » (et si besoin « non_disponible » avec « oui », « raison », « commentaire »). Ne changez ni les codes ni les en-têtes.',
+  'import.steps.fillLong':
+    'Une ligne par pôle, indicateur, catégorie et trimestre : colonnes pole (identifiant du pôle), indicateur (code), categorie (vide pour le total), annee, trimestre (1 à 4), valeur ; non_disponible, raison et commentaire sont facultatives. Remplacez la ligne d’exemple.',
   'import.steps.send': 'Envoyez le fichier : un aperçu liste les changements et les éventuels problèmes, puis vous confirmez.',
-  'import.help.csv': 'Le modèle CSV est en UTF-8 avec BOM et séparateur « ; » : le format « CSV UTF-8 » d’Excel en France. Les fichiers CSV en Windows-1252 et le séparateur « , » sont aussi acceptés, ainsi que les classeurs Excel (.xlsx).',
-  'import.help.empty': 'Une cellule « valeur » laissée vide ne change pas la valeur déjà enregistrée. Le trimestre reste en brouillon : vous le soumettez ensuite depuis le formulaire.',
-  'import.help.long': 'Les trimestres importés prennent le statut choisi ci-dessous ; un trimestre soumis ou validé doit d’abord être rouvert.',
+  'import.help.csv':
+    'Le modèle CSV est en UTF-8 avec BOM et séparateur « ; » : le format « CSV UTF-8 » d’Excel en France. Les fichiers CSV en Windows-1252 et le séparateur « , » sont aussi acceptés, ainsi que les classeurs Excel (.xlsx).',
+  'import.help.empty':
+    'Une cellule « valeur » laissée vide ne change pas la valeur déjà enregistrée. Le trimestre reste en brouillon : vous le soumettez ensuite depuis le formulaire.',
+  'import.help.long':
+    'Les trimestres importés prennent le statut choisi ci-dessous ; un trimestre soumis ou validé doit d’abord être rouvert.',
   'import.help.formulas': 'Collez des valeurs, pas des formules : une cellule contenant une formule est refusée.',
   'import.help.preview': 'Rien n’est enregistré avant votre confirmation, et tout le fichier est appliqué, ou rien.',
   'import.fileLabel': 'Fichier à importer',
@@ -32,7 +37,8 @@ export const imports = {
   'import.long.status.brouillonSummary': 'Import de données historiques (trimestres en brouillon)',
   'import.long.status.valideSummary': 'Import de données historiques (trimestres validés)',
   'import.long.status.invalid': 'Choisissez le statut des trimestres importés.',
-  'import.lockedNotice': 'Ce trimestre est {status} : il ne peut plus être modifié par import. Contactez l’équipe nationale pour le rouvrir.',
+  'import.lockedNotice':
+    'Ce trimestre est {status} : il ne peut plus être modifié par import. Contactez l’équipe nationale pour le rouvrir.',
   'import.progress.label': 'Progression',
   'import.progress.sending': 'Envoi du fichier :',
   'import.progress.analysing': 'Fichier reçu, vérification en cours…',
@@ -49,16 +55,19 @@ export const imports = {
   'import.file.notText': 'Ce fichier n’est ni un CSV ni un classeur Excel (.xlsx).',
   'import.file.inflated': 'Ce classeur est trop volumineux une fois décompressé : découpez-le en plusieurs fichiers.',
   'import.file.tooManyRows': 'Le fichier compte plus de {max} lignes : découpez-le en plusieurs fichiers.',
-  'import.file.cellTooLong': 'La cellule {cell} contient plus de {max} caractères : raccourcissez son texte (un commentaire compte au plus 2 000 caractères).',
+  'import.file.cellTooLong':
+    'La cellule {cell} contient plus de {max} caractères : raccourcissez son texte (un commentaire compte au plus 2 000 caractères).',
   'import.file.tooManyColumns': 'Le fichier compte plus de {max} colonnes remplies : ne gardez que les colonnes du modèle.',
   'import.busy.user': 'Un de vos imports est encore en cours de vérification : attendez qu’il se termine, puis envoyez ce fichier.',
   'import.busy.server': 'Trop d’imports sont en cours de vérification en ce moment : réessayez dans une minute.',
   'import.file.quote': 'Guillemet ouvert et jamais fermé à la ligne {line} : vérifiez cette cellule.',
   'import.file.csvError': 'Le fichier CSV est illisible à la ligne {line}.',
-  'import.file.header': 'Colonne(s) manquante(s) dans la ligne d’en-tête (ligne {line}) : {missing}. La première ligne doit reprendre les en-têtes du modèle : {expected}.',
+  'import.file.header':
+    'Colonne(s) manquante(s) dans la ligne d’en-tête (ligne {line}) : {missing}. La première ligne doit reprendre les en-têtes du modèle : {expected}.',
 
   // Problems of a row or a cell.
-  'import.controlChar': 'Caractère de contrôle invisible ({char}, position {position} dans la cellule), souvent venu d’un copier-coller : retapez le texte de cette cellule.',
+  'import.controlChar':
+    'Caractère de contrôle invisible ({char}, position {position} dans la cellule), souvent venu d’un copier-coller : retapez le texte de cette cellule.',
   'import.formula': 'Cellule contenant une formule : collez la valeur, pas la formule.',
   'import.cellError': 'Cellule en erreur ({error}) : corrigez-la dans le tableur.',
   'import.naValue': 'Écrivez « oui » si la valeur n’est pas disponible, sinon laissez la cellule vide.',
@@ -74,7 +83,8 @@ export const imports = {
   'import.onTotalRow': '« Non disponible », la raison et le commentaire se renseignent sur la ligne du total (catégorie vide).',
   'import.storedProblem': 'Valeur déjà enregistrée ({line}) : {message}',
   'import.unknownPole': 'Pôle inconnu : « {pole} » ({rows} ligne(s)).',
-  'import.notReportable': '{pole} ne déclare pas le trimestre {period} (avant son premier trimestre, après son archivage, ou pas encore terminé) ; {rows} ligne(s) concernée(s).',
+  'import.notReportable':
+    '{pole} ne déclare pas le trimestre {period} (avant son premier trimestre, après son archivage, ou pas encore terminé) ; {rows} ligne(s) concernée(s).',
   'import.locked': 'Le trimestre {period} est {status} : il ne peut plus être modifié par import. Il doit d’abord être rouvert.',
   'import.conflictJudge': 'Ce trimestre a été modifié pendant la vérification : envoyez le fichier de nouveau.',
 
@@ -104,7 +114,8 @@ export const imports = {
   'import.statusLine': 'Statut du trimestre',
   'import.more': '… et {count} autre(s), non affichés.',
   'import.nothing': 'Ce fichier ne modifie aucune valeur : il n’y a rien à importer.',
-  'import.confirmHint': 'Les valeurs seront enregistrées avec les mêmes règles que le formulaire, et chaque modification restera dans l’historique.',
+  'import.confirmHint':
+    'Les valeurs seront enregistrées avec les mêmes règles que le formulaire, et chaque modification restera dans l’historique.',
   'import.confirm': 'Confirmer l’import',
   'import.again': 'Envoyer un autre fichier',
   'import.againFixed': 'Envoyer le fichier corrigé',
@@ -116,7 +127,8 @@ export const imports = {
   'import.closed.applied': 'Cet import a déjà été appliqué.',
   'import.closed.discarded': 'Cet import a été remplacé par un fichier envoyé plus tard : il ne peut plus être confirmé.',
   'import.problems': 'Les données ont changé depuis l’aperçu et le fichier pose maintenant problème : rien n’a été enregistré.',
-  'import.changed': 'Le trimestre a été modifié depuis l’aperçu : rien n’a été enregistré. Vérifiez ce que l’import va maintenant modifier, puis confirmez de nouveau.',
+  'import.changed':
+    'Le trimestre a été modifié depuis l’aperçu : rien n’a été enregistré. Vérifiez ce que l’import va maintenant modifier, puis confirmez de nouveau.',
   'import.conflict': 'Un trimestre a été modifié pendant l’import : rien n’a été enregistré. Vérifiez l’aperçu et confirmez de nouveau.',
 
   // Templates.

@@ -50,17 +50,20 @@ export const indicators = {
   'indicators.direction.down': 'Une baisse est favorable',
   'indicators.objective.O1': 'Structurer des filières économiques ancrées dans le territoire',
   'indicators.objective.O2': 'Donner à l’ESS une meilleure visibilité institutionnelle',
-  'indicators.objective.O3': 'Renforcer l’économie locale : emplois non délocalisables, activités consolidées et nouvelles, savoir-faire, compétences',
+  'indicators.objective.O3':
+    'Renforcer l’économie locale : emplois non délocalisables, activités consolidées et nouvelles, savoir-faire, compétences',
   'indicators.objective.O4': 'Valoriser les ressources locales (environnementales, humaines, financières)',
   'indicators.objective.O5': 'Mener des projets d’innovation sociale',
   'indicators.objective.O6': 'Contribuer à la transition énergétique du territoire',
   'indicators.section.identity': 'Identification',
   'indicators.section.measure': 'Mesure',
   'indicators.section.ratio': 'Composantes du ratio',
-  'indicators.section.ratioHint': 'Pour un ratio uniquement : il est recalculé à partir de son numérateur et de son dénominateur, sans bornes.',
+  'indicators.section.ratioHint':
+    'Pour un ratio uniquement : il est recalculé à partir de son numérateur et de son dénominateur, sans bornes.',
   'indicators.section.use': 'Objectifs et application',
   'indicators.field.code': 'Code',
-  'indicators.field.codeHint': 'Lettres majuscules sans accent, chiffres et tiret bas, par exemple « EMP_CREES ». Le code ne peut plus changer après la création.',
+  'indicators.field.codeHint':
+    'Lettres majuscules sans accent, chiffres et tiret bas, par exemple « EMP_CREES ». Le code ne peut plus changer après la création.',
   'indicators.field.codeFixed': 'Le code ne peut pas être modifié.',
   'indicators.field.labelFr': 'Libellé en français',
   'indicators.field.labelEn': 'Libellé en anglais',
@@ -73,7 +76,8 @@ export const indicators = {
   'indicators.field.max': 'Valeur maximale',
   'indicators.field.boundHint': 'Facultatif. Par exemple « 0 », « 12,5 » ou « 1 234 ».',
   'indicators.field.kind': 'Nature',
-  'indicators.field.kindHint': 'Flux : additionné sur les trimestres ; stock : dernière valeur de la période ; ratio : recalculé ; score : dernière valeur, moyenne entre pôles.',
+  'indicators.field.kindHint':
+    'Flux : additionné sur les trimestres ; stock : dernière valeur de la période ; ratio : recalculé ; score : dernière valeur, moyenne entre pôles.',
   'indicators.field.numerator': 'Numérateur',
   'indicators.field.denominator': 'Dénominateur',
   'indicators.field.objectives': 'Objectifs servis',

@@ -2,7 +2,8 @@ import type { Messages } from '../types.ts';
 
 export const jobs = {
   'jobs.title': 'Tâches planifiées',
-  'jobs.intro': 'Les tableaux de bord lisent des agrégats pré-calculés. Le recalcul incrémental traite les modifications en attente ; la reconstruction complète recalcule tout, chaque nuit.',
+  'jobs.intro':
+    'Les tableaux de bord lisent des agrégats pré-calculés. Le recalcul incrémental traite les modifications en attente ; la reconstruction complète recalcule tout, chaque nuit.',
   'jobs.job': 'Tâche',
   'jobs.schedule': 'Planification',
   'jobs.next': 'Prochaine exécution',
@@ -38,5 +39,6 @@ export const jobs = {
   'jobs.digest': 'Synthèse hebdomadaire des retards',
   'jobs.outbox': 'Envoi des messages',
   'jobs.runJob': 'Lancer maintenant',
-  'jobs.noticesIntro': 'Les rappels d’échéance (chaque jour), la synthèse des retards (chaque semaine) et l’envoi des messages ont chacun leur propre verrou : ils n’attendent jamais une reconstruction.',
+  'jobs.noticesIntro':
+    'Les rappels d’échéance (chaque jour), la synthèse des retards (chaque semaine) et l’envoi des messages ont chacun leur propre verrou : ils n’attendent jamais une reconstruction.',
 } satisfies Messages<'jobs'>;

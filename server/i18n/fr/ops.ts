@@ -4,19 +4,23 @@ import type { Messages } from '../types.ts';
 export const ops = {
   'ops.backup.usage': 'Usage : npm run backup -- [--dir backups]',
   'ops.backup.done': 'Sauvegarde écrite : {file} ({size} octets), contrôle d’intégrité : ok.',
-  'ops.restore.usage': 'Usage : npm run restore -- <fichier> [--to <fichier.sqlite | postgres://…>] [--force]   (application arrêtée pour SQLite)',
+  'ops.restore.usage':
+    'Usage : npm run restore -- <fichier> [--to <fichier.sqlite | postgres://…>] [--force]   (application arrêtée pour SQLite)',
   'ops.restore.kindMismatch': 'Une sauvegarde {kind} ne se restaure pas dans cette base : {file}',
   'ops.restore.done': 'Restauration terminée dans {target}.',
   'ops.copy.usage': 'Usage : npm run db:copy -- --to postgres://utilisateur:motdepasse@hote:5432/base',
   'ops.copy.sourceNotSqlite': 'La source doit être la base SQLite configurée (SQLITE_FILE) : retirez DATABASE_URL.',
   'ops.copy.targetNotPostgres': '--to doit être une adresse postgres://…',
   'ops.copy.targetNotEmpty': 'La base cible contient déjà des données (table {table}) : copie refusée.',
-  'ops.copy.sourceNotCurrent': 'La base SQLite n’est pas à jour de ses migrations ({pending} en attente) : démarrez l’application une fois dessus avant de la copier.',
+  'ops.copy.sourceNotCurrent':
+    'La base SQLite n’est pas à jour de ses migrations ({pending} en attente) : démarrez l’application une fois dessus avant de la copier.',
   'ops.copy.cycle': 'Clés étrangères circulaires entre : {tables}',
   'ops.copy.header': 'table                          lignes source   lignes cible   empreinte',
   'ops.copy.ok': 'Copie vérifiée : {tables} tables, {rows} lignes, {sequences} séquences remises à niveau.',
-  'ops.copy.mismatch': 'ÉCART : {count} table(s) diffèrent entre la source et la cible. La copie a été annulée : la base cible est laissée telle qu’elle était.',
-  'ops.copy.badText': 'Copie refusée avant toute écriture (la base cible n’a pas été touchée) : {count} texte(s) de la base SQLite contiennent un caractère que PostgreSQL ne peut pas stocker (NUL) ou qui n’est pas de l’Unicode valide. Corrigez ces lignes dans la source, puis relancez la copie :',
+  'ops.copy.mismatch':
+    'ÉCART : {count} table(s) diffèrent entre la source et la cible. La copie a été annulée : la base cible est laissée telle qu’elle était.',
+  'ops.copy.badText':
+    'Copie refusée avant toute écriture (la base cible n’a pas été touchée) : {count} texte(s) de la base SQLite contiennent un caractère que PostgreSQL ne peut pas stocker (NUL) ou qui n’est pas de l’Unicode valide. Corrigez ces lignes dans la source, puis relancez la copie :',
   'ops.copy.badTextRow': '  {table}.{column}, ligne {row} : {char}',
   'ops.copy.badTextMore': '  … et {count} autre(s).',
   'ops.copy.rolledBack': 'La copie a échoué et a été annulée : la base cible est laissée telle qu’elle était. Cause : {detail}',

@@ -4,8 +4,10 @@ import type { Messages } from '../types.ts';
 export const outbox = {
   'outbox.title': 'Envois',
   'outbox.intro': 'Les messages écrits par l’application : décisions sur les trimestres, rappels d’échéance et synthèse hebdomadaire.',
-  'outbox.noSmtp': 'Aucun serveur d’envoi n’est configuré (SMTP_URL) : les messages restent ici, « non envoyés », et se lisent sur cette page.',
-  'outbox.smtp': 'Les messages sont envoyés par courriel ; un envoi qui échoue est retenté (après 1, 5, 30 puis 120 minutes), puis marqué en échec.',
+  'outbox.noSmtp':
+    'Aucun serveur d’envoi n’est configuré (SMTP_URL) : les messages restent ici, « non envoyés », et se lisent sur cette page.',
+  'outbox.smtp':
+    'Les messages sont envoyés par courriel ; un envoi qui échoue est retenté (après 1, 5, 30 puis 120 minutes), puis marqué en échec.',
   'outbox.filter.status': 'État',
   'outbox.filter.kind': 'Type',
   'outbox.filter.all': 'Tous',

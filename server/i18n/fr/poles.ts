@@ -22,12 +22,14 @@ export const poles = {
   'poles.archivedSince': 'Archivé depuis le {date}',
   'poles.field.name': 'Nom du pôle',
   'poles.field.slug': 'Identifiant d’adresse',
-  'poles.slug.allDigits': 'L’identifiant d’adresse ne peut pas être fait que de chiffres : ajoutez au moins une lettre (par exemple « pole-2030 »).',
+  'poles.slug.allDigits':
+    'L’identifiant d’adresse ne peut pas être fait que de chiffres : ajoutez au moins une lettre (par exemple « pole-2030 »).',
   'poles.field.slugHint': 'Utilisé dans l’adresse de la page du pôle. Laissez vide pour le déduire du nom.',
   'poles.field.region': 'Région',
   'poles.field.departement': 'Département principal',
   'poles.field.territoryEpci': 'Territoire : EPCI',
-  'poles.field.territoryEpciHint': 'Numéros SIREN à 9 chiffres des EPCI (intercommunalités), séparés par des virgules ou des retours à la ligne.',
+  'poles.field.territoryEpciHint':
+    'Numéros SIREN à 9 chiffres des EPCI (intercommunalités), séparés par des virgules ou des retours à la ligne.',
   'poles.field.territoryDepartements': 'Territoire : départements',
   'poles.field.territoryDepartementsHint': 'Les départements couverts en entier, le cas échéant (Ctrl ou Cmd pour en choisir plusieurs).',
   'poles.field.creationYear': 'Année de création',
@@ -47,8 +49,10 @@ export const poles = {
   'poles.members': 'Membres',
   'poles.membersCount': '{count} membre(s) actuel(s)',
   'poles.noMembers': 'Aucun membre enregistré.',
-  'poles.composition.met': 'Composition conforme au décret 2015-431 : au moins trois membres, dont une entreprise de l’ESS, une entreprise hors ESS et un autre acteur de l’article 9.',
-  'poles.composition.notMet': 'Composition non conforme au décret 2015-431 (au moins trois membres, dont une entreprise de l’ESS, une entreprise hors ESS et un autre acteur de l’article 9). Manque :',
+  'poles.composition.met':
+    'Composition conforme au décret 2015-431 : au moins trois membres, dont une entreprise de l’ESS, une entreprise hors ESS et un autre acteur de l’article 9.',
+  'poles.composition.notMet':
+    'Composition non conforme au décret 2015-431 (au moins trois membres, dont une entreprise de l’ESS, une entreprise hors ESS et un autre acteur de l’article 9). Manque :',
   'poles.composition.missingCount': 'au moins trois membres',
   'poles.composition.missingEss': 'une entreprise de l’ESS',
   'poles.composition.missingNonEss': 'une entreprise hors ESS',

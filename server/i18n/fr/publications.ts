@@ -2,7 +2,8 @@ import type { Messages } from '../types.ts';
 
 export const publications = {
   'publications.title': 'Publications',
-  'publications.intro': 'Chaque publication fige la synthèse nationale d’un trimestre ou d’une année (chiffres validés, complétude et définitions) telle qu’elle était à sa date. Une correction ne la modifie jamais : elle crée la version suivante, avec son motif.',
+  'publications.intro':
+    'Chaque publication fige la synthèse nationale d’un trimestre ou d’une année (chiffres validés, complétude et définitions) telle qu’elle était à sa date. Une correction ne la modifie jamais : elle crée la version suivante, avec son motif.',
   'publications.new': 'Publier une synthèse nationale',
   'publications.publishButton': 'Publier',
   'publications.none': 'Aucune publication pour l’instant.',
@@ -62,7 +63,8 @@ export const publications = {
   'publications.changes.figuresIntro': 'Par indicateur et par zone : l’ancienne valeur, la nouvelle, et la complétude derrière chacune.',
   'publications.changes.completeness': 'Complétude par région modifiée',
   'publications.changes.definitions': 'Définitions modifiées',
-  'publications.changes.none': 'Aucune différence : les deux versions publient les mêmes chiffres, la même complétude et les mêmes définitions.',
+  'publications.changes.none':
+    'Aucune différence : les deux versions publient les mêmes chiffres, la même complétude et les mêmes définitions.',
   'publications.changes.noFigures': 'Aucun chiffre modifié.',
   'publications.changes.noCompleteness': 'Aucune complétude régionale modifiée.',
   'publications.changes.noDefinitions': 'Aucune définition modifiée.',
@@ -79,18 +81,22 @@ export const publications = {
   'publications.form.choose': 'Choisir cette période',
   'publications.form.step2': 'Publier {period}',
   'publications.form.first': 'Aucune version n’a encore été publiée pour cette période : celle-ci sera la version 1.',
-  'publications.form.next': 'Cette publication sera la version {version}. La version {previous} a été publiée le {date} par {author} ; elle restera consultable telle quelle.',
+  'publications.form.next':
+    'Cette publication sera la version {version}. La version {previous} a été publiée le {date} par {author} ; elle restera consultable telle quelle.',
   'publications.form.reason': 'Motif',
   'publications.form.reasonHintFirst': 'Facultatif pour une première publication.',
   'publications.form.reasonHintNext': 'Obligatoire : expliquez ce qui a été corrigé depuis la version précédente.',
   'publications.form.submit': 'Publier la version {version}',
-  'publications.form.pending': '{count} modification(s) attendent le prochain recalcul des agrégats et ne figureraient pas dans cette publication. Vous pouvez lancer le recalcul depuis « Tâches » avant de publier.',
-  'publications.form.conflict': 'Une autre version de cette période vient d’être publiée pendant que vous remplissiez ce formulaire. Rien n’a été publié : vérifiez la dernière version, puis recommencez si nécessaire.',
+  'publications.form.pending':
+    '{count} modification(s) attendent le prochain recalcul des agrégats et ne figureraient pas dans cette publication. Vous pouvez lancer le recalcul depuis « Tâches » avant de publier.',
+  'publications.form.conflict':
+    'Une autre version de cette période vient d’être publiée pendant que vous remplissiez ce formulaire. Rien n’a été publié : vérifiez la dernière version, puis recommencez si nécessaire.',
   'publications.badPeriod': 'Choisissez une période de la liste (un trimestre comme 2026-T3 ou une année comme 2025).',
   'publications.notEnded': 'Cette période n’est pas encore terminée : on ne peut publier qu’un trimestre ou une année échus.',
   'publications.published': 'La synthèse {period} a été publiée (version {version}).',
   'publications.error.period': 'Choisissez la période à publier.',
   'publications.error.periodList': 'Choisissez une période de la liste (un trimestre comme 2026-T3 ou une année comme 2025).',
   'publications.error.periodOpen': 'Cette période n’est pas encore terminée : on ne peut publier qu’un trimestre ou une année échus.',
-  'publications.error.reasonRequired': 'Indiquez le motif de cette correction : il est obligatoire à partir de la version 2 (celle-ci serait la version {version}).',
+  'publications.error.reasonRequired':
+    'Indiquez le motif de cette correction : il est obligatoire à partir de la version 2 (celle-ci serait la version {version}).',
 } satisfies Messages<'publications'>;

@@ -61,7 +61,8 @@ export const review = {
   'review.validateHint': 'La validation verrouille le trimestre pour le gestionnaire.',
   'review.noDecision.draft': 'Ce trimestre est en brouillon : le pôle ne l’a pas encore soumis.',
   'review.noDecision.returned': 'Ce trimestre a été renvoyé au pôle : il attend une nouvelle soumission.',
-  'review.conflict': 'Ce trimestre a été modifié pendant que vous l’examiniez. Aucune décision n’a été enregistrée : vérifiez la version à jour ci-dessous, puis recommencez.',
+  'review.conflict':
+    'Ce trimestre a été modifié pendant que vous l’examiniez. Aucune décision n’a été enregistrée : vérifiez la version à jour ci-dessous, puis recommencez.',
   'review.invalidState': 'Cette décision n’est pas possible sur un trimestre à l’état « {status} ». Aucune décision n’a été enregistrée.',
   'review.nothingToDecide': 'Aucune saisie pour ce trimestre : il n’y a rien à valider, renvoyer ou rouvrir.',
   'review.done.validate': 'Le trimestre {period} de « {pole} » est validé.',

@@ -61,7 +61,8 @@ export const users = {
   'users.error.nameRequired': 'Saisissez le nom affiché.',
   'users.error.roleRequired': 'Choisissez un rôle.',
   'users.error.managerNeedsPole': 'Choisissez au moins un pôle pour un gestionnaire de pôle.',
-  'users.error.polesOnlyForManagers': 'Seuls les gestionnaires de pôle sont rattachés à des pôles : retirez les pôles choisis ou changez de rôle.',
+  'users.error.polesOnlyForManagers':
+    'Seuls les gestionnaires de pôle sont rattachés à des pôles : retirez les pôles choisis ou changez de rôle.',
   'users.error.regionsOnlyForFunders': 'Seuls les financeurs ont des régions : retirez les régions choisies ou changez de rôle.',
   'users.error.unknownPole': 'Choisissez des pôles de la liste.',
   'users.error.unknownRegion': 'Choisissez des régions de la liste.',
