@@ -1,7 +1,7 @@
 // Twelve quarters of indicators for every demo pole, entered, submitted, returned and validated through
 // the same services as the app (so every value has its revisions), on a clock that walks through the
 // quarters: submissions happen after each quarter ends, some of them late. Deterministic for a given date.
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { Clock } from '../server/lib/clock.ts';
 import { addQuarters, lastClosedQuarter, opensAt, type Quarter } from '../server/lib/quarters.ts';
 import { field } from '../server/reporting/entry-rules.ts';

@@ -50,9 +50,7 @@ export class AggregatesReadRepo {
   }
 
   /** When the current aggregates were computed, how many changes wait for the next refresh, and the last closed quarter. */
-  async freshness(
-    db: Knex,
-  ): Promise<{
+  async freshness(db: Knex): Promise<{
     generation: number;
     refreshedAt: string | null;
     rebuiltAt: string | null;

@@ -38,7 +38,8 @@ export interface MenuItem {
 
 /** The entries a role sees, the one matching the page's `nav` marked current. */
 export function menuFor(role: Role, nav: string | undefined): MenuItem[] {
-  return ENTRIES.filter((e) => !e.roles || e.roles.includes(role)).map((e) => ({ href: e.href, label: t(e.label), current: e.nav === nav }));
+  const seen = ENTRIES.filter((e) => !e.roles || e.roles.includes(role));
+  return seen.map((e) => ({ href: e.href, label: t(e.label), current: e.nav === nav }));
 }
 
 /** {{#each (menu user nav)}}: nothing for a visitor who is not signed in. */
