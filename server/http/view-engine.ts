@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { engine } from 'express-handlebars';
 import { tHelper } from '../views/helpers/i18n.ts';
 import { dateHelper, dateTimeHelper, numberHelper, scaledHelper } from '../views/helpers/format.ts';
+import { errorLinks } from '../views/helpers/errors.ts';
 import { menuHelper } from '../views/menu.ts';
 import { and, concat, eq, hasAny, includes, isRole, json, lt, not, or } from '../views/helpers/logic.ts';
 
@@ -33,6 +34,7 @@ export function setUpViews(app: Express, cache: boolean): void {
         concat,
         lt,
         hasAny,
+        errorLinks,
         menu: menuHelper,
       },
     }),

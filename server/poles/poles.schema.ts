@@ -42,11 +42,11 @@ export function poleFormSchema(currentYear: number) {
         return q;
       })
       .refine((q) => q.year >= 2010 && q.year <= currentYear + 1, { error: t('poles.error.firstReportRange') }),
+    founding_wave: choiceField(FOUNDING_WAVES, t('poles.error.wave')),
     legal_form: text(100),
     description: text(2000),
     contact_email: text(254).refine((s) => s === '' || z.email().safeParse(s).success, { error: t('poles.error.email') }),
     website: text(300).refine((s) => s === '' || /^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(s), { error: t('poles.error.website') }),
-    founding_wave: choiceField(FOUNDING_WAVES, t('poles.error.wave')),
     version: optionalVersionField(),
   });
 }

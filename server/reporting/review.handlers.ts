@@ -129,6 +129,7 @@ export function createReviewHandlers({
       noDecision: status === 'draft' || status === 'returned' ? t(`review.noDecision.${status}`) : null,
       reason: state.reason ?? '',
       reasonError: state.reasonError,
+      reasonErrors: state.reasonError ? { reason: state.reasonError } : undefined,
       alert: state.alert,
     });
   }

@@ -65,7 +65,8 @@ describe('signing in and out', () => {
       .send({ _csrf: token, email: manager.email, password: 'un mot de passe faux' });
     expect(unknown.status).to.equal(401);
     expect(wrong.status).to.equal(401);
-    const message = (html: string) => /<div class="error-summary"[^>]*><p>([^<]*)<\/p>/.exec(html)?.[1];
+    const message = (html: string) =>
+      /<div class="error-summary"[^>]*>\s*<h2[^>]*>Il y a un problème<\/h2>\s*<p>([^<]*)<\/p>/.exec(html)?.[1];
     expect(message(unknown.text)).to.equal('Adresse électronique ou mot de passe incorrect.');
     expect(message(wrong.text)).to.equal(message(unknown.text));
     expect(wrong.text).to.contain(`value="${manager.email}"`);

@@ -3,6 +3,7 @@ import type { Messages } from '../types.ts';
 export const form = {
   'form.save': 'Enregistrer',
   'form.cancel': 'Annuler',
+  'form.errorSummaryTitle': 'Il y a un problème',
   'form.errorSummary': 'Le formulaire contient des erreurs. Corrigez les champs signalés.',
   'form.required': 'Ce champ est obligatoire.',
   'form.tooLong': 'Ce texte est trop long ({max} caractères au plus).',
