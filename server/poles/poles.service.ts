@@ -292,35 +292,24 @@ function memberRow(form: MemberForm): MemberWrite {
   };
 }
 
+/** The fields of a pole that its audit rows record, in the order they are written. */
+const AUDITED_POLE_FIELDS = [
+  'name',
+  'slug',
+  'region_code',
+  'departement_code',
+  'creation_year',
+  'first_report_year',
+  'first_report_quarter',
+  'legal_form',
+  'description',
+  'contact_email',
+  'website',
+  'founding_wave',
+] as const satisfies readonly (keyof PoleWrite & keyof PoleRow)[];
+
 function pickPole(p: PoleWrite | PoleRow): Record<string, unknown> {
-  const {
-    name,
-    slug,
-    region_code,
-    departement_code,
-    creation_year,
-    first_report_year,
-    first_report_quarter,
-    legal_form,
-    description,
-    contact_email,
-    website,
-    founding_wave,
-  } = p;
-  return {
-    name,
-    slug,
-    region_code,
-    departement_code,
-    creation_year,
-    first_report_year,
-    first_report_quarter,
-    legal_form,
-    description,
-    contact_email,
-    website,
-    founding_wave,
-  };
+  return Object.fromEntries(AUDITED_POLE_FIELDS.map((k) => [k, p[k]]));
 }
 
 function sortTerritories(t: TerritoryRow[]): TerritoryRow[] {
