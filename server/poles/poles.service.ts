@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AuditRepo } from '../audit/audit.repo.ts';
+import { fieldChange, type AuditRepo } from '../audit/audit.repo.ts';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import { likeOperator, nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
@@ -197,15 +197,8 @@ export class PolesService {
         [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }],
         nowTimestamp(this.clock),
       );
-      await this.repos.audit.record(trx, {
-        actorId: actor.userId,
-        action: archivedOn ? 'pole.archive' : 'pole.unarchive',
-        entity: 'pole',
-        entityId: pole.id,
-        before: { archived_on: pole.archived_on },
-        after: { archived_on: archivedOn },
-        requestId: actor.requestId,
-      });
+      const action = archivedOn ? 'pole.archive' : 'pole.unarchive';
+      await this.repos.audit.record(trx, fieldChange(actor, action, 'pole', pole.id, 'archived_on', pole.archived_on, archivedOn));
     });
   }
 

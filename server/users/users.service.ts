@@ -4,7 +4,7 @@ import type { ApiTokensRepo } from '../api/api-tokens.repo.ts';
 import type { DateTime } from 'luxon';
 import type { Clock } from '../lib/clock.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
-import type { AuditRepo } from '../audit/audit.repo.ts';
+import { fieldChange, type AuditRepo } from '../audit/audit.repo.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
 import { isUniqueViolation, nowTimestamp, writeTimestamp } from '../db/dialect.ts';
@@ -242,15 +242,8 @@ export class UsersService {
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.users.setActive(trx, user.id, version, active, now))) throw new StaleVersion();
       if (!active) await this.repos.tokens.expireUnused(trx, user.id, now);
-      await this.repos.audit.record(trx, {
-        actorId: actor.userId,
-        action: active ? 'user.reactivate' : 'user.deactivate',
-        entity: 'user',
-        entityId: user.id,
-        before: { active: user.active },
-        after: { active },
-        requestId: actor.requestId,
-      });
+      const action = active ? 'user.reactivate' : 'user.deactivate';
+      await this.repos.audit.record(trx, fieldChange(actor, action, 'user', user.id, 'active', user.active, active));
     });
     return true;
   }
