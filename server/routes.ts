@@ -146,12 +146,12 @@ export function registerRoutes(app: Express, s: Services) {
   // Publications (issue #5): frozen national summaries, one version per correction. Staff publish;
   // funders and staff read every version, what changed, and download it.
   const publications = createPublicationsHandlers(s);
-  const readers = roles(['staff', 'funder'], 'all');
-  r.get('/publications', readers, publications.list);
-  r.get('/publications/:period/versions/:version', readers, publications.show);
-  r.get('/publications/:period/versions/:version/changements', readers, publications.changes);
-  r.get('/publications/:period/versions/:version/fichier/:format', readers, publications.download);
-  r.get('/publications/:period/versions/:version/impression', readers, publications.print);
+  const staffAndFunders = roles(['staff', 'funder'], 'all');
+  r.get('/publications', staffAndFunders, publications.list);
+  r.get('/publications/:period/versions/:version', staffAndFunders, publications.show);
+  r.get('/publications/:period/versions/:version/changements', staffAndFunders, publications.changes);
+  r.get('/publications/:period/versions/:version/fichier/:format', staffAndFunders, publications.download);
+  r.get('/publications/:period/versions/:version/impression', staffAndFunders, publications.print);
   r.get('/admin/publications/nouvelle', STAFF, publications.showNew);
   r.post('/admin/publications/nouvelle', STAFF, publications.publish);
   // Open data (issue #5): public, without sign-in, only when OPEN_DATA is on (404 otherwise).
@@ -166,9 +166,9 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/admin/exports/synthese', STAFF, exportsH.nationalFile);
   r.get('/admin/exports/synthese/impression', STAFF, exportsH.nationalPrint);
   r.get('/admin/exports/valeurs', STAFF, exportsH.rawFile);
-  r.get('/exports', roles(['staff', 'funder'], 'all'), exportsH.scopePage);
-  r.get('/exports/perimetre', roles(['staff', 'funder'], 'all'), exportsH.scopeFile);
-  r.get('/exports/perimetre/impression', roles(['staff', 'funder'], 'all'), exportsH.scopePrint);
+  r.get('/exports', staffAndFunders, exportsH.scopePage);
+  r.get('/exports/perimetre', staffAndFunders, exportsH.scopeFile);
+  r.get('/exports/perimetre/impression', staffAndFunders, exportsH.scopePrint);
 
   return r.declared;
 }

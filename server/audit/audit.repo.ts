@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import { writeTimestamp } from '../db/dialect.ts';
+import type { Actor } from '../lib/actor.ts';
 
 export interface AuditEntry {
   actorId: number | null;
@@ -10,6 +11,27 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   requestId?: string | null;
+}
+
+/** The entry of a change to one field of a record (archiving a pole, deactivating an account): that field before and after. */
+export function fieldChange<T>(
+  actor: Actor,
+  action: string,
+  entity: string,
+  entityId: string | number,
+  field: string,
+  before: T,
+  after: T,
+): AuditEntry {
+  return {
+    actorId: actor.userId,
+    action,
+    entity,
+    entityId,
+    before: { [field]: before },
+    after: { [field]: after },
+    requestId: actor.requestId,
+  };
 }
 
 export interface AuditRow {

@@ -4,7 +4,7 @@ import { t } from '../i18n/messages.ts';
 import { csvDocument, type CsvCell, type CsvFlavour } from './csv.ts';
 import type { NationalSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 import { summaryWorkbook } from './summary-xlsx.ts';
-import { computedLine, isScope, summaryTitle } from './summary-text.ts';
+import { computedLine, figureIdentity, isScope, summaryTitle } from './summary-text.ts';
 
 export { summaryPrintModel } from './summary-print.ts';
 export { computedLine, isScope, summaryTitle };
@@ -73,11 +73,7 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
       const ind = byCode.get(f.indicator);
       return [
         section,
-        f.area,
-        f.areaName,
-        f.indicator,
-        ind?.label ?? '',
-        ind?.unit ?? '',
+        ...figureIdentity(f, ind),
         summary.periodLabel,
         base,
         f.value === null ? null : { value: f.value, decimals: ind?.decimals ?? 0 },

@@ -1,7 +1,7 @@
-// Words every rendering of a summary shares: its title, whether it is a scope, when it was computed.
+// Words every rendering of a summary shares: its title, whether it is a scope, when it was computed, what a figure row is about.
 import { t } from '../i18n/messages.ts';
 import { formatDate } from '../lib/format.ts';
-import type { NationalSummary, ScopeSummary } from './summary.types.ts';
+import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 
 /** True for a funder's scope summary (it lists poles). */
 export function isScope(summary: NationalSummary): summary is ScopeSummary {
@@ -19,4 +19,9 @@ export function summaryTitle(summary: NationalSummary, title?: string): string {
 /** « Données calculées le 26 novembre 2026 à 10:13 » (or that nothing was computed yet). */
 export function computedLine(summary: NationalSummary): string {
   return summary.computedAt ? t('exports.computed', { date: formatDate(summary.computedAt, true) }) : t('exports.computed.none');
+}
+
+/** The cells that say what a figure row holds: its area (code, name) and its indicator (code, label, unit). */
+export function figureIdentity(f: SummaryFigure, ind: SummaryIndicator | undefined): string[] {
+  return [f.area, f.areaName, f.indicator, ind?.label ?? '', ind?.unit ?? ''];
 }

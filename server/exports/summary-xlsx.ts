@@ -4,6 +4,7 @@ import type ExcelJS from 'exceljs';
 import { loadExcel } from '../lib/excel.ts';
 import { t } from '../i18n/messages.ts';
 import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
+import { figureIdentity } from './summary-text.ts';
 
 /** Rows above the header: title, computed line, base and period, blank. The header is row 5, frozen. */
 const HEADER_ROW = 5;
@@ -74,18 +75,7 @@ function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicat
   return figures.map((f) => {
     const ind = byCode.get(f.indicator);
     return {
-      values: [
-        f.area,
-        f.areaName,
-        f.indicator,
-        ind?.label ?? '',
-        ind?.unit ?? '',
-        f.value,
-        f.reported,
-        f.expected,
-        f.expected ? f.reported / f.expected : null,
-        f.contributors,
-      ],
+      values: [...figureIdentity(f, ind), f.value, f.reported, f.expected, f.expected ? f.reported / f.expected : null, f.contributors],
       formats: [undefined, undefined, undefined, undefined, undefined, numberFormat(ind?.decimals ?? 0)],
     };
   });

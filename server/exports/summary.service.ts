@@ -14,7 +14,7 @@ import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
 import { lastClosedQuarter, periodLabel, type Quarter } from '../lib/quarters.ts';
-import { ExportsRepo } from './exports.repo.ts';
+import { ExportsRepo, type ExportPole, type ExportRegion } from './exports.repo.ts';
 import type {
   NationalSummary,
   ScopeSummary,
@@ -26,6 +26,9 @@ import type {
 
 /** The area of a funder's combined regions in a scope summary. */
 export const SCOPE_AREA = 'PERIMETRE';
+
+/** An area's figures, one per indicator, from its stored rows; `poleIds` are the poles whose contributions it counts. */
+type FigureBuilder = (rows: StoredAggregate[], area: string, areaName: string, poleIds: number[] | 'all') => SummaryFigure[];
 
 interface Catalogue {
   indicators: (SummaryIndicator & { id: number })[];
@@ -55,26 +58,13 @@ export class SummaryService {
   }
 
   private async nationalIn(db: Knex, period: SummaryPeriod, base: Base): Promise<NationalSummary> {
-    const cat = await this.catalogue(db);
-    const key = aggregateKey(period, this.lastClosed());
-    const regions = await this.repo.regionsWithPoles(db);
-    const poles = await this.repo.poles(db);
-    const common = {
-      base,
-      indicatorIds: cat.indicators.map((i) => i.id),
-      category: '',
-      grain: key.grain,
-      fromIndex: key.endIndex,
-      toIndex: key.endIndex,
-    } as const;
+    const { cat, key, regions, poles, common } = await this.frame(db, period, base);
     const nationRows = await this.read(db, { ...common, level: 'nation', areas: [NATION] });
     const regionRows = await this.read(db, { ...common, level: 'region', areas: regions.map((r) => r.code) });
     // Every pole: no list of areas to bind.
     const poleRows = await this.read(db, { ...common, level: 'pole' });
     const computedAt = await this.computedAt(db);
     const figures = this.builder(cat, key, poleRows, computedAt);
-    const byRegion = groupBy(regionRows, (r) => r.area);
-    const polesOf = groupBy(poles, (p) => p.region_code);
     return {
       period,
       periodLabel: periodLabel(period),
@@ -82,15 +72,7 @@ export class SummaryService {
       computedAt,
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: figures(nationRows, NATION, t('exports.area.nation'), 'all'),
-      regions: regions.flatMap((r) =>
-        figures(
-          byRegion.get(r.code) ?? [],
-          r.code,
-          r.name,
-          (polesOf.get(r.code) ?? []).map((p) => p.id),
-        ),
-      ),
-      completeness: regions.map((r) => completeness(r.code, r.name, byRegion.get(r.code) ?? [])),
+      ...regionParts(figures, regions, poles, regionRows),
     };
   }
 
@@ -106,26 +88,13 @@ export class SummaryService {
   }
 
   private async scopeIn(db: Knex, user: CurrentUser, period: SummaryPeriod, base: Base): Promise<ScopeSummary> {
-    const cat = await this.catalogue(db);
-    const key = aggregateKey(period, this.lastClosed());
-    const regions = await this.repo.regionsWithPoles(db, user);
-    const poles = await this.repo.poles(db, user);
-    const common = {
-      base,
-      indicatorIds: cat.indicators.map((i) => i.id),
-      category: '',
-      grain: key.grain,
-      fromIndex: key.endIndex,
-      toIndex: key.endIndex,
-    } as const;
+    const { cat, key, regions, poles, common } = await this.frame(db, period, base, user);
     const partial = user.role === 'funder' && user.regionCodes.length > 0;
     const regionRows = await this.read(db, { ...common, level: 'region', areas: regions.map((r) => r.code) });
     // A national scope reads every pole (no list of areas to bind); a partial one names its poles.
     const poleRows = await this.read(db, { ...common, level: 'pole', areas: partial ? poles.map((p) => String(p.id)) : undefined });
     const computedAt = await this.computedAt(db);
     const figures = this.builder(cat, key, poleRows, computedAt);
-    const byRegion = groupBy(regionRows, (r) => r.area);
-    const polesOf = groupBy(poles, (p) => p.region_code);
     const byPole = groupBy(poleRows, (r) => r.area);
     // Pole rows were read for the poles in scope only, so 'all' counts the scope's contributors.
     const own = partial
@@ -139,17 +108,26 @@ export class SummaryService {
       scopeName: partial ? regions.map((r) => r.name).join(', ') : t('exports.area.nation'),
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: own,
-      regions: regions.flatMap((r) =>
-        figures(
-          byRegion.get(r.code) ?? [],
-          r.code,
-          r.name,
-          (polesOf.get(r.code) ?? []).map((p) => p.id),
-        ),
-      ),
-      completeness: regions.map((r) => completeness(r.code, r.name, byRegion.get(r.code) ?? [])),
+      ...regionParts(figures, regions, poles, regionRows),
       poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id])),
     };
+  }
+
+  /** What both summaries start from: the catalogue, the period's key, the regions and poles in view, the filter their reads share. */
+  private async frame(db: Knex, period: SummaryPeriod, base: Base, user?: CurrentUser) {
+    const cat = await this.catalogue(db);
+    const key = aggregateKey(period, this.lastClosed());
+    const regions = await this.repo.regionsWithPoles(db, user);
+    const poles = await this.repo.poles(db, user);
+    const common = {
+      base,
+      indicatorIds: cat.indicators.map((i) => i.id),
+      category: '',
+      grain: key.grain,
+      fromIndex: key.endIndex,
+      toIndex: key.endIndex,
+    } as const;
+    return { cat, key, regions, poles, common };
   }
 
   /** Active indicators in catalogue order, as the « Définitions » sheet shows them. */
@@ -173,7 +151,7 @@ export class SummaryService {
   }
 
   /** Turns an area's stored rows (several regions are merged) into one figure per indicator. */
-  private builder(cat: Catalogue, key: AggregateKey, poleRows: StoredAggregate[], computedAt: string | null) {
+  private builder(cat: Catalogue, key: AggregateKey, poleRows: StoredAggregate[], computedAt: string | null): FigureBuilder {
     // The poles that gave each indicator a value in the period: its contributors, wherever they are.
     const contributing = new Map<number, Set<number>>();
     for (const r of poleRows) {
@@ -182,7 +160,7 @@ export class SummaryService {
       set.add(Number(r.area));
       contributing.set(r.indicatorId, set);
     }
-    return (rows: StoredAggregate[], area: string, areaName: string, poleIds: number[] | 'all'): SummaryFigure[] => {
+    return (rows, area, areaName, poleIds) => {
       const figures = new Figures(rows, cat.kindOf);
       return cat.indicators.map((ind) => {
         const cell: FigureCell | undefined = figures.get(ind.id, key.grain, key.endIndex);
@@ -222,6 +200,23 @@ export class SummaryService {
     const stamps = [f.refreshedAt, f.rebuiltAt].filter((s): s is string => Boolean(s)).sort();
     return stamps.length ? stamps[stamps.length - 1] : null;
   }
+}
+
+/** Each region's figures (its contributors counted among its own poles) and its completeness, in region order. */
+function regionParts(figures: FigureBuilder, regions: ExportRegion[], poles: ExportPole[], regionRows: StoredAggregate[]) {
+  const byRegion = groupBy(regionRows, (r) => r.area);
+  const polesOf = groupBy(poles, (p) => p.region_code);
+  return {
+    regions: regions.flatMap((r) =>
+      figures(
+        byRegion.get(r.code) ?? [],
+        r.code,
+        r.name,
+        (polesOf.get(r.code) ?? []).map((p) => p.id),
+      ),
+    ),
+    completeness: regions.map((r) => completeness(r.code, r.name, byRegion.get(r.code) ?? [])),
+  };
 }
 
 function completeness(code: string, name: string, rows: StoredAggregate[]): SummaryCompleteness {

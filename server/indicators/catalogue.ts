@@ -31,6 +31,14 @@ export const ARTICLE9_CATEGORIES = [
   { code: 'autre', labelFr: 'Autres acteurs', labelEn: 'Other actors' },
 ];
 
+/**
+ * How both components of the self-financing rate are measured: the coordinating body's euros over the
+ * quarter. One definition, so that the numerator and the denominator cannot drift apart.
+ */
+function selfFinancingComponent(): Pick<CatalogueEntry, 'unit' | 'decimals' | 'min' | 'max' | 'kind' | 'objectives' | 'direction'> {
+  return { unit: 'euros', decimals: 0, min: '0', max: '100000000', kind: 'flow', objectives: ['O4'], direction: 'up' };
+}
+
 export const INDICATOR_CATALOGUE: CatalogueEntry[] = [
   {
     code: 'EMP_CREES',
@@ -184,13 +192,7 @@ export const INDICATOR_CATALOGUE: CatalogueEntry[] = [
     definitionFr:
       'Produits hors subventions (ventes, prestations, cotisations) de la structure d’animation pendant le trimestre, en euros.',
     definitionEn: 'Income other than grants (sales, services, membership fees) of the coordinating body during the quarter, in euros.',
-    unit: 'euros',
-    decimals: 0,
-    min: '0',
-    max: '100000000',
-    kind: 'flow',
-    objectives: ['O4'],
-    direction: 'up',
+    ...selfFinancingComponent(),
   },
   {
     code: 'RESSOURCES_TOTALES',
@@ -198,13 +200,7 @@ export const INDICATOR_CATALOGUE: CatalogueEntry[] = [
     labelEn: 'Total resources of the coordinating body',
     definitionFr: 'Ensemble des produits de la structure d’animation pendant le trimestre, subventions comprises, en euros.',
     definitionEn: 'All income of the coordinating body during the quarter, grants included, in euros.',
-    unit: 'euros',
-    decimals: 0,
-    min: '0',
-    max: '100000000',
-    kind: 'flow',
-    objectives: ['O4'],
-    direction: 'up',
+    ...selfFinancingComponent(),
   },
   {
     code: 'TX_AUTOFINANCEMENT',

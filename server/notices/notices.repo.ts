@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ReportStatus } from '../reporting/reporting.repo.ts';
-import type { PoleCalendarRow } from '../poles/poles.repo.ts';
+import { poleCalendarsByRegion, type PoleCalendarRegionRow } from '../poles/poles.repo.ts';
 
 export type NoticeKind = 'returned' | 'validated' | 'reopened' | 'reminder';
 export type ReminderStep = 'due_in_7' | 'due_today' | 'late_7';
@@ -27,10 +27,7 @@ export interface Recipient {
 }
 
 /** A pole as the reminder and digest jobs need it. */
-export interface ReminderPoleRow extends PoleCalendarRow {
-  region_code: string;
-  region_name: string;
-}
+export type ReminderPoleRow = PoleCalendarRegionRow;
 
 /** The SQL of notices: decisions and reminders written for a pole, and who receives them. */
 export class NoticesRepo {
@@ -78,20 +75,7 @@ export class NoticesRepo {
 
   /** Poles not archived on `today` (ISO date), with their region. */
   async activePoles(db: Knex, today: string): Promise<ReminderPoleRow[]> {
-    return db('poles as p')
-      .join('regions as g', 'g.code', 'p.region_code')
-      .where((w) => w.whereNull('p.archived_on').orWhere('p.archived_on', '>', today))
-      .select(
-        'p.id',
-        'p.name',
-        'p.slug',
-        'p.region_code',
-        'g.name as region_name',
-        'p.first_report_year',
-        'p.first_report_quarter',
-        'p.archived_on',
-      )
-      .orderBy([{ column: 'g.name' }, { column: 'p.name' }]);
+    return poleCalendarsByRegion(db).where((w) => w.whereNull('p.archived_on').orWhere('p.archived_on', '>', today));
   }
 
   /** Report statuses of every pole for the quarters from `fromIndex` on. */

@@ -25,6 +25,29 @@ export interface PoleRow {
 /** A pole as the pages and jobs that follow its reporting calendar read it (name, link, first and last quarter). */
 export type PoleCalendarRow = Pick<PoleRow, 'id' | 'name' | 'slug' | 'first_report_year' | 'first_report_quarter' | 'archived_on'>;
 
+/** A pole's calendar with its region, as the reminder jobs and the completeness page read it. */
+export interface PoleCalendarRegionRow extends PoleCalendarRow {
+  region_code: string;
+  region_name: string;
+}
+
+/** Poles (`p`) with their region (`g`), selecting a PoleCalendarRegionRow, by region name then pole name. */
+export function poleCalendarsByRegion(db: Knex): Knex.QueryBuilder {
+  return db('poles as p')
+    .join('regions as g', 'g.code', 'p.region_code')
+    .select(
+      'p.id',
+      'p.name',
+      'p.slug',
+      'p.region_code',
+      'g.name as region_name',
+      'p.first_report_year',
+      'p.first_report_quarter',
+      'p.archived_on',
+    )
+    .orderBy([{ column: 'g.name' }, { column: 'p.name' }]);
+}
+
 /** Restricts a query on `poles` (aliased `alias`) to what the user may see, in SQL. */
 export function scopePoles(q: Knex.QueryBuilder, user: CurrentUser, alias = 'poles'): Knex.QueryBuilder {
   if (user.role === 'staff') return q;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AuditRepo } from '../audit/audit.repo.ts';
+import { fieldChange, type AuditRepo } from '../audit/audit.repo.ts';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import { likeOperator, nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
@@ -197,15 +197,8 @@ export class PolesService {
         [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }],
         nowTimestamp(this.clock),
       );
-      await this.repos.audit.record(trx, {
-        actorId: actor.userId,
-        action: archivedOn ? 'pole.archive' : 'pole.unarchive',
-        entity: 'pole',
-        entityId: pole.id,
-        before: { archived_on: pole.archived_on },
-        after: { archived_on: archivedOn },
-        requestId: actor.requestId,
-      });
+      const action = archivedOn ? 'pole.archive' : 'pole.unarchive';
+      await this.repos.audit.record(trx, fieldChange(actor, action, 'pole', pole.id, 'archived_on', pole.archived_on, archivedOn));
     });
   }
 
@@ -292,35 +285,24 @@ function memberRow(form: MemberForm): MemberWrite {
   };
 }
 
+/** The fields of a pole that its audit rows record, in the order they are written. */
+const AUDITED_POLE_FIELDS = [
+  'name',
+  'slug',
+  'region_code',
+  'departement_code',
+  'creation_year',
+  'first_report_year',
+  'first_report_quarter',
+  'legal_form',
+  'description',
+  'contact_email',
+  'website',
+  'founding_wave',
+] as const satisfies readonly (keyof PoleWrite & keyof PoleRow)[];
+
 function pickPole(p: PoleWrite | PoleRow): Record<string, unknown> {
-  const {
-    name,
-    slug,
-    region_code,
-    departement_code,
-    creation_year,
-    first_report_year,
-    first_report_quarter,
-    legal_form,
-    description,
-    contact_email,
-    website,
-    founding_wave,
-  } = p;
-  return {
-    name,
-    slug,
-    region_code,
-    departement_code,
-    creation_year,
-    first_report_year,
-    first_report_quarter,
-    legal_form,
-    description,
-    contact_email,
-    website,
-    founding_wave,
-  };
+  return Object.fromEntries(AUDITED_POLE_FIELDS.map((k) => [k, p[k]]));
 }
 
 function sortTerritories(t: TerritoryRow[]): TerritoryRow[] {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { readBool } from '../db/dialect.ts';
 import { readScaled } from '../lib/decimal.ts';
 import type { Quarter } from '../lib/quarters.ts';
+import type { Actor } from '../lib/actor.ts';
 
 export type ReportStatus = 'draft' | 'submitted' | 'validated' | 'returned';
 
@@ -67,6 +68,43 @@ export interface RevisionRow {
 }
 
 export type NewRevision = Omit<RevisionRow, 'id'>;
+
+/** What every revision of one save or decision shares: the quarter, who made the change, in which request, when. */
+export type RevisionBase = Pick<NewRevision, 'pole_id' | 'year' | 'quarter' | 'actor_id' | 'request_id' | 'created_at'>;
+
+/** The RevisionBase of a change to `poleId`'s quarter `q` by `actor` at `now`. */
+export function revisionBase(poleId: number, q: Quarter, actor: Actor, now: string): RevisionBase {
+  return {
+    pole_id: poleId,
+    year: q.year,
+    quarter: q.quarter,
+    actor_id: actor.userId,
+    request_id: actor.requestId ?? null,
+    created_at: now,
+  };
+}
+
+/** A revision: `base`, then `r`, every field `r` leaves out empty (no indicator, no category, an update). */
+export function revisionRow(base: RevisionBase, r: Partial<NewRevision>): NewRevision {
+  return {
+    ...base,
+    indicator_id: null,
+    category: '',
+    action: 'update',
+    old_value_scaled: null,
+    new_value_scaled: null,
+    old_not_available: null,
+    new_not_available: null,
+    old_comment: null,
+    new_comment: null,
+    old_na_reason: null,
+    new_na_reason: null,
+    old_status: null,
+    new_status: null,
+    reason: null,
+    ...r,
+  };
+}
 
 function toValue(r: Record<string, unknown>): ValueRow {
   return {

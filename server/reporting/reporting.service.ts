@@ -21,7 +21,15 @@ import {
 import { checkEntry, field, lineKey, type EntryContext, type EntryIndicator, type LineToStore, type RatioRule } from './entry-rules.ts';
 import { scaledToInput } from '../lib/decimal.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
-import type { NewRevision, ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
+import {
+  revisionBase,
+  revisionRow,
+  type NewRevision,
+  type ReportingRepo,
+  type ReportRow,
+  type ReportStatus,
+  type ValueRow,
+} from './reporting.repo.ts';
 import { t } from '../i18n/messages.ts';
 import type { PersonActor as Actor } from '../lib/actor.ts';
 // The rows handlers show, named here so that a handler imports services, never repos.
@@ -286,14 +294,7 @@ export class ReportingService {
 
   private async applyPlan(trx: Knex.Transaction, plan: SavePlan, actor: Actor, now: string): Promise<void> {
     const { pole, q, existing, status } = plan;
-    const base = {
-      pole_id: pole.id,
-      year: q.year,
-      quarter: q.quarter,
-      actor_id: actor.userId,
-      request_id: actor.requestId ?? null,
-      created_at: now,
-    };
+    const base = revisionBase(pole.id, q, actor, now);
     const submitting = status === 'submitted' && existing?.status !== 'submitted';
     // The report row first: the version check is this plan's first write.
     const changes = {
@@ -324,24 +325,7 @@ export class ReportingService {
       });
     }
     const revisions: NewRevision[] = [];
-    const rev = (r: Partial<NewRevision>): NewRevision => ({
-      ...base,
-      indicator_id: null,
-      category: '',
-      action: 'update',
-      old_value_scaled: null,
-      new_value_scaled: null,
-      old_not_available: null,
-      new_not_available: null,
-      old_comment: null,
-      new_comment: null,
-      old_na_reason: null,
-      new_na_reason: null,
-      old_status: null,
-      new_status: null,
-      reason: null,
-      ...r,
-    });
+    const rev = (r: Partial<NewRevision>): NewRevision => revisionRow(base, r);
     if (!existing) revisions.push(rev({ action: 'create', new_status: 'draft' }));
     for (const [cat, before, after] of [
       ['highlights', existing?.highlights ?? '', plan.highlights],

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Quarter } from '../lib/quarters.ts';
 import type { ReportStatus } from './reporting.repo.ts';
-import type { PoleCalendarRow } from '../poles/poles.repo.ts';
+import { poleCalendarsByRegion, type PoleCalendarRegionRow } from '../poles/poles.repo.ts';
 
 export interface QueueFilter {
   status?: ReportStatus;
@@ -25,9 +25,7 @@ export interface QueueRow {
 }
 
 /** A pole as the completeness page needs it, with its report for the quarter when there is one. */
-export interface CompletenessPoleRow extends PoleCalendarRow {
-  region_code: string;
-  region_name: string;
+export interface CompletenessPoleRow extends PoleCalendarRegionRow {
   status: ReportStatus | null;
   submitted_at: string | null;
 }
@@ -68,23 +66,10 @@ export class ReviewRepo {
    * pole archived since is still expected is decided by the service (quarter arithmetic in one place).
    */
   async polesForQuarter(db: Knex, q: Quarter, region?: string): Promise<CompletenessPoleRow[]> {
-    const query = db('poles as p')
-      .join('regions as g', 'g.code', 'p.region_code')
+    const query = poleCalendarsByRegion(db)
       .leftJoin('quarter_reports as r', (j) => j.on('r.pole_id', 'p.id').andOnVal('r.year', q.year).andOnVal('r.quarter', q.quarter))
       .whereRaw('(p.first_report_year * 4 + p.first_report_quarter) <= ?', [q.year * 4 + q.quarter])
-      .select(
-        'p.id',
-        'p.name',
-        'p.slug',
-        'p.region_code',
-        'g.name as region_name',
-        'p.first_report_year',
-        'p.first_report_quarter',
-        'p.archived_on',
-        'r.status',
-        'r.submitted_at',
-      )
-      .orderBy([{ column: 'g.name' }, { column: 'p.name' }]);
+      .select('r.status', 'r.submitted_at');
     if (region) query.where('p.region_code', region);
     return query;
   }

@@ -9,7 +9,7 @@ import type { Clock } from '../lib/clock.ts';
 import { indicatorApplies, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import { lineKey, type StoredLine } from './entry-rules.ts';
-import type { ReportingRepo, ReportRow, ReportStatus, ValueRow } from './reporting.repo.ts';
+import { revisionBase, revisionRow, type ReportingRepo, type ReportRow, type ReportStatus, type ValueRow } from './reporting.repo.ts';
 import type { PersonActor as Actor } from '../lib/actor.ts';
 import type { ReportingService } from './reporting.service.ts';
 import { reviewFlags } from './review-flags.ts';
@@ -103,28 +103,12 @@ export class ReviewService {
         });
         if (!ok) throw new StaleVersion();
         await this.repos.reporting.addRevisions(trx, [
-          {
-            pole_id: report.pole_id,
-            year: report.year,
-            quarter: report.quarter,
-            indicator_id: null,
-            category: '',
+          revisionRow(revisionBase(report.pole_id, report, actor, now), {
             action: decision,
-            old_value_scaled: null,
-            new_value_scaled: null,
-            old_not_available: null,
-            new_not_available: null,
-            old_comment: null,
-            new_comment: null,
-            old_na_reason: null,
-            new_na_reason: null,
             old_status: report.status,
             new_status: to[decision],
             reason: decision === 'validate' ? null : reason,
-            actor_id: actor.userId,
-            request_id: actor.requestId ?? null,
-            created_at: now,
-          },
+          }),
         ]);
         // The quarter's figures move (validated data is what dashboards show by default).
         await this.repos.aggregates.markDirty(

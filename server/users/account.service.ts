@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
+import { fieldChange } from '../audit/audit.repo.ts';
 import { nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, TooManyRequests, ValidationError } from '../http/errors.ts';
 import type { CurrentUser } from '../http/current-user.ts';
@@ -114,15 +115,11 @@ export class AccountService {
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.users.update(trx, user.id, version, { display_name: displayName }, nowTimestamp(this.clock))))
         throw new StaleVersion();
-      await this.repos.audit.record(trx, {
-        actorId: user.id,
-        action: 'user.profile_update',
-        entity: 'user',
-        entityId: user.id,
-        before: { display_name: row.display_name },
-        after: { display_name: displayName },
-        requestId,
-      });
+      const actor = { userId: user.id, requestId };
+      await this.repos.audit.record(
+        trx,
+        fieldChange(actor, 'user.profile_update', 'user', user.id, 'display_name', row.display_name, displayName),
+      );
     });
     return true;
   }

@@ -4,7 +4,7 @@ import type { ApiTokensRepo } from '../api/api-tokens.repo.ts';
 import type { DateTime } from 'luxon';
 import type { Clock } from '../lib/clock.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
-import type { AuditRepo } from '../audit/audit.repo.ts';
+import { fieldChange, type AuditRepo } from '../audit/audit.repo.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
 import { isUniqueViolation, nowTimestamp, writeTimestamp } from '../db/dialect.ts';
@@ -12,7 +12,7 @@ import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Role } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { UserFilter, UserRow, UsersRepo } from './users.repo.ts';
-import type { TokensRepo } from './tokens.repo.ts';
+import type { TokenPurpose, TokensRepo } from './tokens.repo.ts';
 import { contextWords, passwordProblem } from './password-rules.ts';
 import type { Actor } from '../lib/actor.ts';
 // The rows handlers show, named here so that a handler imports services, never repos.
@@ -137,14 +137,7 @@ export class UsersService {
         await this.repos.users.setPoles(trx, id, poleIds);
         await this.repos.users.setRegions(trx, id, regionCodes);
         if (token && expiresAt) {
-          await this.repos.tokens.insert(trx, {
-            userId: id,
-            purpose: 'invitation',
-            tokenHash: hashToken(token),
-            expiresAt: writeTimestamp(expiresAt),
-            createdBy: actor.userId,
-            createdAt: now,
-          });
+          await this.storeLink(trx, { userId: id, purpose: 'invitation', token, expiresAt }, actor, now);
         }
         await this.repos.audit.record(trx, {
           actorId: actor.userId,
@@ -242,15 +235,8 @@ export class UsersService {
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.users.setActive(trx, user.id, version, active, now))) throw new StaleVersion();
       if (!active) await this.repos.tokens.expireUnused(trx, user.id, now);
-      await this.repos.audit.record(trx, {
-        actorId: actor.userId,
-        action: active ? 'user.reactivate' : 'user.deactivate',
-        entity: 'user',
-        entityId: user.id,
-        before: { active: user.active },
-        after: { active },
-        requestId: actor.requestId,
-      });
+      const action = active ? 'user.reactivate' : 'user.deactivate';
+      await this.repos.audit.record(trx, fieldChange(actor, action, 'user', user.id, 'active', user.active, active));
     });
     return true;
   }
@@ -263,14 +249,7 @@ export class UsersService {
     const now = nowTimestamp(this.clock);
     await this.db.transaction(async (trx) => {
       const expired = await this.repos.tokens.expireUnused(trx, user.id, now);
-      const tokenId = await this.repos.tokens.insert(trx, {
-        userId: user.id,
-        purpose: 'reset',
-        tokenHash: hashToken(token),
-        expiresAt: writeTimestamp(expiresAt),
-        createdBy: actor.userId,
-        createdAt: now,
-      });
+      const tokenId = await this.storeLink(trx, { userId: user.id, purpose: 'reset', token, expiresAt }, actor, now);
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: 'user.reset_link',
@@ -282,6 +261,23 @@ export class UsersService {
       });
     });
     return { token, expiresAt };
+  }
+
+  /** Stores a new invitation or reset link as its hash (the token itself is never stored). Returns the link's id. */
+  private storeLink(
+    trx: Knex.Transaction,
+    link: { userId: number; purpose: TokenPurpose; token: string; expiresAt: DateTime },
+    actor: Actor,
+    now: string,
+  ): Promise<number> {
+    return this.repos.tokens.insert(trx, {
+      userId: link.userId,
+      purpose: link.purpose,
+      tokenHash: hashToken(link.token),
+      expiresAt: writeTimestamp(link.expiresAt),
+      createdBy: actor.userId,
+      createdAt: now,
+    });
   }
 
   /** The staff list: accounts with the names of their poles or regions. */
