@@ -128,7 +128,7 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/admin/import/:batchId', STAFF, imports.showBatch);
   r.post('/admin/import/:batchId/confirmer', STAFF, imports.longConfirm);
 
-  // Notices and the outbox (issue #5): « Envois », the messages waiting, sent or failed (staff).
+  // Notices and the outbox: « Envois », the messages waiting, sent or failed (staff).
   const outbox = createOutboxHandlers(s);
   r.get('/admin/envois', STAFF, outbox.list);
   r.get('/admin/envois/:messageId', STAFF, outbox.show);
@@ -143,7 +143,7 @@ export function registerRoutes(app: Express, s: Services) {
   r.post('/profil/jetons', anyRole(), account.createApiToken);
   r.post('/profil/jetons/:tokenId/revoquer', anyRole(), account.revokeApiToken);
 
-  // Publications (issue #5): frozen national summaries, one version per correction. Staff publish;
+  // Publications: frozen national summaries, one version per correction. Staff publish;
   // funders and staff read every version, what changed, and download it.
   const publications = createPublicationsHandlers(s);
   const staffAndFunders = roles(['staff', 'funder'], 'all');
@@ -154,12 +154,12 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/publications/:period/versions/:version/impression', staffAndFunders, publications.print);
   r.get('/admin/publications/nouvelle', STAFF, publications.showNew);
   r.post('/admin/publications/nouvelle', STAFF, publications.publish);
-  // Open data (issue #5): public, without sign-in, only when OPEN_DATA is on (404 otherwise).
+  // Open data: public, without sign-in, only when OPEN_DATA is on (404 otherwise).
   const opendata = createOpenDataHandlers(s);
   r.get('/donnees-ouvertes', PUBLIC, opendata.index);
   r.get('/donnees-ouvertes/:period.csv', PUBLIC, opendata.file);
 
-  // Exports (issue #5): every export is a GET and changes nothing. Staff: the national summary (file or
+  // Exports: every export is a GET and changes nothing. Staff: the national summary (file or
   // print page) and the raw values, streamed. Funders (and staff): their scope's summary.
   const exportsH = createExportsHandlers(s);
   r.get('/admin/exports', STAFF, exportsH.adminPage);

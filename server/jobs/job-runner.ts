@@ -2,7 +2,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { writeTimestamp } from '../db/dialect.ts';
+import { nowTimestamp, writeTimestamp } from '../db/dialect.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { JobsRepo } from './jobs.repo.ts';
 
@@ -79,10 +79,6 @@ export class JobRunner {
     return this.busyLeases.has(lease);
   }
 
-  private now(): string {
-    return writeTimestamp(this.clock.now());
-  }
-
   /**
    * Finished runs older than RUN_HISTORY_DAYS are forgotten (the outbox sender alone records a run a
    * minute); at most once an hour per process, under the lease the run already holds.
@@ -150,21 +146,23 @@ export class JobRunner {
     this.busyLeases.add(lease);
     try {
       const previous = await this.repo.lease(this.db, lease);
-      if (!(await this.repo.acquire(this.db, lease, this.instance, this.now(), this.expiry()))) return { ran: false, reason: 'leased' };
+      if (!(await this.repo.acquire(this.db, lease, this.instance, nowTimestamp(this.clock), this.expiry())))
+        return { ran: false, reason: 'leased' };
       // Taken over from an instance whose lease expired: it died mid-run, and its run will never finish.
-      if (previous && previous.holder !== this.instance) await this.repo.abandon(this.db, previous.holder, this.now(), leaseJobs);
-      const runId = await this.repo.startRun(this.db, job, this.instance, this.now());
+      if (previous && previous.holder !== this.instance)
+        await this.repo.abandon(this.db, previous.holder, nowTimestamp(this.clock), leaseJobs);
+      const runId = await this.repo.startRun(this.db, job, this.instance, nowTimestamp(this.clock));
       await this.pruneHistory();
       try {
         const outcome = await work(async (text) => {
           if (this.stopRequested) throw new JobInterrupted();
           await this.repo.progress(this.db, runId, text);
           // A long run keeps its lease alive while it makes progress.
-          await this.repo.acquire(this.db, lease, this.instance, this.now(), this.expiry());
+          await this.repo.acquire(this.db, lease, this.instance, nowTimestamp(this.clock), this.expiry());
         });
         await this.repo.finishRun(this.db, runId, {
           status: 'success',
-          finished_at: this.now(),
+          finished_at: nowTimestamp(this.clock),
           keys_recomputed: outcome.keys,
           rows_written: outcome.rows,
           error: null,
@@ -176,7 +174,7 @@ export class JobRunner {
         else this.logger.error({ err, job }, 'job failed');
         await this.repo.finishRun(this.db, runId, {
           status: 'failure',
-          finished_at: this.now(),
+          finished_at: nowTimestamp(this.clock),
           keys_recomputed: 0,
           rows_written: 0,
           error: message.slice(0, 2000),
