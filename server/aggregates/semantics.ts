@@ -4,7 +4,8 @@
 //   kind   | over a period (a pole's quarters)         | over poles (region, nation)
 //   flow   | sum of the quarters reported               | sum
 //   stock  | the last value reported inside the period  | sum
-//   ratio  | Σ numerator / Σ denominator, each component aggregated by its own kind
+//   ratio  | Σ numerator / Σ denominator over the quarters where both components have a value,
+//          | each component aggregated by its own kind over those quarters (then summed over poles)
 //   score  | the last value reported inside the period  | average of the poles' values, with the distribution
 //
 // « Non disponible » is not reported, never zero; nothing is carried in from outside the period.
@@ -75,9 +76,15 @@ export function poleCell(kind: Exclude<Kind, 'ratio'>, obs: PeriodObservations):
 }
 
 /**
- * A pole's ratio cell from its numerator's and denominator's observations, each component aggregated
- * by its own kind. Completeness: the pole counts as reported when both components have a value in the
- * period's last quarter.
+ * A pole's ratio cell from its numerator's and denominator's observations. The two components are paired
+ * per quarter: a quarter where either is « non disponible » or missing contributes to neither, otherwise
+ * a year's rate would divide a numerator over some quarters by a denominator over others. Over the paired
+ * quarters each component then combines by its own kind: a flow sums them, a stock takes its value in the
+ * last of them (so both stocks are read on the same quarter).
+ *
+ * Completeness counts the pole in the period's last quarter, as for the other non-flow kinds (the
+ * dashboards word it in poles): it is reported only when that quarter is paired, i.e. both components
+ * have a value there, the same condition under which the quarter contributes to the figure.
  */
 export function ratioCell(
   numKind: 'flow' | 'stock',
@@ -85,15 +92,21 @@ export function ratioCell(
   denKind: 'flow' | 'stock',
   denObs: PeriodObservations,
 ): Cell {
-  const numerator = poleCell(numKind, numObs);
-  const denominator = poleCell(denKind, denObs);
-  const both = numerator.value !== null && denominator.value !== null;
+  const denominators = new Map(denObs.quarters.map((q) => [q.index, q]));
+  const paired = numObs.quarters.flatMap((q) => {
+    const d = denominators.get(q.index);
+    return q.expected && d?.expected && q.value !== null && d.value !== null ? [{ index: q.index, num: q.value, den: d.value }] : [];
+  });
+  const component = (kind: 'flow' | 'stock', pick: (p: (typeof paired)[number]) => number) =>
+    kind === 'flow' ? paired.reduce((s, p) => s + pick(p), 0) : pick(paired[paired.length - 1]);
+  const num = paired.length ? component(numKind, (p) => p.num) : null;
+  const den = paired.length ? component(denKind, (p) => p.den) : null;
   const n = inLastQuarter(numObs);
   const d = inLastQuarter(denObs);
   return {
-    value: both ? percent(numerator.value!, denominator.value!) : null,
-    num: both ? numerator.value : null,
-    den: both ? denominator.value : null,
+    value: num !== null && den !== null ? percent(num, den) : null,
+    num,
+    den,
     reported: n.reported && d.reported ? 1 : 0,
     expected: n.expected ? 1 : 0,
     distribution: null,
@@ -139,5 +152,6 @@ export function combine(kind: Kind, cells: Cell[]): Cell {
   const count = cells.reduce((s, c) => s + (c.den ?? 0), 0);
   const distribution: Record<string, number> = {};
   for (const c of cells) for (const [k, n] of Object.entries(c.distribution ?? {})) distribution[k] = (distribution[k] ?? 0) + n;
-  return { value: count ? Math.round(sum / count) : null, num: sum, den: count, reported, expected, distribution };
+  // No pole with a value: a null sum, as a pole's own cell has, not a zero that reads like a figure.
+  return { value: count ? Math.round(sum / count) : null, num: count ? sum : null, den: count, reported, expected, distribution };
 }

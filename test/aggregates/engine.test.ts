@@ -48,12 +48,14 @@ function show(cell: Cell | undefined): string {
 interface Row {
   behaviour: string;
   kind: Kind;
-  /** Per pole, the indicator's values; for a ratio, its numerator's (a flow) and its denominator's (a stock). */
+  /** Per pole, the indicator's values; for a ratio, its numerator's and its denominator's. */
   values: Record<PoleName, string> | { numerator: Record<PoleName, string>; denominator: Record<PoleName, string> };
   period: [Grain, number];
   pole: Record<PoleName, string>;
   region: Record<'76' | '84', string>;
   nation: string;
+  /** A ratio's components' kinds: a flow over a stock unless said. */
+  components?: ['flow' | 'stock', 'flow' | 'stock'];
 }
 
 /** The engine's pole and region rows for one period, and the nation combined from the regions. */
@@ -64,8 +66,8 @@ function run(row: Row) {
           id: 9,
           kind: 'ratio',
           categories: [''],
-          numerator: { id: 10, kind: 'flow', category: '' },
-          denominator: { id: 11, kind: 'stock', category: '' },
+          numerator: { id: 10, kind: row.components?.[0] ?? 'flow', category: '' },
+          denominator: { id: 11, kind: row.components?.[1] ?? 'stock', category: '' },
         }
       : { id: 9, kind: row.kind, categories: [''] };
   const obs =
@@ -185,7 +187,7 @@ const ROWS: Row[] = [
     kind: 'ratio',
     values: {
       numerator: { garonne: '1 1 1 1', lauragais: '. 2 2 2', rhone: '3 . . .' },
-      denominator: { garonne: '. . . 10', lauragais: '. 20 20 20', rhone: '30 . . .' },
+      denominator: { garonne: '10 10 10 10', lauragais: '. 20 20 20', rhone: '30 . . .' },
     },
     period: YEAR_2026,
     pole: { garonne: '40 · 1/1', lauragais: '30 · 1/1', rhone: '10 · 0/0' },
@@ -203,6 +205,38 @@ const ROWS: Row[] = [
     pole: { garonne: '— · 0/1', lauragais: '30 · 1/1', rhone: '— · 0/0' },
     region: { '76': '30 · 1/2', '84': '— · 0/0' },
     nation: '30 · 1/2',
+  },
+  {
+    // Self-financing: own resources 30 710 + 26 000 + « nd », total resources 56 000 + 50 000 + 50 000 (€).
+    // Paired per quarter, 56 710 / 106 000 = 53.5 %; summing each component on its own would give
+    // 56 710 / 156 000 = 36.3526 % (36.4 %), the third quarter's total counted without its own resources.
+    behaviour:
+      'a ratio of flows pairs its components quarter by quarter: a quarter « non disponible » for one counts for neither, at every level',
+    kind: 'ratio',
+    components: ['flow', 'flow'],
+    values: {
+      numerator: { garonne: '30710 26000 nd .', lauragais: '. . . .', rhone: '. . . .' },
+      denominator: { garonne: '56000 50000 50000 .', lauragais: '. . . .', rhone: '. . . .' },
+    },
+    period: ['ytd', T(2026, 3)],
+    pole: { garonne: '53.5 · 0/1', lauragais: '— · 0/1', rhone: '— · 0/0' },
+    region: { '76': '53.5 · 0/2', '84': '— · 0/0' },
+    nation: '53.5 · 0/2',
+  },
+  {
+    // ESS members 4, 5, « nd » out of 10, 10, 12: read on 2026-T2, the last quarter with both, 5 / 10 = 50 %,
+    // not 5 (T2) / 12 (T3) = 41.6667 %.
+    behaviour: 'a ratio of stocks reads both components on the same quarter, the last one where both have a value',
+    kind: 'ratio',
+    components: ['stock', 'stock'],
+    values: {
+      numerator: { garonne: '4 5 nd .', lauragais: '. 3 3 .', rhone: '. . . .' },
+      denominator: { garonne: '10 10 12 .', lauragais: '. 10 . .', rhone: '. . . .' },
+    },
+    period: ['ytd', T(2026, 3)],
+    pole: { garonne: '50 · 0/1', lauragais: '30 · 0/1', rhone: '— · 0/0' },
+    region: { '76': '40 · 0/2', '84': '— · 0/0' },
+    nation: '40 · 0/2',
   },
   // Scores: each pole's last value, then averaged over the poles that have one.
   {
@@ -222,6 +256,15 @@ const ROWS: Row[] = [
     pole: { garonne: '3 · 1/1', lauragais: 'no cell', rhone: '— · 0/1' },
     region: { '76': '3 · 1/1', '84': '— · 0/1' },
     nation: '3 · 1/2',
+  },
+  {
+    behaviour: 'a region whose poles have no score has no value, as its poles (its numerator is null, see below)',
+    kind: 'score',
+    values: { garonne: 'nd . . .', lauragais: '. . . .', rhone: 'nd . . .' },
+    period: quarter(1),
+    pole: { garonne: '— · 0/1', lauragais: 'no cell', rhone: '— · 0/1' },
+    region: { '76': '— · 0/1', '84': '— · 0/1' },
+    nation: '— · 0/2',
   },
 ];
 
@@ -269,5 +312,22 @@ describe('aggregates: the engine on a small nation (pole, region, nation)', () =
       (r) => ratioRows.push(r),
     );
     expect([...new Set(ratioRows.map((r) => r.category))]).to.deep.equal(['']);
+  });
+
+  it('a region or nation score with no value stores a null numerator and no pole, as a pole row does', () => {
+    const rows: CellRow[] = [];
+    computeCells(
+      { id: 9, kind: 'score', categories: [''] },
+      new Map([['', observed({ garonne: 'nd . . .', lauragais: '. . . .', rhone: 'nd . . .' })]]),
+      NAMES.map((n) => POLES[n]),
+      { quarter: [T(2026, 1)] },
+      (r) => rows.push(r),
+    );
+    const regions = rows.filter((r) => r.level === 'region').map((r) => r.cell);
+    const stored = (c: Cell) => ({ value: c.value, num: c.num, den: c.den });
+    const empty = { value: null, num: null, den: 0 };
+    expect(rows.filter((r) => r.level === 'pole').map((r) => stored(r.cell))).to.deep.equal([empty, empty]);
+    expect(regions.map(stored)).to.deep.equal([empty, empty]);
+    expect(stored(nationCell('score', regions))).to.deep.equal(empty);
   });
 });

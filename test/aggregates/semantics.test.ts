@@ -109,6 +109,28 @@ describe('aggregates: how figures combine (semantics)', () => {
         keeps: { num: 1, den: 10 },
       },
       {
+        // 56 710 / 106 000 = 53.5 %, where summing each component on its own gives 56 710 / 156 000 = 36.4 %.
+        behaviour: 'a ratio of flows sums only the quarters where both components have a value',
+        numerator: ['flow', '30710 26000 nd'],
+        denominator: ['flow', '56000 50000 50000'],
+        cell: '53.5 · 0/1',
+        keeps: { num: 56710, den: 106000 },
+      },
+      {
+        behaviour: 'a ratio of stocks reads both on the last quarter where both have a value (5 / 10, not 5 / 12)',
+        numerator: ['stock', '4 5 nd'],
+        denominator: ['stock', '10 10 12'],
+        cell: '50 · 0/1',
+        keeps: { num: 5, den: 10 },
+      },
+      {
+        behaviour: 'a flow over a stock sums the flow on the paired quarters and reads the stock on the last of them',
+        numerator: ['flow', '1 2 3'],
+        denominator: ['stock', '10 nd 20'],
+        cell: '20 · 1/1',
+        keeps: { num: 4, den: 20 },
+      },
+      {
         behaviour: 'a ratio with a component never reported has no value and keeps neither',
         numerator: ['flow', 'nd nd'],
         denominator: ['stock', '10 10'],
@@ -167,6 +189,13 @@ describe('aggregates: how figures combine (semantics)', () => {
         areas: () => [ratio('nd', '4')],
         cell: '— · 0/1',
         keeps: { num: null, den: null },
+      },
+      {
+        behaviour: 'a score with no area having a value has no value and a null numerator, as a pole has',
+        kind: 'score',
+        areas: () => [pole('score', 'nd'), pole('score', 'nd')],
+        cell: '— · 0/2',
+        keeps: { num: null, den: 0, distribution: {} },
       },
       {
         behaviour: 'a score averages over the poles with a value, and counts how many gave each value',
