@@ -17,6 +17,8 @@ function quartersOf(grain: string, end: number): number[] {
 export interface NaiveRow {
   key: string;
   value: number | null;
+  /** The stored numerator: a ratio's Σ numerator, a score's Σ values; null for the other kinds or without a value. */
+  num: number | null;
   reported: number;
   expected: number;
 }
@@ -92,15 +94,25 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
               if (!P.some((q) => q >= pole.first && q <= pole.last)) continue;
               let cell;
               if (kind === 'ratio') {
-                const a = part(String(num.kind), Number(num.id), ind.numerator_category ?? '', pole, P);
-                const b = part(String(den.kind), Number(den.id), ind.denominator_category ?? '', pole, P);
-                const both = a.v !== null && b.v !== null;
+                // A quarter counts only when both components have a value in it; over those quarters a flow
+                // is their sum, a stock its value in the last of them.
+                const paired: { n: number; d: number }[] = [];
+                for (const q of P) {
+                  if (q < pole.first || q > pole.last) continue;
+                  const n = value(Number(num.id), ind.numerator_category ?? '', pole.id, q);
+                  const d = value(Number(den.id), ind.denominator_category ?? '', pole.id, q);
+                  if (typeof n === 'number' && typeof d === 'number') paired.push({ n, d });
+                }
+                const of = (k: string, pick: (x: { n: number; d: number }) => number) =>
+                  k === 'flow' ? paired.reduce((s, x) => s + pick(x), 0) : pick(paired[paired.length - 1]);
+                const a = paired.length ? of(String(num.kind), (x) => x.n) : null;
+                const b = paired.length ? of(String(den.kind), (x) => x.d) : null;
                 const lastQ = P[P.length - 1];
                 const inLast = (i: { id: unknown }, c: string | null) => typeof value(Number(i.id), c ?? '', pole.id, lastQ) === 'number';
                 cell = {
-                  v: both && b.v! > 0 ? Math.round((a.v! * 100 * SCALE) / b.v!) : null,
-                  n: both ? a.v : null,
-                  d: both ? b.v : null,
+                  v: a !== null && b !== null && b > 0 ? Math.round((a * 100 * SCALE) / b) : null,
+                  n: a,
+                  d: b,
                   reported:
                     lastQ >= pole.first &&
                     lastQ <= pole.last &&
@@ -124,6 +136,7 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
               out.set(`${base}|pole|${pole.id}|${ind.id}|${category}|${grain}|${end}`, {
                 key: '',
                 value: cell.v,
+                num: cell.n,
                 reported: cell.reported,
                 expected: cell.expected,
               });
@@ -133,16 +146,22 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
               const expected = list.reduce((s, c) => s + c.expected, 0);
               if (kind === 'flow' || kind === 'stock') {
                 const w = list.filter((c) => c.v !== null);
-                return { value: w.length ? w.reduce((s, c) => s + c.v!, 0) : null, reported, expected };
+                return { value: w.length ? w.reduce((s, c) => s + c.v!, 0) : null, num: null, reported, expected };
               }
               if (kind === 'ratio') {
                 const w = list.filter((c) => c.n !== null && c.d !== null);
                 const n = w.reduce((s, c) => s + c.n!, 0);
                 const d = w.reduce((s, c) => s + c.d!, 0);
-                return { value: w.length && d > 0 ? Math.round((n * 100 * SCALE) / d) : null, reported, expected };
+                return {
+                  value: w.length && d > 0 ? Math.round((n * 100 * SCALE) / d) : null,
+                  num: w.length ? n : null,
+                  reported,
+                  expected,
+                };
               }
               const w = list.filter((c) => c.v !== null);
-              return { value: w.length ? Math.round(w.reduce((s, c) => s + c.v!, 0) / w.length) : null, reported, expected };
+              const sum = w.reduce((s, c) => s + c.v!, 0);
+              return { value: w.length ? Math.round(sum / w.length) : null, num: w.length ? sum : null, reported, expected };
             };
             for (const region of new Set(cells.map((c) => c.region))) {
               out.set(`${base}|region|${region}|${ind.id}|${category}|${grain}|${end}`, {
@@ -169,7 +188,13 @@ export async function storedAggregates(db: Knex): Promise<Map<string, NaiveRow>>
       const key = `${r.base}|${r.level}|${r.area}|${r.indicator_id}|${r.category}|${r.grain}|${idx(Number(r.year), Number(r.quarter))}`;
       return [
         key,
-        { key, value: r.value_scaled === null ? null : Number(r.value_scaled), reported: Number(r.reported), expected: Number(r.expected) },
+        {
+          key,
+          value: r.value_scaled === null ? null : Number(r.value_scaled),
+          num: r.num_scaled === null ? null : Number(r.num_scaled),
+          reported: Number(r.reported),
+          expected: Number(r.expected),
+        },
       ];
     }),
   );

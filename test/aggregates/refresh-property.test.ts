@@ -26,6 +26,8 @@ const formArb = fc.record({
   own: fc.integer({ min: 0, max: 1000 }),
   extra: fc.integer({ min: 0, max: 1000 }),
   withResources: fc.boolean(),
+  // Own resources « non disponible » or left empty beside the total: the ratio's quarter pairs neither.
+  ownResources: fc.constantFrom('value', 'na', 'empty'),
   members: fc.option(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 6, maxLength: 6 }), { nil: undefined }),
   na: fc.boolean(),
   status: fc.constantFrom(...STATUSES),
@@ -43,7 +45,11 @@ function body(f: Form): Record<string, string> {
   if (f.etp !== undefined) b[field.value('EMP_ETP_FIN')] = String(f.etp);
   if (f.score !== undefined) b[field.value('MATURITE_COOP')] = String(f.score);
   if (f.withResources) {
-    b[field.value('RESSOURCES_PROPRES')] = String(f.own);
+    if (f.ownResources === 'value') b[field.value('RESSOURCES_PROPRES')] = String(f.own);
+    if (f.ownResources === 'na') {
+      b[field.na('RESSOURCES_PROPRES')] = '1';
+      b[field.naReason('RESSOURCES_PROPRES')] = 'Comptes non arrêtés';
+    }
     b[field.value('RESSOURCES_TOTALES')] = String(f.own + f.extra);
   }
   if (f.members)
