@@ -8,7 +8,7 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
-import { formatDate } from '../lib/format.ts';
+import { formatDate, formatScaled } from '../lib/format.ts';
 import {
   addQuarters,
   fromIndex,
@@ -35,6 +35,7 @@ import {
   trend,
   type BreakdownRow,
   type DashIndicator,
+  unitSuffix,
 } from './figures.ts';
 import { tileMap } from './tile-map.ts';
 
@@ -105,7 +106,6 @@ export class DashboardsService {
           };
         }),
     );
-    const format = (v: number) => formatValue(chosen, v) ?? '';
     const map = tileMap(
       scope.map((r) => ({
         code: r.code,
@@ -113,7 +113,8 @@ export class DashboardsService {
         scaled: cellOf(r.code)?.value ?? null,
         value: formatValue(chosen, cellOf(r.code)?.value),
       })),
-      format,
+      (v) => formatScaled(v, chosen.decimals),
+      unitSuffix(chosen.unit),
     );
     return {
       title: own.title,

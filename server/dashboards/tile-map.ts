@@ -1,6 +1,6 @@
 // The map of France drawn by the app itself: one square per region on a CSS grid, placed roughly where
 // the region lies (positions in public/css/app.css, class map-r<code>), the five overseas regions in a
-// row below. Shaded in five classes of equal width between the smallest and the largest value shown.
+// row below. Shaded in up to five quantile classes of the values shown (see classBreaks).
 // Pure: no I/O, no external map service.
 
 /** Region codes (INSEE) with a short label for the square, metropolitan first, then overseas. */
@@ -46,31 +46,68 @@ export interface MapTile {
   shade: string;
 }
 
-/** Class boundaries (scaled): CLASSES intervals of equal width between the smallest and largest value. */
-export function classBreaks(values: number[]): { from: number; to: number }[] {
-  if (!values.length) return [];
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  if (min === max) return [{ from: min, to: max }];
-  const width = (max - min) / CLASSES;
-  return Array.from({ length: CLASSES }, (_, i) => ({ from: min + i * width, to: i === CLASSES - 1 ? max : min + (i + 1) * width }));
+/** One class: the smallest and largest value really in it, and how many regions it holds. */
+export interface MapClass {
+  from: number;
+  to: number;
+  count: number;
 }
 
-/** The class (1…CLASSES) of a value; a single-value map puts everything in the darkest class. */
-export function classOf(value: number, breaks: { from: number; to: number }[]): number {
-  if (breaks.length === 1) return CLASSES;
-  for (let i = 0; i < breaks.length; i++) if (value <= breaks[i].to) return i + 1;
-  return CLASSES;
+/**
+ * Quantile classes: about as many values in each class, so that one outlier only shares the top class
+ * with the next largest values instead of squeezing every other region into the lightest one (as equal
+ * intervals would). The breaks sit at the quantiles: each distinct value is placed by the middle of its
+ * rank among the sorted values, so that equal values always share a class and a large tie sits where its
+ * weight lies; classes left empty by ties are dropped. Fewer distinct values than CLASSES give that many
+ * classes; a single value gives one class; no value, none.
+ */
+export function classBreaks(values: number[]): MapClass[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (!n) return [];
+  const distinct: { value: number; below: number; count: number }[] = [];
+  sorted.forEach((v, i) => {
+    const last = distinct[distinct.length - 1];
+    if (last && last.value === v) last.count++;
+    else distinct.push({ value: v, below: i, count: 1 });
+  });
+  const k = Math.min(CLASSES, distinct.length);
+  const classes = new Map<number, MapClass>();
+  for (const d of distinct) {
+    const index = Math.min(k - 1, Math.floor((k * (d.below + d.count / 2)) / n));
+    const c = classes.get(index);
+    if (c) {
+      c.to = d.value;
+      c.count += d.count;
+    } else classes.set(index, { from: d.value, to: d.value, count: d.count });
+  }
+  return [...classes.values()];
+}
+
+/** The class (1…classes.length) of a value: the first class whose largest value it does not exceed. */
+export function classOf(value: number, classes: MapClass[]): number {
+  for (let i = 0; i < classes.length; i++) if (value <= classes[i].to) return i + 1;
+  return classes.length;
+}
+
+/**
+ * The shade of class `i` (1-based) among `k`: spread over the five shades from light to dark, so that two
+ * classes are light and dark rather than the two lightest; a single class keeps the darkest shade.
+ */
+export function shadeOf(i: number, k: number): string {
+  if (k <= 1) return `c${CLASSES}`;
+  return `c${1 + Math.round(((i - 1) * (CLASSES - 1)) / (k - 1))}`;
 }
 
 /**
  * The 18 squares and the legend. `inScope` holds the regions the user may see (with their figure, or
- * null); every other square is drawn empty so that nothing about it is shown.
+ * null); every other square is drawn empty so that nothing about it is shown. `number` formats a scaled
+ * value without its unit and `unit` is the suffix, so that a legend range names the unit once.
  */
-export function tileMap(inScope: MapInput[], format: (scaled: number) => string) {
+export function tileMap(inScope: MapInput[], number: (scaled: number) => string, unit: string) {
   const byCode = new Map(inScope.map((r) => [r.code, r]));
   const values = inScope.map((r) => r.scaled).filter((v): v is number => v !== null);
-  const breaks = classBreaks(values);
+  const classes = classBreaks(values);
   const tiles: MapTile[] = MAP_REGIONS.map((m) => {
     const r = byCode.get(m.code);
     if (!r) return { code: m.code, short: '', inScope: false, name: null, value: null, href: null, shade: 'out' };
@@ -81,14 +118,23 @@ export function tileMap(inScope: MapInput[], format: (scaled: number) => string)
       name: r.name,
       value: r.value,
       href: `/regions/${m.code}`,
-      shade: r.scaled === null ? 'none' : `c${breaks.length === 1 ? CLASSES : classOf(r.scaled, breaks)}`,
+      shade: r.scaled === null ? 'none' : shadeOf(classOf(r.scaled, classes), classes.length),
     };
   });
   const overseasCodes = new Set(MAP_REGIONS.filter((m) => m.overseas).map((m) => m.code));
   return {
     metro: tiles.filter((x) => !overseasCodes.has(x.code)),
     overseas: tiles.filter((x) => overseasCodes.has(x.code)),
-    legend: breaks.map((b, i) => ({ shade: `c${breaks.length === 1 ? CLASSES : i + 1}`, from: format(b.from), to: format(b.to) })),
+    legend: classes.map((c, i) => ({
+      shade: shadeOf(i + 1, classes.length),
+      from: number(c.from),
+      to: number(c.to),
+      unit,
+      count: c.count,
+      many: c.count >= 2,
+    })),
+    /** The note on quantiles only means something with two classes or more. */
+    quantiles: classes.length >= 2,
     anyOutOfScope: tiles.some((x) => !x.inScope),
     anyWithoutData: tiles.some((x) => x.shade === 'none'),
   };

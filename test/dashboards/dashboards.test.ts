@@ -148,6 +148,9 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(html).to.match(/<li class="map-tile map-r84 shade-c5" id="map-84">\s*<a href="\/regions\/84"/);
     expect(html).to.match(/<li class="map-tile map-r76 shade-c1" id="map-76">\s*<a href="\/regions\/76"/);
     expect(html).to.match(/<li class="map-tile map-r53 shade-none" id="map-53">/); // Bretagne: in scope, no pole
+    // Two regions, two distinct values: two quantile classes, each with its real range and its count.
+    expect(byId(html, 'ul', 'map-legend')).to.match(/^4,0 ETP \(1 région\) 10,0 ETP \(1 région\) Pas de donnée/);
+    expect(byId(html, 'p', 'map-quantiles')).to.equal('Classes par quantiles : autant de régions dans chaque classe, à peu près.');
     expect(html).to.contain('<script src="/static/vendor/chartjs/chart.umd.min.js" defer></script>');
   });
 
