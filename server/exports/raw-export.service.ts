@@ -3,6 +3,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
+import { isoParis } from '../lib/format.ts';
 import { quarterLabel } from '../lib/quarters.ts';
 import type { CsvCell } from './csv.ts';
 import { ExportsRepo, type RawFilter } from './exports.repo.ts';
@@ -76,7 +77,7 @@ export class RawExportService {
         scaled === null ? null : { value: scaled / SCALE, decimals: Math.max(Number(r.decimals), decimalsOf(scaled)) },
         r.not_available === true || Number(r.not_available) === 1 ? t('exports.yes') : t('exports.no'),
         tDynamic('unit', r.unit),
-        r.updated_at,
+        isoParis(r.updated_at),
       ];
     }
   }

@@ -4,10 +4,11 @@ import { t } from '../i18n/messages.ts';
 import { csvDocument, type CsvCell, type CsvFlavour } from './csv.ts';
 import type { NationalSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 import { summaryWorkbook } from './summary-xlsx.ts';
-import { computedLine, figureIdentity, isScope, summaryTitle } from './summary-text.ts';
+import { isoParis } from '../lib/format.ts';
+import { computedLine, figureIdentity, isScope, periodName, periodSlug, summaryTitle } from './summary-text.ts';
 
 export { summaryPrintModel } from './summary-print.ts';
-export { computedLine, isScope, summaryTitle };
+export { computedLine, isScope, periodName, summaryTitle };
 
 export type SummaryFormat = 'csv' | 'csv-excel' | 'xlsx';
 export const SUMMARY_FORMATS: SummaryFormat[] = ['csv', 'csv-excel', 'xlsx'];
@@ -17,12 +18,17 @@ export interface SummaryFileOptions {
   version?: number;
 }
 
-/** « ptce-synthese-nationale-2026-T2.xlsx », « ptce-perimetre-2026-T2-v2.csv », « …-excel.csv ». */
+/**
+ * « ptce-synthese-nationale-2026-T2.xlsx », « ptce-synthese-nationale-2026-cumul-T3-v2.csv », « …-excel.csv »;
+ * a scope's file names its regions (« ptce-perimetre-75-76-2026-T2.csv », « ptce-perimetre-france-… » for a
+ * national scope), so that two funders' files, or a forwarded one, say what they cover.
+ */
 export function summaryFilename(summary: NationalSummary, format: SummaryFormat, version?: number): string {
-  const stem = isScope(summary) ? 'ptce-perimetre' : 'ptce-synthese-nationale';
+  const codes = isScope(summary) ? (summary.scopeCodes ?? []) : [];
+  const stem = !isScope(summary) ? 'ptce-synthese-nationale' : `ptce-perimetre-${codes.length ? codes.join('-') : 'france'}`;
   const v = version ? `-v${version}` : '';
   const suffix = format === 'xlsx' ? '.xlsx' : format === 'csv-excel' ? '-excel.csv' : '.csv';
-  return `${stem}-${summary.periodLabel}${v}${suffix}`;
+  return `${stem}-${periodSlug(summary)}${v}${suffix}`;
 }
 
 /** The summary as a downloadable file. */
@@ -67,6 +73,7 @@ export const CSV_HEADER = [
 export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
   const byCode = new Map(summary.indicators.map((i) => [i.code, i]));
   const base = t(`exports.base.${summary.base}`);
+  const period = periodName(summary);
   const figure =
     (section: string) =>
     (f: SummaryFigure): CsvCell[] => {
@@ -74,14 +81,14 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
       return [
         section,
         ...figureIdentity(f, ind),
-        summary.periodLabel,
+        period,
         base,
         f.value === null ? null : { value: f.value, decimals: ind?.decimals ?? 0 },
         f.reported,
         f.expected,
         f.expected ? { value: (f.reported / f.expected) * 100, decimals: 1 } : null,
         f.contributors,
-        f.computedAt,
+        isoParis(f.computedAt),
         '',
       ];
     };
@@ -97,14 +104,14 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
       '',
       '',
       '',
-      summary.periodLabel,
+      period,
       base,
       null,
       c.reported,
       c.expected,
       c.rate === null ? null : { value: c.rate * 100, decimals: 1 },
       null,
-      summary.computedAt ?? '',
+      isoParis(summary.computedAt),
       '',
     ]);
   }
@@ -121,7 +128,7 @@ function definitionRow(i: SummaryIndicator, summary: NationalSummary): CsvCell[]
     i.code,
     i.label,
     i.unit,
-    summary.periodLabel,
+    periodName(summary),
     '',
     null,
     null,

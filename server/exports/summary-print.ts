@@ -2,7 +2,7 @@
 // same figures as the files, formatted in French, one section per view.
 import { t } from '../i18n/messages.ts';
 import { formatNumber } from '../lib/format.ts';
-import { computedLine, isScope, summaryTitle } from './summary-text.ts';
+import { computedLine, isScope, periodName, summaryTitle } from './summary-text.ts';
 import type { NationalSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 
 export interface PrintFigure {
@@ -45,7 +45,7 @@ export function summaryPrintModel(summary: NationalSummary, opts: { title?: stri
   return {
     title: summaryTitle(summary, opts.title),
     computed: computedLine(summary),
-    period: t('exports.head.period', { period: summary.periodLabel, base: t(`exports.base.${summary.base}`) }),
+    period: t('exports.head.period', { period: periodName(summary), base: t(`exports.base.${summary.base}`) }),
     nationalHeading: t(scope ? 'exports.sheet.scope' : 'exports.sheet.national'),
     headline: national.filter((f) => byCode.get(f.code)?.headline),
     national,

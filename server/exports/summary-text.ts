@@ -1,6 +1,6 @@
 // Words every rendering of a summary shares: its title, whether it is a scope, when it was computed, what a figure row is about.
 import { t } from '../i18n/messages.ts';
-import { formatDate } from '../lib/format.ts';
+import { isoParis } from '../lib/format.ts';
 import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 
 /** True for a funder's scope summary (it lists poles). */
@@ -8,17 +8,32 @@ export function isScope(summary: NationalSummary): summary is ScopeSummary {
   return Array.isArray((summary as ScopeSummary).poles);
 }
 
-/** The summary's title: the one given, or « Synthèse nationale » / « Synthèse de votre périmètre ». */
+/**
+ * The period as files name it: « 2026-T2 », « 2026 » for a closed year, « 2026, cumul à fin T3 » for the year
+ * still running, whose figures are its year to date (a bare « 2026 » would be quoted as the whole year).
+ */
+export function periodName(summary: NationalSummary): string {
+  return summary.ytdThrough && summary.period.kind === 'year'
+    ? t('exports.period.ytd', { year: summary.period.year, quarter: summary.ytdThrough })
+    : summary.periodLabel;
+}
+
+/** The period in a file name: « 2026-T2 », « 2026 », « 2026-cumul-T3 » (the year to date). */
+export function periodSlug(summary: NationalSummary): string {
+  return summary.ytdThrough && summary.period.kind === 'year' ? `${summary.period.year}-cumul-T${summary.ytdThrough}` : summary.periodLabel;
+}
+
+/** The summary's title: the one given, or « Synthèse nationale 2026-T2 » / « Synthèse : Nouvelle-Aquitaine + Occitanie, 2026-T2 ». */
 export function summaryTitle(summary: NationalSummary, title?: string): string {
   if (title) return title;
   return isScope(summary)
-    ? t('exports.title.scope', { scope: summary.scopeName, period: summary.periodLabel })
-    : t('exports.title.national', { period: summary.periodLabel });
+    ? t('exports.title.scope', { scope: summary.scopeName, period: periodName(summary) })
+    : t('exports.title.national', { period: periodName(summary) });
 }
 
-/** « Données calculées le 26 novembre 2026 à 10:13 » (or that nothing was computed yet). */
+/** « Données calculées le 2026-11-26T10:13:00+01:00. » (or that nothing was computed yet). */
 export function computedLine(summary: NationalSummary): string {
-  return summary.computedAt ? t('exports.computed', { date: formatDate(summary.computedAt, true) }) : t('exports.computed.none');
+  return summary.computedAt ? t('exports.computed', { date: isoParis(summary.computedAt) }) : t('exports.computed.none');
 }
 
 /** The cells that say what a figure row holds: its area (code, name) and its indicator (code, label, unit). */

@@ -4,7 +4,8 @@ import type ExcelJS from 'exceljs';
 import { loadExcel } from '../lib/excel.ts';
 import { t } from '../i18n/messages.ts';
 import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
-import { figureIdentity } from './summary-text.ts';
+import { figureIdentity, periodName } from './summary-text.ts';
+import { isoParis } from '../lib/format.ts';
 
 /** Rows above the header: title, computed line, base and period, blank. The header is row 5, frozen. */
 const HEADER_ROW = 5;
@@ -85,9 +86,10 @@ function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicat
 export async function summaryWorkbook(summary: NationalSummary, title: string, computed: string): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook();
   wb.creator = 'PTCE Impact';
-  if (summary.computedAt) wb.modified = new Date(summary.computedAt);
+  // Stored timestamps are UTC; read as such whatever their writing (a bare SQL one would pass for local time).
+  if (summary.computedAt && isoParis(summary.computedAt)) wb.modified = new Date(isoParis(summary.computedAt));
   const byCode = new Map(summary.indicators.map((i) => [i.code, i]));
-  const head = [title, computed, t('exports.head.period', { period: summary.periodLabel, base: t(`exports.base.${summary.base}`) }), ''];
+  const head = [title, computed, t('exports.head.period', { period: periodName(summary), base: t(`exports.base.${summary.base}`) }), ''];
   const scope = (summary as ScopeSummary).poles;
   // Headline indicators first on the first sheet, as on the dashboards.
   const national = [...summary.national].sort(

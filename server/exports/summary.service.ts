@@ -13,7 +13,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
-import { lastClosedQuarter, periodLabel, type Quarter } from '../lib/quarters.ts';
+import { fromIndex, lastClosedQuarter, periodLabel, type Quarter } from '../lib/quarters.ts';
 import { ExportsRepo, type ExportPole, type ExportRegion } from './exports.repo.ts';
 import type {
   NationalSummary,
@@ -70,6 +70,7 @@ export class SummaryService {
       periodLabel: periodLabel(period),
       base,
       computedAt,
+      ...ytd(key),
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: figures(nationRows, NATION, t('exports.area.nation'), 'all'),
       ...regionParts(figures, regions, poles, regionRows),
@@ -96,16 +97,22 @@ export class SummaryService {
     const computedAt = await this.computedAt(db);
     const figures = this.builder(cat, key, poleRows, computedAt);
     const byPole = groupBy(poleRows, (r) => r.area);
+    // A forwarded file must still say what it covers: the scope is named by all its regions (those without
+    // poles too: they are part of what the funder covers), not « votre périmètre ».
+    const scopeRegions = partial ? (await this.repo.regions(db)).filter((r) => user.regionCodes.includes(r.code)) : [];
+    const scopeName = partial ? scopeNameOf(scopeRegions) : t('exports.area.nation');
     // Pole rows were read for the poles in scope only, so 'all' counts the scope's contributors.
     const own = partial
-      ? figures(regionRows, SCOPE_AREA, t('exports.area.scope'), 'all')
+      ? figures(regionRows, SCOPE_AREA, scopeName, 'all')
       : figures(await this.read(db, { ...common, level: 'nation', areas: [NATION] }), NATION, t('exports.area.nation'), 'all');
     return {
       period,
       periodLabel: periodLabel(period),
       base,
       computedAt,
-      scopeName: partial ? regions.map((r) => r.name).join(', ') : t('exports.area.nation'),
+      ...ytd(key),
+      scopeName,
+      scopeCodes: scopeRegions.map((r) => r.code).sort(),
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: own,
       ...regionParts(figures, regions, poles, regionRows),
@@ -200,6 +207,19 @@ export class SummaryService {
     const stamps = [f.refreshedAt, f.rebuiltAt].filter((s): s is string => Boolean(s)).sort();
     return stamps.length ? stamps[stamps.length - 1] : null;
   }
+}
+
+/** The last closed quarter of a year still running (its figures are the year to date), else nothing. */
+function ytd(key: AggregateKey): { ytdThrough?: number } {
+  return key.grain === 'ytd' ? { ytdThrough: fromIndex(key.endIndex).quarter } : {};
+}
+
+/** « Nouvelle-Aquitaine + Occitanie »: the regions in French alphabetical order. */
+export function scopeNameOf(regions: { name: string }[]): string {
+  return regions
+    .map((r) => r.name)
+    .sort((a, b) => a.localeCompare(b, 'fr'))
+    .join(' + ');
 }
 
 /** Each region's figures (its contributors counted among its own poles) and its completeness, in region order. */

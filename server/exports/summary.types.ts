@@ -52,6 +52,11 @@ export interface NationalSummary {
   base: 'validated' | 'validated_or_submitted';
   /** ISO timestamp of the aggregates' last refresh or rebuild (the file says so). */
   computedAt: string | null;
+  /**
+   * For a year still running, the last closed quarter its figures run to (the year to date); absent for a
+   * quarter, a closed year, and summaries frozen before this field existed.
+   */
+  ytdThrough?: number;
   indicators: SummaryIndicator[];
   /** National figures, one per indicator, in catalogue order. */
   national: SummaryFigure[];
@@ -65,8 +70,10 @@ export interface NationalSummary {
  * area 'PERIMETRE'; the nation for a national funder), `regions` its regions, and `poles` its poles.
  */
 export interface ScopeSummary extends NationalSummary {
-  /** « Auvergne-Rhône-Alpes, Normandie » or « France entière ». */
+  /** « Nouvelle-Aquitaine + Occitanie » (French alphabetical order) or the nation's label. */
   scopeName: string;
+  /** The scope's region codes, sorted (none for a national scope): they name its files. */
+  scopeCodes?: string[];
   /** Figures per pole in scope (area = pole slug), one per indicator and pole. */
   poles: SummaryFigure[];
 }

@@ -27,3 +27,20 @@ export function formatDate(value: DateTime | string | null | undefined, withTime
   const local = dt.setZone(ZONE).setLocale('fr');
   return withTime ? `${local.toFormat('d LLLL yyyy')} à ${local.toFormat('HH:mm')}` : local.toFormat('d LLLL yyyy');
 }
+
+/**
+ * A stored timestamp as files write it: ISO 8601 in Paris time with its offset ('2026-12-02T17:47:00+01:00'),
+ * the wall-clock time the screens show, unambiguous once the file leaves the platform. Stored timestamps are
+ * UTC: ISO strings, or 'YYYY-MM-DD HH:MM:SS' (SQLite's CURRENT_TIMESTAMP); pg may hand back a Date.
+ */
+export function isoParis(value: DateTime | Date | string | null | undefined): string {
+  if (!value) return '';
+  let dt: DateTime;
+  if (value instanceof Date) dt = DateTime.fromJSDate(value);
+  else if (typeof value === 'string') {
+    dt = DateTime.fromISO(value, { zone: 'utc' });
+    if (!dt.isValid) dt = DateTime.fromSQL(value, { zone: 'utc' });
+  } else dt = value;
+  if (!dt.isValid) return typeof value === 'string' ? value : '';
+  return dt.setZone(ZONE).toISO({ suppressMilliseconds: true }) ?? '';
+}

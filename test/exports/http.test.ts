@@ -10,6 +10,7 @@ import { buildExportFixture, type ExportFixture } from './fixture.ts';
 import type { CurrentUser } from '../../server/http/current-user.ts';
 import { RAW_HEADER } from '../../server/exports/raw-export.service.ts';
 import { CSV_HEADER, summaryFile, summaryPrintModel } from '../../server/exports/summary-files.ts';
+import { isoParis } from '../../server/lib/format.ts';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -67,7 +68,8 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     const summary = await ctx.s.summaries.national({ kind: 'quarter', year: 2026, quarter: 2 });
     for (const ws of wb.worksheets) {
       expect(ws.views[0]).to.include({ state: 'frozen', ySplit: 5 });
-      expect(String(ws.getCell('A2').value)).to.match(/^Données calculées le \d+ \w+ 2026 à \d\d:\d\d\.$/);
+      // Paris time with its offset: the fixture's clock is in November, winter time.
+      expect(String(ws.getCell('A2').value)).to.match(/^Données calculées le 2026-\d\d-\d\dT\d\d:\d\d:\d\d\+01:00\.$/);
       expect(ws.getColumn(2).width).to.be.greaterThan(10);
     }
     const sheet = wb.getWorksheet('Synthèse nationale')!;
@@ -104,7 +106,7 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
   ] as const) {
     it(`national ${format}: parses back to the summary's figures`, async () => {
       const res = await agents.staff.get(`/admin/exports/synthese?periode=2026&format=${format}&base=validated_or_submitted`).expect(200);
-      expect(res.headers['content-disposition']).to.equal(`attachment; filename="ptce-synthese-nationale-2026${suffix}"`);
+      expect(res.headers['content-disposition']).to.equal(`attachment; filename="ptce-synthese-nationale-2026-cumul-T3${suffix}"`);
       expect(res.headers['content-type']).to.match(/^text\/csv/);
       expect(res.text.startsWith('\ufeff')).to.equal(format === 'csv-excel');
       const rows: string[][] = parse(res.text, { delimiter: sep, bom: true });
@@ -118,7 +120,11 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
         const expected = f.value === null ? null : Number(f.value.toFixed(decimals.get(f.indicator)));
         expect(num(row[8]), `${f.area} ${f.indicator}`).to.equal(expected);
         expect(num(row[12])).to.equal(f.contributors);
-        expect(row[13]).to.equal(f.computedAt);
+        expect(row[13])
+          .to.equal(isoParis(f.computedAt))
+          .and.match(/^2026-\d\d-\d\dT\d\d:\d\d:\d\d\+01:00$/);
+        // The year still running is labelled as its year to date, never a bare « 2026 ».
+        expect(row[6]).to.equal('2026, cumul à fin T3');
       }
       expect(rows.filter((r) => r[0] === 'Complétude')).to.have.length(summary.completeness.length);
       expect(rows.filter((r) => r[0] === 'Définitions')).to.have.length(summary.indicators.length);
@@ -138,7 +144,7 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     ];
     for (const format of ['csv', 'csv-excel'] as const) {
       const res = await agents.funder76.get(`/exports/perimetre?periode=2026-T2&format=${format}`).expect(200);
-      expect(res.headers['content-disposition']).to.match(/filename="ptce-perimetre-2026-T2(-excel)?\.csv"/);
+      expect(res.headers['content-disposition']).to.match(/filename="ptce-perimetre-75-76-2026-T2(-excel)?\.csv"/);
       for (const word of outside) expect(res.text, word).not.to.include(word);
       expect(res.text).to.include('Pôle Garonne').and.include('Occitanie');
     }
@@ -163,6 +169,44 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     expect(poles.rowCount - 5).to.equal(summary.poles.length);
     const print = await agents.funder76.get('/exports/perimetre/impression?periode=2026-T2').expect(200);
     for (const word of outside) expect(text(print.text), word).not.to.include(word);
+  });
+
+  it('a scope export names its area (its regions in French order), the year to date as such, in every format', async () => {
+    const area = 'Nouvelle-Aquitaine + Occitanie';
+    const csv = await agents.funder76.get('/exports/perimetre?periode=2026&format=csv').expect(200);
+    expect(csv.headers['content-disposition']).to.equal('attachment; filename="ptce-perimetre-75-76-2026-cumul-T3.csv"');
+    expect(csv.text).not.to.include('Votre périmètre');
+    const own = (parse(csv.text) as string[][]).filter((r) => r[0] === 'Synthèse du périmètre');
+    expect(own.length).to.be.greaterThan(0);
+    for (const r of own) expect([r[1], r[2], r[6]]).to.deep.equal(['PERIMETRE', area, '2026, cumul à fin T3']);
+    const res = await agents.funder76.get('/exports/perimetre?periode=2026&format=xlsx').buffer(true).parse(binary).expect(200);
+    expect(res.headers['content-disposition']).to.equal('attachment; filename="ptce-perimetre-75-76-2026-cumul-T3.xlsx"');
+    const wb = await readXlsx(res.body as Buffer);
+    for (const ws of wb.worksheets) {
+      expect(ws.getCell('A1').value).to.equal(`Synthèse : ${area}, 2026, cumul à fin T3`);
+      expect(String(ws.getCell('A3').value)).to.include('Période : 2026, cumul à fin T3.');
+    }
+    expect(wb.getWorksheet('Synthèse du périmètre')!.getCell('B6').value).to.equal(area);
+    const print = text((await agents.funder76.get('/exports/perimetre/impression?periode=2026').expect(200)).text);
+    expect(print).to.include(`Synthèse : ${area}, 2026, cumul à fin T3`).and.not.include('Votre périmètre');
+    expect(print).to.match(/Données calculées le 2026-\d\d-\d\dT\d\d:\d\d:\d\d\+01:00/);
+    // A closed year stays « 2025 »; a national funder's file says the nation.
+    const closed = await agents.funder76.get('/exports/perimetre?periode=2025-T4&format=csv').expect(200);
+    expect(closed.headers['content-disposition']).to.include('ptce-perimetre-75-76-2025-T4.csv');
+    const y2025 = await agents.funder76.get('/exports/perimetre?periode=2025&format=csv').expect(200);
+    expect(y2025.headers['content-disposition']).to.include('ptce-perimetre-75-76-2025.csv');
+    expect((parse(y2025.text) as string[][])[1][6]).to.equal('2025');
+    const national = await agents.national.get('/exports/perimetre?periode=2026-T2&format=xlsx').buffer(true).parse(binary).expect(200);
+    expect(national.headers['content-disposition']).to.include('ptce-perimetre-france-2026-T2.xlsx');
+    expect((await readXlsx(national.body as Buffer)).worksheets[0].getCell('A1').value).to.equal('Synthèse : France, 2026-T2');
+  });
+
+  it('raw values: « modifie_le » in Paris time with its offset', async () => {
+    const res = await agents.staff.get('/admin/exports/valeurs?fichier=csv').expect(200);
+    const rows = parse(res.text) as string[][];
+    const col = rows[0].indexOf('modifie_le');
+    expect(rows.length).to.be.greaterThan(1);
+    for (const r of rows.slice(1)) expect(r[col]).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
   });
 
   it('in the workbook, pole-level flow figures add up to the national ones', async () => {
@@ -321,7 +365,7 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     const titled = await readXlsx((await summaryFile(summary, 'xlsx', { title: 'Publication nationale 2026-T2, version 2' })).body);
     expect(titled.worksheets[0].getCell('A1').value).to.equal('Publication nationale 2026-T2, version 2');
     const scope = await ctx.s.summaries.scope(funder76, { kind: 'year', year: 2026 });
-    expect((await summaryFile(scope, 'csv')).filename).to.equal('ptce-perimetre-2026.csv');
+    expect((await summaryFile(scope, 'csv')).filename).to.equal('ptce-perimetre-75-76-2026-cumul-T3.csv');
     expect(summaryPrintModel(summary).computed).to.match(/^Données calculées le /);
   });
 

@@ -8,10 +8,20 @@ import { onPostgres } from '../support/test-db.ts';
 import type { PoleRow } from '../../server/poles/poles.repo.ts';
 import type { Services } from '../../server/services.ts';
 import { StaleVersion } from '../../server/http/errors.ts';
+import ExcelJS from 'exceljs';
+import { writeTimestamp } from '../../server/db/dialect.ts';
+import type { NationalSummary, SummaryPeriod } from '../../server/exports/summary.types.ts';
 import { handBuiltSummary } from './summaries.ts';
 import { buildPublicationFixture, T3, type PublicationFixture } from './fixture.ts';
 
 type Agent = ReturnType<typeof request.agent>;
+
+/** Collects a binary body (xlsx) as a Buffer. */
+function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
+}
 const text = (html: string) =>
   html
     .replace(/<[^>]+>/g, ' ')
@@ -318,5 +328,38 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     } finally {
       await off.close();
     }
+  });
+
+  // Last: the version it stores would count in the other tests' lists.
+  it('a version frozen before today’s fields still downloads, its time in Paris time with its offset', async () => {
+    // As an older version froze it: no year-to-date field, the time as SQLite writes it (UTC), in summer.
+    const frozen = {
+      ...handBuiltSummary([[{ contributors: 4, value: 2 }]]),
+      period: { kind: 'quarter', year: 2024, quarter: 3 },
+      periodLabel: '2024-T3',
+    };
+    frozen.computedAt = '2026-07-15 08:00:00';
+    for (const f of [...frozen.national, ...frozen.regions]) f.computedAt = '2026-07-15 08:00:00';
+    await s.db.transaction((trx) =>
+      s.repos.publications.insertNext(trx, {
+        period: frozen.period as SummaryPeriod,
+        summary: frozen as NationalSummary,
+        reason: '',
+        authorId: staffId,
+        publishedAt: writeTimestamp(s.clock.now()),
+      }),
+    );
+    const csv = await agents.funder.get('/publications/2024-T3/versions/1/fichier/csv').expect(200);
+    expect(csv.headers['content-disposition']).to.contain('ptce-synthese-nationale-2024-T3-v1.csv');
+    const rows = parse(csv.text) as string[][];
+    const col = rows[0].indexOf('calcule_le');
+    expect(rows[1][col]).to.equal('2026-07-15T10:00:00+02:00');
+    expect(rows[1][6]).to.equal('2024-T3');
+    const xlsx = await agents.funder.get('/publications/2024-T3/versions/1/fichier/xlsx').buffer(true).parse(binary).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    expect(wb.worksheets[0].getCell('A2').value).to.equal('Données calculées le 2026-07-15T10:00:00+02:00.');
+    const print = text((await agents.funder.get('/publications/2024-T3/versions/1/impression').expect(200)).text);
+    expect(print).to.contain('Données calculées le 2026-07-15T10:00:00+02:00.');
   });
 });

@@ -2,14 +2,14 @@ import type { Messages } from '../types.ts';
 
 export const exportsFr = {
   'exports.title.national': 'Synthèse nationale {period}',
-  'exports.title.scope': 'Synthèse de votre périmètre ({scope}) {period}',
+  'exports.title.scope': 'Synthèse : {scope}, {period}',
+  'exports.period.ytd': '{year}, cumul à fin T{quarter}',
   'exports.computed': 'Données calculées le {date}.',
   'exports.computed.none': 'Aucune donnée calculée pour le moment.',
   'exports.head.period': 'Période : {period}. Base : {base}.',
   'exports.base.validated': 'données validées',
   'exports.base.validated_or_submitted': 'données validées ou soumises',
   'exports.area.nation': 'France',
-  'exports.area.scope': 'Votre périmètre',
   'exports.sheet.national': 'Synthèse nationale',
   'exports.sheet.scope': 'Synthèse du périmètre',
   'exports.sheet.regions': 'Par région',
