@@ -39,12 +39,14 @@ export interface StoredAggregate extends Cell {
 }
 
 const INSERT_HEAD =
-  'insert into aggregates (generation, base, indicator_id, grain, level, year, quarter, area, category, value_scaled, num_scaled, den_scaled, reported, expected, distribution, computed_at) values';
+  'insert into aggregates (generation, base, indicator_id, grain, level, year, quarter, area, category, value_scaled, num_scaled, den_scaled, reported, expected, poles_expected, cmp_poles, cmp_cur, cmp_prev, cmp_cur_den, cmp_prev_den, distribution, computed_at) values';
+const COLUMNS = 22;
 const valuesClauses = new Map<number, string>();
 function valuesClause(n: number): string {
   let v = valuesClauses.get(n);
   if (!v) {
-    v = Array.from({ length: n }, () => '(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)').join(',');
+    const row = `(${Array.from({ length: COLUMNS }, () => '?').join(',')})`;
+    v = Array.from({ length: n }, () => row).join(',');
     valuesClauses.set(n, v);
   }
   return v;
@@ -67,6 +69,14 @@ export function toStored(r: Record<string, unknown>): StoredAggregate {
     den: num(r.den_scaled),
     reported: Number(r.reported),
     expected: Number(r.expected),
+    polesExpected: Number(r.poles_expected),
+    cmp: {
+      poles: Number(r.cmp_poles),
+      cur: num(r.cmp_cur),
+      prev: num(r.cmp_prev),
+      curDen: num(r.cmp_cur_den),
+      prevDen: num(r.cmp_prev_den),
+    },
     distribution: r.distribution ? (JSON.parse(String(r.distribution)) as Record<string, number>) : null,
     computedAt: String(r.computed_at),
   };
@@ -103,6 +113,10 @@ export class AggregatesRepo {
       'numerator_category',
       'denominator_id',
       'denominator_category',
+      'first_year',
+      'first_quarter',
+      'last_year',
+      'last_quarter',
     );
     const cats = await db('indicator_categories').select('indicator_id', 'code').orderBy(['indicator_id', 'display_order']);
     const kindOf = new Map(rows.map((r: { id: number; kind: string }) => [r.id, r.kind]));
@@ -114,9 +128,18 @@ export class AggregatesRepo {
         numerator_category: string | null;
         denominator_id: number | null;
         denominator_category: string | null;
+        first_year: number | null;
+        first_quarter: number | null;
+        last_year: number | null;
+        last_quarter: number | null;
       }) => ({
         id: r.id,
         kind: r.kind,
+        // The same bounds as appliesIn() (lib/quarters.ts): a year without a quarter opens at T1, closes at T4.
+        window: {
+          first: r.first_year === null ? -Infinity : quarterIndex({ year: r.first_year, quarter: r.first_quarter ?? 1 }),
+          last: r.last_year === null ? Infinity : quarterIndex({ year: r.last_year, quarter: r.last_quarter ?? 4 }),
+        },
         categories: ['', ...cats.filter((c: { indicator_id: number }) => c.indicator_id === r.id).map((c: { code: string }) => c.code)],
         ...(r.kind === 'ratio' && r.numerator_id && r.denominator_id
           ? {
@@ -173,9 +196,9 @@ export class AggregatesRepo {
    * building the SQL once per batch size costs half of what the query builder does per batch.
    */
   async insertRows(trx: Knex | Knex.Transaction, generation: number, base: Base, rows: CellRow[], computedAt: string): Promise<void> {
-    // 16 columns × 2 000 rows stays under SQLite's 32 766 bound parameters.
-    for (let i = 0; i < rows.length; i += 2000) {
-      const slice = rows.slice(i, i + 2000);
+    // 22 columns × 1 400 rows stays under SQLite's 32 766 bound parameters.
+    for (let i = 0; i < rows.length; i += 1400) {
+      const slice = rows.slice(i, i + 1400);
       const bindings: unknown[] = [];
       for (const r of slice) {
         const q = fromIndex(r.endIndex);
@@ -194,6 +217,12 @@ export class AggregatesRepo {
           r.cell.den,
           r.cell.reported,
           r.cell.expected,
+          r.cell.polesExpected,
+          r.cell.cmp.poles,
+          r.cell.cmp.cur,
+          r.cell.cmp.prev,
+          r.cell.cmp.curDen,
+          r.cell.cmp.prevDen,
           r.cell.distribution ? JSON.stringify(r.cell.distribution) : null,
           computedAt,
         );

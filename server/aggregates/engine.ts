@@ -1,7 +1,7 @@
 // The aggregation engine: from quarterly observations to pole, region and nation cells, for any set of
 // periods. Pure (no I/O): the refresh service feeds it and stores what it returns; the property test
 // compares it with a naive computation. Regions combine their poles' cells, the nation its regions'.
-import { combine, poleCell, ratioCell, type Cell, type Kind } from './semantics.ts';
+import { combine, poleCell, ratioCell, type Cell, type Kind, type PeriodObservations } from './semantics.ts';
 import { periodIndices, type Grain } from './periods.ts';
 
 export interface EnginePole {
@@ -25,6 +25,8 @@ export interface EngineIndicator {
   categories: string[];
   numerator?: Component;
   denominator?: Component;
+  /** The indicator's reporting window (first and last quarter index); absent bounds are open. */
+  window: { first: number; last: number };
 }
 
 /** Observations of one indicator and category: pole → quarter index → value (null = « non disponible »). */
@@ -42,17 +44,24 @@ export interface CellRow {
 
 export const NATION = 'FR';
 
-function observations(obs: Observed | undefined, pole: EnginePole, indices: number[]) {
+/** The quarters in which a pole is expected to report an indicator: the pole's window within the indicator's. */
+function expectedRange(pole: EnginePole, indicator: EngineIndicator): { first: number; last: number } {
+  return { first: Math.max(pole.firstIndex, indicator.window.first), last: Math.min(pole.lastIndex, indicator.window.last) };
+}
+
+function observations(obs: Observed | undefined, pole: EnginePole, range: { first: number; last: number }, indices: number[]) {
   const byQuarter = obs?.get(pole.id);
-  return {
-    quarters: indices.map((index) => ({
-      index,
-      expected: index >= pole.firstIndex && index <= pole.lastIndex,
-      // Values outside the pole's expected quarters are ignored: nothing counts before its first quarter.
-      value: index >= pole.firstIndex && index <= pole.lastIndex ? (byQuarter?.get(index) ?? null) : null,
-    })),
-    lastIndex: indices[indices.length - 1],
-  };
+  const side = (list: number[]): PeriodObservations => ({
+    quarters: list.map((index) => {
+      const expected = index >= range.first && index <= range.last;
+      // Values outside the expected quarters are ignored: nothing counts before the pole's first quarter,
+      // nor outside the indicator's reporting window (a value left for a retired indicator).
+      return { index, expected, value: expected ? (byQuarter?.get(index) ?? null) : null };
+    }),
+    lastIndex: list[list.length - 1],
+  });
+  // The same period a year earlier, quarter for quarter: what like-for-like comparisons pair with.
+  return { ...side(indices), previous: side(indices.map((i) => i - 4)) };
 }
 
 /**
@@ -73,17 +82,18 @@ export function computeCells(
         const indices = periodIndices(grain, endIndex);
         const byRegion = new Map<string, Cell[]>();
         for (const pole of poles) {
-          if (!indices.some((i) => i >= pole.firstIndex && i <= pole.lastIndex)) continue;
+          const range = expectedRange(pole, indicator);
+          if (!indices.some((i) => i >= range.first && i <= range.last)) continue;
           let cell: Cell;
           if (indicator.kind === 'ratio') {
             cell = ratioCell(
               indicator.numerator!.kind,
-              observations(observed.get('num'), pole, indices),
+              observations(observed.get('num'), pole, range, indices),
               indicator.denominator!.kind,
-              observations(observed.get('den'), pole, indices),
+              observations(observed.get('den'), pole, range, indices),
             );
           } else {
-            cell = poleCell(indicator.kind, observations(observed.get(category), pole, indices));
+            cell = poleCell(indicator.kind, observations(observed.get(category), pole, range, indices));
           }
           emit({ level: 'pole', area: String(pole.id), indicatorId: indicator.id, category, grain, endIndex, cell });
           const list = byRegion.get(pole.regionCode) ?? [];

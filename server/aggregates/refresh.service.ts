@@ -166,7 +166,8 @@ export class RefreshService {
       ind,
       await this.repo.observed(this.db, base, sourceIds(ind), {
         poleIds: poles.map((p) => p.id),
-        fromIndex: Math.min(...span),
+        // A year earlier too: each period's like-for-like comparison pairs it with that one.
+        fromIndex: Math.min(...span) - 4,
         toIndex: Math.max(...span),
       }),
     );
@@ -288,12 +289,20 @@ function dirtyTargets(
   return targets;
 }
 
-/** Per grain, the periods (last quarter index) that any changed quarter of any dirty pole belongs to. */
+/**
+ * Per grain, the periods (last quarter index) that any changed quarter of any dirty pole belongs to, and
+ * those a year later, whose like-for-like comparison reads it.
+ */
 function affectedEnds(byPole: DirtyQuarters, lastIndex: number): Partial<Record<Grain, number[]>> {
   const ends: Partial<Record<Grain, number[]>> = {};
   for (const grain of GRAINS) {
     const set = new Set<number>();
-    for (const indices of byPole.values()) for (const i of indices) for (const e of affectedPeriodEnds(grain, i, lastIndex)) set.add(e);
+    for (const indices of byPole.values())
+      for (const i of indices)
+        // A period holds quarter i + 4 exactly when its year-earlier twin holds quarter i. The year still
+        // running is stored (keyed by its fourth quarter), a quarter not yet closed is not.
+        for (const e of [...affectedPeriodEnds(grain, i, lastIndex), ...affectedPeriodEnds(grain, i + 4, lastIndex)])
+          if (grain !== 'quarter' || e <= lastIndex) set.add(e);
     ends[grain] = [...set];
   }
   return ends;
@@ -365,5 +374,6 @@ function nationRowsOf(around: Surroundings, grain: Grain, end: number, regionRow
 }
 
 function cellOf(s: StoredAggregate): Cell {
-  return { value: s.value, num: s.num, den: s.den, reported: s.reported, expected: s.expected, distribution: s.distribution };
+  const { value, num, den, reported, expected, polesExpected, cmp, distribution } = s;
+  return { value, num, den, reported, expected, polesExpected, cmp, distribution };
 }

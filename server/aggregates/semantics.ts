@@ -9,19 +9,48 @@
 //   score  | the last value reported inside the period  | average of the poles' values, with the distribution
 //
 // « Non disponible » is not reported, never zero; nothing is carried in from outside the period.
+//
+// Completeness counts pole-quarters for every kind: over one quarter they are poles (« 31 pôles sur 39 »),
+// over several quarters pole-quarters (« 110 trimestres déclarés sur 117 »).
+//
+// Each cell also carries its like-for-like comparison with the same period a year earlier (`cmp`): the
+// same figure computed on both sides over what the pole reported in both periods only, so that a change
+// is never read off two totals of different sets of poles:
+//   flow   | the quarters reported in both periods (2026-T2 with 2025-T2…), summed on each side
+//   stock  | poles with a value in the last quarter of both periods
+//   score  | the same; each side is the average over those poles
+//   ratio  | the quarters where both components have a value in both periods, each component by its kind
+//          | (a ratio of stocks compares the last quarters of both periods)
 
 export type Kind = 'flow' | 'stock' | 'ratio' | 'score';
 
 /** One aggregate cell, at any level. Values are scaled integers (× 10 000). */
+/** The like-for-like comparison of a cell with the same period a year earlier, over a common base. */
+export interface Comparison {
+  /** Poles in the common base (0: nothing comparable). */
+  poles: number;
+  /** flow/stock: each side's figure; ratio: each side's Σ numerator; score: each side's Σ values. Null with no pole. */
+  cur: number | null;
+  prev: number | null;
+  /** ratio only: each side's Σ denominator. */
+  curDen: number | null;
+  prevDen: number | null;
+}
+
+export const NO_COMPARISON: Comparison = { poles: 0, cur: null, prev: null, curDen: null, prevDen: null };
+
 export interface Cell {
   /** flow/stock: the figure; ratio: the percentage × 10 000; score: the average × 10 000; null when nothing was reported. */
   value: number | null;
   /** ratio: Σ numerator and Σ denominator; score: Σ values and the number of poles. */
   num: number | null;
   den: number | null;
-  /** Completeness: flows count pole-quarters, the other kinds count poles in the period's last quarter. */
+  /** Completeness in pole-quarters: those with a value (a ratio: with both components), those expected. */
   reported: number;
   expected: number;
+  /** Poles expected in at least one quarter of the period (the base a comparison is judged against). */
+  polesExpected: number;
+  cmp: Comparison;
   /** score: how many poles gave each value (in units, '1'…'4'). */
   distribution: Record<string, number> | null;
 }
@@ -32,47 +61,89 @@ export interface PeriodObservations {
   quarters: { index: number; value: number | null; expected: boolean }[];
   /** Index of the period's last quarter. */
   lastIndex: number;
+  /** The same pole's observations of the period a year earlier, quarter for quarter (index − 4). */
+  previous?: PeriodObservations;
 }
 
 const SCALE = 10_000;
+
+type Quarters = PeriodObservations['quarters'];
 
 function lastReported(obs: PeriodObservations): number | null {
   for (let i = obs.quarters.length - 1; i >= 0; i--) if (obs.quarters[i].value !== null) return obs.quarters[i].value;
   return null;
 }
 
-function inLastQuarter(obs: PeriodObservations): { expected: boolean; reported: boolean } {
-  const last = obs.quarters.find((q) => q.index === obs.lastIndex);
-  return { expected: Boolean(last?.expected), reported: last?.value !== null && last?.value !== undefined };
+/** The value of the period's last quarter, when the pole was expected and reported there. */
+function valueAtEnd(obs: PeriodObservations | undefined): number | null {
+  const last = obs?.quarters.find((q) => q.index === obs.lastIndex);
+  return last?.expected ? last.value : null;
+}
+
+const has = (q: Quarters[number] | undefined): q is Quarters[number] & { value: number } => Boolean(q?.expected && q.value !== null);
+
+/** Completeness in pole-quarters: the expected quarters, and those of them `reported` says were. */
+function counted(quarters: Quarters, reported: (position: number) => boolean) {
+  let expected = 0;
+  let withValue = 0;
+  quarters.forEach((q, i) => {
+    if (!q.expected) return;
+    expected++;
+    if (reported(i)) withValue++;
+  });
+  return { reported: withValue, expected, polesExpected: expected ? 1 : 0 };
 }
 
 /** A pole's cell for a flow, a stock or a score over one period. */
 export function poleCell(kind: Exclude<Kind, 'ratio'>, obs: PeriodObservations): Cell {
+  const completeness = counted(obs.quarters, (i) => obs.quarters[i].value !== null);
   if (kind === 'flow') {
-    const expectedQuarters = obs.quarters.filter((q) => q.expected);
-    const reported = expectedQuarters.filter((q) => q.value !== null);
+    const reported = obs.quarters.filter(has);
     return {
-      value: reported.length ? reported.reduce((s, q) => s + q.value!, 0) : null,
+      value: reported.length ? reported.reduce((s, q) => s + q.value, 0) : null,
       num: null,
       den: null,
-      reported: reported.length,
-      expected: expectedQuarters.length,
+      ...completeness,
       distribution: null,
+      cmp: flowComparison(obs),
     };
   }
-  const last = inLastQuarter(obs);
   const value = lastReported(obs);
-  if (kind === 'stock') {
-    return { value, num: null, den: null, reported: last.reported ? 1 : 0, expected: last.expected ? 1 : 0, distribution: null };
-  }
+  const cmp = endComparison(obs);
+  if (kind === 'stock') return { value, num: null, den: null, ...completeness, distribution: null, cmp };
   return {
     value,
     num: value,
     den: value === null ? 0 : 1,
-    reported: last.reported ? 1 : 0,
-    expected: last.expected ? 1 : 0,
+    ...completeness,
     distribution: value === null ? {} : { [String(Math.round(value / SCALE))]: 1 },
+    cmp,
   };
+}
+
+/** A flow compared quarter for quarter: only the quarters reported in both periods count, on both sides. */
+function flowComparison(obs: PeriodObservations): Comparison {
+  const before = obs.previous?.quarters;
+  if (!before) return NO_COMPARISON;
+  let cur = 0;
+  let prev = 0;
+  let pairs = 0;
+  obs.quarters.forEach((q, i) => {
+    const p = before[i];
+    if (has(q) && has(p)) {
+      cur += q.value;
+      prev += p.value;
+      pairs++;
+    }
+  });
+  return pairs ? { poles: 1, cur, prev, curDen: null, prevDen: null } : NO_COMPARISON;
+}
+
+/** A stock or a score compared on the values of both periods' last quarters. */
+function endComparison(obs: PeriodObservations): Comparison {
+  const cur = valueAtEnd(obs);
+  const prev = valueAtEnd(obs.previous);
+  return cur !== null && prev !== null ? { poles: 1, cur, prev, curDen: null, prevDen: null } : NO_COMPARISON;
 }
 
 /**
@@ -82,9 +153,8 @@ export function poleCell(kind: Exclude<Kind, 'ratio'>, obs: PeriodObservations):
  * quarters each component then combines by its own kind: a flow sums them, a stock takes its value in the
  * last of them (so both stocks are read on the same quarter).
  *
- * Completeness counts the pole in the period's last quarter, as for the other non-flow kinds (the
- * dashboards word it in poles): it is reported only when that quarter is paired, i.e. both components
- * have a value there, the same condition under which the quarter contributes to the figure.
+ * Completeness counts the paired quarters among the expected ones: a quarter is reported only when both
+ * components have a value there, the same condition under which it contributes to the figure.
  */
 export function ratioCell(
   numKind: 'flow' | 'stock',
@@ -92,25 +162,55 @@ export function ratioCell(
   denKind: 'flow' | 'stock',
   denObs: PeriodObservations,
 ): Cell {
-  const denominators = new Map(denObs.quarters.map((q) => [q.index, q]));
-  const paired = numObs.quarters.flatMap((q) => {
-    const d = denominators.get(q.index);
-    return q.expected && d?.expected && q.value !== null && d.value !== null ? [{ index: q.index, num: q.value, den: d.value }] : [];
-  });
-  const component = (kind: 'flow' | 'stock', pick: (p: (typeof paired)[number]) => number) =>
-    kind === 'flow' ? paired.reduce((s, p) => s + pick(p), 0) : pick(paired[paired.length - 1]);
-  const num = paired.length ? component(numKind, (p) => p.num) : null;
-  const den = paired.length ? component(denKind, (p) => p.den) : null;
-  const n = inLastQuarter(numObs);
-  const d = inLastQuarter(denObs);
+  const pairedAt = (i: number) => has(numObs.quarters[i]) && has(denObs.quarters[i]);
+  const positions = numObs.quarters.map((_, i) => i).filter(pairedAt);
+  const sides = ratioSides(numKind, numObs, denKind, denObs, positions);
   return {
-    value: num !== null && den !== null ? percent(num, den) : null,
-    num,
-    den,
-    reported: n.reported && d.reported ? 1 : 0,
-    expected: n.expected ? 1 : 0,
+    value: sides.num !== null && sides.den !== null ? percent(sides.num, sides.den) : null,
+    num: sides.num,
+    den: sides.den,
+    ...counted(numObs.quarters, pairedAt),
     distribution: null,
+    cmp: ratioComparison(numKind, numObs, denKind, denObs),
   };
+}
+
+/** Each component of a ratio over some quarters (positions in the period): a flow sums them, a stock takes the last. */
+function ratioSides(
+  numKind: 'flow' | 'stock',
+  numObs: PeriodObservations,
+  denKind: 'flow' | 'stock',
+  denObs: PeriodObservations,
+  positions: number[],
+): { num: number | null; den: number | null } {
+  if (!positions.length) return { num: null, den: null };
+  const side = (kind: 'flow' | 'stock', obs: PeriodObservations) =>
+    kind === 'flow' ? positions.reduce((s, i) => s + obs.quarters[i].value!, 0) : obs.quarters[positions[positions.length - 1]].value!;
+  return { num: side(numKind, numObs), den: side(denKind, denObs) };
+}
+
+/**
+ * A ratio compared on the quarters where both components have a value in both periods; a ratio with a
+ * stock component compares the two periods' last quarters only (a stock is read at the period's end).
+ */
+function ratioComparison(
+  numKind: 'flow' | 'stock',
+  numObs: PeriodObservations,
+  denKind: 'flow' | 'stock',
+  denObs: PeriodObservations,
+): Comparison {
+  const numBefore = numObs.previous;
+  const denBefore = denObs.previous;
+  if (!numBefore || !denBefore) return NO_COMPARISON;
+  const lastPosition = numObs.quarters.findIndex((q) => q.index === numObs.lastIndex);
+  let positions = numObs.quarters
+    .map((_, i) => i)
+    .filter((i) => has(numObs.quarters[i]) && has(denObs.quarters[i]) && has(numBefore.quarters[i]) && has(denBefore.quarters[i]));
+  if (numKind === 'stock' || denKind === 'stock') positions = positions.filter((i) => i === lastPosition);
+  if (!positions.length) return NO_COMPARISON;
+  const cur = ratioSides(numKind, numObs, denKind, denObs, positions);
+  const prev = ratioSides(numKind, numBefore, denKind, denBefore, positions);
+  return { poles: 1, cur: cur.num, prev: prev.num, curDen: cur.den, prevDen: prev.den };
 }
 
 /** Numerator over denominator as a percentage × 10 000, or null without a positive denominator. */
@@ -119,18 +219,42 @@ export function percent(num: number, den: number): number | null {
   return Math.round((num * 100 * SCALE) / den);
 }
 
+/** Σ of a nullable field over some items, null when every item's is null. */
+function sumOf<T>(items: T[], pick: (x: T) => number | null): number | null {
+  let out: number | null = null;
+  for (const x of items) {
+    const v = pick(x);
+    if (v !== null) out = (out ?? 0) + v;
+  }
+  return out;
+}
+
+/** The comparisons of several areas combined: their common bases added up, side by side. */
+export function combineComparisons(list: Comparison[]): Comparison {
+  const withBase = list.filter((c) => c.poles > 0);
+  if (!withBase.length) return NO_COMPARISON;
+  return {
+    poles: withBase.reduce((s, c) => s + c.poles, 0),
+    cur: sumOf(withBase, (c) => c.cur),
+    prev: sumOf(withBase, (c) => c.prev),
+    curDen: sumOf(withBase, (c) => c.curDen),
+    prevDen: sumOf(withBase, (c) => c.prevDen),
+  };
+}
+
 /** Combines the cells of several areas (poles into a region, regions into the nation). */
 export function combine(kind: Kind, cells: Cell[]): Cell {
   const reported = cells.reduce((s, c) => s + c.reported, 0);
   const expected = cells.reduce((s, c) => s + c.expected, 0);
+  const polesExpected = cells.reduce((s, c) => s + c.polesExpected, 0);
+  const counts = { reported, expected, polesExpected, cmp: combineComparisons(cells.map((c) => c.cmp)) };
   if (kind === 'flow' || kind === 'stock') {
     const withValue = cells.filter((c) => c.value !== null);
     return {
       value: withValue.length ? withValue.reduce((s, c) => s + c.value!, 0) : null,
       num: null,
       den: null,
-      reported,
-      expected,
+      ...counts,
       distribution: null,
     };
   }
@@ -142,8 +266,7 @@ export function combine(kind: Kind, cells: Cell[]): Cell {
       value: withBoth.length ? percent(num, den) : null,
       num: withBoth.length ? num : null,
       den: withBoth.length ? den : null,
-      reported,
-      expected,
+      ...counts,
       distribution: null,
     };
   }
@@ -153,5 +276,5 @@ export function combine(kind: Kind, cells: Cell[]): Cell {
   const distribution: Record<string, number> = {};
   for (const c of cells) for (const [k, n] of Object.entries(c.distribution ?? {})) distribution[k] = (distribution[k] ?? 0) + n;
   // No pole with a value: a null sum, as a pole's own cell has, not a zero that reads like a figure.
-  return { value: count ? Math.round(sum / count) : null, num: count ? sum : null, den: count, reported, expected, distribution };
+  return { value: count ? Math.round(sum / count) : null, num: count ? sum : null, den: count, ...counts, distribution };
 }

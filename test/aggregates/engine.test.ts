@@ -28,6 +28,8 @@ const POLES: Record<PoleName, EnginePole> = {
   rhone: { id: 3, regionCode: '84', firstIndex: T(2025, 1), lastIndex: T(2026, 1) },
 };
 const NAMES = Object.keys(POLES) as PoleName[];
+/** An indicator reported in every quarter (no first or last reporting quarter). */
+const OPEN = { first: -Infinity, last: Infinity };
 
 /** « 1 nd . 4 » for 2026-T1 … T4 as quarter index → value (scaled; null for « non disponible »). */
 function year2026(text: string): Map<number, number | null> {
@@ -68,8 +70,9 @@ function run(row: Row) {
           categories: [''],
           numerator: { id: 10, kind: row.components?.[0] ?? 'flow', category: '' },
           denominator: { id: 11, kind: row.components?.[1] ?? 'stock', category: '' },
+          window: OPEN,
         }
-      : { id: 9, kind: row.kind, categories: [''] };
+      : { id: 9, kind: row.kind, categories: [''], window: OPEN };
   const obs =
     'numerator' in row.values
       ? new Map([
@@ -158,18 +161,18 @@ const ROWS: Row[] = [
     kind: 'stock',
     values: { garonne: '10 11 12 13', lauragais: '. 20 21 22', rhone: '30 . . .' },
     period: YEAR_2026,
-    pole: { garonne: '13 · 1/1', lauragais: '22 · 1/1', rhone: '30 · 0/0' },
-    region: { '76': '35 · 2/2', '84': '30 · 0/0' },
-    nation: '65 · 2/2',
+    pole: { garonne: '13 · 4/4', lauragais: '22 · 3/3', rhone: '30 · 1/1' },
+    region: { '76': '35 · 7/7', '84': '30 · 1/1' },
+    nation: '65 · 8/8',
   },
   {
     behaviour: 'a stock whose last quarter is « non disponible » keeps its last value before it, counted as not reported',
     kind: 'stock',
     values: { garonne: '10 11 12 nd', lauragais: '. 20 nd nd', rhone: 'nd . . .' },
     period: YEAR_2026,
-    pole: { garonne: '12 · 0/1', lauragais: '20 · 0/1', rhone: '— · 0/0' },
-    region: { '76': '32 · 0/2', '84': '— · 0/0' },
-    nation: '32 · 0/2',
+    pole: { garonne: '12 · 3/4', lauragais: '20 · 1/3', rhone: '— · 0/1' },
+    region: { '76': '32 · 4/7', '84': '— · 0/1' },
+    nation: '32 · 4/8',
   },
   {
     behaviour: 'a stock carries nothing in from before the period',
@@ -190,9 +193,9 @@ const ROWS: Row[] = [
       denominator: { garonne: '10 10 10 10', lauragais: '. 20 20 20', rhone: '30 . . .' },
     },
     period: YEAR_2026,
-    pole: { garonne: '40 · 1/1', lauragais: '30 · 1/1', rhone: '10 · 0/0' },
-    region: { '76': '33.3333 · 2/2', '84': '10 · 0/0' },
-    nation: '21.6667 · 2/2',
+    pole: { garonne: '40 · 4/4', lauragais: '30 · 3/3', rhone: '10 · 1/1' },
+    region: { '76': '33.3333 · 7/7', '84': '10 · 1/1' },
+    nation: '21.6667 · 8/8',
   },
   {
     behaviour: 'a pole without both components is left out of the sums; « non disponible » at the end makes it not reported',
@@ -202,9 +205,9 @@ const ROWS: Row[] = [
       denominator: { garonne: '. . . nd', lauragais: '. 20 20 20', rhone: '30 . . .' },
     },
     period: YEAR_2026,
-    pole: { garonne: '— · 0/1', lauragais: '30 · 1/1', rhone: '— · 0/0' },
-    region: { '76': '30 · 1/2', '84': '— · 0/0' },
-    nation: '30 · 1/2',
+    pole: { garonne: '— · 0/4', lauragais: '30 · 3/3', rhone: '— · 0/1' },
+    region: { '76': '30 · 3/7', '84': '— · 0/1' },
+    nation: '30 · 3/8',
   },
   {
     // Self-financing: own resources 30 710 + 26 000 + « nd », total resources 56 000 + 50 000 + 50 000 (€).
@@ -219,9 +222,9 @@ const ROWS: Row[] = [
       denominator: { garonne: '56000 50000 50000 .', lauragais: '. . . .', rhone: '. . . .' },
     },
     period: ['ytd', T(2026, 3)],
-    pole: { garonne: '53.5 · 0/1', lauragais: '— · 0/1', rhone: '— · 0/0' },
-    region: { '76': '53.5 · 0/2', '84': '— · 0/0' },
-    nation: '53.5 · 0/2',
+    pole: { garonne: '53.5 · 2/3', lauragais: '— · 0/2', rhone: '— · 0/1' },
+    region: { '76': '53.5 · 2/5', '84': '— · 0/1' },
+    nation: '53.5 · 2/6',
   },
   {
     // ESS members 4, 5, « nd » out of 10, 10, 12: read on 2026-T2, the last quarter with both, 5 / 10 = 50 %,
@@ -234,9 +237,9 @@ const ROWS: Row[] = [
       denominator: { garonne: '10 10 12 .', lauragais: '. 10 . .', rhone: '. . . .' },
     },
     period: ['ytd', T(2026, 3)],
-    pole: { garonne: '50 · 0/1', lauragais: '30 · 0/1', rhone: '— · 0/0' },
-    region: { '76': '40 · 0/2', '84': '— · 0/0' },
-    nation: '40 · 0/2',
+    pole: { garonne: '50 · 2/3', lauragais: '30 · 1/2', rhone: '— · 0/1' },
+    region: { '76': '40 · 3/5', '84': '— · 0/1' },
+    nation: '40 · 3/6',
   },
   // Scores: each pole's last value, then averaged over the poles that have one.
   {
@@ -244,9 +247,9 @@ const ROWS: Row[] = [
     kind: 'score',
     values: { garonne: '1 2 3 4', lauragais: '. 2 2 nd', rhone: '1 . . .' },
     period: YEAR_2026,
-    pole: { garonne: '4 · 1/1', lauragais: '2 · 0/1', rhone: '1 · 0/0' },
-    region: { '76': '3 · 1/2', '84': '1 · 0/0' },
-    nation: '2.3333 · 1/2',
+    pole: { garonne: '4 · 4/4', lauragais: '2 · 2/3', rhone: '1 · 1/1' },
+    region: { '76': '3 · 6/7', '84': '1 · 1/1' },
+    nation: '2.3333 · 7/8',
   },
   {
     behaviour: 'a score « non disponible » is left out of the average, a pole before its first quarter has no cell',
@@ -276,7 +279,7 @@ describe('aggregates: the engine on a small nation (pole, region, nation)', () =
   }
 
   it('combines each category of a disaggregated indicator on its own; a ratio has its total only', () => {
-    const members: EngineIndicator = { id: 9, kind: 'stock', categories: ['', 'ess', 'autre'] };
+    const members: EngineIndicator = { id: 9, kind: 'stock', categories: ['', 'ess', 'autre'], window: OPEN };
     const obs = new Map<string, Observed>([
       ['', observed({ garonne: '. . . 5', lauragais: '. . . 3', rhone: '. . . .' })],
       ['ess', observed({ garonne: '. . . 4', lauragais: '. . . 1', rhone: '. . . .' })],
@@ -299,6 +302,7 @@ describe('aggregates: the engine on a small nation (pole, region, nation)', () =
       categories: ['', 'ess'],
       numerator: { id: 10, kind: 'flow', category: '' },
       denominator: { id: 11, kind: 'stock', category: '' },
+      window: OPEN,
     };
     const ratioRows: CellRow[] = [];
     computeCells(
@@ -314,10 +318,25 @@ describe('aggregates: the engine on a small nation (pole, region, nation)', () =
     expect([...new Set(ratioRows.map((r) => r.category))]).to.deep.equal(['']);
   });
 
+  it("an indicator's reporting window bounds what is expected and counted: a retired indicator's later values count for nothing", () => {
+    const rows: CellRow[] = [];
+    const retired: EngineIndicator = { id: 9, kind: 'flow', categories: [''], window: { first: -Infinity, last: T(2026, 2) } };
+    computeCells(
+      retired,
+      new Map([['', observed({ garonne: '1 2 3 4', lauragais: '. 5 5 5', rhone: '7 . . .' })]]),
+      NAMES.map((n) => POLES[n]),
+      { year: [T(2026, 4)], quarter: [T(2026, 3)] },
+      (r) => rows.push(r),
+    );
+    const cell = (level: string, grain: Grain) => show(rows.find((r) => r.level === level && r.grain === grain && r.area !== '84')?.cell);
+    expect(cell('region', 'year')).to.equal('8 · 3/3');
+    expect(cell('region', 'quarter')).to.equal('no cell');
+  });
+
   it('a region or nation score with no value stores a null numerator and no pole, as a pole row does', () => {
     const rows: CellRow[] = [];
     computeCells(
-      { id: 9, kind: 'score', categories: [''] },
+      { id: 9, kind: 'score', categories: [''], window: OPEN },
       new Map([['', observed({ garonne: 'nd . . .', lauragais: '. . . .', rhone: 'nd . . .' })]]),
       NAMES.map((n) => POLES[n]),
       { quarter: [T(2026, 1)] },

@@ -21,6 +21,14 @@ export interface NaiveRow {
   num: number | null;
   reported: number;
   expected: number;
+  /** Poles expected in the period, and the like-for-like comparison « poles: cur/curDen vs prev/prevDen ». */
+  polesExpected: number;
+  cmp: string;
+}
+
+/** A comparison in the shape both sides print. */
+function cmpText(poles: number, cur: number | null, prev: number | null, curDen: number | null, prevDen: number | null): string {
+  return poles ? `${poles}: ${cur}/${curDen} vs ${prev}/${prevDen}` : 'none';
 }
 
 export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map<string, NaiveRow>> {
@@ -62,21 +70,18 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
       if (!r) return undefined;
       return r.not_available === true || r.not_available === 1 ? null : Number(r.value_scaled);
     };
-    // One component of a pole for a period: [value or null, reported in last quarter or count, expected].
-    const part = (kind: string, indicatorId: number, category: string, pole: (typeof poles)[0], P: number[]) => {
-      const expectedQ = P.filter((q) => q >= pole.first && q <= pole.last);
-      const vals = expectedQ.map((q) => ({ q, v: value(indicatorId, category, pole.id, q) })).filter((x) => typeof x.v === 'number') as {
-        q: number;
-        v: number;
-      }[];
-      const lastQ = P[P.length - 1];
-      if (kind === 'flow')
-        return { v: vals.length ? vals.reduce((s, x) => s + x.v, 0) : null, reported: vals.length, expected: expectedQ.length };
-      const lastVal = vals.length ? vals[vals.length - 1].v : null;
-      return { v: lastVal, reported: vals.some((x) => x.q === lastQ) ? 1 : 0, expected: lastQ >= pole.first && lastQ <= pole.last ? 1 : 0 };
-    };
     for (const ind of indicators) {
       const kind = String(ind.kind);
+      // The indicator's window: a year without a quarter opens at T1 and closes at T4.
+      const indFirst = ind.first_year === null ? -Infinity : idx(Number(ind.first_year), Number(ind.first_quarter ?? 1));
+      const indLast = ind.last_year === null ? Infinity : idx(Number(ind.last_year), Number(ind.last_quarter ?? 4));
+      const expectedIn = (pole: (typeof poles)[0], q: number) => q >= pole.first && q <= pole.last && q >= indFirst && q <= indLast;
+      /** A value counted: expected there, and a number (not « non disponible », not missing). */
+      const counted = (id: number, category: string, pole: (typeof poles)[0], q: number): number | null => {
+        if (!expectedIn(pole, q)) return null;
+        const v = value(id, category, pole.id, q);
+        return typeof v === 'number' ? v : null;
+      };
       const cats =
         kind === 'ratio' ? [''] : ['', ...categories.filter((c) => Number(c.indicator_id) === Number(ind.id)).map((c) => String(c.code))];
       const num = indicators.find((i) => i.id === ind.numerator_id);
@@ -88,48 +93,82 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
           else for (let e = firstAll; e <= lastClosed; e++) ends.push(e);
           for (const end of ends) {
             const P = quartersOf(grain, end);
-            const cells: { region: string; v: number | null; n: number | null; d: number | null; reported: number; expected: number }[] =
-              [];
+            const lastQ = P[P.length - 1];
+            type Naive = {
+              region: string;
+              v: number | null;
+              n: number | null;
+              d: number | null;
+              reported: number;
+              expected: number;
+              c: { poles: number; cur: number | null; prev: number | null; curDen: number | null; prevDen: number | null };
+            };
+            const cells: Naive[] = [];
             for (const pole of poles) {
-              if (!P.some((q) => q >= pole.first && q <= pole.last)) continue;
-              let cell;
+              const expectedQ = P.filter((q) => expectedIn(pole, q));
+              if (!expectedQ.length) continue;
+              let cell: Omit<Naive, 'region'>;
+              const none = { poles: 0, cur: null, prev: null, curDen: null, prevDen: null };
               if (kind === 'ratio') {
-                // A quarter counts only when both components have a value in it; over those quarters a flow
-                // is their sum, a stock its value in the last of them.
-                const paired: { n: number; d: number }[] = [];
-                for (const q of P) {
-                  if (q < pole.first || q > pole.last) continue;
-                  const n = value(Number(num.id), ind.numerator_category ?? '', pole.id, q);
-                  const d = value(Number(den.id), ind.denominator_category ?? '', pole.id, q);
-                  if (typeof n === 'number' && typeof d === 'number') paired.push({ n, d });
-                }
-                const of = (k: string, pick: (x: { n: number; d: number }) => number) =>
-                  k === 'flow' ? paired.reduce((s, x) => s + pick(x), 0) : pick(paired[paired.length - 1]);
-                const a = paired.length ? of(String(num.kind), (x) => x.n) : null;
-                const b = paired.length ? of(String(den.kind), (x) => x.d) : null;
-                const lastQ = P[P.length - 1];
-                const inLast = (i: { id: unknown }, c: string | null) => typeof value(Number(i.id), c ?? '', pole.id, lastQ) === 'number';
+                const nk = String(num.kind);
+                const dk = String(den.kind);
+                const nc = ind.numerator_category ?? '';
+                const dc = ind.denominator_category ?? '';
+                const both = (q: number) => counted(Number(num.id), nc, pole, q) !== null && counted(Number(den.id), dc, pole, q) !== null;
+                // Over a set of quarters: a flow component sums them, a stock one takes the last.
+                const over = (k: string, id: number, c: string, Q: number[]) =>
+                  k === 'flow' ? Q.reduce((s, q) => s + counted(id, c, pole, q)!, 0) : counted(id, c, pole, Q[Q.length - 1])!;
+                const paired = P.filter(both);
+                const a = paired.length ? over(nk, Number(num.id), nc, paired) : null;
+                const b = paired.length ? over(dk, Number(den.id), dc, paired) : null;
+                let common = P.filter((q) => both(q) && both(q - 4));
+                if (nk === 'stock' || dk === 'stock') common = common.filter((q) => q === lastQ);
+                const before = common.map((q) => q - 4);
                 cell = {
                   v: a !== null && b !== null && b > 0 ? Math.round((a * 100 * SCALE) / b) : null,
                   n: a,
                   d: b,
-                  reported:
-                    lastQ >= pole.first &&
-                    lastQ <= pole.last &&
-                    inLast(num, ind.numerator_category) &&
-                    inLast(den, ind.denominator_category)
-                      ? 1
-                      : 0,
-                  expected: lastQ >= pole.first && lastQ <= pole.last ? 1 : 0,
+                  reported: paired.length,
+                  expected: expectedQ.length,
+                  c: common.length
+                    ? {
+                        poles: 1,
+                        cur: over(nk, Number(num.id), nc, common),
+                        prev: over(nk, Number(num.id), nc, before),
+                        curDen: over(dk, Number(den.id), dc, common),
+                        prevDen: over(dk, Number(den.id), dc, before),
+                      }
+                    : none,
                 };
               } else {
-                const p = part(kind === 'flow' ? 'flow' : 'last', Number(ind.id), category, pole, P);
+                const vals = P.map((q) => counted(Number(ind.id), category, pole, q)).filter((v): v is number => v !== null);
+                const v =
+                  kind === 'flow' ? (vals.length ? vals.reduce((s, x) => s + x, 0) : null) : vals.length ? vals[vals.length - 1] : null;
+                let c: Naive['c'] = none;
+                if (kind === 'flow') {
+                  const common = P.filter(
+                    (q) => counted(Number(ind.id), category, pole, q) !== null && counted(Number(ind.id), category, pole, q - 4) !== null,
+                  );
+                  if (common.length)
+                    c = {
+                      poles: 1,
+                      cur: common.reduce((s, q) => s + counted(Number(ind.id), category, pole, q)!, 0),
+                      prev: common.reduce((s, q) => s + counted(Number(ind.id), category, pole, q - 4)!, 0),
+                      curDen: null,
+                      prevDen: null,
+                    };
+                } else {
+                  const atEnd = counted(Number(ind.id), category, pole, lastQ);
+                  const yearBefore = counted(Number(ind.id), category, pole, lastQ - 4);
+                  if (atEnd !== null && yearBefore !== null) c = { poles: 1, cur: atEnd, prev: yearBefore, curDen: null, prevDen: null };
+                }
                 cell = {
-                  v: p.v,
-                  n: kind === 'score' ? p.v : null,
-                  d: kind === 'score' ? (p.v === null ? 0 : 1) : null,
-                  reported: p.reported,
-                  expected: p.expected,
+                  v,
+                  n: kind === 'score' ? v : null,
+                  d: kind === 'score' ? (v === null ? 0 : 1) : null,
+                  reported: vals.length,
+                  expected: expectedQ.length,
+                  c,
                 };
               }
               cells.push({ region: pole.region, ...cell });
@@ -139,29 +178,43 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
                 num: cell.n,
                 reported: cell.reported,
                 expected: cell.expected,
+                polesExpected: 1,
+                cmp: cmpText(cell.c.poles, cell.c.cur, cell.c.prev, cell.c.curDen, cell.c.prevDen),
               });
             }
             const agg = (list: typeof cells) => {
               const reported = list.reduce((s, c) => s + c.reported, 0);
               const expected = list.reduce((s, c) => s + c.expected, 0);
+              const comparable = list.filter((c) => c.c.poles > 0);
+              const total = (pick: (c: Naive['c']) => number | null) => {
+                const vs = comparable.map((c) => pick(c.c)).filter((v): v is number => v !== null);
+                return vs.length ? vs.reduce((s, v) => s + v, 0) : null;
+              };
+              const counts = {
+                reported,
+                expected,
+                polesExpected: list.length,
+                cmp: cmpText(
+                  comparable.length,
+                  total((c) => c.cur),
+                  total((c) => c.prev),
+                  total((c) => c.curDen),
+                  total((c) => c.prevDen),
+                ),
+              };
               if (kind === 'flow' || kind === 'stock') {
                 const w = list.filter((c) => c.v !== null);
-                return { value: w.length ? w.reduce((s, c) => s + c.v!, 0) : null, num: null, reported, expected };
+                return { value: w.length ? w.reduce((s, c) => s + c.v!, 0) : null, num: null, ...counts };
               }
               if (kind === 'ratio') {
                 const w = list.filter((c) => c.n !== null && c.d !== null);
                 const n = w.reduce((s, c) => s + c.n!, 0);
                 const d = w.reduce((s, c) => s + c.d!, 0);
-                return {
-                  value: w.length && d > 0 ? Math.round((n * 100 * SCALE) / d) : null,
-                  num: w.length ? n : null,
-                  reported,
-                  expected,
-                };
+                return { value: w.length && d > 0 ? Math.round((n * 100 * SCALE) / d) : null, num: w.length ? n : null, ...counts };
               }
               const w = list.filter((c) => c.v !== null);
               const sum = w.reduce((s, c) => s + c.v!, 0);
-              return { value: w.length ? Math.round(sum / w.length) : null, num: w.length ? sum : null, reported, expected };
+              return { value: w.length ? Math.round(sum / w.length) : null, num: w.length ? sum : null, ...counts };
             };
             for (const region of new Set(cells.map((c) => c.region))) {
               out.set(`${base}|region|${region}|${ind.id}|${category}|${grain}|${end}`, {
@@ -179,6 +232,8 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
   return out;
 }
 
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
 /** The engine's current aggregates, in the same shape. */
 export async function storedAggregates(db: Knex): Promise<Map<string, NaiveRow>> {
   const { generation } = await db('aggregate_state').where({ id: 1 }).first();
@@ -194,6 +249,8 @@ export async function storedAggregates(db: Knex): Promise<Map<string, NaiveRow>>
           num: r.num_scaled === null ? null : Number(r.num_scaled),
           reported: Number(r.reported),
           expected: Number(r.expected),
+          polesExpected: Number(r.poles_expected),
+          cmp: cmpText(Number(r.cmp_poles), n(r.cmp_cur), n(r.cmp_prev), n(r.cmp_cur_den), n(r.cmp_prev_den)),
         },
       ];
     }),

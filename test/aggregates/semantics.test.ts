@@ -5,7 +5,16 @@
 // the pole is not expected to report (before its first one, after its archive). A cell is shown as
 // « value · reported/expected », `—` for no value; values are in the indicator's unit (a ratio in %).
 import { expect } from 'chai';
-import { combine, percent, poleCell, ratioCell, type Cell, type Kind, type PeriodObservations } from '../../server/aggregates/semantics.ts';
+import {
+  combine,
+  percent,
+  poleCell,
+  ratioCell,
+  type Cell,
+  type Comparison,
+  type Kind,
+  type PeriodObservations,
+} from '../../server/aggregates/semantics.ts';
 
 const SCALE = 10_000;
 
@@ -38,35 +47,35 @@ describe('aggregates: how figures combine (semantics)', () => {
       { behaviour: 'a flow with no quarter reported has no value, not zero', kind: 'flow', quarters: 'nd nd', cell: '— · 0/2' },
       { behaviour: "a flow does not expect the quarters before the pole's first one", kind: 'flow', quarters: '- - 3 4', cell: '7 · 2/2' },
       {
-        behaviour: 'a stock takes the last value inside the period; completeness is its last quarter',
+        behaviour: 'a stock takes the last value inside the period; completeness counts its quarters reported',
         kind: 'stock',
         quarters: '10 11 12 13',
-        cell: '13 · 1/1',
+        cell: '13 · 4/4',
       },
       {
         behaviour: 'a stock whose last quarter is « non disponible » keeps its last value, counted as not reported',
         kind: 'stock',
         quarters: '10 11 nd',
-        cell: '11 · 0/1',
+        cell: '11 · 2/3',
       },
       {
-        behaviour: 'a stock of a pole archived during the period keeps its last value, not expected at the end',
+        behaviour: 'a stock of a pole archived during the period keeps its last value, expected only before the archive',
         kind: 'stock',
         quarters: '10 - -',
-        cell: '10 · 0/0',
+        cell: '10 · 1/1',
       },
       {
         behaviour: 'a score takes the last value inside the period, as a sum and a count of one pole',
         kind: 'score',
         quarters: '2 3',
-        cell: '3 · 1/1',
+        cell: '3 · 2/2',
         keeps: { num: 3, den: 1, distribution: { 3: 1 } },
       },
       {
         behaviour: 'a score never reported has no value and counts no pole',
         kind: 'score',
         quarters: 'nd nd',
-        cell: '— · 0/1',
+        cell: '— · 0/2',
         keeps: { num: null, den: 0, distribution: {} },
       },
     ];
@@ -91,21 +100,21 @@ describe('aggregates: how figures combine (semantics)', () => {
         behaviour: 'a ratio divides the summed flow by the last stock',
         numerator: ['flow', '1 2'],
         denominator: ['stock', '10 20'],
-        cell: '15 · 1/1',
+        cell: '15 · 2/2',
         keeps: { num: 3, den: 20 },
       },
       {
         behaviour: 'a ratio without a positive denominator has no value, and keeps both components',
         numerator: ['flow', '1 1'],
         denominator: ['stock', '0 0'],
-        cell: '— · 1/1',
+        cell: '— · 2/2',
         keeps: { num: 2, den: 0 },
       },
       {
-        behaviour: "a ratio is reported only when both components have a value in the period's last quarter",
+        behaviour: 'a ratio counts as reported only the quarters where both components have a value',
         numerator: ['flow', '1 nd'],
         denominator: ['stock', '10 10'],
-        cell: '10 · 0/1',
+        cell: '10 · 1/2',
         keeps: { num: 1, den: 10 },
       },
       {
@@ -113,28 +122,28 @@ describe('aggregates: how figures combine (semantics)', () => {
         behaviour: 'a ratio of flows sums only the quarters where both components have a value',
         numerator: ['flow', '30710 26000 nd'],
         denominator: ['flow', '56000 50000 50000'],
-        cell: '53.5 · 0/1',
+        cell: '53.5 · 2/3',
         keeps: { num: 56710, den: 106000 },
       },
       {
         behaviour: 'a ratio of stocks reads both on the last quarter where both have a value (5 / 10, not 5 / 12)',
         numerator: ['stock', '4 5 nd'],
         denominator: ['stock', '10 10 12'],
-        cell: '50 · 0/1',
+        cell: '50 · 2/3',
         keeps: { num: 5, den: 10 },
       },
       {
         behaviour: 'a flow over a stock sums the flow on the paired quarters and reads the stock on the last of them',
         numerator: ['flow', '1 2 3'],
         denominator: ['stock', '10 nd 20'],
-        cell: '20 · 1/1',
+        cell: '20 · 2/3',
         keeps: { num: 4, den: 20 },
       },
       {
         behaviour: 'a ratio with a component never reported has no value and keeps neither',
         numerator: ['flow', 'nd nd'],
         denominator: ['stock', '10 10'],
-        cell: '— · 0/1',
+        cell: '— · 0/2',
         keeps: { num: null, den: null },
       },
     ];
@@ -167,7 +176,7 @@ describe('aggregates: how figures combine (semantics)', () => {
         behaviour: "a stock sums the poles' last values",
         kind: 'stock',
         areas: () => [pole('stock', '5 6'), pole('stock', '7 nd')],
-        cell: '13 · 1/2',
+        cell: '13 · 3/4',
       },
       {
         behaviour: "a ratio is Σ numerators ÷ Σ denominators, not the average of the poles' ratios (25 % and 56.25 %)",
@@ -219,6 +228,87 @@ describe('aggregates: how figures combine (semantics)', () => {
         if (r.keeps) expect(sums(r.kind, cell)).to.deep.equal(r.keeps);
       });
     }
+  });
+
+  describe('like for like: a pole against the same period a year earlier, on what it reported in both', () => {
+    /** « 1 2 / 3 4 »: the period a year earlier, then this one, quarter for quarter. */
+    const periods = (text: string): PeriodObservations => {
+      const [before, now] = text.split(' / ');
+      return { ...period(now), previous: period(before) };
+    };
+    const units = (n: number | null) => (n === null ? '—' : String(n / SCALE));
+    /** « now vs before », a ratio as « num/den vs num/den »; « none » without a common base. */
+    const compared = (c: Comparison) => {
+      if (!c.poles) return 'none';
+      if (c.curDen !== null) return `${units(c.cur)}/${units(c.curDen)} vs ${units(c.prev)}/${units(c.prevDen)}`;
+      return `${units(c.cur)} vs ${units(c.prev)}`;
+    };
+    const rows: {
+      behaviour: string;
+      kind: Kind;
+      values: string | [string, string];
+      components?: ['flow' | 'stock', 'flow' | 'stock'];
+      cmp: string;
+    }[] = [
+      {
+        behaviour: 'a flow sums, on both sides, only the quarters reported in both years',
+        kind: 'flow',
+        values: '1 2 3 / 5 nd 7',
+        cmp: '12 vs 4',
+      },
+      { behaviour: 'a flow with no quarter reported in both years has no common base', kind: 'flow', values: 'nd nd / 1 2', cmp: 'none' },
+      { behaviour: 'a pole that did not exist a year earlier has no common base', kind: 'flow', values: '- - / 1 2', cmp: 'none' },
+      { behaviour: 'a stock compares the values of both periods’ last quarters', kind: 'stock', values: '10 20 / 30 40', cmp: '40 vs 20' },
+      {
+        behaviour: 'a stock without a value at the end of this period is not compared, whatever it reported before',
+        kind: 'stock',
+        values: '10 20 / 30 nd',
+        cmp: 'none',
+      },
+      { behaviour: 'a score compares the last quarters’ values', kind: 'score', values: '2 3 / 4 4', cmp: '4 vs 3' },
+      {
+        behaviour: 'a ratio of flows pairs its four values: a quarter missing one of them counts on neither side',
+        kind: 'ratio',
+        components: ['flow', 'flow'],
+        values: ['1 1 / 2 nd', '10 10 / 20 20'],
+        cmp: '2/20 vs 1/10',
+      },
+      {
+        behaviour: 'a ratio of stocks compares the last quarters only',
+        kind: 'ratio',
+        components: ['stock', 'stock'],
+        values: ['4 5 / 6 nd', '10 10 / 12 12'],
+        cmp: 'none',
+      },
+      {
+        behaviour: 'a ratio of stocks with all four values at both ends compares them',
+        kind: 'ratio',
+        components: ['stock', 'stock'],
+        values: ['4 5 / nd 6', '10 10 / 12 12'],
+        cmp: '6/12 vs 5/10',
+      },
+    ];
+    for (const r of rows) {
+      it(`${r.behaviour}: ${r.kind} « ${[r.values].flat().join(' » ÷ « ')} » → ${r.cmp}`, () => {
+        const cell =
+          r.kind === 'ratio'
+            ? ratioCell(r.components![0], periods(r.values[0]), r.components![1], periods(r.values[1]))
+            : poleCell(r.kind, periods(r.values as string));
+        expect(compared(cell.cmp)).to.equal(r.cmp);
+      });
+    }
+
+    it('areas add up their common bases and count the poles in them; areas without one are left out', () => {
+      const region = combine('flow', [
+        poleCell('flow', periods('1 2 / 3 4')),
+        poleCell('flow', periods('nd nd / 9 9')),
+        poleCell('flow', periods('5 nd / 5 5')),
+      ]);
+      expect(region.cmp).to.deep.equal({ poles: 2, cur: 12 * SCALE, prev: 8 * SCALE, curDen: null, prevDen: null });
+      expect(region.polesExpected).to.equal(3);
+      const scores = combine('score', [poleCell('score', periods('2 / 4')), poleCell('score', periods('nd / 1'))]);
+      expect(scores.cmp).to.deep.equal({ poles: 1, cur: 4 * SCALE, prev: 2 * SCALE, curDen: null, prevDen: null });
+    });
   });
 
   it('a percentage is rounded to the scale, and needs a positive denominator', () => {
