@@ -18,6 +18,8 @@ export interface Config {
   readonly demoData: boolean;
   /** Days after a quarter's end before its report is late. */
   readonly reportDeadlineDays: number;
+  /** Below this many poles reporting both periods, a change from a year earlier is « non significative ». */
+  readonly minComparablePoles: number;
   /** Cron expressions (Paris time) of the incremental refresh and of the nightly full rebuild. */
   readonly refreshCron: string;
   readonly rebuildCron: string;
@@ -63,6 +65,7 @@ const schema = z.object({
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 7).default(12),
   DEMO_DATA: bool.optional(),
   REPORT_DEADLINE_DAYS: int(0, 365).default(30),
+  MIN_COMPARABLE_POLES: int(1, 1000).default(3),
   REFRESH_CRON: z
     .string()
     .refine((v) => cron.validate(v), 'expression cron invalide')
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
     demoData: e.DEMO_DATA ?? !production,
     reportDeadlineDays: e.REPORT_DEADLINE_DAYS,
+    minComparablePoles: e.MIN_COMPARABLE_POLES,
     refreshCron: e.REFRESH_CRON,
     rebuildCron: e.REBUILD_CRON,
     jobLeaseSeconds: e.JOB_LEASE_SECONDS,

@@ -113,9 +113,9 @@ export function buildServices(deps: Deps) {
   const jobs = jobDefinitions({ config, refresh, reminders, outbox, runner });
   const scheduler = new Scheduler({ db: jobsDb, runner, jobs, aggregates: repos.aggregates, logger: deps.logger });
   const imports = new ImportsService({ db, clock, reporting, repos, notices });
-  const dashboards = new DashboardsService({ db, clock, repos, lateness: reporting });
+  const dashboards = new DashboardsService({ db, clock, repos, lateness: reporting, minComparablePoles: config.minComparablePoles });
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
-  const api = new ApiService(db, repos);
+  const api = new ApiService(db, repos, config.minComparablePoles);
   const summaries = new SummaryService(db, clock, repos);
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);

@@ -74,8 +74,31 @@ export const aggregateItem = z.strictObject({
   year: z.int().min(2000).max(2100),
   quarter: z.int().min(1).max(4).describe('Dernier trimestre de la période.'),
   value: z.number().nullable().describe('Dans l’unité de l’indicateur (les ratios en %) ; null quand rien n’a été déclaré.'),
-  reported: z.int().min(0).describe('Trimestres-pôles déclarés (flux) ou pôles ayant une valeur (autres types).'),
-  expected: z.int().min(0).describe('Trimestres-pôles ou pôles attendus.'),
+  reported: z.int().min(0).describe('Trimestres déclarés (pôle × trimestre) ; pour un trimestre, des pôles. Voir completeness.unit.'),
+  expected: z.int().min(0).describe('Trimestres attendus (pôle × trimestre) ; pour un trimestre, des pôles.'),
+  completeness: z
+    .strictObject({
+      unit: z.enum(['poles', 'pole_quarters']).describe('poles pour un trimestre, pole_quarters (pôle × trimestre) au-delà.'),
+      reported: z.int().min(0),
+      expected: z.int().min(0),
+      rate: z.number().min(0).max(1).nullable().describe('reported ÷ expected ; null quand rien n’est attendu.'),
+    })
+    .describe('La complétude, dans l’unité qu’elle compte.'),
+  comparison: z
+    .strictObject({
+      status: z
+        .enum(['significant', 'not_significant', 'none'])
+        .describe(
+          'significant : au moins MIN_COMPARABLE_POLES pôles et la moitié des pôles attendus ont déclaré les deux périodes ; not_significant : moins ; none : aucun.',
+        ),
+      poles: z.int().min(0).describe('Pôles ayant déclaré les deux périodes (la base commune).'),
+      polesExpected: z.int().min(0).describe('Pôles attendus dans la période.'),
+      current: z.number().nullable().describe('La valeur de la période sur la base commune.'),
+      previous: z.number().nullable().describe('La valeur de la même période un an plus tôt, sur la même base.'),
+      change: z.number().nullable().describe('Évolution à périmètre constant : en % (ou en points pour un ratio).'),
+      changeUnit: z.enum(['percent', 'points']).nullable(),
+    })
+    .describe('Comparaison à périmètre constant avec la même période un an plus tôt.'),
   computedAt: z.string().describe('Date du calcul (ISO 8601, UTC).'),
 });
 export type AggregateItem = z.infer<typeof aggregateItem>;

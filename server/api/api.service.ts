@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
+import type { StoredAggregate } from '../aggregates/aggregates.repo.ts';
+import { likeForLike } from '../aggregates/comparison.ts';
+import { completeness } from '../aggregates/completeness.ts';
 import { NATION } from '../aggregates/engine.ts';
+import type { Kind } from '../aggregates/semantics.ts';
 import { DashboardsRepo } from '../dashboards/dashboards.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
@@ -34,6 +38,8 @@ export class ApiService {
   constructor(
     private readonly db: Knex,
     private readonly repos: Repos,
+    /** config MIN_COMPARABLE_POLES: the comparisons say « significant » on the same rule as the pages. */
+    private readonly minComparablePoles: number,
     private readonly dashboards = new DashboardsRepo(),
   ) {}
 
@@ -64,6 +70,7 @@ export class ApiService {
     const chosen = q.indicator === undefined ? undefined : indicators.find((i) => i.code === q.indicator);
     if (q.indicator !== undefined && !chosen) throw badParameter('indicator', t('api.error.unknownIndicator', { code: q.indicator }));
     const codeOf = new Map(indicators.map((i) => [i.id, i.code]));
+    const kindOf = new Map(indicators.map((i) => [i.id, i.kind]));
     const areas = await this.areas(user, q);
     const rows = await this.repos.aggregatesRead.read(this.db, {
       base: q.base,
@@ -89,6 +96,8 @@ export class ApiService {
       value: r.value === null ? null : r.value / SCALE,
       reported: r.reported,
       expected: r.expected,
+      completeness: completenessOf(r.grain, r),
+      comparison: comparisonOf(kindOf.get(r.indicatorId) ?? 'flow', r, this.minComparablePoles),
       computedAt: r.computedAt,
     }));
     return { items, more: rows.length > q.limit };
@@ -117,4 +126,35 @@ export class ApiService {
     const slugOf = new Map(poles.map((p) => [String(p.id), p.slug]));
     return { stored: [...slugOf.keys()], nameOf: (a) => slugOf.get(a) ?? a };
   }
+}
+
+/** Completeness in the unit it counts: poles for a quarter, pole-quarters for longer periods. */
+function completenessOf(grain: StoredAggregate['grain'], r: StoredAggregate): AggregateItem['completeness'] {
+  const c = completeness(grain, r);
+  return { unit: c.unit, reported: c.reported, expected: c.expected, rate: c.rate === null ? null : Math.round(c.rate * 1000) / 1000 };
+}
+
+/** The like-for-like change from the same period a year earlier, on the rule the pages use. */
+function comparisonOf(kind: Kind, r: StoredAggregate, minPoles: number): AggregateItem['comparison'] {
+  const c = likeForLike(kind, r, minPoles, r.level === 'pole');
+  const units = (v: number | null) => (v === null ? null : v / SCALE);
+  if (c.status !== 'significant')
+    return {
+      status: c.status,
+      poles: c.poles,
+      polesExpected: c.polesExpected,
+      current: null,
+      previous: null,
+      change: null,
+      changeUnit: null,
+    };
+  return {
+    status: c.status,
+    poles: c.poles,
+    polesExpected: c.polesExpected,
+    current: units(c.current),
+    previous: units(c.previous),
+    change: c.change === null ? null : Math.round((c.unit === 'points' ? c.change / SCALE : c.change) * 10) / 10,
+    changeUnit: c.unit,
+  };
 }

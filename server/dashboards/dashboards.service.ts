@@ -52,6 +52,8 @@ export interface DashboardsServiceDeps {
   clock: Clock;
   repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
   lateness: Pick<ReportingService, 'isLate'>;
+  /** Below this many poles reporting both periods, a change is « non significative » (config MIN_COMPARABLE_POLES). */
+  minComparablePoles: number;
 }
 
 /** Dashboards: national (or a regional funder's scope), regional, and the pole page's history. */
@@ -60,10 +62,11 @@ export class DashboardsService {
   private readonly clock: Clock;
   private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
   private readonly lateness: Pick<ReportingService, 'isLate'>;
+  private readonly minComparablePoles: number;
   private readonly repo = new DashboardsRepo();
 
   constructor(deps: DashboardsServiceDeps) {
-    ({ db: this.db, clock: this.clock, repos: this.repos, lateness: this.lateness } = deps);
+    ({ db: this.db, clock: this.clock, repos: this.repos, lateness: this.lateness, minComparablePoles: this.minComparablePoles } = deps);
   }
 
   /** The last closed quarter: the default end of every range, and the latest one may ask for. */
@@ -102,7 +105,7 @@ export class DashboardsService {
             href: `/regions/${r.code}`,
             scaled: cell.value,
             value: formatValue(chosen, cell.value),
-            completeness: completenessText(chosen.kind, cell),
+            completeness: completenessText('quarter', cell),
           };
         }),
     );
@@ -119,7 +122,7 @@ export class DashboardsService {
     return {
       title: own.title,
       ...(await this.common(f, indicators, chosen, [mine, regions])),
-      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine)),
+      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles)),
       trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }]),
       breakdown: { rows, chart: barChart(chosen, rows) },
       map,
@@ -163,7 +166,7 @@ export class DashboardsService {
           href: `/poles/${p.slug}`,
           scaled: cell?.value ?? null,
           value: formatValue(chosen, cell?.value),
-          completeness: completenessText(chosen.kind, cell),
+          completeness: completenessText('quarter', cell),
           expected,
           statusCode: p.status ?? 'todo',
           late: expected && this.lateness.isLate(f.to, p.status ?? undefined),
@@ -176,7 +179,7 @@ export class DashboardsService {
       region,
       referenceName: ref?.name ?? null,
       ...(await this.common(f, indicators, chosen, [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)])),
-      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, ref)),
+      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, ref)),
       trend: trend(chosen, fromIdx, toIdx, [
         { label: region.name, figures: mine },
         ...(ref ? [{ label: ref.name, figures: ref.figures }] : []),

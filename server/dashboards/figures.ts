@@ -4,6 +4,8 @@
 // combine() from the aggregation semantics.
 import type { StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { Grain } from '../aggregates/periods.ts';
+import { likeForLike } from '../aggregates/comparison.ts';
+import { completeness, completenessText as textOf } from '../aggregates/completeness.ts';
 import { combine, type Cell, type Kind } from '../aggregates/semantics.ts';
 import { t, tDynamic } from '../i18n/messages.ts';
 import { SCALE } from '../lib/decimal.ts';
@@ -57,23 +59,48 @@ export function chartNumber(scaled: number | null | undefined): number | null {
 
 const signed = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' });
 
-/**
- * The change from a year earlier: in % of the earlier figure, or in points for a ratio (a change of a
- * percentage in % would mislead). Null without an earlier figure (or an earlier zero).
- */
-export function changeText(kind: Kind, current: number | null, previous: number | null): string | null {
-  if (current === null || previous === null) return null;
-  if (kind === 'ratio') return `${signed.format((current - previous) / SCALE)}\u00a0pt`;
-  if (previous === 0) return null;
-  return `${signed.format(((current - previous) / Math.abs(previous)) * 100)}\u00a0%`;
+/** What a tile says of the change from a year earlier: a like-for-like figure, or why there is none. */
+export interface ChangeLine {
+  /** « +4,2 % par rapport à 2025-T3, à périmètre constant », or why no percentage is shown. */
+  text: string;
+  /** « 31 pôles ayant déclaré les deux périodes : 25,0 ETP contre 24,0 ETP »; null without a common base. */
+  base: string | null;
+  significant: boolean;
 }
 
-/** « 52 trimestres sur 60 » for flows (pole-quarters), « 12 pôles sur 15 » for the other kinds. */
-export function completenessText(kind: Kind, cell: Pick<Cell, 'reported' | 'expected'> | undefined): string {
-  const reported = cell?.reported ?? 0;
-  const expected = cell?.expected ?? 0;
-  const noun = kind === 'flow' ? 'quarters' : 'poles';
-  return t(`dash.completeness.${noun}.${reported >= 2 ? 'n' : '1'}`, { reported, expected });
+/**
+ * The change from a year earlier, like for like (server/aggregates/comparison.ts decides): in % of the
+ * earlier figure, or in points for a ratio; with the common base it was computed on.
+ */
+export function changeLine(
+  ind: DashIndicator,
+  cell: FigureCell | undefined,
+  previous: string,
+  minPoles: number,
+  single = false,
+): ChangeLine {
+  const c = likeForLike(ind.kind, cell, minPoles, single);
+  if (c.status === 'none') return { text: t('dash.tile.noChange', { previous }), base: null, significant: false };
+  const plural = c.poles >= 2 ? 'n' : '1';
+  if (c.status === 'not_significant')
+    return {
+      text: t(`dash.tile.notSignificant.${plural}`, { previous, poles: c.poles, expected: c.polesExpected }),
+      base: null,
+      significant: false,
+    };
+  const base = t(`dash.tile.changeBase.${plural}`, {
+    poles: c.poles,
+    current: formatValue(ind, c.current) ?? '—',
+    before: formatValue(ind, c.previous) ?? '—',
+  });
+  if (c.change === null) return { text: t('dash.tile.zeroBefore', { previous }), base, significant: false };
+  const change = c.unit === 'points' ? `${signed.format(c.change / SCALE)}\u00a0pt` : `${signed.format(c.change)}\u00a0%`;
+  return { text: t('dash.tile.change', { change, previous }), base, significant: true };
+}
+
+/** « 31 pôles sur 39 (79 %) » for one quarter, « 110 trimestres déclarés sur 117 (94 %) » beyond. */
+export function completenessText(grain: Grain, cell: Pick<Cell, 'reported' | 'expected'> | undefined): string {
+  return textOf(completeness(grain, cell));
 }
 
 export type FigureCell = Cell & { computedAt: string };
@@ -128,8 +155,7 @@ export interface TileLine {
   label: string;
   value: string | null;
   completeness: string;
-  change: string | null;
-  previous: string;
+  change: ChangeLine;
   reference: string | null;
 }
 
@@ -143,20 +169,24 @@ export interface Tile {
 
 /**
  * A headline tile: the quarter ending the range and the year to date, each with its completeness and
- * its change from the same period a year earlier; `reference` adds another area's figure beside it.
+ * its like-for-like change from the same period a year earlier; `reference` adds another area's figure.
  */
-export function tile(ind: DashIndicator, endIndex: number, f: Figures, reference?: { name: string; figures: Figures }): Tile {
+export function tile(
+  ind: DashIndicator,
+  endIndex: number,
+  f: Figures,
+  minPoles: number,
+  reference?: { name: string; figures: Figures },
+): Tile {
   const end = fromIndex(endIndex);
-  const yearBefore = endIndex - 4;
   const line = (grain: 'quarter' | 'ytd', label: string, previous: string): TileLine => {
     const cell = f.get(ind.id, grain, endIndex);
     const refValue = reference ? formatValue(ind, reference.figures.value(ind.id, grain, endIndex)) : null;
     return {
       label,
       value: formatValue(ind, cell?.value),
-      completeness: completenessText(ind.kind, cell),
-      change: changeText(ind.kind, cell?.value ?? null, f.value(ind.id, grain, yearBefore)),
-      previous,
+      completeness: completenessText(grain, cell),
+      change: changeLine(ind, cell, previous, minPoles),
       reference: reference ? t('dash.tile.reference', { area: reference.name, value: refValue ?? t('dash.tile.noValue') }) : null,
     };
   };
@@ -164,7 +194,7 @@ export function tile(ind: DashIndicator, endIndex: number, f: Figures, reference
     code: ind.code,
     label: ind.label,
     unit: unitTitle(ind.unit),
-    quarter: line('quarter', t('dash.tile.quarter', { quarter: quarterLabel(end) }), quarterLabel(fromIndex(yearBefore))),
+    quarter: line('quarter', t('dash.tile.quarter', { quarter: quarterLabel(end) }), quarterLabel(fromIndex(endIndex - 4))),
     ytd: line(
       'ytd',
       t('dash.tile.ytd', { year: end.year, quarter: end.quarter }),
@@ -195,7 +225,7 @@ export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series
       quarter: labels[n],
       cells: series.map((s) => {
         const cell = s.figures.get(ind.id, 'quarter', i);
-        return { value: formatValue(ind, cell?.value), completeness: completenessText(ind.kind, cell) };
+        return { value: formatValue(ind, cell?.value), completeness: completenessText('quarter', cell) };
       }),
     })),
   };

@@ -115,24 +115,28 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   it('shows the nation: flows summed over poles and quarters, completeness, year to date and the change from a year earlier', async () => {
     const html = (await agents.national.get('/tableau-de-bord').expect(200)).text;
     expect(text(html)).to.contain('Tableau de bord national').and.contain('Base : Données validées.');
-    // 2026-T3: Garonne 4 + Rhône 10; six poles expected, two validated. A year earlier: 2 + 1 + 10 = 13.
+    // 2026-T3: Garonne 4 + Rhône 10; six poles expected, two validated. A year earlier: 2 + 1 + 10 = 13,
+    // but comparing 14 with 13 would compare two sets of poles: like for like, only Garonne and Rhône
+    // reported both quarters, under the three poles a percentage needs.
     expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('Trimestre 2026-T3')
       .and.contain('14,0 ETP')
-      .and.contain('+7,7 % par rapport à 2025-T3')
-      .and.contain('Complétude : 2 trimestres sur 6');
+      .and.contain('Comparaison avec 2025-T3 non significative (2 pôles sur 6 ayant déclaré les deux périodes)')
+      .and.contain('Complétude : 2 pôles sur 6 (33 %)')
+      .and.not.contain('7,7');
     // 2026 to T3: Garonne 1,5 + 2,5 + 4, Lauragais 3 + 2, Rhône 30 = 43 over 8 of 14 pole-quarters; 2025 to T3: 13.
     expect(byId(html, 'div', 'tile-EMP_CREES-ytd'))
       .to.contain('43,0 ETP')
-      .and.contain('+230,8 % par rapport à 2025 à fin T3')
-      .and.contain('Complétude : 8 trimestres sur 14');
+      .and.contain('Comparaison avec 2025 à fin T3 non significative (2 pôles sur 6 ayant déclaré les deux périodes)')
+      .and.contain('Complétude : 8 trimestres déclarés sur 14 (57 %)')
+      .and.not.contain('230,8');
     // The other headline indicators: 3 per validated quarter in the form's plausible values.
-    expect(byId(html, 'div', 'tile-ACT_CONSOLIDEES-quarter')).to.match(/Trimestre 2026-T3 6 [^]*2 trimestres sur 6/);
-    expect(byId(html, 'div', 'tile-TE_ACTIONS-ytd')).to.match(/ 24 [^]*8 trimestres sur 14/);
+    expect(byId(html, 'div', 'tile-ACT_CONSOLIDEES-quarter')).to.match(/Trimestre 2026-T3 6 [^]*2 pôles sur 6/);
+    expect(byId(html, 'div', 'tile-TE_ACTIONS-ytd')).to.match(/ 24 [^]*8 trimestres déclarés sur 14/);
     // The trend over the last 8 quarters: 2025-T4 reported by nobody shows no figure (never a zero).
-    expect(byId(html, 'tr', 'trend-2025-T3')).to.equal('2025-T3 13,0 ETP 3 trimestres sur 3');
-    expect(byId(html, 'tr', 'trend-2025-T4')).to.equal('2025-T4 — non renseigné 0 trimestre sur 3');
-    expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 14,5 ETP 3 trimestres sur 4');
+    expect(byId(html, 'tr', 'trend-2025-T3')).to.equal('2025-T3 13,0 ETP 3 pôles sur 3 (100 %)');
+    expect(byId(html, 'tr', 'trend-2025-T4')).to.equal('2025-T4 — non renseigné 0 pôle sur 3 (0 %)');
+    expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 14,5 ETP 3 pôles sur 4 (75 %)');
     const [trend, breakdown] = charts(html);
     expect(trend.labels).to.deep.equal(['2024-T4', '2025-T1', '2025-T2', '2025-T3', '2025-T4', '2026-T1', '2026-T2', '2026-T3']);
     expect(trend.series).to.deep.equal([{ label: 'France', values: [null, null, null, 13, null, 14.5, 14.5, 14] }]);
@@ -140,7 +144,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(breakdown.labels).to.deep.equal(['Auvergne-Rhône-Alpes', 'Occitanie']);
     expect(breakdown.series[0].values).to.deep.equal([10, 4]);
     expect(html.indexOf('id="region-84"')).to.be.greaterThan(0).and.lessThan(html.indexOf('id="region-76"'));
-    expect(byId(html, 'tr', 'region-76')).to.equal('Occitanie 4,0 ETP 1 trimestre sur 5');
+    expect(byId(html, 'tr', 'region-76')).to.equal('Occitanie 4,0 ETP 1 pôle sur 5 (20 %)');
     // The sort keys the table script reads: the scaled value, or nothing for a region without a figure.
     expect(html)
       .to.contain('<td class="num" data-value="100000">10,0\u00a0ETP</td>')
@@ -159,13 +163,14 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     // 2026-T3: Garonne 21 + Rhône 100, two of six poles; a year earlier 18 + 5 + 100 = 123.
     expect(byId(html, 'div', 'tile-EMP_ETP_FIN-quarter'))
       .to.contain('121,0 ETP')
-      .and.contain('-1,6 % par rapport à 2025-T3')
-      .and.contain('2 pôles sur 6');
-    // The year to date takes each pole's last value: Lauragais's 2026-T2 (7) counts, its 2026-T1 does not.
+      .and.contain('Comparaison avec 2025-T3 non significative (2 pôles sur 6')
+      .and.contain('2 pôles sur 6 (33 %)');
+    // The year to date takes each pole's last value: Lauragais's 2026-T2 (7) counts, its 2026-T1 does not;
+    // its completeness counts pole-quarters, as for a flow.
     expect(byId(html, 'div', 'tile-EMP_ETP_FIN-ytd'))
       .to.contain('128,0 ETP')
-      .and.contain('2 pôles sur 6');
-    expect(byId(html, 'tr', 'trend-2026-T2')).to.equal('2026-T2 127,0 ETP 3 pôles sur 4');
+      .and.contain('8 trimestres déclarés sur 14 (57 %)');
+    expect(byId(html, 'tr', 'trend-2026-T2')).to.equal('2026-T2 127,0 ETP 3 pôles sur 4 (75 %)');
   });
 
   it('counts submitted quarters only for staff who ask for them', async () => {
@@ -178,7 +183,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     // Minervois's 7 joins; Cerdagne's returned 9 and Aude's draft 5 never count.
     expect(byId(staff, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('21,0 ETP')
-      .and.contain('3 trimestres sur 6');
+      .and.contain('3 pôles sur 6 (50 %)');
     expect(text(staff)).to.contain('Base : Données validées ou soumises (non encore validées).');
     expect(staff).to.match(/<option value="validated_or_submitted" selected>/);
     const region = (await agents.staff.get('/regions/76?base=validated_or_submitted').expect(200)).text;
@@ -200,14 +205,15 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   it('shows a regional funder its own scope and nothing of the regions outside it', async () => {
     const html = (await agents.funder76.get('/tableau-de-bord').expect(200)).text;
     expect(text(html)).to.contain('Votre périmètre : Occitanie').and.not.contain('Tableau de bord national');
-    // Occitanie alone: Garonne 4 in 2026-T3 (1 of 5 pole-quarters), a year earlier 2 + 1.
+    // Occitanie alone: Garonne 4 in 2026-T3 (1 of 5 poles), a year earlier 2 + 1: only Garonne compares.
     expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('4,0 ETP')
-      .and.contain('+33,3 %')
-      .and.contain('1 trimestre sur 5');
+      .and.contain('non significative (1 pôle sur 5 ayant déclaré les deux périodes)')
+      .and.contain('1 pôle sur 5 (20 %)')
+      .and.not.contain('+33,3 %');
     expect(byId(html, 'div', 'tile-EMP_CREES-ytd'))
       .to.contain('13,0 ETP')
-      .and.contain('5 trimestres sur 11');
+      .and.contain('5 trimestres déclarés sur 11 (45 %)');
     expect(charts(html)[0].series[0].label).to.equal('Votre périmètre');
     for (const leak of [
       'Auvergne-Rhône-Alpes',
@@ -232,11 +238,11 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(text(two)).to.contain('Votre périmètre : Auvergne-Rhône-Alpes, Occitanie');
     expect(byId(two, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('14,0 ETP')
-      .and.contain('+7,7 %')
-      .and.contain('2 trimestres sur 6');
+      .and.contain('non significative (2 pôles sur 6')
+      .and.contain('2 pôles sur 6 (33 %)');
     expect(byId(two, 'div', 'tile-EMP_CREES-ytd'))
       .to.contain('43,0 ETP')
-      .and.contain('8 trimestres sur 14');
+      .and.contain('8 trimestres déclarés sur 14 (57 %)');
     expect(two).to.not.contain('/regions/53');
     // Its regional page compares the region with its scope.
     const regionTwo = (await agents.funderTwo.get('/regions/76').expect(200)).text;
@@ -250,12 +256,12 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(text(html)).to.contain('Tableau de bord : Occitanie');
     expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('4,0 ETP')
-      .and.contain('1 trimestre sur 5')
+      .and.contain('1 pôle sur 5 (20 %)')
       .and.contain('France : 14,0 ETP');
     expect(byId(html, 'div', 'tile-EMP_CREES-ytd'))
       .to.contain('13,0 ETP')
       .and.contain('France : 43,0 ETP');
-    expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 4,5 ETP 2 trimestres sur 3 14,5 ETP 3 trimestres sur 4');
+    expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 4,5 ETP 2 pôles sur 3 (67 %) 14,5 ETP 3 pôles sur 4 (75 %)');
     expect(charts(html)[0].series.map((x) => x.label)).to.deep.equal(['Occitanie', 'France']);
     expect(byId(html, 'tr', `pole-${p.garonne.id}`))
       .to.contain('4,0 ETP')

@@ -14,4 +14,12 @@ export const completeness = {
   'completeness.total': 'Total',
   'completeness.poles': 'Pôles',
   'completeness.none': 'Aucun pôle n’est attendu pour ce trimestre.',
+  // One vocabulary for every figure (server/aggregates/completeness.ts): poles for a quarter, pole-quarters beyond.
+  'completeness.of.poles.1': '{reported} pôle sur {expected} ({rate})',
+  'completeness.of.poles.n': '{reported} pôles sur {expected} ({rate})',
+  'completeness.of.pole_quarters.1': '{reported} trimestre déclaré sur {expected} ({rate})',
+  'completeness.of.pole_quarters.n': '{reported} trimestres déclarés sur {expected} ({rate})',
+  'completeness.of.nothing': 'aucun pôle attendu',
+  'completeness.unit.poles': 'pôles',
+  'completeness.unit.pole_quarters': 'trimestres déclarés (pôle × trimestre)',
 } satisfies Messages<'completeness'>;
