@@ -15,7 +15,7 @@ export type LikeForLike =
       /** Both sides' figures over the common base (scaled, as every figure). */
       current: number | null;
       previous: number | null;
-      /** % of the previous figure, or points for a ratio (a change of a percentage in % would mislead); null when undefined (previous zero). */
+      /** % of the previous figure, or points for a ratio (a percentage's change in % would mislead); null when the previous is 0. */
       change: number | null;
       unit: 'percent' | 'points';
     }

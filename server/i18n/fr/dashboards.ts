@@ -29,8 +29,10 @@ export const dashboards = {
   'dash.tile.changeBase.1': '{poles} pôle ayant déclaré les deux périodes : {current} contre {before}',
   'dash.tile.changeBase.n': '{poles} pôles ayant déclaré les deux périodes : {current} contre {before}',
   'dash.tile.noChange': 'Pas de comparaison possible avec {previous} : aucun pôle n’a déclaré les deux périodes',
-  'dash.tile.notSignificant.1': 'Comparaison avec {previous} non significative ({poles} pôle sur {expected} ayant déclaré les deux périodes)',
-  'dash.tile.notSignificant.n': 'Comparaison avec {previous} non significative ({poles} pôles sur {expected} ayant déclaré les deux périodes)',
+  'dash.tile.notSignificant.1':
+    'Comparaison avec {previous} non significative ({poles} pôle sur {expected} ayant déclaré les deux périodes)',
+  'dash.tile.notSignificant.n':
+    'Comparaison avec {previous} non significative ({poles} pôles sur {expected} ayant déclaré les deux périodes)',
   'dash.tile.zeroBefore': 'Pas de pourcentage par rapport à {previous} : la période de comparaison vaut 0 sur les mêmes pôles',
   'dash.tile.ytdPrevious': '{year} à fin T{quarter}',
   'dash.tile.reference': '{area} : {value}',
