@@ -116,7 +116,7 @@ export function buildServices(deps: Deps) {
   const dashboards = new DashboardsService({ db, clock, repos, lateness: reporting, minComparablePoles: config.minComparablePoles });
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
   const api = new ApiService(db, repos, config.minComparablePoles);
-  const summaries = new SummaryService(db, clock, repos);
+  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles);
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);
   const opendata = new OpenDataService(db, repos);

@@ -1,6 +1,7 @@
 // What a change from a year earlier may say, decided from the like-for-like comparison stored with each
 // cell (semantics.ts `Comparison`): never from two totals of different sets of poles. One place for the
 // rule, read by the dashboards, the files and the API.
+import { SCALE } from '../lib/decimal.ts';
 import { percent, type Cell, type Kind } from './semantics.ts';
 
 /** Below this many poles in the common base, no percentage is shown (config MIN_COMPARABLE_POLES). */
@@ -55,4 +56,46 @@ export function likeForLike(
     else if (previous !== 0) change = ((current - previous) / Math.abs(previous)) * 100;
   }
   return { status: 'significant', poles: cmp.poles, polesExpected, current, previous, change, unit };
+}
+
+/** A like-for-like comparison in the figure's own units (not × 10 000), as files and the API give it. */
+export interface PlainComparison {
+  status: LikeForLike['status'];
+  poles: number;
+  polesExpected: number;
+  current: number | null;
+  previous: number | null;
+  /** Rounded to one decimal: % of the previous figure, or points for a ratio. */
+  change: number | null;
+  changeUnit: 'percent' | 'points' | null;
+}
+
+/** likeForLike() in plain units: what a file or an API answer states, null where nothing may be stated. */
+export function plainComparison(
+  kind: Kind,
+  cell: Pick<Cell, 'cmp' | 'polesExpected'> | undefined,
+  minPoles: number,
+  single = false,
+): PlainComparison {
+  const c = likeForLike(kind, cell, minPoles, single);
+  if (c.status !== 'significant')
+    return {
+      status: c.status,
+      poles: c.poles,
+      polesExpected: c.polesExpected,
+      current: null,
+      previous: null,
+      change: null,
+      changeUnit: null,
+    };
+  const units = (v: number | null) => (v === null ? null : v / SCALE);
+  return {
+    status: c.status,
+    poles: c.poles,
+    polesExpected: c.polesExpected,
+    current: units(c.current),
+    previous: units(c.previous),
+    change: c.change === null ? null : Math.round((c.unit === 'points' ? c.change / SCALE : c.change) * 10) / 10,
+    changeUnit: c.unit,
+  };
 }

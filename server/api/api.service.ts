@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import type { StoredAggregate } from '../aggregates/aggregates.repo.ts';
-import { likeForLike } from '../aggregates/comparison.ts';
+import { plainComparison } from '../aggregates/comparison.ts';
 import { completeness } from '../aggregates/completeness.ts';
 import { NATION } from '../aggregates/engine.ts';
 import type { Kind } from '../aggregates/semantics.ts';
@@ -136,25 +136,5 @@ function completenessOf(grain: StoredAggregate['grain'], r: StoredAggregate): Ag
 
 /** The like-for-like change from the same period a year earlier, on the rule the pages use. */
 function comparisonOf(kind: Kind, r: StoredAggregate, minPoles: number): AggregateItem['comparison'] {
-  const c = likeForLike(kind, r, minPoles, r.level === 'pole');
-  const units = (v: number | null) => (v === null ? null : v / SCALE);
-  if (c.status !== 'significant')
-    return {
-      status: c.status,
-      poles: c.poles,
-      polesExpected: c.polesExpected,
-      current: null,
-      previous: null,
-      change: null,
-      changeUnit: null,
-    };
-  return {
-    status: c.status,
-    poles: c.poles,
-    polesExpected: c.polesExpected,
-    current: units(c.current),
-    previous: units(c.previous),
-    change: c.change === null ? null : Math.round((c.unit === 'points' ? c.change / SCALE : c.change) * 10) / 10,
-    changeUnit: c.unit,
-  };
+  return plainComparison(kind, r, minPoles, r.level === 'pole');
 }

@@ -9,7 +9,7 @@ import { completeness, completenessText as textOf } from '../aggregates/complete
 import { combine, type Cell, type Kind } from '../aggregates/semantics.ts';
 import { t, tDynamic } from '../i18n/messages.ts';
 import { SCALE } from '../lib/decimal.ts';
-import { formatScaled } from '../lib/format.ts';
+import { formatChange, formatScaled } from '../lib/format.ts';
 import { quarterIndex, quarterLabel, fromIndex } from '../lib/quarters.ts';
 
 export interface DashIndicator {
@@ -57,8 +57,6 @@ export function chartNumber(scaled: number | null | undefined): number | null {
   return scaled === null || scaled === undefined ? null : scaled / SCALE;
 }
 
-const signed = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' });
-
 /** What a tile says of the change from a year earlier: a like-for-like figure, or why there is none. */
 export interface ChangeLine {
   /** « +4,2 % par rapport à 2025-T3, à périmètre constant », or why no percentage is shown. */
@@ -94,7 +92,7 @@ export function changeLine(
     before: formatValue(ind, c.previous) ?? '—',
   });
   if (c.change === null) return { text: t('dash.tile.zeroBefore', { previous }), base, significant: false };
-  const change = c.unit === 'points' ? `${signed.format(c.change / SCALE)}\u00a0pt` : `${signed.format(c.change)}\u00a0%`;
+  const change = formatChange(c.unit === 'points' ? c.change / SCALE : c.change, c.unit);
   return { text: t('dash.tile.change', { change, previous }), base, significant: true };
 }
 

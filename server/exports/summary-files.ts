@@ -59,11 +59,44 @@ export const CSV_HEADER = [
   'valeur',
   'declares',
   'attendus',
+  'completude_comptee_en',
   'taux_completude_pct',
   'contributeurs',
+  'periode_comparee',
+  'comparaison',
+  'poles_deux_periodes',
+  'poles_attendus',
+  'valeur_base_commune',
+  'valeur_un_an_plus_tot_base_commune',
+  'evolution_perimetre_constant',
+  'unite_evolution',
   'calcule_le',
   'definition',
 ] as const;
+
+/** The comparison's cells (CSV_HEADER from 'periode_comparee' to 'unite_evolution'); blank where none was frozen. */
+function comparisonCells(f: SummaryFigure, ind: SummaryIndicator | undefined, comparedWith: string | undefined): CsvCell[] {
+  const c = f.comparison;
+  if (!c) return NO_COMPARISON;
+  const decimals = ind?.decimals ?? 0;
+  return [
+    comparedWith ?? null,
+    t(`exports.comparison.${c.status}`),
+    c.poles,
+    c.polesExpected,
+    c.current === null ? null : { value: c.current, decimals },
+    c.previous === null ? null : { value: c.previous, decimals },
+    c.change === null ? null : { value: c.change, decimals: 1 },
+    c.changeUnit ? t(`exports.changeUnit.${c.changeUnit}`) : null,
+  ];
+}
+
+const NO_COMPARISON: CsvCell[] = [null, null, null, null, null, null, null, null];
+
+/** What a completeness counts, in words: « pôles », « trimestres déclarés (pôle × trimestre) ». */
+function unitCell(unit: SummaryFigure['completenessUnit']): CsvCell {
+  return unit ? t(`completeness.unit.${unit}`) : null;
+}
 
 /**
  * One rectangular table holding the four views, told apart by the « section » column: the nation (or the
@@ -86,8 +119,10 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
         f.value === null ? null : { value: f.value, decimals: ind?.decimals ?? 0 },
         f.reported,
         f.expected,
+        unitCell(f.completenessUnit),
         f.expected ? { value: (f.reported / f.expected) * 100, decimals: 1 } : null,
         f.contributors,
+        ...comparisonCells(f, ind, summary.comparedWith),
         isoParis(f.computedAt),
         '',
       ];
@@ -109,8 +144,10 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
       null,
       c.reported,
       c.expected,
+      unitCell(c.unit),
       c.rate === null ? null : { value: c.rate * 100, decimals: 1 },
       null,
+      ...NO_COMPARISON,
       isoParis(summary.computedAt),
       '',
     ]);
@@ -135,6 +172,8 @@ function definitionRow(i: SummaryIndicator, summary: NationalSummary): CsvCell[]
     null,
     null,
     null,
+    null,
+    ...NO_COMPARISON,
     '',
     `${kind}. ${i.definition}`.trim(),
   ];

@@ -2,7 +2,7 @@
 // same figures as the files, formatted in French, one section per view.
 import { t } from '../i18n/messages.ts';
 import { formatNumber } from '../lib/format.ts';
-import { computedLine, isScope, periodName, summaryTitle } from './summary-text.ts';
+import { changeText, computedLine, figureCompleteness, isScope, periodName, summaryTitle } from './summary-text.ts';
 import type { NationalSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 
 export interface PrintFigure {
@@ -13,6 +13,8 @@ export interface PrintFigure {
   unit: string;
   completeness: string;
   contributors: string;
+  /** The change from a year earlier, like for like, or why none is given; '' in a summary frozen without it. */
+  change: string;
 }
 
 function printFigure(f: SummaryFigure, ind: SummaryIndicator | undefined): PrintFigure {
@@ -22,8 +24,9 @@ function printFigure(f: SummaryFigure, ind: SummaryIndicator | undefined): Print
     areaName: f.areaName,
     value: f.value === null ? t('exports.print.none') : formatNumber(f.value, ind?.decimals ?? 0),
     unit: ind?.unit ?? '',
-    completeness: t('exports.print.completeness', { reported: formatNumber(f.reported), expected: formatNumber(f.expected) }),
+    completeness: figureCompleteness({ reported: f.reported, expected: f.expected, unit: f.completenessUnit }),
     contributors: formatNumber(f.contributors ?? 0),
+    change: changeText(f),
   };
 }
 
@@ -47,6 +50,7 @@ export function summaryPrintModel(summary: NationalSummary, opts: { title?: stri
     computed: computedLine(summary),
     period: t('exports.head.period', { period: periodName(summary), base: t(`exports.base.${summary.base}`) }),
     nationalHeading: t(scope ? 'exports.sheet.scope' : 'exports.sheet.national'),
+    changeHeading: summary.comparedWith ? t('exports.print.changeHeading', { period: summary.comparedWith }) : null,
     headline: national.filter((f) => byCode.get(f.code)?.headline),
     national,
     regions: byIndicator(summary.regions, summary.indicators, byCode),
@@ -55,6 +59,7 @@ export function summaryPrintModel(summary: NationalSummary, opts: { title?: stri
       areaName: c.areaName,
       reported: formatNumber(c.reported),
       expected: formatNumber(c.expected),
+      unit: c.unit ? t(`completeness.unit.${c.unit}`) : '',
       rate: c.rate === null ? t('exports.print.none') : `${formatNumber(c.rate * 100, 1)}\u00a0%`,
     })),
     definitions: summary.indicators.map((i) => ({

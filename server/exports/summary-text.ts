@@ -1,6 +1,7 @@
 // Words every rendering of a summary shares: its title, whether it is a scope, when it was computed, what a figure row is about.
 import { t } from '../i18n/messages.ts';
-import { isoParis } from '../lib/format.ts';
+import { completenessText } from '../aggregates/completeness.ts';
+import { formatChange, formatNumber, isoParis } from '../lib/format.ts';
 import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 
 /** True for a funder's scope summary (it lists poles). */
@@ -39,4 +40,24 @@ export function computedLine(summary: NationalSummary): string {
 /** The cells that say what a figure row holds: its area (code, name) and its indicator (code, label, unit). */
 export function figureIdentity(f: SummaryFigure, ind: SummaryIndicator | undefined): string[] {
   return [f.area, f.areaName, f.indicator, ind?.label ?? '', ind?.unit ?? ''];
+}
+
+/**
+ * A figure's completeness in words: « 31 pôles sur 39 (79 %) », « 110 trimestres déclarés sur 117 (94 %) »;
+ * a summary frozen before the unit was said keeps its bare « 31 sur 39 ».
+ */
+export function figureCompleteness(c: { reported: number; expected: number; unit?: SummaryFigure['completenessUnit'] }): string {
+  if (!c.unit) return t('exports.print.completeness', { reported: formatNumber(c.reported), expected: formatNumber(c.expected) });
+  return completenessText({ reported: c.reported, expected: c.expected, rate: c.expected ? c.reported / c.expected : null, unit: c.unit });
+}
+
+/** « +4,2 % (31 pôles ayant déclaré les deux périodes) », « non significative (2 pôles sur 6) »; '' when not said. */
+export function changeText(f: SummaryFigure): string {
+  const c = f.comparison;
+  if (!c) return '';
+  const plural = c.poles >= 2 ? 'n' : '1';
+  if (c.status === 'none') return t('exports.print.noComparison');
+  if (c.status === 'not_significant') return t(`exports.print.notSignificant.${plural}`, { poles: c.poles, expected: c.polesExpected });
+  if (c.change === null) return t('exports.print.zeroBefore');
+  return t(`exports.print.change.${plural}`, { change: formatChange(c.change, c.changeUnit ?? 'percent'), poles: c.poles });
 }

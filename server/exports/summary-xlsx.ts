@@ -67,17 +67,53 @@ function figureColumns(zoneHeader: string): Column[] {
     { header: t('exports.col.value'), width: 16 },
     { header: t('exports.col.reported'), width: 12, numFmt: '0' },
     { header: t('exports.col.expected'), width: 12, numFmt: '0' },
+    { header: t('exports.col.completenessUnit'), width: 22 },
     { header: t('exports.col.rate'), width: 14, numFmt: '0.0%' },
     { header: t('exports.col.contributors'), width: 14, numFmt: '0' },
+    { header: t('exports.col.comparedWith'), width: 14 },
+    { header: t('exports.col.comparison'), width: 22 },
+    { header: t('exports.col.comparablePoles'), width: 16, numFmt: '0' },
+    { header: t('exports.col.polesExpected'), width: 12, numFmt: '0' },
+    { header: t('exports.col.comparableCurrent'), width: 16 },
+    { header: t('exports.col.comparablePrevious'), width: 16 },
+    { header: t('exports.col.change'), width: 16, numFmt: '+0.0;-0.0;0.0' },
+    { header: t('exports.col.changeUnit'), width: 12 },
   ];
 }
 
-function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicator>) {
+/** The comparison's cells: blank in a summary frozen before comparisons were stored. */
+function comparisonValues(f: SummaryFigure, comparedWith: string | undefined): Value[] {
+  const c = f.comparison;
+  if (!c) return [null, null, null, null, null, null, null, null];
+  return [
+    comparedWith ?? null,
+    t(`exports.comparison.${c.status}`),
+    c.poles,
+    c.polesExpected,
+    c.current,
+    c.previous,
+    c.change,
+    c.changeUnit ? t(`exports.changeUnit.${c.changeUnit}`) : null,
+  ];
+}
+
+function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicator>, comparedWith: string | undefined) {
   return figures.map((f) => {
     const ind = byCode.get(f.indicator);
+    const fmt = numberFormat(ind?.decimals ?? 0);
     return {
-      values: [...figureIdentity(f, ind), f.value, f.reported, f.expected, f.expected ? f.reported / f.expected : null, f.contributors],
-      formats: [undefined, undefined, undefined, undefined, undefined, numberFormat(ind?.decimals ?? 0)],
+      values: [
+        ...figureIdentity(f, ind),
+        f.value,
+        f.reported,
+        f.expected,
+        f.completenessUnit ? t(`completeness.unit.${f.completenessUnit}`) : null,
+        f.expected ? f.reported / f.expected : null,
+        f.contributors,
+        ...comparisonValues(f, comparedWith),
+      ],
+      // The value and both sides of the comparison in the indicator's decimals.
+      formats: [undefined, undefined, undefined, undefined, undefined, fmt, ...Array<undefined>(9), fmt, fmt],
     };
   });
 }
@@ -100,22 +136,32 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
     t(scope ? 'exports.sheet.scope' : 'exports.sheet.national'),
     figureColumns(t('exports.col.zone')),
     head,
-    figureRows(national, byCode),
+    figureRows(national, byCode, summary.comparedWith),
   );
-  sheet(wb, t('exports.sheet.regions'), figureColumns(t('exports.col.region')), head, figureRows(summary.regions, byCode));
-  if (scope) sheet(wb, t('exports.sheet.poles'), figureColumns(t('exports.col.pole')), head, figureRows(scope, byCode));
+  sheet(
+    wb,
+    t('exports.sheet.regions'),
+    figureColumns(t('exports.col.region')),
+    head,
+    figureRows(summary.regions, byCode, summary.comparedWith),
+  );
+  if (scope)
+    sheet(wb, t('exports.sheet.poles'), figureColumns(t('exports.col.pole')), head, figureRows(scope, byCode, summary.comparedWith));
   sheet(
     wb,
     t('exports.sheet.completeness'),
     [
       { header: t('exports.col.zoneCode'), width: 12 },
-      { header: t('exports.col.region'), width: 32 },
+      { header: t('exports.col.zone'), width: 32 },
       { header: t('exports.col.reported'), width: 14, numFmt: '#,##0' },
       { header: t('exports.col.expected'), width: 14, numFmt: '#,##0' },
+      { header: t('exports.col.completenessUnit'), width: 22 },
       { header: t('exports.col.rate'), width: 14, numFmt: '0.0%' },
     ],
     head,
-    summary.completeness.map((c) => ({ values: [c.area, c.areaName, c.reported, c.expected, c.rate] })),
+    summary.completeness.map((c) => ({
+      values: [c.area, c.areaName, c.reported, c.expected, c.unit ? t(`completeness.unit.${c.unit}`) : null, c.rate],
+    })),
   );
   sheet(
     wb,

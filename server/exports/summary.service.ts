@@ -3,7 +3,9 @@ import { isPostgres } from '../db/dialect.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import { NATION } from '../aggregates/engine.ts';
-import { aggregateKey, type AggregateKey } from '../aggregates/periods.ts';
+import { DEFAULT_MIN_COMPARABLE_POLES, plainComparison } from '../aggregates/comparison.ts';
+import { completenessUnit } from '../aggregates/completeness.ts';
+import { aggregateKey, periodIndices, type AggregateKey } from '../aggregates/periods.ts';
 import type { Kind } from '../aggregates/semantics.ts';
 import { HEADLINE } from '../dashboards/dashboards.service.ts';
 import { Figures, toDashIndicator, type FigureCell } from '../dashboards/figures.ts';
@@ -13,7 +15,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
-import { fromIndex, lastClosedQuarter, periodLabel, type Quarter } from '../lib/quarters.ts';
+import { fromIndex, lastClosedQuarter, periodLabel, quarterLabel, type Quarter } from '../lib/quarters.ts';
 import { ExportsRepo, type ExportPole, type ExportRegion } from './exports.repo.ts';
 import type {
   NationalSummary,
@@ -27,8 +29,17 @@ import type {
 /** The area of a funder's combined regions in a scope summary. */
 export const SCOPE_AREA = 'PERIMETRE';
 
-/** An area's figures, one per indicator, from its stored rows; `poleIds` are the poles whose contributions it counts. */
-type FigureBuilder = (rows: StoredAggregate[], area: string, areaName: string, poleIds: number[] | 'all') => SummaryFigure[];
+/**
+ * An area's figures, one per indicator, from its stored rows; `poleIds` are the poles whose contributions it
+ * counts; `single` for one pole's own figures (compared whenever it reported both periods).
+ */
+type FigureBuilder = (
+  rows: StoredAggregate[],
+  area: string,
+  areaName: string,
+  poleIds: number[] | 'all',
+  single?: boolean,
+) => SummaryFigure[];
 
 interface Catalogue {
   indicators: (SummaryIndicator & { id: number })[];
@@ -44,6 +55,8 @@ export class SummaryService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo },
+    /** Below this many poles reporting both periods, a change is not given (config MIN_COMPARABLE_POLES). */
+    private readonly minComparablePoles = DEFAULT_MIN_COMPARABLE_POLES,
     private readonly repo = new ExportsRepo(),
   ) {}
 
@@ -65,15 +78,28 @@ export class SummaryService {
     const poleRows = await this.read(db, { ...common, level: 'pole' });
     const computedAt = await this.computedAt(db);
     const figures = this.builder(cat, key, poleRows, computedAt);
+    const quarters = await this.poleQuarters(db, key, common, poleRows, poles);
     return {
       period,
       periodLabel: periodLabel(period),
       base,
       computedAt,
       ...ytd(key),
+      comparedWith: comparedWith(key),
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: figures(nationRows, NATION, t('exports.area.nation'), 'all'),
       ...regionParts(figures, regions, poles, regionRows),
+      completeness: [
+        areaCompleteness(NATION, t('exports.area.nation'), quarters, key),
+        ...regions.map((r) =>
+          areaCompleteness(
+            r.code,
+            r.name,
+            quarters.filter((q) => q.region === r.code),
+            key,
+          ),
+        ),
+      ],
     };
   }
 
@@ -105,18 +131,31 @@ export class SummaryService {
     const own = partial
       ? figures(regionRows, SCOPE_AREA, scopeName, 'all')
       : figures(await this.read(db, { ...common, level: 'nation', areas: [NATION] }), NATION, t('exports.area.nation'), 'all');
+    const quarters = await this.poleQuarters(db, key, common, poleRows, poles, partial ? poles.map((p) => String(p.id)) : undefined);
     return {
       period,
       periodLabel: periodLabel(period),
       base,
       computedAt,
       ...ytd(key),
+      comparedWith: comparedWith(key),
       scopeName,
       scopeCodes: scopeRegions.map((r) => r.code).sort(),
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: own,
       ...regionParts(figures, regions, poles, regionRows),
-      poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id])),
+      completeness: [
+        areaCompleteness(partial ? SCOPE_AREA : NATION, scopeName, quarters, key),
+        ...regions.map((r) =>
+          areaCompleteness(
+            r.code,
+            r.name,
+            quarters.filter((q) => q.region === r.code),
+            key,
+          ),
+        ),
+      ],
+      poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id], true)),
     };
   }
 
@@ -135,6 +174,39 @@ export class SummaryService {
       toIndex: key.endIndex,
     } as const;
     return { cat, key, regions, poles, common };
+  }
+
+  /**
+   * Every pole-quarter of the period in view (`areas`: the poles read; all when absent), with its region,
+   * whether some indicator expected it and whether some indicator got a value: the completeness of the
+   * period, all indicators together, read from the pole-level quarter aggregates.
+   */
+  private async poleQuarters(
+    db: Knex,
+    key: AggregateKey,
+    common: Omit<AggregateFilter, 'level'>,
+    periodRows: StoredAggregate[],
+    poles: ExportPole[],
+    areas?: string[],
+  ): Promise<PoleQuarter[]> {
+    const indices = periodIndices(key.grain, key.endIndex);
+    const rows =
+      key.grain === 'quarter'
+        ? periodRows
+        : await this.read(db, { ...common, level: 'pole', grain: 'quarter', fromIndex: indices[0], toIndex: key.endIndex, areas });
+    const regionOf = new Map(poles.map((p) => [String(p.id), p.region_code]));
+    const byKey = new Map<string, PoleQuarter>();
+    for (const r of rows) {
+      const k = `${r.area}|${r.year}|${r.quarter}`;
+      const region = regionOf.get(r.area);
+      // A pole outside the poles in view (read when the scope is national) is not part of its completeness.
+      if (region === undefined) continue;
+      const pq = byKey.get(k) ?? { region, expected: false, reported: false };
+      pq.expected ||= r.expected > 0;
+      pq.reported ||= r.reported > 0;
+      byKey.set(k, pq);
+    }
+    return [...byKey.values()];
   }
 
   /** Active indicators in catalogue order, as the « Définitions » sheet shows them. */
@@ -167,7 +239,8 @@ export class SummaryService {
       set.add(Number(r.area));
       contributing.set(r.indicatorId, set);
     }
-    return (rows, area, areaName, poleIds) => {
+    const unit = completenessUnit(key.grain);
+    return (rows, area, areaName, poleIds, single = false) => {
       const figures = new Figures(rows, cat.kindOf);
       return cat.indicators.map((ind) => {
         const cell: FigureCell | undefined = figures.get(ind.id, key.grain, key.endIndex);
@@ -180,6 +253,8 @@ export class SummaryService {
           value: cell?.value === null || cell?.value === undefined ? null : cell.value / SCALE,
           reported: cell?.reported ?? 0,
           expected: cell?.expected ?? 0,
+          completenessUnit: unit,
+          comparison: plainComparison(ind.kind, cell, this.minComparablePoles, single),
           computedAt: cell?.computedAt ?? computedAt ?? '',
           contributors,
         };
@@ -222,7 +297,29 @@ export function scopeNameOf(regions: { name: string }[]): string {
     .join(' + ');
 }
 
-/** Each region's figures (its contributors counted among its own poles) and its completeness, in region order. */
+/** The period the comparisons are made with, a year earlier: « 2025-T2 », « 2025 », « 2025, cumul à fin T3 ». */
+function comparedWith(key: AggregateKey): string {
+  const before = fromIndex(key.endIndex - 4);
+  if (key.grain === 'quarter') return quarterLabel(before);
+  if (key.grain === 'ytd') return t('exports.period.ytd', { year: before.year, quarter: before.quarter });
+  return String(before.year);
+}
+
+/** A pole in one quarter of the period: expected by some indicator, reported for some indicator. */
+interface PoleQuarter {
+  region: string;
+  expected: boolean;
+  reported: boolean;
+}
+
+/** An area's completeness, all indicators together: poles for one quarter, pole-quarters beyond. */
+function areaCompleteness(code: string, name: string, quarters: PoleQuarter[], key: AggregateKey): SummaryCompleteness {
+  const expected = quarters.filter((q) => q.expected).length;
+  const reported = quarters.filter((q) => q.expected && q.reported).length;
+  return { area: code, areaName: name, reported, expected, unit: completenessUnit(key.grain), rate: expected ? reported / expected : null };
+}
+
+/** Each region's figures (its contributors counted among its own poles), in region order. */
 function regionParts(figures: FigureBuilder, regions: ExportRegion[], poles: ExportPole[], regionRows: StoredAggregate[]) {
   const byRegion = groupBy(regionRows, (r) => r.area);
   const polesOf = groupBy(poles, (p) => p.region_code);
@@ -235,14 +332,7 @@ function regionParts(figures: FigureBuilder, regions: ExportRegion[], poles: Exp
         (polesOf.get(r.code) ?? []).map((p) => p.id),
       ),
     ),
-    completeness: regions.map((r) => completeness(r.code, r.name, byRegion.get(r.code) ?? [])),
   };
-}
-
-function completeness(code: string, name: string, rows: StoredAggregate[]): SummaryCompleteness {
-  const reported = rows.reduce((s, r) => s + r.reported, 0);
-  const expected = rows.reduce((s, r) => s + r.expected, 0);
-  return { area: code, areaName: name, reported, expected, rate: expected ? reported / expected : null };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

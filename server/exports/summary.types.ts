@@ -2,6 +2,8 @@
 // (server/aggregates/aggregates-read.repo.ts), never recomputed. A publication freezes one of these as JSON,
 // so the shape is plain data: numbers, strings and nulls, no Date objects, no class instances.
 
+import type { PlainComparison } from '../aggregates/comparison.ts';
+import type { CompletenessUnit } from '../aggregates/completeness.ts';
 import type { Period } from '../lib/quarters.ts';
 
 /** The period a summary covers: one quarter, or one calendar year (grain 'year', the four quarters). */
@@ -27,20 +29,32 @@ export interface SummaryFigure {
   areaName: string;
   /** The figure as a plain number in its unit (scaled ÷ 10 000), or null when nothing was reported. */
   value: number | null;
-  /** Pole-quarters that reported, and those expected, behind the figure. */
+  /** Reports behind the figure, and those expected: poles for a quarter, pole-quarters beyond (`completenessUnit`). */
   reported: number;
   expected: number;
+  /** What reported and expected count; absent in summaries frozen before it was said (they counted the same). */
+  completenessUnit?: CompletenessUnit;
+  /**
+   * The change from the same period a year earlier, like for like (server/aggregates/comparison.ts): on the
+   * poles that reported both periods, or why none is given. Absent in summaries frozen before it existed.
+   */
+  comparison?: PlainComparison;
   computedAt: string;
   /** Distinct poles that contributed a value to the figure (pole-level aggregates), for statistical confidentiality. */
   contributors: number;
 }
 
-/** Completeness of one region for the period: pole-quarters reported / expected, over all indicators. */
+/**
+ * Completeness of one area for the period, all indicators together: a pole (a pole-quarter, over several
+ * quarters) is expected when some indicator expects it, and reported when it gave some indicator a value.
+ */
 export interface SummaryCompleteness {
   area: string;
   areaName: string;
   reported: number;
   expected: number;
+  /** What reported and expected count; absent in summaries frozen before it was said (pole × indicator then). */
+  unit?: CompletenessUnit;
   /** reported ÷ expected as a fraction 0..1, or null when nothing was expected. */
   rate: number | null;
 }
@@ -57,6 +71,8 @@ export interface NationalSummary {
    * quarter, a closed year, and summaries frozen before this field existed.
    */
   ytdThrough?: number;
+  /** The period the comparisons are made with: « 2025-T2 », « 2025 », « 2025, cumul à fin T3 ». */
+  comparedWith?: string;
   indicators: SummaryIndicator[];
   /** National figures, one per indicator, in catalogue order. */
   national: SummaryFigure[];

@@ -44,3 +44,10 @@ export function isoParis(value: DateTime | Date | string | null | undefined): st
   if (!dt.isValid) return typeof value === 'string' ? value : '';
   return dt.setZone(ZONE).toISO({ suppressMilliseconds: true }) ?? '';
 }
+
+const signedOne = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+
+/** A change in plain units, signed, one decimal: « +4,2 % », « −3,0 pt » (points, for a ratio). */
+export function formatChange(change: number, unit: 'percent' | 'points'): string {
+  return `${signedOne.format(change)}\u00a0${unit === 'points' ? 'pt' : '%'}`;
+}

@@ -69,6 +69,27 @@ describe(`dashboards: changes like for like (${onPostgres ? 'PostgreSQL' : 'SQLi
     // The region page says the same for its own figures.
     const region = (await agent.get('/regions/76?a=2026-T3').expect(200)).text;
     expect(byId(region, 'div', 'tile-EMP_CREES-quarter')).to.contain('+15,0 % par rapport à 2025-T3, à périmètre constant');
+
+    // The national summary, its CSV and its print page say the same, computed by the same module.
+    const summary = await ctx.s.summaries.national({ kind: 'quarter', year: 2026, quarter: 3 });
+    expect(summary.comparedWith).to.equal('2025-T3');
+    expect(summary.national.find((f) => f.indicator === 'EMP_CREES')!.comparison).to.deep.include({
+      status: 'significant',
+      poles: 4,
+      current: 11.5,
+      previous: 10,
+      change: 15,
+      changeUnit: 'percent',
+    });
+    const staffAgent = await signIn(ctx.app, staff.email);
+    const csv = (await staffAgent.get('/admin/exports/synthese?periode=2026-T3&format=csv').expect(200)).text;
+    const line = csv.split('\n').find((l) => l.startsWith('Synthèse nationale,FR,') && l.includes(',EMP_CREES,'))!;
+    expect(line).to.contain(',2025-T3,à périmètre constant,4,5,11.5,10.0,15.0,%,');
+    const print = text((await staffAgent.get('/admin/exports/synthese/impression?periode=2026-T3').expect(200)).text);
+    expect(print)
+      .to.contain('Évolution sur un an, à périmètre constant (avec 2025-T3)')
+      .and.contain('+15,0 % (4 pôles ayant déclaré les deux périodes)')
+      .and.not.contain('215');
   });
 
   it('withholds the percentage under MIN_COMPARABLE_POLES or half the poles expected', async () => {

@@ -80,7 +80,7 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
           value: row.getCell(6).value,
           numFmt: row.getCell(6).numFmt,
           reported: row.getCell(7).value,
-          contributors: row.getCell(10).value,
+          contributors: row.getCell(11).value,
         };
     });
     expect(Object.keys(rows)).to.have.length(summary.indicators.length);
@@ -113,14 +113,22 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
       expect(rows[0]).to.deep.equal([...CSV_HEADER]);
       const summary = await ctx.s.summaries.national({ kind: 'year', year: 2026 }, 'validated_or_submitted');
       const num = (s: string) => (s === '' ? null : Number(s.replace(',', '.')));
+      const col = (name: (typeof CSV_HEADER)[number]) => CSV_HEADER.indexOf(name);
       const decimals = new Map(summary.indicators.map((i) => [i.code, i.decimals]));
       for (const f of [...summary.national, ...summary.regions]) {
         const row = rows.find((r) => r[1] === f.area && r[3] === f.indicator)!;
         // Written with the indicator's decimals (a ratio's percentage with one).
         const expected = f.value === null ? null : Number(f.value.toFixed(decimals.get(f.indicator)));
         expect(num(row[8]), `${f.area} ${f.indicator}`).to.equal(expected);
-        expect(num(row[12])).to.equal(f.contributors);
-        expect(row[13])
+        expect(num(row[col('contributeurs')])).to.equal(f.contributors);
+        // A year to date counts pole-quarters, and says so beside its rate.
+        expect(row[col('completude_comptee_en')]).to.equal('trimestres déclarés (pôle × trimestre)');
+        expect(num(row[col('declares')])).to.equal(f.reported);
+        expect(num(row[col('taux_completude_pct')])).to.equal(f.expected ? Number(((f.reported / f.expected) * 100).toFixed(1)) : null);
+        expect(row[col('periode_comparee')]).to.equal('2025, cumul à fin T3');
+        expect(num(row[col('poles_deux_periodes')])).to.equal(f.comparison!.poles);
+        expect(num(row[col('evolution_perimetre_constant')])).to.equal(f.comparison!.change);
+        expect(row[col('calcule_le')])
           .to.equal(isoParis(f.computedAt))
           .and.match(/^2026-\d\d-\d\dT\d\d:\d\d:\d\d\+01:00$/);
         // The year still running is labelled as its year to date, never a bare « 2026 ».

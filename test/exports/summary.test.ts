@@ -49,7 +49,14 @@ describe(`exports: summaries (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
     expect(occ.value).to.equal(4.5);
     expect(occ.contributors).to.equal(2);
     expect(occ.expected).to.equal(3);
-    expect(sum.completeness.find((c) => c.area === '76')!.rate).to.be.within(0, 1);
+    // One vocabulary: a quarter's completeness counts poles (all indicators together), the nation first.
+    expect(sum.completeness[0]).to.include({ area: 'FR', reported: 5, expected: 6, unit: 'poles' });
+    expect(sum.completeness.find((c) => c.area === '76')).to.include({ reported: 2, expected: 3, unit: 'poles' });
+    expect(emp.completenessUnit).to.equal('poles');
+    const ytd = await ctx.s.summaries.national({ kind: 'year', year: 2026 });
+    expect(ytd.comparedWith).to.equal('2025, cumul à fin T3');
+    // Beyond a quarter it counts pole-quarters: Occitanie's 3 poles over 2026-T1..T3.
+    expect(ytd.completeness.find((c) => c.area === '76')).to.include({ expected: 9, unit: 'pole_quarters' });
     expect(sum.indicators.find((i) => i.code === 'EMP_CREES')).to.include({ headline: true, decimals: 1, kind: 'flow' });
     const withBoth = await ctx.s.summaries.national({ kind: 'quarter', year: 2026, quarter: 2 }, 'validated_or_submitted');
     expect(withBoth.national.find((f) => f.indicator === 'EMP_CREES')!.value).to.equal(25.5);
@@ -87,7 +94,9 @@ describe(`exports: summaries (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
     expect(new Set(sum.poles.map((f) => f.area))).to.deep.equal(
       new Set([fx.poles.garonne.slug, fx.poles.lauragais.slug, fx.poles.minervois.slug]),
     );
-    expect(sum.completeness.map((c) => c.area)).to.deep.equal(['76']);
+    // The scope's own line first, then its regions; a quarter counts poles.
+    expect(sum.completeness.map((c) => c.area)).to.deep.equal([SCOPE_AREA, '76']);
+    expect(sum.completeness[1]).to.include({ reported: 2, expected: 3, unit: 'poles' });
     const own = sum.national.find((f) => f.indicator === 'EMP_CREES')!;
     expect(own.area).to.equal(SCOPE_AREA);
     expect(own.value).to.equal(4.5);
