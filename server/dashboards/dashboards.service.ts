@@ -38,6 +38,7 @@ import {
   unitSuffix,
 } from './figures.ts';
 import { tileMap } from './tile-map.ts';
+import { scopeNameOf } from '../lib/scope-name.ts';
 
 /** The three indicators the client named: on every dashboard. */
 export const HEADLINE = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS'] as const;
@@ -243,11 +244,11 @@ export class DashboardsService {
   /** The area the user's own figures cover: a regional funder's regions, everyone else the nation. */
   private ownArea(user: CurrentUser, scope: ScopeRegion[]): { area: Area; name: string; title: string } {
     if (user.role === 'funder' && user.regionCodes.length) {
-      const names = scope.map((r) => r.name).join(', ');
+      const name = scopeNameOf(scope);
       return {
         area: { level: 'region', codes: scope.map((r) => r.code) },
-        name: t('dash.scope'),
-        title: t('dash.scope.title', { regions: names }),
+        name,
+        title: t('dash.scope.title', { regions: name }),
       };
     }
     return { area: { level: 'nation' }, name: t('dash.nation'), title: t('dash.national.title') };

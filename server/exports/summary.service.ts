@@ -17,6 +17,7 @@ import type { Clock } from '../lib/clock.ts';
 import { SCALE } from '../lib/decimal.ts';
 import { fromIndex, lastClosedQuarter, periodLabel, quarterLabel, type Quarter } from '../lib/quarters.ts';
 import { ExportsRepo, type ExportPole, type ExportRegion } from './exports.repo.ts';
+import { scopeNameOf } from '../lib/scope-name.ts';
 import type {
   NationalSummary,
   ScopeSummary,
@@ -287,14 +288,6 @@ export class SummaryService {
 /** The last closed quarter of a year still running (its figures are the year to date), else nothing. */
 function ytd(key: AggregateKey): { ytdThrough?: number } {
   return key.grain === 'ytd' ? { ytdThrough: fromIndex(key.endIndex).quarter } : {};
-}
-
-/** « Nouvelle-Aquitaine + Occitanie »: the regions in French alphabetical order. */
-export function scopeNameOf(regions: { name: string }[]): string {
-  return regions
-    .map((r) => r.name)
-    .sort((a, b) => a.localeCompare(b, 'fr'))
-    .join(' + ');
 }
 
 /** The period the comparisons are made with, a year earlier: « 2025-T2 », « 2025 », « 2025, cumul à fin T3 ». */

@@ -214,7 +214,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(byId(html, 'div', 'tile-EMP_CREES-ytd'))
       .to.contain('13,0 ETP')
       .and.contain('5 trimestres déclarés sur 11 (45 %)');
-    expect(charts(html)[0].series[0].label).to.equal('Votre périmètre');
+    expect(charts(html)[0].series[0].label).to.equal('Occitanie');
     for (const leak of [
       'Auvergne-Rhône-Alpes',
       '/regions/84',
@@ -235,7 +235,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
 
     // Two regions: their rows combined (here every pole, so the nation's figures), named in the title.
     const two = (await agents.funderTwo.get('/tableau-de-bord').expect(200)).text;
-    expect(text(two)).to.contain('Votre périmètre : Auvergne-Rhône-Alpes, Occitanie');
+    expect(text(two)).to.contain('Votre périmètre : Auvergne-Rhône-Alpes + Occitanie');
     expect(byId(two, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('14,0 ETP')
       .and.contain('non significative (2 pôles sur 6')
@@ -248,7 +248,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     const regionTwo = (await agents.funderTwo.get('/regions/76').expect(200)).text;
     expect(byId(regionTwo, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('4,0 ETP')
-      .and.contain('Votre périmètre : 14,0 ETP');
+      .and.contain('Auvergne-Rhône-Alpes + Occitanie : 14,0 ETP');
   });
 
   it('shows a region beside the nation, with its poles in scope and the status of their latest quarter', async () => {

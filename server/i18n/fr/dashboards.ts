@@ -7,7 +7,6 @@ export const dashboards = {
   'dash.region.compared': 'Chaque chiffre de la région est comparé à celui de l’ensemble « {area} ».',
   'dash.region.back': 'Retour au tableau de bord',
   'dash.nation': 'France',
-  'dash.scope': 'Votre périmètre',
   'dash.filters': 'Filtres du tableau de bord',
   'dash.filter.indicator': 'Indicateur',
   'dash.filter.from': 'Du trimestre',
