@@ -102,11 +102,10 @@ export class ClosureService {
 
   private async split(filter: ClosureFilter, split: ClosureSplit, db: Knex): Promise<Map<string, AreaClosure>> {
     const last = quarterIndex(lastClosedQuarter(this.deps.clock.now()));
-    const [windows, reports, published] = await Promise.all([
-      this.repo.windows(db, filter, split),
-      this.repo.reports(db, filter, last, split),
-      this.repo.publishedQuarters(db),
-    ]);
+    // One after the other: `db` may be a transaction (an export's snapshot), one connection for its queries.
+    const windows = await this.repo.windows(db, filter, split);
+    const reports = await this.repo.reports(db, filter, last, split);
+    const published = await this.repo.publishedQuarters(db);
     const rule = this.rule();
     const out = new Map<string, AreaClosure>();
     for (const area of new Set(windows.map((w) => w.area)))
