@@ -20,6 +20,8 @@ export interface Config {
   readonly reportDeadlineDays: number;
   /** Below this many poles reporting both periods, a change from a year earlier is « non significative ». */
   readonly minComparablePoles: number;
+  /** The share (0..1) of a quarter's expected reports validated that, past its deadline, makes it « consolidé ». */
+  readonly closedCompleteness: number;
   /** Cron expressions (Paris time) of the incremental refresh and of the nightly full rebuild. */
   readonly refreshCron: string;
   readonly rebuildCron: string;
@@ -66,6 +68,7 @@ const schema = z.object({
   DEMO_DATA: bool.optional(),
   REPORT_DEADLINE_DAYS: int(0, 365).default(30),
   MIN_COMPARABLE_POLES: int(1, 1000).default(3),
+  CLOSED_COMPLETENESS: z.coerce.number().min(0).max(1).default(0.8),
   REFRESH_CRON: z
     .string()
     .refine((v) => cron.validate(v), 'expression cron invalide')
@@ -148,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demoData: e.DEMO_DATA ?? !production,
     reportDeadlineDays: e.REPORT_DEADLINE_DAYS,
     minComparablePoles: e.MIN_COMPARABLE_POLES,
+    closedCompleteness: e.CLOSED_COMPLETENESS,
     refreshCron: e.REFRESH_CRON,
     rebuildCron: e.REBUILD_CRON,
     jobLeaseSeconds: e.JOB_LEASE_SECONDS,

@@ -24,6 +24,7 @@ import { ReferenceRepo } from './reference/reference.repo.ts';
 import { AggregatesRepo } from './aggregates/aggregates.repo.ts';
 import { RefreshService } from './aggregates/refresh.service.ts';
 import { AggregatesReadRepo } from './aggregates/aggregates-read.repo.ts';
+import { ClosureService } from './aggregates/closure.service.ts';
 import { JobsRepo } from './jobs/jobs.repo.ts';
 import { JobRunner } from './jobs/job-runner.ts';
 import { Scheduler } from './jobs/scheduler.ts';
@@ -113,10 +114,19 @@ export function buildServices(deps: Deps) {
   const jobs = jobDefinitions({ config, refresh, reminders, outbox, runner });
   const scheduler = new Scheduler({ db: jobsDb, runner, jobs, aggregates: repos.aggregates, logger: deps.logger });
   const imports = new ImportsService({ db, clock, reporting, repos, notices });
-  const dashboards = new DashboardsService({ db, clock, repos, lateness: reporting, minComparablePoles: config.minComparablePoles });
+  // One rule for « consolidé » and « provisoire », read by the dashboards, the exports and the API.
+  const closure = new ClosureService({ db, clock, deadlineDays: config.reportDeadlineDays, threshold: config.closedCompleteness });
+  const dashboards = new DashboardsService({
+    db,
+    clock,
+    repos,
+    lateness: reporting,
+    closure,
+    minComparablePoles: config.minComparablePoles,
+  });
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
-  const api = new ApiService(db, repos, config.minComparablePoles);
-  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles);
+  const api = new ApiService(db, repos, config.minComparablePoles, closure);
+  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure);
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);
   const opendata = new OpenDataService(db, repos);
@@ -144,6 +154,7 @@ export function buildServices(deps: Deps) {
     reporting,
     review,
     imports,
+    closure,
     dashboards,
     summaries,
     rawExports,

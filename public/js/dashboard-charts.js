@@ -14,6 +14,27 @@
     return formats[decimals];
   }
 
+  // A provisional period is drawn hatched (bars) or dashed (lines), never in colour alone: the legend names it.
+  function hatch(color) {
+    var tile = document.createElement('canvas');
+    tile.width = 8;
+    tile.height = 8;
+    var c = tile.getContext('2d');
+    c.fillStyle = color + '33';
+    c.fillRect(0, 0, 8, 8);
+    c.strokeStyle = color;
+    c.lineWidth = 1.5;
+    c.beginPath();
+    c.moveTo(0, 8);
+    c.lineTo(8, 0);
+    c.moveTo(-2, 2);
+    c.lineTo(2, -2);
+    c.moveTo(6, 10);
+    c.lineTo(10, 6);
+    c.stroke();
+    return c.createPattern(tile, 'repeat');
+  }
+
   function withUnit(text, unit) {
     return unit ? text + '\u00a0' + unit : text;
   }
@@ -30,18 +51,52 @@
         },
       },
     };
+    var provisional = data.provisional || [];
+    var anyProvisional = provisional.some(Boolean);
+    var isProvisional = function (i) {
+      return Boolean(provisional[i]);
+    };
     var datasets = data.series.map(function (s, i) {
       var color = COLORS[i % COLORS.length];
+      var pattern = hatch(color);
       return {
         label: s.label,
         data: s.values,
-        backgroundColor: data.type === 'line' ? color : color + 'cc',
+        backgroundColor:
+          data.type === 'line'
+            ? color
+            : function (ctx) {
+                return isProvisional(ctx.dataIndex) ? pattern : color + 'cc';
+              },
+        pointBackgroundColor: function (ctx) {
+          return isProvisional(ctx.dataIndex) ? '#ffffff' : color;
+        },
         borderColor: color,
         borderWidth: 2,
         pointRadius: 3,
         spanGaps: false,
+        // Chart.js 4: the segment leading to a provisional quarter is dashed.
+        segment: {
+          borderDash: function (ctx) {
+            return isProvisional(ctx.p1DataIndex) ? [6, 4] : undefined;
+          },
+        },
       };
     });
+    // The legend's « provisoire » entry: a dataset without values, drawn as the provisional ones are.
+    if (anyProvisional)
+      datasets.push({
+        label: data.provisionalLabel || 'provisoire',
+        data: data.labels.map(function () {
+          return null;
+        }),
+        backgroundColor: data.type === 'line' ? '#ffffff' : hatch('#5b6470'),
+        borderColor: '#5b6470',
+        borderWidth: 2,
+        borderDash: [6, 4],
+        pointRadius: 0,
+        provisionalKey: true,
+      });
     return {
       type: data.type === 'line' ? 'line' : 'bar',
       data: { labels: data.labels, datasets: datasets },
@@ -52,12 +107,14 @@
         maintainAspectRatio: false,
         indexAxis: horizontal ? 'y' : 'x',
         plugins: {
-          legend: { display: data.series.length > 1 },
+          legend: { display: data.series.length > 1 || anyProvisional },
           tooltip: {
             callbacks: {
               label: function (ctx) {
+                if (ctx.dataset.provisionalKey) return null;
                 var v = horizontal ? ctx.parsed.x : ctx.parsed.y;
-                return ctx.dataset.label + ' : ' + (v === null || v === undefined ? '—' : withUnit(valueFormat.format(v), data.unit));
+                var text = ctx.dataset.label + ' : ' + (v === null || v === undefined ? '—' : withUnit(valueFormat.format(v), data.unit));
+                return isProvisional(ctx.dataIndex) ? text + ' (' + (data.provisionalLabel || 'provisoire') + ')' : text;
               },
             },
           },

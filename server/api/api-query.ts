@@ -39,8 +39,9 @@ export interface AggregatesRequest {
   level: Level;
   area: string | undefined;
   grain: Grain;
-  fromIndex: number | undefined;
-  toIndex: number | undefined;
+  /** Quarter indices; 'latest' is resolved by the service (the latest consolidated quarter of the scope). */
+  fromIndex: number | 'latest' | undefined;
+  toIndex: number | 'latest' | undefined;
   base: Base;
   limit: number;
   page: number;
@@ -53,9 +54,11 @@ export function parseAggregatesQuery(query: unknown): AggregatesRequest {
   if (limit < 1 || limit > MAX_LIMIT) throw badParameter('limit', t('api.error.parameter.limit', { max: MAX_LIMIT }));
   const page = q.page === undefined ? 1 : Number(q.page);
   if (page < 1) throw badParameter('page', t('api.error.parameter.page'));
-  const fromIndex = q.from && quarterIndex(q.from);
-  const toIndex = q.to && quarterIndex(q.to);
-  if (fromIndex !== undefined && toIndex !== undefined && fromIndex > toIndex) throw badParameter('from', t('api.error.reversedRange'));
+  const index = (p: typeof q.from) => (p === undefined || p === 'latest' ? p : quarterIndex(p));
+  const fromIndex = index(q.from);
+  const toIndex = index(q.to);
+  if (typeof fromIndex === 'number' && typeof toIndex === 'number' && fromIndex > toIndex)
+    throw badParameter('from', t('api.error.reversedRange'));
   return {
     indicator: q.indicator,
     level: q.level,

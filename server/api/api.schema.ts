@@ -13,7 +13,10 @@ export type Level = (typeof LEVELS)[number];
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 10000;
 
-const period = quarterParam.describe('Trimestre, écrit 2026-T2 ou 2026-Q2 (les réponses écrivent T).');
+// « latest »: the latest consolidated quarter of the caller's scope (its regions for a regional funder).
+const period = z
+  .union([z.literal('latest'), quarterParam])
+  .describe('Trimestre, écrit 2026-T2 ou 2026-Q2 (les réponses écrivent T), ou latest : le dernier trimestre consolidé du périmètre.');
 
 const pageParams = {
   limit: z
@@ -47,9 +50,22 @@ export const aggregatesQuery = z.strictObject({
     .describe(
       'Code INSEE de région (level=region), identifiant (slug) de pôle (level=pole) ou FR (level=nation) ; sans lui, toutes les zones du périmètre.',
     ),
-  grain: z.enum(GRAINS).optional().describe('Période : trimestre (défaut), année, cumul depuis janvier, quatre trimestres glissants.'),
-  from: period.optional().describe('Première période (incluse), par son dernier trimestre ; sans elle, depuis le début.'),
-  to: period.optional().describe('Dernière période (incluse), par son dernier trimestre ; sans elle, jusqu’à la dernière.'),
+  grain: z
+    .enum(GRAINS)
+    .optional()
+    .describe(
+      'Période : trimestre (défaut), année, cumul depuis janvier, quatre trimestres glissants. grain=year ne couvre que les années terminées : l’année en cours est refusée (400), demandez grain=ytd.',
+    ),
+  from: period
+    .optional()
+    .describe(
+      'Première période (incluse), par son dernier trimestre (ou latest : le dernier trimestre consolidé) ; sans elle, depuis le début.',
+    ),
+  to: period
+    .optional()
+    .describe(
+      'Dernière période (incluse), par son dernier trimestre (ou latest : le dernier trimestre consolidé) ; sans elle, jusqu’à la dernière (pour grain=year, la dernière année terminée).',
+    ),
   base: z
     .enum(BASES as [Base, ...Base[]])
     .optional()
@@ -99,6 +115,11 @@ export const aggregateItem = z.strictObject({
       changeUnit: z.enum(['percent', 'points']).nullable(),
     })
     .describe('Comparaison à périmètre constant avec la même période un an plus tôt.'),
+  provisional: z
+    .boolean()
+    .describe(
+      'true : la période est provisoire (un de ses trimestres n’est pas consolidé dans cette zone : délai de déclaration non écoulé, ou moins de CLOSED_COMPLETENESS des déclarations attendues validées, sans synthèse nationale publiée).',
+    ),
   computedAt: z.string().describe('Date du calcul (ISO 8601, UTC).'),
 });
 export type AggregateItem = z.infer<typeof aggregateItem>;

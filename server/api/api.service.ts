@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import type { StoredAggregate } from '../aggregates/aggregates.repo.ts';
+import type { AreaClosure, ClosureService } from '../aggregates/closure.service.ts';
 import { plainComparison } from '../aggregates/comparison.ts';
 import { completeness } from '../aggregates/completeness.ts';
 import { NATION } from '../aggregates/engine.ts';
@@ -10,7 +11,7 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import { SCALE } from '../lib/decimal.ts';
-import { periodLabel } from '../lib/quarters.ts';
+import { fromIndex, periodLabel, quarterIndex } from '../lib/quarters.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
 import { ApiProblem, badParameter } from './api-problem.ts';
 import type { AggregatesRequest } from './api-query.ts';
@@ -40,6 +41,8 @@ export class ApiService {
     private readonly repos: Repos,
     /** config MIN_COMPARABLE_POLES: the comparisons say « significant » on the same rule as the pages. */
     private readonly minComparablePoles: number,
+    /** Which periods are provisional (each item says so) and which quarter « latest » names. */
+    private readonly closure: ClosureService,
     private readonly dashboards = new DashboardsRepo(),
   ) {}
 
@@ -72,14 +75,16 @@ export class ApiService {
     const codeOf = new Map(indicators.map((i) => [i.id, i.code]));
     const kindOf = new Map(indicators.map((i) => [i.id, i.kind]));
     const areas = await this.areas(user, q);
+    const range = await this.range(user, q);
+    const closures = await this.closures(q, areas.stored);
     const rows = await this.repos.aggregatesRead.read(this.db, {
       base: q.base,
       level: q.level,
       areas: areas.stored,
       indicatorIds: chosen ? [chosen.id] : undefined,
       grain: q.grain,
-      fromIndex: q.fromIndex,
-      toIndex: q.toIndex,
+      fromIndex: range.fromIndex,
+      toIndex: range.toIndex,
       // One more row than the page says whether a next page exists, without counting.
       limit: q.limit + 1,
       offset: (q.page - 1) * q.limit,
@@ -98,9 +103,53 @@ export class ApiService {
       expected: r.expected,
       completeness: completenessOf(r.grain, r),
       comparison: comparisonOf(kindOf.get(r.indicatorId) ?? 'flow', r, this.minComparablePoles),
+      provisional: (closures.get(r.area) ?? closures.get(''))!.provisional(r.grain, quarterIndex(r)),
       computedAt: r.computedAt,
     }));
     return { items, more: rows.length > q.limit };
+  }
+
+  /**
+   * The range read: « latest » is the latest consolidated quarter of the user's scope (its regions for a
+   * regional funder, else the nation). A year is served only once ended: naming the running year with
+   * grain=year is a 400 pointing to grain=ytd (its stocks would read « 0 of 0 »), and an open range stops
+   * at the last ended year.
+   */
+  private async range(user: CurrentUser, q: AggregatesRequest): Promise<{ fromIndex?: number; toIndex?: number }> {
+    let latest: number | undefined;
+    if (q.fromIndex === 'latest' || q.toIndex === 'latest') {
+      const scope = await this.closure.of(
+        user.role === 'funder' && user.regionCodes.length ? { regionCodes: user.regionCodes } : {},
+        this.db,
+      );
+      latest = scope.latestConsolidated(q.base) ?? scope.latestWithData(q.base) ?? scope.lastIndex;
+    }
+    const fromIdx = q.fromIndex === 'latest' ? latest : q.fromIndex;
+    let toIdx = q.toIndex === 'latest' ? latest : q.toIndex;
+    if (q.grain === 'year') {
+      const last = this.closure.lastClosed();
+      const running = last.quarter === 4 ? last.year + 1 : last.year;
+      for (const [name, idx] of [
+        ['from', fromIdx],
+        ['to', toIdx],
+      ] as const)
+        if (idx !== undefined && fromIndex(idx).year >= running)
+          throw badParameter(name, t('closure.api.yearRunning', { year: fromIndex(idx).year }));
+      toIdx ??= quarterIndex({ year: running - 1, quarter: 4 });
+    }
+    return { fromIndex: fromIdx, toIndex: toIdx };
+  }
+
+  /** The closure of each area read (by stored area; '' for an area without poles: the deadline alone decides). */
+  private async closures(q: AggregatesRequest, stored: string[]): Promise<Map<string, AreaClosure>> {
+    const out =
+      q.level === 'nation'
+        ? new Map([[NATION, await this.closure.of({}, this.db)]])
+        : q.level === 'region'
+          ? await this.closure.byArea({ regionCodes: stored }, 'region', this.db)
+          : await this.closure.byArea({ poleIds: stored.map(Number) }, 'pole', this.db);
+    out.set('', await this.closure.of({ poleIds: [] }, this.db));
+    return out;
   }
 
   /** The areas of the request inside the user's scope; an area outside it (or unknown) is a 404. */

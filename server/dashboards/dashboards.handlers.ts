@@ -8,7 +8,7 @@ export function createDashboardsHandlers({ dashboards }: Pick<Services, 'dashboa
   return {
     async national(req: Request, res: Response) {
       const user = req.user!;
-      const filters = parseFilters(req.query, user, dashboards.lastClosed());
+      const filters = parseFilters(req.query, user);
       const page = await dashboards.national(user, filters);
       res.render('pages/dashboards/national', { ...page, nav: 'dashboard', action: '/tableau-de-bord', isStaff: user.role === 'staff' });
     },
@@ -16,7 +16,7 @@ export function createDashboardsHandlers({ dashboards }: Pick<Services, 'dashboa
     async region(req: Request, res: Response) {
       const user = req.user!;
       const { code } = scopedRegion(req);
-      const filters = parseFilters(req.query, user, dashboards.lastClosed());
+      const filters = parseFilters(req.query, user);
       const page = await dashboards.region(user, code, filters);
       res.render('pages/dashboards/region', { ...page, nav: 'dashboard', action: `/regions/${code}`, isStaff: user.role === 'staff' });
     },

@@ -6,7 +6,7 @@ import { BASES, type Base } from '../aggregates/aggregates.repo.ts';
 import { BadRequest } from '../http/errors.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
-import { addQuarters, quarterIndex, type Quarter } from '../lib/quarters.ts';
+import { addQuarters, quarterIndex, quarterLabel, type Quarter } from '../lib/quarters.ts';
 
 /** Quarters the trend shows when the URL names no range. */
 export const DEFAULT_SPAN = 8;
@@ -26,28 +26,67 @@ const dashboardQuery = z.object({
   base: z.preprocess(blank, z.enum(BASES as [Base, ...Base[]]).optional()),
 });
 
-export interface DashboardFilters {
+/** The filters as the URL gives them: a range end left out takes its default once the scope's closure is known. */
+export interface RequestedFilters {
   /** The indicator of the trend, breakdown and map (its code; checked against the catalogue by the service). */
+  indicator: string | undefined;
+  from: Quarter | undefined;
+  to: Quarter | undefined;
+  base: Base;
+}
+
+export interface DashboardFilters {
   indicator: string | undefined;
   from: Quarter;
   to: Quarter;
   base: Base;
+  /** True when the URL named no end: the page opened on its default quarter. */
+  defaultTo: boolean;
 }
 
+/** What was corrected in a range, said next to the field (« de », « a »). */
+export type RangeNotes = { de?: string; a?: string };
+
 /**
- * Reads and checks the filters: malformed values, a range that ends after the last closed quarter, runs
- * backwards or is longer than MAX_SPAN, and a base other than « validated » asked by non-staff are 400.
+ * Reads and checks the filters: a malformed or repeated value, and a base other than « validated » asked
+ * by non-staff, are 400 (a French page). A range that is only wrong in its order or length is corrected
+ * by resolveRange, which says so next to the field.
  */
-export function parseFilters(query: unknown, user: CurrentUser, lastClosed: Quarter): DashboardFilters {
+export function parseFilters(query: unknown, user: CurrentUser): RequestedFilters {
   const parsed = dashboardQuery.safeParse(query ?? {});
   if (!parsed.success) throw new BadRequest('invalid dashboard filter');
   const { indicateur, de, a, base = 'validated' } = parsed.data;
   if (base !== 'validated' && user.role !== 'staff') throw new BadRequest('base reserved to staff');
-  const to = a ?? lastClosed;
-  const from = de ?? addQuarters(to, -(DEFAULT_SPAN - 1));
-  const span = quarterIndex(to) - quarterIndex(from) + 1;
-  if (quarterIndex(to) > quarterIndex(lastClosed) || span < 1 || span > MAX_SPAN) throw new BadRequest('invalid period range');
-  return { indicator: indicateur, from, to, base };
+  return { indicator: indicateur, from: de, to: a, base };
+}
+
+/**
+ * The range shown: `a` or the default end (the latest consolidated quarter), `de` or DEFAULT_SPAN quarters
+ * before it. A reversed range is swapped, an end after the last closed quarter brought back to it, a range
+ * longer than MAX_SPAN shortened from its start; each correction leaves a note for its field.
+ */
+export function resolveRange(
+  r: RequestedFilters,
+  o: { lastClosed: Quarter; defaultTo: Quarter },
+): { filters: DashboardFilters; notes: RangeNotes } {
+  const notes: RangeNotes = {};
+  let to = r.to ?? o.defaultTo;
+  let from = r.from ?? addQuarters(to, -(DEFAULT_SPAN - 1));
+  if (quarterIndex(from) > quarterIndex(to)) {
+    notes.de = t('closure.range.reversed', { from: quarterLabel(from), to: quarterLabel(to) });
+    [from, to] = [to, from];
+  }
+  const last = quarterIndex(o.lastClosed);
+  if (quarterIndex(to) > last) {
+    notes.a = t('closure.range.open', { asked: quarterLabel(to), last: quarterLabel(o.lastClosed) });
+    to = o.lastClosed;
+    if (quarterIndex(from) > last) from = r.from && !r.to ? addQuarters(to, -(DEFAULT_SPAN - 1)) : o.lastClosed;
+  }
+  if (quarterIndex(to) - quarterIndex(from) + 1 > MAX_SPAN) {
+    from = addQuarters(to, -(MAX_SPAN - 1));
+    notes.de = t('closure.range.tooLong', { max: MAX_SPAN, from: quarterLabel(from) });
+  }
+  return { filters: { indicator: r.indicator, from, to, base: r.base, defaultTo: r.to === undefined }, notes };
 }
 
 /** Only the base, for the pole page (its history always ends at the last closed quarter). */

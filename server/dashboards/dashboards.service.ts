@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { BASE_STATUSES, type Base } from '../aggregates/aggregates.repo.ts';
 import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
+import type { AreaClosure, ClosureService } from '../aggregates/closure.service.ts';
 import { NATION } from '../aggregates/engine.ts';
 import type { Kind } from '../aggregates/semantics.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
@@ -8,21 +9,13 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
-import { formatDate, formatScaled } from '../lib/format.ts';
-import {
-  addQuarters,
-  fromIndex,
-  lastClosedQuarter,
-  quarterIndex,
-  quarterLabel,
-  reportingQuarters,
-  sameQuarter,
-  type Quarter,
-} from '../lib/quarters.ts';
+import { formatDate } from '../lib/format.ts';
+import { fromIndex, lastClosedQuarter, quarterIndex, quarterLabel, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { ReportingService } from '../reporting/reporting.service.ts';
-import { DashboardsRepo, type ScopeRegion } from './dashboards.repo.ts';
-import { baseOptions, DEFAULT_SPAN, type DashboardFilters } from './dashboards.schema.ts';
+import { DashboardsRepo } from './dashboards.repo.ts';
+import { DEFAULT_SPAN, type DashboardFilters, type RangeNotes, type RequestedFilters } from './dashboards.schema.ts';
+import { closureFilter, ownArea, periodForm, resolveFor, type Area } from './period-view.ts';
 import {
   barChart,
   byValue,
@@ -32,27 +25,24 @@ import {
   oldest,
   tile,
   toDashIndicator,
+  withChosen,
   trend,
-  type BreakdownRow,
   type DashIndicator,
-  unitSuffix,
 } from './figures.ts';
-import { tileMap } from './tile-map.ts';
-import { scopeNameOf } from '../lib/scope-name.ts';
+import { regionBreakdown } from './region-breakdown.ts';
 
 /** The three indicators the client named: on every dashboard. */
 export const HEADLINE = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS'] as const;
 /** How far back the period selects go. */
 const PERIOD_CHOICES = 24;
 
-/** An area whose figures a page shows: the nation, some regions merged (a funder's scope), or one pole. */
-type Area = { level: 'nation' } | { level: 'region'; codes: string[] } | { level: 'pole'; ids: number[] };
-
 export interface DashboardsServiceDeps {
   db: Knex;
   clock: Clock;
   repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
   lateness: Pick<ReportingService, 'isLate'>;
+  /** Which quarters are « consolidé » (every page opens on the latest) and which « provisoire ». */
+  closure: ClosureService;
   /** Below this many poles reporting both periods, a change is « non significative » (config MIN_COMPARABLE_POLES). */
   minComparablePoles: number;
 }
@@ -63,11 +53,19 @@ export class DashboardsService {
   private readonly clock: Clock;
   private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
   private readonly lateness: Pick<ReportingService, 'isLate'>;
+  private readonly closure: ClosureService;
   private readonly minComparablePoles: number;
   private readonly repo = new DashboardsRepo();
 
   constructor(deps: DashboardsServiceDeps) {
-    ({ db: this.db, clock: this.clock, repos: this.repos, lateness: this.lateness, minComparablePoles: this.minComparablePoles } = deps);
+    ({
+      db: this.db,
+      clock: this.clock,
+      repos: this.repos,
+      lateness: this.lateness,
+      closure: this.closure,
+      minComparablePoles: this.minComparablePoles,
+    } = deps);
   }
 
   /** The last closed quarter: the default end of every range, and the latest one may ask for. */
@@ -76,10 +74,13 @@ export class DashboardsService {
   }
 
   /** The national page; for a regional funder, its own scope (its regions combined) instead of the nation. */
-  async national(user: CurrentUser, f: DashboardFilters) {
-    const { indicators, chosen, headline, kindOf } = await this.catalogue(f.indicator);
+  async national(user: CurrentUser, req: RequestedFilters) {
+    const { indicators, chosen, headline, kindOf } = await this.catalogue(req.indicator);
     const scope = await this.repo.regionsInScope(this.db, user);
-    const own = this.ownArea(user, scope);
+    const own = ownArea(user, scope);
+    const closure = await this.closureOf(own.area);
+    const { filters: f, notes } = this.resolve(req, closure);
+    const provisional = closure.provisional.bind(closure);
     const toIdx = quarterIndex(f.to);
     const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
     const mine = new Figures(await this.figureRows(own.area, f.base, ids, quarterIndex(f.from), toIdx), kindOf);
@@ -94,50 +95,29 @@ export class DashboardsService {
       toIndex: toIdx,
     });
     const regions = new Figures(regionRows, kindOf);
-    const cellOf = (regionCode: string) => regionRows.find((x) => x.area === regionCode);
-    const rows: BreakdownRow[] = byValue(
-      scope
-        .filter((r) => cellOf(r.code))
-        .map((r) => {
-          const cell = cellOf(r.code)!;
-          return {
-            key: r.code,
-            name: r.name,
-            href: `/regions/${r.code}`,
-            scaled: cell.value,
-            value: formatValue(chosen, cell.value),
-            completeness: completenessText('quarter', cell),
-          };
-        }),
-    );
-    const map = tileMap(
-      scope.map((r) => ({
-        code: r.code,
-        name: r.name,
-        scaled: cellOf(r.code)?.value ?? null,
-        value: formatValue(chosen, cellOf(r.code)?.value),
-      })),
-      (v) => formatScaled(v, chosen.decimals),
-      unitSuffix(chosen.unit),
-    );
+    const { rows, map } = regionBreakdown(chosen, scope, regionRows);
     return {
       title: own.title,
-      ...(await this.common(f, indicators, chosen, [mine, regions])),
-      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles)),
-      trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }]),
+      ...(await this.common(f, notes, closure, indicators, chosen, [mine, regions])),
+      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, undefined, provisional)),
+      trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }], provisional),
       breakdown: { rows, chart: barChart(chosen, rows) },
       map,
     };
   }
 
   /** One region's page: its figures beside the nation's (or the funder's scope), and its poles in scope. */
-  async region(user: CurrentUser, code: string, f: DashboardFilters) {
-    const { indicators, chosen, headline, kindOf } = await this.catalogue(f.indicator);
+  async region(user: CurrentUser, code: string, req: RequestedFilters) {
+    const { indicators, chosen, headline, kindOf } = await this.catalogue(req.indicator);
     const scope = await this.repo.regionsInScope(this.db, user);
     const region = scope.find((r) => r.code === code);
     // The route's guard already answers 404 outside the scope; the scoped list says so again.
     if (!region) throw new NotFound();
-    const own = this.ownArea(user, scope);
+    const own = ownArea(user, scope);
+    // The page shows the region: its own quarters decide what is consolidated.
+    const closure = await this.closureOf({ level: 'region', codes: [code] });
+    const { filters: f, notes } = this.resolve(req, closure);
+    const provisional = closure.provisional.bind(closure);
     const fromIdx = quarterIndex(f.from);
     const toIdx = quarterIndex(f.to);
     const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
@@ -179,12 +159,19 @@ export class DashboardsService {
       title: t('dash.region.title', { region: region.name }),
       region,
       referenceName: ref?.name ?? null,
-      ...(await this.common(f, indicators, chosen, [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)])),
-      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, ref)),
-      trend: trend(chosen, fromIdx, toIdx, [
-        { label: region.name, figures: mine },
-        ...(ref ? [{ label: ref.name, figures: ref.figures }] : []),
-      ]),
+      ...(await this.common(f, notes, closure, indicators, chosen, [
+        mine,
+        ...(reference ? [reference] : []),
+        new Figures(poleRows, kindOf),
+      ])),
+      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, ref, provisional)),
+      trend: trend(
+        chosen,
+        fromIdx,
+        toIdx,
+        [{ label: region.name, figures: mine }, ...(ref ? [{ label: ref.name, figures: ref.figures }] : [])],
+        provisional,
+      ),
       poles: { rows, chart: barChart(chosen, rows) },
     };
   }
@@ -194,6 +181,8 @@ export class DashboardsService {
     const { indicators, headline, kindOf } = await this.catalogue(undefined);
     const toIdx = quarterIndex(this.lastClosed());
     const fromIdx = toIdx - (DEFAULT_SPAN - 1);
+    const closure = await this.closureOf({ level: 'pole', ids: [pole.id] });
+    const provisional = closure.provisional.bind(closure);
     const figures = new Figures(
       await this.figureRows(
         { level: 'pole', ids: [pole.id] },
@@ -206,11 +195,12 @@ export class DashboardsService {
       kindOf,
     );
     const quarters = Array.from({ length: DEFAULT_SPAN }, (_, i) => quarterLabel(fromIndex(fromIdx + i)));
+    const columns = quarters.map((label, i) => ({ label, provisional: closure.quarterProvisional(fromIdx + i) }));
     const narratives = await this.repo.narratives(this.db, pole.id, BASE_STATUSES[base], fromIdx, toIdx);
     return {
       from: quarters[0],
       to: quarters[quarters.length - 1],
-      quarters,
+      quarters: columns,
       history: indicators.map((ind) => ({
         code: ind.code,
         label: ind.label,
@@ -219,7 +209,7 @@ export class DashboardsService {
       charts: headline.map((ind) => ({
         code: ind.code,
         label: ind.label,
-        chart: trend(ind, fromIdx, toIdx, [{ label: pole.name, figures }]).chart,
+        chart: trend(ind, fromIdx, toIdx, [{ label: pole.name, figures }], provisional).chart,
       })),
       narratives: narratives.map((n) => ({
         quarter: quarterLabel(n),
@@ -241,19 +231,6 @@ export class DashboardsService {
     return { indicators, chosen, headline, kindOf: (id: number) => kinds.get(id) };
   }
 
-  /** The area the user's own figures cover: a regional funder's regions, everyone else the nation. */
-  private ownArea(user: CurrentUser, scope: ScopeRegion[]): { area: Area; name: string; title: string } {
-    if (user.role === 'funder' && user.regionCodes.length) {
-      const name = scopeNameOf(scope);
-      return {
-        area: { level: 'region', codes: scope.map((r) => r.code) },
-        name,
-        title: t('dash.scope.title', { regions: name }),
-      };
-    }
-    return { area: { level: 'nation' }, name: t('dash.nation'), title: t('dash.national.title') };
-  }
-
   /**
    * The rows an area's figures need: quarters over the range and the same quarter a year before it, and
    * (for tiles) the year to date ending the range and a year earlier. Scoped in SQL through `areas`.
@@ -272,26 +249,27 @@ export class DashboardsService {
     return this.repos.aggregatesRead.read(this.db, filter);
   }
 
-  /** What every dashboard shares: the filter form's options, which base it shows, and how fresh its figures are. */
-  private async common(f: DashboardFilters, indicators: DashIndicator[], chosen: DashIndicator, figures: Figures[]) {
-    const last = this.lastClosed();
-    const periods = Array.from({ length: PERIOD_CHOICES }, (_, i) => addQuarters(last, -i));
-    for (const q of [f.from, f.to]) if (!periods.some((p) => sameQuarter(p, q))) periods.push(q);
-    periods.sort((a, b) => quarterIndex(b) - quarterIndex(a));
-    const option = (q: Quarter, selected: Quarter) => ({
-      value: quarterLabel(q),
-      label: quarterLabel(q),
-      selected: sameQuarter(q, selected),
-    });
+  /** The closure of the area a page shows. */
+  private closureOf(area: Area): Promise<AreaClosure> {
+    return this.closure.of(closureFilter(area), this.db);
+  }
+
+  /** The range shown: the URL's, corrected, or ending on the latest consolidated quarter of the area. */
+  private resolve(req: RequestedFilters, closure: AreaClosure) {
+    return resolveFor(req, closure, this.lastClosed());
+  }
+
+  /** What every dashboard shares: the period form and closure banner, which base it shows, and how fresh it is. */
+  private async common(
+    f: DashboardFilters,
+    notes: RangeNotes,
+    closure: AreaClosure,
+    indicators: DashIndicator[],
+    chosen: DashIndicator,
+    figures: Figures[],
+  ) {
     return {
-      indicator: chosen,
-      period: { from: quarterLabel(f.from), to: quarterLabel(f.to) },
-      filters: {
-        indicatorOptions: indicators.map((i) => ({ value: i.code, label: i.label, selected: i.code === chosen.code })),
-        fromOptions: periods.map((q) => option(q, f.from)),
-        toOptions: periods.map((q) => option(q, f.to)),
-        baseOptions: baseOptions(f.base),
-      },
+      ...periodForm({ f, notes, closure, indicators, chosen, threshold: this.closure.threshold, max: PERIOD_CHOICES }),
       freshness: await this.freshness(figures, f.base),
     };
   }
@@ -308,11 +286,6 @@ export class DashboardsService {
       baseCode: base,
     };
   }
-}
-
-/** The headline indicators' tiles, and one more for the chosen indicator when it is not among them. */
-function withChosen(headline: DashIndicator[], chosen: DashIndicator): DashIndicator[] {
-  return headline.some((i) => i.id === chosen.id) ? headline : [...headline, chosen];
 }
 
 /** A narrative as the manager typed it, in paragraphs (line breaks kept without any markup from the user). */

@@ -151,6 +151,8 @@ export function oldest(timestamps: string[]): string | null {
 
 export interface TileLine {
   label: string;
+  /** The period is « provisoire » (server/aggregates/closure.ts decides). */
+  provisional: boolean;
   value: string | null;
   completeness: string;
   change: ChangeLine;
@@ -175,6 +177,7 @@ export function tile(
   f: Figures,
   minPoles: number,
   reference?: { name: string; figures: Figures },
+  provisional: Provisional = () => false,
 ): Tile {
   const end = fromIndex(endIndex);
   const line = (grain: 'quarter' | 'ytd', label: string, previous: string): TileLine => {
@@ -182,6 +185,7 @@ export function tile(
     const refValue = reference ? formatValue(ind, reference.figures.value(ind.id, grain, endIndex)) : null;
     return {
       label,
+      provisional: provisional(grain, endIndex),
       value: formatValue(ind, cell?.value),
       completeness: completenessText(grain, cell),
       change: changeLine(ind, cell, previous, minPoles),
@@ -201,19 +205,38 @@ export function tile(
   };
 }
 
+/** The headline indicators' tiles, and one more for the chosen indicator when it is not among them. */
+export function withChosen(headline: DashIndicator[], chosen: DashIndicator): DashIndicator[] {
+  return headline.some((i) => i.id === chosen.id) ? headline : [...headline, chosen];
+}
+
 export interface Series {
   label: string;
   figures: Figures;
 }
 
-/** The trend of one indicator over a range: chart data (in units) and table rows (formatted). */
-export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series: Series[]) {
+/** Whether the period of a grain ending at a quarter index is « provisoire ». */
+export type Provisional = (grain: Grain, endIndex: number) => boolean;
+
+/** A period's label, with « (provisoire) » beside it when it is. */
+export function periodText(label: string, provisional: boolean): string {
+  return provisional ? t('closure.period', { period: label }) : label;
+}
+
+/**
+ * The trend of one indicator over a range: chart data (in units) and table rows (formatted). Provisional
+ * quarters are flagged in both: the chart draws them apart, the table says « provisoire ».
+ */
+export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series: Series[], provisional: Provisional = () => false) {
   const indices = Array.from({ length: toIdx - fromIdx + 1 }, (_, i) => fromIdx + i);
   const labels = indices.map((i) => quarterLabel(fromIndex(i)));
+  const flags = indices.map((i) => provisional('quarter', i));
   return {
     chart: {
       type: ind.kind === 'flow' ? 'bar' : 'line',
       labels,
+      provisional: flags,
+      provisionalLabel: t('closure.provisional'),
       unit: unitTitle(ind.unit),
       decimals: ind.decimals,
       series: series.map((s) => ({ label: s.label, values: indices.map((i) => chartNumber(s.figures.value(ind.id, 'quarter', i))) })),
@@ -221,6 +244,7 @@ export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series
     columns: series.map((s) => s.label),
     rows: indices.map((i, n) => ({
       quarter: labels[n],
+      provisional: flags[n],
       cells: series.map((s) => {
         const cell = s.figures.get(ind.id, 'quarter', i);
         return { value: formatValue(ind, cell?.value), completeness: completenessText('quarter', cell) };

@@ -35,8 +35,23 @@ function sendFile(res: Response, file: { filename: string; contentType: string; 
 export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Services, 'summaries' | 'rawExports' | 'logger'>) {
   const lastClosed = () => summaries.lastClosed();
 
-  async function renderAdmin(res: Response, values: Values, errors: FieldErrors, status = 200) {
+  /** The period select: the quarters holding data in the user's scope (provisional ones say so), then their years. */
+  async function periodOptions(req: Request, values: Values) {
+    const { latest, withData } = await summaries.periodChoices(req.user!);
+    const items = withData.map(({ quarter, provisional }) => ({
+      value: quarterLabel(quarter),
+      label: provisional ? t('closure.period', { period: quarterLabel(quarter) }) : quarterLabel(quarter),
+    }));
+    for (const year of new Set(withData.map((d) => d.quarter.year))) items.push({ value: String(year), label: String(year) });
+    // A period typed in a URL stays selectable, so that a refused one is shown with its message.
+    const asked = values.periode;
+    if (typeof asked === 'string' && asked && !items.some((i) => i.value === asked)) items.unshift({ value: asked, label: asked });
+    return { periodOptions: options(items, values, 'periode'), latest: quarterLabel(latest) };
+  }
+
+  async function renderAdmin(req: Request, res: Response, values: Values, errors: FieldErrors, status = 200) {
     const { regions, poles, indicators } = await rawExports.choices();
+    const periods = await periodOptions(req, values);
     res.status(status).render('pages/exports/admin', {
       title: t('exports.admin.title'),
       nav: 'exports',
@@ -73,11 +88,13 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
         'statuts',
       ),
       lastClosed: quarterLabel(lastClosed()),
+      ...periods,
     });
   }
 
-  function renderScope(req: Request, res: Response, values: Values, errors: FieldErrors, status = 200) {
+  async function renderScope(req: Request, res: Response, values: Values, errors: FieldErrors, status = 200) {
     const staff = req.user!.role === 'staff';
+    const periods = await periodOptions(req, values);
     res.status(status).render('pages/exports/scope', {
       title: t('exports.scope.title'),
       nav: 'exports',
@@ -86,27 +103,33 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
       isStaff: staff,
       formatOptions: formatOptions(values, 'format', ['xlsx', 'csv', 'csv-excel']),
       lastClosed: quarterLabel(lastClosed()),
+      ...periods,
     });
   }
 
-  const defaults = (): Values => ({ periode: quarterLabel(lastClosed()), format: 'xlsx', fichier: 'csv-excel' });
+  /** The form opens on the latest consolidated quarter of the user's scope (a regional funder: its regions). */
+  const defaults = async (req: Request): Promise<Values> => ({
+    periode: quarterLabel((await summaries.periodChoices(req.user!)).latest),
+    format: 'xlsx',
+    fichier: 'csv-excel',
+  });
 
   return {
-    async adminPage(_req: Request, res: Response) {
-      await renderAdmin(res, defaults(), {});
+    async adminPage(req: Request, res: Response) {
+      await renderAdmin(req, res, await defaults(req), {});
     },
 
     /** The national summary as a file (`?periode=2026-T2&base=validated&format=xlsx`). */
     async nationalFile(req: Request, res: Response) {
       const parsed = parseSummaryQuery(req.query, { staff: true, lastClosed: lastClosed() });
-      if (!parsed.ok) return renderAdmin(res, queryValues(req.query), parsed.errors, 422);
+      if (!parsed.ok) return renderAdmin(req, res, queryValues(req.query), parsed.errors, 422);
       const summary = await summaries.national(parsed.data.period, parsed.data.base);
       sendFile(res, await summaryFile(summary, parsed.data.format));
     },
 
     async nationalPrint(req: Request, res: Response) {
       const parsed = parseSummaryQuery(req.query, { staff: true, lastClosed: lastClosed(), print: true });
-      if (!parsed.ok) return renderAdmin(res, queryValues(req.query), parsed.errors, 422);
+      if (!parsed.ok) return renderAdmin(req, res, queryValues(req.query), parsed.errors, 422);
       const summary = await summaries.national(parsed.data.period, parsed.data.base);
       res.render('pages/exports/summary-print', { ...summaryPrintModel(summary), nav: 'exports', backHref: '/admin/exports' });
     },
@@ -115,7 +138,7 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
     async rawFile(req: Request, res: Response) {
       const parsed = parseRawQuery(req.query);
       const resolved = parsed.ok ? await rawExports.resolve(parsed.data) : parsed;
-      if (!parsed.ok || !resolved.ok) return renderAdmin(res, queryValues(req.query), resolved.ok ? {} : resolved.errors, 422);
+      if (!parsed.ok || !resolved.ok) return renderAdmin(req, res, queryValues(req.query), resolved.ok ? {} : resolved.errors, 422);
       const format = parsed.data.format;
       const chunks = csvChunks(rawExports.records(resolved.data), format === 'csv-excel' ? 'excel-fr' : 'standard');
       // The first chunk is read before anything is sent, so a failing read still reaches the error handler.
@@ -140,7 +163,7 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
     },
 
     async scopePage(req: Request, res: Response) {
-      renderScope(req, res, defaults(), {});
+      await renderScope(req, res, await defaults(req), {});
     },
 
     /** A funder's scope (staff: the whole nation with every pole) as a file. */

@@ -11,12 +11,16 @@ export function isScope(summary: NationalSummary): summary is ScopeSummary {
 
 /**
  * The period as files name it: « 2026-T2 », « 2026 » for a closed year, « 2026, cumul à fin T3 » for the year
- * still running, whose figures are its year to date (a bare « 2026 » would be quoted as the whole year).
+ * still running, whose figures are its year to date (a bare « 2026 » would be quoted as the whole year);
+ * « (provisoire) » follows a provisional period.
  */
 export function periodName(summary: NationalSummary): string {
-  return summary.ytdThrough && summary.period.kind === 'year'
-    ? t('exports.period.ytd', { year: summary.period.year, quarter: summary.ytdThrough })
-    : summary.periodLabel;
+  const name =
+    summary.ytdThrough && summary.period.kind === 'year'
+      ? t('exports.period.ytd', { year: summary.period.year, quarter: summary.ytdThrough })
+      : summary.periodLabel;
+  // « 2026-T3 (provisoire) »: a forwarded file must not pass for final figures.
+  return summary.provisional ? t('closure.period', { period: name }) : name;
 }
 
 /** The period in a file name: « 2026-T2 », « 2026 », « 2026-cumul-T3 » (the year to date). */

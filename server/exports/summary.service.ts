@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { isPostgres } from '../db/dialect.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
+import type { ClosureFilter } from '../aggregates/closure.repo.ts';
+import type { ClosureService } from '../aggregates/closure.service.ts';
 import { NATION } from '../aggregates/engine.ts';
 import { DEFAULT_MIN_COMPARABLE_POLES, plainComparison } from '../aggregates/comparison.ts';
 import { completenessUnit } from '../aggregates/completeness.ts';
@@ -58,8 +60,28 @@ export class SummaryService {
     private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo },
     /** Below this many poles reporting both periods, a change is not given (config MIN_COMPARABLE_POLES). */
     private readonly minComparablePoles = DEFAULT_MIN_COMPARABLE_POLES,
+    /** Whether the period is « provisoire » for the area a summary covers (its files say so beside it). */
+    private readonly closure: ClosureService,
     private readonly repo = new ExportsRepo(),
   ) {}
+
+  /**
+   * The latest consolidated quarter of the user's scope (a regional funder: its regions), where the export
+   * form opens, and the quarters holding data there, newest first (the form offers only those).
+   */
+  async periodChoices(user: CurrentUser): Promise<{ latest: Quarter; withData: { quarter: Quarter; provisional: boolean }[] }> {
+    const closure = await this.closure.of(scopeFilter(user), this.db);
+    const latest = closure.latestConsolidated('validated') ?? closure.latestWithData('validated');
+    return {
+      latest: latest === null ? this.lastClosed() : fromIndex(latest),
+      withData: closure.withData('validated').map((i) => ({ quarter: fromIndex(i), provisional: closure.quarterProvisional(i) })),
+    };
+  }
+
+  /** Whether a summary's period is provisional for its area. */
+  private async provisional(db: Knex, filter: ClosureFilter, key: AggregateKey): Promise<boolean> {
+    return (await this.closure.of(filter, db)).provisional(key.grain, key.endIndex);
+  }
 
   /** The last closed quarter: the latest period a summary may cover. */
   lastClosed(): Quarter {
@@ -83,6 +105,7 @@ export class SummaryService {
     return {
       period,
       periodLabel: periodLabel(period),
+      provisional: await this.provisional(db, {}, key),
       base,
       computedAt,
       ...ytd(key),
@@ -136,6 +159,7 @@ export class SummaryService {
     return {
       period,
       periodLabel: periodLabel(period),
+      provisional: await this.provisional(db, scopeFilter(user), key),
       base,
       computedAt,
       ...ytd(key),
@@ -337,4 +361,9 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
     else out.set(k, [item]);
   }
   return out;
+}
+
+/** The poles a user's scope covers, for closure: a regional funder's regions, else the nation. */
+function scopeFilter(user: CurrentUser): ClosureFilter {
+  return user.role === 'funder' && user.regionCodes.length ? { regionCodes: user.regionCodes } : {};
 }

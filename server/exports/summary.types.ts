@@ -63,6 +63,11 @@ export interface NationalSummary {
   period: SummaryPeriod;
   /** « 2026-T2 » or « 2026 ». */
   periodLabel: string;
+  /**
+   * The period is « provisoire » for the area covered (server/aggregates/closure.ts); files say so beside
+   * it. Absent in summaries frozen before this field existed.
+   */
+  provisional?: boolean;
   base: 'validated' | 'validated_or_submitted';
   /** ISO timestamp of the aggregates' last refresh or rebuild (the file says so). */
   computedAt: string | null;

@@ -20,6 +20,7 @@ import { app } from './fr/app.ts';
 import { audit } from './fr/audit.ts';
 import { category } from './fr/category.ts';
 import { cli } from './fr/cli.ts';
+import { closure } from './fr/closure.ts';
 import { completeness } from './fr/completeness.ts';
 import { conflict } from './fr/conflict.ts';
 import { dashboards } from './fr/dashboards.ts';
@@ -68,6 +69,7 @@ export const catalogue = byPrefix({
   cli,
   completeness,
   conflict,
+  closure,
   dash: dashboards,
   entry,
   error,

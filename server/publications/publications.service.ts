@@ -75,7 +75,8 @@ export class PublicationsService {
     const next = await this.nextVersion(period);
     if (form.version_attendue !== undefined && form.version_attendue !== next) throw new StaleVersion();
     if (next > 1 && !form.motif) throw reasonRequired(next);
-    const summary = await this.summaries.national(period, 'validated');
+    // Publishing consolidates the period (server/aggregates/closure.ts): the frozen summary is not provisional.
+    const summary = { ...(await this.summaries.national(period, 'validated')), provisional: false };
     const publishedAt = writeTimestamp(this.clock.now());
     try {
       return await this.db.transaction(async (trx) => {

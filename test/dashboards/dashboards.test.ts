@@ -113,7 +113,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   after(() => ctx.close());
 
   it('shows the nation: flows summed over poles and quarters, completeness, year to date and the change from a year earlier', async () => {
-    const html = (await agents.national.get('/tableau-de-bord').expect(200)).text;
+    const html = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(text(html)).to.contain('Tableau de bord national').and.contain('Base : Données validées.');
     // 2026-T3: Garonne 4 + Rhône 10; six poles expected, two validated. A year earlier: 2 + 1 + 10 = 13,
     // but comparing 14 with 13 would compare two sets of poles: like for like, only Garonne and Rhône
@@ -131,12 +131,12 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       .and.contain('Complétude : 8 trimestres déclarés sur 14 (57 %)')
       .and.not.contain('230,8');
     // The other headline indicators: 3 per validated quarter in the form's plausible values.
-    expect(byId(html, 'div', 'tile-ACT_CONSOLIDEES-quarter')).to.match(/Trimestre 2026-T3 6 [^]*2 pôles sur 6/);
+    expect(byId(html, 'div', 'tile-ACT_CONSOLIDEES-quarter')).to.match(/Trimestre 2026-T3 provisoire 6 [^]*2 pôles sur 6/);
     expect(byId(html, 'div', 'tile-TE_ACTIONS-ytd')).to.match(/ 24 [^]*8 trimestres déclarés sur 14/);
     // The trend over the last 8 quarters: 2025-T4 reported by nobody shows no figure (never a zero).
     expect(byId(html, 'tr', 'trend-2025-T3')).to.equal('2025-T3 13,0 ETP 3 pôles sur 3 (100 %)');
-    expect(byId(html, 'tr', 'trend-2025-T4')).to.equal('2025-T4 — non renseigné 0 pôle sur 3 (0 %)');
-    expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 14,5 ETP 3 pôles sur 4 (75 %)');
+    expect(byId(html, 'tr', 'trend-2025-T4')).to.equal('2025-T4 provisoire — non renseigné 0 pôle sur 3 (0 %)');
+    expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 provisoire 14,5 ETP 3 pôles sur 4 (75 %)');
     const [trend, breakdown] = charts(html);
     expect(trend.labels).to.deep.equal(['2024-T4', '2025-T1', '2025-T2', '2025-T3', '2025-T4', '2026-T1', '2026-T2', '2026-T3']);
     expect(trend.series).to.deep.equal([{ label: 'France', values: [null, null, null, 13, null, 14.5, 14.5, 14] }]);
@@ -159,7 +159,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   });
 
   it('shows a stock as the sum of the poles’ last values, never a sum over quarters', async () => {
-    const html = (await agents.national.get('/tableau-de-bord?indicateur=EMP_ETP_FIN').expect(200)).text;
+    const html = (await agents.national.get('/tableau-de-bord?indicateur=EMP_ETP_FIN&a=2026-T3').expect(200)).text;
     // 2026-T3: Garonne 21 + Rhône 100, two of six poles; a year earlier 18 + 5 + 100 = 123.
     expect(byId(html, 'div', 'tile-EMP_ETP_FIN-quarter'))
       .to.contain('121,0 ETP')
@@ -170,27 +170,27 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(byId(html, 'div', 'tile-EMP_ETP_FIN-ytd'))
       .to.contain('128,0 ETP')
       .and.contain('8 trimestres déclarés sur 14 (57 %)');
-    expect(byId(html, 'tr', 'trend-2026-T2')).to.equal('2026-T2 127,0 ETP 3 pôles sur 4 (75 %)');
+    expect(byId(html, 'tr', 'trend-2026-T2')).to.equal('2026-T2 provisoire 127,0 ETP 3 pôles sur 4 (75 %)');
   });
 
   it('counts submitted quarters only for staff who ask for them', async () => {
-    const funder = (await agents.national.get('/tableau-de-bord').expect(200)).text;
+    const funder = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(byId(funder, 'div', 'tile-EMP_CREES-quarter')).to.contain('14,0 ETP');
     expect(funder).to.not.contain('name="base"');
-    const staffDefault = (await agents.staff.get('/tableau-de-bord').expect(200)).text;
+    const staffDefault = (await agents.staff.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(byId(staffDefault, 'div', 'tile-EMP_CREES-quarter')).to.contain('14,0 ETP');
-    const staff = (await agents.staff.get('/tableau-de-bord?base=validated_or_submitted').expect(200)).text;
+    const staff = (await agents.staff.get('/tableau-de-bord?base=validated_or_submitted&a=2026-T3').expect(200)).text;
     // Minervois's 7 joins; Cerdagne's returned 9 and Aude's draft 5 never count.
     expect(byId(staff, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('21,0 ETP')
       .and.contain('3 pôles sur 6 (50 %)');
     expect(text(staff)).to.contain('Base : Données validées ou soumises (non encore validées).');
     expect(staff).to.match(/<option value="validated_or_submitted" selected>/);
-    const region = (await agents.staff.get('/regions/76?base=validated_or_submitted').expect(200)).text;
+    const region = (await agents.staff.get('/regions/76?base=validated_or_submitted&a=2026-T3').expect(200)).text;
     expect(byId(region, 'tr', `pole-${p.minervois.id}`))
       .to.contain('7,0 ETP')
       .and.contain('Soumis');
-    const regionValidated = (await agents.national.get('/regions/76').expect(200)).text;
+    const regionValidated = (await agents.national.get('/regions/76?a=2026-T3').expect(200)).text;
     expect(byId(regionValidated, 'tr', `pole-${p.minervois.id}`))
       .to.contain('— non renseigné')
       .and.contain('Soumis');
@@ -199,11 +199,11 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       await agent.get('/regions/76?base=validated_or_submitted').expect(400);
       await agent.get(`/poles/${p.garonne.slug}?base=validated_or_submitted`).expect(400);
     }
-    await agents.funder76.get('/tableau-de-bord?base=validated').expect(200);
+    await agents.funder76.get('/tableau-de-bord?base=validated&a=2026-T3').expect(200);
   });
 
   it('shows a regional funder its own scope and nothing of the regions outside it', async () => {
-    const html = (await agents.funder76.get('/tableau-de-bord').expect(200)).text;
+    const html = (await agents.funder76.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(text(html)).to.contain('Votre périmètre : Occitanie').and.not.contain('Tableau de bord national');
     // Occitanie alone: Garonne 4 in 2026-T3 (1 of 5 poles), a year earlier 2 + 1: only Garonne compares.
     expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
@@ -228,13 +228,13 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       expect(html, leak).to.not.contain(leak);
     expect(html).to.match(/<li class="map-tile map-r84 shade-out" aria-hidden="true"><\/li>/);
     await agents.funder76.get('/regions/84').expect(404);
-    const region = (await agents.funder76.get('/regions/76').expect(200)).text;
+    const region = (await agents.funder76.get('/regions/76?a=2026-T3').expect(200)).text;
     for (const leak of ['Auvergne-Rhône-Alpes', '/regions/84', 'Pôle Rhône', '14,0 ETP', 'France :'])
       expect(region, leak).to.not.contain(leak);
     expect(charts(region)[0].series.map((x) => x.label)).to.deep.equal(['Occitanie']);
 
     // Two regions: their rows combined (here every pole, so the nation's figures), named in the title.
-    const two = (await agents.funderTwo.get('/tableau-de-bord').expect(200)).text;
+    const two = (await agents.funderTwo.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(text(two)).to.contain('Votre périmètre : Auvergne-Rhône-Alpes + Occitanie');
     expect(byId(two, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('14,0 ETP')
@@ -245,14 +245,14 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       .and.contain('8 trimestres déclarés sur 14 (57 %)');
     expect(two).to.not.contain('/regions/53');
     // Its regional page compares the region with its scope.
-    const regionTwo = (await agents.funderTwo.get('/regions/76').expect(200)).text;
+    const regionTwo = (await agents.funderTwo.get('/regions/76?a=2026-T3').expect(200)).text;
     expect(byId(regionTwo, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('4,0 ETP')
       .and.contain('Auvergne-Rhône-Alpes + Occitanie : 14,0 ETP');
   });
 
   it('shows a region beside the nation, with its poles in scope and the status of their latest quarter', async () => {
-    const html = (await agents.national.get('/regions/76').expect(200)).text;
+    const html = (await agents.national.get('/regions/76?a=2026-T3').expect(200)).text;
     expect(text(html)).to.contain('Tableau de bord : Occitanie');
     expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
       .to.contain('4,0 ETP')
@@ -261,7 +261,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(byId(html, 'div', 'tile-EMP_CREES-ytd'))
       .to.contain('13,0 ETP')
       .and.contain('France : 43,0 ETP');
-    expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 4,5 ETP 2 pôles sur 3 (67 %) 14,5 ETP 3 pôles sur 4 (75 %)');
+    expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 provisoire 4,5 ETP 2 pôles sur 3 (67 %) 14,5 ETP 3 pôles sur 4 (75 %)');
     expect(charts(html)[0].series.map((x) => x.label)).to.deep.equal(['Occitanie', 'France']);
     expect(byId(html, 'tr', `pole-${p.garonne.id}`))
       .to.contain('4,0 ETP')
@@ -280,7 +280,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
     expect(html).to.not.contain('Pôle Rhône');
     // A manager sees its region and the nation, but only its own poles.
-    const manager = (await agents.managerGaronne.get('/regions/76').expect(200)).text;
+    const manager = (await agents.managerGaronne.get('/regions/76?a=2026-T3').expect(200)).text;
     expect(manager).to.contain(`id="pole-${p.garonne.id}"`).and.not.contain('Pôle Lauragais');
     expect(byId(manager, 'div', 'tile-EMP_CREES-quarter')).to.contain('France : 14,0 ETP');
     await agents.managerGaronne.get('/regions/84').expect(404);
@@ -297,15 +297,70 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(res.headers['content-type']).to.match(/javascript/);
   });
 
+  it('opens on the latest consolidated quarter, with a link to the current one, and marks every provisional figure', async () => {
+    // 2025-T3: its three poles validated. 2025-T4 none of three, 2026-T1 and T2 three of four (75 % < 80 %),
+    // 2026-T3 two of six: provisional.
+    const html = (await agents.national.get('/tableau-de-bord').expect(200)).text;
+    expect(byId(html, 'p', 'closure-default')).to.equal(
+      'Ce tableau s’ouvre sur 2025-T3, le dernier trimestre consolidé. Voir le trimestre en cours (provisoire)',
+    );
+    expect(html).to.contain('href="?indicateur&#x3D;EMP_CREES&amp;a&#x3D;2026-T3"');
+    expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))
+      .to.contain('Trimestre 2025-T3 13,0 ETP')
+      .and.not.contain('provisoire');
+    expect(html).to.not.contain('id="closure-provisional"');
+    // The selects offer the quarters holding validated data (and the range's own ends).
+    const options = [...byId(html, 'select', 'f-a').matchAll(/\d{4}-T\d/g)].map((m) => m[0]);
+    expect(options).to.deep.equal(['2026-T3', '2026-T2', '2026-T1', '2025-T3', '2023-T4']);
+    expect(html).to.match(/<option value="2025-T3" selected>/);
+
+    const current = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
+    expect(byId(current, 'p', 'closure-provisional'))
+      .to.contain('Les chiffres de 2026-T3 sont provisoires')
+      .and.contain('80 %');
+    expect(current).to.not.contain('id="closure-default"');
+    expect(byId(current, 'div', 'tile-EMP_CREES-quarter')).to.contain('Trimestre 2026-T3 provisoire');
+    expect(byId(current, 'div', 'tile-EMP_CREES-ytd')).to.contain('provisoire');
+    expect(byId(current, 'tr', 'trend-2025-T3')).to.not.contain('provisoire');
+    expect(byId(current, 'tr', 'trend-2026-T3')).to.contain('2026-T3 provisoire');
+    expect(byId(current, 'table', 'breakdown-table')).to.contain('trimestre 2026-T3 (provisoire)');
+    expect(text(current)).to.contain('2026-T3 (provisoire)');
+    const [trend] = charts(current) as { provisional?: boolean[]; provisionalLabel?: string }[];
+    expect(trend.provisional).to.deep.equal([false, false, false, false, true, true, true, true]);
+    expect(trend.provisionalLabel).to.equal('provisoire');
+
+    // A regional funder: Occitanie's 2025-T3 (Garonne and Lauragais validated) has figures.
+    const funder = (await agents.funder76.get('/tableau-de-bord').expect(200)).text;
+    expect(byId(funder, 'div', 'tile-EMP_CREES-quarter')).to.contain('Trimestre 2025-T3 3,0 ETP');
+    // The pole page marks its provisional quarters: Lauragais never validated 2026-T3.
+    const pole = (await agents.national.get(`/poles/${p.lauragais.slug}`).expect(200)).text;
+    expect(byId(pole, 'table', 'pole-history')).to.contain('2026-T2 2026-T3 provisoire');
+  });
+
+  it('corrects a reversed range, an end not yet closed or a range too long, and says so next to the field', async () => {
+    for (const path of ['/tableau-de-bord', '/regions/76']) {
+      const reversed = (await agents.national.get(`${path}?de=2026-T3&a=2025-T3`).expect(200)).text;
+      expect(reversed).to.contain(
+        '<p class="error-message" id="f-de-error">Le trimestre de début (2026-T3) était après celui de fin (2025-T3) : ils ont été inversés.</p>',
+      );
+      expect(charts(reversed)[0].labels).to.deep.equal(['2025-T3', '2025-T4', '2026-T1', '2026-T2', '2026-T3']);
+      const open = (await agents.national.get(`${path}?a=2027-T1`).expect(200)).text;
+      expect(byId(open, 'p', 'f-a-error')).to.equal(
+        'Le trimestre 2027-T1 n’est pas encore clos : l’affichage s’arrête au dernier trimestre clos, 2026-T3.',
+      );
+      expect(byId(open, 'div', 'tile-EMP_CREES-quarter')).to.contain('Trimestre 2026-T3');
+      const long = (await agents.national.get(`${path}?de=2016-T1&a=2026-T3`).expect(200)).text;
+      expect(byId(long, 'p', 'f-de-error')).to.equal('Une évolution couvre au plus 40 trimestres : elle commence donc en 2016-T4.');
+      expect(charts(long)[0].labels).to.have.length(40);
+    }
+  });
+
   it('refuses malformed or duplicated filters with a French 400 page, and accepts Q as well as T', async () => {
     for (const bad of [
       'indicateur=INCONNU',
       'indicateur=emp_crees',
       'de=2026-T5',
       'a=2026-13',
-      'a=2027-T1',
-      'de=2026-T3&a=2025-T1',
-      'de=2016-T1&a=2026-T3',
       'indicateur=EMP_CREES&indicateur=TE_ACTIONS',
       'de=2025-T1&de=2025-T2',
       'base=autre',
@@ -355,7 +410,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   });
 
   it('says when the figures were computed (the oldest on the page) and how many changes wait for the next run', async () => {
-    const before = (await agents.national.get('/tableau-de-bord').expect(200)).text;
+    const before = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(byId(before, 'div', 'freshness')).to.equal(
       'Base : Données validées. Données calculées le 26 novembre 2026 à 10:00. Aucune modification en attente du prochain calcul.',
     );
@@ -364,16 +419,16 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     ctx.clock.advance({ minutes: 20 });
     await enter(p.aude, q(2026, 3), { emp: '6', etp: '41' }, 'submit');
     expect((await s.repos.aggregatesRead.freshness(s.db)).pending).to.equal(1);
-    const waiting = (await agents.national.get('/tableau-de-bord').expect(200)).text;
+    const waiting = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(byId(waiting, 'div', 'freshness')).to.contain('1 modification en attente du prochain calcul.');
     const report = (await s.repos.reporting.report(s.db, p.aude.id, q(2026, 3)))!;
     expect(await s.review.decide(report, 'return', report.version, 'À revoir', { userId: staffId })).to.equal('done');
-    const two = (await agents.national.get('/tableau-de-bord').expect(200)).text;
+    const two = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(byId(two, 'div', 'freshness')).to.contain('2 modifications en attente du prochain calcul.');
 
     // The incremental run rewrites Occitanie's and the nation's rows of 2026: the page still shows its oldest figure.
     await s.refresh.incremental();
-    const after = (await agents.national.get('/tableau-de-bord').expect(200)).text;
+    const after = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(byId(after, 'div', 'freshness'))
       .to.contain('Données calculées le 26 novembre 2026 à 10:00.')
       .and.contain('Aucune modification en attente');

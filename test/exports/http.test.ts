@@ -132,7 +132,7 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
           .to.equal(isoParis(f.computedAt))
           .and.match(/^2026-\d\d-\d\dT\d\d:\d\d:\d\d\+01:00$/);
         // The year still running is labelled as its year to date, never a bare « 2026 ».
-        expect(row[6]).to.equal('2026, cumul à fin T3');
+        expect(row[6]).to.equal('2026, cumul à fin T3 (provisoire)');
       }
       expect(rows.filter((r) => r[0] === 'Complétude')).to.have.length(summary.completeness.length);
       expect(rows.filter((r) => r[0] === 'Définitions')).to.have.length(summary.indicators.length);
@@ -186,24 +186,25 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     expect(csv.text).not.to.include('Votre périmètre');
     const own = (parse(csv.text) as string[][]).filter((r) => r[0] === 'Synthèse du périmètre');
     expect(own.length).to.be.greaterThan(0);
-    for (const r of own) expect([r[1], r[2], r[6]]).to.deep.equal(['PERIMETRE', area, '2026, cumul à fin T3']);
+    for (const r of own) expect([r[1], r[2], r[6]]).to.deep.equal(['PERIMETRE', area, '2026, cumul à fin T3 (provisoire)']);
     const res = await agents.funder76.get('/exports/perimetre?periode=2026&format=xlsx').buffer(true).parse(binary).expect(200);
     expect(res.headers['content-disposition']).to.equal('attachment; filename="ptce-perimetre-75-76-2026-cumul-T3.xlsx"');
     const wb = await readXlsx(res.body as Buffer);
     for (const ws of wb.worksheets) {
-      expect(ws.getCell('A1').value).to.equal(`Synthèse : ${area}, 2026, cumul à fin T3`);
-      expect(String(ws.getCell('A3').value)).to.include('Période : 2026, cumul à fin T3.');
+      expect(ws.getCell('A1').value).to.equal(`Synthèse : ${area}, 2026, cumul à fin T3 (provisoire)`);
+      expect(String(ws.getCell('A3').value)).to.include('Période : 2026, cumul à fin T3 (provisoire).');
     }
     expect(wb.getWorksheet('Synthèse du périmètre')!.getCell('B6').value).to.equal(area);
     const print = text((await agents.funder76.get('/exports/perimetre/impression?periode=2026').expect(200)).text);
-    expect(print).to.include(`Synthèse : ${area}, 2026, cumul à fin T3`).and.not.include('Votre périmètre');
+    expect(print).to.include(`Synthèse : ${area}, 2026, cumul à fin T3 (provisoire)`).and.not.include('Votre périmètre');
     expect(print).to.match(/Données calculées le 2026-\d\d-\d\dT\d\d:\d\d:\d\d\+01:00/);
-    // A closed year stays « 2025 »; a national funder's file says the nation.
+    // A closed year stays « 2025 » (provisional here: not all its quarters are consolidated in the scope);
+    // a national funder's file says the nation.
     const closed = await agents.funder76.get('/exports/perimetre?periode=2025-T4&format=csv').expect(200);
     expect(closed.headers['content-disposition']).to.include('ptce-perimetre-75-76-2025-T4.csv');
     const y2025 = await agents.funder76.get('/exports/perimetre?periode=2025&format=csv').expect(200);
     expect(y2025.headers['content-disposition']).to.include('ptce-perimetre-75-76-2025.csv');
-    expect((parse(y2025.text) as string[][])[1][6]).to.equal('2025');
+    expect((parse(y2025.text) as string[][])[1][6]).to.equal('2025 (provisoire)');
     const national = await agents.national.get('/exports/perimetre?periode=2026-T2&format=xlsx').buffer(true).parse(binary).expect(200);
     expect(national.headers['content-disposition']).to.include('ptce-perimetre-france-2026-T2.xlsx');
     expect((await readXlsx(national.body as Buffer)).worksheets[0].getCell('A1').value).to.equal('Synthèse : France, 2026-T2');

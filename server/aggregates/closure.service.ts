@@ -1,0 +1,128 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../lib/clock.ts';
+import { lastClosedQuarter, quarterIndex, type Quarter } from '../lib/quarters.ts';
+import type { Base } from './aggregates.repo.ts';
+import { expectedIn, periodProvisional, quarterStatus, type ClosureRule, type ClosureStatus } from './closure.ts';
+import { ClosureRepo, type ClosureFilter, type ClosureSplit, type ReportCount, type WindowCount } from './closure.repo.ts';
+import type { Grain } from './periods.ts';
+
+/** The closure of one area's quarters: which are provisional, which hold data, the latest consolidated one. */
+export class AreaClosure {
+  private readonly statuses = new Map<number, ClosureStatus>();
+
+  constructor(
+    private readonly windows: WindowCount[],
+    private readonly reports: ReportCount[],
+    private readonly published: Set<number>,
+    private readonly rule: ClosureRule,
+    /** The last closed quarter's index: later quarters have no data and are never consolidated. */
+    readonly lastIndex: number,
+  ) {}
+
+  status(index: number): ClosureStatus {
+    let s = this.statuses.get(index);
+    if (!s) {
+      const count = (rows: WindowCount[]) => rows.reduce((n, w) => n + (expectedIn(w, index) ? w.n : 0), 0);
+      const validated = this.reports.filter((r) => r.index === index && r.status === 'validated');
+      s = quarterStatus(
+        { index, expected: count(this.windows), validated: count(validated), published: this.published.has(index) },
+        this.rule,
+      );
+      this.statuses.set(index, s);
+    }
+    return s;
+  }
+
+  quarterProvisional(index: number): boolean {
+    return this.status(index) === 'provisional';
+  }
+
+  /** Whether a period (a quarter, a year, a year to date, four rolling quarters) is provisional. */
+  provisional(grain: Grain, endIndex: number): boolean {
+    return periodProvisional(grain, endIndex, (i) => this.quarterProvisional(i));
+  }
+
+  /** The quarters holding reports that count for the base, newest first. */
+  withData(base: Base): number[] {
+    const counted = this.reports.filter((r) => r.status === 'validated' || base === 'validated_or_submitted');
+    return [...new Set(counted.filter((r) => r.n > 0 && r.index <= this.lastIndex).map((r) => r.index))].sort((a, b) => b - a);
+  }
+
+  latestWithData(base: Base): number | null {
+    return this.withData(base)[0] ?? null;
+  }
+
+  /** The latest consolidated quarter holding data: where every page opens by default. */
+  latestConsolidated(base: Base): number | null {
+    return this.withData(base).find((i) => !this.quarterProvisional(i)) ?? null;
+  }
+}
+
+export interface ClosureServiceDeps {
+  db: Knex;
+  clock: Clock;
+  /** config REPORT_DEADLINE_DAYS. */
+  deadlineDays: number;
+  /** config CLOSED_COMPLETENESS. */
+  threshold: number;
+  repo?: ClosureRepo;
+}
+
+/** Closed and provisional periods, for an area (dashboards, exports) or per region or pole (the API). */
+export class ClosureService {
+  private readonly repo: ClosureRepo;
+
+  constructor(private readonly deps: ClosureServiceDeps) {
+    this.repo = deps.repo ?? new ClosureRepo();
+  }
+
+  /** config CLOSED_COMPLETENESS, for the pages that explain the rule. */
+  get threshold(): number {
+    return this.deps.threshold;
+  }
+
+  /** The most recent quarter that has ended, on the service's clock. */
+  lastClosed(): Quarter {
+    return lastClosedQuarter(this.deps.clock.now());
+  }
+
+  private rule(): ClosureRule {
+    return { now: this.deps.clock.now(), deadlineDays: this.deps.deadlineDays, threshold: this.deps.threshold };
+  }
+
+  /** The closure of one area: every pole (`{}`, the nation), some regions' poles, or some poles. */
+  async of(filter: ClosureFilter, db: Knex = this.deps.db): Promise<AreaClosure> {
+    return (await this.split(filter, null, db)).get('') ?? this.empty(await this.repo.publishedQuarters(db));
+  }
+
+  /** One closure per region or per pole of the filter (areas without poles are absent). */
+  async byArea(filter: ClosureFilter, split: 'region' | 'pole', db: Knex = this.deps.db): Promise<Map<string, AreaClosure>> {
+    return this.split(filter, split, db);
+  }
+
+  private async split(filter: ClosureFilter, split: ClosureSplit, db: Knex): Promise<Map<string, AreaClosure>> {
+    const last = quarterIndex(lastClosedQuarter(this.deps.clock.now()));
+    // One after the other: `db` may be a transaction (an export's snapshot), one connection for its queries.
+    const windows = await this.repo.windows(db, filter, split);
+    const reports = await this.repo.reports(db, filter, last, split);
+    const published = await this.repo.publishedQuarters(db);
+    const rule = this.rule();
+    const out = new Map<string, AreaClosure>();
+    for (const area of new Set(windows.map((w) => w.area)))
+      out.set(
+        area,
+        new AreaClosure(
+          windows.filter((w) => w.area === area),
+          reports.filter((r) => r.area === area),
+          published,
+          rule,
+          last,
+        ),
+      );
+    return out;
+  }
+
+  private empty(published: Set<number>): AreaClosure {
+    return new AreaClosure([], [], published, this.rule(), quarterIndex(lastClosedQuarter(this.deps.clock.now())));
+  }
+}
