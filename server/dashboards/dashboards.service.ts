@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { BASE_STATUSES, type Base } from '../aggregates/aggregates.repo.ts';
-import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
+import type { AggregateFilter, AggregatesReadRepo, PendingScope } from '../aggregates/aggregates-read.repo.ts';
 import { NATION } from '../aggregates/engine.ts';
 import type { Kind } from '../aggregates/semantics.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
@@ -8,7 +8,7 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
-import { formatDate, formatScaled } from '../lib/format.ts';
+import { formatScaled } from '../lib/format.ts';
 import {
   addQuarters,
   fromIndex,
@@ -29,7 +29,6 @@ import {
   completenessText,
   Figures,
   formatValue,
-  oldest,
   tile,
   toDashIndicator,
   trend,
@@ -37,7 +36,9 @@ import {
   type DashIndicator,
   unitSuffix,
 } from './figures.ts';
+import { freshnessText } from './freshness-text.ts';
 import { tileMap } from './tile-map.ts';
+import type { JobsRepo } from '../jobs/jobs.repo.ts';
 
 /** The three indicators the client named: on every dashboard. */
 export const HEADLINE = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS'] as const;
@@ -45,12 +46,14 @@ export const HEADLINE = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS'] as const;
 const PERIOD_CHOICES = 24;
 
 /** An area whose figures a page shows: the nation, some regions merged (a funder's scope), or one pole. */
-type Area = { level: 'nation' } | { level: 'region'; codes: string[] } | { level: 'pole'; ids: number[] };
+type Area = PendingScope;
+/** The jobs that write the aggregates: the page says when one last succeeded. */
+const AGGREGATE_JOBS = ['refresh', 'rebuild'] as const;
 
 export interface DashboardsServiceDeps {
   db: Knex;
   clock: Clock;
-  repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
+  repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo; jobs: Pick<JobsRepo, 'lastSuccess'> };
   lateness: Pick<ReportingService, 'isLate'>;
   /** Below this many poles reporting both periods, a change is « non significative » (config MIN_COMPARABLE_POLES). */
   minComparablePoles: number;
@@ -60,7 +63,7 @@ export interface DashboardsServiceDeps {
 export class DashboardsService {
   private readonly db: Knex;
   private readonly clock: Clock;
-  private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
+  private readonly repos: DashboardsServiceDeps['repos'];
   private readonly lateness: Pick<ReportingService, 'isLate'>;
   private readonly minComparablePoles: number;
   private readonly repo = new DashboardsRepo();
@@ -121,7 +124,7 @@ export class DashboardsService {
     );
     return {
       title: own.title,
-      ...(await this.common(f, indicators, chosen, [mine, regions])),
+      ...(await this.common(f, indicators, chosen, [mine, regions], own.area)),
       tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles)),
       trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }]),
       breakdown: { rows, chart: barChart(chosen, rows) },
@@ -178,7 +181,10 @@ export class DashboardsService {
       title: t('dash.region.title', { region: region.name }),
       region,
       referenceName: ref?.name ?? null,
-      ...(await this.common(f, indicators, chosen, [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)])),
+      ...(await this.common(f, indicators, chosen, [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)], {
+        level: 'region',
+        codes: [code],
+      })),
       tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, ref)),
       trend: trend(chosen, fromIdx, toIdx, [
         { label: region.name, figures: mine },
@@ -225,7 +231,7 @@ export class DashboardsService {
         highlights: paragraphs(n.highlights),
         difficulties: paragraphs(n.difficulties),
       })),
-      freshness: await this.freshness([figures], base),
+      freshness: await this.freshness([figures], base, { level: 'pole', ids: [pole.id] }),
     };
   }
 
@@ -272,7 +278,7 @@ export class DashboardsService {
   }
 
   /** What every dashboard shares: the filter form's options, which base it shows, and how fresh its figures are. */
-  private async common(f: DashboardFilters, indicators: DashIndicator[], chosen: DashIndicator, figures: Figures[]) {
+  private async common(f: DashboardFilters, indicators: DashIndicator[], chosen: DashIndicator, figures: Figures[], area: Area) {
     const last = this.lastClosed();
     const periods = Array.from({ length: PERIOD_CHOICES }, (_, i) => addQuarters(last, -i));
     for (const q of [f.from, f.to]) if (!periods.some((p) => sameQuarter(p, q))) periods.push(q);
@@ -291,18 +297,25 @@ export class DashboardsService {
         toOptions: periods.map((q) => option(q, f.to)),
         baseOptions: baseOptions(f.base),
       },
-      freshness: await this.freshness(figures, f.base),
+      freshness: await this.freshness(figures, f.base, area),
     };
   }
 
-  /** « Données calculées le … » (the oldest figure on the page), changes waiting for the next run, the base. */
-  private async freshness(figures: Figures[], base: Base) {
-    const state = await this.repos.aggregatesRead.freshness(this.db);
-    const computedAt = oldest(figures.flatMap((x) => x.computedAts));
-    const pending = state.pending;
+  /** When the figures were last refreshed (and the oldest shown, if older), the changes waiting for `area`, the base. */
+  private async freshness(figures: Figures[], base: Base, area: Area) {
+    const [state, lastRun, pending] = await Promise.all([
+      this.repos.aggregatesRead.freshness(this.db),
+      this.repos.jobs.lastSuccess(this.db, AGGREGATE_JOBS),
+      this.repos.aggregatesRead.pending(this.db, area),
+    ]);
     return {
-      computed: computedAt ? t('dash.freshness.computed', { date: formatDate(computedAt, true) }) : t('dash.freshness.none'),
-      pending: t(`dash.freshness.pending.${pending === 0 ? '0' : pending === 1 ? '1' : 'n'}`, { count: pending }),
+      ...freshnessText({
+        lastRun,
+        refreshedAt: state.refreshedAt,
+        computedAts: figures.flatMap((x) => x.computedAts),
+        pending,
+        namePlaces: area.level !== 'pole',
+      }),
       base: t('dash.base.shown', { base: t(`dash.base.${base}`) }),
       baseCode: base,
     };
