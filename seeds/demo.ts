@@ -305,7 +305,10 @@ function demoAccounts(polesByRegion: Map<string, DemoPole[]>) {
  * so these are computed first (the scheduler then finds them and does not rebuild at start).
  */
 async function publishDemoSummaries(s: Services, staffId: number): Promise<void> {
-  await s.refresh.rebuild();
+  // Through the job runner, as every run: « Tâches planifiées » and the dashboards' « mis à jour le » show it.
+  const rebuilt = await s.scheduler.run('rebuild');
+  if (!rebuilt.ran || rebuilt.status !== 'success')
+    throw new Error(`demo data: the aggregates rebuild did not run (${rebuilt.ran ? rebuilt.error : rebuilt.reason})`);
   const last = lastClosedQuarter(s.clock.now());
   const previous = addQuarters(last, -1);
   const actor = { userId: staffId, requestId: 'demo-seed' };

@@ -18,6 +18,16 @@ export interface AggregateFilter {
   offset?: number;
 }
 
+/** What a page shows, for the changes that wait for it: the nation, some regions, or some poles. */
+export type PendingScope = { level: 'nation' } | { level: 'region'; codes: string[] } | { level: 'pole'; ids: number[] };
+
+/** Changes waiting for the next refresh, per region where they would show; `everywhere`: those of no one pole. */
+export interface Pending {
+  count: number;
+  regions: { code: string; name: string; count: number }[];
+  everywhere: number;
+}
+
 /**
  * Reads the current generation of aggregates: the one source of every published figure (dashboards,
  * exports and the API all come through here). Scope is applied in SQL through `areas`.
@@ -47,6 +57,31 @@ export class AggregatesReadRepo {
         .limit(f.limit)
         .offset(f.offset ?? 0);
     return (await q).map(toStored);
+  }
+
+  /**
+   * The dirty keys that would move a figure of `scope` at the next refresh, scoped in SQL. Every key
+   * recorded can move a figure (a draft or a returned quarter records none); a key of no one pole (a
+   * definition changed) moves every page.
+   */
+  async pending(db: Knex, scope: PendingScope): Promise<Pending> {
+    const q = db('aggregate_dirty as d')
+      .leftJoin('poles as p', 'p.id', 'd.pole_id')
+      .leftJoin('regions as r', 'r.code', 'p.region_code')
+      .groupBy('p.region_code', 'r.name')
+      .select('p.region_code as code', 'r.name as name')
+      .count({ n: '*' });
+    if (scope.level === 'region')
+      q.where((w) => w.whereNull('d.pole_id').orWhereIn('p.region_code', scope.codes.length ? scope.codes : ['-']));
+    if (scope.level === 'pole') q.where((w) => w.whereNull('d.pole_id').orWhereIn('d.pole_id', scope.ids.length ? scope.ids : [-1]));
+    const rows = (await q) as { code: string | null; name: string | null; n: number | string }[];
+    const regions = rows
+      .filter((r) => r.code !== null)
+      .map((r) => ({ code: String(r.code), name: String(r.name ?? r.code), count: Number(r.n) }))
+      // Most changes first, then by name in French (both databases collate accents differently).
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name, 'fr'));
+    const everywhere = rows.filter((r) => r.code === null).reduce((n, r) => n + Number(r.n), 0);
+    return { count: everywhere + regions.reduce((n, r) => n + r.count, 0), regions, everywhere };
   }
 
   /** When the current aggregates were computed, how many changes wait for the next refresh, and the last closed quarter. */

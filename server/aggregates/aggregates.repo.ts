@@ -8,6 +8,10 @@ import { GRAINS, type Grain } from './periods.ts';
 export type Base = 'validated' | 'validated_or_submitted';
 export const BASES: Base[] = ['validated', 'validated_or_submitted'];
 export const BASE_STATUSES: Record<Base, string[]> = { validated: ['validated'], validated_or_submitted: ['validated', 'submitted'] };
+/** Whether a quarter in this status counts in some base: a draft or a returned quarter moves no figure. */
+export const countsInABase = (status: string): boolean => BASES.some((b) => BASE_STATUSES[b].includes(status));
+/** Whether a write taking a quarter from one status to another (or editing it in place) can move a figure. */
+export const movesFigures = (from: string, to: string): boolean => countsInABase(from) || countsInABase(to);
 
 export interface AggregateState {
   generation: number;

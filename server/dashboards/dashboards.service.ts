@@ -9,7 +9,6 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
-import { formatDate } from '../lib/format.ts';
 import { fromIndex, lastClosedQuarter, quarterIndex, quarterLabel, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { ReportingService } from '../reporting/reporting.service.ts';
@@ -22,7 +21,6 @@ import {
   completenessText,
   Figures,
   formatValue,
-  oldest,
   tile,
   toDashIndicator,
   withChosen,
@@ -30,16 +28,21 @@ import {
   type DashIndicator,
 } from './figures.ts';
 import { regionBreakdown } from './region-breakdown.ts';
+import { freshnessText } from './freshness-text.ts';
+import type { JobsRepo } from '../jobs/jobs.repo.ts';
 
 /** The three indicators the client named: on every dashboard. */
 export const HEADLINE = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS'] as const;
 /** How far back the period selects go. */
 const PERIOD_CHOICES = 24;
 
+/** The jobs that write the aggregates: the page says when one last succeeded. */
+const AGGREGATE_JOBS = ['refresh', 'rebuild'] as const;
+
 export interface DashboardsServiceDeps {
   db: Knex;
   clock: Clock;
-  repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
+  repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo; jobs: Pick<JobsRepo, 'lastSuccess'> };
   lateness: Pick<ReportingService, 'isLate'>;
   /** Which quarters are « consolidé » (every page opens on the latest) and which « provisoire ». */
   closure: ClosureService;
@@ -51,7 +54,7 @@ export interface DashboardsServiceDeps {
 export class DashboardsService {
   private readonly db: Knex;
   private readonly clock: Clock;
-  private readonly repos: { aggregatesRead: AggregatesReadRepo; indicators: IndicatorsRepo };
+  private readonly repos: DashboardsServiceDeps['repos'];
   private readonly lateness: Pick<ReportingService, 'isLate'>;
   private readonly closure: ClosureService;
   private readonly minComparablePoles: number;
@@ -98,7 +101,7 @@ export class DashboardsService {
     const { rows, map } = regionBreakdown(chosen, scope, regionRows);
     return {
       title: own.title,
-      ...(await this.common(f, notes, closure, indicators, chosen, [mine, regions])),
+      ...(await this.common(f, notes, closure, indicators, chosen, [mine, regions], own.area)),
       tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, undefined, provisional)),
       trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }], provisional),
       breakdown: { rows, chart: barChart(chosen, rows) },
@@ -159,11 +162,15 @@ export class DashboardsService {
       title: t('dash.region.title', { region: region.name }),
       region,
       referenceName: ref?.name ?? null,
-      ...(await this.common(f, notes, closure, indicators, chosen, [
-        mine,
-        ...(reference ? [reference] : []),
-        new Figures(poleRows, kindOf),
-      ])),
+      ...(await this.common(
+        f,
+        notes,
+        closure,
+        indicators,
+        chosen,
+        [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)],
+        { level: 'region', codes: [code] },
+      )),
       tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, ref, provisional)),
       trend: trend(
         chosen,
@@ -216,7 +223,7 @@ export class DashboardsService {
         highlights: paragraphs(n.highlights),
         difficulties: paragraphs(n.difficulties),
       })),
-      freshness: await this.freshness([figures], base),
+      freshness: await this.freshness([figures], base, { level: 'pole', ids: [pole.id] }),
     };
   }
 
@@ -267,21 +274,29 @@ export class DashboardsService {
     indicators: DashIndicator[],
     chosen: DashIndicator,
     figures: Figures[],
+    area: Area,
   ) {
     return {
       ...periodForm({ f, notes, closure, indicators, chosen, threshold: this.closure.threshold, max: PERIOD_CHOICES }),
-      freshness: await this.freshness(figures, f.base),
+      freshness: await this.freshness(figures, f.base, area),
     };
   }
 
-  /** « Données calculées le … » (the oldest figure on the page), changes waiting for the next run, the base. */
-  private async freshness(figures: Figures[], base: Base) {
-    const state = await this.repos.aggregatesRead.freshness(this.db);
-    const computedAt = oldest(figures.flatMap((x) => x.computedAts));
-    const pending = state.pending;
+  /** When the figures were last refreshed (and the oldest shown, if older), the changes waiting for `area`, the base. */
+  private async freshness(figures: Figures[], base: Base, area: Area) {
+    const [state, lastRun, pending] = await Promise.all([
+      this.repos.aggregatesRead.freshness(this.db),
+      this.repos.jobs.lastSuccess(this.db, AGGREGATE_JOBS),
+      this.repos.aggregatesRead.pending(this.db, area),
+    ]);
     return {
-      computed: computedAt ? t('dash.freshness.computed', { date: formatDate(computedAt, true) }) : t('dash.freshness.none'),
-      pending: t(`dash.freshness.pending.${pending === 0 ? '0' : pending === 1 ? '1' : 'n'}`, { count: pending }),
+      ...freshnessText({
+        lastRun,
+        refreshedAt: state.refreshedAt,
+        computedAts: figures.flatMap((x) => x.computedAts),
+        pending,
+        namePlaces: area.level !== 'pole',
+      }),
       base: t('dash.base.shown', { base: t(`dash.base.${base}`) }),
       baseCode: base,
     };

@@ -83,6 +83,20 @@ export class JobsRepo {
       .update({ ...changes, progress: null });
   }
 
+  /**
+   * The last successful run of any of `jobs` (when it started and finished). One indexed read per job
+   * (job, id): the history holds a run a minute of the outbox sender.
+   */
+  async lastSuccess(db: Knex, jobs: readonly string[]): Promise<{ startedAt: string; finishedAt: string } | null> {
+    let last: { startedAt: string; finishedAt: string } | null = null;
+    for (const job of jobs) {
+      const row = await db('job_runs').where({ job, status: 'success' }).orderBy('id', 'desc').first('started_at', 'finished_at');
+      if (row && (!last || String(row.finished_at) > last.finishedAt))
+        last = { startedAt: String(row.started_at), finishedAt: String(row.finished_at) };
+    }
+    return last;
+  }
+
   async runs(db: Knex, limit = 50): Promise<JobRunRow[]> {
     return db('job_runs').orderBy('id', 'desc').limit(limit);
   }

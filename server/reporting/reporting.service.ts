@@ -5,7 +5,7 @@ import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
 import { NotFound, StaleVersion } from '../http/errors.ts';
 import type { IndicatorsRepo, IndicatorRow } from '../indicators/indicators.repo.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
-import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
+import { movesFigures, type AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import {
   deadline,
@@ -343,7 +343,9 @@ export class ReportingService {
     }
     await this.repos.reporting.addRevisions(trx, revisions);
     // The figures this plan can move, for the next aggregate refresh: a status change moves every
-    // indicator of the quarter, a value change its own indicator.
+    // indicator of the quarter, a value change its own indicator. A draft or a returned quarter is in no
+    // base: saving it moves nothing (and « modifications en attente » must not count it).
+    if (!movesFigures(fromStatus, status)) return;
     const statusChanged = status !== fromStatus;
     const changedIndicators = [...new Set(revisions.filter((r) => r.indicator_id !== null).map((r) => r.indicator_id!))];
     const keys = statusChanged

@@ -102,7 +102,8 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     await enter(p.minervois, q(2026, 3), { emp: '7', etp: '50', highlights: 'Soumis mais pas encore validé' }, 'submit');
     await enter(p.cerdagne, q(2026, 3), { emp: '9', etp: '30' }, 'return');
     await enter(p.aude, q(2026, 3), { emp: '5', etp: '40' }, 'draft');
-    await s.refresh.rebuild();
+    // Through the job runner, as in production: the pages read when it last succeeded from the job history.
+    expect(await s.scheduler.run('rebuild')).to.deep.include({ ran: true, status: 'success' });
 
     agents.staff = await signIn(ctx.app, (await makeUser(s, 'staff')).email);
     agents.national = await signIn(ctx.app, (await makeUser(s, 'funder')).email);
@@ -399,7 +400,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       .and.contain('Difficultés Local trop petit');
     expect(byId(html, 'article', 'narrative-2026-T3')).to.contain('Faits marquants 2026-T3');
     expect(html.indexOf('narrative-2026-T3')).to.be.lessThan(html.indexOf('narrative-2025-T3'));
-    expect(text(html)).to.contain('Base : Données validées.').and.contain('Données calculées le 26 novembre 2026 à 10:00.');
+    expect(text(html)).to.contain('Base : Données validées.').and.contain('Chiffres mis à jour le 26 novembre 2026 à 10:00.');
 
     const submitted = (await agents.funder76.get(`/poles/${p.minervois.slug}`).expect(200)).text;
     expect(submitted).to.not.contain('Soumis mais pas encore validé');
@@ -409,31 +410,62 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(byId(staff, 'tr', 'history-EMP_CREES')).to.contain('7,0 ETP');
   });
 
-  it('says when the figures were computed (the oldest on the page) and how many changes wait for the next run', async () => {
+  it('says when the figures were last refreshed (the job history), the oldest figure shown if older, and what waits, where', async () => {
     const before = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
     expect(byId(before, 'div', 'freshness')).to.equal(
-      'Base : Données validées. Données calculées le 26 novembre 2026 à 10:00. Aucune modification en attente du prochain calcul.',
+      'Base : Données validées. Chiffres mis à jour le 26 novembre 2026 à 10:00. Aucune modification en attente du prochain calcul.',
     );
 
-    // A change after the run, twenty minutes later: Aude submits its quarter (a status change: every indicator moves).
+    // Twenty minutes later, Aude saves its draft again with other figures: a draft moves no figure.
     ctx.clock.advance({ minutes: 20 });
-    await enter(p.aude, q(2026, 3), { emp: '6', etp: '41' }, 'submit');
-    expect((await s.repos.aggregatesRead.freshness(s.db)).pending).to.equal(1);
-    const waiting = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
-    expect(byId(waiting, 'div', 'freshness')).to.contain('1 modification en attente du prochain calcul.');
-    const report = (await s.repos.reporting.report(s.db, p.aude.id, q(2026, 3)))!;
-    expect(await s.review.decide(report, 'return', report.version, 'À revoir', { userId: staffId })).to.equal('done');
-    const two = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
-    expect(byId(two, 'div', 'freshness')).to.contain('2 modifications en attente du prochain calcul.');
+    await enter(p.aude, q(2026, 3), { emp: '6', etp: '41' }, 'draft');
+    expect((await s.repos.aggregatesRead.pending(s.db, { level: 'nation' })).count).to.equal(0);
+    expect(byId((await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text, 'div', 'freshness')).to.contain(
+      'Aucune modification en attente du prochain calcul.',
+    );
 
-    // The incremental run rewrites Occitanie's and the nation's rows of 2026: the page still shows its oldest figure.
-    await s.refresh.incremental();
-    const after = (await agents.national.get('/tableau-de-bord?a=2026-T3').expect(200)).text;
-    expect(byId(after, 'div', 'freshness'))
-      .to.contain('Données calculées le 26 novembre 2026 à 10:00.')
-      .and.contain('Aucune modification en attente');
+    // It submits it (a status change: every indicator of the quarter moves), in Occitanie.
+    await enter(p.aude, q(2026, 3), { emp: '6', etp: '41' }, 'submit');
+    const freshnessOf = async (agent: Agent, path: string) => byId((await agent.get(path).expect(200)).text, 'div', 'freshness');
+    expect(await freshnessOf(agents.national, '/tableau-de-bord?a=2026-T3')).to.contain(
+      '1 modification en attente du prochain calcul (Occitanie).',
+    );
+    expect(await freshnessOf(agents.staff, '/regions/76?a=2026-T3')).to.contain(
+      '1 modification en attente du prochain calcul (Occitanie).',
+    );
+    expect(await freshnessOf(agents.staff, '/regions/84?a=2026-T3')).to.contain('Aucune modification en attente du prochain calcul.');
+    expect(await freshnessOf(agents.staff, `/poles/${p.aude.slug}`)).to.contain('1 modification en attente du prochain calcul.');
+    expect(await freshnessOf(agents.staff, `/poles/${p.rhone.slug}`)).to.contain('Aucune modification en attente du prochain calcul.');
+
+    // Staff return it, and reopen Rhône's validated quarter: three changes, in two regions.
+    const aude = (await s.repos.reporting.report(s.db, p.aude.id, q(2026, 3)))!;
+    expect(await s.review.decide(aude, 'return', aude.version, 'À revoir', { userId: staffId })).to.equal('done');
+    const rhone = (await s.repos.reporting.report(s.db, p.rhone.id, q(2026, 3)))!;
+    expect(await s.review.decide(rhone, 'reopen', rhone.version, 'Une erreur de saisie', { userId: staffId })).to.equal('done');
+    expect(await freshnessOf(agents.national, '/tableau-de-bord?a=2026-T3')).to.contain(
+      '3 modifications en attente du prochain calcul (Occitanie, Auvergne-Rhône-Alpes).',
+    );
+    // A funder of Occitanie hears only of its own region.
+    expect(await freshnessOf(agents.funder76, '/tableau-de-bord?a=2026-T3')).to.contain(
+      '2 modifications en attente du prochain calcul (Occitanie).',
+    );
+    expect(await freshnessOf(agents.staff, '/regions/84?a=2026-T3')).to.contain(
+      '1 modification en attente du prochain calcul (Auvergne-Rhône-Alpes).',
+    );
+
+    // The scheduled refresh rewrites the rows of 2026 of both regions and the nation; older quarters keep
+    // their 10:00 rows, and the page says so.
+    expect(await s.scheduler.run('refresh')).to.deep.include({ ran: true, status: 'success' });
+    expect(await freshnessOf(agents.national, '/tableau-de-bord?a=2026-T3')).to.equal(
+      'Base : Données validées. Chiffres mis à jour le 26 novembre 2026 à 10:20 ; le plus ancien chiffre affiché date du ' +
+        '26 novembre 2026 à 10:00. Aucune modification en attente du prochain calcul.',
+    );
     // Aude's page holds only rows of 2026-T3, all recomputed at 10:20.
-    const aude = (await agents.staff.get(`/poles/${p.aude.slug}`).expect(200)).text;
-    expect(byId(aude, 'div', 'freshness')).to.contain('Données calculées le 26 novembre 2026 à 10:20.');
+    expect(await freshnessOf(agents.staff, `/poles/${p.aude.slug}`)).to.contain('Chiffres mis à jour le 26 novembre 2026 à 10:20. Aucune');
+
+    // A failed run is not a refresh: the page still gives the last one that succeeded.
+    ctx.clock.advance({ minutes: 5 });
+    expect(await s.runner.run('refresh', () => Promise.reject(new Error('panne simulée')))).to.deep.include({ status: 'failure' });
+    expect(await freshnessOf(agents.national, '/tableau-de-bord')).to.contain('Chiffres mis à jour le 26 novembre 2026 à 10:20 ;');
   });
 });

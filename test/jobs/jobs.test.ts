@@ -332,6 +332,10 @@ describe('scheduled jobs and the aggregate refresh', function () {
       for (let i = 0; i < 100 && (await ctx.db('aggregate_state').first()).generation === 0; i++)
         await new Promise((r) => setTimeout(r, 50));
       expect((await ctx.db('aggregate_state').first()).generation).to.equal(1);
+      // Recorded like every run: « Tâches planifiées » and the dashboards' « mis à jour le » read it.
+      const recorded = () => ctx.db('job_runs').where({ job: 'rebuild', status: 'success' }).pluck('id');
+      for (let i = 0; i < 100 && !(await recorded()).length; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await recorded(), 'the start rebuild is in the job history').to.have.length(1);
     } finally {
       await ctx.s.scheduler.stop();
     }

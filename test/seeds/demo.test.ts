@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createTestApp, csrfFrom, type TestContext } from '../support/test-app.ts';
+import { createTestApp, csrfFrom, signIn, type TestContext } from '../support/test-app.ts';
 import { DEMO_PASSWORD, loadDemoData } from '../../seeds/demo.ts';
 import { loadConfig } from '../../server/config.ts';
 import { buildServices } from '../../server/services.ts';
@@ -133,6 +133,20 @@ describe('demo data set', function () {
         frozen.summary.national.find((f) => f.indicator === 'EMP_CREES')?.value,
         'figures frozen from the aggregates',
       ).to.be.greaterThan(0);
+    });
+
+    it('records its aggregates rebuild in the job history like every run, and the dashboards say when it ran', async () => {
+      const runs = await ctx.db('job_runs').select('job', 'status', 'rows_written');
+      expect(runs.map((r) => `${r.job}:${r.status}`)).to.deep.equal(['rebuild:success']);
+      expect(Number(runs[0].rows_written)).to.be.greaterThan(0);
+      const staff = await signIn(ctx.app, 'staff@demo.ptce-impact.fr', DEMO_PASSWORD);
+      const history = (await staff.get('/admin/taches').expect(200)).text;
+      const rows = history.slice(history.indexOf('Historique'));
+      expect(rows).to.match(/<td>Reconstruction complète<\/td>\s*<td>26 novembre 2026 à 10:00<\/td>/);
+      expect(rows).to.contain('réussie');
+      const national = (await staff.get('/tableau-de-bord').expect(200)).text.replace(/\s+/g, ' ');
+      expect(national).to.contain('Chiffres mis à jour le 26 novembre 2026 à 10:00.');
+      expect(national).to.contain('Aucune modification en attente du prochain calcul.');
     });
 
     it('refuses to load in production', async () => {
