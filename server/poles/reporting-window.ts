@@ -25,12 +25,15 @@ export function poleWindow(p: { first_report_year: number; first_report_quarter:
   };
 }
 
+// The end of an open window (a pole not archived): year 9999, still an integer to PostgreSQL's int4.
+export const OPEN_END = 9999 * 4 + 3;
+
 /** The quarter index ranges (inclusive) inside `before` and outside `after`: where values leave. */
 export function leavingRanges(before: PoleWindow, after: PoleWindow): [number, number][] {
   const ranges: [number, number][] = [];
   if (after.first > before.first) ranges.push([before.first, after.first - 1]);
   if (after.last !== null && (before.last === null || after.last < before.last)) {
-    ranges.push([Math.max(after.last + 1, before.first), before.last ?? Number.MAX_SAFE_INTEGER]);
+    ranges.push([Math.max(after.last + 1, before.first), before.last ?? OPEN_END]);
   }
   return ranges.filter(([a, b]) => a <= b);
 }

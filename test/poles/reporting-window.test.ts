@@ -7,7 +7,7 @@ import { makePole, makeUser } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
 import { field } from '../../server/reporting/entry-rules.ts';
 import type { PoleRow } from '../../server/poles/poles.service.ts';
-import { leavingRanges } from '../../server/poles/reporting-window.ts';
+import { leavingRanges, OPEN_END } from '../../server/poles/reporting-window.ts';
 import { naiveAggregates, storedAggregates } from '../aggregates/naive.ts';
 
 const LAST_CLOSED = 2026 * 4 + 2; // 2026-T3 under the test clock
@@ -18,7 +18,7 @@ describe('reporting-window: which quarters a window change takes out', () => {
   it('a later first quarter, an earlier archive, both, or neither', () => {
     expect(leavingRanges({ first: 10, last: null }, { first: 12, last: null })).to.deep.equal([[10, 11]]);
     expect(leavingRanges({ first: 10, last: null }, { first: 8, last: null })).to.deep.equal([]);
-    expect(leavingRanges({ first: 10, last: null }, { first: 10, last: 14 })).to.deep.equal([[15, Number.MAX_SAFE_INTEGER]]);
+    expect(leavingRanges({ first: 10, last: null }, { first: 10, last: 14 })).to.deep.equal([[15, OPEN_END]]);
     expect(leavingRanges({ first: 10, last: 20 }, { first: 11, last: 18 })).to.deep.equal([
       [10, 10],
       [19, 20],
