@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
+import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import { isUniqueViolation, nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { IndicatorCategoryRow, IndicatorRow, IndicatorsRepo, IndicatorWrite } from './indicators.repo.ts';
@@ -9,6 +10,7 @@ import { t } from '../i18n/messages.ts';
 import type { Actor } from '../lib/actor.ts';
 
 interface Repos {
+  aggregates: AggregatesRepo;
   audit: AuditRepo;
   indicators: IndicatorsRepo;
 }
@@ -52,6 +54,26 @@ const WRITE_COLUMNS = [
   'active',
   'display_order',
 ] as const satisfies readonly (keyof IndicatorWrite)[];
+
+// The columns that move stored figures: the kind, a ratio's components and the reporting window decide
+// what is expected and counted. Labels, definitions, the unit and decimals (values are stored scaled, read
+// at display), objectives, direction, bounds for new entries, `active` and the order change no aggregate.
+const FIGURE_COLUMNS = [
+  'kind',
+  'numerator_id',
+  'numerator_category',
+  'denominator_id',
+  'denominator_category',
+  'first_year',
+  'first_quarter',
+  'last_year',
+  'last_quarter',
+] as const satisfies readonly (typeof WRITE_COLUMNS)[number][];
+
+/** Whether an edit from `before` to `after` changes the indicator's figures (and so needs a refresh). */
+export function movesFigures(before: IndicatorWrite, after: IndicatorWrite): boolean {
+  return FIGURE_COLUMNS.some((k) => (before[k] ?? null) !== (after[k] ?? null));
+}
 
 /** The writable part of a row, in audit order. */
 export function snapshot(row: IndicatorWrite): IndicatorWrite {
@@ -108,6 +130,8 @@ export class IndicatorsService {
     try {
       return await this.db.transaction(async (trx) => {
         const id = await this.repos.indicators.insert(trx, row, nowTimestamp(this.clock));
+        // A new ratio has figures at once (its components' values): the next refresh computes them.
+        if (row.kind === 'ratio') await this.markIndicatorDirty(trx, id);
         await this.repos.audit.record(trx, {
           actorId: actor.userId,
           action: 'indicator.create',
@@ -141,6 +165,7 @@ export class IndicatorsService {
       const after = snapshot(row);
       if (JSON.stringify(before) === JSON.stringify(after)) return false;
       if (!(await this.repos.indicators.update(trx, existing.id, version, row, nowTimestamp(this.clock)))) throw new StaleVersion();
+      if (movesFigures(before, after)) await this.markIndicatorDirty(trx, existing.id);
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: 'indicator.update',
@@ -152,6 +177,15 @@ export class IndicatorsService {
       });
       return true;
     });
+  }
+
+  /**
+   * Marks every figure of the indicator (all poles, all quarters) for the next refresh, in the caller's
+   * transaction; a key without a pole makes that refresh a rebuild, which is what a definition change needs.
+   */
+  private async markIndicatorDirty(trx: Knex.Transaction, indicatorId: number): Promise<void> {
+    const key = { pole_id: null, indicator_id: indicatorId, year: null, quarter: null, reason: 'indicator' };
+    await this.repos.aggregates.markDirty(trx, [key], nowTimestamp(this.clock));
   }
 
   /** Checks the rules that need the database and builds the row; throws ValidationError with French messages. */

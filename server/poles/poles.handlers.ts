@@ -5,19 +5,65 @@ import { t } from '../i18n/messages.ts';
 import { BadRequest } from '../http/errors.ts';
 import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm, versionField } from '../http/form.ts';
-import { quarterLabel } from '../lib/quarters.ts';
+import { quarterLabel, quarterOf } from '../lib/quarters.ts';
+import { DateTime } from 'luxon';
+import { ZONE } from '../lib/clock.ts';
 import type { Services } from '../services.ts';
 import type { PoleRow } from './poles.service.ts';
 import { FOUNDING_WAVES, archiveFormSchema, poleFormSchema } from './poles.schema.ts';
 import { setFlash } from '../http/flash.ts';
 import { baseOptions, parseBase } from '../dashboards/dashboards.schema.ts';
 import { actor } from '../http/actor.ts';
+import { formatDate, formatNumber } from '../lib/format.ts';
+import { WindowNeedsConfirmation } from './reporting-window.ts';
 
 const listQuery = z.object({
   q: z.string().max(200).optional(),
   region: z.string().max(3).optional(),
   etat: z.enum(['actifs', 'archives', 'tous']).optional(),
 });
+
+/** The count a confirmation page carried back, or null (first post, or anything else). */
+function confirmedCount(body: unknown): number | null {
+  const v = (body as Record<string, unknown> | undefined)?.confirm_leaving;
+  return typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : null;
+}
+
+/**
+ * Shows what a window change takes out of the figures and asks for confirmation (422: nothing was
+ * written); the form carries the typed values again, with the count the staff member saw.
+ */
+function renderConfirmation(req: Request, res: Response, pole: PoleRow, err: WindowNeedsConfirmation, change: string, back: string) {
+  const { count, from, to } = err.leaving;
+  const range =
+    from && to && quarterLabel(from) !== quarterLabel(to)
+      ? t('poles.window.range', { from: quarterLabel(from), to: quarterLabel(to) })
+      : quarterLabel(from!);
+  const hidden = Object.entries(formValues(req.body))
+    .filter(([k]) => k !== 'confirm_leaving')
+    .flatMap(([name, v]) => (Array.isArray(v) ? v : [v]).map((value) => ({ name, value })));
+  res.status(422).render('pages/poles/confirm-window', {
+    title: t('poles.window.title'),
+    nav: 'poles',
+    pole,
+    count,
+    leavingText: t(count === 1 ? 'poles.window.leaving.1' : 'poles.window.leaving.n', { count: formatNumber(count), range }),
+    changeText: change,
+    hidden,
+    action: req.originalUrl,
+    back,
+  });
+}
+
+/** Runs a window change; a WindowNeedsConfirmation shows the confirmation page instead of failing. */
+async function orConfirm(run: () => Promise<void>, confirm: (err: WindowNeedsConfirmation) => void): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof WindowNeedsConfirmation)) throw err;
+    confirm(err);
+  }
+}
 
 /** The pole's form values as the edit page shows them. */
 function poleToValues(p: PoleRow, territories: { kind: string; code: string }[]) {
@@ -145,12 +191,21 @@ export function createPolesHandlers({
     async update(req: Request, res: Response) {
       const pole = scopedPole(req);
       const values = formValues(req.body);
-      await handleForm(req, res, {
-        parse: () => parseForm(poleFormSchema(clock.now().year), req.body),
-        run: (form) => poles.update(pole, form.version ?? -1, form, actor(req)),
-        rerender: (f) => renderForm(res, f.status, { mode: 'edit', pole, values, ...failureView(f) }),
-        success: (slug) => ({ flash: t('poles.updated'), to: `/poles/${slug}` }),
-      });
+      let first = '';
+      await orConfirm(
+        () =>
+          handleForm(req, res, {
+            parse: () => parseForm(poleFormSchema(clock.now().year), req.body),
+            run: (form) => {
+              first = quarterLabel(form.first_report);
+              return poles.update(pole, form.version ?? -1, form, actor(req), confirmedCount(req.body));
+            },
+            rerender: (f) => renderForm(res, f.status, { mode: 'edit', pole, values, ...failureView(f) }),
+            success: (slug) => ({ flash: t('poles.updated'), to: `/poles/${slug}` }),
+          }),
+        (err) =>
+          renderConfirmation(req, res, pole, err, t('poles.window.firstReport', { quarter: first }), `/admin/poles/${pole.slug}/modifier`),
+      );
     },
 
     async archive(req: Request, res: Response) {
@@ -167,9 +222,19 @@ export function createPolesHandlers({
           firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
         });
       }
-      await poles.setArchived(pole, parsed.data.version, parsed.data.archived_on, actor(req));
-      setFlash(req, t('poles.archived'));
-      res.redirect(303, `/poles/${pole.slug}`);
+      const { version, archived_on: archivedOn } = parsed.data;
+      await orConfirm(
+        async () => {
+          await poles.setArchived(pole, version, archivedOn, actor(req), confirmedCount(req.body));
+          setFlash(req, t('poles.archived'));
+          res.redirect(303, `/poles/${pole.slug}`);
+        },
+        (err) => {
+          const quarter = quarterLabel(quarterOf(DateTime.fromISO(archivedOn, { zone: ZONE })));
+          const change = t('poles.window.archive', { date: formatDate(archivedOn), quarter });
+          renderConfirmation(req, res, pole, err, change, `/poles/${pole.slug}`);
+        },
+      );
     },
 
     async unarchive(req: Request, res: Response) {

@@ -123,6 +123,23 @@ export type PoleWrite = Omit<PoleRow, 'id' | 'version' | 'created_at' | 'updated
 
 /** Writes on poles and their territories (always inside a service transaction). */
 export class PolesWriteRepo {
+  /** Values of the pole's validated reports in the quarter index ranges (inclusive): count and bounds. */
+  async countValidatedOutside(db: Knex, poleId: number, ranges: [number, number][]) {
+    if (!ranges.length) return { count: 0, min: null, max: null };
+    const index = '(v.year * 4 + v.quarter - 1)';
+    const row = await db('quarter_values as v')
+      .join('quarter_reports as r', function () {
+        this.on('r.pole_id', 'v.pole_id').andOn('r.year', 'v.year').andOn('r.quarter', 'v.quarter');
+      })
+      .where({ 'v.pole_id': poleId, 'r.status': 'validated' })
+      .where((q) => {
+        for (const [from, to] of ranges) q.orWhereRaw(`${index} between ? and ?`, [from, to]);
+      })
+      .first(db.raw('count(*) as n'), db.raw(`min${index} as lo`), db.raw(`max${index} as hi`));
+    const n = Number(row?.n ?? 0);
+    return { count: n, min: n ? Number(row.lo) : null, max: n ? Number(row.hi) : null };
+  }
+
   async insert(trx: Knex.Transaction, row: PoleWrite, now: string): Promise<number> {
     const [inserted] = await trx('poles')
       .insert({ ...row, version: 1, created_at: now, updated_at: now })

@@ -9,10 +9,12 @@ import { t } from '../i18n/messages.ts';
 import { officialEpcis } from '../reference/geography.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
-import type { MemberRow, MembersRepo, MemberWrite } from './members.repo.ts';
+import type { MemberRow, MembersRepo } from './members.repo.ts';
 import type { PoleRow, PolesRepo, PolesWriteRepo, PoleWrite, TerritoryRow } from './poles.repo.ts';
 import { compositionRule, type MemberForm, type PoleForm } from './poles.schema.ts';
 import type { Actor } from '../lib/actor.ts';
+import { leaving, leavingRanges, mayApply, poleWindow, WindowNeedsConfirmation, type Leaving } from './reporting-window.ts';
+import { leavingAudit, memberRow, pickPole, sameFields, sortTerritories } from './poles.fields.ts';
 // The rows handlers show, named here so that a handler imports services, never repos.
 export type { PoleRow } from './poles.repo.ts';
 export type { MemberRow } from './members.repo.ts';
@@ -149,8 +151,11 @@ export class PolesService {
     return row.slug;
   }
 
-  /** Updates a pole if nobody changed it since `version`; throws StaleVersion otherwise. Returns the slug. */
-  async update(pole: PoleRow, version: number, form: PoleForm, actor: Actor): Promise<string> {
+  /**
+   * Updates a pole if nobody changed it since `version`; throws StaleVersion otherwise. Returns the slug.
+   * A later first quarter that takes validated values out of the figures needs `confirmed` = their count.
+   */
+  async update(pole: PoleRow, version: number, form: PoleForm, actor: Actor, confirmed: number | null = null): Promise<string> {
     const { row, territories } = await this.resolve(form, pole.id);
     const { archived_on: _keep, ...changes } = row;
     const beforeTerritories = await this.repos.polesWrite.territories(this.db, pole.id);
@@ -160,6 +165,7 @@ export class PolesService {
     }
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.polesWrite.update(trx, pole.id, version, changes, nowTimestamp(this.clock)))) throw new StaleVersion();
+      const left = await this.valuesLeaving(trx, pole, { ...pole, ...changes }, confirmed);
       await this.repos.polesWrite.setTerritories(trx, pole.id, territories);
       // A pole that moves region or changes its reporting window moves every figure it contributes to.
       if (
@@ -179,27 +185,41 @@ export class PolesService {
         entity: 'pole',
         entityId: pole.id,
         before: { ...pickPole(pole), territories: sortTerritories(beforeTerritories) },
-        after: { ...pickPole({ ...pole, ...changes }), territories: sortTerritories(territories) },
+        after: { ...pickPole({ ...pole, ...changes }), territories: sortTerritories(territories), ...leavingAudit(left) },
         requestId: actor.requestId,
       });
     });
     return row.slug;
   }
 
-  /** Archives (a date) or un-archives (null) a pole. */
-  async setArchived(pole: PoleRow, version: number, archivedOn: string | null, actor: Actor): Promise<void> {
+  /** Archives (a date) or un-archives (null) a pole; archiving before validated quarters needs `confirmed`. */
+  async setArchived(pole: PoleRow, version: number, archivedOn: string | null, actor: Actor, confirmed: number | null = null) {
     await this.db.transaction(async (trx) => {
       if (!(await this.repos.polesWrite.update(trx, pole.id, version, { archived_on: archivedOn }, nowTimestamp(this.clock)))) {
         throw new StaleVersion();
       }
+      const left = await this.valuesLeaving(trx, pole, { ...pole, archived_on: archivedOn }, confirmed);
       await this.repos.aggregates.markDirty(
         trx,
         [{ pole_id: pole.id, indicator_id: null, year: null, quarter: null, reason: 'archive' }],
         nowTimestamp(this.clock),
       );
       const action = archivedOn ? 'pole.archive' : 'pole.unarchive';
-      await this.repos.audit.record(trx, fieldChange(actor, action, 'pole', pole.id, 'archived_on', pole.archived_on, archivedOn));
+      const entry = fieldChange(actor, action, 'pole', pole.id, 'archived_on', pole.archived_on, archivedOn);
+      await this.repos.audit.record(trx, { ...entry, after: { ...(entry.after as object), ...leavingAudit(left) } });
     });
+  }
+
+  /**
+   * The validated values a window change takes out of the figures, counted in the transaction after its
+   * first write (so a validation cannot slip in between); unconfirmed, it throws and nothing is written.
+   */
+  private async valuesLeaving(trx: Knex.Transaction, before: PoleRow, after: PoleRow, confirmed: number | null): Promise<Leaving> {
+    const ranges = leavingRanges(poleWindow(before), poleWindow(after));
+    const c = await this.repos.polesWrite.countValidatedOutside(trx, before.id, ranges);
+    const left = leaving(c.count, c.min, c.max);
+    if (!mayApply(left, confirmed)) throw new WindowNeedsConfirmation(left);
+    return left;
   }
 
   async addMember(pole: PoleRow, form: MemberForm, actor: Actor): Promise<number> {
@@ -267,44 +287,4 @@ export class PolesService {
   async search(filter: { q?: string; region?: string; archived?: 'actifs' | 'archives' | 'tous' }) {
     return this.repos.polesWrite.search(this.db, filter, likeOperator(this.db));
   }
-}
-
-/** Whether every field of `after` already has that value in `before` (nothing to write). */
-function sameFields(before: object, after: object): boolean {
-  const old = before as Record<string, unknown>;
-  return Object.entries(after).every(([k, v]) => (old[k] ?? null) === (v ?? null));
-}
-
-function memberRow(form: MemberForm): MemberWrite {
-  return {
-    name: form.name,
-    siren: form.siren || null,
-    category: form.category,
-    joined_on: form.joined_on,
-    left_on: form.left_on || null,
-  };
-}
-
-/** The fields of a pole that its audit rows record, in the order they are written. */
-const AUDITED_POLE_FIELDS = [
-  'name',
-  'slug',
-  'region_code',
-  'departement_code',
-  'creation_year',
-  'first_report_year',
-  'first_report_quarter',
-  'legal_form',
-  'description',
-  'contact_email',
-  'website',
-  'founding_wave',
-] as const satisfies readonly (keyof PoleWrite & keyof PoleRow)[];
-
-function pickPole(p: PoleWrite | PoleRow): Record<string, unknown> {
-  return Object.fromEntries(AUDITED_POLE_FIELDS.map((k) => [k, p[k]]));
-}
-
-function sortTerritories(t: TerritoryRow[]): TerritoryRow[] {
-  return [...t].map(({ kind, code, name }) => ({ kind, code, name })).sort((a, b) => (a.kind + a.code).localeCompare(b.kind + b.code));
 }

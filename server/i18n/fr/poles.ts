@@ -100,4 +100,13 @@ export const poles = {
   'poles.error.sirenKey': 'Ce numéro SIREN n’est pas valide (clé de contrôle incorrecte).',
   'poles.error.category': 'Choisissez la catégorie de l’article 9.',
   'poles.error.leftBeforeJoined': 'La date de sortie doit suivre la date d’adhésion.',
+  'poles.window.title': 'Confirmer le changement de période de saisie',
+  'poles.window.leaving.1': '1 valeur validée ({range}) ne comptera plus dans les chiffres.',
+  'poles.window.leaving.n': '{count} valeurs validées ({range}) ne compteront plus dans les chiffres.',
+  'poles.window.range': '{from} à {to}',
+  'poles.window.firstReport': 'Le premier trimestre de saisie passe à {quarter} : les trimestres précédents ne sont plus attendus.',
+  'poles.window.archive': 'Archivé le {date}, le pôle ne déclare plus après {quarter} : les trimestres suivants ne sont plus attendus.',
+  'poles.window.kept': 'Les valeurs restent enregistrées : revenir sur ce changement les fera compter à nouveau.',
+  'poles.window.confirm': 'Confirmer le changement',
+  'poles.window.back': 'Revenir sans rien changer',
 } satisfies Messages<'poles'>;
