@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { t } from '../i18n/messages.ts';
+import { t, tn } from '../i18n/messages.ts';
 import { endSession, startSession } from '../http/authenticate.ts';
 import { SESSION_COOKIE } from '../http/session.ts';
 import { takeFlash } from '../http/flash.ts';
@@ -38,7 +38,7 @@ export function createAuthHandlers({ auth, clock }: Pick<Services, 'auth' | 'clo
             title: t('signIn.title'),
             values: { email },
             errors: {},
-            formError: t('signIn.throttled', { minutes: Math.ceil(result.retryAfter / 60) }),
+            formError: tn('signIn.throttled', Math.ceil(result.retryAfter / 60)),
           });
         }
         return res.status(401).render('pages/auth/sign-in', {

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { configOrReport, runIfEntryPoint, type CliOut } from './cli.ts';
 import { createDb } from '../db/connection.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tn } from '../i18n/messages.ts';
 import { copyDatabase } from '../ops/db-copy.ts';
 
 /** Returns the exit code: 0 copied and verified, 1 refused, failed or different. */
@@ -46,7 +46,7 @@ export async function runDbCopy(argv: string[], io: CliOut): Promise<number> {
     }
     const bad = report.tables.filter((r) => !r.ok).length;
     if (bad) {
-      io.err(t('ops.copy.mismatch', { count: bad }));
+      io.err(tn('ops.copy.mismatch', bad));
       return 1;
     }
     io.out(t('ops.copy.ok', { tables: report.tables.length, rows: report.rows, sequences: report.sequences }));

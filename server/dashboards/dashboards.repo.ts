@@ -4,6 +4,7 @@ import type { Quarter } from '../lib/quarters.ts';
 import { scopePoles, scopeRegions } from '../poles/poles.repo.ts';
 import type { ReportStatus } from '../reporting/reporting.repo.ts';
 import type { PoleCalendarRow } from '../poles/poles.repo.ts';
+import { sortFr } from '../lib/french-order.ts';
 
 export interface ScopeRegion {
   code: string;
@@ -28,7 +29,7 @@ export class DashboardsRepo {
   /** The regions the user may see, by name. */
   async regionsInScope(db: Knex, user: CurrentUser): Promise<ScopeRegion[]> {
     const q = db('regions').select('regions.code', 'regions.name').orderBy('regions.name');
-    return scopeRegions(db, q, user);
+    return sortFr(await scopeRegions(db, q, user), (r: ScopeRegion) => r.name);
   }
 
   /** The poles of one region that the user may see, each with its report status for quarter `q`. */
@@ -47,7 +48,10 @@ export class DashboardsRepo {
       )
       .orderBy('poles.name');
     const rows: RegionPole[] = await scopePoles(query, user);
-    return rows.map((r) => ({ ...r, id: Number(r.id), status: r.status ?? null }));
+    return sortFr(
+      rows.map((r) => ({ ...r, id: Number(r.id), status: r.status ?? null })),
+      (r) => r.name,
+    );
   }
 
   /** A pole's narratives in a range of quarters, for reports whose status counts for the base; newest first. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../http/current-user.ts';
 import { scopePoles } from '../poles/poles.repo.ts';
+import { sortFr } from '../lib/french-order.ts';
 
 export interface ExportPole {
   id: number;
@@ -53,7 +54,11 @@ export class ExportsRepo {
       .select('poles.id', 'poles.slug', 'poles.name', 'poles.region_code', 'regions.name as region_name')
       .orderBy([{ column: 'regions.name' }, { column: 'poles.name' }]);
     const rows: ExportPole[] = await (user ? scopePoles(q, user) : q);
-    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+    return sortFr(
+      rows.map((r) => ({ ...r, id: Number(r.id) })),
+      (r) => r.region_name,
+      (r) => r.name,
+    );
   }
 
   /** Regions that have at least one pole, in the user's scope, by name. */
@@ -63,12 +68,12 @@ export class ExportsRepo {
       .whereIn('regions.code', user ? scopePoles(poles, user) : poles)
       .select('regions.code', 'regions.name')
       .orderBy('regions.name');
-    return q;
+    return sortFr(await q, (r: ExportRegion) => r.name);
   }
 
   /** Every region (for the raw export's filter). */
   async regions(db: Knex): Promise<ExportRegion[]> {
-    return db('regions').select('code', 'name').orderBy('name');
+    return sortFr(await db('regions').select('code', 'name'), (r: ExportRegion) => r.name);
   }
 
   /**

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { HttpError, TooManyRequests } from './errors.ts';
 import { ApiProblem } from '../api/api-problem.ts';
-import { t, type MessageKey } from '../i18n/messages.ts';
+import { t, tn, type MessageKey } from '../i18n/messages.ts';
 import type { ApiErrorBody } from '../api/api.schema.ts';
 
 const GENERIC: Record<number, [string, MessageKey]> = {
@@ -35,7 +35,7 @@ export function apiErrorHandler(logger: Logger) {
     if (err instanceof TooManyRequests) {
       res.setHeader('Retry-After', String(err.retryAfterSeconds));
       return send(res, 429, {
-        error: { code: 'too_many_requests', message: t('api.error.tooManyRequests', { seconds: err.retryAfterSeconds }) },
+        error: { code: 'too_many_requests', message: tn('api.error.tooManyRequests', err.retryAfterSeconds) },
       });
     }
     const status =

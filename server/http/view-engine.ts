@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Express } from 'express';
 import { engine } from 'express-handlebars';
-import { tHelper } from '../views/helpers/i18n.ts';
+import { tHelper, tnHelper } from '../views/helpers/i18n.ts';
 import { dateHelper, dateTimeHelper, numberHelper, scaledHelper } from '../views/helpers/format.ts';
 import { errorLinks } from '../views/helpers/errors.ts';
 import { menuHelper } from '../views/menu.ts';
@@ -20,6 +20,7 @@ export function setUpViews(app: Express, cache: boolean): void {
       partialsDir: path.join(viewsDirectory, 'partials'),
       helpers: {
         t: tHelper,
+        tn: tnHelper,
         number: numberHelper,
         scaled: scaledHelper,
         date: dateHelper,

@@ -116,6 +116,26 @@ export function t(key: MessageKey, params: Params = {}): string {
   return fill(fr[key], params);
 }
 
+/** A message with a singular and a plural form: `key.1` and `key.n` both in the catalogue. */
+export type PluralKey = {
+  [K in MessageKey]: K extends `${infer B}.n` ? (`${B}.1` extends MessageKey ? B : never) : never;
+}[MessageKey];
+
+const countFormat = new Intl.NumberFormat('fr-FR');
+
+/**
+ * A message agreeing with a count, as French does: the singular for 0 and 1 (« 0 alerte », « 1 alerte »),
+ * the plural from 2 (« 3 alertes »). {count} is filled with the count written in French (« 1 234 »).
+ */
+export function tn(key: PluralKey, count: number, params: Params = {}): string {
+  return t(`${key}.${count >= 2 ? 'n' : '1'}` as MessageKey, { ...params, count: countFormat.format(count) });
+}
+
+/** Whether a string read at run time (a template's key) names a message with its two forms. */
+export function isPluralKey(key: string): key is PluralKey {
+  return isMessageKey(`${key}.1`) && isMessageKey(`${key}.n`);
+}
+
 /**
  * The key families completed at run time by a stored code (a unit, a status, a job's name…): the one list
  * of them. A key built from a typed union needs none of this, t() checks it; these suffixes are plain

@@ -1,6 +1,6 @@
 // From rows of cells to import rows: finds the columns by their header, normalises each cell, and
 // reports what cannot be read with its line and column. Pure: no I/O.
-import { t } from '../i18n/messages.ts';
+import { t, tn } from '../i18n/messages.ts';
 import { parseDecimal } from '../lib/decimal.ts';
 import { parseQuarterOfYear } from '../lib/quarters.ts';
 import { findControlChar, normaliseNewlines } from '../lib/text.ts';
@@ -141,7 +141,7 @@ export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'x
   if (missing.length) {
     return {
       ok: false,
-      error: t('import.file.header', {
+      error: tn('import.file.header', missing.length, {
         line: header.line,
         missing: missing.join(', '),
         expected: (kind === 'quarter' ? QUARTER_COLUMNS : LONG_COLUMNS).join(', '),

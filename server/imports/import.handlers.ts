@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
-import { t, tDynamic } from '../i18n/messages.ts';
+import { t, tn, tDynamic } from '../i18n/messages.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { param, quarterInPath, readInteger } from '../http/params.ts';
@@ -124,12 +124,10 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
       created: formatDate(batch.created_at, true),
       summary: `${plural(batch.row_count, t('import.word.row'), t('import.word.rows'))}, ${problems.total ? plural(problems.total, t('import.word.problem'), t('import.word.problems')) : t('import.word.noProblem')}`,
       problems: problems.items.map((p) => ({ ...p, column: p.column ? (p.letter ? `${p.letter} (${p.column})` : p.column) : '' })),
-      moreProblems:
-        problems.total > problems.items.length ? t('import.more', { count: formatNumber(problems.total - problems.items.length) }) : '',
+      moreProblems: problems.total > problems.items.length ? tn('import.more', problems.total - problems.items.length) : '',
       changes: changes.items,
       changeCount: plural(changes.total, t('import.word.change'), t('import.word.changes')),
-      moreChanges:
-        changes.total > changes.items.length ? t('import.more', { count: formatNumber(changes.total - changes.items.length) }) : '',
+      moreChanges: changes.total > changes.items.length ? tn('import.more', changes.total - changes.items.length) : '',
       applied: batch.status === 'applied' ? t('import.appliedOn', { date: formatDate(batch.applied_at, true) }) : '',
       discarded: batch.status === 'discarded',
       canConfirm: batch.status === 'preview' && problems.total === 0 && changes.total > 0,

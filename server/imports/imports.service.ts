@@ -1,6 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Knex } from 'knex';
-import { t, tDynamic } from '../i18n/messages.ts';
+import { t, tn, tDynamic } from '../i18n/messages.ts';
 import { writeTimestamp } from '../db/dialect.ts';
 import { NotFound } from '../http/errors.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -298,7 +298,7 @@ export class ImportsService {
         this.reporting.assertReportable(pole, q);
       } catch (err) {
         if (!(err instanceof NotFound)) throw err;
-        groupProblem('trimestre', t('import.notReportable', { pole: pole.name, period: quarterLabel(q), rows: groupRows.length }));
+        groupProblem('trimestre', tn('import.notReportable', groupRows.length, { pole: pole.name, period: quarterLabel(q) }));
         continue;
       }
       if (!applicable.has(quarterIndex(q))) applicable.set(quarterIndex(q), (await this.reporting.applicableIndicators(q)).entry);
@@ -356,7 +356,7 @@ export class ImportsService {
           line: poleRows[0].line,
           column: 'pole',
           letter: columns.pole ?? null,
-          message: t('import.unknownPole', { pole: clip(slug), rows: poleRows.length }),
+          message: tn('import.unknownPole', poleRows.length, { pole: clip(slug) }),
         });
         continue;
       }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createDb } from '../db/connection.ts';
 import { readBool } from '../db/dialect.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tn } from '../i18n/messages.ts';
 import { KNEX_TABLES, OpsRepo, type ColumnInfo } from './ops.repo.ts';
 import { OpsError } from './backup.ts';
 import { findControlChar } from '../lib/text.ts';
@@ -210,8 +210,8 @@ async function prepareTarget(target: Knex.Transaction, seeded: Map<string, numbe
 /** The refusal of a source holding bad texts, with where they are. */
 function badTextError(bad: { count: number; shown: BadText[] }): OpsError {
   const lines = bad.shown.map((b) => t('ops.copy.badTextRow', { table: b.table, column: b.column, row: b.row, char: b.char }));
-  if (bad.count > bad.shown.length) lines.push(t('ops.copy.badTextMore', { count: bad.count - bad.shown.length }));
-  return new OpsError([t('ops.copy.badText', { count: bad.count }), ...lines].join('\n'));
+  if (bad.count > bad.shown.length) lines.push(tn('ops.copy.badTextMore', bad.count - bad.shown.length));
+  return new OpsError([tn('ops.copy.badText', bad.count), ...lines].join('\n'));
 }
 
 /**

@@ -4,7 +4,6 @@ import { t } from '../i18n/messages.ts';
 import { BadRequest, NotFound } from '../http/errors.ts';
 import { idParam } from '../http/params.ts';
 import { blank } from '../http/query-params.ts';
-import { formatNumber } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import type { OutboxRow, OutboxStatus } from './outbox.service.ts';
 
@@ -45,7 +44,7 @@ export function createOutboxHandlers({ outbox }: Pick<Services, 'outbox'>) {
         title: t('outbox.title'),
         nav: 'outbox',
         delivers: outbox.delivers,
-        counts: Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, formatNumber(n)])),
+        counts,
         messages: rows.slice(0, PAGE).map(view),
         statusOptions: STATUSES.map((v) => ({ value: v, label: t(`outbox.status.${statusKey(v)}`), selected: v === statut })),
         kindOptions: KINDS.map((v) => ({ value: v, label: t(`notices.kind.${v}`), selected: v === type })),

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { MemberCategory } from './poles.schema.ts';
+import { compareFr } from '../lib/french-order.ts';
 
 export interface MemberRow {
   id: number;
@@ -17,10 +18,13 @@ export type MemberWrite = Omit<MemberRow, 'id' | 'pole_id' | 'version'>;
 /** The SQL about a pole's member register. */
 export class MembersRepo {
   async list(db: Knex, poleId: number): Promise<MemberRow[]> {
-    return db('pole_members')
+    const rows: MemberRow[] = await db('pole_members')
       .where({ pole_id: poleId })
       .select('*')
-      .orderBy([{ column: 'left_on', order: 'asc', nulls: 'first' }, { column: 'name' }]);
+      .orderBy([{ column: 'left_on', order: 'asc', nulls: 'first' }]);
+    // Current members first, then by the date they left; each group by name the French way.
+    const left = (r: MemberRow) => (r.left_on === null ? '' : String(r.left_on));
+    return [...rows].sort((a, b) => (left(a) === left(b) ? compareFr(a.name, b.name) : left(a) < left(b) ? -1 : 1));
   }
 
   async find(db: Knex, poleId: number, id: number): Promise<MemberRow | undefined> {

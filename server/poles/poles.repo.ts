@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CurrentUser } from '../http/current-user.ts';
 import { isAllDigits } from '../lib/slug.ts';
+import { compareFr, sortFr } from '../lib/french-order.ts';
 
 export interface PoleRow {
   id: number;
@@ -98,7 +99,12 @@ export class PolesRepo {
       .join('regions', 'regions.code', 'poles.region_code')
       .select('poles.*', 'regions.name as region_name')
       .orderBy([{ column: 'regions.name' }, { column: 'poles.name' }]);
-    return scopePoles(q, user);
+    const rows: (PoleRow & { region_name: string })[] = await scopePoles(q, user);
+    return sortFr(
+      rows,
+      (r) => r.region_name,
+      (r) => r.name,
+    );
   }
 
   /** Slugs made only of digits (refused since; see lib/slug.ts). */
@@ -156,10 +162,12 @@ export class PolesWriteRepo {
   }
 
   async territories(db: Knex, poleId: number): Promise<TerritoryRow[]> {
-    return db('pole_territories')
+    const rows: TerritoryRow[] = await db('pole_territories')
       .where({ pole_id: poleId })
       .select('kind', 'code', 'name')
-      .orderBy([{ column: 'kind', order: 'desc' }, { column: 'name' }]);
+      .orderBy('kind', 'desc');
+    // EPCI before communes (kind descending), each by name the French way.
+    return [...rows].sort((a, b) => (a.kind === b.kind ? compareFr(a.name, b.name) : a.kind < b.kind ? 1 : -1));
   }
 
   async setTerritories(trx: Knex.Transaction, poleId: number, rows: TerritoryRow[]): Promise<void> {
@@ -192,6 +200,9 @@ export class PolesWriteRepo {
     if (filter.archived === 'archives') q.whereNotNull('poles.archived_on');
     else if (filter.archived !== 'tous') q.whereNull('poles.archived_on');
     const rows = await q;
-    return rows.map((r: PoleRow & { region_name: string; member_count: unknown }) => ({ ...r, member_count: Number(r.member_count) }));
+    return sortFr(
+      rows.map((r: PoleRow & { region_name: string; member_count: unknown }) => ({ ...r, member_count: Number(r.member_count) })),
+      (r) => r.name,
+    );
   }
 }

@@ -5,7 +5,7 @@ import { likeOperator, nowTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import type { Clock } from '../lib/clock.ts';
 import { isAllDigits, slugify } from '../lib/slug.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tn } from '../i18n/messages.ts';
 import { officialEpcis } from '../reference/geography.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
@@ -97,7 +97,7 @@ export class PolesService {
       else territories.push({ kind: 'epci', code: e.code, name: e.name });
     }
     if (unknown.length) {
-      errors.territory_epci = t('poles.error.epciUnknown', { codes: unknown.slice(0, 5).join(', ') });
+      errors.territory_epci = tn('poles.error.epciUnknown', unknown.length, { codes: unknown.slice(0, 5).join(', ') });
     }
     for (const code of new Set(form.territory_departements)) {
       const d = depByCode.get(code);

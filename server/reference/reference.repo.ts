@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Departement, Region } from './geography.ts';
+import { sortFr } from '../lib/french-order.ts';
 
 export interface RegionRow {
   code: string;
@@ -30,7 +31,7 @@ export class ReferenceRepo {
   }
 
   async regions(db: Knex): Promise<RegionRow[]> {
-    return db('regions').select('code', 'name', 'zone').orderBy('name');
+    return sortFr(await db('regions').select('code', 'name', 'zone'), (r: RegionRow) => r.name);
   }
 
   async departements(db: Knex): Promise<DepartementRow[]> {

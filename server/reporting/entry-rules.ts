@@ -3,7 +3,7 @@
 import { parseDecimal, scaledToString, SCALE } from '../lib/decimal.ts';
 import { formatNumber } from '../lib/format.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
-import { t } from '../i18n/messages.ts';
+import { t, tn } from '../i18n/messages.ts';
 
 export interface EntryIndicator {
   id: number;
@@ -86,12 +86,12 @@ function parseValue(raw: string, ind: EntryIndicator): { value: number } | { err
   const p = parseDecimal(raw);
   if (!p.ok) {
     if (p.reason === 'too_many_decimals' && ind.decimals === 0) return { error: t('form.integer') };
-    if (p.reason === 'too_many_decimals') return { error: t('entry.error.decimals', { decimals: ind.decimals }) };
+    if (p.reason === 'too_many_decimals') return { error: tn('entry.error.decimals', ind.decimals) };
     if (p.reason === 'too_large') return { error: t('form.tooLarge') };
     return { error: t('entry.error.number') };
   }
   if (p.decimals > ind.decimals) {
-    return { error: ind.decimals === 0 ? t('form.integer') : t('entry.error.decimals', { decimals: ind.decimals }) };
+    return { error: ind.decimals === 0 ? t('form.integer') : tn('entry.error.decimals', ind.decimals) };
   }
   if ((ind.min !== null && p.scaled < ind.min) || (ind.max !== null && p.scaled > ind.max)) {
     const lo = ind.min !== null ? show(ind.min, ind.decimals) : null;

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Quarter } from '../lib/quarters.ts';
 import type { ReportStatus } from './reporting.repo.ts';
 import { poleCalendarsByRegion, type PoleCalendarRegionRow } from '../poles/poles.repo.ts';
+import { sortFr } from '../lib/french-order.ts';
 
 export interface QueueFilter {
   status?: ReportStatus;
@@ -71,7 +72,11 @@ export class ReviewRepo {
       .whereRaw('(p.first_report_year * 4 + p.first_report_quarter) <= ?', [q.year * 4 + q.quarter])
       .select('r.status', 'r.submitted_at');
     if (region) query.where('p.region_code', region);
-    return query;
+    return sortFr(
+      (await query) as CompletenessPoleRow[],
+      (r) => r.region_name,
+      (r) => r.name,
+    );
   }
 
   /** Display names of users, by id (the submitter and the reviewer of a quarter). */

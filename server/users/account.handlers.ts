@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { t } from '../i18n/messages.ts';
+import { t, tn } from '../i18n/messages.ts';
 import { NotFound, TooManyRequests } from '../http/errors.ts';
 import { failureView, handleForm } from '../http/form-handler.ts';
 import { formValues, parseForm, type FieldErrors } from '../http/form.ts';
@@ -119,7 +119,7 @@ export function createAccountHandlers({ account, apiTokens }: Pick<Services, 'ac
         success: (generation) => {
           if (generation instanceof TooManyRequests) {
             return void renderProfile(req, res, 429, {
-              errors: { current_password: t('signIn.throttled', { minutes: Math.ceil(generation.retryAfterSeconds / 60) }) },
+              errors: { current_password: tn('signIn.throttled', Math.ceil(generation.retryAfterSeconds / 60)) },
             });
           }
           // Every session of the user ended with the new generation; this one is re-attached so the browser stays signed in.

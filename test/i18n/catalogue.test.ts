@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { catalogue, DYNAMIC_PREFIXES, fr, isMessageKey } from '../../server/i18n/messages.ts';
+import { catalogue, DYNAMIC_PREFIXES, fr, isMessageKey, isPluralKey, tn } from '../../server/i18n/messages.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const catalogueDir = path.join(root, 'server/i18n/fr');
@@ -72,6 +72,32 @@ describe('message catalogue', () => {
       for (const m of text.matchAll(/[{(]\s*t\s+\(concat\s+["']([^"']+)["']/g)) {
         if (!Object.keys(fr).some((k) => k.startsWith(m[1]))) missing.push(`${m[1]}… in ${where}`);
       }
+    }
+    expect(missing).to.deep.equal([]);
+  });
+
+  it('writes real plurals: no « (s) », every singular with its plural, chosen by the count as French does', () => {
+    const hedged = Object.entries(fr)
+      .filter(([, text]) => /\w\(s\)|\(e\)s?\b/.test(text))
+      .map(([key]) => key);
+    expect(hedged).to.deep.equal([]);
+    const unpaired = Object.keys(fr).filter((k) => {
+      const m = /^(.*)\.(1|n)$/.exec(k);
+      return m !== null && !isPluralKey(m[1]);
+    });
+    expect(unpaired).to.deep.equal([]);
+    expect(tn('review.flagCount', 0)).to.equal('0 alerte sur ce trimestre.');
+    expect(tn('review.flagCount', 1)).to.equal('1 alerte sur ce trimestre.');
+    expect(tn('review.flagCount', 3)).to.equal('3 alertes sur ce trimestre.');
+    expect(tn('poles.membersCount', 1234)).to.equal('1\u202f234 membres actuels');
+  });
+
+  it('names with {{tn}} only keys that have both forms', () => {
+    const missing: string[] = [];
+    for (const file of templates(path.join(root, 'views'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/[{(]\s*tn\s+["']([^"']+)["']/g))
+        if (!isPluralKey(m[1])) missing.push(`${m[1]} in ${path.relative(root, file)}`);
     }
     expect(missing).to.deep.equal([]);
   });

@@ -142,7 +142,7 @@ describe('import: reading rows', () => {
     expect(read).to.deep.equal({
       ok: false,
       error:
-        'Colonne(s) manquante(s) dans la ligne d’en-tête (ligne 1) : code, valeur. La première ligne doit reprendre les en-têtes du modèle : code, categorie, libelle, unite, valeur_trimestre_precedent, valeur, non_disponible, raison, commentaire.',
+        'Colonnes manquantes dans la ligne d’en-tête (ligne 1) : code, valeur. La première ligne doit reprendre les en-têtes du modèle : code, categorie, libelle, unite, valeur_trimestre_precedent, valeur, non_disponible, raison, commentaire.',
     });
   });
 

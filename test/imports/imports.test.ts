@@ -431,7 +431,7 @@ describe(`spreadsheet import (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
         'historique.csv',
         { statut: 'valide' },
       );
-      expect(problemRows(page.text)).to.deep.equal([{ line: '10', column: 'F (valeur)', message: 'Saisissez au plus 1 décimale(s).' }]);
+      expect(problemRows(page.text)).to.deep.equal([{ line: '10', column: 'F (valeur)', message: 'Saisissez au plus 1 décimale.' }]);
       expect(confirmForm(page.text)).to.equal(undefined);
       const batch = await ctx.db('import_batches').orderBy('id', 'desc').first();
       await staff
@@ -495,7 +495,7 @@ describe(`spreadsheet import (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
       ].join('\n');
       const page = await preview(staff, '/admin/import', csv, 'erreurs.csv', { statut: 'brouillon' });
       const messages = problemRows(page.text).map((p) => `${p.line} ${p.column} ${p.message}`);
-      expect(messages[0]).to.equal('2 A (pole) Pôle inconnu : « pole-inconnu » (1 ligne(s)).');
+      expect(messages[0]).to.equal('2 A (pole) Pôle inconnu : « pole-inconnu » (1 ligne).');
       expect(messages[1]).to.contain('3 E (trimestre)').and.contain('ne déclare pas le trimestre 2023-T4');
       expect(messages[2]).to.match(/^4 .*2026-T1 : .*validé/);
       expect(messages[3]).to.equal('5 B (indicateur) Code d’indicateur inconnu ou non applicable à ce trimestre : « XX ».');

@@ -111,7 +111,7 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       const res = await staff.get('/admin/indicateurs').expect(200);
       expect(INDICATOR_CATALOGUE).to.have.length(15);
       for (const e of INDICATOR_CATALOGUE) expect(res.text).to.include(`<code>${e.code}</code>`);
-      expect(res.text).to.include('15 indicateur(s)');
+      expect(res.text).to.include('15 indicateurs');
       expect(res.text)
         .to.match(/<td>flux<\/td>/)
         .and.match(/<td>stock<\/td>/)
@@ -126,13 +126,13 @@ describe(`indicator catalogue pages (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
 
     it('filters by objective and active state', async () => {
       const o6 = await staff.get('/admin/indicateurs?objectif=O6').expect(200);
-      expect(o6.text).to.include('2 indicateur(s)').and.include('<code>TE_ACTIONS</code>').and.include('<code>REEMPLOI_T</code>');
+      expect(o6.text).to.include('2 indicateurs').and.include('<code>TE_ACTIONS</code>').and.include('<code>REEMPLOI_T</code>');
       expect(o6.text).to.not.include('<code>EMP_CREES</code>');
       expect((await edit('TE_ACTIONS', without('active'))).status).to.equal(303);
       const inactive = await staff.get('/admin/indicateurs?etat=inactifs&objectif=').expect(200);
-      expect(inactive.text).to.include('1 indicateur(s)').and.include('<code>TE_ACTIONS</code>');
+      expect(inactive.text).to.include('1 indicateur').and.include('<code>TE_ACTIONS</code>');
       const active = await staff.get('/admin/indicateurs?etat=actifs').expect(200);
-      expect(active.text).to.include('14 indicateur(s)').and.not.include('<code>TE_ACTIONS</code>');
+      expect(active.text).to.include('14 indicateurs').and.not.include('<code>TE_ACTIONS</code>');
     });
 
     for (const query of ['etat=archives', 'objectif=O7', 'objectif=O1&objectif=O2', 'etat=tous&etat=actifs']) {

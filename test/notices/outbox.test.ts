@@ -247,7 +247,7 @@ describe(`the outbox (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       const page = await (await signIn(ctx.app, staffEmail)).get('/admin/envois').expect(200);
       expect(page.text)
         .to.contain('Les messages sont envoyés par courriel')
-        .and.contain('0 en attente · 2 envoyé(s) · 0 en échec')
+        .and.contain('0 en attente · 2 envoyés · 0 en échec')
         .and.contain('>envoyé</span>');
     });
 

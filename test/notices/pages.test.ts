@@ -113,7 +113,7 @@ describe(`« Envois » and the notices on « Mon pôle » (${onPostgres ? 'Postg
     await ctx.db.batchInsert('outbox', rows, 100);
     try {
       const page = await (await signIn(ctx.app, staff.email)).get('/admin/envois').expect(200);
-      expect(page.text).to.contain(`${formatNumber(1234)} envoyé(s)`);
+      expect(page.text).to.contain(`${formatNumber(1234)} envoyés`);
     } finally {
       await ctx.db('outbox').where('dedupe_key', 'like', 'archive:%').delete();
     }

@@ -219,7 +219,7 @@ describe('db:copy helpers', () => {
     try {
       const copy = await npmRun('db:copy', ['--to', (target.database as { url: string }).url], { client: 'sqlite3', filename: sourceFile });
       expect(copy.code, copy.out).to.equal(1);
-      expect(copy.out).to.contain('Copie refusée avant toute écriture (la base cible n’a pas été touchée) : 2 texte(s)');
+      expect(copy.out).to.contain('Copie refusée avant toute écriture (la base cible n’a pas été touchée) : 2 textes');
       expect(copy.out).to.contain(`quarter_values.comment, ligne ${value.id} : U+0000`);
       expect(copy.out).to.contain(
         `value_revisions.new_comment, ligne ${typeof revisionId === 'object' ? revisionId.id : revisionId} : U+0000`,

@@ -68,7 +68,7 @@ describe('poles and their members (staff)', () => {
       'Ce département n’appartient pas à la région choisie.',
     ],
     ['unknown region', { region_code: '99' }, 'region_code', 'Choisissez une région de la liste.'],
-    ['unknown EPCI', { territory_epci: '243100518, 999999999' }, 'territory_epci', 'Code(s) EPCI inconnu(s) : 999999999'],
+    ['unknown EPCI', { territory_epci: '243100518, 999999999' }, 'territory_epci', 'Code EPCI inconnu : 999999999'],
     ['year in the future', { creation_year: '2031' }, 'creation_year', 'L’année doit être comprise entre 1980 et 2026.'],
     ['year not a number', { creation_year: 'deux mille' }, 'creation_year', 'Saisissez une année sur quatre chiffres.'],
     ['bad quarter', { first_report: '2024-5' }, 'first_report', 'Saisissez un trimestre sous la forme 2024-T1.'],

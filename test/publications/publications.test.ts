@@ -230,7 +230,7 @@ describe(`publications (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       '2026-11-26T09:00:00.000Z',
     );
     const form = text((await agents.staff.get('/admin/publications/nouvelle?periode=2026-T3').expect(200)).text);
-    expect(form).to.contain('1 modification(s) attendent le prochain recalcul');
+    expect(form).to.contain('1 modification attend le prochain recalcul');
     await s.refresh.incremental();
     expect(text((await agents.staff.get('/admin/publications/nouvelle?periode=2026-T3').expect(200)).text)).to.not.contain(
       'attendent le prochain recalcul',

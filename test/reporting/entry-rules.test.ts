@@ -58,7 +58,7 @@ describe('entry rules: numbers the French way', () => {
     ['1\u00a0234,5', 'EMP_CREES', 1234.5 * S],
     ['1\u202f234', 'EMP_CREES', 1234 * S],
     [' 7 ', 'EMP_CREES', 7 * S],
-    ['12,55', 'EMP_CREES', 'Saisissez au plus 1 décimale(s).'],
+    ['12,55', 'EMP_CREES', 'Saisissez au plus 1 décimale.'],
     ['abc', 'EMP_CREES', 'Saisissez un nombre, par exemple 12,5 ou 1 234.'],
     ['12,5,1', 'EMP_CREES', 'Saisissez un nombre, par exemple 12,5 ou 1 234.'],
     ['1e3', 'EMP_CREES', 'Saisissez un nombre, par exemple 12,5 ou 1 234.'],

@@ -170,7 +170,7 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(rowOf(page.text, 'line-PCT_MEMBRES_ESS')).to.contain('60,0 %').and.contain('50,0 %');
     expect(rowOf(page.text, 'line-TX_AUTOFINANCEMENT')).to.contain('25,0 %').and.contain('30,0 %');
     expect(page.text)
-      .to.contain('3 alerte(s)')
+      .to.contain('3 alertes')
       .and.contain('<p>Inauguration de la recyclerie</p>')
       .and.contain('Retard du financement régional');
     expect(page.text).to.contain('Amélie Roux').and.contain('6 octobre 2026');

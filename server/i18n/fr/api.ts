@@ -25,6 +25,7 @@ export const api = {
   'api.error.baseForbidden': 'La base validated_or_submitted est réservée à l’équipe nationale.',
   'api.error.notFound': 'Ressource introuvable, ou hors de votre périmètre.',
   'api.error.areaNotFound': 'La zone « {area} » est inconnue ou hors de votre périmètre.',
-  'api.error.tooManyRequests': 'Trop de requêtes. Réessayez dans {seconds} seconde(s).',
+  'api.error.tooManyRequests.1': 'Trop de requêtes. Réessayez dans {count} seconde.',
+  'api.error.tooManyRequests.n': 'Trop de requêtes. Réessayez dans {count} secondes.',
   'api.error.internal': 'Une erreur inattendue s’est produite. L’équipe technique en a été informée.',
 } satisfies Messages<'api'>;

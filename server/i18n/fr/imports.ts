@@ -62,8 +62,10 @@ export const imports = {
   'import.busy.server': 'Trop d’imports sont en cours de vérification en ce moment : réessayez dans une minute.',
   'import.file.quote': 'Guillemet ouvert et jamais fermé à la ligne {line} : vérifiez cette cellule.',
   'import.file.csvError': 'Le fichier CSV est illisible à la ligne {line}.',
-  'import.file.header':
-    'Colonne(s) manquante(s) dans la ligne d’en-tête (ligne {line}) : {missing}. La première ligne doit reprendre les en-têtes du modèle : {expected}.',
+  'import.file.header.1':
+    'Colonne manquante dans la ligne d’en-tête (ligne {line}) : {missing}. La première ligne doit reprendre les en-têtes du modèle : {expected}.',
+  'import.file.header.n':
+    'Colonnes manquantes dans la ligne d’en-tête (ligne {line}) : {missing}. La première ligne doit reprendre les en-têtes du modèle : {expected}.',
 
   // Problems of a row or a cell.
   'import.controlChar':
@@ -82,9 +84,12 @@ export const imports = {
   'import.duplicate': 'Ligne en double : cet indicateur et cette catégorie sont déjà renseignés ligne {line}.',
   'import.onTotalRow': '« Non disponible », la raison et le commentaire se renseignent sur la ligne du total (catégorie vide).',
   'import.storedProblem': 'Valeur déjà enregistrée ({line}) : {message}',
-  'import.unknownPole': 'Pôle inconnu : « {pole} » ({rows} ligne(s)).',
-  'import.notReportable':
-    '{pole} ne déclare pas le trimestre {period} (avant son premier trimestre, après son archivage, ou pas encore terminé) ; {rows} ligne(s) concernée(s).',
+  'import.unknownPole.1': 'Pôle inconnu : « {pole} » ({count} ligne).',
+  'import.unknownPole.n': 'Pôle inconnu : « {pole} » ({count} lignes).',
+  'import.notReportable.1':
+    '{pole} ne déclare pas le trimestre {period} (avant son premier trimestre, après son archivage, ou pas encore terminé) ; {count} ligne concernée.',
+  'import.notReportable.n':
+    '{pole} ne déclare pas le trimestre {period} (avant son premier trimestre, après son archivage, ou pas encore terminé) ; {count} lignes concernées.',
   'import.locked': 'Le trimestre {period} est {status} : il ne peut plus être modifié par import. Il doit d’abord être rouvert.',
   'import.conflictJudge': 'Ce trimestre a été modifié pendant la vérification : envoyez le fichier de nouveau.',
 
@@ -112,7 +117,8 @@ export const imports = {
   'import.col.new': 'Nouvelle valeur',
   'import.noteComment': 'commentaire ou raison',
   'import.statusLine': 'Statut du trimestre',
-  'import.more': '… et {count} autre(s), non affichés.',
+  'import.more.1': '… et {count} autre, non affiché.',
+  'import.more.n': '… et {count} autres, non affichés.',
   'import.nothing': 'Ce fichier ne modifie aucune valeur : il n’y a rien à importer.',
   'import.confirmHint':
     'Les valeurs seront enregistrées avec les mêmes règles que le formulaire, et chaque modification restera dans l’historique.',

@@ -17,12 +17,17 @@ export const ops = {
   'ops.copy.cycle': 'Clés étrangères circulaires entre : {tables}',
   'ops.copy.header': 'table                          lignes source   lignes cible   empreinte',
   'ops.copy.ok': 'Copie vérifiée : {tables} tables, {rows} lignes, {sequences} séquences remises à niveau.',
-  'ops.copy.mismatch':
-    'ÉCART : {count} table(s) diffèrent entre la source et la cible. La copie a été annulée : la base cible est laissée telle qu’elle était.',
-  'ops.copy.badText':
-    'Copie refusée avant toute écriture (la base cible n’a pas été touchée) : {count} texte(s) de la base SQLite contiennent un caractère que PostgreSQL ne peut pas stocker (NUL) ou qui n’est pas de l’Unicode valide. Corrigez ces lignes dans la source, puis relancez la copie :',
+  'ops.copy.mismatch.1':
+    'ÉCART : {count} table diffère entre la source et la cible. La copie a été annulée : la base cible est laissée telle qu’elle était.',
+  'ops.copy.mismatch.n':
+    'ÉCART : {count} tables diffèrent entre la source et la cible. La copie a été annulée : la base cible est laissée telle qu’elle était.',
+  'ops.copy.badText.1':
+    'Copie refusée avant toute écriture (la base cible n’a pas été touchée) : {count} texte de la base SQLite contient un caractère que PostgreSQL ne peut pas stocker (NUL) ou qui n’est pas de l’Unicode valide. Corrigez cette ligne dans la source, puis relancez la copie :',
+  'ops.copy.badText.n':
+    'Copie refusée avant toute écriture (la base cible n’a pas été touchée) : {count} textes de la base SQLite contiennent un caractère que PostgreSQL ne peut pas stocker (NUL) ou qui n’est pas de l’Unicode valide. Corrigez ces lignes dans la source, puis relancez la copie :',
   'ops.copy.badTextRow': '  {table}.{column}, ligne {row} : {char}',
-  'ops.copy.badTextMore': '  … et {count} autre(s).',
+  'ops.copy.badTextMore.1': '  … et {count} autre.',
+  'ops.copy.badTextMore.n': '  … et {count} autres.',
   'ops.copy.rolledBack': 'La copie a échoué et a été annulée : la base cible est laissée telle qu’elle était. Cause : {detail}',
   'ops.copy.failedIn': 'table {table} : {detail}',
   'ops.badArguments': 'Arguments invalides : {detail}',

@@ -87,8 +87,10 @@ export const publications = {
   'publications.form.reasonHintFirst': 'Facultatif pour une première publication.',
   'publications.form.reasonHintNext': 'Obligatoire : expliquez ce qui a été corrigé depuis la version précédente.',
   'publications.form.submit': 'Publier la version {version}',
-  'publications.form.pending':
-    '{count} modification(s) attendent le prochain recalcul des agrégats et ne figureraient pas dans cette publication. Vous pouvez lancer le recalcul depuis « Tâches » avant de publier.',
+  'publications.form.pending.1':
+    '{count} modification attend le prochain recalcul des agrégats et ne figurerait pas dans cette publication. Vous pouvez lancer le recalcul depuis « Tâches » avant de publier.',
+  'publications.form.pending.n':
+    '{count} modifications attendent le prochain recalcul des agrégats et ne figureraient pas dans cette publication. Vous pouvez lancer le recalcul depuis « Tâches » avant de publier.',
   'publications.form.conflict':
     'Une autre version de cette période vient d’être publiée pendant que vous remplissiez ce formulaire. Rien n’a été publié : vérifiez la dernière version, puis recommencez si nécessaire.',
   'publications.badPeriod': 'Choisissez une période de la liste (un trimestre comme 2026-T3 ou une année comme 2025).',
