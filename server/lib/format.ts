@@ -49,5 +49,6 @@ const signedOne = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, max
 
 /** A change in plain units, signed, one decimal: « +4,2 % », « −3,0 pt » (points, for a ratio). */
 export function formatChange(change: number, unit: 'percent' | 'points'): string {
-  return `${signedOne.format(change)}\u00a0${unit === 'points' ? 'pt' : '%'}`;
+  // The typographic minus sign, which ICU's fr-FR data writes as a hyphen.
+  return `${signedOne.format(change).replace('-', '\u2212')}\u00a0${unit === 'points' ? 'pt' : '%'}`;
 }

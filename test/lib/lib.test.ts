@@ -3,7 +3,7 @@ import { isValidSiren } from '../../server/lib/siren.ts';
 import { slugify } from '../../server/lib/slug.ts';
 import { parseDecimal, scaledToInput, scaledToString } from '../../server/lib/decimal.ts';
 import { parseQuarter, quarterLabel } from '../../server/lib/quarters.ts';
-import { formatNumber, formatDate } from '../../server/lib/format.ts';
+import { formatChange, formatNumber, formatDate } from '../../server/lib/format.ts';
 import { compositionRule } from '../../server/poles/poles.schema.ts';
 import { parseEpciCodes } from '../../server/poles/poles.service.ts';
 
@@ -61,6 +61,13 @@ describe('small helpers', () => {
   it('formats numbers and dates for fr-FR', () => {
     expect(formatNumber(1234.5, 1)).to.match(/^1\s234,5$/);
     expect(formatDate('2026-11-26T09:30:00.000Z', true)).to.equal('26 novembre 2026 à 10:30');
+  });
+
+  it('writes a change with its sign, the minus sign « − » and one decimal', () => {
+    expect(formatChange(4.25, 'percent')).to.equal('+4,3\u00a0%');
+    expect(formatChange(-79.9, 'percent')).to.equal('\u221279,9\u00a0%');
+    expect(formatChange(-3, 'points')).to.equal('\u22123,0\u00a0pt');
+    expect(formatChange(0, 'percent')).to.equal('0,0\u00a0%');
   });
 
   it('splits EPCI code lists', () => {
