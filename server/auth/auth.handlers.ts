@@ -3,7 +3,7 @@ import { t, tn } from '../i18n/messages.ts';
 import { endSession, startSession } from '../http/authenticate.ts';
 import { SESSION_COOKIE } from '../http/session.ts';
 import { takeFlash } from '../http/flash.ts';
-import { isLocalPath, takeReturnTo } from '../http/anonymous-forms.ts';
+import { hasReturnTo, isLocalPath, takeReturnTo } from '../http/anonymous-forms.ts';
 import type { Services } from '../services.ts';
 
 function field(body: unknown, name: string, max = 500): string {
@@ -17,7 +17,10 @@ export function createAuthHandlers({ auth, clock }: Pick<Services, 'auth' | 'clo
     showSignIn(req: Request, res: Response) {
       if (req.user) return res.redirect(303, '/');
       // After sign-out the session is gone, so the message travels in the URL.
-      const flash = req.query.deconnecte === '1' ? t('signIn.signedOut') : takeFlash(req);
+      // Someone sent here from a page they asked for is told why, unless a flash already says more.
+      const asked = hasReturnTo(req) || req.session?.returnTo !== undefined;
+      const flash =
+        req.query.deconnecte === '1' ? t('signIn.signedOut') : (takeFlash(req) ?? (asked ? t('signIn.protectedPage') : undefined));
       res.render('pages/auth/sign-in', { title: t('signIn.title'), values: {}, errors: {}, flash });
     },
 

@@ -28,6 +28,11 @@ export function rememberReturnTo(res: Response, path: string): void {
   if (isLocalPath(path)) res.cookie(RETURN_COOKIE, path, { ...cookieOptions(res.req.secure), maxAge: 3600 * 1000 });
 }
 
+/** Whether a page asked for waits for the sign-in (the sign-in page then says why it is shown). */
+export function hasReturnTo(req: Request): boolean {
+  return readCookie(req, RETURN_COOKIE) !== undefined;
+}
+
 /** The local path remembered for after sign-in (cleared), or undefined. */
 export function takeReturnTo(req: Request, res: Response): string | undefined {
   const path = readCookie(req, RETURN_COOKIE);

@@ -27,6 +27,11 @@ describe('signing in and out', () => {
     expect(page.text).to.contain('Connexion').and.contain('name="_csrf"').and.contain('Adresse électronique');
     const home = await request(ctx.app).get('/admin').expect(303);
     expect(home.headers.location).to.equal('/connexion');
+    // Sent there from a page asked for, the form says why; opened directly, it says nothing of the kind.
+    expect(page.text).to.not.contain('Connectez-vous pour accéder à cette page.');
+    const agent = request.agent(ctx.app);
+    await agent.get('/tableau-de-bord').expect(303);
+    expect((await agent.get('/connexion').expect(200)).text).to.contain('Connectez-vous pour accéder à cette page.');
   });
 
   it('signs in whatever the case of the email, under a new session id, and lands by role', async () => {

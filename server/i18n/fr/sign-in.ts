@@ -12,5 +12,6 @@ export const signIn = {
   'signIn.emailRequired': 'Saisissez votre adresse électronique.',
   'signIn.passwordRequired': 'Saisissez votre mot de passe.',
   'signIn.signedOut': 'Vous êtes déconnecté.',
+  'signIn.protectedPage': 'Connectez-vous pour accéder à cette page.',
   'signIn.sessionExpired': 'Votre session a expiré. Reconnectez-vous.',
 } satisfies Messages<'signIn'>;
