@@ -15,20 +15,21 @@ export const DEMO_DOMAIN = 'demo.ptce-impact.fr';
 
 export { seededRandom } from './random.ts';
 
+/** Each theme with what its poles cooperate on, as a sentence says it. */
 const THEMES = [
-  'Réemploi et économie circulaire',
-  'Alimentation durable',
-  'Mobilités solidaires',
-  'Énergies citoyennes',
-  'Habitat et éco-construction',
-  'Tiers-lieux et coopération',
-  'Numérique inclusif',
-  'Filière bois local',
-  'Textile solidaire',
-  'Services à la personne',
-  'Tourisme social',
-  'Agriculture paysanne',
-];
+  ['Réemploi et économie circulaire', 'le réemploi et l’économie circulaire'],
+  ['Alimentation durable', 'une alimentation durable et locale'],
+  ['Mobilités solidaires', 'des mobilités solidaires'],
+  ['Énergies citoyennes', 'des énergies renouvelables portées par les habitants'],
+  ['Habitat et éco-construction', 'l’habitat et l’éco-construction'],
+  ['Tiers-lieux et coopération', 'des tiers-lieux ouverts à tous'],
+  ['Numérique inclusif', 'un numérique accessible à tous'],
+  ['Filière bois local', 'la filière du bois local, de la forêt à l’artisan'],
+  ['Textile solidaire', 'un textile solidaire et réemployé'],
+  ['Services à la personne', 'les services à la personne'],
+  ['Tourisme social', 'un tourisme social et solidaire'],
+  ['Agriculture paysanne', 'l’agriculture paysanne'],
+] as const;
 const ESS = [
   'Ressourcerie',
   'SCIC',
@@ -169,7 +170,7 @@ async function createDemoPole(
 ): Promise<DemoPole> {
   const epci = at.candidates.splice(rand.int(0, at.candidates.length - 1), 1)[0];
   const second = rand.next() < 0.3 ? at.candidates.find((e) => e.departementCodes[0] === epci.departementCodes[0]) : undefined;
-  const theme = rand.pick(THEMES);
+  const [theme, about] = rand.pick(THEMES);
   const shortName = epci.name.replace(
     /^(CC|CA|CU|Métropole|Communauté (de communes|d'agglomération|urbaine))\s+(du |de la |des |de l'|de |d')?/i,
     '',
@@ -191,7 +192,7 @@ async function createDemoPole(
       // Every demo pole reports the 12 quarters up to the last closed one.
       first_report: addQuarters(lastClosedQuarter(at.today), -(DEMO_QUARTERS - 1)),
       legal_form: rand.pick(['Association loi 1901', 'SCIC SAS', 'SCIC SARL', 'Association loi 1901']),
-      description: `Pôle de coopération autour de la filière « ${theme.toLowerCase()} » sur le territoire de ${epci.name}.`,
+      description: `Des entreprises de l’ESS, des entreprises, des collectivités et des acteurs de la formation coopèrent pour ${about}, sur le territoire de ${epci.name}.`,
       contact_email: `contact@${slugFor(shortName)}.${DEMO_DOMAIN}`,
       website: '',
       founding_wave: w.wave,

@@ -50,6 +50,11 @@ describe('demo data set', function () {
       expect(Number(territories!.n)).to.equal(poles.length);
       const members = await ctx.db('pole_members').count({ n: '*' }).first();
       expect(Number(members!.n)).to.be.greaterThan(poles.length * 3);
+      // Descriptions read as sentences, not a theme pasted in quotes (« la filière « filière bois local » »).
+      for (const { description } of await ctx.db('poles').select('description')) {
+        expect(description).to.match(/^Des entreprises de l’ESS, .+ coopèrent pour .+, sur le territoire de .+\.$/);
+        expect(description).to.not.match(/[«»]/);
+      }
     });
 
     it('has the six accounts, all signing in with the printed password', async () => {
