@@ -7,6 +7,7 @@ import { setFlash } from '../http/flash.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import { JOB_NAMES, type JobName } from './job-definitions.ts';
+import { cronInWords } from './cron-words.ts';
 
 const runForm = z.object({ tache: z.enum(JOB_NAMES as [JobName, ...JobName[]]) });
 
@@ -31,6 +32,7 @@ export function createJobsHandlers({ scheduler, jobHistory }: Pick<Services, 'sc
             name: j.name,
             label: t(`jobs.${j.name}`),
             cron: j.cron,
+            schedule: cronInWords(j.cron),
             next: next ? formatDate(DateTime.fromJSDate(next), true) : null,
             running: scheduler.isRunning(j.name),
           };

@@ -29,6 +29,8 @@ describe('« Tâches planifiées » (staff)', function () {
     await ctx.s.scheduler.start();
     page = await staff.get('/admin/taches').expect(200);
     expect(page.text).to.contain('<code>*/5 * * * *</code>').and.contain('<code>0 3 * * *</code>');
+    // Said in words first, the expression beside it for operators.
+    expect(page.text).to.contain('toutes les 5 minutes').and.contain('chaque nuit à 3 h').and.contain('chaque lundi à 7 h');
     // node-cron plans on the real clock: the next nightly run is some day at 03:00, Paris time.
     expect(page.text).to.match(/\d{1,2} [a-zéû]+ \d{4} à 03:00/);
     await ctx.s.scheduler.stop();
