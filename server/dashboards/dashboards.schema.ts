@@ -45,7 +45,8 @@ export interface DashboardFilters {
 }
 
 /** What was corrected in a range, said next to the field (« de », « a »). */
-export type RangeNotes = { de?: string; a?: string };
+/** Messages next to the filter fields: a range corrected, an indicator not found. */
+export type RangeNotes = { de?: string; a?: string; indicateur?: string };
 
 /**
  * Reads and checks the filters: a malformed or repeated value, and a base other than « validated » asked

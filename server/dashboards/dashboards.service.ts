@@ -4,7 +4,7 @@ import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregat
 import type { AreaClosure, ClosureService } from '../aggregates/closure.service.ts';
 import { NATION } from '../aggregates/engine.ts';
 import type { Kind } from '../aggregates/semantics.ts';
-import { BadRequest, NotFound } from '../http/errors.ts';
+import { NotFound } from '../http/errors.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
@@ -78,11 +78,12 @@ export class DashboardsService {
 
   /** The national page; for a regional funder, its own scope (its regions combined) instead of the nation. */
   async national(user: CurrentUser, req: RequestedFilters) {
-    const { indicators, chosen, headline, kindOf } = await this.catalogue(req.indicator);
+    const { indicators, chosen, headline, kindOf, indicatorNote } = await this.catalogue(req.indicator);
     const scope = await this.repo.regionsInScope(this.db, user);
     const own = ownArea(user, scope);
     const closure = await this.closureOf(own.area);
-    const { filters: f, notes } = this.resolve(req, closure);
+    const { filters: f, notes: rangeNotes } = this.resolve(req, closure);
+    const notes: RangeNotes = { ...rangeNotes, ...indicatorNote };
     const provisional = closure.provisional.bind(closure);
     const toIdx = quarterIndex(f.to);
     const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
@@ -111,7 +112,7 @@ export class DashboardsService {
 
   /** One region's page: its figures beside the nation's (or the funder's scope), and its poles in scope. */
   async region(user: CurrentUser, code: string, req: RequestedFilters) {
-    const { indicators, chosen, headline, kindOf } = await this.catalogue(req.indicator);
+    const { indicators, chosen, headline, kindOf, indicatorNote } = await this.catalogue(req.indicator);
     const scope = await this.repo.regionsInScope(this.db, user);
     const region = scope.find((r) => r.code === code);
     // The route's guard already answers 404 outside the scope; the scoped list says so again.
@@ -119,7 +120,8 @@ export class DashboardsService {
     const own = ownArea(user, scope);
     // The page shows the region: its own quarters decide what is consolidated.
     const closure = await this.closureOf({ level: 'region', codes: [code] });
-    const { filters: f, notes } = this.resolve(req, closure);
+    const { filters: f, notes: rangeNotes } = this.resolve(req, closure);
+    const notes: RangeNotes = { ...rangeNotes, ...indicatorNote };
     const provisional = closure.provisional.bind(closure);
     const fromIdx = quarterIndex(f.from);
     const toIdx = quarterIndex(f.to);
@@ -227,15 +229,21 @@ export class DashboardsService {
     };
   }
 
-  /** Active indicators in display order, the one chosen (an unknown code is a bad request) and the headline ones. */
+  /**
+   * Active indicators in display order, the one chosen and the headline ones. A code no active indicator has
+   * (an old link, a retired indicator) shows the first headline indicator, and says so next to the field.
+   */
   private async catalogue(code: string | undefined) {
     const indicators = (await this.repos.indicators.list(this.db, { activeOnly: true })).map(toDashIndicator);
     const byCode = new Map(indicators.map((i) => [i.code, i]));
     const headline = HEADLINE.map((c) => byCode.get(c)).filter((i): i is DashIndicator => Boolean(i));
-    const chosen = byCode.get(code ?? HEADLINE[0]) ?? (code ? undefined : indicators[0]);
-    if (!chosen) throw new BadRequest('unknown indicator');
+    const asked = code === undefined ? undefined : byCode.get(code);
+    const chosen = asked ?? byCode.get(HEADLINE[0]) ?? indicators[0];
+    if (!chosen) throw new NotFound();
+    const indicatorNote =
+      code !== undefined && !asked ? { indicateur: t('dash.filter.unknownIndicator', { code, shown: chosen.label }) } : undefined;
     const kinds = new Map<number, Kind>(indicators.map((i) => [i.id, i.kind]));
-    return { indicators, chosen, headline, kindOf: (id: number) => kinds.get(id) };
+    return { indicators, chosen, headline, kindOf: (id: number) => kinds.get(id), indicatorNote };
   }
 
   /**

@@ -357,8 +357,16 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   });
 
   it('refuses malformed or duplicated filters with a French 400 page, and accepts Q as well as T', async () => {
+    // A well-formed code no published indicator has (an old link): the page shows the first headline
+    // indicator and says so next to the field, rather than a bare error page.
+    for (const path of ['/tableau-de-bord', '/regions/76']) {
+      const res = await agents.staff.get(`${path}?indicateur=INCONNU&a=2026-T3`).expect(200);
+      expect(byId(res.text, 'p', 'f-indicateur-error')).to.equal(
+        'Aucun indicateur publié n’a le code « INCONNU » : le tableau montre « Emplois non délocalisables créés ».',
+      );
+      expect(res.text).to.match(/<option value="EMP_CREES" selected>/);
+    }
     for (const bad of [
-      'indicateur=INCONNU',
       'indicateur=emp_crees',
       'de=2026-T5',
       'a=2026-13',

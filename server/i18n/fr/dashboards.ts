@@ -69,6 +69,7 @@ export const dashboards = {
   'dash.map.regions.n': '({count} régions)',
   'dash.map.quantiles': 'Classes par quantiles : autant de régions dans chaque classe, à peu près.',
   'dash.sort': 'Trier par « {column} »',
+  'dash.filter.unknownIndicator': 'Aucun indicateur publié n’a le code « {code} » : le tableau montre « {shown} ».',
   'dash.sortable': 'Cliquez sur un titre de colonne pour trier le tableau.',
   'dash.poles': 'Pôles de la région : {indicator}',
   'dash.poles.caption': '{indicator} par pôle, trimestre {quarter}, et statut du trimestre',
