@@ -113,17 +113,7 @@ export class SummaryService {
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: figures(nationRows, NATION, t('exports.area.nation'), 'all'),
       ...regionParts(figures, regions, poles, regionRows),
-      completeness: [
-        areaCompleteness(NATION, t('exports.area.nation'), quarters, key),
-        ...regions.map((r) =>
-          areaCompleteness(
-            r.code,
-            r.name,
-            quarters.filter((q) => q.region === r.code),
-            key,
-          ),
-        ),
-      ],
+      completeness: completenessTable(NATION, t('exports.area.nation'), regions, quarters, key),
     };
   }
 
@@ -169,17 +159,7 @@ export class SummaryService {
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: own,
       ...regionParts(figures, regions, poles, regionRows),
-      completeness: [
-        areaCompleteness(partial ? SCOPE_AREA : NATION, scopeName, quarters, key),
-        ...regions.map((r) =>
-          areaCompleteness(
-            r.code,
-            r.name,
-            quarters.filter((q) => q.region === r.code),
-            key,
-          ),
-        ),
-      ],
+      completeness: completenessTable(partial ? SCOPE_AREA : NATION, scopeName, regions, quarters, key),
       poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id], true)),
     };
   }
@@ -327,6 +307,27 @@ interface PoleQuarter {
   region: string;
   expected: boolean;
   reported: boolean;
+}
+
+/** The completeness table: the whole area first (the nation or a scope), then each of its regions. */
+function completenessTable(
+  area: string,
+  name: string,
+  regions: ExportRegion[],
+  quarters: PoleQuarter[],
+  key: AggregateKey,
+): SummaryCompleteness[] {
+  return [
+    areaCompleteness(area, name, quarters, key),
+    ...regions.map((r) =>
+      areaCompleteness(
+        r.code,
+        r.name,
+        quarters.filter((q) => q.region === r.code),
+        key,
+      ),
+    ),
+  ];
 }
 
 /** An area's completeness, all indicators together: poles for one quarter, pole-quarters beyond. */
