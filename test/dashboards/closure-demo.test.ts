@@ -5,19 +5,9 @@ import type request from 'supertest';
 import { DEMO_PASSWORD, loadDemoData } from '../../seeds/demo.ts';
 import { createTestApp, signIn, type TestContext } from '../support/test-app.ts';
 import { onPostgres } from '../support/test-db.ts';
+import { byId, text } from '../support/html.ts';
 
 type Agent = ReturnType<typeof request.agent>;
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/[\s\u00a0\u202f]+/g, ' ')
-    .trim();
-function byId(html: string, tag: string, id: string): string {
-  const m = new RegExp(`<${tag}[^>]*\\bid="${id}"[^>]*>([\\s\\S]*?)</${tag}>`).exec(html);
-  if (!m) throw new Error(`no <${tag} id="${id}"> in page`);
-  return text(m[1]);
-}
 const chart = (html: string) =>
   JSON.parse(
     /data-chart="([^"]*)"/

@@ -7,23 +7,11 @@ import { onPostgres } from '../support/test-db.ts';
 import type { Services } from '../../server/services.ts';
 import type { PoleRow } from '../../server/poles/poles.repo.ts';
 import type { Quarter } from '../../server/lib/quarters.ts';
+import { byId, text } from '../support/html.ts';
 
 type Agent = ReturnType<typeof request.agent>;
 const q = (year: number, quarter: number): Quarter => ({ year, quarter });
 
-/** The text of some HTML, tags removed and every kind of space (fr-FR uses no-break ones) made plain. */
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/[\s\u00a0\u202f]+/g, ' ')
-    .trim();
-/** The inner text of the element with this id (elements without the same tag nested inside). */
-function byId(html: string, tag: string, id: string): string {
-  const m = new RegExp(`<${tag}[^>]*\\bid="${id}"[^>]*>([\\s\\S]*?)</${tag}>`).exec(html);
-  if (!m) throw new Error(`no <${tag} id="${id}"> in page`);
-  return text(m[1]);
-}
 /** Every chart's data, from the data-chart attributes (JSON escaped by Handlebars). */
 function charts(html: string): { labels: string[]; series: { label: string; values: (number | null)[] }[] }[] {
   const unescape = (s: string) =>

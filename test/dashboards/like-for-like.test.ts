@@ -7,19 +7,9 @@ import { completeBody } from '../support/reporting.ts';
 import { onPostgres } from '../support/test-db.ts';
 import type { PoleRow } from '../../server/poles/poles.repo.ts';
 import type { Quarter } from '../../server/lib/quarters.ts';
+import { byId, text } from '../support/html.ts';
 
 const q = (year: number, quarter: number): Quarter => ({ year, quarter });
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/[\s\u00a0\u202f]+/g, ' ')
-    .trim();
-function byId(html: string, tag: string, id: string): string {
-  const m = new RegExp(`<${tag}[^>]*\\bid="${id}"[^>]*>([\\s\\S]*?)</${tag}>`).exec(html);
-  if (!m) throw new Error(`no <${tag} id="${id}"> in page`);
-  return text(m[1]);
-}
 
 describe(`dashboards: changes like for like (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   this.timeout(120_000);

@@ -11,6 +11,7 @@ import type { CurrentUser } from '../../server/http/current-user.ts';
 import { RAW_HEADER } from '../../server/exports/raw-export.service.ts';
 import { CSV_HEADER, summaryFile, summaryPrintModel } from '../../server/exports/summary-files.ts';
 import { isoParis } from '../../server/lib/format.ts';
+import { text } from '../support/html.ts';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -20,12 +21,6 @@ function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => 
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => cb(null, Buffer.concat(chunks)));
 }
-const text = (html: string) =>
-  html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/[\s\u00a0\u202f]+/g, ' ')
-    .trim();
 
 async function readXlsx(body: Buffer) {
   const wb = new ExcelJS.Workbook();
