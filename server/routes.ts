@@ -14,6 +14,7 @@ import { createEntryHandlers } from './reporting/entry.handlers.ts';
 import { createReviewHandlers } from './reporting/review.handlers.ts';
 import { createImportHandlers } from './imports/import.handlers.ts';
 import { createDashboardsHandlers } from './dashboards/dashboards.handlers.ts';
+import { createProvenanceHandlers } from './provenance/provenance.handlers.ts';
 import { createJobsHandlers } from './jobs/jobs.handlers.ts';
 import { api as apiAccess } from './http/access.ts';
 import { createApiHandlers } from './api/api.handlers.ts';
@@ -44,6 +45,7 @@ export function registerRoutes(app: Express, s: Services) {
   const review = createReviewHandlers(s);
   const imports = createImportHandlers(s);
   const dashboards = createDashboardsHandlers(s);
+  const provenance = createProvenanceHandlers(s);
   const jobs = createJobsHandlers(s);
 
   // Operations: liveness (the process answers; also the bench's trivial route) and readiness (database,
@@ -69,6 +71,9 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/poles/:slug', anyRole('pole'), poles.show);
   r.get('/tableau-de-bord', anyRole(), dashboards.national);
   r.get('/regions/:code', anyRole('region'), dashboards.region);
+  // The figure's zone is in the query string (FR, regions, pole:<slug>): the service resolves it inside
+  // the user's scope, the very rows it then reads, and answers 404 outside it, as /regions/:code does.
+  r.get('/chiffres/calcul', anyRole(), provenance.show);
 
   // Pole managers.
   r.get('/mon-pole', roles(['manager'], 'self'), home.myPole);

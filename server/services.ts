@@ -40,6 +40,9 @@ import { AccountService } from './users/account.service.ts';
 import { ImportsRepo } from './imports/imports.repo.ts';
 import { ImportsService } from './imports/imports.service.ts';
 import { DashboardsService } from './dashboards/dashboards.service.ts';
+import { DashboardsRepo } from './dashboards/dashboards.repo.ts';
+import { ProvenanceRepo } from './provenance/provenance.repo.ts';
+import { ProvenanceService } from './provenance/provenance.service.ts';
 import { NoticesRepo } from './notices/notices.repo.ts';
 import { NoticesService } from './notices/notices.service.ts';
 import { RemindersService } from './notices/reminders.service.ts';
@@ -91,6 +94,8 @@ export function buildServices(deps: Deps) {
     outbox: new OutboxRepo(),
     health: new HealthRepo(),
     publications: new PublicationsRepo(),
+    provenance: new ProvenanceRepo(),
+    scope: new DashboardsRepo(),
   };
   const hasher = new PasswordHasher(config.passwordHashCost);
   // Rate limits live in the database so that they hold across instances (sign-in throttle, API).
@@ -125,6 +130,8 @@ export function buildServices(deps: Deps) {
     minComparablePoles: config.minComparablePoles,
   });
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
+  // « Comment ce chiffre est calculé »: reads the same aggregates and the same closure as the dashboards.
+  const provenance = new ProvenanceService({ db, repos, closure, minComparablePoles: config.minComparablePoles });
   const api = new ApiService(db, repos, config.minComparablePoles, closure);
   const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure);
   const rawExports = new RawExportService(db, clock, repos);
@@ -156,6 +163,7 @@ export function buildServices(deps: Deps) {
     imports,
     closure,
     dashboards,
+    provenance,
     summaries,
     rawExports,
     publications,

@@ -278,3 +278,41 @@ export function combine(kind: Kind, cells: Cell[]): Cell {
   // No pole with a value: a null sum, as a pole's own cell has, not a zero that reads like a figure.
   return { value: count ? Math.round(sum / count) : null, num: count ? sum : null, den: count, ...counts, distribution };
 }
+
+/**
+ * What `whole` holds beyond `parts` (some of the areas it combines): the inverse of combine(), for a
+ * figure whose areas are not all shown (the poles of a region outside a manager's scope). Exact, since
+ * every cell combines by sums (a ratio: Σ numerator, Σ denominator; a score: Σ values, number of poles).
+ */
+export function remainder(kind: Kind, whole: Cell, parts: Cell[]): Cell {
+  const minus = (w: number | null, pick: (c: Cell) => number | null): number | null => {
+    if (w === null) return null;
+    return w - parts.reduce((s, c) => s + (pick(c) ?? 0), 0);
+  };
+  const counts = {
+    reported: whole.reported - parts.reduce((s, c) => s + c.reported, 0),
+    expected: whole.expected - parts.reduce((s, c) => s + c.expected, 0),
+    polesExpected: whole.polesExpected - parts.reduce((s, c) => s + c.polesExpected, 0),
+    cmp: NO_COMPARISON,
+  };
+  if (kind === 'flow' || kind === 'stock') {
+    // The rest has a value only if some pole-quarter outside `parts` was reported.
+    const value = counts.reported > 0 ? minus(whole.value, (c) => c.value) : null;
+    return { value, num: null, den: null, ...counts, distribution: null };
+  }
+  const num = minus(whole.num, (c) => c.num);
+  const den = minus(whole.den, (c) => c.den);
+  const distribution: Record<string, number> | null = whole.distribution ? { ...whole.distribution } : null;
+  if (distribution)
+    for (const c of parts)
+      for (const [k, n] of Object.entries(c.distribution ?? {})) {
+        distribution[k] = (distribution[k] ?? 0) - n;
+        if (distribution[k] <= 0) delete distribution[k];
+      }
+  if (kind === 'ratio') {
+    const has = num !== null && den !== null && counts.reported > 0;
+    return { value: has ? percent(num, den) : null, num: has ? num : null, den: has ? den : null, ...counts, distribution: null };
+  }
+  const count = den ?? 0;
+  return { value: count > 0 && num !== null ? Math.round(num / count) : null, num: count > 0 ? num : null, den: count, ...counts, distribution };
+}

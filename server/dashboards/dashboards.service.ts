@@ -28,6 +28,7 @@ import {
   type DashIndicator,
 } from './figures.ts';
 import { regionBreakdown } from './region-breakdown.ts';
+import { figureLink, zoneOf } from './figure-links.ts';
 import { freshnessText } from './freshness-text.ts';
 import type { JobsRepo } from '../jobs/jobs.repo.ts';
 
@@ -87,7 +88,10 @@ export class DashboardsService {
     const provisional = closure.provisional.bind(closure);
     const toIdx = quarterIndex(f.to);
     const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
-    const mine = new Figures(await this.figureRows(own.area, f.base, ids, quarterIndex(f.from), toIdx), kindOf);
+    const mine = new Figures(await this.figureRows(own.area, f.base, ids, quarterIndex(f.from), toIdx), kindOf, {
+      zone: zoneOf(own.area),
+      base: f.base,
+    });
     const regionRows = await this.read({
       base: f.base,
       level: 'region',
@@ -126,10 +130,15 @@ export class DashboardsService {
     const fromIdx = quarterIndex(f.from);
     const toIdx = quarterIndex(f.to);
     const ids = [...new Set([...headline.map((i) => i.id), chosen.id])];
-    const mine = new Figures(await this.figureRows({ level: 'region', codes: [code] }, f.base, ids, fromIdx, toIdx), kindOf);
+    const mine = new Figures(await this.figureRows({ level: 'region', codes: [code] }, f.base, ids, fromIdx, toIdx), kindOf, {
+      zone: { kind: 'regions', codes: [code] },
+      base: f.base,
+    });
     // A funder whose scope is this one region has nothing else to compare with.
     const compare = own.area.level === 'region' && own.area.codes.length === 1 ? null : own;
-    const reference = compare ? new Figures(await this.figureRows(compare.area, f.base, ids, fromIdx, toIdx), kindOf) : null;
+    const reference = compare
+      ? new Figures(await this.figureRows(compare.area, f.base, ids, fromIdx, toIdx), kindOf, { zone: zoneOf(compare.area), base: f.base })
+      : null;
     const poles = await this.repo.polesOfRegion(this.db, user, code, f.to);
     const poleRows = await this.read({
       base: f.base,
@@ -150,6 +159,9 @@ export class DashboardsService {
           key: String(p.id),
           name: p.name,
           href: `/poles/${p.slug}`,
+          figureHref: cell
+            ? figureLink({ indicator: chosen.code, end: f.to, grain: 'quarter', zone: { kind: 'pole', slug: p.slug }, base: f.base })
+            : null,
           scaled: cell?.value ?? null,
           value: formatValue(chosen, cell?.value),
           completeness: completenessText('quarter', cell),
@@ -202,6 +214,7 @@ export class DashboardsService {
         false,
       ),
       kindOf,
+      { zone: { kind: 'pole', slug: pole.slug }, base },
     );
     const quarters = Array.from({ length: DEFAULT_SPAN }, (_, i) => quarterLabel(fromIndex(fromIdx + i)));
     const columns = quarters.map((label, i) => ({ label, provisional: closure.quarterProvisional(fromIdx + i) }));
@@ -213,7 +226,10 @@ export class DashboardsService {
       history: indicators.map((ind) => ({
         code: ind.code,
         label: ind.label,
-        values: quarters.map((_, i) => formatValue(ind, figures.value(ind.id, 'quarter', fromIdx + i))),
+        values: quarters.map((_, i) => ({
+          value: formatValue(ind, figures.value(ind.id, 'quarter', fromIdx + i)),
+          href: figures.link(ind, 'quarter', fromIdx + i),
+        })),
       })),
       charts: headline.map((ind) => ({
         code: ind.code,

@@ -5,6 +5,11 @@ import type { Grain } from '../aggregates/periods.ts';
 import { quarterLabel, type Quarter } from '../lib/quarters.ts';
 import type { Zone } from '../provenance/provenance.schema.ts';
 
+/** The zone of a dashboard's area, for its links (a pole's zone is named by its slug, so built by its page). */
+export function zoneOf(area: { level: 'nation' } | { level: 'region'; codes: string[] }): Zone {
+  return area.level === 'nation' ? { kind: 'nation' } : { kind: 'regions', codes: area.codes };
+}
+
 export const PROVENANCE_PATH = '/chiffres/calcul';
 
 export function zoneParam(zone: Zone): string {

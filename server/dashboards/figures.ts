@@ -2,7 +2,9 @@
 // change from a year earlier, completeness, chart series. Pure (no I/O). Sums, last values, ratios and
 // averages are never computed here: cells come from the aggregates, and several areas are merged with
 // combine() from the aggregation semantics.
-import type { StoredAggregate } from '../aggregates/aggregates.repo.ts';
+import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
+import type { Zone } from '../provenance/provenance.schema.ts';
+import { figureLink } from './figure-links.ts';
 import type { Grain } from '../aggregates/periods.ts';
 import { likeForLike } from '../aggregates/comparison.ts';
 import { completeness, completenessText as textOf } from '../aggregates/completeness.ts';
@@ -111,7 +113,12 @@ export class Figures {
   private readonly cells = new Map<string, FigureCell>();
   readonly computedAts: string[] = [];
 
-  constructor(rows: StoredAggregate[], kindOf: (indicatorId: number) => Kind | undefined) {
+  /** `of`: the one area these cells are (its zone and base), for the link to « Comment ce chiffre est calculé ». */
+  constructor(
+    rows: StoredAggregate[],
+    kindOf: (indicatorId: number) => Kind | undefined,
+    private readonly of?: { zone: Zone; base: Base },
+  ) {
     const groups = new Map<string, StoredAggregate[]>();
     for (const r of rows) {
       if (r.category !== '') continue;
@@ -140,6 +147,12 @@ export class Figures {
   value(indicatorId: number, grain: Grain, endIndex: number): number | null {
     return this.get(indicatorId, grain, endIndex)?.value ?? null;
   }
+
+  /** The provenance page of one of these figures (null for cells of several areas, or with no figure stored). */
+  link(ind: Pick<DashIndicator, 'id' | 'code'>, grain: Grain, endIndex: number): string | null {
+    if (!this.of || !this.get(ind.id, grain, endIndex)) return null;
+    return figureLink({ indicator: ind.code, end: fromIndex(endIndex), grain, zone: this.of.zone, base: this.of.base });
+  }
 }
 
 /** The oldest of some ISO timestamps (they are all written the same way, in UTC). */
@@ -157,6 +170,8 @@ export interface TileLine {
   completeness: string;
   change: ChangeLine;
   reference: string | null;
+  /** « Comment ce chiffre est calculé » for this figure. */
+  href: string | null;
 }
 
 export interface Tile {
@@ -190,6 +205,7 @@ export function tile(
       completeness: completenessText(grain, cell),
       change: changeLine(ind, cell, previous, minPoles),
       reference: reference ? t('dash.tile.reference', { area: reference.name, value: refValue ?? t('dash.tile.noValue') }) : null,
+      href: f.link(ind, grain, endIndex),
     };
   };
   return {
@@ -247,7 +263,11 @@ export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series
       provisional: flags[n],
       cells: series.map((s) => {
         const cell = s.figures.get(ind.id, 'quarter', i);
-        return { value: formatValue(ind, cell?.value), completeness: completenessText('quarter', cell) };
+        return {
+          value: formatValue(ind, cell?.value),
+          completeness: completenessText('quarter', cell),
+          href: s.figures.link(ind, 'quarter', i),
+        };
       }),
     })),
   };
@@ -257,6 +277,8 @@ export interface BreakdownRow {
   key: string;
   name: string;
   href: string | null;
+  /** « Comment ce chiffre est calculé » for the row's figure. */
+  figureHref: string | null;
   scaled: number | null;
   value: string | null;
   completeness: string;

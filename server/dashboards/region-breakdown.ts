@@ -5,6 +5,7 @@ import { formatScaled } from '../lib/format.ts';
 import type { ScopeRegion } from './dashboards.repo.ts';
 import { byValue, completenessText, formatValue, unitSuffix, type BreakdownRow, type DashIndicator } from './figures.ts';
 import { tileMap } from './tile-map.ts';
+import { figureLink } from './figure-links.ts';
 
 /** The regions in scope with a figure, as rows, and every region in scope on the map. */
 export function regionBreakdown(chosen: DashIndicator, scope: ScopeRegion[], regionRows: StoredAggregate[]) {
@@ -21,6 +22,13 @@ export function regionBreakdown(chosen: DashIndicator, scope: ScopeRegion[], reg
           scaled: cell.value,
           value: formatValue(chosen, cell.value),
           completeness: completenessText('quarter', cell),
+          figureHref: figureLink({
+            indicator: chosen.code,
+            end: { year: cell.year, quarter: cell.quarter },
+            grain: 'quarter',
+            zone: { kind: 'regions', codes: [r.code] },
+            base: cell.base,
+          }),
         };
       }),
   );

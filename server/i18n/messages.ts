@@ -42,6 +42,7 @@ import { ops } from './fr/ops.ts';
 import { outbox } from './fr/outbox.ts';
 import { password } from './fr/password.ts';
 import { poles } from './fr/poles.ts';
+import { provenance } from './fr/provenance.ts';
 import { publications } from './fr/publications.ts';
 import { quarters } from './fr/quarters.ts';
 import { review } from './fr/review.ts';
@@ -89,6 +90,7 @@ export const catalogue = byPrefix({
   outbox,
   password,
   poles,
+  prov: provenance,
   publications,
   quarters,
   review,

@@ -10,7 +10,12 @@ export const text = (html: string): string =>
 
 /** The inner text of the element with this id (elements without the same tag nested inside). */
 export function byId(html: string, tag: string, id: string): string {
+  return text(htmlById(html, tag, id));
+}
+
+/** The inner HTML of the element with this id (to read its links). */
+export function htmlById(html: string, tag: string, id: string): string {
   const m = new RegExp(`<${tag}[^>]*\\bid="${id}"[^>]*>([\\s\\S]*?)</${tag}>`).exec(html);
   if (!m) throw new Error(`no <${tag} id="${id}"> in page`);
-  return text(m[1]);
+  return m[1];
 }
