@@ -314,5 +314,6 @@ export function remainder(kind: Kind, whole: Cell, parts: Cell[]): Cell {
     return { value: has ? percent(num, den) : null, num: has ? num : null, den: has ? den : null, ...counts, distribution: null };
   }
   const count = den ?? 0;
-  return { value: count > 0 && num !== null ? Math.round(num / count) : null, num: count > 0 ? num : null, den: count, ...counts, distribution };
+  const value = count > 0 && num !== null ? Math.round(num / count) : null;
+  return { value, num: count > 0 ? num : null, den: count, ...counts, distribution };
 }

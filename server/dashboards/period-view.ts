@@ -15,10 +15,7 @@ import { scopeNameOf } from '../lib/scope-name.ts';
 export type Area = { level: 'nation' } | { level: 'region'; codes: string[] } | { level: 'pole'; ids: number[] };
 
 /** The area the user's own figures cover: a regional funder's regions, everyone else the nation. */
-export function ownArea(
-  user: CurrentUser,
-  scope: ScopeRegion[],
-): { area: Exclude<Area, { level: 'pole' }>; name: string; title: string } {
+export function ownArea(user: CurrentUser, scope: ScopeRegion[]): { area: Exclude<Area, { level: 'pole' }>; name: string; title: string } {
   if (user.role === 'funder' && user.regionCodes.length) {
     const name = scopeNameOf(scope);
     return {

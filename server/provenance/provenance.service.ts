@@ -20,7 +20,7 @@ import type { PolesRepo } from '../poles/poles.repo.ts';
 import { quarterIndex } from '../lib/quarters.ts';
 import type { FigureKey, Zone } from './provenance.schema.ts';
 import type { ProvenanceRepo, ZonePole } from './provenance.repo.ts';
-import { provenanceView, type Part, type Gap } from './provenance-view.ts';
+import { provenanceView, type Gap, type Part, type ProvenanceInput } from './provenance-view.ts';
 
 export interface ProvenanceServiceDeps {
   db: Knex;
@@ -47,7 +47,13 @@ export const MAX_GAPS = 200;
 export class ProvenanceService {
   constructor(private readonly deps: ProvenanceServiceDeps) {}
 
+  /** The page's model, in words (provenance-view.ts). */
   async explain(user: CurrentUser, key: FigureKey) {
+    return provenanceView(await this.model(user, key));
+  }
+
+  /** The figure, its parts and its gaps as stored rows: what the page says, before any formatting. */
+  async model(user: CurrentUser, key: FigureKey): Promise<ProvenanceInput> {
     const { db, repos } = this.deps;
     const row = await repos.indicators.findByCode(db, key.indicator);
     if (!row) throw new NotFound();
@@ -67,7 +73,7 @@ export class ProvenanceService {
     const gaps = await this.gaps(key, [indicator.id, ...componentIds], poles, poleRows, indices);
     const closure = await this.deps.closure.of(closureFilter(zone.area), db);
     const components = await this.components(row.numerator_id, row.denominator_id);
-    return provenanceView({
+    return {
       key,
       indicator,
       definition: row.definition_fr,
@@ -80,7 +86,7 @@ export class ProvenanceService {
       provisional: closure.provisional(key.grain, endIndex),
       computedAt: oldest(figureRows.map((r) => r.computedAt)),
       minComparablePoles: this.deps.minComparablePoles,
-    });
+    };
   }
 
   /** The zone named by the key, inside the user's scope; anything else is a 404, as a URL outside it is. */
@@ -130,14 +136,26 @@ export class ProvenanceService {
     if (zone.kind === 'pole') {
       const figureRows = poleRows;
       if (at.grain === 'quarter') return { figure: figureRows[0] ?? null, figureRows, parts: [], partsOf: null };
-      const quarters = await this.read({ ...at, level: 'pole', grain: 'quarter', fromIndex: indices[0], toIndex: indices[indices.length - 1] });
+      const quarters = await this.read({
+        ...at,
+        level: 'pole',
+        areas: [String(zone.pole.id)],
+        grain: 'quarter',
+        fromIndex: indices[0],
+        toIndex: indices[indices.length - 1],
+      });
       const parts: Part[] = quarters.map((r) => ({ kind: 'quarter', index: quarterIndex(r), cell: r }));
       return { figure: figureRows[0] ?? null, figureRows, parts, partsOf: 'quarters' };
     }
     if (zone.kind === 'nation' || zone.regionCodes.length > 1) {
       const rows = await this.read({ ...at, level: 'region', areas: zone.kind === 'nation' ? undefined : zone.regionCodes });
       const shown = rows.filter((r) => zone.regions.some((s) => s.code === r.area));
-      const parts: Part[] = shown.map((r) => ({ kind: 'region', code: r.area, name: zone.regions.find((s) => s.code === r.area)!.name, cell: r }));
+      const parts: Part[] = shown.map((r) => ({
+        kind: 'region',
+        code: r.area,
+        name: zone.regions.find((s) => s.code === r.area)!.name,
+        cell: r,
+      }));
       if (zone.kind === 'regions') return { figure: rows.length ? combine(kind, rows) : null, figureRows: rows, parts, partsOf: 'regions' };
       const figureRows = await this.read({ ...at, level: 'nation', areas: [NATION] });
       const figure = figureRows[0] ?? null;

@@ -86,6 +86,34 @@ function cases(c: Cast): Case[] {
     ['get', '/regions/:code', '/regions/76', row('login', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok')],
     ['get', '/regions/:code', '/regions/84', row('login', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok')],
     ['get', '/regions/:code', '/regions/99', row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound')],
+    // « Comment ce chiffre est calculé »: the zone is in the query string, resolved inside the scope as a
+    // URL's region or pole is (the nation is not a regional funder's to see).
+    [
+      'get',
+      '/chiffres/calcul',
+      '/chiffres/calcul?indicateur=EMP_CREES&periode=2026-T2&zone=FR',
+      row('login', 'ok', 'ok', 'ok', 'notfound', 'ok', 'ok'),
+    ],
+    [
+      'get',
+      '/chiffres/calcul',
+      '/chiffres/calcul?indicateur=EMP_CREES&periode=2026-T2&zone=76',
+      row('login', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok'),
+    ],
+    [
+      'get',
+      '/chiffres/calcul',
+      '/chiffres/calcul?indicateur=EMP_CREES&periode=2026-T2&zone=75,76',
+      row('login', 'notfound', 'notfound', 'notfound', 'ok', 'ok', 'ok'),
+    ],
+    [
+      'get',
+      '/chiffres/calcul',
+      '/chiffres/calcul?indicateur=EMP_CREES&periode=2026-T2&zone=84',
+      row('login', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok'),
+    ],
+    ['get', '/chiffres/calcul', `/chiffres/calcul?indicateur=EMP_CREES&periode=2026-T2&zone=pole:${A}`, SEE_POLE_A],
+    ['get', '/chiffres/calcul', `/chiffres/calcul?indicateur=EMP_CREES&periode=2026-T2&zone=pole:${C}`, SEE_POLE_C],
     ['get', '/mon-pole', '/mon-pole', MANAGERS],
     ['get', '/mon-pole/:slug', `/mon-pole/${A}`, MY_POLE_A],
     ['get', '/mon-pole/:slug', `/mon-pole/${C}`, MY_POLE_C],

@@ -71,8 +71,12 @@ describe(`provenance page « Comment ce chiffre est calculé » (${onPostgres ? 
     expect(parts).to.contain('Occitanie 6,0 ETP 2 pôles sur 3 (67 %)').and.contain('Auvergne-Rhône-Alpes 3,0 ETP 1 pôle sur 1 (100 %)');
     expect(text(byId(html, 'tr', 'prov-total'))).to.equal('Ensemble 9,0 ETP 3 pôles sur 4 (75 %)');
     const gaps = text(byId(html, 'section', 'prov-gaps'));
-    expect(gaps).to.contain('1 trimestre attendu n’a pas de valeur comptée').and.contain('Pôle Minervois Occitanie 2026-T3 Brouillon, pas encore soumis');
-    expect(page).to.contain('Base : Données validées.').and.match(/Calculé le \d+ \w+ 2026 à \d\d:\d\d\./);
+    expect(gaps)
+      .to.contain('1 trimestre attendu n’a pas de valeur comptée')
+      .and.contain('Pôle Minervois Occitanie 2026-T3 Brouillon, pas encore soumis');
+    expect(page)
+      .to.contain('Base : Données validées.')
+      .and.match(/Calculé le \d+ \w+ 2026 à \d\d:\d\d\./);
     // Each region links to its own make-up, on the same key.
     expect(decoded(htmlById(html, 'table', 'prov-parts'))).to.contain(link('indicateur=EMP_CREES&periode=2026-T3&grain=quarter&zone=76'));
   });
@@ -89,7 +93,9 @@ describe(`provenance page « Comment ce chiffre est calculé » (${onPostgres ? 
     expect(text(byId(ratio, 'p', 'prov-value'))).to.equal('25,0 %');
     expect(text(byId(ratio, 'section', 'prov-rule'))).to.contain('Σ numérateurs ÷ Σ dénominateurs');
     // Σ own resources 5 000 € ÷ Σ total resources 20 000 €: the pole without own resources counts in neither.
-    expect(text(byId(ratio, 'tr', 'prov-total'))).to.contain('5 000 €').and.contain('20 000 €');
+    expect(text(byId(ratio, 'tr', 'prov-total')))
+      .to.contain('5 000 €')
+      .and.contain('20 000 €');
     expect(text(byId(ratio, 'section', 'prov-gaps')))
       .to.contain('Pôle Lauragais 2026-T3 Ressources propres de la structure d’animation « non disponible » : Comptes non arrêtés')
       .and.contain('Pôle Minervois 2026-T3 Brouillon, pas encore soumis');
@@ -103,7 +109,9 @@ describe(`provenance page « Comment ce chiffre est calculé » (${onPostgres ? 
     expect(text(byId(html, 'p', 'prov-completeness'))).to.equal('Complétude : 1 trimestre déclaré sur 3 (33 %)');
     const parts = text(byId(html, 'table', 'prov-parts'));
     expect(parts).to.contain('2026-T1').and.contain('2026-T3 2,0 ETP');
-    expect(text(byId(html, 'section', 'prov-gaps'))).to.contain('2026-T1 Aucune déclaration').and.contain('2026-T2 Aucune déclaration');
+    expect(text(byId(html, 'section', 'prov-gaps')))
+      .to.contain('2026-T1 Aucune déclaration')
+      .and.contain('2026-T2 Aucune déclaration');
   });
 
   it('stays inside the scope: 404 outside it, and what lies beyond it on one line', async () => {
@@ -144,7 +152,9 @@ describe(`provenance page « Comment ce chiffre est calculé » (${onPostgres ? 
   it('is linked from every tile and every cell of the breakdown, trend and pole tables', async () => {
     const agent = await signIn(ctx.app, staff.email);
     const national = decoded((await agent.get('/tableau-de-bord?a=2026-T3').expect(200)).text);
-    expect(htmlById(national, 'div', 'tile-EMP_CREES-quarter')).to.contain(link('indicateur=EMP_CREES&periode=2026-T3&grain=quarter&zone=FR'));
+    expect(htmlById(national, 'div', 'tile-EMP_CREES-quarter')).to.contain(
+      link('indicateur=EMP_CREES&periode=2026-T3&grain=quarter&zone=FR'),
+    );
     expect(htmlById(national, 'div', 'tile-EMP_CREES-ytd')).to.contain(link('indicateur=EMP_CREES&periode=2026-T3&grain=ytd&zone=FR'));
     expect(htmlById(national, 'tr', 'region-76')).to.contain(link('indicateur=EMP_CREES&periode=2026-T3&grain=quarter&zone=76'));
     expect(htmlById(national, 'tr', 'trend-2026-T3')).to.contain(link('indicateur=EMP_CREES&periode=2026-T3&grain=quarter&zone=FR'));

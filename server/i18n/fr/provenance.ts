@@ -25,8 +25,7 @@ export const provenance = {
   'prov.definition': 'Définition de l’indicateur',
   'prov.rule': 'La règle',
   'prov.rule.flow.quarter': 'Un flux : la somme des valeurs déclarées par les pôles pour le trimestre.',
-  'prov.rule.flow.period':
-    'Un flux : pour chaque pôle, la somme des trimestres déclarés dans la période, puis la somme des pôles.',
+  'prov.rule.flow.period': 'Un flux : pour chaque pôle, la somme des trimestres déclarés dans la période, puis la somme des pôles.',
   'prov.rule.stock.quarter': 'Un stock : la somme des valeurs déclarées par les pôles à la fin du trimestre.',
   'prov.rule.stock.period': 'Un stock : pour chaque pôle, la dernière valeur déclarée dans la période, puis la somme des pôles.',
   'prov.rule.ratio':
@@ -38,8 +37,10 @@ export const provenance = {
   'prov.rule.missing':
     'Une valeur « non disponible » ou absente n’est jamais comptée comme zéro, et rien n’est reporté d’une autre période : elle manque, et la complétude le dit.',
   'prov.rule.level.nation': 'Le chiffre national combine les régions de cette façon : il est la combinaison exacte des lignes ci-dessous.',
-  'prov.rule.level.regions': 'Le chiffre de votre périmètre combine ses régions de cette façon : il est la combinaison exacte des lignes ci-dessous.',
-  'prov.rule.level.region': 'Le chiffre de la région combine ses pôles de cette façon : il est la combinaison exacte des lignes ci-dessous.',
+  'prov.rule.level.regions':
+    'Le chiffre de votre périmètre combine ses régions de cette façon : il est la combinaison exacte des lignes ci-dessous.',
+  'prov.rule.level.region':
+    'Le chiffre de la région combine ses pôles de cette façon : il est la combinaison exacte des lignes ci-dessous.',
   'prov.rule.level.pole': 'Le chiffre du pôle sur la période se lit sur ses trimestres, ci-dessous.',
   'prov.rule.level.poleQuarter': 'C’est la valeur déclarée par le pôle pour ce trimestre.',
   'prov.parts.regions': 'Les régions qui le composent',
