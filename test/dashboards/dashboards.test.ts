@@ -135,9 +135,10 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(html.indexOf('id="region-84"')).to.be.greaterThan(0).and.lessThan(html.indexOf('id="region-76"'));
     expect(byId(html, 'tr', 'region-76')).to.equal('Occitanie 4,0 ETP 1 pôle sur 5 (20 %)');
     // The sort keys the table script reads: the scaled value, or nothing for a region without a figure.
+    // Each value links to how it is made (« Comment ce chiffre est calculé »).
     expect(html)
-      .to.contain('<td class="num" data-value="100000">10,0\u00a0ETP</td>')
-      .and.contain('<td class="num" data-value="40000">4,0\u00a0ETP</td>');
+      .to.match(/<td class="num" data-value="100000"><a href="\/chiffres\/calcul\?[^"]+" title="[^"]+">10,0\u00a0ETP<\/a><\/td>/)
+      .and.match(/<td class="num" data-value="40000"><a href="\/chiffres\/calcul\?[^"]+" title="[^"]+">4,0\u00a0ETP<\/a><\/td>/);
     expect(html).to.match(/<li class="map-tile map-r84 shade-c5" id="map-84">\s*<a href="\/regions\/84"/);
     expect(html).to.match(/<li class="map-tile map-r76 shade-c1" id="map-76">\s*<a href="\/regions\/76"/);
     expect(html).to.match(/<li class="map-tile map-r53 shade-none" id="map-53">/); // Bretagne: in scope, no pole
