@@ -1,9 +1,10 @@
 // The rules of the quarterly entry form, as pure functions: what a manager typed → values to store, or
 // a French message per field. No I/O: the service gathers the context, these functions decide.
-import { parseDecimal, scaledToString, SCALE } from '../lib/decimal.ts';
-import { formatNumber } from '../lib/format.ts';
+import { scaledToString, SCALE } from '../lib/decimal.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
-import { t, tn } from '../i18n/messages.ts';
+import { t } from '../i18n/messages.ts';
+import { Problems } from './entry-problems.ts';
+import { parseValue, show } from './entry-number.ts';
 
 export interface EntryIndicator {
   id: number;
@@ -58,7 +59,15 @@ export interface LineToStore {
   carriedOver: boolean;
 }
 
-export type EntryResult = { ok: true; lines: LineToStore[]; flags: string[] } | { ok: false; errors: Record<string, string> };
+/**
+ * `warnings` are the problems that block « Soumettre » but not a draft (a missing comment, a total that
+ * differs from its categories, a reason not given yet): a draft keeps what the manager typed. `errors` are
+ * values that cannot be stored at all (not a number, out of bounds, too many decimals, too long a text).
+ * When submitting, every problem is an error.
+ */
+export type EntryResult =
+  | { ok: true; lines: LineToStore[]; flags: string[]; warnings: Record<string, string> }
+  | { ok: false; errors: Record<string, string>; warnings: Record<string, string> };
 
 export const lineKey = (code: string, category = '') => (category ? `${code}.${category}` : code);
 export const field = {
@@ -74,32 +83,6 @@ const MAX_COMMENT = 2000;
 function str(body: Record<string, unknown>, name: string): string {
   const v = body[name];
   return typeof v === 'string' ? v : '';
-}
-
-function show(scaled: number, decimals: number): string {
-  return formatNumber(scaled / SCALE, decimals);
-}
-
-/** Parses one number typed the French way, with the indicator's bounds and precision. */
-function parseValue(raw: string, ind: EntryIndicator): { value: number } | { error: string } | null {
-  if (raw.trim() === '') return null;
-  const p = parseDecimal(raw);
-  if (!p.ok) {
-    if (p.reason === 'too_many_decimals' && ind.decimals === 0) return { error: t('form.integer') };
-    if (p.reason === 'too_many_decimals') return { error: tn('entry.error.decimals', ind.decimals) };
-    if (p.reason === 'too_large') return { error: t('form.tooLarge') };
-    return { error: t('entry.error.number') };
-  }
-  if (p.decimals > ind.decimals) {
-    return { error: ind.decimals === 0 ? t('form.integer') : tn('entry.error.decimals', ind.decimals) };
-  }
-  if ((ind.min !== null && p.scaled < ind.min) || (ind.max !== null && p.scaled > ind.max)) {
-    const lo = ind.min !== null ? show(ind.min, ind.decimals) : null;
-    const hi = ind.max !== null ? show(ind.max, ind.decimals) : null;
-    if (lo !== null && hi !== null) return { error: t('entry.error.between', { min: lo, max: hi }) };
-    return { error: lo !== null ? t('entry.error.atLeast', { min: lo }) : t('entry.error.atMost', { max: String(hi) }) };
-  }
-  return { value: p.scaled };
 }
 
 /** What the form sent for one indicator, before any check. */
@@ -130,25 +113,27 @@ function readLine(body: Record<string, unknown>, ind: EntryIndicator): RawLine {
 }
 
 /** The comment's and the reason's length and characters. */
-function checkTexts(ind: EntryIndicator, line: RawLine, errors: Record<string, string>): void {
-  if (line.comment.length > MAX_COMMENT) errors[field.comment(ind.code)] = t('entry.error.commentTooLong', { max: MAX_COMMENT });
-  if (line.naReason.length > 500) errors[field.naReason(ind.code)] = t('entry.error.naReasonTooLong', { max: 500 });
+function checkTexts(ind: EntryIndicator, line: RawLine, problems: Problems): void {
+  if (line.comment.length > MAX_COMMENT) problems.hard(field.comment(ind.code), t('entry.error.commentTooLong', { max: MAX_COMMENT }));
+  if (line.naReason.length > 500) problems.hard(field.naReason(ind.code), t('entry.error.naReasonTooLong', { max: 500 }));
   // Refused with a message next to the field (never cleaned silently): the same rule as every stored text.
   for (const [name, text] of [
     [field.comment(ind.code), line.comment],
     [field.naReason(ind.code), line.naReason],
   ] as const) {
     const problem = controlCharProblem(text);
-    if (problem) errors[name] ??= problem;
+    if (problem) problems.hard(name, problem);
   }
 }
 
 /** « Non disponible »: no value may be typed, and a reason is required. */
-function notAvailableLine(ind: EntryIndicator, line: RawLine, errors: Record<string, string>): LineToStore {
+// A value typed beside « non disponible » cannot be stored (a line holds one or the other); a reason not
+// given yet can wait for the submission.
+function notAvailableLine(ind: EntryIndicator, line: RawLine, problems: Problems): LineToStore {
   if (line.totalRaw.trim() !== '' || line.partsRaw.some((p) => p.raw.trim() !== '')) {
-    errors[field.value(ind.code)] = t('entry.error.valueAndNa');
+    problems.hard(field.value(ind.code), t('entry.error.valueAndNa'));
   } else if (!line.naReason) {
-    errors[field.naReason(ind.code)] = t('entry.error.naReasonMissing');
+    problems.warn(field.naReason(ind.code), t('entry.error.naReasonMissing'));
   }
   return {
     indicatorId: ind.id,
@@ -163,34 +148,32 @@ function notAvailableLine(ind: EntryIndicator, line: RawLine, errors: Record<str
 }
 
 /** Parses the total and the categories; the total defaults to, or must equal, the categories' sum. */
-function parseLine(ind: EntryIndicator, line: RawLine, errors: Record<string, string>, submit: boolean): ParsedLine {
+function parseLine(ind: EntryIndicator, line: RawLine, problems: Problems, submit: boolean): ParsedLine {
   const total = parseValue(line.totalRaw, ind);
-  if (total && 'error' in total) errors[field.value(ind.code)] = total.error;
+  if (total && 'error' in total) problems.hard(field.value(ind.code), total.error);
   const parts = line.partsRaw.map((p) => ({ ...p, parsed: parseValue(p.raw, ind) }));
-  for (const p of parts) if (p.parsed && 'error' in p.parsed) errors[field.value(ind.code, p.category)] = p.parsed.error;
+  for (const p of parts) if (p.parsed && 'error' in p.parsed) problems.hard(field.value(ind.code, p.category), p.parsed.error);
   const filled = parts.flatMap((p) => (p.parsed && 'value' in p.parsed ? [{ category: p.category, value: p.parsed.value }] : []));
   let totalValue = total && 'value' in total ? total.value : null;
 
   if (ind.categories.length && filled.length > 0) {
     const missing = parts.find((p) => p.raw.trim() === '');
     if (missing) {
-      errors[field.value(ind.code, missing.category)] ??= t('entry.error.someCategories');
+      problems.warn(field.value(ind.code, missing.category), t('entry.error.someCategories'));
     } else if (filled.length === parts.length) {
       const sum = filled.reduce((s, p) => s + p.value, 0);
-      if (totalValue === null && !errors[field.value(ind.code)]) totalValue = sum;
+      if (totalValue === null && !problems.has(field.value(ind.code))) totalValue = sum;
       else if (totalValue !== null && sum !== totalValue) {
-        errors[field.value(ind.code)] = t('entry.error.totalMismatch', {
-          total: show(totalValue, ind.decimals),
-          sum: show(sum, ind.decimals),
-        });
+        problems.warn(
+          field.value(ind.code),
+          t('entry.error.totalMismatch', { total: show(totalValue, ind.decimals), sum: show(sum, ind.decimals) }),
+        );
       }
     }
   }
-  if (submit && totalValue === null && !errors[field.value(ind.code)]) {
-    errors[field.value(ind.code)] = t('entry.error.missing');
-  }
+  if (submit && totalValue === null) problems.warn(field.value(ind.code), t('entry.error.missing'));
   if (submit && ind.categories.length && totalValue !== null && filled.length === 0) {
-    errors[field.value(ind.code, ind.categories[0].code)] ??= t('entry.error.breakdown');
+    problems.warn(field.value(ind.code, ind.categories[0].code), t('entry.error.breakdown'));
   }
   return { total: totalValue, filled };
 }
@@ -202,14 +185,12 @@ function valuedLines(
   parsed: ParsedLine & { total: number },
   ctx: EntryContext,
   submit: boolean,
-  errors: Record<string, string>,
+  problems: Problems,
   flags: string[],
 ): LineToStore[] {
   const stored = ctx.stored.get(lineKey(ind.code));
   const carriedOver = isCarriedOver(ind, parsed.total, ctx, !line.confirmed && (!stored || stored.carriedOver));
-  if (submit && carriedOver) {
-    errors[field.confirm(ind.code)] = t('entry.error.confirmCarried');
-  }
+  if (submit && carriedOver) problems.warn(field.confirm(ind.code), t('entry.error.confirmCarried'));
   const typed = new Map([
     [lineKey(ind.code), parsed.total],
     ...parsed.filled.map((p) => [lineKey(ind.code, p.category), p.value] as const),
@@ -217,7 +198,7 @@ function valuedLines(
   // Unusual movements need a word of explanation.
   for (const why of unusualMovements(ind, (k) => typed.get(k), carriedOver, ctx)) {
     flags.push(`${ind.code}: ${why}`);
-    if (!line.comment) errors[field.comment(ind.code)] ??= `${why} : expliquez-la en commentaire.`;
+    if (!line.comment) problems.warn(field.comment(ind.code), t('entry.error.explain', { why }));
   }
   return [
     {
@@ -230,54 +211,66 @@ function valuedLines(
       comment: line.comment,
       carriedOver,
     },
-    ...parsed.filled.map((p) => ({
-      indicatorId: ind.id,
-      code: ind.code,
-      category: p.category,
-      value: p.value,
-      notAvailable: false,
-      naReason: '',
-      comment: '',
-      carriedOver: false,
-    })),
+    ...partLines(ind, parsed.filled),
   ];
 }
 
 /** A ratio's numerator may not exceed its denominator. */
-function checkRatios(ctx: EntryContext, entered: Map<string, number>, errors: Record<string, string>): void {
+function checkRatios(ctx: EntryContext, entered: Map<string, number>, problems: Problems): void {
   for (const r of ctx.ratios) {
     const num = entered.get(lineKey(r.numerator.code, r.numerator.category));
     const den = entered.get(lineKey(r.denominator.code, r.denominator.category));
     if (num !== undefined && den !== undefined && num > den) {
-      errors[field.value(r.numerator.code, r.numerator.category)] ??= t('entry.error.ratioCap', {
-        max: scaledToString(den).replace('.', ','),
-        label: r.label,
-      });
+      problems.warn(
+        field.value(r.numerator.code, r.numerator.category),
+        t('entry.error.ratioCap', { max: scaledToString(den).replace('.', ','), label: r.label }),
+      );
     }
   }
 }
 
-/** Checks the whole form; all or nothing. `submit` also requires every indicator and confirmed carry-overs. */
+/** The lines of categories typed without a total, kept in a draft until the rest is filled in. */
+function partLines(ind: EntryIndicator, filled: ParsedLine['filled']): LineToStore[] {
+  return filled.map((p) => ({
+    indicatorId: ind.id,
+    code: ind.code,
+    category: p.category,
+    value: p.value,
+    notAvailable: false,
+    naReason: '',
+    comment: '',
+    carriedOver: false,
+  }));
+}
+
+/**
+ * Checks the whole form; all or nothing. `submit` also requires every indicator and confirmed carry-overs,
+ * and turns every warning into an error.
+ */
 export function checkEntry(body: Record<string, unknown>, ctx: EntryContext, submit: boolean): EntryResult {
-  const errors: Record<string, string> = {};
+  const problems = new Problems();
   const lines: LineToStore[] = [];
   const flags: string[] = [];
   const entered = new Map<string, number>();
   for (const ind of ctx.indicators) {
     const line = readLine(body, ind);
-    checkTexts(ind, line, errors);
+    checkTexts(ind, line, problems);
     if (line.na) {
-      lines.push(notAvailableLine(ind, line, errors));
+      lines.push(notAvailableLine(ind, line, problems));
       continue;
     }
-    const parsed = parseLine(ind, line, errors, submit);
-    if (parsed.total === null) continue;
-    entered.set(lineKey(ind.code), parsed.total);
+    const parsed = parseLine(ind, line, problems, submit);
     for (const p of parsed.filled) entered.set(lineKey(ind.code, p.category), p.value);
-    lines.push(...valuedLines(ind, line, { ...parsed, total: parsed.total }, ctx, submit, errors, flags));
+    if (parsed.total === null) {
+      lines.push(...partLines(ind, parsed.filled));
+      continue;
+    }
+    entered.set(lineKey(ind.code), parsed.total);
+    lines.push(...valuedLines(ind, line, { ...parsed, total: parsed.total }, ctx, submit, problems, flags));
   }
-  checkRatios(ctx, entered, errors);
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, lines, flags };
+  checkRatios(ctx, entered, problems);
+  const { errors, warnings } = problems.split(submit);
+  return Object.keys(errors).length ? { ok: false, errors, warnings } : { ok: true, lines, flags, warnings };
 }
 
 // The « unusual movement » rules, written once: the form above asks for a comment when one fires, and
@@ -333,7 +326,7 @@ export function unusualMovements(
         out.push(
           prev === 0
             ? t('entry.flag.jumpFromZero')
-            : t('entry.flag.jump', { change: `${change > 0 ? '+' : ''}${Math.round(change * 100)}` }),
+            : t('entry.flag.jump', { change: `${change > 0 ? '+' : '\u2212'}${Math.abs(Math.round(change * 100))}` }),
         );
       }
     }

@@ -6,6 +6,7 @@ import { formatScaled } from '../lib/format.ts';
 import type { IndicatorRow } from '../indicators/indicators.repo.ts';
 import { field, lineKey, type EntryContext } from './entry-rules.ts';
 import type { ValueRow } from './reporting.repo.ts';
+import { formObjective, inPageOrder } from './page-order.ts';
 
 function shown(v: ValueRow | undefined, decimals: number): string {
   if (!v) return '—';
@@ -21,19 +22,21 @@ export interface EntryViewInput {
   /** The typed form, when re-rendering after an error or a restored session; else stored values show. */
   body?: Record<string, unknown>;
   errors?: Record<string, string>;
+  /** What blocks only « Soumettre », shown beside the field when it has no error. */
+  warnings?: Record<string, string>;
   historyBase: string;
   registerDate: string;
 }
 
 export function buildEntryView(v: EntryViewInput) {
-  const { ctx, body, errors = {} } = v;
+  const { ctx, body, errors = {}, warnings = {} } = v;
   const typed = (name: string) => (body && typeof body[name] === 'string' ? (body[name] as string) : undefined);
   const rowsById = new Map(v.rows.map((r) => [r.id, r]));
   const groups = new Map<string, { code: string; label: string; indicators: unknown[] }>();
 
   for (const ind of ctx.indicators) {
     const row = rowsById.get(ind.id)!;
-    const objective = row.objectives.split(',')[0] || 'O3';
+    const objective = formObjective(row);
     const stored = ctx.stored.get(lineKey(ind.code));
     const register = ctx.register?.get(lineKey(ind.code));
     // Input as stored; else a stock carried over from the previous quarter, MEMBRES from the register.
@@ -63,6 +66,7 @@ export function buildEntryView(v: EntryViewInput) {
         lastYear: shown(v.lastYear.get(k), ind.decimals),
         register: reg,
         error: errors[field.value(ind.code, c.code)],
+        warning: errors[field.value(ind.code, c.code)] ? undefined : warnings[field.value(ind.code, c.code)],
       };
     });
     const item = {
@@ -90,12 +94,7 @@ export function buildEntryView(v: EntryViewInput) {
       lastYear: shown(v.lastYear.get(lineKey(ind.code)), ind.decimals),
       inputmode: ind.decimals > 0 ? 'decimal' : 'numeric',
       parts,
-      errors: {
-        value: errors[field.value(ind.code)],
-        naReason: errors[field.naReason(ind.code)],
-        comment: errors[field.comment(ind.code)],
-        confirm: errors[field.confirm(ind.code)],
-      },
+      ...messagesOf(ind.code, errors, warnings),
       historyUrl: `${v.historyBase}?indicateur=${encodeURIComponent(ind.code)}`,
     };
     const g = groups.get(objective) ?? { code: objective, label: tDynamic('objective', objective), indicators: [] };
@@ -103,6 +102,16 @@ export function buildEntryView(v: EntryViewInput) {
     groups.set(objective, g);
   }
   return [...groups.values()].sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/** An indicator's messages per field: its errors, and its warnings where the field has no error. */
+function messagesOf(code: string, errors: Record<string, string>, warnings: Record<string, string>) {
+  const kinds = ['value', 'naReason', 'comment', 'confirm'] as const;
+  const name = (k: (typeof kinds)[number]) => field[k](code);
+  return {
+    errors: Object.fromEntries(kinds.map((k) => [k, errors[name(k)]])),
+    warnings: Object.fromEntries(kinds.map((k) => [k, errors[name(k)] ? undefined : warnings[name(k)]])),
+  };
 }
 
 /** The error summary's links: one per message, to its field, labelled with its indicator. */
@@ -115,5 +124,8 @@ export function errorLinks(ctx: EntryContext, errors: Record<string, string>): {
   }
   labels.set('highlights', t('entry.highlights'));
   labels.set('difficulties', t('entry.difficulties'));
-  return Object.entries(errors).map(([name, message]) => ({ href: `#f-${name}`, text: `${labels.get(name) ?? name} : ${message}` }));
+  return Object.entries(inPageOrder(errors, ctx)).map(([name, message]) => ({
+    href: `#f-${name}`,
+    text: `${labels.get(name) ?? name} : ${message}`,
+  }));
 }

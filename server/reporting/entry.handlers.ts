@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
-import { t, tDynamic } from '../i18n/messages.ts';
+import { t, tDynamic, tn } from '../i18n/messages.ts';
 import { takePendingForm } from '../http/authenticate.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
@@ -30,11 +30,13 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
     status: number,
     pole: PoleRow,
     q: Quarter,
-    opts: { body?: Record<string, unknown>; errors?: Record<string, string>; notice?: string } = {},
+    opts: { body?: Record<string, unknown>; errors?: Record<string, string>; warnings?: Record<string, string>; notice?: string } = {},
   ) {
     const base = `/mon-pole/${pole.slug}/trimestres/${quarterLabel(q)}`;
     const [{ ctx, rows, previousRows, lastYear }, report] = await Promise.all([reporting.context(pole, q), reporting.report(pole, q)]);
     const editable = report === undefined || report.status === 'draft' || report.status === 'returned';
+    // Typed values re-shown after a refusal carry their own warnings; otherwise the stored draft's.
+    const warnings = opts.body ? (opts.warnings ?? {}) : reporting.draftWarnings(ctx, report);
     const groups = buildEntryView({
       ctx,
       rows,
@@ -42,6 +44,7 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
       lastYear,
       body: opts.body,
       errors: opts.errors,
+      warnings,
       historyBase: `${base}/historique`,
       registerDate: formatDate(quarterLastDay(q)),
     });
@@ -57,6 +60,7 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
       groups,
       errors: opts.errors ?? {},
       errorList: opts.errors ? errorLinks(ctx, opts.errors) : [],
+      warningList: errorLinks(ctx, warnings),
       highlights: body?.highlights ?? report?.highlights ?? '',
       difficulties: body?.difficulties ?? report?.difficulties ?? '',
       version: report?.version ?? 0,
@@ -82,10 +86,10 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
       const outcome = await reporting.save(pole, q, body, submit, actor(req));
       switch (outcome.kind) {
         case 'saved':
-          setFlash(req, outcome.status === 'submitted' ? t('entry.submitted') : t('entry.saved'));
+          setFlash(req, savedMessage(outcome.status, outcome.warnings ?? 0));
           return res.redirect(303, outcome.status === 'submitted' ? `/mon-pole/${pole.slug}` : base);
         case 'invalid':
-          return render(req, res, 422, pole, q, { body, errors: outcome.errors });
+          return render(req, res, 422, pole, q, { body, errors: outcome.errors, warnings: outcome.warnings });
         case 'locked':
           return render(req, res, 409, pole, q, { notice: t('entry.locked') });
         case 'conflict':
@@ -117,6 +121,11 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
       });
     },
   };
+
+  function savedMessage(status: string, warnings: number): string {
+    if (status === 'submitted') return t('entry.submitted');
+    return warnings ? tn('entry.savedWithWarnings', warnings) : t('entry.saved');
+  }
 
   /** 409: the stored values beside the user's own; nothing was written. */
   async function renderConflict(

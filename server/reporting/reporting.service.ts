@@ -20,6 +20,7 @@ import {
 } from '../lib/quarters.ts';
 import { checkEntry, field, lineKey, type EntryContext, type EntryIndicator, type LineToStore, type RatioRule } from './entry-rules.ts';
 import { scaledToInput } from '../lib/decimal.ts';
+import { inFormOrder, inPageOrder } from './page-order.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import {
   revisionBase,
@@ -49,6 +50,8 @@ export interface SavePlan {
   formToken: string;
   formDigest: string;
   source: 'form' | 'import';
+  /** What blocks a submission but was stored in the draft all the same, by field. */
+  warnings: Record<string, string>;
 }
 
 export interface PrepareOptions {
@@ -64,8 +67,8 @@ export type PrepareOutcome = Exclude<SaveOutcome, { kind: 'saved'; duplicate: fa
 
 // A union rather than thrown errors: the entry form's conflict page shows the stored values beside the typed ones.
 export type SaveOutcome =
-  | { kind: 'saved'; status: ReportStatus; duplicate: boolean }
-  | { kind: 'invalid'; errors: Record<string, string> }
+  | { kind: 'saved'; status: ReportStatus; duplicate: boolean; warnings?: number }
+  | { kind: 'invalid'; errors: Record<string, string>; warnings?: Record<string, string> }
   | { kind: 'conflict'; report: ReportRow | undefined; stored: ValueRow[] }
   | { kind: 'locked'; status: ReportStatus };
 
@@ -131,7 +134,7 @@ export class ReportingService {
     const all = await this.repos.indicators.list(this.db, { activeOnly: true });
     const categories = await this.repos.indicators.categories(this.db);
     const applicable = all.filter((i) => indicatorApplies(i, q));
-    const rows = applicable.filter((i) => i.kind !== 'ratio');
+    const rows = inFormOrder(applicable.filter((i) => i.kind !== 'ratio'));
     const byId = new Map(all.map((i) => [i.id, i]));
     const entry = rows.map((i) => ({
       id: i.id,
@@ -226,7 +229,11 @@ export class ReportingService {
     const highlights = typeof body.highlights === 'string' ? normaliseNewlines(body.highlights).trim() : '';
     const difficulties = typeof body.difficulties === 'string' ? normaliseNewlines(body.difficulties).trim() : '';
     const result = checkEntry(body, ctx, opts.submit);
-    const errors = result.ok ? {} : { ...result.errors };
+    // Only the manager's own draft stores a form with warnings: an import, or a status forced by staff,
+    // is held to every rule, as a submission is.
+    const strict = opts.submit || opts.source === 'import' || opts.status !== undefined;
+    const errors = { ...(result.ok ? {} : result.errors), ...(strict ? result.warnings : {}) };
+    const warnings = strict ? {} : result.warnings;
     if (highlights.length > NARRATIVE_MAX) errors.highlights = t('form.tooLong', { max: NARRATIVE_MAX });
     if (difficulties.length > NARRATIVE_MAX) errors.difficulties = t('form.tooLong', { max: NARRATIVE_MAX });
     for (const [name, text] of [
@@ -236,7 +243,7 @@ export class ReportingService {
       const problem = controlCharProblem(text);
       if (problem) errors[name] ??= problem;
     }
-    if (!result.ok || Object.keys(errors).length) return { kind: 'invalid', errors };
+    if (!result.ok || Object.keys(errors).length) return { kind: 'invalid', errors: inPageOrder(errors, ctx), warnings };
     const status: ReportStatus = opts.status ?? (opts.submit ? 'submitted' : (existing?.status ?? 'draft'));
     return {
       kind: 'ready',
@@ -254,6 +261,7 @@ export class ReportingService {
         formToken,
         formDigest,
         source: opts.source ?? 'form',
+        warnings,
       },
     };
   }
@@ -262,7 +270,15 @@ export class ReportingService {
   async save(pole: PoleRow, q: Quarter, body: Record<string, unknown>, submit: boolean, actor: Actor): Promise<SaveOutcome> {
     const prepared = await this.prepare(pole, q, body, { submit, checkVersion: true });
     if (prepared.kind !== 'ready') return prepared;
-    return this.applyAll([prepared.plan], actor);
+    const outcome = await this.applyAll([prepared.plan], actor);
+    return outcome.kind === 'saved' ? { ...outcome, warnings: Object.keys(prepared.plan.warnings).length } : outcome;
+  }
+
+  /** What the stored draft still lacks before « Soumettre » (a comment asked for, a total to match), by field. */
+  draftWarnings(ctx: EntryContext, report: ReportRow | undefined): Record<string, string> {
+    if (!EDITABLE.includes(report?.status)) return {};
+    const result = checkEntry(this.bodyOf(ctx, report), ctx, false);
+    return inPageOrder({ ...result.warnings }, ctx);
   }
 
   /**
@@ -357,6 +373,10 @@ export class ReportingService {
   /** The stored quarter as form fields: an import overlays its file on it, so values it omits stay. */
   async storedAsBody(pole: PoleRow, q: Quarter): Promise<Record<string, string>> {
     const [{ ctx }, report] = await Promise.all([this.context(pole, q), this.repos.reporting.report(this.db, pole.id, q)]);
+    return this.bodyOf(ctx, report);
+  }
+
+  private bodyOf(ctx: EntryContext, report: ReportRow | undefined): Record<string, string> {
     const body: Record<string, string> = { highlights: report?.highlights ?? '', difficulties: report?.difficulties ?? '' };
     for (const ind of ctx.indicators) {
       for (const category of ['', ...ind.categories.map((c) => c.code)]) {

@@ -94,8 +94,11 @@ describe('entry rules: the form as a whole', () => {
     }
   });
 
-  it('asks a reason for « non disponible », refuses it with a value, and stores it as not reported', () => {
+  it('asks a reason for « non disponible » (a draft waits for it), refuses it with a value, and stores it as not reported', () => {
     let r = checkEntry({ [field.na('EMP_CREES')]: '1' }, ctx(), false);
+    expect(r.ok, 'a draft saves without the reason').to.equal(true);
+    expect(r.warnings[field.naReason('EMP_CREES')]).to.equal('Indiquez pourquoi cette valeur n’est pas disponible.');
+    r = checkEntry({ [field.na('EMP_CREES')]: '1' }, ctx(), true);
     expect(!r.ok && r.errors[field.naReason('EMP_CREES')]).to.equal('Indiquez pourquoi cette valeur n’est pas disponible.');
     r = checkEntry({ [field.na('EMP_CREES')]: '1', [field.value('EMP_CREES')]: '3' }, ctx(), false);
     expect(!r.ok && r.errors[field.value('EMP_CREES')]).to.equal('Effacez la valeur ou décochez « non disponible ».');
@@ -103,9 +106,36 @@ describe('entry rules: the form as a whole', () => {
     expect(r.ok && r.lines[0]).to.include({ value: null, notAvailable: true, naReason: 'Bilan en cours' });
   });
 
-  it('keeps a numerator at most its denominator', () => {
-    const r = checkEntry({ [field.value('RESSOURCES_PROPRES')]: '2000', [field.value('RESSOURCES_TOTALES')]: '1500' }, ctx(), false);
+  it('keeps a numerator at most its denominator (a warning on a draft, an error on submit)', () => {
+    const body = { [field.value('RESSOURCES_PROPRES')]: '2000', [field.value('RESSOURCES_TOTALES')]: '1500' };
+    let r = checkEntry(body, ctx(), false);
+    expect(r.ok && r.warnings[field.value('RESSOURCES_PROPRES')]).to.match(/^Ne peut pas dépasser 1500/);
+    expect(valueOf(r, 'RESSOURCES_PROPRES'), 'the typed value is kept in the draft').to.equal(2000 * S);
+    r = checkEntry(body, ctx(), true);
     expect(!r.ok && r.errors[field.value('RESSOURCES_PROPRES')]).to.match(/^Ne peut pas dépasser 1500/);
+  });
+
+  it('accepts the unit typed after the number, and says « sans centimes » for a euro amount', () => {
+    let r = checkEntry({ [field.value('RESSOURCES_PROPRES')]: '1 234 €', [field.value('EMP_CREES')]: '2,5 ETP' }, ctx(), false);
+    expect(valueOf(r, 'RESSOURCES_PROPRES')).to.equal(1234 * S);
+    expect(valueOf(r, 'EMP_CREES')).to.equal(2.5 * S);
+    r = checkEntry({ [field.value('RESSOURCES_PROPRES')]: '1 234,5 €' }, ctx(), false);
+    expect(!r.ok && r.errors[field.value('RESSOURCES_PROPRES')]).to.equal('Saisissez un montant en euros, sans centimes.');
+    r = checkEntry({ [field.value('RESSOURCES_PROPRES')]: '€' }, ctx(), false);
+    expect(!r.ok && r.errors[field.value('RESSOURCES_PROPRES')]).to.equal('Saisissez un nombre, par exemple 12,5 ou 1 234.');
+    r = checkEntry({ [field.value('EMP_CREES')]: '3 €' }, ctx(), false);
+    expect(!r.ok && r.errors[field.value('EMP_CREES')], 'another unit than the indicator’s').to.equal(
+      'Saisissez un nombre, par exemple 12,5 ou 1 234.',
+    );
+  });
+
+  it('refuses a draft only for what cannot be stored, and then says every other problem too', () => {
+    const previous = new Map([['EMP_ETP_FIN', 100 * S]]);
+    const body = { [field.value('EMP_CREES')]: 'abc', [field.value('EMP_ETP_FIN')]: '200' };
+    const r = checkEntry(body, ctx({ previous, pastQuarters: 4 }), false);
+    expect(r.ok).to.equal(false);
+    expect(!r.ok && Object.keys(r.errors)).to.deep.equal([field.value('EMP_CREES')]);
+    expect(r.warnings[field.comment('EMP_ETP_FIN')]).to.match(/^Variation importante/);
   });
 
   it('makes the parts of MEMBRES add up to the total, or computes the total from them', () => {
@@ -115,13 +145,23 @@ describe('entry rules: the form as a whole', () => {
       [field.value('MEMBRES', 'non_ess')]: nonEss,
       [field.value('MEMBRES', 'autre')]: autre,
     });
-    let r = checkEntry(v('10', '4', '3', '2'), ctx(), false);
+    let r = checkEntry(v('10', '4', '3', '2'), ctx(), true);
     expect(!r.ok && r.errors[field.value('MEMBRES')]).to.equal('Le total (10) doit être égal à la somme des catégories (9).');
+    r = checkEntry(v('10', '4', '3', '2'), ctx(), false);
+    expect(r.ok && r.warnings[field.value('MEMBRES')], 'a draft keeps both').to.equal(
+      'Le total (10) doit être égal à la somme des catégories (9).',
+    );
+    expect(valueOf(r, 'MEMBRES')).to.equal(10 * S);
     r = checkEntry(v('', '4', '3', '2'), ctx(), false);
     expect(valueOf(r, 'MEMBRES')).to.equal(9 * S);
     expect(valueOf(r, 'MEMBRES', 'ess')).to.equal(4 * S);
-    r = checkEntry(v('9', '4', '', '2'), ctx(), false);
+    r = checkEntry(v('9', '4', '', '2'), ctx(), true);
     expect(!r.ok && r.errors[field.value('MEMBRES', 'non_ess')]).to.equal('Renseignez toutes les catégories, ou aucune.');
+    r = checkEntry(v('', '4', '', '2'), ctx(), false);
+    expect(r.ok && r.warnings[field.value('MEMBRES', 'non_ess')]).to.equal('Renseignez toutes les catégories, ou aucune.');
+    expect([valueOf(r, 'MEMBRES'), valueOf(r, 'MEMBRES', 'ess'), valueOf(r, 'MEMBRES', 'autre')], 'the typed parts are kept').to.deep.equal(
+      [undefined, 4 * S, 2 * S],
+    );
   });
 
   it('needs a comment when MEMBRES differs from the member register', () => {
@@ -132,35 +172,39 @@ describe('entry rules: the form as a whole', () => {
       ['MEMBRES.autre', 2],
     ]);
     const body = { [field.value('MEMBRES', 'ess')]: '5', [field.value('MEMBRES', 'non_ess')]: '3', [field.value('MEMBRES', 'autre')]: '2' };
-    let r = checkEntry(body, ctx({ register }), false);
+    let r = checkEntry(body, ctx({ register }), true);
     expect(!r.ok && r.errors[field.comment('MEMBRES')]).to.match(/^Différent du registre des membres \(9 membres/);
+    r = checkEntry(body, ctx({ register }), false);
+    expect(r.ok && r.warnings[field.comment('MEMBRES')]).to.match(/^Différent du registre des membres \(9 membres/);
     r = checkEntry({ ...body, [field.comment('MEMBRES')]: 'Une adhésion pas encore saisie au registre' }, ctx({ register }), false);
-    expect(r.ok).to.equal(true);
+    expect(r.ok && r.warnings).to.deep.equal({});
     r = checkEntry({ ...body, [field.value('MEMBRES', 'ess')]: '4' }, ctx({ register }), false);
-    expect(r.ok).to.equal(true);
+    expect(r.ok && r.warnings).to.deep.equal({});
   });
 
   it('asks for a comment on a stock moving more than 50 % once 4 quarters exist', () => {
     const previous = new Map([['EMP_ETP_FIN', 100 * S]]);
     const body = { [field.value('EMP_ETP_FIN')]: '151' };
-    expect(checkEntry(body, ctx({ previous, pastQuarters: 3 }), false).ok, 'only 3 past quarters').to.equal(true);
-    const r = checkEntry(body, ctx({ previous, pastQuarters: 4 }), false);
-    expect(!r.ok && r.errors[field.comment('EMP_ETP_FIN')]).to.equal(
-      'Variation importante (+51 % par rapport au trimestre précédent) : expliquez-la en commentaire.',
-    );
-    expect(checkEntry({ [field.value('EMP_ETP_FIN')]: '150' }, ctx({ previous, pastQuarters: 4 }), false).ok, 'exactly +50 %').to.equal(
-      true,
-    );
-    expect(checkEntry({ [field.value('EMP_ETP_FIN')]: '49' }, ctx({ previous, pastQuarters: 4 }), false).ok, '−51 %').to.equal(false);
-    expect(
-      checkEntry({ ...body, [field.comment('EMP_ETP_FIN')]: 'Reprise d’une entreprise' }, ctx({ previous, pastQuarters: 4 }), false).ok,
-    ).to.equal(true);
+    const asks = (b: Record<string, string>, pastQuarters: number) =>
+      checkEntry(b, ctx({ previous, pastQuarters }), false).warnings[field.comment('EMP_ETP_FIN')];
+    expect(asks(body, 3), 'only 3 past quarters').to.equal(undefined);
+    expect(asks(body, 4)).to.equal('Variation importante (+51 % par rapport au trimestre précédent) : expliquez-la en commentaire.');
+    expect(checkEntry(body, ctx({ previous, pastQuarters: 4 }), false).ok, 'a draft saves with the warning').to.equal(true);
+    const r = checkEntry(body, ctx({ previous, pastQuarters: 4 }), true);
+    expect(!r.ok && r.errors[field.comment('EMP_ETP_FIN')]).to.match(/^Variation importante \(\+51 %/);
+    expect(asks({ [field.value('EMP_ETP_FIN')]: '150' }, 4), 'exactly +50 %').to.equal(undefined);
+    expect(asks({ [field.value('EMP_ETP_FIN')]: '49' }, 4), '−51 %, with the minus sign').to.match(/^Variation importante \(\u221251 %/);
+    expect(asks({ ...body, [field.comment('EMP_ETP_FIN')]: 'Reprise d’une entreprise' }, 4)).to.equal(undefined);
   });
 
   it('asks for a comment on a flow above three times its largest past quarter', () => {
     const maxPastFlow = new Map([['EMP_CREES', 4 * S]]);
-    expect(checkEntry({ [field.value('EMP_CREES')]: '12' }, ctx({ maxPastFlow, pastQuarters: 5 }), false).ok).to.equal(true);
-    const r = checkEntry({ [field.value('EMP_CREES')]: '12,1' }, ctx({ maxPastFlow, pastQuarters: 5 }), false);
+    const at12 = checkEntry({ [field.value('EMP_CREES')]: '12' }, ctx({ maxPastFlow, pastQuarters: 5 }), true);
+    expect(at12.ok ? {} : at12.errors, 'exactly three times').to.not.have.property(field.comment('EMP_CREES'));
+    expect(
+      checkEntry({ [field.value('EMP_CREES')]: '12,1' }, ctx({ maxPastFlow, pastQuarters: 5 }), false).warnings[field.comment('EMP_CREES')],
+    ).to.match(/plus de trois fois supérieure/);
+    const r = checkEntry({ [field.value('EMP_CREES')]: '12,1' }, ctx({ maxPastFlow, pastQuarters: 5 }), true);
     expect(!r.ok && r.errors[field.comment('EMP_CREES')]).to.match(
       /plus de trois fois supérieure au plus haut des trimestres passés \(4,0\)/,
     );

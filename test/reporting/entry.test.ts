@@ -4,6 +4,7 @@ import { createTestApp, csrfFrom, signIn, type TestContext } from '../support/te
 import { makePole, makeUser } from '../support/factories.ts';
 import { completeBody } from '../support/reporting.ts';
 import { field } from '../../server/reporting/entry-rules.ts';
+import { text } from '../support/html.ts';
 
 const Q = { year: 2026, quarter: 3 };
 const URL_Q = (slug: string) => `/mon-pole/${slug}/trimestres/2026-T3`;
@@ -12,6 +13,9 @@ async function counts(ctx: TestContext) {
   const n = async (t: string) => Number((await ctx.db(t).count({ n: '*' }).first())!.n);
   return { reports: await n('quarter_reports'), values: await n('quarter_values'), revisions: await n('value_revisions') };
 }
+
+/** The inner HTML of the first <div> of this class (the summaries hold no nested div). */
+const byClass = (html: string, _tag: 'div', cls: string) => new RegExp(`<div class="${cls}"[^>]*>([\\s\\S]*?)</div>`).exec(html)?.[1] ?? '';
 
 /** The form page's hidden fields, as the browser would send them back. */
 function hidden(html: string) {
@@ -292,6 +296,102 @@ describe('the quarterly entry form', () => {
       .delete()
       .catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/append-only/);
+  });
+
+  it('saves a draft that trips a plausibility rule, shows what to review, and refuses only the submission', async () => {
+    // Five submitted quarters with 3,5 jobs created each: 50 is more than three times the largest.
+    for (const q of [
+      [2025, 2],
+      [2025, 3],
+      [2025, 4],
+      [2026, 1],
+      [2026, 2],
+    ] as const) {
+      const past = { year: q[0], quarter: q[1] };
+      const saved = await ctx.s.reporting.save(pole, past, { ...(await completeBody(ctx.s, past)), version: '0' }, true, {
+        userId: managerId,
+      });
+      expect(saved.kind).to.equal('saved');
+    }
+    const form = await agent.get(URL_Q(pole.slug)).expect(200);
+    const typed = {
+      [field.value('EMP_CREES')]: '50',
+      [field.value('RESSOURCES_PROPRES')]: '1 500 €',
+      [field.na('TE_ACTIONS')]: '1',
+    };
+    const res = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(form.text), ...typed, action: 'brouillon' })
+      .expect(303);
+    expect(res.headers.location).to.equal(URL_Q(pole.slug));
+    const stored = await ctx
+      .db('quarter_values as v')
+      .join('indicators as i', 'i.id', 'v.indicator_id')
+      .where({ 'v.pole_id': pole.id, 'v.year': 2026, 'v.quarter': 3 })
+      .orderBy('i.code')
+      .select('i.code', 'v.value_scaled', 'v.not_available');
+    expect(stored.map((r) => [r.code, r.value_scaled === null ? null : Number(r.value_scaled), Boolean(r.not_available)])).to.deep.equal([
+      ['EMP_CREES', 500_000, false],
+      ['RESSOURCES_PROPRES', 15_000_000, false],
+      ['TE_ACTIONS', null, true],
+    ]);
+    const back = await agent.get(URL_Q(pole.slug)).expect(200);
+    expect(text(back.text))
+      .to.contain('Brouillon enregistré. 2 points sont à revoir avant de soumettre : ils sont signalés ci-dessous.')
+      .and.contain('À revoir avant de soumettre');
+    // Beside its field, and in the summary in the order of the page, each linked to its field.
+    expect(back.text).to.match(
+      /<p class="warning-message" id="f-c\.EMP_CREES-error">[^<]*<span[^>]*>À revoir : <\/span>Valeur plus de trois fois supérieure/,
+    );
+    expect(back.text).to.match(/<p class="warning-message" id="f-nr\.TE_ACTIONS-error">/);
+    const summary = byClass(back.text, 'div', 'warning-summary');
+    expect(summary.indexOf('href="#f-c.EMP_CREES"')).to.be.greaterThan(0);
+    expect(summary.indexOf('href="#f-nr.TE_ACTIONS"')).to.be.greaterThan(summary.indexOf('href="#f-c.EMP_CREES"'));
+    expect(back.text).to.contain('value="50"').and.not.contain('aria-invalid');
+
+    const submit = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({ ...hidden(back.text), ...(await completeBody(ctx.s, Q)), [field.value('EMP_CREES')]: '50', action: 'soumettre' })
+      .expect(422);
+    expect(submit.text).to.contain('aria-invalid="true"').and.contain('expliquez-la en commentaire');
+    expect((await ctx.db('quarter_reports').where({ pole_id: pole.id, year: 2026, quarter: 3 }).first()).status).to.equal('draft');
+    await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({
+        ...hidden(submit.text),
+        ...(await completeBody(ctx.s, Q)),
+        [field.value('EMP_CREES')]: '50',
+        [field.comment('EMP_CREES')]: 'Ouverture de la légumerie',
+        action: 'soumettre',
+      })
+      .expect(303);
+  });
+
+  it('refuses a draft only for a value that cannot be stored, keeping every typed value and listing problems in page order', async () => {
+    const form = await agent.get(URL_Q(pole.slug)).expect(200);
+    const before = await counts(ctx);
+    const res = await agent
+      .post(URL_Q(pole.slug))
+      .type('form')
+      .send({
+        ...hidden(form.text),
+        [field.value('EMP_CREES')]: '2',
+        [field.value('RESSOURCES_PROPRES')]: '1 234,5 €',
+        [field.value('TE_ACTIONS')]: 'beaucoup',
+        action: 'brouillon',
+      })
+      .expect(422);
+    expect(await counts(ctx)).to.deep.equal(before);
+    expect(res.text).to.contain('value="1 234,5 €"').and.contain('value="beaucoup"').and.contain('value="2"');
+    const errors = byClass(res.text, 'div', 'error-summary');
+    expect(errors).to.contain('Saisissez un montant en euros, sans centimes.');
+    const order = ['TE_ACTIONS', 'RESSOURCES_PROPRES'].map((code) => res.text.indexOf(`id="f-v.${code}"`));
+    const listed = ['TE_ACTIONS', 'RESSOURCES_PROPRES'].map((code) => errors.indexOf(`href="#f-v.${code}"`));
+    expect(listed[0] < listed[1], JSON.stringify({ order, listed })).to.equal(order[0] < order[1]);
+    expect(listed.every((i) => i > 0)).to.equal(true);
   });
 
   it('prefills stocks from the previous quarter, marked « reporté » until confirmed', async () => {

@@ -51,7 +51,7 @@ describe('unusual movements: one rule for the entry form and the review page', (
   it('flags a stock moving by more than 50 %, not at exactly 50 %, and one leaving zero', () => {
     expect(unusualMovements(ETP, values([['EMP_ETP_FIN', 15 * S]]), false, history())).to.deep.equal([]);
     expect(unusualMovements(ETP, values([['EMP_ETP_FIN', 4 * S]]), false, history())).to.deep.equal([
-      'Variation importante (-60 % par rapport au trimestre précédent)',
+      'Variation importante (\u221260 % par rapport au trimestre précédent)',
     ]);
     expect(unusualMovements(ETP, values([['EMP_ETP_FIN', 16 * S]]), false, history())).to.deep.equal([
       'Variation importante (+60 % par rapport au trimestre précédent)',
