@@ -1,6 +1,6 @@
 // The rules of the quarterly entry form, as pure functions: what a manager typed → values to store, or
 // a French message per field. No I/O: the service gathers the context, these functions decide.
-import { scaledToString, SCALE } from '../lib/decimal.ts';
+import { SCALE } from '../lib/decimal.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
 import { t } from '../i18n/messages.ts';
 import { Problems } from './entry-problems.ts';
@@ -221,9 +221,10 @@ function checkRatios(ctx: EntryContext, entered: Map<string, number>, problems: 
     const num = entered.get(lineKey(r.numerator.code, r.numerator.category));
     const den = entered.get(lineKey(r.denominator.code, r.denominator.category));
     if (num !== undefined && den !== undefined && num > den) {
+      const decimals = ctx.indicators.find((i) => i.code === r.numerator.code)?.decimals ?? 0;
       problems.warn(
         field.value(r.numerator.code, r.numerator.category),
-        t('entry.error.ratioCap', { max: scaledToString(den).replace('.', ','), label: r.label }),
+        t('entry.error.ratioCap', { max: show(den, decimals), label: r.label }),
       );
     }
   }

@@ -67,6 +67,8 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
       formToken: reporting.newFormToken(),
       deadline: formatDate(reporting.deadlineOf(q)),
       submittedOn: report?.submitted_at ? formatDate(report.submitted_at) : '',
+      // Typed values shown back (refused, or restored after a session expired) are not stored yet.
+      unsaved: opts.body !== undefined,
       notice: opts.notice ?? takeFlash(req),
     });
   }

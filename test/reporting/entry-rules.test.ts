@@ -109,10 +109,10 @@ describe('entry rules: the form as a whole', () => {
   it('keeps a numerator at most its denominator (a warning on a draft, an error on submit)', () => {
     const body = { [field.value('RESSOURCES_PROPRES')]: '2000', [field.value('RESSOURCES_TOTALES')]: '1500' };
     let r = checkEntry(body, ctx(), false);
-    expect(r.ok && r.warnings[field.value('RESSOURCES_PROPRES')]).to.match(/^Ne peut pas dépasser 1500/);
+    expect(r.ok && r.warnings[field.value('RESSOURCES_PROPRES')]).to.match(/^Ne peut pas dépasser 1\u202f500 \(/);
     expect(valueOf(r, 'RESSOURCES_PROPRES'), 'the typed value is kept in the draft').to.equal(2000 * S);
     r = checkEntry(body, ctx(), true);
-    expect(!r.ok && r.errors[field.value('RESSOURCES_PROPRES')]).to.match(/^Ne peut pas dépasser 1500/);
+    expect(!r.ok && r.errors[field.value('RESSOURCES_PROPRES')]).to.match(/^Ne peut pas dépasser 1\u202f500 \(/);
   });
 
   it('accepts the unit typed after the number, and says « sans centimes » for a euro amount', () => {

@@ -29,7 +29,7 @@ export const entry = {
   'entry.savedWithWarnings.1': 'Brouillon enregistré. 1 point est à revoir avant de soumettre : il est signalé ci-dessous.',
   'entry.savedWithWarnings.n': 'Brouillon enregistré. {count} points sont à revoir avant de soumettre : ils sont signalés ci-dessous.',
   'entry.warnings.title': 'À revoir avant de soumettre',
-  'entry.warnings.intro': 'Le brouillon garde ce que vous avez saisi ; ces points bloquent seulement « Soumettre ».',
+  'entry.warnings.intro': 'Le brouillon garde ce que vous avez saisi\u00a0; ces points bloquent seulement «\u00a0Soumettre\u00a0».',
   'entry.warningLabel': 'À revoir :',
   'entry.submitted': 'Trimestre soumis à l’équipe nationale. Merci !',
   'entry.restored': 'Votre session avait expiré : voici ce que vous aviez saisi. Vérifiez-le puis enregistrez.',
