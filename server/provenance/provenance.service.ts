@@ -156,6 +156,8 @@ export class ProvenanceService {
         name: zone.regions.find((s) => s.code === r.area)!.name,
         cell: r,
       }));
+      // In French alphabetical order, as the regions are read (the rows come in code order).
+      parts.sort((a, b) => (a.kind === 'region' && b.kind === 'region' ? a.name.localeCompare(b.name, 'fr') : 0));
       if (zone.kind === 'regions') return { figure: rows.length ? combine(kind, rows) : null, figureRows: rows, parts, partsOf: 'regions' };
       const figureRows = await this.read({ ...at, level: 'nation', areas: [NATION] });
       const figure = figureRows[0] ?? null;

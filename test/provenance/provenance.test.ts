@@ -69,6 +69,9 @@ describe(`provenance page « Comment ce chiffre est calculé » (${onPostgres ? 
     expect(text(byId(html, 'section', 'prov-rule'))).to.contain('la somme des valeurs déclarées par les pôles');
     const parts = text(byId(html, 'table', 'prov-parts'));
     expect(parts).to.contain('Occitanie 6,0 ETP 2 pôles sur 3 (67 %)').and.contain('Auvergne-Rhône-Alpes 3,0 ETP 1 pôle sur 1 (100 %)');
+    expect(parts.indexOf('Auvergne'), 'regions in French alphabetical order, not code order (84 after 76)').to.be.lessThan(
+      parts.indexOf('Occitanie'),
+    );
     expect(text(byId(html, 'tr', 'prov-total'))).to.equal('Ensemble 9,0 ETP 3 pôles sur 4 (75 %)');
     const gaps = text(byId(html, 'section', 'prov-gaps'));
     expect(gaps)
