@@ -209,7 +209,7 @@ export function provenanceView(input: ProvenanceInput) {
       more: input.gaps.total > input.gaps.list.length ? tn('prov.gaps.more', input.gaps.total - input.gaps.list.length) : null,
     },
     comparison: {
-      intro: t('prov.comparison.intro', { min: input.minComparablePoles }),
+      intro: single ? t('prov.comparison.intro.pole') : t('prov.comparison.intro', { min: input.minComparablePoles }),
       line: figure ? changeLine(ind, { ...figure, computedAt: '' }, previousWords(key), input.minComparablePoles, single) : null,
     },
     back: backLink(input),

@@ -115,6 +115,10 @@ describe(`provenance page « Comment ce chiffre est calculé » (${onPostgres ? 
     expect(text(byId(html, 'section', 'prov-gaps')))
       .to.contain('2026-T1 Aucune déclaration')
       .and.contain('2026-T2 Aucune déclaration');
+    // A pole's own figure compares its quarters reported both years, not a count of poles.
+    expect(text(byId(html, 'section', 'prov-comparison')))
+      .to.contain('ne retient que les trimestres que le pôle a déclarés les deux années')
+      .and.not.contain('pôles attendus');
   });
 
   it('stays inside the scope: 404 outside it, and what lies beyond it on one line', async () => {

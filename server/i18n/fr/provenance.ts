@@ -83,6 +83,8 @@ export const provenance = {
   'prov.comparison': 'La comparaison',
   'prov.comparison.intro':
     'La comparaison avec la même période un an plus tôt ne retient que les pôles qui ont déclaré les deux périodes (à périmètre constant) ; sous {min} pôles, ou sous la moitié des pôles attendus, aucun pourcentage n’est donné.',
+  'prov.comparison.intro.pole':
+    'La comparaison avec la même période un an plus tôt ne retient que les trimestres que le pôle a déclarés les deux années (à périmètre constant) ; faute de trimestre commun, aucun pourcentage n’est donné.',
   'prov.back': 'Retour au tableau de bord',
   'prov.back.pole': 'Retour à la page du pôle',
 } satisfies Messages<'prov'>;
