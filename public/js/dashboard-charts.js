@@ -46,6 +46,8 @@
       beginAtZero: true,
       title: { display: Boolean(data.unit), text: data.unit || '' },
       ticks: {
+        // Steps no finer than the indicator's precision: a count never gets « 1, 1, 0,5 » shown as « 1, 1, 0 ».
+        precision: data.decimals || 0,
         callback: function (value) {
           return formatter(Number.isInteger(value) ? 0 : data.decimals || 0).format(value);
         },

@@ -25,7 +25,9 @@ export function formatDate(value: DateTime | string | null | undefined, withTime
   const dt = typeof value === 'string' ? DateTime.fromISO(value, { zone: 'utc' }) : value;
   if (!dt.isValid) return '';
   const local = dt.setZone(ZONE).setLocale('fr');
-  return withTime ? `${local.toFormat('d LLLL yyyy')} à ${local.toFormat('HH:mm')}` : local.toFormat('d LLLL yyyy');
+  // French writes the first of the month as an ordinal: « 1er janvier », then « 2 janvier ».
+  const day = `${local.day === 1 ? '1er' : local.day} ${local.toFormat('LLLL yyyy')}`;
+  return withTime ? `${day} à ${local.toFormat('HH:mm')}` : day;
 }
 
 /**

@@ -106,6 +106,19 @@ describe('dashboards in a real browser (Chromium)', function () {
           expect(c.differs, `${target}: ${c.label} is blank`).to.equal(true);
           expect(c.painted, `${target}: ${c.label} painted pixels`).to.be.greaterThan(500);
         }
+        // The value axis of every chart: its tick labels never repeat (whole steps for counts).
+        const ticks = await page.$$eval('figure.is-drawn canvas', (list) =>
+          list.map((c) => {
+            const chart = (
+              window as unknown as {
+                Chart: { getChart(c: Element): { scales: Record<string, { axis: string; type: string; ticks: { label: string }[] }> } };
+              }
+            ).Chart.getChart(c)!;
+            const scale = Object.values(chart.scales).find((sc) => sc.type === 'linear')!;
+            return scale.ticks.map((t) => String(t.label));
+          }),
+        );
+        for (const labels of ticks) expect(new Set(labels).size, `${target}: ticks ${labels.join(' | ')}`).to.equal(labels.length);
         const axe = await new AxeBuilder({ page }).analyze();
         const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
         expect(serious.map((v) => `${target}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).to.deep.equal(

@@ -61,6 +61,9 @@ describe('small helpers', () => {
   it('formats numbers and dates for fr-FR', () => {
     expect(formatNumber(1234.5, 1)).to.match(/^1\s234,5$/);
     expect(formatDate('2026-11-26T09:30:00.000Z', true)).to.equal('26 novembre 2026 à 10:30');
+    expect(formatDate('2026-01-01')).to.equal('1er janvier 2026');
+    expect(formatDate('2026-06-30T22:30:00.000Z', true), 'the 1st in Paris, the 30th in UTC').to.equal('1er juillet 2026 à 00:30');
+    expect(formatDate('2026-01-02')).to.equal('2 janvier 2026');
   });
 
   it('writes a change with its sign, the minus sign « − » and one decimal', () => {
