@@ -128,6 +128,11 @@ export function deadline(q: Quarter, days: number): DateTime {
   return opensAt(q).plus({ days }).minus({ milliseconds: 1 });
 }
 
+/** Calendar days (Paris) from a deadline's day to `at`'s day: « 15 jours après l'échéance »; ≤ 0 when on time. */
+export function daysAfter(deadlineAt: DateTime, at: DateTime): number {
+  return Math.round(at.setZone(ZONE).startOf('day').diff(deadlineAt.setZone(ZONE).startOf('day'), 'days').days);
+}
+
 export function isClosed(q: Quarter, now: DateTime): boolean {
   return now >= opensAt(q);
 }

@@ -111,6 +111,7 @@ export function createReviewHandlers({
       report,
       statusCode: status ?? 'todo',
       late: reporting.isLate(q, status),
+      lateDays: report ? review.submittedLate(report, reporting) : 0,
       deadline: reporting.deadlineOf(q).toUTC().toISO(),
       submittedBy: report?.submitted_by ? names.get(report.submitted_by) : undefined,
       reviewedBy: report?.reviewed_by ? names.get(report.reviewed_by) : undefined,

@@ -2,11 +2,11 @@ import type { Knex } from 'knex';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import { percent } from '../aggregates/semantics.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
-import { writeTimestamp } from '../db/dialect.ts';
+import { readTimestamp, writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion } from '../http/errors.ts';
 import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
-import { indicatorApplies, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
+import { daysAfter, indicatorApplies, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import { lineKey, type StoredLine } from './entry-rules.ts';
 import { revisionBase, revisionRow, type ReportingRepo, type ReportRow, type ReportStatus, type ValueRow } from './reporting.repo.ts';
@@ -142,11 +142,16 @@ export class ReviewService {
     return 'done';
   }
 
+  /** How many days after its deadline a quarter was submitted (0 when on time): the queue and the review page. */
+  submittedLate(r: Quarter & { submitted_at: string | null }, rule: LatenessRule): number {
+    return submittedLate(r, rule);
+  }
+
   /** The staff queue: matching quarters, oldest submission first, each with its « en retard » state. */
   async queue(filter: QueueFilter, rule: LatenessRule) {
     const rows = await this.repos.review.queue(this.db, filter, QUEUE_LIMIT + 1);
     return {
-      rows: rows.slice(0, QUEUE_LIMIT).map((r) => ({ ...r, late: rule.isLate(r, r.status) })),
+      rows: rows.slice(0, QUEUE_LIMIT).map((r) => ({ ...r, late: rule.isLate(r, r.status), lateDays: submittedLate(r, rule) })),
       truncated: rows.length > QUEUE_LIMIT,
       limit: QUEUE_LIMIT,
     };
@@ -258,4 +263,12 @@ export class ReviewService {
       return { ...base, kind: 'status' as const, oldStatus: r.old_status, newStatus: r.new_status, why: r.reason };
     });
   }
+}
+
+/** How many days after the deadline a quarter was submitted (0 when on time or not submitted). */
+export function submittedLate(r: Quarter & { submitted_at: string | null }, rule: LatenessRule): number {
+  const at = readTimestamp(r.submitted_at);
+  if (!at) return 0;
+  const deadlineAt = rule.deadlineOf(r);
+  return at > deadlineAt ? Math.max(1, daysAfter(deadlineAt, at)) : 0;
 }

@@ -3,6 +3,7 @@ import type request from 'supertest';
 import { createTestApp, csrfFrom, signIn, type TestContext } from '../support/test-app.ts';
 import { makeMember, makePole, makeUser } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
+import { text } from '../support/html.ts';
 import type { Services } from '../../server/services.ts';
 import type { PoleRow } from '../../server/poles/poles.repo.ts';
 import type { Quarter } from '../../server/lib/quarters.ts';
@@ -341,5 +342,28 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
         .expect(403);
     }
     expect(await counts()).to.deep.equal(before);
+  });
+  it('says in the queue how many days after the deadline a quarter was submitted, and nothing when on time', async () => {
+    // Garonne's 2025-T3, due on 30 October 2025, was entered on 10 July 2026.
+    const past = (await staff.get('/admin/trimestres?statut=tous&periode=2025-T3').expect(200)).text;
+    expect(text(rowOf(past, `queue-${p.garonne.slug}-2025-T3`))).to.contain('253 jours après l’échéance');
+    // 2026-T3 was due on 30 October: submitted on 14 November, 15 days later (Paris calendar days).
+    const late = await makePole(s, { name: 'Pôle Tardif', region: '76', departement: '31' });
+    const onTime = await makePole(s, { name: 'Pôle Ponctuel', region: '76', departement: '31' });
+    const manager = await makeUser(s, 'manager', { poleIds: [late.id, onTime.id] });
+    ctx.clock.set('2026-10-30T23:30:00'); // the deadline's day, half an hour before it ends (Paris time)
+    await save(s, onTime, T3, true, manager.id);
+    ctx.clock.set('2026-11-14T08:30:00');
+    await save(s, late, T3, true, manager.id);
+    ctx.clock.set('2026-11-26T10:00:00');
+    const page = (await staff.get('/admin/trimestres?region=76&periode=2026-T3').expect(200)).text;
+    expect(text(rowOf(page, `queue-${late.slug}-2026-T3`)))
+      .to.contain('14 novembre 2026')
+      .and.contain('15 jours après l’échéance');
+    expect(text(rowOf(page, `queue-${onTime.slug}-2026-T3`)))
+      .to.contain('30 octobre 2026')
+      .and.not.contain('échéance');
+    const review = (await staff.get(`/admin/trimestres/${late.slug}/2026-T3`).expect(200)).text;
+    expect(text(review)).to.match(/Soumis le 14 novembre 2026 à 08:30 par [^—]+ — 15 jours après l’échéance/);
   });
 });

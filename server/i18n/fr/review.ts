@@ -21,6 +21,8 @@ export const review = {
   'review.col.submittedBy': 'Par',
   'review.col.deadline': 'Date limite',
   'review.col.late': 'Retard',
+  'review.submittedLate.1': '{count} jour après l’échéance',
+  'review.submittedLate.n': '{count} jours après l’échéance',
   'review.title': '{pole} — {period}',
   'review.back': 'Retour aux trimestres à examiner',
   'review.facts.region': 'Région',
