@@ -3,7 +3,14 @@ import type { Clock } from '../lib/clock.ts';
 import { lastClosedQuarter, quarterIndex, type Quarter } from '../lib/quarters.ts';
 import type { Base } from './aggregates.repo.ts';
 import { expectedIn, periodProvisional, quarterStatus, type ClosureRule, type ClosureStatus } from './closure.ts';
-import { ClosureRepo, type ClosureFilter, type ClosureSplit, type ReportCount, type WindowCount } from './closure.repo.ts';
+import {
+  ClosureRepo,
+  type ClosureFilter,
+  type ClosureSplit,
+  type ReportCount,
+  type WindowCount,
+  type WindowReportCount,
+} from './closure.repo.ts';
 import type { Grain } from './periods.ts';
 
 /** The closure of one area's quarters: which are provisional, which hold data, the latest consolidated one. */
@@ -23,11 +30,8 @@ export class AreaClosure {
     let s = this.statuses.get(index);
     if (!s) {
       const count = (rows: WindowCount[]) => rows.reduce((n, w) => n + (expectedIn(w, index) ? w.n : 0), 0);
-      const validated = this.reports.filter((r) => r.index === index && r.status === 'validated');
-      s = quarterStatus(
-        { index, expected: count(this.windows), validated: count(validated), published: this.published.has(index) },
-        this.rule,
-      );
+      const validated = this.reports.reduce((n, r) => n + (r.index === index && r.status === 'validated' ? r.expected : 0), 0);
+      s = quarterStatus({ index, expected: count(this.windows), validated, published: this.published.has(index) }, this.rule);
       this.statuses.set(index, s);
     }
     return s;
@@ -56,6 +60,11 @@ export class AreaClosure {
   latestConsolidated(base: Base): number | null {
     return this.withData(base).find((i) => !this.quarterProvisional(i)) ?? null;
   }
+}
+
+/** An archived pole's reports, expected or not as its window says (a report after the archive counts nowhere). */
+function expectedOfWindow({ firstIndex, archivedOn, ...r }: WindowReportCount): ReportCount {
+  return { ...r, expected: expectedIn({ firstIndex, archivedOn }, r.index) ? r.n : 0 };
 }
 
 export interface ClosureServiceDeps {
@@ -104,7 +113,10 @@ export class ClosureService {
     const last = quarterIndex(lastClosedQuarter(this.deps.clock.now()));
     // One after the other: `db` may be a transaction (an export's snapshot), one connection for its queries.
     const windows = await this.repo.windows(db, filter, split);
-    const reports = await this.repo.reports(db, filter, last, split);
+    const reports = [
+      ...(await this.repo.reports(db, filter, last, split)),
+      ...(await this.repo.archivedReports(db, filter, last, split)).map(expectedOfWindow),
+    ];
     const published = await this.repo.publishedQuarters(db);
     const rule = this.rule();
     const out = new Map<string, AreaClosure>();

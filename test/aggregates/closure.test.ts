@@ -141,4 +141,17 @@ describe(`closure counts per area (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, fu
     expect((await closure.of({ regionCodes: ['53'] })).latestConsolidated('validated')).to.equal(T3 - 1);
     expect((await closure.of({ regionCodes: ['76'] })).latestConsolidated('validated')).to.equal(T3);
   });
+
+  it('counts a report before its pole’s first quarter as data, never as a validated report expected', async () => {
+    // Auvergne-Rhône-Alpes: g expected from 2026-T2 (its report a draft), h from 2026-T3 with a 2026-T2 report.
+    ids.g = (await makePole(ctx.s, { name: 'Pôle g', region: '84', firstReport: { year: 2026, quarter: 2 } })).id;
+    ids.h = (await makePole(ctx.s, { name: 'Pôle h', region: '84', firstReport: { year: 2026, quarter: 3 } })).id;
+    await report('g', 2026, 2, 'draft');
+    await report('h', 2026, 2, 'validated');
+    for (const area of [await closure.of({ regionCodes: ['84'] }), (await closure.byArea({}, 'region')).get('84')!]) {
+      expect(area.status(T3 - 1)).to.equal('provisional');
+      expect(area.withData('validated')).to.deep.equal([T3 - 1]);
+    }
+    expect((await closure.of({ poleIds: [ids.h] })).status(T3 - 1)).to.equal('consolidated');
+  });
 });
