@@ -2,6 +2,7 @@ import type { Messages } from '../types.ts';
 
 export const nav = {
   'nav.home': 'Accueil',
+  'nav.menu': 'Menu',
   'nav.myPole': 'Mon pôle',
   'nav.poles': 'Pôles',
   'nav.users': 'Utilisateurs',
