@@ -1,13 +1,24 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
 import { t, tDynamic } from '../i18n/messages.ts';
-import { quarterLabel } from '../lib/quarters.ts';
+import { lastClosedQuarter, quarterLabel } from '../lib/quarters.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import type { PoleRow } from '../poles/poles.service.ts';
 
+const WORK_ROWS = 10;
+
 /** Landing pages: each role lands where its work is. */
-export function createHomeHandlers({ home, poles, reporting, notices }: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices'>) {
+export function createHomeHandlers({
+  home,
+  poles,
+  reporting,
+  notices,
+  review,
+  outbox,
+  jobHistory,
+  clock,
+}: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'clock'>) {
   async function renderPole(req: Request, res: Response, pole: PoleRow) {
     const [details, mine, quarters, poleNotices] = await Promise.all([
       poles.details(pole),
@@ -73,13 +84,38 @@ export function createHomeHandlers({ home, poles, reporting, notices }: Pick<Ser
       await renderPole(req, res, scopedPole(req));
     },
 
+    // The staff home starts from the work: what waits for review, who is late, what failed; then the counts.
     async adminHome(req: Request, res: Response) {
-      const [active, summary] = await Promise.all([poles.search({ archived: 'actifs' }), home.staffSummary()]);
+      const q = lastClosedQuarter(clock.now());
+      const [active, summary, waiting, quarter, mail, runs] = await Promise.all([
+        poles.search({ archived: 'actifs' }),
+        home.staffSummary(),
+        review.queue({ status: 'submitted' }, reporting),
+        review.completeness(q, undefined, reporting),
+        outbox.counts(),
+        jobHistory.latestFailures(),
+      ]);
+      const late = quarter.poles.filter((p) => p.late);
       res.render('pages/home/admin', {
         title: t('home.staff.title'),
         nav: 'home',
         poleCount: active.length,
         ...summary,
+        waiting: waiting.rows.slice(0, WORK_ROWS).map((r) => ({
+          pole: r.pole_name,
+          period: quarterLabel(r),
+          url: `/admin/trimestres/${r.pole_slug}/${quarterLabel(r)}`,
+          submittedAt: r.submitted_at,
+          lateDays: r.lateDays,
+        })),
+        waitingCount: waiting.rows.length,
+        waitingMore: waiting.truncated,
+        period: quarterLabel(q),
+        late: late.slice(0, WORK_ROWS).map((p) => ({ name: p.name, region: p.region_name, url: `/poles/${p.slug}`, status: p.status ?? 'todo' })),
+        lateCount: late.length,
+        mailFailed: mail.failed,
+        mailWaiting: mail.queued + mail.sending,
+        failedJobs: runs.map((r) => ({ label: tDynamic('jobs', r.job), at: r.started_at, error: r.error })),
       });
     },
   };

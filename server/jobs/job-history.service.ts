@@ -14,6 +14,13 @@ export class JobHistoryService {
     return this.repos.jobs.runs(this.db, limit);
   }
 
+  /** The jobs whose latest finished run failed, one line each (the staff home lists them). */
+  async latestFailures() {
+    const latest = new Map<string, Awaited<ReturnType<JobsRepo['runs']>>[number]>();
+    for (const r of await this.repos.jobs.runs(this.db, 200)) if (r.status !== 'running' && !latest.has(r.job)) latest.set(r.job, r);
+    return [...latest.values()].filter((r) => r.status === 'failure');
+  }
+
   /** The aggregates' generation, last refresh and rebuild, and the changes not yet in them. */
   freshness() {
     return this.repos.aggregatesRead.freshness(this.db);
