@@ -72,6 +72,20 @@ describe('the quarterly entry form in a real browser (Chromium)', function () {
       await page.locator('.warning-summary').screenshot({ path: path.join(SHOTS, `entry-form_warning-summary_${width}.png`) });
       await page.locator('#ind-RESSOURCES_PROPRES').screenshot({ path: path.join(SHOTS, `entry-form_warning-field_${width}.png`) });
 
+      // The action bar takes one line, and a field reached with Tab is never hidden under it.
+      const [draft, submit] = [
+        await page.locator('button[value=brouillon]').boundingBox(),
+        await page.locator('button[value=soumettre]').boundingBox(),
+      ];
+      expect(Math.abs(draft!.y - submit!.y), 'both buttons on one line').to.be.below(2);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.focus('#f-c\\.RESSOURCES_TOTALES');
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement!.getBoundingClientRect().bottom);
+      const bar = await page.evaluate(() => document.querySelector('.sticky-actions')!.getBoundingClientRect().top);
+      expect(focused, 'the focused field ends above the sticky bar').to.be.at.most(bar);
+      await page.screenshot({ path: path.join(SHOTS, `entry-form_focus-above-bar_${width}.png`) });
+
       // Back as stored: leaving asks nothing.
       await Promise.all([page.waitForNavigation(), page.click('a.history-link >> nth=0')]);
       expect(leaving).to.have.length(1);
