@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import { writeTimestamp } from '../db/dialect.ts';
 import type { Actor } from '../lib/actor.ts';
+import { objectKey, publicationName, reportName, type ObjectNames } from './audit-text.ts';
 
 export interface AuditEntry {
   actorId: number | null;
@@ -69,15 +70,99 @@ export class AuditRepo {
     return true;
   }
 
-  async list(db: Knex, filter: { entity?: string; entityId?: string; limit?: number; offset?: number }): Promise<AuditRow[]> {
+  /** A page of the journal, newest first, narrowed by the filter (all in SQL). */
+  async list(db: Knex, filter: AuditFilter): Promise<AuditRow[]> {
     const q = db('audit_log as a')
       .leftJoin('users as u', 'u.id', 'a.actor_id')
       .select('a.*', 'u.display_name as actor_name')
-      .orderBy('a.id', 'desc')
+      .orderBy([
+        { column: 'a.created_at', order: 'desc' },
+        { column: 'a.id', order: 'desc' },
+      ])
       .limit(filter.limit ?? 100)
       .offset(filter.offset ?? 0);
     if (filter.entity) q.where('a.entity', filter.entity);
     if (filter.entityId) q.where('a.entity_id', filter.entityId);
+    if (filter.actorId !== undefined) q.where('a.actor_id', filter.actorId);
+    if (filter.actionPrefixes?.length) q.where((w) => filter.actionPrefixes!.forEach((p) => w.orWhere('a.action', 'like', `${p}%`)));
+    if (filter.from) q.where('a.created_at', '>=', filter.from);
+    if (filter.to) q.where('a.created_at', '<', filter.to);
+    if (filter.poleId !== undefined) {
+      const id = filter.poleId;
+      // entity_id is text: the ids it is compared with are cast the same way on both databases.
+      const ids = (table: string) => db(table).where('pole_id', id).select(db.raw('cast(id as varchar(40))'));
+      q.where((w) =>
+        w
+          .where((x) => x.where('a.entity', 'pole').andWhere('a.entity_id', String(id)))
+          .orWhere((x) => x.where('a.entity', 'quarter_report').whereIn('a.entity_id', ids('quarter_reports')))
+          .orWhere((x) => x.where('a.entity', 'pole_member').whereIn('a.entity_id', ids('pole_members'))),
+      );
+    }
     return q;
   }
+
+  /** Who appears in the journal (for its « Auteur » filter), by name. */
+  async actors(db: Knex): Promise<{ id: number; display_name: string }[]> {
+    return db('users').whereIn('id', db('audit_log').whereNotNull('actor_id').distinct('actor_id')).select('id', 'display_name');
+  }
+
+  /** The names of the objects of some entries: one query per kind of object. */
+  async names(db: Knex, rows: Pick<AuditRow, 'entity' | 'entity_id'>[]): Promise<ObjectNames> {
+    const out: ObjectNames = new Map();
+    const idsOf = (entity: string) =>
+      [...new Set(rows.filter((r) => r.entity === entity).map((r) => Number(r.entity_id)))].filter(Number.isSafeInteger);
+    const put = (entity: string, id: number, v: { name: string; pole?: string; href?: string }) => out.set(objectKey(entity, id), v);
+    const reports = idsOf('quarter_report');
+    if (reports.length) {
+      const found = await db('quarter_reports as r')
+        .join('poles as p', 'p.id', 'r.pole_id')
+        .whereIn('r.id', reports)
+        .select('r.id', 'r.year', 'r.quarter', 'p.name', 'p.slug');
+      for (const r of found)
+        put('quarter_report', r.id, { name: reportName(r), pole: r.name, href: `/admin/trimestres/${r.slug}/${reportName(r)}` });
+    }
+    for (const r of await this.some(db, 'poles', idsOf('pole'), ['id', 'name', 'slug']))
+      put('pole', r.id, { name: String(r.name), href: `/poles/${r.slug}` });
+    const members = idsOf('pole_member');
+    if (members.length) {
+      const found = await db('pole_members as m')
+        .join('poles as p', 'p.id', 'm.pole_id')
+        .whereIn('m.id', members)
+        .select('m.id', 'm.name', 'p.name as pole', 'p.slug');
+      for (const m of found) put('pole_member', m.id, { name: m.name, pole: m.pole, href: `/poles/${m.slug}` });
+    }
+    for (const u of await this.some(db, 'users', idsOf('user'), ['id', 'display_name']))
+      put('user', u.id, { name: String(u.display_name), href: `/admin/utilisateurs/${u.id}/modifier` });
+    for (const i of await this.some(db, 'indicators', idsOf('indicator'), ['id', 'code'])) put('indicator', i.id, { name: String(i.code) });
+    for (const p of await this.some(db, 'publications', idsOf('publication'), ['id', 'period_kind', 'year', 'quarter']))
+      put('publication', p.id, {
+        name: publicationName({
+          period_kind: String(p.period_kind),
+          year: Number(p.year),
+          quarter: p.quarter === null ? null : Number(p.quarter),
+        }),
+      });
+    for (const k of await this.some(db, 'api_tokens', idsOf('api_token'), ['id', 'name'])) put('api_token', k.id, { name: String(k.name) });
+    return out;
+  }
+
+  private async some(db: Knex, table: string, ids: number[], columns: string[]): Promise<NameRow[]> {
+    return ids.length ? db(table).whereIn('id', ids).select(columns) : [];
+  }
+}
+
+/** A row read for its name: its id and a few text or number columns. */
+type NameRow = { id: number } & Record<string, string | number | null>;
+
+export interface AuditFilter {
+  entity?: string;
+  entityId?: string;
+  actorId?: number;
+  actionPrefixes?: readonly string[];
+  poleId?: number;
+  /** Bounds on created_at (UTC ISO): from included, to excluded. */
+  from?: string;
+  to?: string;
+  limit?: number;
+  offset?: number;
 }

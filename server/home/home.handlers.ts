@@ -17,8 +17,9 @@ export function createHomeHandlers({
   review,
   outbox,
   jobHistory,
+  audit,
   clock,
-}: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'clock'>) {
+}: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'audit' | 'clock'>) {
   async function renderPole(req: Request, res: Response, pole: PoleRow) {
     const [details, mine, quarters, poleNotices] = await Promise.all([
       poles.details(pole),
@@ -87,9 +88,10 @@ export function createHomeHandlers({
     // The staff home starts from the work: what waits for review, who is late, what failed; then the counts.
     async adminHome(req: Request, res: Response) {
       const q = lastClosedQuarter(clock.now());
-      const [active, summary, waiting, quarter, mail, runs] = await Promise.all([
+      const [active, summary, recent, waiting, quarter, mail, runs] = await Promise.all([
         poles.search({ archived: 'actifs' }),
         home.staffSummary(),
+        audit.list({ limit: 10 }),
         review.queue({ status: 'submitted' }, reporting),
         review.completeness(q, undefined, reporting),
         outbox.counts(),
@@ -101,6 +103,7 @@ export function createHomeHandlers({
         nav: 'home',
         poleCount: active.length,
         ...summary,
+        recent,
         waiting: waiting.rows.slice(0, WORK_ROWS).map((r) => ({
           pole: r.pole_name,
           period: quarterLabel(r),
@@ -111,7 +114,9 @@ export function createHomeHandlers({
         waitingCount: waiting.rows.length,
         waitingMore: waiting.truncated,
         period: quarterLabel(q),
-        late: late.slice(0, WORK_ROWS).map((p) => ({ name: p.name, region: p.region_name, url: `/poles/${p.slug}`, status: p.status ?? 'todo' })),
+        late: late
+          .slice(0, WORK_ROWS)
+          .map((p) => ({ name: p.name, region: p.region_name, url: `/poles/${p.slug}`, status: p.status ?? 'todo' })),
         lateCount: late.length,
         mailFailed: mail.failed,
         mailWaiting: mail.queued + mail.sending,

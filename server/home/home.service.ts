@@ -17,13 +17,12 @@ export class HomeService {
     return this.repos.poles.listInScope(this.db, user);
   }
 
-  /** The staff home's figures: accounts, active indicators, the last ten audited changes. */
+  /** The staff home's figures: accounts and active indicators. */
   async staffSummary() {
-    const [userCount, indicators, recent] = await Promise.all([
+    const [userCount, indicators] = await Promise.all([
       this.repos.users.count(this.db),
       this.repos.indicators.list(this.db, { activeOnly: true }),
-      this.repos.audit.list(this.db, { limit: 10 }),
     ]);
-    return { userCount, indicatorCount: indicators.length, recent };
+    return { userCount, indicatorCount: indicators.length };
   }
 }

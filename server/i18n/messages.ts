@@ -146,6 +146,7 @@ export function isPluralKey(key: string): key is PluralKey {
 export const DYNAMIC_PREFIXES = [
   'action',
   'api.error.parameter',
+  'audit.do',
   'entry',
   'exports.format',
   'import.closed',
