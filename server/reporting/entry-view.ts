@@ -4,7 +4,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import { scaledToInput } from '../lib/decimal.ts';
 import { formatScaled } from '../lib/format.ts';
 import type { IndicatorRow } from '../indicators/indicators.repo.ts';
-import { field, lineKey, type EntryContext } from './entry-rules.ts';
+import { field, lineKey, type EntryContext, type StoredLine } from './entry-rules.ts';
 import type { ValueRow } from './reporting.repo.ts';
 import { formObjective, inPageOrder } from './page-order.ts';
 
@@ -12,6 +12,11 @@ function shown(v: ValueRow | undefined, decimals: number): string {
   if (!v) return '—';
   if (v.not_available) return t('entry.notAvailable').toLowerCase();
   return formatScaled(v.value_scaled, decimals);
+}
+
+/** A stored line as the summary of a submitted quarter reads it: the value the French way, or « — ». */
+function storedText(line: StoredLine | undefined, decimals: number): string {
+  return line && !line.notAvailable && line.value !== null ? formatScaled(line.value, decimals) : '—';
 }
 
 export interface EntryViewInput {
@@ -62,6 +67,7 @@ export function buildEntryView(v: EntryViewInput) {
         label: c.label,
         name: field.value(ind.code, c.code),
         value: typed(field.value(ind.code, c.code)) ?? (body ? '' : partPrefill),
+        display: storedText(st, ind.decimals),
         previous: shown(v.previousRows.get(k), ind.decimals),
         lastYear: shown(v.lastYear.get(k), ind.decimals),
         register: reg,
@@ -73,7 +79,8 @@ export function buildEntryView(v: EntryViewInput) {
       code: ind.code,
       label: ind.label,
       definition: row.definition_fr,
-      unit: tDynamic('unit', ind.unit),
+      // A score's scale is in its label (« auto-évaluation 1–4 »): its unit is not said twice.
+      unit: ind.kind === 'score' ? null : tDynamic('unit', ind.unit),
       kind: ind.kind,
       names: {
         value: field.value(ind.code),
@@ -83,6 +90,7 @@ export function buildEntryView(v: EntryViewInput) {
         confirm: field.confirm(ind.code),
       },
       value,
+      display: storedText(stored, ind.decimals),
       na: body ? typed(field.na(ind.code)) !== undefined : Boolean(stored?.notAvailable),
       naReason: typed(field.naReason(ind.code)) ?? stored?.naReason ?? '',
       comment: typed(field.comment(ind.code)) ?? stored?.comment ?? '',

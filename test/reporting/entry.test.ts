@@ -17,6 +17,9 @@ async function counts(ctx: TestContext) {
 /** The inner HTML of the first <div> of this class (the summaries hold no nested div). */
 const byClass = (html: string, _tag: 'div', cls: string) => new RegExp(`<div class="${cls}"[^>]*>([\\s\\S]*?)</div>`).exec(html)?.[1] ?? '';
 
+/** A table row's inner HTML, by its id. */
+const htmlRow = (html: string, id: string) => new RegExp(`<tr[^>]*id="${id}"[^>]*>([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? '';
+
 /** The form page's hidden fields, as the browser would send them back. */
 function hidden(html: string) {
   const get = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
@@ -124,12 +127,25 @@ describe('the quarterly entry form', () => {
     expect(list.text).to.contain('Trimestre soumis à l’équipe nationale.').and.contain('Soumis');
 
     const readOnly = await agent.get(URL_Q(pole.slug)).expect(200);
-    expect(readOnly.text).to.contain('il attend la validation').and.contain('disabled').and.not.contain('value="soumettre"');
+    expect(readOnly.text).to.contain('il attend la validation').and.not.contain('value="soumettre"');
+    // A summary, not a disabled form: each value the French way beside the previous quarters, and the narrative.
+    expect(readOnly.text).to.contain('id="quarter-summary"').and.not.contain('class="entry-form"');
+    expect(text(htmlRow(readOnly.text, 'sum-EMP_CREES'))).to.equal('Emplois non délocalisables créés (ETP) 3,5 — —');
+    expect(text(htmlRow(readOnly.text, 'sum-MEMBRES-ess'))).to.equal('Entreprises de l’ESS 1 — —');
+    expect(readOnly.text).to.contain('id="sum-highlights">Un trimestre ordinaire.</p>');
     const before = await counts(ctx);
+    const stored = (await ctx.db('quarter_reports').where({ pole_id: pole.id }).first())!;
     const locked = await agent
       .post(URL_Q(pole.slug))
       .type('form')
-      .send({ ...hidden(readOnly.text), ...body, [field.value('EMP_CREES')]: '9', action: 'brouillon' })
+      .send({
+        _csrf: csrfFrom(readOnly.text),
+        version: String(stored.version),
+        form_token: ctx.s.reporting.newFormToken(),
+        ...body,
+        [field.value('EMP_CREES')]: '9',
+        action: 'brouillon',
+      })
       .expect(409);
     expect(locked.text).to.contain('n’est plus modifiable');
     expect(await counts(ctx)).to.deep.equal(before);
