@@ -92,11 +92,12 @@ export function createReviewHandlers({
 
   async function renderReview(req: Request, res: Response, pole: PoleRow, q: Quarter, state: PageState = {}) {
     const context = await reporting.context(pole, q);
-    const [report, sheet, history, region] = await Promise.all([
+    const [report, sheet, history, region, sinceReturn] = await Promise.all([
       reporting.report(pole, q),
       review.sheet(q, context),
       review.history(pole, q),
       reference.region(pole.region_code),
+      review.sinceReturn(pole, q),
     ]);
     const names = await review.displayNames([report?.submitted_by ?? null, report?.reviewed_by ?? null]);
     const period = quarterLabel(q);
@@ -118,6 +119,8 @@ export function createReviewHandlers({
       // A return's reason stays on the report when the pole submits again: it is then the previous one.
       returnReason: status === 'returned' ? report?.reason : null,
       previousReason: status === 'submitted' ? report?.reason : null,
+      // Beside the return's reason: what the pole changed since (a resubmitted quarter).
+      sinceReturn: status === 'submitted' ? sinceReturn : null,
       // Narrative paragraphs as the manager typed them (line breaks kept without any markup from the user).
       highlights: paragraphs(report?.highlights),
       difficulties: paragraphs(report?.difficulties),

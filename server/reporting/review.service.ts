@@ -9,7 +9,15 @@ import type { Clock } from '../lib/clock.ts';
 import { daysAfter, indicatorApplies, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import { lineKey, type StoredLine } from './entry-rules.ts';
-import { revisionBase, revisionRow, type ReportingRepo, type ReportRow, type ReportStatus, type ValueRow } from './reporting.repo.ts';
+import {
+  revisionBase,
+  revisionRow,
+  type ReportingRepo,
+  type ReportRow,
+  type ReportStatus,
+  type RevisionRow,
+  type ValueRow,
+} from './reporting.repo.ts';
 import type { PersonActor as Actor } from '../lib/actor.ts';
 import type { ReportingService } from './reporting.service.ts';
 import { reviewFlags } from './review-flags.ts';
@@ -233,6 +241,23 @@ export class ReviewService {
   }
 
   /** The quarter's revisions, newest first, each named after its indicator, the narrative, or the status change. */
+  /** What changed since the quarter was last returned (null when it never was), for its review page. */
+  async sinceReturn(pole: PoleRow, q: Quarter): Promise<ChangeSinceReturn[] | null> {
+    const [revisions, indicators, categories] = await Promise.all([
+      this.repos.reporting.revisions(this.db, { poleId: pole.id, q }),
+      this.repos.indicators.list(this.db),
+      this.repos.indicators.categories(this.db),
+    ]);
+    const byId = new Map<number, IndicatorRow>(indicators.map((i) => [i.id, i]));
+    const categoryLabel = new Map(categories.map((c) => [`${c.indicator_id}.${c.code}`, c.label_fr]));
+    return changesSinceReturn([...revisions].reverse(), (r) => {
+      const ind = r.indicator_id !== null ? byId.get(r.indicator_id) : undefined;
+      if (!ind) return null;
+      const part = r.category ? (categoryLabel.get(`${ind.id}.${r.category}`) ?? r.category) : '';
+      return { what: part ? `${ind.label_fr} — ${part}` : ind.label_fr, decimals: ind.decimals };
+    });
+  }
+
   async history(pole: PoleRow, q: Quarter) {
     const [revisions, indicators, categories] = await Promise.all([
       this.repos.reporting.revisions(this.db, { poleId: pole.id, q }),
@@ -263,6 +288,42 @@ export class ReviewService {
       return { ...base, kind: 'status' as const, oldStatus: r.old_status, newStatus: r.new_status, why: r.reason };
     });
   }
+}
+
+/** One line changed since a return: its value and comment then and now. */
+export interface ChangeSinceReturn {
+  what: string;
+  decimals: number;
+  before: { value: number | null; notAvailable: boolean; comment: string };
+  after: { value: number | null; notAvailable: boolean; comment: string };
+}
+
+/**
+ * What the pole changed after the quarter's last return, line by line (the first value after the return
+ * against the last): the revisions, oldest first, say it; a line changed and changed back is left out.
+ * Null when the quarter was never returned.
+ */
+export function changesSinceReturn(
+  oldestFirst: RevisionRow[],
+  label: (r: RevisionRow) => { what: string; decimals: number } | null,
+): ChangeSinceReturn[] | null {
+  const lastReturn = oldestFirst.map((r) => r.new_status).lastIndexOf('returned');
+  if (lastReturn < 0) return null;
+  const lines = new Map<string, { first: RevisionRow; last: RevisionRow }>();
+  for (const r of oldestFirst.slice(lastReturn + 1)) {
+    if (r.indicator_id === null) continue;
+    const key = `${r.indicator_id}.${r.category}`;
+    lines.set(key, { first: lines.get(key)?.first ?? r, last: r });
+  }
+  const out: ChangeSinceReturn[] = [];
+  for (const { first, last } of lines.values()) {
+    const named = label(first);
+    if (!named) continue;
+    const before = { value: first.old_value_scaled, notAvailable: Boolean(first.old_not_available), comment: first.old_comment ?? '' };
+    const after = { value: last.new_value_scaled, notAvailable: Boolean(last.new_not_available), comment: last.new_comment ?? '' };
+    if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ ...named, before, after });
+  }
+  return out;
 }
 
 /** How many days after the deadline a quarter was submitted (0 when on time or not submitted). */

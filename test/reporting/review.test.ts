@@ -47,6 +47,7 @@ async function save(
 
 /** A table row of a page, by its id. */
 const rowOf = (html: string, id: string) => new RegExp(`<tr id="${id.replace('.', '\\.')}">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? '';
+const htmlSection = (html: string, id: string) => new RegExp(`<section[^>]*id="${id}"[^>]*>([\\s\\S]*?)</section>`).exec(html)?.[1] ?? '';
 const order = (html: string, names: string[]) => names.map((n) => html.indexOf(n));
 
 describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
@@ -318,7 +319,14 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     const saved = await manager
       .post(`/mon-pole/${p.garonne.slug}/trimestres/2026-T3`)
       .type('form')
-      .send({ ...body, 'c.EMP_CREES': 'Dont 10 emplois en insertion', version, _csrf: csrfFrom(form.text), action: 'soumettre' })
+      .send({
+        ...body,
+        'v.EMP_CREES': '13',
+        'c.EMP_CREES': 'Dont 10 emplois en insertion',
+        version,
+        _csrf: csrfFrom(form.text),
+        action: 'soumettre',
+      })
       .expect(303);
     expect(saved.headers.location).to.equal(`/mon-pole/${p.garonne.slug}`);
     const again = await staff.get(`/admin/trimestres/${p.garonne.slug}/2026-T3`).expect(200);
@@ -326,6 +334,9 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
       .to.contain('Motif du précédent renvoi : Précisez les emplois créés')
       .and.contain('Dont 10 emplois en insertion')
       .and.contain('/valider"');
+    // Beside the reason, what changed since the return: only the line the pole touched, then and now.
+    const since = [...htmlSection(again.text, 'since-return').matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => text(m[1])).slice(1);
+    expect(since).to.deep.equal(['Emplois non délocalisables créés 12,5 13,0 Ajouté ou modifié : « Dont 10 emplois en insertion »']);
   });
 
   it('refuses the review pages and decisions to managers and funders (403), changing nothing', async () => {
