@@ -121,6 +121,7 @@ export function registerRoutes(app: Express, s: Services) {
   r.post('/admin/trimestres/:slug/:period/renvoyer', STAFF, review.returnReport);
   r.post('/admin/trimestres/:slug/:period/rouvrir', STAFF, review.reopen);
   r.get('/admin/completude', STAFF, review.completeness);
+  r.post('/admin/completude/:slug/:period/relancer', STAFF, review.remind);
   r.get('/admin/taches', STAFF, jobs.list);
   r.post('/admin/taches/lancer', STAFF, jobs.runNow);
   r.get('/admin/poles/:slug/trimestres/:period/modele/:format', STAFF, imports.template);

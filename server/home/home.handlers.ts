@@ -4,6 +4,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import { lastClosedQuarter, quarterLabel } from '../lib/quarters.ts';
 import { formatDate } from '../lib/format.ts';
 import type { Services } from '../services.ts';
+import { isManualStep } from '../notices/reminder-steps.ts';
 import type { PoleRow } from '../poles/poles.service.ts';
 
 const WORK_ROWS = 10;
@@ -43,9 +44,9 @@ export function createHomeHandlers({
       // Decisions on its quarters and reminders of its deadlines, newest first.
       notices: poleNotices.map((n) => ({
         kind: n.kind,
-        style: n.step ?? n.kind,
+        style: isManualStep(n.step) ? 'manual' : (n.step ?? n.kind),
         period: quarterLabel(n),
-        label: n.kind === 'reminder' ? `${t('notices.kind.reminder')} : ${tDynamic('notices.step', n.step)}` : t(`notices.kind.${n.kind}`),
+        label: n.kind === 'reminder' ? `${t('notices.kind.reminder')} : ${tDynamic('notices.step', isManualStep(n.step) ? 'manual' : n.step)}` : t(`notices.kind.${n.kind}`),
         reason: n.reason,
         actor: n.actor_name,
         at: n.created_at,

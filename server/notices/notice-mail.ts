@@ -4,6 +4,7 @@ import { formatDate } from '../lib/format.ts';
 import { quarterLabel, type Quarter } from '../lib/quarters.ts';
 import type { DateTime } from 'luxon';
 import type { NoticeKind, Recipient, ReminderStep } from './notices.repo.ts';
+import { isManualStep } from './reminder-steps.ts';
 
 export interface Mail {
   subject: string;
@@ -38,7 +39,8 @@ export function decisionMail(
 /** A reminder step told to one manager. */
 export function reminderMail(step: ReminderStep, to: Recipient, pole: { name: string }, q: Quarter, deadline: DateTime, url: string): Mail {
   const p = { pole: pole.name, period: quarterLabel(q), deadline: formatDate(deadline), url };
-  return { subject: oneLine(t(`mail.reminder.${step}.subject`, p)), body: letter(to, t(`mail.reminder.${step}.body`, p)) };
+  const key = isManualStep(step) ? 'manual' : (step as Exclude<ReminderStep, `m${string}`>);
+  return { subject: oneLine(t(`mail.reminder.${key}.subject`, p)), body: letter(to, t(`mail.reminder.${key}.body`, p)) };
 }
 
 export interface LateRegion {

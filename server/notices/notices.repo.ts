@@ -3,7 +3,8 @@ import type { ReportStatus } from '../reporting/reporting.repo.ts';
 import { poleCalendarsByRegion, type PoleCalendarRegionRow } from '../poles/poles.repo.ts';
 
 export type NoticeKind = 'returned' | 'validated' | 'reopened' | 'reminder';
-export type ReminderStep = 'due_in_7' | 'due_today' | 'late_7';
+/** The scheduled steps, or a reminder staff sent by hand (« Relancer »): `m` and its Paris day, once a day. */
+export type ReminderStep = 'due_in_7' | 'due_today' | 'late_7' | `m${string}`;
 
 export interface NoticeRow {
   id: number;

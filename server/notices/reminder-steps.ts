@@ -5,10 +5,17 @@ import type { ReminderStep } from './notices.repo.ts';
 
 export const STEPS: readonly ReminderStep[] = ['due_in_7', 'due_today', 'late_7'];
 
-/** The order of the steps: a later step is never followed by an earlier one. */
+/** The order of the steps: a later step is never followed by an earlier one (a manual one ranks nowhere). */
 export function stepRank(step: ReminderStep): number {
   return STEPS.indexOf(step);
 }
+
+/** The step of a reminder sent by hand today (Paris): one per pole, quarter and day. */
+export function manualStep(now: DateTime): ReminderStep {
+  return `m${now.setZone(ZONE).toFormat('yyyyMMdd')}`;
+}
+
+export const isManualStep = (step: string | null): boolean => Boolean(step?.startsWith('m'));
 
 /**
  * The step of a quarter whose report is due on `deadline`'s day: `due_in_7` from 7 days before that day,

@@ -1,13 +1,15 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import { writeTimestamp } from '../db/dialect.ts';
-import { addQuarters, lastClosedQuarter, quarterIndex, reportingQuarters, type Quarter } from '../lib/quarters.ts';
+import { addQuarters, lastClosedQuarter, quarterIndex, quarterLabel, reportingQuarters, type Quarter } from '../lib/quarters.ts';
 import type { OutboxRepo } from '../outbox/outbox.repo.ts';
 import type { LatenessRule } from '../reporting/review.service.ts';
 import type { ReportStatus } from '../reporting/reporting.repo.ts';
 import { digestMail, quarterUrl, reminderMail, type LateRegion } from './notice-mail.ts';
 import type { NoticesRepo, ReminderPoleRow } from './notices.repo.ts';
-import { isoWeek, reminderStep, stepRank } from './reminder-steps.ts';
+import { isoWeek, manualStep, reminderStep, stepRank } from './reminder-steps.ts';
+import type { AuditRepo } from '../audit/audit.repo.ts';
+import type { PersonActor as Actor } from '../lib/actor.ts';
 
 /**
  * How far back reminders and the digest look: the last closed quarter and the three before it. An older
@@ -26,7 +28,7 @@ export interface RemindersServiceDeps {
   clock: Clock;
   publicUrl: string;
   rule: LatenessRule;
-  repos: { notices: NoticesRepo; outbox: OutboxRepo };
+  repos: { notices: NoticesRepo; outbox: OutboxRepo; audit: AuditRepo };
 }
 
 /** The daily reminders and the weekly digest of late poles: notices and outbox messages, each written once. */
@@ -35,7 +37,7 @@ export class RemindersService {
   private readonly clock: Clock;
   private readonly publicUrl: string;
   private readonly rule: LatenessRule;
-  private readonly repos: { notices: NoticesRepo; outbox: OutboxRepo };
+  private readonly repos: { notices: NoticesRepo; outbox: OutboxRepo; audit: AuditRepo };
 
   constructor(deps: RemindersServiceDeps) {
     ({ db: this.db, clock: this.clock, publicUrl: this.publicUrl, rule: this.rule, repos: this.repos } = deps);
@@ -116,6 +118,54 @@ export class RemindersService {
       }
     }
     return { keys: notices, rows: messages };
+  }
+
+  /**
+   * « Relancer »: a reminder sent by hand now to a late pole's managers, once per pole, quarter and day (the
+   * unique (pole, quarter, step) decides it, whoever clicks), audited with the staff member who sent it.
+   */
+  async remindNow(pole: { id: number; name: string; slug: string }, q: Quarter, actor: Actor): Promise<'sent' | 'already'> {
+    const now = this.clock.now();
+    const at = writeTimestamp(now);
+    const step = manualStep(now);
+    return this.db.transaction(async (trx) => {
+      const id = await this.repos.notices.insertReminder(trx, {
+        pole_id: pole.id,
+        kind: 'reminder',
+        year: q.year,
+        quarter: q.quarter,
+        step,
+        reason: null,
+        actor_id: actor.userId,
+        created_at: at,
+      });
+      if (id === null) return 'already';
+      const deadline = this.rule.deadlineOf(q);
+      const url = quarterUrl(this.publicUrl, pole.slug, q);
+      const managers = await this.repos.notices.managersOf(trx, pole.id);
+      const queued = await this.repos.outbox.enqueue(
+        trx,
+        managers.map((m) => ({
+          recipient_email: m.email,
+          recipient_user_id: m.id,
+          ...reminderMail(step, m, pole, q, deadline, url),
+          kind: 'reminder' as const,
+          notice_id: id,
+          dedupe_key: `notice:${id}:${m.id}`,
+        })),
+        at,
+      );
+      await this.repos.audit.record(trx, {
+        actorId: actor.userId,
+        action: 'pole.remind',
+        entity: 'pole',
+        entityId: pole.id,
+        before: null,
+        after: { quarter: quarterLabel(q), recipients: queued },
+        requestId: actor.requestId,
+      });
+      return 'sent';
+    });
   }
 
   /** The poles late today (deadline passed, never submitted), grouped by region in French order. */

@@ -12,6 +12,7 @@ import { addQuarters, lastClosedQuarter, quarterLabel, sameQuarter, type Quarter
 import type { PoleRow } from '../poles/poles.service.ts';
 import type { Services } from '../services.ts';
 import { actor } from '../http/actor.ts';
+import { setFlash } from '../http/flash.ts';
 
 type Decision = 'validate' | 'return' | 'reopen';
 
@@ -67,7 +68,8 @@ export function createReviewHandlers({
   review,
   reference,
   clock,
-}: Pick<Services, 'reporting' | 'review' | 'reference' | 'clock'>) {
+  reminders,
+}: Pick<Services, 'reporting' | 'review' | 'reference' | 'clock' | 'reminders'>) {
   /** The pole and quarter named by the URL; 404 unless the pole reports that quarter. */
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter }> {
     const pole = scopedPole(req);
@@ -219,6 +221,20 @@ export function createReviewHandlers({
         periodOptions: periodOptions(q),
         regionOptions: regions,
       });
+    },
+
+    /** « Relancer »: a reminder now to a late pole's managers, at most once a day per quarter. */
+    async remind(req: Request, res: Response) {
+      const { pole, q } = await target(req);
+      const report = await reporting.report(pole, q);
+      const back = `/admin/completude?periode=${quarterLabel(q)}`;
+      if (!reporting.isLate(q, report?.status)) {
+        setFlash(req, t('completeness.remind.notLate', { pole: pole.name, period: quarterLabel(q) }));
+        return res.redirect(303, back);
+      }
+      const outcome = await reminders.remindNow(pole, q, actor(req));
+      setFlash(req, t(outcome === 'sent' ? 'completeness.remind.sent' : 'completeness.remind.already', { pole: pole.name, period: quarterLabel(q) }));
+      res.redirect(303, back);
     },
   };
 }

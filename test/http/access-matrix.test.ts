@@ -175,6 +175,7 @@ function cases(c: Cast): Case[] {
     ['post', '/admin/trimestres/:slug/:period/renvoyer', `/admin/trimestres/${A}/2026-T3/renvoyer`, STAFF],
     ['post', '/admin/trimestres/:slug/:period/rouvrir', `/admin/trimestres/${A}/2026-T3/rouvrir`, STAFF],
     ['get', '/admin/completude', '/admin/completude', STAFF],
+    ['post', '/admin/completude/:slug/:period/relancer', `/admin/completude/${A}/2026-T3/relancer`, STAFF],
     ['get', '/admin/taches', '/admin/taches', STAFF],
     ['post', '/admin/taches/lancer', '/admin/taches/lancer', STAFF],
     ['get', '/admin/poles/:slug/trimestres/:period/modele/:format', `/admin/poles/${C}/trimestres/2026-T3/modele/csv`, STAFF],

@@ -377,4 +377,35 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     const review = (await staff.get(`/admin/trimestres/${late.slug}/2026-T3`).expect(200)).text;
     expect(text(review)).to.match(/Soumis le 14 novembre 2026 à 08:30 par [^—]+ — 15 jours après l’échéance/);
   });
+  it('« Relancer » sends a late pole’s managers a reminder now, once a day, audited; never to a pole on time', async () => {
+    const page = (await staff.get('/admin/completude?periode=2026-T3').expect(200)).text;
+    // Only the late poles (Bretagne's draft, Lauragais without a report) get the button.
+    expect(page).to.contain(`action="/admin/completude/${p.bretagne.slug}/2026-T3/relancer"`);
+    expect(page).to.not.contain(`action="/admin/completude/${p.rhone.slug}/2026-T3/relancer"`);
+    const outbox = () => ctx.db('outbox').where({ kind: 'reminder' }).orderBy('id');
+    const before = (await outbox()).length;
+    const url = `/admin/completude/${p.bretagne.slug}/2026-T3/relancer`;
+    const sent = await post(url, {}, 303);
+    expect(sent.headers.location).to.equal('/admin/completude?periode=2026-T3');
+    const after = await outbox();
+    expect(after.length).to.equal(before + 1);
+    expect(after.at(-1)).to.include({ recipient_email: managerEmail, status: 'queued' });
+    expect(after.at(-1).subject).to.equal('[PTCE Impact] Pôle Bretagne : l’équipe nationale attend le trimestre 2026-T3');
+    expect((await staff.get('/admin/completude?periode=2026-T3').expect(200)).text).to.contain(
+      'Relance envoyée aux gestionnaires de « Pôle Bretagne » pour 2026-T3.',
+    );
+    const audit = await ctx.db('audit_log').where({ action: 'pole.remind', entity: 'pole', entity_id: String(p.bretagne.id) });
+    expect(audit).to.have.length(1);
+    expect(audit[0].actor_id).to.equal(staffId);
+    // The same day again: nothing more is sent.
+    await post(url, {}, 303);
+    expect((await outbox()).length).to.equal(before + 1);
+    expect((await staff.get('/admin/completude?periode=2026-T3').expect(200)).text).to.contain('a déjà été relancé aujourd’hui');
+    // The manager sees it among the pole's notices.
+    const manager = await signIn(ctx.app, managerEmail);
+    expect(text((await manager.get(`/mon-pole/${p.bretagne.slug}`).expect(200)).text)).to.contain('relance de l’équipe nationale');
+    // A pole that submitted is not late: no reminder.
+    await post(`/admin/completude/${p.rhone.slug}/2026-T3/relancer`, {}, 303);
+    expect((await outbox()).length).to.equal(before + 1);
+  });
 });

@@ -43,6 +43,7 @@ export const audit = {
   'audit.do.pole.update': 'Pôle « {name} » modifié',
   'audit.do.pole.archive': 'Pôle « {name} » archivé',
   'audit.do.pole.unarchive': 'Pôle « {name} » désarchivé',
+  'audit.do.pole.remind': 'Relance envoyée à « {name} »',
   'audit.do.member.create': 'Membre « {name} » ajouté à « {pole} »',
   'audit.do.member.update': 'Membre « {name} » de « {pole} » modifié',
   'audit.do.user.create': 'Compte de {name} créé',

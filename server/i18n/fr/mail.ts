@@ -18,6 +18,9 @@ export const mail = {
   'mail.reminder.late_7.subject': '[PTCE Impact] {pole} : le trimestre {period} est en retard',
   'mail.reminder.late_7.body':
     'La saisie du trimestre {period} du pôle {pole} était attendue le {deadline} et n’a pas encore été soumise.\n\n{url}',
+  'mail.reminder.manual.subject': '[PTCE Impact] {pole} : l’équipe nationale attend le trimestre {period}',
+  'mail.reminder.manual.body':
+    'L’équipe nationale vous relance : la saisie du trimestre {period} du pôle {pole} était attendue le {deadline} et n’a pas encore été soumise.\n\n{url}',
   'mail.digest.subject': '[PTCE Impact] Pôles en retard — semaine {week}',
   'mail.digest.intro': 'Pôles dont un trimestre a dépassé son échéance sans être soumis, par région ({count} au total) :',
   'mail.digest.none': 'Aucun pôle n’est en retard cette semaine.',

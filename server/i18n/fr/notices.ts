@@ -15,4 +15,5 @@ export const notices = {
   'notices.step.due_in_7': 'échéance dans 7 jours',
   'notices.step.due_today': 'échéance aujourd’hui',
   'notices.step.late_7': 'en retard de 7 jours',
+  'notices.step.manual': 'relance de l’équipe nationale',
 } satisfies Messages<'notices'>;
