@@ -131,6 +131,18 @@ export class ClosureRepo {
     }));
   }
 
+  /**
+   * What the counts above depend on, read cheaply: the newest recorded change that can move a figure (a
+   * report submitted, returned, validated or reopened records one, in its own transaction; ids only grow),
+   * the poles and their versions (their reporting windows), and the publications.
+   */
+  async changeToken(db: Knex): Promise<string> {
+    const dirty = await db('aggregate_dirty').max({ id: 'id' }).first();
+    const poles = await db('poles').count({ n: '*' }).sum({ v: 'version' }).first();
+    const published = await db('publications').count({ n: '*' }).first();
+    return [dirty?.id ?? 0, poles?.n ?? 0, poles?.v ?? 0, published?.n ?? 0].map(String).join('|');
+  }
+
   /** The quarters (as indices) that a published national summary covers: its quarter, or its year's four. */
   async publishedQuarters(db: Knex): Promise<Set<number>> {
     const rows: { period_kind: string; year: number | string; quarter: number | string | null }[] = await db('publications').distinct(

@@ -78,8 +78,18 @@ export interface ClosureServiceDeps {
 }
 
 /** Closed and provisional periods, for an area (dashboards, exports) or per region or pole (the API). */
+interface ClosureCounts {
+  windows: WindowCount[];
+  reports: ReportCount[];
+  published: Set<number>;
+}
+
+/** Areas whose counts are kept (a funder's scope, a region, a pole…): the oldest is forgotten first. */
+const CACHE_AREAS = 500;
+
 export class ClosureService {
   private readonly repo: ClosureRepo;
+  private readonly cache = new Map<string, { token: string; counts: ClosureCounts }>();
 
   constructor(private readonly deps: ClosureServiceDeps) {
     this.repo = deps.repo ?? new ClosureRepo();
@@ -111,13 +121,8 @@ export class ClosureService {
 
   private async split(filter: ClosureFilter, split: ClosureSplit, db: Knex): Promise<Map<string, AreaClosure>> {
     const last = quarterIndex(lastClosedQuarter(this.deps.clock.now()));
-    // One after the other: `db` may be a transaction (an export's snapshot), one connection for its queries.
-    const windows = await this.repo.windows(db, filter, split);
-    const reports = [
-      ...(await this.repo.reports(db, filter, last, split)),
-      ...(await this.repo.archivedReports(db, filter, last, split)).map(expectedOfWindow),
-    ];
-    const published = await this.repo.publishedQuarters(db);
+    const { windows, reports, published } = await this.counts(filter, split, last, db);
+    // The rule is read now (today's date decides which deadlines have passed), never cached with the counts.
     const rule = this.rule();
     const out = new Map<string, AreaClosure>();
     for (const area of new Set(windows.map((w) => w.area)))
@@ -132,6 +137,32 @@ export class ClosureService {
         ),
       );
     return out;
+  }
+
+  /**
+   * The counts of an area, read again only when something they depend on changed (ClosureRepo.changeToken):
+   * at 1M values the nation's count is the costliest statement of a dashboard, the token a few index reads.
+   * A transaction (an export's snapshot) always reads its own.
+   */
+  private async counts(filter: ClosureFilter, split: ClosureSplit, last: number, db: Knex): Promise<ClosureCounts> {
+    const cacheable = db === this.deps.db;
+    const key = JSON.stringify([filter, split, last]);
+    const token = cacheable ? await this.repo.changeToken(db) : '';
+    const hit = cacheable ? this.cache.get(key) : undefined;
+    if (hit && hit.token === token) return hit.counts;
+    // One after the other: `db` may be a transaction (an export's snapshot), one connection for its queries.
+    const windows = await this.repo.windows(db, filter, split);
+    const reports = [
+      ...(await this.repo.reports(db, filter, last, split)),
+      ...(await this.repo.archivedReports(db, filter, last, split)).map(expectedOfWindow),
+    ];
+    const published = await this.repo.publishedQuarters(db);
+    const counts = { windows, reports, published };
+    if (cacheable) {
+      if (this.cache.size >= CACHE_AREAS) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, { token, counts });
+    }
+    return counts;
   }
 
   private empty(published: Set<number>): AreaClosure {

@@ -154,4 +154,24 @@ describe(`closure counts per area (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, fu
     }
     expect((await closure.of({ poleIds: [ids.h] })).status(T3 - 1)).to.equal('consolidated');
   });
+  it('reads its counts again as soon as a report changes through the app, not only when the page changes', async () => {
+    // Kept between reads (ClosureRepo.changeToken did not move): Auvergne-Rhône-Alpes's T2 is g's draft.
+    const t2 = { year: 2026, quarter: 2 };
+    expect((await closure.of({ regionCodes: ['84'] })).status(T3 - 1)).to.equal('provisional');
+    expect((await closure.of({ regionCodes: ['84'] })).status(T3 - 1)).to.equal('provisional');
+    const g = (await ctx.s.repos.poles.findById(ctx.db, ids.g))!;
+    const prepared = await ctx.s.reporting.prepare(
+      g,
+      t2,
+      { 'v.EMP_CREES': '2' },
+      { submit: false, checkVersion: false, status: 'validated' },
+    );
+    if (prepared.kind !== 'ready') throw new Error(JSON.stringify(prepared));
+    await ctx.s.reporting.applyAll([prepared.plan], { userId: (await makeUser(ctx.s, 'staff')).id });
+    // Validated through the service, which records what it moves: the next read counts it (1 of 1).
+    expect((await closure.of({ regionCodes: ['84'] })).status(T3 - 1)).to.equal('consolidated');
+    // A pole created since, expected from T2: the region's T2 is provisional again (1 of 2).
+    await makePole(ctx.s, { name: 'Pôle i', region: '84', firstReport: t2 });
+    expect((await closure.of({ regionCodes: ['84'] })).status(T3 - 1)).to.equal('provisional');
+  });
 });
