@@ -34,7 +34,8 @@ export function createJobsHandlers({ scheduler, jobHistory }: Pick<Services, 'sc
             cron: j.cron,
             schedule: cronInWords(j.cron),
             next: next ? formatDate(DateTime.fromJSDate(next), true) : null,
-            running: scheduler.isRunning(j.name),
+            // Running here, or on another instance (its run is recorded as running in the history).
+            running: scheduler.isRunning(j.name) || running.some((r) => r.job === j.name),
           };
         }),
         running: running.map((r) => {

@@ -83,6 +83,12 @@ describe('« Tâches planifiées » (staff)', function () {
       .to.contain('<meta http-equiv="refresh" content="3">')
       .and.contain('Progression : 7/30')
       .and.contain('<progress max="30" value="7"');
+    // Running on another instance: its button is disabled here too, the other job's is not.
+    const buttons = [...page.text.matchAll(/<button type="submit"[^>]*>[^<]*<span class="visually-hidden"> — ([^<]+)<\/span>/g)].map(
+      (m) => [m[1], m[0].includes(' disabled')],
+    );
+    expect(buttons).to.deep.include(['Reconstruction complète', true]);
+    expect(buttons.filter(([, disabled]) => !disabled).length, JSON.stringify(buttons)).to.be.greaterThan(0);
     await ctx.s.repos.jobs.finishRun(ctx.db, id, {
       status: 'failure',
       finished_at: '2026-11-26T09:00:02.000Z',
