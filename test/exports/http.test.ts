@@ -264,7 +264,7 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
     expect(text(raw.text)).to.include('Le trimestre de fin doit suivre celui de début.').and.include('Choisissez une valeur de la liste.');
     expect(raw.text)
       .to.include('value="2026-T3"')
-      .and.match(/<option value="76" selected>/);
+      .and.match(/<input type="checkbox" name="regions" value="76" checked>/);
     const unknown = await agents.staff.get('/admin/exports/valeurs?fichier=csv&regions=76&regions=XX&poles=inconnu').expect(422);
     expect(unknown.text)
       .to.match(/id="f-regions-error"/)

@@ -90,7 +90,7 @@ export const exportsFr = {
   'exports.field.statuses': 'Statuts',
   'exports.field.from': 'Du trimestre',
   'exports.field.to': 'Au trimestre',
-  'exports.field.allHint': 'Aucune sélection : tout. Ctrl ou Cmd pour en choisir plusieurs.',
+  'exports.field.allHint': 'Aucune case cochée : tout.',
   'exports.field.quarterHint': 'Par exemple 2026-T1 ; vide : sans limite.',
   'exports.format.xlsx': 'Excel (.xlsx)',
   'exports.format.csv': 'CSV standard (virgule, point décimal)',

@@ -17,6 +17,7 @@ export const form = {
   'form.no': 'Non',
   'form.search': 'Rechercher',
   'form.filter': 'Filtrer',
+  'form.checkboxFilter': 'Chercher dans la liste',
   'form.all': 'Toutes',
   'form.integer': 'Saisissez un nombre entier.',
   'form.tooLarge': 'Ce nombre est trop grand.',

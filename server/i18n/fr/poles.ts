@@ -32,7 +32,7 @@ export const poles = {
   'poles.field.territoryEpciHint':
     'Numéros SIREN à 9 chiffres des EPCI (intercommunalités), séparés par des virgules ou des retours à la ligne.',
   'poles.field.territoryDepartements': 'Territoire : départements',
-  'poles.field.territoryDepartementsHint': 'Les départements couverts en entier, le cas échéant (Ctrl ou Cmd pour en choisir plusieurs).',
+  'poles.field.territoryDepartementsHint': 'Les départements couverts en entier, le cas échéant.',
   'poles.field.creationYear': 'Année de création',
   'poles.field.firstReport': 'Premier trimestre de saisie',
   'poles.field.firstReportHint': 'Sous la forme 2024-T1.',

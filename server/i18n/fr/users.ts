@@ -30,7 +30,7 @@ export const users = {
   'users.field.displayName': 'Nom affiché',
   'users.field.role': 'Rôle',
   'users.field.poles': 'Pôles gérés',
-  'users.field.polesHint': 'Pour un gestionnaire de pôle : au moins un pôle (Ctrl ou Cmd pour en choisir plusieurs).',
+  'users.field.polesHint': 'Pour un gestionnaire de pôle : au moins un pôle.',
   'users.field.regions': 'Régions suivies',
   'users.field.regionsHint': 'Pour un financeur : aucune région choisie signifie un périmètre national.',
   'users.field.password': 'Mot de passe initial',
