@@ -11,7 +11,7 @@ import {
   type WindowCount,
   type WindowReportCount,
 } from './closure.repo.ts';
-import type { Grain } from './periods.ts';
+import { periodIndices, type Grain } from './periods.ts';
 
 /** The closure of one area's quarters: which are provisional, which hold data, the latest consolidated one. */
 export class AreaClosure {
@@ -35,6 +35,12 @@ export class AreaClosure {
       this.statuses.set(index, s);
     }
     return s;
+  }
+
+  /** Why a consolidated period is: every quarter of it covered by a published national summary, or not. */
+  consolidatedBy(grain: Grain, endIndex: number): 'publication' | 'validation' | null {
+    if (this.provisional(grain, endIndex)) return null;
+    return periodIndices(grain, endIndex).every((i) => this.published.has(i)) ? 'publication' : 'validation';
   }
 
   quarterProvisional(index: number): boolean {

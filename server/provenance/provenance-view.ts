@@ -37,8 +37,12 @@ export interface ProvenanceInput {
   partsOf: 'regions' | 'poles' | 'quarters' | null;
   gaps: { list: Gap[]; total: number };
   provisional: boolean;
+  /** Why it is consolidated: a published national summary, or validated reports past the deadline. */
+  consolidatedBy: 'publication' | 'validation' | null;
   computedAt: string | null;
   minComparablePoles: number;
+  /** config CLOSED_COMPLETENESS, said in the reason a period is consolidated. */
+  threshold: number;
 }
 
 /** The period a key names, in words: « trimestre 2026-T2 », « 2026, cumul à fin T3 »… */
@@ -191,6 +195,9 @@ export function provenanceView(input: ProvenanceInput) {
     computed: figure !== null,
     completeness: figure ? completenessText(key.grain, figure) : null,
     provisional: input.provisional,
+    consolidated: input.consolidatedBy
+      ? t(`prov.consolidated.${input.consolidatedBy}`, { threshold: `${Math.round(input.threshold * 100)}\u00a0%` })
+      : null,
     base: t('prov.base', { base: t(`dash.base.${key.base}`) }),
     computedAt: input.computedAt ? t('prov.computedAt', { date: formatDate(input.computedAt, true) }) : t('prov.computedNever'),
     rule: ruleText(ind.kind, input),

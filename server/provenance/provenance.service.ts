@@ -84,8 +84,10 @@ export class ProvenanceService {
       partsOf,
       gaps,
       provisional: closure.provisional(key.grain, endIndex),
+      consolidatedBy: closure.consolidatedBy(key.grain, endIndex),
       computedAt: oldest(figureRows.map((r) => r.computedAt)),
       minComparablePoles: this.deps.minComparablePoles,
+      threshold: this.deps.closure.threshold,
     };
   }
 

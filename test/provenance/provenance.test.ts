@@ -174,4 +174,25 @@ describe(`provenance page « Comment ce chiffre est calculé » (${onPostgres ? 
     for (const href of new Set([...national.matchAll(/href="(\/chiffres\/calcul\?[^"]+)"/g)].map((m) => m[1])))
       await agent.get(href).expect(200);
   });
+  it('says why a period is consolidated: validated past its deadline, or a published national summary', async () => {
+    const agent = await signIn(ctx.app, staff.email);
+    const status = async (zone: string) =>
+      text(byId((await agent.get(link(`indicateur=EMP_CREES&periode=2026-T3&zone=${zone}`)).expect(200)).text, 'p', 'prov-provisional'));
+    // Auvergne-Rhône-Alpes: Rhône, its one pole, validated; the nation: 3 of 4 (75 %).
+    expect(await status('84')).to.equal(
+      'Période consolidée : l’échéance est passée et au moins 80 % des déclarations attendues sont validées.',
+    );
+    expect(await status('FR')).to.match(/^provisoire Période provisoire/);
+    await ctx.db('publications').insert({
+      period_kind: 'quarter',
+      year: 2026,
+      quarter: 3,
+      version: 1,
+      summary_json: '{}',
+      reason: 'Publication',
+      author_id: staff.id,
+      published_at: '2026-11-20T10:00:00.000Z',
+    });
+    expect(await status('FR')).to.equal('Période consolidée : une synthèse nationale en a été publiée.');
+  });
 });
