@@ -8,6 +8,7 @@ import { createPolesHandlers } from './poles/poles.handlers.ts';
 import { createMembersHandlers } from './poles/members.handlers.ts';
 import { createUsersHandlers } from './users/users.handlers.ts';
 import { createAccountHandlers } from './users/account.handlers.ts';
+import { createPasswordHelpHandlers } from './users/password-help.handlers.ts';
 import { createIndicatorsHandlers } from './indicators/indicators.handlers.ts';
 import { createAuditHandlers } from './audit/audit.handlers.ts';
 import { createEntryHandlers } from './reporting/entry.handlers.ts';
@@ -39,6 +40,7 @@ export function registerRoutes(app: Express, s: Services) {
   const members = createMembersHandlers(s);
   const users = createUsersHandlers(s);
   const account = createAccountHandlers(s);
+  const passwordHelp = createPasswordHelpHandlers(s);
   const indicators = createIndicatorsHandlers(s);
   const audit = createAuditHandlers(s);
   const entry = createEntryHandlers(s);
@@ -60,6 +62,8 @@ export function registerRoutes(app: Express, s: Services) {
   r.post('/deconnexion', anyRole(), auth.signOut);
   r.get('/invitation/:token', PUBLIC, account.showInvitation);
   r.post('/invitation/:token', PUBLIC, account.acceptInvitation);
+  r.get('/mot-de-passe-oublie', PUBLIC, passwordHelp.show);
+  r.post('/mot-de-passe-oublie', PUBLIC, passwordHelp.request);
   r.get('/reinitialisation/:token', PUBLIC, account.showReset);
   r.post('/reinitialisation/:token', PUBLIC, account.reset);
 

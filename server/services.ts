@@ -37,6 +37,7 @@ import { UsersRepo } from './users/users.repo.ts';
 import { TokensRepo } from './users/tokens.repo.ts';
 import { UsersService } from './users/users.service.ts';
 import { AccountService } from './users/account.service.ts';
+import { PasswordHelpService } from './users/password-help.service.ts';
 import { ImportsRepo } from './imports/imports.repo.ts';
 import { ImportsService } from './imports/imports.service.ts';
 import { DashboardsService } from './dashboards/dashboards.service.ts';
@@ -105,6 +106,7 @@ export function buildServices(deps: Deps) {
   const poles = new PolesService(db, clock, repos);
   const users = new UsersService(db, clock, repos, hasher);
   const account = new AccountService({ db, clock, repos, hasher, throttle });
+  const passwordHelp = new PasswordHelpService({ db, clock, limiter, repos });
   const indicators = new IndicatorsService(db, clock, repos);
   const reporting = new ReportingService(db, clock, config.reportDeadlineDays, repos);
   // Decisions write their notices and messages in their own transaction; the jobs use the jobs handle.
@@ -146,6 +148,7 @@ export function buildServices(deps: Deps) {
     ...deps,
     repos,
     limiter,
+    passwordHelp,
     apiTokens,
     api,
     notices,

@@ -101,6 +101,37 @@ export class AuditRepo {
     return q;
   }
 
+  /** Whether an account asked for a new password since `since` (« Mot de passe oublié ? »). */
+  async hasResetRequestSince(db: Knex, userId: number, since: string): Promise<boolean> {
+    const row = await db('audit_log')
+      .where({ action: 'user.reset_request', entity: 'user', entity_id: String(userId) })
+      .where('created_at', '>=', since)
+      .first('id');
+    return row !== undefined;
+  }
+
+  /** Password requests since `since` with no reset link, reset or password change after them, oldest first. */
+  async pendingResetRequests(
+    db: Knex,
+    since: string,
+  ): Promise<{ user_id: number; display_name: string; email: string; created_at: string }[]> {
+    const answered = db('audit_log as b')
+      .whereIn('b.action', ['user.reset_link', 'user.password_reset', 'user.password_change'])
+      .whereRaw('b.entity = a.entity and b.entity_id = a.entity_id and b.created_at >= a.created_at')
+      .select(db.raw('1'));
+    const rows = await db('audit_log as a')
+      .joinRaw('join users as u on cast(u.id as varchar(40)) = a.entity_id')
+      .where('a.action', 'user.reset_request')
+      .where('a.entity', 'user')
+      .where('a.created_at', '>=', since)
+      .whereNotExists(answered)
+      .orderBy('a.created_at')
+      .select('u.id as user_id', 'u.display_name', 'u.email', 'a.created_at');
+    // One line per account: its first request still waiting.
+    const seen = new Set<number>();
+    return rows.filter((r: { user_id: number }) => !seen.has(r.user_id) && seen.add(r.user_id));
+  }
+
   /** Who appears in the journal (for its « Auteur » filter), by name. */
   async actors(db: Knex): Promise<{ id: number; display_name: string }[]> {
     return db('users').whereIn('id', db('audit_log').whereNotNull('actor_id').distinct('actor_id')).select('id', 'display_name');

@@ -19,8 +19,9 @@ export function createHomeHandlers({
   outbox,
   jobHistory,
   audit,
+  passwordHelp,
   clock,
-}: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'audit' | 'clock'>) {
+}: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'audit' | 'passwordHelp' | 'clock'>) {
   async function renderPole(req: Request, res: Response, pole: PoleRow) {
     const [details, mine, quarters, poleNotices] = await Promise.all([
       poles.details(pole),
@@ -46,7 +47,10 @@ export function createHomeHandlers({
         kind: n.kind,
         style: isManualStep(n.step) ? 'manual' : (n.step ?? n.kind),
         period: quarterLabel(n),
-        label: n.kind === 'reminder' ? `${t('notices.kind.reminder')} : ${tDynamic('notices.step', isManualStep(n.step) ? 'manual' : n.step)}` : t(`notices.kind.${n.kind}`),
+        label:
+          n.kind === 'reminder'
+            ? `${t('notices.kind.reminder')} : ${tDynamic('notices.step', isManualStep(n.step) ? 'manual' : n.step)}`
+            : t(`notices.kind.${n.kind}`),
         reason: n.reason,
         actor: n.actor_name,
         at: n.created_at,
@@ -89,7 +93,7 @@ export function createHomeHandlers({
     // The staff home starts from the work: what waits for review, who is late, what failed; then the counts.
     async adminHome(req: Request, res: Response) {
       const q = lastClosedQuarter(clock.now());
-      const [active, summary, recent, waiting, quarter, mail, runs] = await Promise.all([
+      const [active, summary, recent, waiting, quarter, mail, runs, resets] = await Promise.all([
         poles.search({ archived: 'actifs' }),
         home.staffSummary(),
         audit.list({ limit: 10 }),
@@ -97,6 +101,7 @@ export function createHomeHandlers({
         review.completeness(q, undefined, reporting),
         outbox.counts(),
         jobHistory.latestFailures(),
+        passwordHelp.pending(),
       ]);
       const late = quarter.poles.filter((p) => p.late);
       res.render('pages/home/admin', {
@@ -121,6 +126,12 @@ export function createHomeHandlers({
         lateCount: late.length,
         mailFailed: mail.failed,
         mailWaiting: mail.queued + mail.sending,
+        resetRequests: resets.map((r) => ({
+          name: r.display_name,
+          email: r.email,
+          at: r.created_at,
+          url: `/admin/utilisateurs/${r.user_id}/modifier`,
+        })),
         failedJobs: runs.map((r) => ({ label: tDynamic('jobs', r.job), at: r.started_at, error: r.error })),
       });
     },

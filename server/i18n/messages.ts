@@ -48,6 +48,7 @@ import { quarters } from './fr/quarters.ts';
 import { review } from './fr/review.ts';
 import { role } from './fr/role.ts';
 import { signIn } from './fr/sign-in.ts';
+import { forgot } from './fr/forgot.ts';
 import { status } from './fr/status.ts';
 import { unit } from './fr/unit.ts';
 import { users } from './fr/users.ts';
@@ -75,6 +76,7 @@ export const catalogue = byPrefix({
   entry,
   error,
   exports: exportsFr,
+  forgot,
   form,
   history,
   home,

@@ -61,6 +61,8 @@ function cases(c: Cast): Case[] {
     ['get', '/readyz', '/readyz', PUBLIC_PAGE],
     ['get', '/connexion', '/connexion', PUBLIC_PAGE],
     ['post', '/connexion', '/connexion', PUBLIC_PAGE],
+    ['get', '/mot-de-passe-oublie', '/mot-de-passe-oublie', PUBLIC_PAGE],
+    ['post', '/mot-de-passe-oublie', '/mot-de-passe-oublie', PUBLIC_PAGE],
     ['get', '/invitation/:token', '/invitation/jeton-inconnu', BAD_TOKEN],
     ['post', '/invitation/:token', '/invitation/jeton-inconnu', BAD_TOKEN],
     ['get', '/reinitialisation/:token', '/reinitialisation/jeton-inconnu', BAD_TOKEN],

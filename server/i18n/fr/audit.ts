@@ -55,6 +55,7 @@ export const audit = {
   'audit.do.user.password_reset': 'Mot de passe de {name} réinitialisé',
   'audit.do.user.invitation_accept': 'Invitation acceptée par {name}',
   'audit.do.user.profile_update': 'Profil de {name} modifié',
+  'audit.do.user.reset_request': 'Nouveau mot de passe demandé pour {name} (« Mot de passe oublié ? »)',
   'audit.do.indicator.create': 'Indicateur {name} créé',
   'audit.do.indicator.update': 'Indicateur {name} modifié',
   'audit.do.publication.publish': 'Synthèse nationale {name} publiée',
