@@ -79,7 +79,7 @@ describe('the quarterly entry form in a real browser (Chromium)', function () {
       ];
       expect(Math.abs(draft!.y - submit!.y), 'both buttons on one line').to.be.below(2);
       await page.evaluate(() => window.scrollTo(0, 0));
-      await page.focus('#f-c\\.RESSOURCES_TOTALES');
+      await page.focus('#f-v\\.RESSOURCES_TOTALES');
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => document.activeElement!.getBoundingClientRect().bottom);
       const bar = await page.evaluate(() => document.querySelector('.sticky-actions')!.getBoundingClientRect().top);
@@ -93,4 +93,32 @@ describe('the quarterly entry form in a real browser (Chromium)', function () {
       await context.close();
     });
   }
+  it('shows « Raison » once « Non disponible » is ticked and « Commentaire » on demand; all of it without JavaScript', async () => {
+    const pole = await makePole(ctx.s, { name: 'Pôle Aubrac' });
+    const manager = await makeUser(ctx.s, 'manager', { poleIds: [pole.id] });
+    const url = `${server.url}/mon-pole/${pole.slug}/trimestres/2026-T3`;
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 }, javaScriptEnabled });
+      const page = await context.newPage();
+      await signInThroughForm(page, server.url, manager.email, TEST_PASSWORD);
+      await page.goto(url);
+      const reason = page.locator('#f-nr\\.TE_ACTIONS');
+      const comment = page.locator('#f-c\\.TE_ACTIONS');
+      if (!javaScriptEnabled) {
+        expect([await reason.isVisible(), await comment.isVisible()], 'without JavaScript').to.deep.equal([true, true]);
+        await context.close();
+        continue;
+      }
+      expect(await reason.isVisible()).to.equal(false);
+      await page.check('#f-na\\.TE_ACTIONS');
+      expect(await reason.isVisible()).to.equal(true);
+      expect(await page.evaluate(() => document.activeElement?.id)).to.equal('f-nr.TE_ACTIONS');
+      expect(await comment.isVisible()).to.equal(false);
+      await page.click('#ind-TE_ACTIONS .add-comment');
+      expect(await comment.isVisible()).to.equal(true);
+      expect(await page.evaluate(() => document.activeElement?.id)).to.equal('f-c.TE_ACTIONS');
+      await page.locator('#ind-TE_ACTIONS').screenshot({ path: path.join(SHOTS, 'entry-form_compact_390.png') });
+      await context.close();
+    }
+  });
 });

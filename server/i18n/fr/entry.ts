@@ -24,6 +24,7 @@ export const entry = {
   'entry.highlights': 'Faits marquants du trimestre',
   'entry.difficulties': 'Difficultés rencontrées',
   'entry.saveDraft': 'Enregistrer le brouillon',
+  'entry.addComment': 'Ajouter un commentaire',
   'entry.summary.indicator': 'Indicateur',
   'entry.summary.value': 'Valeur déclarée',
   'entry.summary.comment': 'Commentaire',
