@@ -1,6 +1,10 @@
 // Every page type each demo role reaches, at 390 px in Chromium: no page scrolls sideways (wide tables
 // scroll in their own frame) and axe-core finds nothing serious or critical, WCAG 2.1 and 2.2 AA rules
 // included. A crawl rather than a list, so that a page added later is checked without anyone adding it.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
@@ -22,6 +26,10 @@ const pageType = (url: string) =>
     .replace(/\/\d+(?=\/|$)/g, '/:id')
     .replace(/\/(poles|mon-pole|trimestres|regions)\/[^/]+/g, '/$1/:key');
 
+// The pages as served (not the DOM after scripts), for the W3C Nu HTML checker at the end.
+const served = fs.mkdtempSync(path.join(os.tmpdir(), 'ptce-vnu-'));
+let servedCount = 0;
+
 async function crawl(page: Page, base: string) {
   const queue = ['/'];
   const types = new Set<string>();
@@ -34,6 +42,7 @@ async function crawl(page: Page, base: string) {
     const res = await page.goto(base + url);
     expect(res?.status(), url).to.be.below(400);
     if (!(res?.headers()['content-type'] ?? '').includes('text/html')) continue;
+    fs.writeFileSync(path.join(served, `${String(servedCount++).padStart(3, '0')}.html`), await res!.text());
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     if (width > WIDTH) wide.push(`${url}: ${width} px`);
     const axe = await new AxeBuilder({ page })
@@ -62,6 +71,7 @@ describe('every page each role reaches, at 390 px in Chromium (crawl of the demo
   });
   after(async () => {
     if (ctx) await closeBrowserSuite(browser, server, ctx);
+    fs.rmSync(served, { recursive: true, force: true });
   });
 
   // The page types each role must at least reach, so that a crawl stopped early cannot pass.
@@ -87,4 +97,17 @@ describe('every page each role reaches, at 390 px in Chromium (crawl of the demo
       await context.close();
     });
   }
+  it('serves valid HTML on every page crawled (the W3C Nu HTML checker, vnu-jar)', function () {
+    const files = fs.readdirSync(served).map((f) => path.join(served, f));
+    expect(files.length, 'pages crawled by the tests above').to.be.greaterThan(40);
+    const vnu = path.resolve('node_modules/vnu-jar/build/dist/vnu.jar');
+    const run = spawnSync('java', ['-jar', vnu, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(run.error, 'a Java runtime (.ci/run installs default-jre-headless)').to.equal(undefined);
+    const messages = (
+      JSON.parse(run.stderr || '{"messages":[]}') as { messages: { type: string; url: string; lastLine: number; message: string }[] }
+    ).messages
+      .filter((m) => m.type === 'error')
+      .map((m) => `${path.basename(m.url)}:${m.lastLine} ${m.message}`);
+    expect(messages).to.deep.equal([]);
+  });
 });
