@@ -6,7 +6,8 @@ import type { OutboxRepo } from '../outbox/outbox.repo.ts';
 import type { LatenessRule } from '../reporting/review.service.ts';
 import type { ReportStatus } from '../reporting/reporting.repo.ts';
 import { digestMail, quarterUrl, reminderMail, type LateRegion } from './notice-mail.ts';
-import type { NoticesRepo, ReminderPoleRow } from './notices.repo.ts';
+import type { NoticesRepo, ReminderPoleRow, ReminderStep } from './notices.repo.ts';
+import type { DateTime } from 'luxon';
 import { isoWeek, manualStep, reminderStep, stepRank } from './reminder-steps.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { PersonActor as Actor } from '../lib/actor.ts';
@@ -85,33 +86,7 @@ export class RemindersService {
       const step = reminderStep(deadline, now);
       if (!step || (highest.get(`${pole.id}:${quarterIndex(q)}`) ?? -1) >= stepRank(step)) continue;
       // One short transaction per reminder, starting with its write (SQLite: no read-then-write upgrade).
-      const queued = await this.db.transaction(async (trx) => {
-        const id = await this.repos.notices.insertReminder(trx, {
-          pole_id: pole.id,
-          kind: 'reminder',
-          year: q.year,
-          quarter: q.quarter,
-          step,
-          reason: null,
-          actor_id: null,
-          created_at: at,
-        });
-        if (id === null) return null;
-        const url = quarterUrl(this.publicUrl, pole.slug, q);
-        const managers = await this.repos.notices.managersOf(trx, pole.id);
-        return this.repos.outbox.enqueue(
-          trx,
-          managers.map((m) => ({
-            recipient_email: m.email,
-            recipient_user_id: m.id,
-            ...reminderMail(step, m, pole, q, deadline, url),
-            kind: 'reminder' as const,
-            notice_id: id,
-            dedupe_key: `notice:${id}:${m.id}`,
-          })),
-          at,
-        );
-      });
+      const queued = await this.db.transaction((trx) => this.writeReminder(trx, { pole, q, step, deadline, at, actorId: null }));
       if (queued !== null) {
         notices++;
         messages += queued;
@@ -129,32 +104,8 @@ export class RemindersService {
     const at = writeTimestamp(now);
     const step = manualStep(now);
     return this.db.transaction(async (trx) => {
-      const id = await this.repos.notices.insertReminder(trx, {
-        pole_id: pole.id,
-        kind: 'reminder',
-        year: q.year,
-        quarter: q.quarter,
-        step,
-        reason: null,
-        actor_id: actor.userId,
-        created_at: at,
-      });
-      if (id === null) return 'already';
-      const deadline = this.rule.deadlineOf(q);
-      const url = quarterUrl(this.publicUrl, pole.slug, q);
-      const managers = await this.repos.notices.managersOf(trx, pole.id);
-      const queued = await this.repos.outbox.enqueue(
-        trx,
-        managers.map((m) => ({
-          recipient_email: m.email,
-          recipient_user_id: m.id,
-          ...reminderMail(step, m, pole, q, deadline, url),
-          kind: 'reminder' as const,
-          notice_id: id,
-          dedupe_key: `notice:${id}:${m.id}`,
-        })),
-        at,
-      );
+      const queued = await this.writeReminder(trx, { pole, q, step, deadline: this.rule.deadlineOf(q), at, actorId: actor.userId });
+      if (queued === null) return 'already';
       await this.repos.audit.record(trx, {
         actorId: actor.userId,
         action: 'pole.remind',
@@ -166,6 +117,48 @@ export class RemindersService {
       });
       return 'sent';
     });
+  }
+
+  /**
+   * Writes one reminder and queues its message to each manager of the pole, in the caller's transaction
+   * (starting with the write: SQLite never upgrades a read to a write). Null when that reminder exists.
+   */
+  private async writeReminder(
+    trx: Knex.Transaction,
+    r: {
+      pole: { id: number; name: string; slug: string };
+      q: Quarter;
+      step: ReminderStep;
+      deadline: DateTime;
+      at: string;
+      actorId: number | null;
+    },
+  ): Promise<number | null> {
+    const id = await this.repos.notices.insertReminder(trx, {
+      pole_id: r.pole.id,
+      kind: 'reminder',
+      year: r.q.year,
+      quarter: r.q.quarter,
+      step: r.step,
+      reason: null,
+      actor_id: r.actorId,
+      created_at: r.at,
+    });
+    if (id === null) return null;
+    const url = quarterUrl(this.publicUrl, r.pole.slug, r.q);
+    const managers = await this.repos.notices.managersOf(trx, r.pole.id);
+    return this.repos.outbox.enqueue(
+      trx,
+      managers.map((m) => ({
+        recipient_email: m.email,
+        recipient_user_id: m.id,
+        ...reminderMail(r.step, m, r.pole, r.q, r.deadline, url),
+        kind: 'reminder' as const,
+        notice_id: id,
+        dedupe_key: `notice:${id}:${m.id}`,
+      })),
+      r.at,
+    );
   }
 
   /** The poles late today (deadline passed, never submitted), grouped by region in French order. */
