@@ -262,7 +262,7 @@ function demoAccounts(polesByRegion: Map<string, DemoPole[]>) {
   return [
     {
       email: `staff@${DEMO_DOMAIN}`,
-      displayName: 'Camille Martin (équipe nationale)',
+      displayName: 'Camille Martin',
       role: 'staff' as const,
       poleIds: [],
       regionCodes: [],
