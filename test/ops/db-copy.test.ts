@@ -105,7 +105,13 @@ describe('db:copy helpers', () => {
     );
 
     // The app runs on the copy: a demo account signs in, and a save gets new ids (sequences moved on).
-    const running = await startApp({ database: target.database });
+    // No scheduled job may run meanwhile (a refresh every 5 minutes would write job_runs on the copy, and
+    // the check below would depend on the time of day): every schedule set to 29 February at 04:00.
+    const never = '0 4 29 2 *';
+    const running = await startApp({
+      database: target.database,
+      env: { REFRESH_CRON: never, REBUILD_CRON: never, REMINDER_CRON: never, DIGEST_CRON: never, OUTBOX_CRON: never },
+    });
     const manager = await signInOverHttp(running.url, 'manager.a@demo.ptce-impact.fr', DEMO_PASSWORD);
     const home = await manager.get('/mon-pole').redirects(1).expect(200);
     const slug = /href="\/mon-pole\/([^/"]+)\/trimestres\/\d{4}-T\d"/.exec(home.text)?.[1];
