@@ -91,7 +91,13 @@ function banner(f: DashboardFilters, closure: AreaClosure, chosen: DashIndicator
     return `?${params.toString()}`;
   };
   return {
-    opened: f.defaultTo && consolidated === toIdx ? t('closure.default', { quarter: quarterLabel(f.to) }) : null,
+    opened:
+      f.defaultTo && consolidated === toIdx
+        ? t(closure.consolidatedBy('quarter', toIdx) === 'publication' ? 'closure.default.published' : 'closure.default', {
+            quarter: quarterLabel(f.to),
+            threshold: `${Math.round(threshold * 100)}\u00a0%`,
+          })
+        : null,
     currentHref: f.defaultTo && latest !== null && latest > toIdx ? href(latest) : null,
     shown: closure.quarterProvisional(toIdx)
       ? t('closure.shown', { quarter: quarterLabel(f.to), threshold: `${Math.round(threshold * 100)}\u00a0%` })

@@ -37,7 +37,10 @@ describe(`closed and provisional periods on the demo data (${onPostgres ? 'Postg
       [agents.regional, false],
     ] as const) {
       const html = (await agent.get('/tableau-de-bord').expect(200)).text;
-      expect(byId(html, 'p', 'closure-default')).to.contain('2026-T2, le dernier trimestre consolidé');
+      // The demo published 2026-T2's national summary: that is what closes it for a regional funder at 78 %.
+      expect(byId(html, 'p', 'closure-default')).to.contain(
+        '2026-T2, le dernier trimestre consolidé (une synthèse nationale en a été publiée)',
+      );
       expect(html.includes('Voir le trimestre en cours (provisoire)')).to.equal(current);
       expect(html.includes('<option value="2026-T3"')).to.equal(current);
       const values = [...html.matchAll(/<p class="tile-value">([\s\S]*?)<\/p>/g)].map((m) => text(m[1]));

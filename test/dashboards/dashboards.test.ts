@@ -292,7 +292,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     // 2026-T3 two of six: provisional.
     const html = (await agents.national.get('/tableau-de-bord').expect(200)).text;
     expect(byId(html, 'p', 'closure-default')).to.equal(
-      'Ce tableau s’ouvre sur 2025-T3, le dernier trimestre consolidé. Voir le trimestre en cours (provisoire)',
+      'Ce tableau s’ouvre sur 2025-T3, le dernier trimestre consolidé (échéance passée, au moins 80 % des déclarations attendues validées). Voir le trimestre en cours (provisoire)',
     );
     expect(html).to.contain('href="?indicateur&#x3D;EMP_CREES&amp;a&#x3D;2026-T3"');
     expect(byId(html, 'div', 'tile-EMP_CREES-quarter'))

@@ -4,7 +4,10 @@ export const closure = {
   'closure.provisional': 'provisoire',
   'closure.period': '{period} (provisoire)',
   'closure.series': '{label} (provisoire)',
-  'closure.default': 'Ce tableau s’ouvre sur {quarter}, le dernier trimestre consolidé.',
+  'closure.default':
+    'Ce tableau s’ouvre sur {quarter}, le dernier trimestre consolidé (échéance passée, au moins {threshold} des déclarations attendues validées).',
+  'closure.default.published':
+    'Ce tableau s’ouvre sur {quarter}, le dernier trimestre consolidé (une synthèse nationale en a été publiée).',
   'closure.current': 'Voir le trimestre en cours (provisoire)',
   'closure.shown':
     'Les chiffres de {quarter} sont provisoires : le délai de déclaration n’est pas écoulé ou moins de {threshold} des déclarations attendues sont validées. Ils peuvent encore changer.',
