@@ -233,7 +233,10 @@ export function createReviewHandlers({
         return res.redirect(303, back);
       }
       const outcome = await reminders.remindNow(pole, q, actor(req));
-      setFlash(req, t(outcome === 'sent' ? 'completeness.remind.sent' : 'completeness.remind.already', { pole: pole.name, period: quarterLabel(q) }));
+      setFlash(
+        req,
+        t(outcome === 'sent' ? 'completeness.remind.sent' : 'completeness.remind.already', { pole: pole.name, period: quarterLabel(q) }),
+      );
       res.redirect(303, back);
     },
   };

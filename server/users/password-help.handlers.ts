@@ -12,14 +12,12 @@ function emailOf(body: unknown): string {
 /** « Mot de passe oublié ? »: the request form, and its answer, the same whether the address has an account. */
 export function createPasswordHelpHandlers({ passwordHelp }: Pick<Services, 'passwordHelp'>) {
   const render = (res: Response, status: number, view: { values?: { email: string }; errors?: Record<string, string>; done?: boolean }) =>
-    res
-      .status(status)
-      .render('pages/auth/forgot', {
-        title: t('forgot.title'),
-        values: view.values ?? { email: '' },
-        errors: view.errors ?? {},
-        done: view.done,
-      });
+    res.status(status).render('pages/auth/forgot', {
+      title: t('forgot.title'),
+      values: view.values ?? { email: '' },
+      errors: view.errors ?? {},
+      done: view.done,
+    });
 
   return {
     show(req: Request, res: Response) {

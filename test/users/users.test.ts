@@ -258,7 +258,9 @@ describe(`staff pages for accounts (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, (
   it('edits identity, role and scope: one audit row with poleIds and regionCodes before and after; nothing when unchanged', async () => {
     const target = await makeUser(ctx.s, 'manager', { name: 'Rémi Rôle', poleIds: [pole.id] });
     const page = await staffAgent.get(`/admin/utilisateurs/${target.id}/modifier`).expect(200);
-    expect(page.text).to.contain(`value="${target.email}"`).and.contain(`<input type="checkbox" name="pole_ids" value="${pole.id}" checked>`);
+    expect(page.text)
+      .to.contain(`value="${target.email}"`)
+      .and.contain(`<input type="checkbox" name="pole_ids" value="${pole.id}" checked>`);
     const before = await counts();
     const version = await versionOf(target.id);
     await post(`/admin/utilisateurs/${target.id}/modifier`, {

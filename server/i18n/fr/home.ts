@@ -37,7 +37,8 @@ export const home = {
   'home.work.resets.1': '{count} demande de nouveau mot de passe',
   'home.work.resets.n': '{count} demandes de nouveau mot de passe',
   'home.work.resetOn': 'le {date}',
-  'home.work.resetsHow': 'Ouvrez le compte, « Lien de réinitialisation du mot de passe » puis « Créer un lien », et transmettez le lien à la personne : la demande disparaît d’ici.',
+  'home.work.resetsHow':
+    'Ouvrez le compte, « Lien de réinitialisation du mot de passe » puis « Créer un lien », et transmettez le lien à la personne : la demande disparaît d’ici.',
   'home.work.jobs': 'Tâches planifiées',
   'home.work.jobFailed': 'échec le {date}',
   'home.work.jobsNone': 'Aucune tâche en échec.',

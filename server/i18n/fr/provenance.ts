@@ -19,7 +19,8 @@ export const provenance = {
   'prov.provisional': 'Période provisoire : les déclarations ne sont pas toutes arrivées ou validées, ce chiffre peut encore changer.',
   'prov.consolidated': 'Période consolidée.',
   'prov.consolidated.publication': 'Période consolidée : une synthèse nationale en a été publiée.',
-  'prov.consolidated.validation': 'Période consolidée : l’échéance est passée et au moins {threshold} des déclarations attendues sont validées.',
+  'prov.consolidated.validation':
+    'Période consolidée : l’échéance est passée et au moins {threshold} des déclarations attendues sont validées.',
   'prov.completeness': 'Complétude : {text}',
   'prov.base': 'Base : {base}.',
   'prov.computedAt': 'Calculé le {date}.',
