@@ -166,6 +166,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   });
 }
 
+/**
+ * What a PostgreSQL client tool (pg_dump, pg_restore) started by the backups runs with: the environment it
+ * was given (PATH to find it, locale, a PGSSLROOTCERT…), without the app's secrets. The connection's own
+ * PG* variables are added by server/ops/backup.ts from DATABASE_URL.
+ */
+function toolEnvironment(env: Record<string, string | undefined>): Readonly<Record<string, string>> {
+  const secrets = new Set(['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL']);
+  return Object.freeze(
+    Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && !secrets.has(e[0]))),
+  );
+}
+
+/** The environment of this process for the backup's PostgreSQL tools (npm run backup, npm run restore). */
+export function toolEnvironmentFromProcess(): Readonly<Record<string, string>> {
+  return toolEnvironment(process.env);
+}
+
 /** The process's configuration (the one place that touches process.env). */
 export function loadConfigFromProcess(): Config {
   return loadConfig(process.env);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { configOrReport, printTableCounts, runIfEntryPoint, type CliOut } from './cli.ts';
 import { t } from '../i18n/messages.ts';
 import { backup } from '../ops/backup.ts';
+import { toolEnvironmentFromProcess } from '../config.ts';
 
 /** Returns the exit code: 0 written and checked, 1 refused or failed. */
 export async function runBackup(argv: string[], io: CliOut): Promise<number> {
@@ -21,7 +22,7 @@ export async function runBackup(argv: string[], io: CliOut): Promise<number> {
   const config = configOrReport(io);
   if (!config) return 1;
   try {
-    const result = await backup(config.database, path.resolve(dir));
+    const result = await backup(config.database, path.resolve(dir), toolEnvironmentFromProcess());
     io.out(t('ops.backup.done', { file: result.file, size: result.bytes }));
     printTableCounts(io, result.tables);
     return 0;

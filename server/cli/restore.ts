@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { configOrReport, printTableCounts, runIfEntryPoint, type CliOut } from './cli.ts';
-import type { Config } from '../config.ts';
+import { toolEnvironmentFromProcess, type Config } from '../config.ts';
 import { t } from '../i18n/messages.ts';
 import { restore } from '../ops/backup.ts';
 
@@ -43,7 +43,7 @@ export async function runRestore(argv: string[], io: CliOut): Promise<number> {
     return 1;
   }
   try {
-    const result = await restore(file, target, force);
+    const result = await restore(file, target, force, toolEnvironmentFromProcess());
     io.out(t('ops.restore.done', { target: target.client === 'pg' ? new URL(target.url).pathname.slice(1) : result.file }));
     printTableCounts(io, result.tables);
     return 0;

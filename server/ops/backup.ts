@@ -71,10 +71,13 @@ export function pgEnvironment(url: string): Record<string, string> {
   return env;
 }
 
+/** The environment a tool runs in besides its connection (config.toolEnvironment): PATH, locale… */
+export type ToolEnvironment = Readonly<Record<string, string>>;
+
 /** Runs a PostgreSQL client tool; rejects with its standard error when it fails. */
-export function runPgTool(tool: string, args: string[], url: string): Promise<string> {
+export function runPgTool(tool: string, args: string[], url: string, env: ToolEnvironment): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool, args, { env: { ...process.env, ...pgEnvironment(url) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tool, args, { env: { ...env, ...pgEnvironment(url) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -115,16 +118,16 @@ const removeAndThrow =
   };
 
 /** Takes an online, consistent backup of the configured database into `dir`. */
-export async function backup(database: Config['database'], dir: string, now = new Date()): Promise<BackupResult> {
+export async function backup(database: Config['database'], dir: string, env: ToolEnvironment, now = new Date()): Promise<BackupResult> {
   fs.mkdirSync(dir, { recursive: true });
   if (database.client === 'pg') {
     const file = path.resolve(dir, `${backupStamp(now)}.dump`);
     createPrivateFile(file);
     // One snapshot for the whole dump: rows committed before it starts are in, later ones are not.
     await (async () => {
-      await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`], database.url);
+      await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`], database.url, env);
       // The archive's table of contents must read back.
-      const list = await runPgTool('pg_restore', ['--list', file], database.url);
+      const list = await runPgTool('pg_restore', ['--list', file], database.url, env);
       if (!/TABLE DATA/.test(list)) throw new OpsError(t('ops.archiveEmpty', { file }));
     })().catch(removeAndThrow(file));
     const db = createDb(database);
@@ -169,7 +172,7 @@ export async function hasData(db: Knex): Promise<boolean> {
  * app must be stopped); PostgreSQL: pg_restore --clean --if-exists in one transaction. A target holding
  * data is refused unless `force`.
  */
-export async function restore(file: string, target: Config['database'], force: boolean): Promise<BackupResult> {
+export async function restore(file: string, target: Config['database'], force: boolean, env: ToolEnvironment): Promise<BackupResult> {
   if (!fs.existsSync(file)) throw new OpsError(t('ops.fileMissing', { file }));
   if (target.client === 'pg') {
     const db = createDb(target);
@@ -188,6 +191,7 @@ export async function restore(file: string, target: Config['database'], force: b
           file,
         ],
         target.url,
+        env,
       );
       return { file, bytes: fs.statSync(file).size, tables: await tableCounts(db) };
     } finally {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { ConfigError, loadConfig, toolEnvironmentFromProcess } from '../../server/config.ts';
 
 describe('configuration', () => {
   it('defaults to SQLite in data/, port 3000, plain HTTP', () => {
@@ -43,5 +43,25 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).to.equal(1);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).to.equal('loopback');
     expect(loadConfig({}).trustProxy).to.equal(false);
+  });
+});
+
+describe('the environment of the backup tools', () => {
+  it('is the process environment without the app’s secrets (pg_dump gets its connection separately)', () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, {
+        SESSION_SECRET: 'secret',
+        DATABASE_URL: 'postgres://u:p@h/db',
+        SMTP_URL: 'smtp://u:p@h',
+        PGSSLROOTCERT: '/ca.pem',
+      });
+      const env = toolEnvironmentFromProcess();
+      expect(env).to.not.have.any.keys('SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL');
+      expect(env).to.include({ PGSSLROOTCERT: '/ca.pem', PATH: process.env.PATH });
+    } finally {
+      for (const k of ['SESSION_SECRET', 'DATABASE_URL', 'SMTP_URL', 'PGSSLROOTCERT']) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
   });
 });

@@ -121,7 +121,7 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
     fs.writeFileSync(broken, 'ceci n’est pas une base SQLite, mais un texte assez long pour en avoir l’air.'.repeat(20));
     const out = path.join(dir, 'sauvegardes-ratees');
     let error: unknown = null;
-    await backup({ client: 'sqlite3', filename: broken }, out).catch((e: unknown) => (error = e));
+    await backup({ client: 'sqlite3', filename: broken }, out, {}).catch((e: unknown) => (error = e));
     expect(error).to.not.equal(null);
     expect(fs.readdirSync(out)).to.deep.equal([]);
   });
@@ -130,7 +130,7 @@ describe(`npm run backup and npm run restore (${onPostgres ? 'PostgreSQL' : 'SQL
     const { backup } = await import('../../server/ops/backup.ts');
     const missing = path.join(dir, 'absente.sqlite');
     let error: unknown = null;
-    await backup({ client: 'sqlite3', filename: missing }, dir).catch((e: unknown) => (error = e));
+    await backup({ client: 'sqlite3', filename: missing }, dir, {}).catch((e: unknown) => (error = e));
     expect(String(error)).to.contain('introuvable');
     expect(fs.existsSync(missing)).to.equal(false);
   });
