@@ -2,7 +2,6 @@
 // « Filière bois local » validé »), not `report.validate` on `quarter_report #438`. Pure: the names come
 // from AuditRepo.names(), read in one query per kind of object for a whole page.
 import { t, tDynamic } from '../i18n/messages.ts';
-import { quarterLabel } from '../lib/quarters.ts';
 
 /** What an entry's object is called, by `entity:id`. */
 export type ObjectNames = Map<string, { name: string; pole?: string; href?: string }>;
@@ -35,10 +34,3 @@ export function describeEntry(
     href: found?.href ?? null,
   };
 }
-
-/** A report's name in a sentence: its quarter. */
-export const reportName = (r: { year: number; quarter: number }) => quarterLabel(r);
-
-/** A publication's name: its quarter or year. */
-export const publicationName = (p: { period_kind: string; year: number; quarter: number | null }) =>
-  p.period_kind === 'quarter' && p.quarter ? quarterLabel({ year: p.year, quarter: p.quarter }) : String(p.year);

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { Clock } from '../lib/clock.ts';
 import { writeTimestamp } from '../db/dialect.ts';
 import type { Actor } from '../lib/actor.ts';
-import { objectKey, publicationName, reportName, type ObjectNames } from './audit-text.ts';
+import { periodLabel, quarterLabel } from '../lib/quarters.ts';
+import { objectKey, type ObjectNames } from './audit-text.ts';
 
 export interface AuditEntry {
   actorId: number | null;
@@ -150,7 +151,7 @@ export class AuditRepo {
         .whereIn('r.id', reports)
         .select('r.id', 'r.year', 'r.quarter', 'p.name', 'p.slug');
       for (const r of found)
-        put('quarter_report', r.id, { name: reportName(r), pole: r.name, href: `/admin/trimestres/${r.slug}/${reportName(r)}` });
+        put('quarter_report', r.id, { name: quarterLabel(r), pole: r.name, href: `/admin/trimestres/${r.slug}/${quarterLabel(r)}` });
     }
     for (const r of await this.some(db, 'poles', idsOf('pole'), ['id', 'name', 'slug']))
       put('pole', r.id, { name: String(r.name), href: `/poles/${r.slug}` });
@@ -167,11 +168,10 @@ export class AuditRepo {
     for (const i of await this.some(db, 'indicators', idsOf('indicator'), ['id', 'code'])) put('indicator', i.id, { name: String(i.code) });
     for (const p of await this.some(db, 'publications', idsOf('publication'), ['id', 'period_kind', 'year', 'quarter']))
       put('publication', p.id, {
-        name: publicationName({
-          period_kind: String(p.period_kind),
-          year: Number(p.year),
-          quarter: p.quarter === null ? null : Number(p.quarter),
-        }),
+        name:
+          p.period_kind === 'quarter'
+            ? periodLabel({ kind: 'quarter', year: Number(p.year), quarter: Number(p.quarter) })
+            : periodLabel({ kind: 'year', year: Number(p.year) }),
       });
     for (const k of await this.some(db, 'api_tokens', idsOf('api_token'), ['id', 'name'])) put('api_token', k.id, { name: String(k.name) });
     return out;

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
@@ -9,7 +8,7 @@ import type { UsersRepo } from '../users/users.repo.ts';
 export class HomeService {
   constructor(
     private readonly db: Knex,
-    private readonly repos: { poles: PolesRepo; users: UsersRepo; indicators: IndicatorsRepo; audit: AuditRepo },
+    private readonly repos: { poles: PolesRepo; users: UsersRepo; indicators: IndicatorsRepo },
   ) {}
 
   /** The poles in the user's scope, with their region's name. */

@@ -5,7 +5,7 @@ import { ClosureService } from '../../server/aggregates/closure.service.ts';
 import { ZONE } from '../../server/lib/clock.ts';
 import { quarterIndex } from '../../server/lib/quarters.ts';
 import { createTestApp, type TestContext } from '../support/test-app.ts';
-import { makePole, makeUser } from '../support/factories.ts';
+import { makePole, makeUser, publishedQuarterRow } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
 
 const T3 = quarterIndex({ year: 2026, quarter: 3 });
@@ -127,16 +127,7 @@ describe(`closure counts per area (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, fu
     expect(byPole.get(String(ids.b))!.status(T3)).to.equal('consolidated');
     expect(byPole.get(String(ids.d))!.status(T3)).to.equal('provisional');
     const author = await makeUser(ctx.s, 'staff');
-    await ctx.db('publications').insert({
-      period_kind: 'quarter',
-      year: 2026,
-      quarter: 3,
-      version: 1,
-      summary_json: '{}',
-      reason: 'Publication',
-      author_id: author.id,
-      published_at: '2026-11-20T10:00:00.000Z',
-    });
+    await publishedQuarterRow(ctx.db, author.id, { year: 2026, quarter: 3 });
     expect((await closure.of({})).status(T3)).to.equal('consolidated');
     expect((await closure.of({ regionCodes: ['53'] })).latestConsolidated('validated')).to.equal(T3 - 1);
     expect((await closure.of({ regionCodes: ['76'] })).latestConsolidated('validated')).to.equal(T3);

@@ -3,7 +3,7 @@
 // it, what lies beyond it on one line), and every tile and table cell of the dashboards links to it.
 import { expect } from 'chai';
 import { createTestApp, signIn, type TestContext } from '../support/test-app.ts';
-import { makePole, makeUser } from '../support/factories.ts';
+import { makePole, makeUser, publishedQuarterRow } from '../support/factories.ts';
 import { completeBody } from '../support/reporting.ts';
 import { onPostgres } from '../support/test-db.ts';
 import { byId, htmlById, text } from '../support/html.ts';
@@ -183,16 +183,7 @@ describe(`provenance page « Comment ce chiffre est calculé » (${onPostgres ? 
       'Période consolidée : l’échéance est passée et au moins 80 % des déclarations attendues sont validées.',
     );
     expect(await status('FR')).to.match(/^provisoire Période provisoire/);
-    await ctx.db('publications').insert({
-      period_kind: 'quarter',
-      year: 2026,
-      quarter: 3,
-      version: 1,
-      summary_json: '{}',
-      reason: 'Publication',
-      author_id: staff.id,
-      published_at: '2026-11-20T10:00:00.000Z',
-    });
+    await publishedQuarterRow(ctx.db, staff.id, { year: 2026, quarter: 3 });
     expect(await status('FR')).to.equal('Période consolidée : une synthèse nationale en a été publiée.');
   });
 });

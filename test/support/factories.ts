@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Services } from '../../server/services.ts';
 import type { Role } from '../../server/http/current-user.ts';
 import type { MemberCategory } from '../../server/poles/poles.schema.ts';
@@ -60,4 +61,21 @@ export async function makeUser(
     { userId: null },
   );
   return { id, email };
+}
+
+/**
+ * A national summary of a quarter, as a row only (what the closure reads: a published quarter is
+ * consolidated): the publication service would also freeze the figures, which these tests do not need.
+ */
+export async function publishedQuarterRow(db: Knex, authorId: number, q: { year: number; quarter: number }) {
+  await db('publications').insert({
+    period_kind: 'quarter',
+    year: q.year,
+    quarter: q.quarter,
+    version: 1,
+    summary_json: '{}',
+    reason: 'Publication',
+    author_id: authorId,
+    published_at: '2026-11-20T10:00:00.000Z',
+  });
 }
