@@ -2,18 +2,22 @@ import type { Services } from './services.ts';
 import { officialDepartements, officialRegions } from './reference/geography.ts';
 import { INDICATOR_CATALOGUE } from './indicators/catalogue.ts';
 import { isPostgres, writeTimestamp } from './db/dialect.ts';
+import { withSqliteFileLock } from './db/sqlite-file-lock.ts';
 
 /** Key of the PostgreSQL advisory lock that serialises start-up preparation across instances. */
 const PREPARE_LOCK_KEY = 0x70746365; // 'ptce'
-/** How long a SQLite instance waits for another one's migrations before giving up. */
+/** How long a SQLite instance waits for another one's preparation, or for a busy database, before giving up. */
 const SQLITE_LOCK_WAIT_MS = 120_000;
 
 /**
  * Brings the database up to date: migrations, reference geography, missing catalogue indicators. Idempotent,
- * and safe when several instances start at once: on PostgreSQL they queue on an advisory lock (the first
- * migrates, the others then find nothing to do); on SQLite knex's own lock table refuses a second migrator,
- * and a write racing another process's can meet SQLITE_BUSY (a read transaction cannot become a write one
- * once another process has written): since every step is idempotent, the loser waits and starts again.
+ * and safe when several instances start at once. On PostgreSQL they queue on an advisory lock (the first
+ * migrates, the others then find nothing to do). On SQLite they queue on a lock file beside the database
+ * (sqlite-file-lock.ts), which the system frees if its holder dies: knex's own lock is a row that stays set
+ * when freeing it fails (as it can, with SQLITE_BUSY), after which no instance could ever start again. Under
+ * either lock nobody else is migrating, so a set knex lock is stale and is freed; and a step meeting
+ * SQLITE_BUSY (another instance already serving pages can hold the write lock for a moment) starts again,
+ * every step being idempotent.
  */
 export async function prepareDatabase(s: Services): Promise<void> {
   if (isPostgres(s.db)) {
@@ -21,21 +25,28 @@ export async function prepareDatabase(s: Services): Promise<void> {
     // and the lock is released when the transaction ends, whatever happens.
     await s.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?)', [PREPARE_LOCK_KEY]);
+      await s.db.migrate.forceFreeMigrationsLock();
       await prepare(s);
     });
     return;
   }
-  const started = Date.now();
-  for (;;) {
-    try {
-      await prepare(s);
-      return;
-    } catch (err) {
-      if (!isConcurrentStart(err) || Date.now() - started > SQLITE_LOCK_WAIT_MS) throw err;
-      s.logger.info({ reason: (err as Error).message.slice(-120) }, 'database being prepared by another instance: waiting');
-      await new Promise((r) => setTimeout(r, 500));
+  const filename = sqliteFilename(s.db);
+  if (filename === ':memory:') return prepare(s);
+  const onWait = () => s.logger.info('database being prepared by another instance: waiting');
+  await withSqliteFileLock(filename, { waitMs: SQLITE_LOCK_WAIT_MS, onWait }, async () => {
+    const started = Date.now();
+    for (;;) {
+      try {
+        await s.db.migrate.forceFreeMigrationsLock();
+        await prepare(s);
+        return;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() - started > SQLITE_LOCK_WAIT_MS) throw err;
+        s.logger.info({ reason: (err as Error).message.slice(-120) }, 'database busy while preparing it: trying again');
+        await new Promise((r) => setTimeout(r, 500));
+      }
     }
-  }
+  });
 }
 
 async function prepare(s: Services): Promise<void> {
@@ -55,9 +66,14 @@ async function reportAllDigitSlugs(s: Services): Promise<void> {
   if (slugs.length) s.logger.warn({ slugs }, 'poles with an all-digit slug: rename them (Modifier le pôle); new ones are refused');
 }
 
-/** What another instance preparing the same SQLite file at the same moment can make this one meet. */
-function isConcurrentStart(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'MigrationLocked' || /already locked|SQLITE_BUSY|already exists/i.test(err.message));
+/** The file the knex handle opened (createDb's configuration). */
+function sqliteFilename(db: Services['db']): string {
+  return (db.client.config as { connection: { filename: string } }).connection.filename;
+}
+
+/** What another instance using the same SQLite file at the same moment can make this one meet. */
+function isBusy(err: unknown): boolean {
+  return err instanceof Error && /SQLITE_BUSY/.test(err.message);
 }
 
 /** True when nobody and no pole exists yet: only then may the demo data set be loaded. */

@@ -63,6 +63,20 @@ describe(`several instances on one ${onPostgres ? 'PostgreSQL' : 'SQLite'} datab
     expect(await b.stop()).to.equal(0);
   });
 
+  it("starts although a failed or killed migrator left knex's migration lock set", async () => {
+    // What a migrator that met SQLITE_BUSY while freeing the lock, or was killed mid-migration, leaves behind:
+    // before the start-up lock, every later start waited on that row and then gave up.
+    const tdb = await createTestDb({ empty: true });
+    dbs.push(tdb);
+    const first = await startApp({ database: tdb.database, env: ENV });
+    expect(await first.stop()).to.equal(0);
+    await tdb.db('knex_migrations_lock').update({ is_locked: 1 });
+    const app = await startApp({ database: tdb.database, env: ENV });
+    expect((await fetch(`${app.url}/connexion`)).status).to.equal(200);
+    expect(Number((await tdb.db('knex_migrations_lock').first())!.is_locked)).to.equal(0);
+    expect(await app.stop()).to.equal(0);
+  });
+
   describe('on an installation with data', () => {
     let tdb: TestDb;
     let inst: Installation;

@@ -109,7 +109,7 @@ function wrap(database: Config['database'], pgName?: string): TestDb {
           await admin.destroy();
         }
       } else if (database.client === 'sqlite3') {
-        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(database.filename + suffix, { force: true });
+        for (const suffix of ['', '-wal', '-shm', '.prepare-lock']) fs.rmSync(database.filename + suffix, { force: true });
       }
     },
   };
