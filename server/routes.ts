@@ -124,6 +124,8 @@ export function registerRoutes(app: Express, s: Services) {
   r.post('/admin/trimestres/:slug/:period/valider', STAFF, review.validate);
   r.post('/admin/trimestres/:slug/:period/renvoyer', STAFF, review.returnReport);
   r.post('/admin/trimestres/:slug/:period/rouvrir', STAFF, review.reopen);
+  r.post('/admin/trimestres/:slug/:period/sans-objet', STAFF, review.exempt);
+  r.post('/admin/trimestres/:slug/:period/lever-sans-objet', STAFF, review.liftExemption);
   r.get('/admin/completude', STAFF, review.completeness);
   r.post('/admin/completude/:slug/:period/relancer', STAFF, review.remind);
   r.get('/admin/taches', STAFF, jobs.list);

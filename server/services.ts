@@ -32,6 +32,7 @@ import { jobDefinitions } from './jobs/job-definitions.ts';
 import { ReportingRepo } from './reporting/reporting.repo.ts';
 import { ReportingService } from './reporting/reporting.service.ts';
 import { ReviewService } from './reporting/review.service.ts';
+import { ExemptionService } from './reporting/exemption.service.ts';
 import { ReviewRepo } from './reporting/review.repo.ts';
 import { UsersRepo } from './users/users.repo.ts';
 import { TokensRepo } from './users/tokens.repo.ts';
@@ -112,6 +113,7 @@ export function buildServices(deps: Deps) {
   // Decisions write their notices and messages in their own transaction; the jobs use the jobs handle.
   const notices = new NoticesService({ db, clock, publicUrl: config.publicUrl, repos });
   const review = new ReviewService(db, clock, repos, notices);
+  const exemptions = new ExemptionService(db, clock, repos);
   const jobsDb = deps.jobsDb ?? db;
   const refresh = new RefreshService(jobsDb, clock, repos.aggregates, deps.logger);
   const runner = new JobRunner({ db: jobsDb, clock, repo: repos.jobs, leaseSeconds: config.jobLeaseSeconds, logger: deps.logger });
@@ -163,6 +165,7 @@ export function buildServices(deps: Deps) {
     indicators,
     reporting,
     review,
+    exemptions,
     imports,
     closure,
     dashboards,

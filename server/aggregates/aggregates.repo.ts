@@ -96,15 +96,28 @@ export class AggregatesRepo {
     await trx('aggregate_state').where({ id: 1 }).update(changes);
   }
 
-  /** Poles with the quarters they are expected to report, up to `lastIndex` (the last closed quarter). */
+  /**
+   * Poles with the quarters they are expected to report, up to `lastIndex` (the last closed quarter), less
+   * those declared « sans objet » (a few rows, read through the status index).
+   */
   async poles(db: Knex, lastIndex: number, archiveIndex: (archivedOn: string) => number): Promise<EnginePole[]> {
     const rows = await db('poles').select('id', 'region_code', 'first_report_year', 'first_report_quarter', 'archived_on');
+    const exempt = new Map<number, Set<number>>();
+    const exemptRows: { pole_id: number; year: number; quarter: number }[] = await db('quarter_reports')
+      .where('status', 'exempt')
+      .select('pole_id', 'year', 'quarter');
+    for (const r of exemptRows) {
+      const set = exempt.get(r.pole_id) ?? new Set<number>();
+      set.add(quarterIndex({ year: r.year, quarter: r.quarter }));
+      exempt.set(r.pole_id, set);
+    }
     return rows.map(
       (p: { id: number; region_code: string; first_report_year: number; first_report_quarter: number; archived_on: string | null }) => ({
         id: p.id,
         regionCode: p.region_code,
         firstIndex: quarterIndex({ year: p.first_report_year, quarter: p.first_report_quarter }),
         lastIndex: Math.min(lastIndex, p.archived_on ? archiveIndex(p.archived_on) : lastIndex),
+        exempt: exempt.get(p.id),
       }),
     );
   }

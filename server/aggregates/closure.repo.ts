@@ -17,11 +17,14 @@ export interface WindowCount {
   n: number;
 }
 
-/** Validated or submitted reports of one quarter and status, and how many of them the closure expects. */
+/**
+ * Validated, submitted or « sans objet » reports of one quarter and status, and how many of them fall in
+ * their pole's window (an exempt one is then subtracted from what the quarter expects).
+ */
 export interface ReportCount {
   area: string;
   index: number;
-  status: 'validated' | 'submitted';
+  status: CountedStatus;
   n: number;
   /** Of those, the reports of poles inside their reporting window that quarter. */
   expected: number;
@@ -30,8 +33,12 @@ export interface ReportCount {
 /** The reports of archived poles, per reporting window: closure.ts says which quarters each window expects. */
 export interface WindowReportCount extends WindowCount {
   index: number;
-  status: 'validated' | 'submitted';
+  status: CountedStatus;
 }
+
+/** The statuses the closure counts: validated and submitted reports, and quarters declared « sans objet ». */
+export type CountedStatus = 'validated' | 'submitted' | 'exempt';
+const COUNTED: CountedStatus[] = ['validated', 'submitted', 'exempt'];
 
 const FIRST_INDEX = 'p.first_report_year * 4 + p.first_report_quarter - 1';
 const INDEX = 'r.year * 4 + r.quarter - 1';
@@ -43,7 +50,7 @@ function scoped(q: Knex.QueryBuilder, f: ClosureFilter): Knex.QueryBuilder {
 }
 
 /**
- * Validated and submitted reports up to quarter `toIndex`, with their poles. The nation reads the reports
+ * Validated, submitted and exempt reports up to quarter `toIndex`, with their poles. The nation reads the reports
  * first, in index order; a scope (some regions, some poles) and the archived poles start from the poles
  * (a region has about a hundred) and reach their reports by pole: SQLite keeps a CROSS JOIN's order, and
  * without statistics it would read every report before filtering on its pole. PostgreSQL plans a CROSS
@@ -54,7 +61,7 @@ function reportsOf(db: Knex, f: ClosureFilter, toIndex: number, fromPoles = Bool
     ? db('poles as p').joinRaw('cross join quarter_reports as r').where('r.pole_id', db.ref('p.id'))
     : db('quarter_reports as r').join('poles as p', 'p.id', 'r.pole_id');
   return q
-    .whereIn('r.status', ['validated', 'submitted'])
+    .whereIn('r.status', COUNTED)
     .where('r.year', '<=', Math.floor(toIndex / 4))
     .whereRaw(`${INDEX} <= ?`, [toIndex]);
 }
@@ -106,7 +113,7 @@ export class ClosureRepo {
     return rows.map((r) => ({
       area: String(areaOf(r)),
       index: Number(r.year) * 4 + Number(r.quarter) - 1,
-      status: r.status as 'validated' | 'submitted',
+      status: r.status as CountedStatus,
       n: Number(r.n),
       expected: Number(r.expected),
     }));
@@ -124,7 +131,7 @@ export class ClosureRepo {
     return rows.map((r) => ({
       area: String(areaOf(r)),
       index: Number(r.year) * 4 + Number(r.quarter) - 1,
-      status: r.status as 'validated' | 'submitted',
+      status: r.status as CountedStatus,
       firstIndex: Number(r.first_index),
       archivedOn: (r.archived_on as string | null) ?? null,
       n: Number(r.n),

@@ -30,8 +30,11 @@ export class AreaClosure {
     let s = this.statuses.get(index);
     if (!s) {
       const count = (rows: WindowCount[]) => rows.reduce((n, w) => n + (expectedIn(w, index) ? w.n : 0), 0);
-      const validated = this.reports.reduce((n, r) => n + (r.index === index && r.status === 'validated' ? r.expected : 0), 0);
-      s = quarterStatus({ index, expected: count(this.windows), validated, published: this.published.has(index) }, this.rule);
+      const of = (status: ReportCount['status']) =>
+        this.reports.reduce((n, r) => n + (r.index === index && r.status === status ? r.expected : 0), 0);
+      // A quarter declared « sans objet » is not expected of its pole.
+      const expected = count(this.windows) - of('exempt');
+      s = quarterStatus({ index, expected, validated: of('validated'), published: this.published.has(index) }, this.rule);
       this.statuses.set(index, s);
     }
     return s;
@@ -54,7 +57,7 @@ export class AreaClosure {
 
   /** The quarters holding reports that count for the base, newest first. */
   withData(base: Base): number[] {
-    const counted = this.reports.filter((r) => r.status === 'validated' || base === 'validated_or_submitted');
+    const counted = this.reports.filter((r) => r.status === 'validated' || (r.status === 'submitted' && base === 'validated_or_submitted'));
     return [...new Set(counted.filter((r) => r.n > 0 && r.index <= this.lastIndex).map((r) => r.index))].sort((a, b) => b - a);
   }
 

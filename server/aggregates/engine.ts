@@ -10,6 +10,8 @@ export interface EnginePole {
   /** The pole is expected to report quarters firstIndex..lastIndex (first reporting quarter, archive, last closed). */
   firstIndex: number;
   lastIndex: number;
+  /** Quarters declared « sans objet » by staff: inside the window, yet not expected. */
+  exempt?: ReadonlySet<number>;
 }
 
 export interface Component {
@@ -44,16 +46,31 @@ export interface CellRow {
 
 export const NATION = 'FR';
 
-/** The quarters in which a pole is expected to report an indicator: the pole's window within the indicator's. */
-function expectedRange(pole: EnginePole, indicator: EngineIndicator): { first: number; last: number } {
-  return { first: Math.max(pole.firstIndex, indicator.window.first), last: Math.min(pole.lastIndex, indicator.window.last) };
+/**
+ * The quarters in which a pole is expected to report an indicator: the pole's window within the indicator's,
+ * less the quarters declared « sans objet ».
+ */
+interface ExpectedRange {
+  first: number;
+  last: number;
+  exempt?: ReadonlySet<number>;
 }
 
-function observations(obs: Observed | undefined, pole: EnginePole, range: { first: number; last: number }, indices: number[]) {
+function expectedRange(pole: EnginePole, indicator: EngineIndicator): ExpectedRange {
+  return {
+    first: Math.max(pole.firstIndex, indicator.window.first),
+    last: Math.min(pole.lastIndex, indicator.window.last),
+    exempt: pole.exempt,
+  };
+}
+
+const isExpected = (range: ExpectedRange, index: number) => index >= range.first && index <= range.last && !range.exempt?.has(index);
+
+function observations(obs: Observed | undefined, pole: EnginePole, range: ExpectedRange, indices: number[]) {
   const byQuarter = obs?.get(pole.id);
   const side = (list: number[]): PeriodObservations => ({
     quarters: list.map((index) => {
-      const expected = index >= range.first && index <= range.last;
+      const expected = isExpected(range, index);
       // Values outside the expected quarters are ignored: nothing counts before the pole's first quarter,
       // nor outside the indicator's reporting window (a value left for a retired indicator).
       return { index, expected, value: expected ? (byQuarter?.get(index) ?? null) : null };
@@ -83,7 +100,7 @@ export function computeCells(
         const byRegion = new Map<string, Cell[]>();
         for (const pole of poles) {
           const range = expectedRange(pole, indicator);
-          if (!indices.some((i) => i >= range.first && i <= range.last)) continue;
+          if (!indices.some((i) => isExpected(range, i))) continue;
           let cell: Cell;
           if (indicator.kind === 'ratio') {
             cell = ratioCell(

@@ -154,7 +154,7 @@ export class DashboardsService {
     const rows = byValue(
       poles.map((p) => {
         const cell = poleRows.find((x) => x.area === String(p.id));
-        const expected = reportingQuarters(p, now).some((q) => sameQuarter(q, f.to));
+        const expected = p.status !== 'exempt' && reportingQuarters(p, now).some((q) => sameQuarter(q, f.to));
         return {
           key: String(p.id),
           name: p.name,

@@ -40,6 +40,7 @@ export function createHomeHandlers({
         late: x.late,
         deadline: formatDate(x.deadline),
         reason: x.status === 'returned' ? x.report?.reason : null,
+        exemptReason: x.status === 'exempt' ? x.report?.reason : null,
         editable: x.editable,
       })),
       // Decisions on its quarters and reminders of its deadlines, newest first.

@@ -57,6 +57,7 @@ export function createEntryHandlers({ reporting }: Pick<Services, 'reporting'>) 
       action: base,
       report,
       editable,
+      exempt: report?.status === 'exempt',
       groups,
       errors: opts.errors ?? {},
       errorList: opts.errors ? errorLinks(ctx, opts.errors) : [],

@@ -4,7 +4,8 @@ import { readScaled } from '../lib/decimal.ts';
 import type { Quarter } from '../lib/quarters.ts';
 import type { Actor } from '../lib/actor.ts';
 
-export type ReportStatus = 'draft' | 'submitted' | 'validated' | 'returned';
+/** `exempt`: declared « sans objet » by staff (exemption.service.ts): not expected, locked to entry. */
+export type ReportStatus = 'draft' | 'submitted' | 'validated' | 'returned' | 'exempt';
 
 export interface ReportRow {
   id: number;

@@ -14,10 +14,10 @@ import type { Services } from '../services.ts';
 import { actor } from '../http/actor.ts';
 import { setFlash } from '../http/flash.ts';
 
-type Decision = 'validate' | 'return' | 'reopen';
+type Decision = 'validate' | 'return' | 'reopen' | 'exempt';
 
 const REASON_MAX = 2000;
-const STATUSES = ['submitted', 'draft', 'validated', 'returned'] as const;
+const STATUSES = ['submitted', 'draft', 'validated', 'returned', 'exempt'] as const;
 const RECENT_QUARTERS = 12;
 
 const regionParam = z.string().regex(/^\d{2,3}$/);
@@ -42,7 +42,9 @@ function readReason(kind: Decision, typed: string): FormResult<string> {
   if (kind === 'validate' && reason === '') return { ok: true, data: reason };
   const error =
     kind !== 'validate' && reason === ''
-      ? t(`review.reason.required.${kind}`)
+      ? kind === 'exempt'
+        ? t('review.exempt.required')
+        : t(`review.reason.required.${kind}`)
       : reason.length > REASON_MAX
         ? t('review.reason.tooLong')
         : (controlCharProblem(reason) ?? undefined);
@@ -69,7 +71,8 @@ export function createReviewHandlers({
   reference,
   clock,
   reminders,
-}: Pick<Services, 'reporting' | 'review' | 'reference' | 'clock' | 'reminders'>) {
+  exemptions,
+}: Pick<Services, 'reporting' | 'review' | 'reference' | 'clock' | 'reminders' | 'exemptions'>) {
   /** The pole and quarter named by the URL; 404 unless the pole reports that quarter. */
   async function target(req: Request): Promise<{ pole: PoleRow; q: Quarter }> {
     const pole = scopedPole(req);
@@ -132,7 +135,12 @@ export function createReviewHandlers({
       journalUrl: report ? `/admin/journal?objet=quarter_report&id=${report.id}` : null,
       canValidate: status === 'submitted',
       reasonForm: status === 'submitted' ? 'return' : status === 'validated' ? 'reopen' : null,
-      noDecision: status === 'draft' || status === 'returned' ? t(`review.noDecision.${status}`) : null,
+      noDecision: status === 'draft' || status === 'returned' || status === 'exempt' ? t(`review.noDecision.${status}`) : null,
+      // « Sans objet »: declared on a quarter the pole has not submitted, lifted from the same place.
+      canExempt: exemptions.canExempt(status),
+      exemptReason: status === 'exempt' ? report?.reason : null,
+      keepsDraft: status === 'draft' || status === 'returned',
+      version: report?.version ?? 0,
       reason: state.reason ?? '',
       reasonError: state.reasonError,
       reasonErrors: state.reasonError ? { reason: state.reasonError } : undefined,
@@ -140,7 +148,7 @@ export function createReviewHandlers({
     });
   }
 
-  function decide(kind: Decision) {
+  function decide(kind: Exclude<Decision, 'exempt'>) {
     return async (req: Request, res: Response) => {
       const { pole, q } = await target(req);
       const parsed = decisionBody.safeParse(req.body ?? {});
@@ -168,6 +176,43 @@ export function createReviewHandlers({
                 reason: typed,
               }),
         success: () => ({ flash: t(`review.done.${kind}`, { pole: pole.name, period: quarterLabel(q) }), to: '/admin/trimestres' }),
+      });
+    };
+  }
+
+  /** Declares the quarter « sans objet » (with a reason), or lifts the declaration. */
+  function exemption(kind: 'exempt' | 'lift') {
+    return async (req: Request, res: Response) => {
+      const { pole, q } = await target(req);
+      const parsed = decisionBody.safeParse(req.body ?? {});
+      if (!parsed.success) throw new BadRequest();
+      const report = await reporting.report(pole, q);
+      const typed = parsed.data.reason ?? '';
+      await handleForm(req, res, {
+        parse: () => (kind === 'exempt' ? readReason('exempt', typed) : { ok: true, data: '' }),
+        run: async (reason) => {
+          const outcome =
+            kind === 'exempt'
+              ? await exemptions.exempt(pole, q, report, parsed.data.version, reason, actor(req))
+              : await exemptions.lift(pole, q, report, parsed.data.version, actor(req));
+          if (outcome === 'conflict') throw new StaleVersion();
+          if (outcome === 'invalid_state') throw new WrongState(report?.status ?? 'todo');
+        },
+        rerender: (f) =>
+          f.status === 422
+            ? renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: f.errors.reason })
+            : renderReview(req, res, pole, q, {
+                status: 409,
+                alert:
+                  f.conflict instanceof WrongState
+                    ? t('review.invalidState', { status: tDynamic('status', f.conflict.state) })
+                    : t('review.conflict'),
+                reason: typed,
+              }),
+        success: () => ({
+          flash: t(kind === 'exempt' ? 'review.done.exempt' : 'review.done.unexempt', { pole: pole.name, period: quarterLabel(q) }),
+          to: `/admin/trimestres/${pole.slug}/${quarterLabel(q)}`,
+        }),
       });
     };
   }
@@ -203,6 +248,8 @@ export function createReviewHandlers({
     validate: decide('validate'),
     returnReport: decide('return'),
     reopen: decide('reopen'),
+    exempt: exemption('exempt'),
+    liftExemption: exemption('lift'),
 
     async completeness(req: Request, res: Response) {
       const parsed = completenessQuery.safeParse(req.query);

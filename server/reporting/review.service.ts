@@ -176,13 +176,18 @@ export class ReviewService {
       .sort(
         (a, b) => Number(b.late) - Number(a.late) || a.region_name.localeCompare(b.region_name, 'fr') || a.name.localeCompare(b.name, 'fr'),
       );
-    const count = (code: string, name: string) => ({ code, name, expected: 0, submitted: 0, validated: 0, late: 0 });
+    const count = (code: string, name: string) => ({ code, name, expected: 0, submitted: 0, validated: 0, late: 0, exempt: 0 });
     const regions = new Map<string, ReturnType<typeof count>>();
     const total = count('', '');
     for (const p of poles) {
       const r = regions.get(p.region_code) ?? count(p.region_code, p.region_name);
       regions.set(p.region_code, r);
       for (const c of [r, total]) {
+        // A quarter declared « sans objet » is listed, but not expected.
+        if (p.status === 'exempt') {
+          c.exempt++;
+          continue;
+        }
         c.expected++;
         if (p.status === 'submitted') c.submitted++;
         if (p.status === 'validated') c.validated++;

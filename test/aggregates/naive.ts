@@ -45,6 +45,12 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
       last,
     };
   });
+  // Quarters declared « sans objet »: read from the reports directly, not through the engine's repo.
+  const exempt = new Set(
+    (await db('quarter_reports').where({ status: 'exempt' }).select('pole_id', 'year', 'quarter')).map(
+      (r: Record<string, unknown>) => `${Number(r.pole_id)}|${idx(Number(r.year), Number(r.quarter))}`,
+    ),
+  );
   const indicators = await db('indicators').select('*');
   const categories = await db('indicator_categories').select('*');
   const rows = await db('quarter_values as v')
@@ -75,7 +81,8 @@ export async function naiveAggregates(db: Knex, lastClosed: number): Promise<Map
       // The indicator's window: a year without a quarter opens at T1 and closes at T4.
       const indFirst = ind.first_year === null ? -Infinity : idx(Number(ind.first_year), Number(ind.first_quarter ?? 1));
       const indLast = ind.last_year === null ? Infinity : idx(Number(ind.last_year), Number(ind.last_quarter ?? 4));
-      const expectedIn = (pole: (typeof poles)[0], q: number) => q >= pole.first && q <= pole.last && q >= indFirst && q <= indLast;
+      const expectedIn = (pole: (typeof poles)[0], q: number) =>
+        q >= pole.first && q <= pole.last && q >= indFirst && q <= indLast && !exempt.has(`${pole.id}|${q}`);
       /** A value counted: expected there, and a number (not « non disponible », not missing). */
       const counted = (id: number, category: string, pole: (typeof poles)[0], q: number): number | null => {
         if (!expectedIn(pole, q)) return null;

@@ -60,6 +60,23 @@ export function body(f: Form): Record<string, string> {
   return b;
 }
 
+/** A quarter declared « sans objet » by staff, or the declaration lifted, on a random pole-quarter. */
+export const exemptionArb = fc.record({ pole: fc.nat(), quarter: fc.integer({ min: 0, max: 4 }), lift: fc.boolean() });
+export type Exemption = typeof exemptionArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Applies it through the real service; a quarter already submitted or validated is left as it is. */
+export async function exemptOrLift(ctx: TestContext, staffId: number, poleId: number, e: Exemption) {
+  const pole = (await ctx.s.repos.poles.findById(ctx.db, poleId))!;
+  const q = QUARTERS[e.quarter];
+  if (q.year * 4 + q.quarter - 1 < pole.first_report_year * 4 + pole.first_report_quarter - 1) return;
+  const report = await ctx.s.repos.reporting.report(ctx.db, pole.id, q);
+  const actor = { userId: staffId };
+  const outcome = e.lift
+    ? await ctx.s.exemptions.lift(pole, q, report, report?.version ?? 0, actor)
+    : await ctx.s.exemptions.exempt(pole, q, report, report?.version ?? 0, 'Avant le démarrage du pôle', actor);
+  if (outcome === 'conflict') throw new Error('unexpected conflict');
+}
+
 export async function enter(ctx: TestContext, managerId: number, poleId: number, qi: number, f: Form) {
   const pole = (await ctx.s.repos.poles.findById(ctx.db, poleId))!;
   const q = QUARTERS[qi];

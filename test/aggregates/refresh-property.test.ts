@@ -5,7 +5,7 @@ import { createTestApp } from '../support/test-app.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 import { onPostgres } from '../support/test-db.ts';
 import { naiveAggregates, storedAggregates } from './naive.ts';
-import { enter, formArb, LAST_CLOSED, QUARTERS } from './random-forms.ts';
+import { enter, exemptionArb, exemptOrLift, formArb, LAST_CLOSED, QUARTERS } from './random-forms.ts';
 
 function diff(a: Map<string, unknown>, b: Map<string, unknown>): string[] {
   const out: string[] = [];
@@ -28,7 +28,9 @@ describe(`aggregates: incremental = rebuild = naive (${onPostgres ? 'PostgreSQL'
         fc.array(fc.record({ pole: fc.nat(), quarter: fc.integer({ min: 0, max: 4 }), form: formArb }), { minLength: 3, maxLength: 14 }),
         fc.array(fc.record({ pole: fc.nat(), quarter: fc.integer({ min: 0, max: 4 }), form: formArb }), { minLength: 1, maxLength: 6 }),
         fc.boolean(),
-        async (poleSpecs, entries, edits, retire) => {
+        fc.array(exemptionArb, { maxLength: 3 }),
+        fc.array(exemptionArb, { maxLength: 3 }),
+        async (poleSpecs, entries, edits, retire, exemptBefore, exemptAfter) => {
           const ctx = await createTestApp();
           try {
             const poles: number[] = [];
@@ -44,7 +46,10 @@ describe(`aggregates: incremental = rebuild = naive (${onPostgres ? 'PostgreSQL'
               poles.push(pole.id);
             }
             const manager = await makeUser(ctx.s, 'manager', { poleIds: poles });
+            const staff = await makeUser(ctx.s, 'staff');
             for (const e of entries) await enter(ctx, manager.id, poles[e.pole % poles.length], e.quarter, e.form);
+            // Quarters declared « sans objet » (and some lifted again) leave what every figure expects.
+            for (const x of exemptBefore) await exemptOrLift(ctx, staff.id, poles[x.pole % poles.length], x);
             // An indicator retired after values were entered for later quarters: those values stay stored
             // but are neither expected nor counted.
             if (retire) await ctx.db('indicators').where({ code: 'EMP_CREES' }).update({ last_year: 2026, last_quarter: 1 });
@@ -54,6 +59,7 @@ describe(`aggregates: incremental = rebuild = naive (${onPostgres ? 'PostgreSQL'
             expect(diff(await storedAggregates(ctx.db), naive1), 'rebuild = naive').to.deep.equal([]);
 
             for (const e of edits) await enter(ctx, manager.id, poles[e.pole % poles.length], e.quarter, e.form);
+            for (const x of exemptAfter) await exemptOrLift(ctx, staff.id, poles[x.pole % poles.length], x);
             const result = await ctx.s.refresh.incremental();
             expect(result.kind).to.be.oneOf(['incremental', 'nothing']);
             const naive2 = await naiveAggregates(ctx.db, LAST_CLOSED);

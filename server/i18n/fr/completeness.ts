@@ -2,7 +2,8 @@ import type { Messages } from '../types.ts';
 
 export const completeness = {
   'completeness.title': 'Complétude du trimestre {period}',
-  'completeness.intro': 'Chaque pôle attendu pour ce trimestre et l’état de sa saisie. Date limite : {date}.',
+  'completeness.intro':
+    'Chaque pôle attendu pour ce trimestre et l’état de sa saisie. Date limite : {date}. Un trimestre qui ne s’applique pas à un pôle se déclare « sans objet » depuis sa page : il n’est plus attendu.',
   'completeness.period': 'Trimestre',
   'completeness.remind.column': 'Relance',
   'completeness.remind.button': 'Relancer',
@@ -16,6 +17,7 @@ export const completeness = {
   'completeness.submitted': 'Soumis (à valider)',
   'completeness.validated': 'Validés',
   'completeness.late': 'En retard',
+  'completeness.exempt': 'Sans objet (non attendus)',
   'completeness.total': 'Total',
   'completeness.poles': 'Pôles',
   'completeness.none': 'Aucun pôle n’est attendu pour ce trimestre.',

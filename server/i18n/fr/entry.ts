@@ -8,6 +8,8 @@ export const entry = {
     'Ce trimestre a été soumis le {date} : il attend la validation de l’équipe nationale et ne peut plus être modifié.',
   'entry.readonly.validated': 'Ce trimestre a été validé : il ne peut plus être modifié. Contactez l’équipe nationale pour le rouvrir.',
   'entry.returned': 'Ce trimestre vous a été renvoyé : {reason}',
+  'entry.readonly.exempt':
+    'L’équipe nationale a déclaré ce trimestre sans objet pour votre pôle : {reason}. Il n’est pas attendu et ne peut pas être saisi.',
   'entry.objective': 'Objectif {code} — {label}',
   'entry.previous': 'Trimestre précédent',
   'entry.lastYear': 'Même trimestre l’an dernier',

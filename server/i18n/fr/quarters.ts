@@ -10,4 +10,5 @@ export const quarters = {
   'quarters.open': 'Saisir',
   'quarters.view': 'Consulter',
   'quarters.returnReason': 'Motif du renvoi : {reason}',
+  'quarters.exemptReason': 'Non attendu : {reason}',
 } satisfies Messages<'quarters'>;

@@ -5,6 +5,7 @@ export const status = {
   'status.submitted': 'Soumis',
   'status.validated': 'Validé',
   'status.returned': 'Renvoyé',
+  'status.exempt': 'Sans objet',
   'status.todo': 'À saisir',
   'status.late': 'En retard',
 } satisfies Messages<'status'>;
