@@ -53,6 +53,12 @@
         },
       },
     };
+    // A second area's total on its own right-hand axis (the server decides and names it in the legend).
+    var rightAxis =
+      !horizontal &&
+      data.series.some(function (s) {
+        return s.axis === 'right';
+      });
     var provisional = data.provisional || [];
     var anyProvisional = provisional.some(Boolean);
     var isProvisional = function (i) {
@@ -64,6 +70,7 @@
       return {
         label: s.label,
         data: s.values,
+        yAxisID: !horizontal && s.axis === 'right' ? 'y2' : undefined,
         backgroundColor:
           data.type === 'line'
             ? color
@@ -121,7 +128,36 @@
             },
           },
         },
-        scales: horizontal ? { x: valueAxis } : { y: valueAxis },
+        scales: horizontal
+          ? { x: valueAxis, y: categoryAxis(data) }
+          : rightAxis
+            ? { y: valueAxis, y2: rightOf(valueAxis) }
+            : { y: valueAxis },
+      },
+    };
+  }
+
+  function rightOf(axis) {
+    return {
+      position: 'right',
+      beginAtZero: true,
+      title: axis.title,
+      ticks: axis.ticks,
+      // Its own grid would cross the left one's: only the left axis draws lines.
+      grid: { drawOnChartArea: false },
+    };
+  }
+
+  // Long names on a phone: the bar's label is shortened with « … » (the tooltip and the table keep it whole).
+  function categoryAxis(data) {
+    var max = window.innerWidth < 600 ? 16 : 40;
+    return {
+      ticks: {
+        autoSkip: false,
+        callback: function (value) {
+          var label = String(data.labels[value] === undefined ? value : data.labels[value]);
+          return label.length > max ? label.slice(0, max - 1).trim() + '\u2026' : label;
+        },
       },
     };
   }

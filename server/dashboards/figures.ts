@@ -113,6 +113,11 @@ export class Figures {
   private readonly cells = new Map<string, FigureCell>();
   readonly computedAts: string[] = [];
 
+  /** The base these cells were read on, when they are one area's. */
+  get base(): Base | undefined {
+    return this.of?.base;
+  }
+
   /** `of`: the one area these cells are (its zone and base), for the link to « Comment ce chiffre est calculé ». */
   constructor(
     rows: StoredAggregate[],
@@ -204,7 +209,12 @@ export function tile(
       value: formatValue(ind, cell?.value),
       completeness: completenessText(grain, cell),
       change: changeLine(ind, cell, previous, minPoles),
-      reference: reference ? t('dash.tile.reference', { area: reference.name, value: refValue ?? t('dash.tile.noValue') }) : null,
+      reference: reference
+        ? t('dash.tile.reference', {
+            area: reference.name,
+            value: refValue ?? t(reference.figures.base === 'validated_or_submitted' ? 'dash.tile.noValueAny' : 'dash.tile.noValue'),
+          })
+        : null,
       href: f.link(ind, grain, endIndex),
     };
   };
@@ -247,6 +257,9 @@ export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series
   const indices = Array.from({ length: toIdx - fromIdx + 1 }, (_, i) => fromIdx + i);
   const labels = indices.map((i) => quarterLabel(fromIndex(i)));
   const flags = indices.map((i) => provisional('quarter', i));
+  // A region's total beside France's (or a wider scope's) would be a sliver on one axis: for totals the
+  // areas after the first get the right-hand axis, and the legend says so. Ratios and scores share one.
+  const twoAxes = series.length > 1 && (ind.kind === 'flow' || ind.kind === 'stock');
   return {
     chart: {
       type: ind.kind === 'flow' ? 'bar' : 'line',
@@ -255,8 +268,21 @@ export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series
       provisionalLabel: t('closure.provisional'),
       unit: unitTitle(ind.unit),
       decimals: ind.decimals,
-      series: series.map((s) => ({ label: s.label, values: indices.map((i) => chartNumber(s.figures.value(ind.id, 'quarter', i))) })),
+      series: series.map((s, n) => ({
+        label: twoAxes && n > 0 ? t('dash.chart.rightAxis', { area: s.label }) : s.label,
+        axis: twoAxes && n > 0 ? 'right' : 'left',
+        values: indices.map((i) => chartNumber(s.figures.value(ind.id, 'quarter', i))),
+      })),
     },
+    scalesNote: twoAxes
+      ? t('dash.chart.twoAxes', {
+          left: series[0].label,
+          right: series
+            .slice(1)
+            .map((s) => s.label)
+            .join(', '),
+        })
+      : null,
     columns: series.map((s) => s.label),
     rows: indices.map((i, n) => ({
       quarter: labels[n],

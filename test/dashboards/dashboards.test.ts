@@ -13,7 +13,7 @@ type Agent = ReturnType<typeof request.agent>;
 const q = (year: number, quarter: number): Quarter => ({ year, quarter });
 
 /** Every chart's data, from the data-chart attributes (JSON escaped by Handlebars). */
-function charts(html: string): { labels: string[]; series: { label: string; values: (number | null)[] }[] }[] {
+function charts(html: string): { labels: string[]; series: { label: string; axis?: string; values: (number | null)[] }[] }[] {
   const unescape = (s: string) =>
     s
       .replace(/&quot;/g, '"')
@@ -124,11 +124,11 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
     expect(byId(html, 'div', 'tile-TE_ACTIONS-ytd')).to.match(/ 24 [^]*8 trimestres déclarés sur 14/);
     // The trend over the last 8 quarters: 2025-T4 reported by nobody shows no figure (never a zero).
     expect(byId(html, 'tr', 'trend-2025-T3')).to.equal('2025-T3 13,0 ETP 3 pôles sur 3 (100 %)');
-    expect(byId(html, 'tr', 'trend-2025-T4')).to.equal('2025-T4 provisoire — non renseigné 0 pôle sur 3 (0 %)');
+    expect(byId(html, 'tr', 'trend-2025-T4')).to.equal('2025-T4 provisoire — pas encore de donnée validée 0 pôle sur 3 (0 %)');
     expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 provisoire 14,5 ETP 3 pôles sur 4 (75 %)');
     const [trend, breakdown] = charts(html);
     expect(trend.labels).to.deep.equal(['2024-T4', '2025-T1', '2025-T2', '2025-T3', '2025-T4', '2026-T1', '2026-T2', '2026-T3']);
-    expect(trend.series).to.deep.equal([{ label: 'France', values: [null, null, null, 13, null, 14.5, 14.5, 14] }]);
+    expect(trend.series).to.deep.equal([{ label: 'France', axis: 'left', values: [null, null, null, 13, null, 14.5, 14.5, 14] }]);
     // Regions, largest first (the order without JavaScript), in the bar chart, the table and the map.
     expect(breakdown.labels).to.deep.equal(['Auvergne-Rhône-Alpes', 'Occitanie']);
     expect(breakdown.series[0].values).to.deep.equal([10, 4]);
@@ -182,7 +182,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       .and.contain('Soumis');
     const regionValidated = (await agents.national.get('/regions/76?a=2026-T3').expect(200)).text;
     expect(byId(regionValidated, 'tr', `pole-${p.minervois.id}`))
-      .to.contain('— non renseigné')
+      .to.contain('— pas encore de donnée validée')
       .and.contain('Soumis');
     for (const agent of [agents.national, agents.funder76, agents.managerGaronne]) {
       await agent.get('/tableau-de-bord?base=validated_or_submitted').expect(400);
@@ -252,7 +252,19 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
       .to.contain('13,0 ETP')
       .and.contain('France : 43,0 ETP');
     expect(byId(html, 'tr', 'trend-2026-T1')).to.equal('2026-T1 provisoire 4,5 ETP 2 pôles sur 3 (67 %) 14,5 ETP 3 pôles sur 4 (75 %)');
-    expect(charts(html)[0].series.map((x) => x.label)).to.deep.equal(['Occitanie', 'France']);
+    // A total: France on its own right-hand axis, said in the legend and under the chart.
+    expect(charts(html)[0].series.map((x) => [x.label, x.axis])).to.deep.equal([
+      ['Occitanie', 'left'],
+      ['France (axe de droite)', 'right'],
+    ]);
+    expect(text(html)).to.contain('Deux échelles : Occitanie sur l’axe de gauche, France sur l’axe de droite');
+    // A score reads on one scale for both.
+    const score = (await agents.national.get('/regions/76?indicateur=MATURITE_COOP&a=2026-T3').expect(200)).text;
+    expect(charts(score)[0].series.map((x) => [x.label, x.axis])).to.deep.equal([
+      ['Occitanie', 'left'],
+      ['France', 'left'],
+    ]);
+    expect(text(score)).not.to.contain('Deux échelles');
     expect(byId(html, 'tr', `pole-${p.garonne.id}`))
       .to.contain('4,0 ETP')
       .and.contain('Validé');
@@ -382,7 +394,7 @@ describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   it('adds the pole’s history, charts and narratives to its page, validated quarters only for funders', async () => {
     const html = (await agents.funder76.get(`/poles/${p.garonne.slug}`).expect(200)).text;
     expect(byId(html, 'tr', 'history-EMP_CREES')).to.equal(
-      'Emplois non délocalisables créés — non renseigné — non renseigné — non renseigné 2,0 ETP — non renseigné 1,5 ETP 2,5 ETP 4,0 ETP',
+      'Emplois non délocalisables créés — pas encore de donnée validée — pas encore de donnée validée — pas encore de donnée validée 2,0 ETP — pas encore de donnée validée 1,5 ETP 2,5 ETP 4,0 ETP',
     );
     expect(byId(html, 'tr', 'history-EMP_ETP_FIN'))
       .to.contain('18,0 ETP')

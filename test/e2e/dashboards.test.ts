@@ -131,6 +131,48 @@ describe('dashboards in a real browser (Chromium)', function () {
     }
   });
 
+  it('draws a region beside France on two axes, said in the legend, and shortens long bar labels on a phone', async () => {
+    type ChartInfo = { axes: string[]; legend: string[]; bars: string[] };
+    const charts = (page: Page) =>
+      page.$$eval('figure.is-drawn canvas', (list) =>
+        list.map((c): ChartInfo => {
+          const chart = (
+            window as unknown as {
+              Chart: {
+                getChart(c: Element): {
+                  scales: Record<string, { ticks: { label: string | string[] }[]; type: string }>;
+                  data: { datasets: { label: string; yAxisID?: string }[] };
+                };
+              };
+            }
+          ).Chart.getChart(c)!;
+          const category = Object.values(chart.scales).find((sc) => sc.type === 'category');
+          return {
+            axes: Object.keys(chart.scales).sort(),
+            legend: chart.data.datasets.map((d) => `${d.label}|${d.yAxisID ?? 'y'}`),
+            bars: category ? category.ticks.map((t) => String(t.label)) : [],
+          };
+        }),
+      );
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      await signInThroughForm(page, server.url, accounts.national, TEST_PASSWORD);
+      await page.goto(`${server.url}/regions/76`);
+      await page.waitForFunction(() => document.querySelectorAll('figure.is-drawn canvas').length === 2);
+      const [trendChart, bars] = await charts(page);
+      expect(trendChart.axes).to.deep.equal(['x', 'y', 'y2']);
+      expect(trendChart.legend.slice(0, 2)).to.deep.equal(['Occitanie|y', 'France (axe de droite)|y2']);
+      expect(await page.textContent('#h-trend ~ figure figcaption')).to.include('Deux échelles : Occitanie sur l’axe de gauche, France');
+      const longest = Math.max(...bars.bars.map((l) => l.length));
+      if (width === 390) {
+        expect(longest, bars.bars.join(' | ')).to.be.at.most(16);
+        expect(bars.bars.some((l) => l.endsWith('…'))).to.equal(true);
+      } else expect(bars.bars).to.include('Pôle Alimentation Lauragais');
+      await context.close();
+    }
+  });
+
   it('sorts the breakdown table by a column when its header is chosen', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();

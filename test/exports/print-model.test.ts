@@ -20,3 +20,13 @@ describe('exports: the print page’s figures', () => {
     expect(model.regions[0].rows[0].contributors).to.equal(formatNumber(1200));
   });
 });
+
+describe('exports: the print page’s empty figures', () => {
+  it('says « pas encore de donnée validée » (or « aucune donnée déclarée » on the wider base), never « non disponible »', () => {
+    const summary = handBuiltSummary([[{ contributors: 0, value: null }]]);
+    summary.regions[0].value = null;
+    summary.regions[0].reported = 0;
+    expect(summaryPrintModel(summary).regions[0].rows[0].value).to.equal('pas encore de donnée validée');
+    expect(summaryPrintModel({ ...summary, base: 'validated_or_submitted' }).regions[0].rows[0].value).to.equal('aucune donnée déclarée');
+  });
+});

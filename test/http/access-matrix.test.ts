@@ -176,6 +176,8 @@ function cases(c: Cast): Case[] {
     ['post', '/admin/trimestres/:slug/:period/valider', `/admin/trimestres/${A}/2026-T3/valider`, STAFF],
     ['post', '/admin/trimestres/:slug/:period/renvoyer', `/admin/trimestres/${A}/2026-T3/renvoyer`, STAFF],
     ['post', '/admin/trimestres/:slug/:period/rouvrir', `/admin/trimestres/${A}/2026-T3/rouvrir`, STAFF],
+    ['post', '/admin/trimestres/:slug/:period/sans-objet', `/admin/trimestres/${A}/2026-T3/sans-objet`, STAFF],
+    ['post', '/admin/trimestres/:slug/:period/lever-sans-objet', `/admin/trimestres/${A}/2026-T3/lever-sans-objet`, STAFF],
     ['get', '/admin/completude', '/admin/completude', STAFF],
     ['post', '/admin/completude/:slug/:period/relancer', `/admin/completude/${A}/2026-T3/relancer`, STAFF],
     ['get', '/admin/taches', '/admin/taches', STAFF],

@@ -40,9 +40,13 @@ export const dashboards = {
   'dash.tile.zeroBefore': 'Pas de pourcentage par rapport à {previous} : la période de comparaison vaut 0 sur les mêmes pôles',
   'dash.tile.ytdPrevious': '{year} à fin T{quarter}',
   'dash.tile.reference': '{area} : {value}',
-  'dash.tile.noValue': 'Aucune donnée',
+  'dash.tile.noValue': 'Pas encore de donnée validée',
+  'dash.tile.noValueAny': 'Aucune donnée déclarée',
   'dash.completeness': 'Complétude',
   'dash.trend': 'Évolution : {indicator}',
+  'dash.chart.rightAxis': '{area} (axe de droite)',
+  'dash.chart.twoAxes':
+    'Deux échelles : {left} sur l’axe de gauche, {right} sur l’axe de droite, pour que les deux courbes restent lisibles. Les valeurs sont dans le tableau.',
   'dash.trend.caption': '{indicator}, par trimestre, de {from} à {to}',
   'dash.trend.chart': 'Graphique de l’évolution de « {indicator} » de {from} à {to} ; les valeurs sont dans le tableau qui suit.',
   'dash.col.quarter': 'Trimestre',
@@ -89,5 +93,6 @@ export const dashboards = {
   'dash.pole.difficulties': 'Difficultés',
   'dash.pole.quarter': 'Trimestre {quarter}',
   'dash.notReported': '—',
-  'dash.notReported.label': 'non renseigné',
+  'dash.notReported.label': 'pas encore de donnée validée',
+  'dash.notReported.labelAny': 'aucune donnée déclarée',
 } satisfies Messages<'dash'>;
