@@ -227,7 +227,9 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(cells('region-total')).to.deep.equal([4, 2, 0, 2, 0]);
     const t1 = await staff.get('/admin/completude?periode=2026-T1&region=76').expect(200);
     expect(t1.text).to.contain('Pôle Archivé').and.contain('Pôle Garonne').and.not.contain('Pôle Rhône');
-    expect([...rowOf(t1.text, 'region-76').matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]))).to.deep.equal([3, 0, 1, 2, 0]);
+    expect([...rowOf(t1.text, 'region-76').matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]))).to.deep.equal([
+      3, 0, 1, 2, 0,
+    ]);
     for (const bad of ['periode=2026-T9', 'periode=2026-T1&periode=2026-T2', 'region=xyz'])
       await staff.get(`/admin/completude?${bad}`).expect(400);
   });
