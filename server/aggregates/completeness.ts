@@ -26,16 +26,21 @@ export function completeness(grain: Grain, cell: Pick<Cell, 'reported' | 'expect
 
 const rateFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 
+/** « 79 % »: `part` of `whole`, rounded, except that a share short of the whole never reads 100 %, nor a non-zero one 0 %. */
+export function shareText(part: number, whole: number): string {
+  let percent = Math.round((part / whole) * 100);
+  if (part < whole) percent = Math.min(percent, 99);
+  if (part > 0) percent = Math.max(percent, 1);
+  return `${rateFormat.format(percent)}\u00a0%`;
+}
+
 /**
  * « 31 pôles sur 39 (79 %) » or « 110 trimestres déclarés sur 117 (94 %) ». The rate is rounded, except
  * that an incomplete figure never reads 100 % (nor a figure with some report 0 %).
  */
 export function completenessText(c: Completeness): string {
   if (!c.expected) return t('completeness.of.nothing');
-  let percent = Math.round((c.reported / c.expected) * 100);
-  if (c.reported < c.expected) percent = Math.min(percent, 99);
-  if (c.reported > 0) percent = Math.max(percent, 1);
-  const rate = `${rateFormat.format(percent)}\u00a0%`;
+  const rate = shareText(c.reported, c.expected);
   return t(`completeness.of.${c.unit}.${c.reported >= 2 ? 'n' : '1'}`, {
     reported: formatNumber(c.reported),
     expected: formatNumber(c.expected),

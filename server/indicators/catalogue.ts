@@ -235,7 +235,7 @@ export const INDICATOR_CATALOGUE: CatalogueEntry[] = [
   },
   {
     code: 'MATURITE_COOP',
-    labelFr: 'Maturité de la coopération (auto-évaluation 1–4)',
+    labelFr: 'Maturité de la coopération (auto-évaluation 1 à 4)',
     labelEn: 'Cooperation maturity (self-assessment 1–4)',
     definitionFr: 'Auto-évaluation de la maturité de la coopération : 1 émergence, 2 structuration, 3 consolidation, 4 essaimage.',
     definitionEn: 'Self-assessed maturity of the cooperation: 1 emerging, 2 structuring, 3 consolidating, 4 spreading.',

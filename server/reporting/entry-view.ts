@@ -79,7 +79,7 @@ export function buildEntryView(v: EntryViewInput) {
       code: ind.code,
       label: ind.label,
       definition: row.definition_fr,
-      // A score's scale is in its label (« auto-évaluation 1–4 »): its unit is not said twice.
+      // A score's scale is in its label (« auto-évaluation 1 à 4 »): its unit is not said twice.
       unit: ind.kind === 'score' ? null : tDynamic('unit', ind.unit),
       kind: ind.kind,
       names: {

@@ -135,7 +135,8 @@ export function createReviewHandlers({
       journalUrl: report ? `/admin/journal?objet=quarter_report&id=${report.id}` : null,
       canValidate: status === 'submitted',
       reasonForm: status === 'submitted' ? 'return' : status === 'validated' ? 'reopen' : null,
-      noDecision: status === 'draft' || status === 'returned' || status === 'exempt' ? t(`review.noDecision.${status}`) : null,
+      // « Sans objet » says itself in its own card, with the reason and « Lever ».
+      noDecision: status === 'draft' || status === 'returned' ? t(`review.noDecision.${status}`) : null,
       // « Sans objet »: declared on a quarter the pole has not submitted, lifted from the same place.
       canExempt: exemptions.canExempt(status),
       exemptReason: status === 'exempt' ? report?.reason : null,

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { AggregatesRepo } from '../aggregates/aggregates.repo.ts';
 import { percent } from '../aggregates/semantics.ts';
 import type { AuditRepo } from '../audit/audit.repo.ts';
+import { shareText } from '../aggregates/completeness.ts';
 import { readTimestamp, writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion } from '../http/errors.ts';
 import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
@@ -194,8 +195,13 @@ export class ReviewService {
         if (p.late) c.late++;
       }
     }
-    const byName = [...regions.values()].sort((a, b) => a.name.localeCompare(b.name, 'fr'));
-    return { poles, regions: byName, total, deadline: rule.deadlineOf(q) };
+    // The share of expected reports validated, as the closure of the quarter reads it.
+    const withRate = <T extends { expected: number; validated: number }>(c: T) => ({
+      ...c,
+      validatedRate: c.expected ? shareText(c.validated, c.expected) : null,
+    });
+    const byName = [...regions.values()].sort((a, b) => a.name.localeCompare(b.name, 'fr')).map(withRate);
+    return { poles, regions: byName, total: withRate(total), deadline: rule.deadlineOf(q) };
   }
 
   /** The review sheet: every applicable indicator with this quarter, the previous one and last year, comment and alerts. */

@@ -135,7 +135,7 @@ describe(`quarters declared « sans objet » by staff (${onPostgres ? 'PostgreSQ
     expect(row).not.to.include('relancer');
     const total = /<tr id="region-total">([\s\S]*?)<\/tr>/.exec(completeness.text)![1];
     // Expected: Lauragais and Comminges; late: Lauragais (a draft); exempt: Garonne.
-    expect(text(total).replace(/\s+/g, ' ')).to.equal('Total 2 1 0 1 1');
+    expect(text(total).replace(/\s+/g, ' ')).to.equal('Total 2 1 0 (0 %) 1 1');
     const notices = await count('notices');
     await post(staff, `/admin/completude/${late.slug}/2026-T3/relancer`, {}, 303);
     expect(await count('notices'), 'a quarter « sans objet » is never reminded').to.equal(notices);

@@ -91,7 +91,6 @@ export const review = {
   'review.exempt.liftHint': 'Le trimestre sera de nouveau attendu du pôle, en brouillon.',
   'review.done.exempt': 'Le trimestre {period} de « {pole} » est déclaré sans objet.',
   'review.done.unexempt': 'Le trimestre {period} de « {pole} » est de nouveau attendu du pôle.',
-  'review.noDecision.exempt': 'Ce trimestre est sans objet pour le pôle : il n’est pas attendu.',
   'review.history': 'Historique des modifications',
   'review.historyCount': 'Historique des modifications du trimestre ({count})',
   'review.historyNone': 'Aucune modification enregistrée.',
