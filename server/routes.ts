@@ -13,6 +13,7 @@ import { createIndicatorsHandlers } from './indicators/indicators.handlers.ts';
 import { createAuditHandlers } from './audit/audit.handlers.ts';
 import { createEntryHandlers } from './reporting/entry.handlers.ts';
 import { createReviewHandlers } from './reporting/review.handlers.ts';
+import { createTargetsHandlers } from './targets/targets.handlers.ts';
 import { createImportHandlers } from './imports/import.handlers.ts';
 import { createDashboardsHandlers } from './dashboards/dashboards.handlers.ts';
 import { createProvenanceHandlers } from './provenance/provenance.handlers.ts';
@@ -45,6 +46,7 @@ export function registerRoutes(app: Express, s: Services) {
   const audit = createAuditHandlers(s);
   const entry = createEntryHandlers(s);
   const review = createReviewHandlers(s);
+  const targets = createTargetsHandlers(s);
   const imports = createImportHandlers(s);
   const dashboards = createDashboardsHandlers(s);
   const provenance = createProvenanceHandlers(s);
@@ -82,6 +84,8 @@ export function registerRoutes(app: Express, s: Services) {
   // Pole managers.
   r.get('/mon-pole', roles(['manager'], 'self'), home.myPole);
   r.get('/mon-pole/:slug', roles(['manager'], 'pole'), home.myPoleShow);
+  r.get('/mon-pole/:slug/objectifs', roles(['manager'], 'pole'), targets.showPropose);
+  r.post('/mon-pole/:slug/objectifs', roles(['manager'], 'pole'), targets.savePropose);
   r.get('/mon-pole/:slug/trimestres/:period', roles(['manager'], 'pole'), entry.show);
   r.post('/mon-pole/:slug/trimestres/:period', roles(['manager'], 'pole'), entry.save);
   r.get('/mon-pole/:slug/trimestres/:period/historique', roles(['manager'], 'pole'), entry.history);
@@ -99,6 +103,8 @@ export function registerRoutes(app: Express, s: Services) {
   r.post('/admin/poles/:slug/modifier', STAFF, poles.update);
   r.post('/admin/poles/:slug/archiver', STAFF, poles.archive);
   r.post('/admin/poles/:slug/desarchiver', STAFF, poles.unarchive);
+  r.get('/admin/poles/:slug/objectifs', STAFF, targets.showStaff);
+  r.post('/admin/poles/:slug/objectifs', STAFF, targets.saveStaff);
   r.get('/admin/poles/:slug/membres/nouveau', STAFF, members.showNew);
   r.post('/admin/poles/:slug/membres/nouveau', STAFF, members.create);
   r.get('/admin/poles/:slug/membres/:memberId/modifier', STAFF, members.showEdit);

@@ -33,6 +33,8 @@ import { ReportingRepo } from './reporting/reporting.repo.ts';
 import { ReportingService } from './reporting/reporting.service.ts';
 import { ReviewService } from './reporting/review.service.ts';
 import { ExemptionService } from './reporting/exemption.service.ts';
+import { TargetsRepo } from './targets/targets.repo.ts';
+import { TargetsService } from './targets/targets.service.ts';
 import { ReviewRepo } from './reporting/review.repo.ts';
 import { UsersRepo } from './users/users.repo.ts';
 import { TokensRepo } from './users/tokens.repo.ts';
@@ -87,6 +89,7 @@ export function buildServices(deps: Deps) {
     reporting: new ReportingRepo(),
     aggregates: new AggregatesRepo(),
     aggregatesRead: new AggregatesReadRepo(),
+    targets: new TargetsRepo(),
     jobs: new JobsRepo(),
     review: new ReviewRepo(),
     imports: new ImportsRepo(),
@@ -125,6 +128,7 @@ export function buildServices(deps: Deps) {
   const imports = new ImportsService({ db, clock, reporting, repos, notices });
   // One rule for « consolidé » and « provisoire », read by the dashboards, the exports and the API.
   const closure = new ClosureService({ db, clock, deadlineDays: config.reportDeadlineDays, threshold: config.closedCompleteness });
+  const targets = new TargetsService(db, clock, repos, closure);
   const dashboards = new DashboardsService({
     db,
     clock,
@@ -166,6 +170,7 @@ export function buildServices(deps: Deps) {
     reporting,
     review,
     exemptions,
+    targets,
     imports,
     closure,
     dashboards,

@@ -15,6 +15,7 @@ export const AUDIT_FAMILIES = {
   indicateurs: ['indicator.'],
   publications: ['publication.'],
   jetons: ['api_token.'],
+  objectifs: ['target.'],
 } as const;
 export type AuditFamily = keyof typeof AUDIT_FAMILIES;
 

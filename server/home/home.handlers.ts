@@ -20,20 +20,29 @@ export function createHomeHandlers({
   jobHistory,
   audit,
   passwordHelp,
+  targets,
   clock,
-}: Pick<Services, 'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'audit' | 'passwordHelp' | 'clock'>) {
+}: Pick<
+  Services,
+  'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'audit' | 'passwordHelp' | 'targets' | 'clock'
+>) {
   async function renderPole(req: Request, res: Response, pole: PoleRow) {
-    const [details, mine, quarters, poleNotices] = await Promise.all([
+    const [details, mine, quarters, poleNotices, panel] = await Promise.all([
       poles.details(pole),
       home.polesInScope(req.user!),
       reporting.quarters(pole),
       notices.forPole(pole.id),
+      targets.pagePanel(pole, 'validated'),
     ]);
     res.render('pages/home/my-pole', {
       title: t('home.manager.title'),
       nav: 'my-pole',
       ...details,
       firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
+      // Its targets and progress; next year's may be proposed to staff.
+      targets: panel,
+      proposeHref: `/mon-pole/${pole.slug}/objectifs`,
+      proposeYear: clock.now().setZone('Europe/Paris').year + 1,
       quarters: quarters.map((x) => ({
         period: quarterLabel(x.q),
         status: x.status ?? 'todo',

@@ -45,6 +45,7 @@ import { poles } from './fr/poles.ts';
 import { provenance } from './fr/provenance.ts';
 import { publications } from './fr/publications.ts';
 import { quarters } from './fr/quarters.ts';
+import { targets } from './fr/targets.ts';
 import { review } from './fr/review.ts';
 import { role } from './fr/role.ts';
 import { signIn } from './fr/sign-in.ts';
@@ -95,6 +96,7 @@ export const catalogue = byPrefix({
   prov: provenance,
   publications,
   quarters,
+  targets,
   review,
   role,
   signIn,

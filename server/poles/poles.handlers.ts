@@ -93,8 +93,9 @@ export function createPolesHandlers({
   poles,
   reference,
   dashboards,
+  targets,
   clock,
-}: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'clock'>) {
+}: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'targets' | 'clock'>) {
   async function formOptions(values: Record<string, unknown>) {
     const [regions, departements] = await Promise.all([reference.regions(), reference.departements()]);
     const chosenTerritories = new Set(
@@ -134,13 +135,19 @@ export function createPolesHandlers({
     async show(req: Request, res: Response) {
       const pole = scopedPole(req);
       const base = parseBase(req.query, req.user!);
-      const [details, dashboard] = await Promise.all([poles.details(pole), dashboards.pole(pole, base)]);
+      const [details, dashboard, panel] = await Promise.all([
+        poles.details(pole),
+        dashboards.pole(pole, base),
+        targets.pagePanel(pole, base),
+      ]);
       res.render('pages/poles/show', {
         title: pole.name,
         ...details,
         dashboard: { ...dashboard, isStaff: req.user!.role === 'staff', baseOptions: baseOptions(base) },
         firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
         canEdit: req.user!.role === 'staff',
+        targets: panel,
+        targetsEditHref: req.user!.role === 'staff' ? `/admin/poles/${pole.slug}/objectifs?annee=${panel.year}` : null,
         archiveValues: { archived_on: poles.today() },
       });
     },

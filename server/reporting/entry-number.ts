@@ -5,6 +5,9 @@ import { formatNumber } from '../lib/format.ts';
 import { t, tn } from '../i18n/messages.ts';
 import type { EntryIndicator } from './entry-rules.ts';
 
+/** What reading a number needs of its indicator (a target's bounds differ from a quarter's). */
+export type NumberRule = Pick<EntryIndicator, 'unit' | 'decimals' | 'min' | 'max'>;
+
 /** A stored (scaled) number as the messages write it. */
 export function show(scaled: number, decimals: number): string {
   return formatNumber(scaled / SCALE, decimals);
@@ -19,13 +22,13 @@ const TYPED_UNITS: Record<string, RegExp> = {
 };
 
 /** The message for too many decimals: a euro amount says « sans centimes ». */
-function decimalsError(ind: EntryIndicator): string {
+function decimalsError(ind: NumberRule): string {
   if (ind.decimals > 0) return tn('entry.error.decimals', ind.decimals);
   return ind.unit === 'euros' ? t('entry.error.euros') : t('form.integer');
 }
 
 /** Parses one number typed the French way, with the indicator's bounds and precision. */
-export function parseValue(typed: string, ind: EntryIndicator): { value: number } | { error: string } | null {
+export function parseValue(typed: string, ind: NumberRule): { value: number } | { error: string } | null {
   const raw = typed.trim().replace(TYPED_UNITS[ind.unit] ?? /$^/u, '');
   if (raw.trim() === '') return typed.trim() === '' ? null : { error: t('entry.error.number') };
   const p = parseDecimal(raw);

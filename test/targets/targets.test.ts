@@ -1,0 +1,186 @@
+// Targets through the app: the staff form (all or nothing, 422 with typed values, 409 on a stale form,
+// audited), a manager's proposals for next year, who may do what, and progress on the pole pages.
+import { expect } from 'chai';
+import type request from 'supertest';
+import { createTestApp, csrfFrom, signIn, type TestContext } from '../support/test-app.ts';
+import { makePole, makeUser } from '../support/factories.ts';
+import { completeBody } from '../support/reporting.ts';
+import { onPostgres } from '../support/test-db.ts';
+import { text } from '../support/html.ts';
+import type { PoleRow } from '../../server/poles/poles.repo.ts';
+import type { Services } from '../../server/services.ts';
+
+type Agent = ReturnType<typeof request.agent>;
+const S = 10_000;
+
+describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
+  this.timeout(60_000);
+  let ctx: TestContext;
+  let s: Services;
+  let staff: Agent;
+  let manager: Agent;
+  let funder: Agent;
+  let otherManager: Agent;
+  let pole: PoleRow;
+  let other: PoleRow;
+  const form = (year = 2026) => `/admin/poles/${pole.slug}/objectifs?annee=${year}`;
+  const rows = async (year = 2026) =>
+    (
+      await ctx
+        .db('targets as t')
+        .join('indicators as i', 'i.id', 't.indicator_id')
+        .where({ 't.pole_id': pole.id, 't.first_year': year })
+        .select('i.code', 't.value_scaled', 't.status')
+    ).map((r) => [r.code, Number(r.value_scaled), r.status]);
+  /** Posts `fields` on the form as drawn now (its digest), or on `page` drawn earlier. */
+  const post = async (agent: Agent, url: string, fields: Record<string, string>, status: number, page?: string) => {
+    const html = page ?? (await agent.get(url).expect(200)).text;
+    const digest = /name="digest" value="([0-9a-f]+)"/.exec(html)![1];
+    return agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: csrfFrom(html), digest, ...fields })
+      .expect(status);
+  };
+
+  before(async () => {
+    ctx = await createTestApp();
+    s = ctx.s;
+    pole = await makePole(s, { name: 'Pôle Réemploi Garonne', firstReport: { year: 2025, quarter: 1 } });
+    other = await makePole(s, { name: 'Pôle Rhône', region: '84' });
+    const st = await makeUser(s, 'staff');
+    const m = await makeUser(s, 'manager', { poleIds: [pole.id] });
+    const om = await makeUser(s, 'manager', { poleIds: [other.id] });
+    const f = await makeUser(s, 'funder', { regionCodes: ['76'] });
+    // 2026-T1..T3 validated: 2 + 3 + 3,5 = 8,5 ETP created; 40 ETP in the structures at the end of T3.
+    for (const [quarter, emp] of [
+      [1, '2'],
+      [2, '3'],
+      [3, '3,5'],
+    ] as const) {
+      const q = { year: 2026, quarter };
+      const saved = await s.reporting.save(
+        pole,
+        q,
+        { ...(await completeBody(s, q, { 'v.EMP_CREES': emp, 'v.EMP_ETP_FIN': '40' })), version: '0' },
+        true,
+        {
+          userId: m.id,
+        },
+      );
+      expect(saved.kind, JSON.stringify(saved)).to.equal('saved');
+      const report = (await s.repos.reporting.report(s.db, pole.id, q))!;
+      expect(await s.review.decide(report, 'validate', report.version, '', { userId: st.id })).to.equal('done');
+    }
+    await s.refresh.rebuild();
+    staff = await signIn(ctx.app, st.email);
+    manager = await signIn(ctx.app, m.email);
+    otherManager = await signIn(ctx.app, om.email);
+    funder = await signIn(ctx.app, f.email);
+  });
+  after(() => ctx.close());
+
+  it('shows every indicator with last year’s target and actual, and refuses a bad value (422), keeping every typed value and storing nothing', async () => {
+    const page = text((await staff.get(form()).expect(200)).text);
+    expect(page)
+      .to.include('Objectifs 2026 — Pôle Réemploi Garonne')
+      .and.include('Emplois non délocalisables créés')
+      .and.include('total de l’année');
+    const res = await post(staff, form(), { 'o.EMP_CREES': '12', 'o.EMP_ETP_FIN': 'beaucoup', 'o.MATURITE_COOP': '7' }, 422);
+    expect(text(res.text)).to.include('Il y a un problème').and.include('Emplois (ETP) dans les structures membres en fin de trimestre :');
+    expect(res.text).to.match(/id="f-o\.EMP_CREES"[^>]*value="12"/);
+    expect(res.text).to.match(
+      /id="f-o\.EMP_ETP_FIN"[^>]*value="beaucoup"[^>]*aria-invalid="true"|id="f-o\.EMP_ETP_FIN"[^>]*value="beaucoup"/,
+    );
+    expect(text(res.text)).to.include('entre 1,0 et 4,0');
+    expect(await rows()).to.deep.equal([]);
+  });
+
+  it('stores the year’s targets at once (a year’s flow may exceed a quarter’s bound), audited; an empty field removes one', async () => {
+    const audit = Number((await ctx.db('audit_log').count({ n: '*' }).first())!.n);
+    const res = await post(
+      staff,
+      form(),
+      { 'o.EMP_CREES': '12', 'o.EMP_ETP_FIN': '50', 'o.MATURITE_COOP': '3,5', 'o.ACT_CONSOLIDEES': '30000' },
+      303,
+    );
+    expect(res.headers.location).to.equal(`/poles/${pole.slug}#objectifs`);
+    expect(await rows()).to.have.deep.members([
+      ['EMP_CREES', 12 * S, 'validated'],
+      ['EMP_ETP_FIN', 50 * S, 'validated'],
+      ['MATURITE_COOP', 3.5 * S, 'validated'],
+      ['ACT_CONSOLIDEES', 30000 * S, 'validated'],
+    ]);
+    expect(Number((await ctx.db('audit_log').count({ n: '*' }).first())!.n) - audit).to.equal(4);
+    const journal = text((await staff.get('/admin/journal').expect(200)).text);
+    expect(journal).to.include('Objectif de « Pôle Réemploi Garonne » fixé');
+    await post(staff, form(), { 'o.EMP_CREES': '12', 'o.EMP_ETP_FIN': '50', 'o.MATURITE_COOP': '3,5', 'o.ACT_CONSOLIDEES': '' }, 303);
+    expect((await rows()).map((r) => r[0])).to.have.members(['EMP_CREES', 'EMP_ETP_FIN', 'MATURITE_COOP']);
+    expect(await ctx.db('audit_log').where({ action: 'target.delete' })).to.have.length(1);
+  });
+
+  it('answers 409 to a form drawn before another change, keeping its typed values and storing nothing', async () => {
+    const stale = (await staff.get(form()).expect(200)).text;
+    await post(staff, form(), { 'o.EMP_CREES': '14', 'o.EMP_ETP_FIN': '50', 'o.MATURITE_COOP': '3,5' }, 303);
+    const res = await post(staff, form(), { 'o.EMP_CREES': '10', 'o.EMP_ETP_FIN': '50', 'o.MATURITE_COOP': '3,5' }, 409, stale);
+    expect(text(res.text)).to.include('modifiés pendant votre saisie').and.include('Enregistré');
+    expect(res.text).to.match(/id="f-o\.EMP_CREES"[^>]*value="10"/);
+    expect((await rows()).find((r) => r[0] === 'EMP_CREES')).to.deep.equal(['EMP_CREES', 14 * S, 'validated']);
+    // Back to 12 for the progress below.
+    await post(staff, form(), { 'o.EMP_CREES': '12', 'o.EMP_ETP_FIN': '50', 'o.MATURITE_COOP': '3,5' }, 303);
+  });
+
+  it('shows progress in words on the pole page and « Mon pôle », within scope', async () => {
+    const pageText = text((await funder.get(`/poles/${pole.slug}`).expect(200)).text);
+    expect(pageText)
+      .to.include('Objectifs 2026')
+      .and.include('8,5 ETP sur 12,0 ETP — 71 % — conforme à la trajectoire (9,0 ETP attendus à fin T3)')
+      .and.include('40,0 ETP sur 50,0 ETP — 80 % — pas encore atteint')
+      .and.include('2026-T3');
+    expect(pageText, 'only staff are offered the form').not.to.include('Fixer les objectifs');
+    const mine = text((await manager.get(`/mon-pole/${pole.slug}`).expect(200)).text);
+    expect(mine).to.include('8,5 ETP sur 12,0 ETP').and.include('Proposer les objectifs de 2027');
+    expect(text((await staff.get(`/poles/${pole.slug}`).expect(200)).text)).to.include('Fixer les objectifs de 2026');
+  });
+
+  it('lets a manager propose next year’s targets, which staff then validate; a validated one stays as it is', async () => {
+    const url = `/mon-pole/${pole.slug}/objectifs`;
+    expect(text((await manager.get(url).expect(200)).text))
+      .to.include('Objectifs 2027')
+      .and.include('Proposez les objectifs');
+    await post(manager, url, { 'o.EMP_CREES': '15' }, 303);
+    expect(await rows(2027)).to.deep.equal([['EMP_CREES', 15 * S, 'proposed']]);
+    expect(await ctx.db('audit_log').where({ action: 'target.propose' })).to.have.length(1);
+    // Not shown as progress (not validated), flagged on the staff form.
+    expect(text((await staff.get(form(2027)).expect(200)).text)).to.include('Proposé par le pôle, à valider');
+    await post(staff, form(2027), { 'o.EMP_CREES': '14' }, 303);
+    expect(await rows(2027)).to.deep.equal([['EMP_CREES', 14 * S, 'validated']]);
+    // The manager sees it validated and cannot change it.
+    const res = await post(manager, url, { 'o.EMP_CREES': '20' }, 422);
+    expect(text(res.text)).to.include('validé par l’équipe nationale');
+    expect(await rows(2027)).to.deep.equal([['EMP_CREES', 14 * S, 'validated']]);
+  });
+
+  it('keeps targets to staff (403), and proposals to the pole’s own managers (another pole’s is not found: 404)', async () => {
+    for (const agent of [manager, funder, otherManager]) {
+      await agent.get(form()).expect(403);
+      const token = csrfFrom((await agent.get('/profil').expect(200)).text);
+      await agent
+        .post(form())
+        .type('form')
+        .send({ _csrf: token, digest: '0'.repeat(32), 'o.EMP_CREES': '1' })
+        .expect(403);
+    }
+    await otherManager.get(`/mon-pole/${pole.slug}/objectifs`).expect(404);
+    await funder.get(`/mon-pole/${pole.slug}/objectifs`).expect(403);
+    await staff.get(`/admin/poles/${pole.slug}/objectifs?annee=1990`).expect(400);
+    await staff.get(`/admin/poles/${pole.slug}/objectifs?annee=deux`).expect(400);
+    const html = (await staff.get(form()).expect(200)).text;
+    await staff
+      .post(form())
+      .type('form')
+      .send({ _csrf: csrfFrom(html), digest: 'forged' })
+      .expect(400);
+    expect((await rows()).length).to.equal(3);
+  });
+});
