@@ -1,6 +1,7 @@
 // The demo data set: fictional poles on real territories, with plausible members, and one account per
 // kind of user. Loaded only into an empty database, through the same services the app uses.
 // Deterministic: the same random seed gives the same data on every machine.
+import { loadDemoTargets } from './demo-targets.ts';
 import type { Services } from '../server/services.ts';
 import type { DateTime } from 'luxon';
 import { seededRandom, type Random } from './random.ts';
@@ -126,6 +127,14 @@ export async function loadDemoData(s: Services, opts: { seed?: number; regions?:
     allPoles.map((p) => p.id),
     managers,
     ids[`staff@${DEMO_DOMAIN}`],
+  );
+  const managerA = accounts.find((a) => a.email === `manager.a@${DEMO_DOMAIN}`)!;
+  await loadDemoTargets(
+    s,
+    rand,
+    allPoles.map((p) => p.id),
+    ids[`staff@${DEMO_DOMAIN}`],
+    { poleId: managerA.poleIds[0], managerId: ids[managerA.email] },
   );
   await publishDemoSummaries(s, ids[`staff@${DEMO_DOMAIN}`]);
   s.logger.info({ poles: allPoles.length, users: accounts.length, quarters }, 'demo data loaded');

@@ -2,9 +2,11 @@ import type { Request, Response } from 'express';
 import { scopedRegion } from '../http/access.ts';
 import type { Services } from '../services.ts';
 import { parseFilters } from './dashboards.schema.ts';
+import { parseQuarter, quarterIndex } from '../lib/quarters.ts';
+import { areaPanelView } from '../targets/progress-view.ts';
 
 /** National and regional dashboards: filters from the query string, figures from the dashboards service. */
-export function createDashboardsHandlers({ dashboards }: Pick<Services, 'dashboards'>) {
+export function createDashboardsHandlers({ dashboards, targets }: Pick<Services, 'dashboards' | 'targets'>) {
   return {
     async national(req: Request, res: Response) {
       const user = req.user!;
@@ -18,7 +20,22 @@ export function createDashboardsHandlers({ dashboards }: Pick<Services, 'dashboa
       const { code } = scopedRegion(req);
       const filters = parseFilters(req.query, user);
       const page = await dashboards.region(user, code, filters);
-      res.render('pages/dashboards/region', { ...page, nav: 'dashboard', action: `/regions/${code}`, isStaff: user.role === 'staff' });
+      // The region's poles in scope against their targets for the year of the period shown.
+      const end = parseQuarter(page.period.to)!;
+      const progress = await targets.areaProgress(
+        page.indicator.id,
+        page.poles.rows.map((r) => ({ id: Number(r.key), name: r.name, href: r.href })),
+        quarterIndex(end),
+        page.freshness.baseCode,
+      );
+      const lastRow = page.trend.rows[page.trend.rows.length - 1];
+      res.render('pages/dashboards/region', {
+        ...page,
+        targets: progress ? areaPanelView(progress, Boolean(lastRow?.provisional)) : null,
+        nav: 'dashboard',
+        action: `/regions/${code}`,
+        isStaff: user.role === 'staff',
+      });
     },
   };
 }

@@ -4,7 +4,9 @@ import { completeness, completenessText, shareText } from '../aggregates/complet
 import { formatValue, toDashIndicator } from '../dashboards/figures.ts';
 import { t } from '../i18n/messages.ts';
 import { fromIndex, quarterLabel } from '../lib/quarters.ts';
-import type { PoleProgressLine } from './targets.service.ts';
+import type { PoleProgressLine, TargetsService } from './targets.service.ts';
+import type { Progress } from '../aggregates/progress.ts';
+import type { DashIndicator } from '../dashboards/figures.ts';
 
 export interface ProgressRow {
   code: string;
@@ -60,6 +62,81 @@ export function progressRows(lines: PoleProgressLine[]): ProgressRow[] {
 /** « 71 % »; a target passed reads « 125 % ». */
 function shareOf(share: number): string {
   return share >= 1 ? `${Math.floor(share * 100)}\u00a0%` : shareText(Math.round(share * 1000), 1000);
+}
+
+type AreaResult = NonNullable<Awaited<ReturnType<TargetsService['areaProgress']>>>;
+
+/** Where a pole stands, in words: reached, its trajectory, or not yet. */
+function standing(p: Progress, ind: DashIndicator, quarter: number): string {
+  if (p.share === null && !p.reached) return t('dash.notReported.label');
+  if (p.reached) return t('targets.progress.reached');
+  if (p.trajectory)
+    return t(`targets.progress.${p.trajectory.status}`, { expected: formatValue(ind, p.trajectory.expected)!, quarter: String(quarter) });
+  return t('targets.progress.notReached');
+}
+
+/** A region's table of poles by progress, and the area's sentence (dashboards). */
+export function areaPanelView(r: AreaResult, provisional: boolean) {
+  const ind = toDashIndicator(r.indicator);
+  const quarter = quarterLabel({ year: r.year, quarter: r.elapsed });
+  const a = r.area;
+  const sentences: string[] = [];
+  if (a.withTarget)
+    sentences.push(t(`targets.area.coverage.${a.withTarget >= 2 ? 'n' : '1'}`, { count: String(a.withTarget), poles: String(a.poles) }));
+  if (a.progress && a.target !== null) {
+    const line =
+      a.actual === null
+        ? t('targets.progress.noActual', { target: formatValue(ind, a.target)! })
+        : [
+            a.progress.share === null
+              ? t('targets.progress.lineNoShare', { actual: formatValue(ind, a.actual)!, target: formatValue(ind, a.target)! })
+              : t('targets.progress.line', {
+                  actual: formatValue(ind, a.actual)!,
+                  target: formatValue(ind, a.target)!,
+                  share: shareOf(a.progress.share),
+                }),
+            standing(a.progress, ind, r.elapsed),
+          ].join(' — ');
+    // The actual of those poles holds what they reported: its completeness is said with it.
+    const counted = r.lines.filter((l) => l.target && l.actual);
+    const reported = counted.reduce((s, l) => s + l.actual!.reported, 0);
+    const expected = counted.reduce((s, l) => s + l.actual!.expected, 0);
+    sentences.push(t('targets.area.sum', { line }));
+    if (expected)
+      sentences.push(
+        t('targets.area.completeness', {
+          completeness: completenessText({ reported, expected, rate: reported / expected, unit: 'pole_quarters' }),
+        }),
+      );
+  }
+  if (a.meeting !== null)
+    sentences.push(t(`targets.area.meeting.${a.meeting >= 2 ? 'n' : '1'}`, { meeting: String(a.meeting), count: String(a.withTarget) }));
+  if (a.withoutActual)
+    sentences.push(t(`targets.area.withoutActual.${a.withoutActual >= 2 ? 'n' : '1'}`, { count: String(a.withoutActual) }));
+  const rows = r.lines
+    .map((l) => ({
+      key: String(l.pole.id),
+      name: l.pole.name,
+      href: l.pole.href,
+      target: l.target ? formatValue(ind, l.target.value_scaled) : null,
+      actual: l.actual ? formatValue(ind, l.actual.value) : null,
+      completeness: l.target && l.actual ? completenessText(completeness('ytd', l.actual)) : '',
+      scaledShare: l.progress?.share ?? null,
+      share: l.progress?.share === null || l.progress?.share === undefined ? null : shareOf(l.progress.share),
+      status: l.progress ? standing(l.progress, ind, r.elapsed) : t('targets.none'),
+      state: l.progress ? (l.progress.reached ? 'reached' : (l.progress.trajectory?.status ?? 'pending')) : 'none',
+    }))
+    .sort((x, y) => (y.scaledShare ?? -1) - (x.scaledShare ?? -1) || x.name.localeCompare(y.name, 'fr'));
+  return {
+    title: t('targets.area.title', { year: String(r.year), indicator: ind.label }),
+    caption: t('targets.area.caption', { year: String(r.year), quarter }),
+    goalHeading: t('targets.col.goal', { year: String(r.year) }),
+    actualHeading: t('targets.col.actual', { quarter }),
+    sentences,
+    none: a.withTarget ? null : t('targets.area.none', { year: String(r.year) }),
+    provisional: provisional ? t('targets.area.provisional', { quarter }) : null,
+    rows,
+  };
 }
 
 /** The last consolidated quarter's label, for the rule's sentence. */

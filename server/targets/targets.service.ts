@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
-import { progress, type Progress } from '../aggregates/progress.ts';
+import { areaProgress, progress, type AreaProgress, type Progress } from '../aggregates/progress.ts';
 import { writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import { t } from '../i18n/messages.ts';
@@ -60,6 +60,14 @@ export interface PoleProgressLine {
   elapsed: number;
 }
 
+/** One pole of an area's table of progress: its target for the year of the period shown, if any. */
+export interface AreaPoleLine {
+  pole: { id: number; name: string; href: string };
+  target: TargetRow | null;
+  actual: StoredAggregate | null;
+  progress: Progress | null;
+}
+
 export class TargetsService {
   constructor(
     private readonly db: Knex,
@@ -84,6 +92,66 @@ export class TargetsService {
       rule: window ? t('targets.progress.rule', { year: String(year), quarter: quarterLabel(fromIndex(window.end)) }) : null,
       notYet: !window && lines.length ? t('targets.progress.notYet', { year: String(year) }) : null,
     };
+  }
+
+  /**
+   * An area's progress on one indicator at `endIndex` (a dashboard's period): each pole's target for that
+   * year against its year to date, and the area's: the same poles' sums, or the share meeting theirs.
+   */
+  async areaProgress(
+    indicatorId: number,
+    poles: { id: number; name: string; href: string }[],
+    endIndex: number,
+    base: Base,
+  ): Promise<{ indicator: IndicatorRow; year: number; elapsed: number; lines: AreaPoleLine[]; area: AreaProgress } | null> {
+    const indicator = await this.repos.indicators.findById(this.db, indicatorId);
+    if (!indicator || !poles.length) return null;
+    const { year } = fromIndex(endIndex);
+    const elapsed = endIndex - quarterIndex({ year, quarter: 1 }) + 1;
+    const [targets, cells] = await Promise.all([
+      this.repos.targets.validatedOfYear(
+        this.db,
+        poles.map((p) => p.id),
+        year,
+      ),
+      this.repos.aggregatesRead.read(this.db, {
+        base,
+        level: 'pole',
+        areas: poles.map((p) => String(p.id)),
+        indicatorIds: [indicatorId],
+        category: '',
+        grain: 'ytd',
+        fromIndex: endIndex,
+        toIndex: endIndex,
+      }),
+    ]);
+    const targetOf = new Map(targets.filter((x) => x.indicator_id === indicatorId).map((x) => [x.pole_id, x]));
+    const cellOf = new Map(cells.map((c) => [Number(c.area), c]));
+    const lines = poles.map((pole) => {
+      const target = targetOf.get(pole.id) ?? null;
+      const actual = cellOf.get(pole.id) ?? null;
+      const p = target
+        ? progress({
+            kind: indicator.kind,
+            direction: indicator.direction,
+            target: target.value_scaled,
+            actual: actual?.value ?? null,
+            elapsed,
+            span: 4,
+          })
+        : null;
+      return { pole, target, actual, progress: p };
+    });
+    const withTarget = lines.filter((l) => l.target);
+    const area = areaProgress(
+      indicator.kind,
+      indicator.direction,
+      withTarget.map((l) => ({ poleId: l.pole.id, target: l.target!.value_scaled, actual: l.actual?.value ?? null })),
+      poles.length,
+      elapsed,
+      4,
+    );
+    return { indicator, year, elapsed, lines, area };
   }
 
   /** Indicators a target can be set for: the active ones, in the catalogue's order. */

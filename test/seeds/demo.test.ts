@@ -122,6 +122,15 @@ describe('demo data set', function () {
       expect(creates).to.equal(values);
     });
 
+    it('has targets for 2025 and 2026 for most poles, none for a few, and one proposal for next year waiting for staff', async () => {
+      const rows = await ctx.db('targets').select('pole_id', 'first_year', 'status');
+      const poles = Number((await ctx.db('poles').count({ n: '*' }).first())!.n);
+      const withTargets = new Set(rows.filter((r) => r.status === 'validated').map((r) => r.pole_id));
+      expect(withTargets.size).to.be.within(poles * 0.8, poles - 2);
+      expect([...new Set(rows.map((r) => r.first_year))].sort()).to.deep.equal([2025, 2026, 2027]);
+      expect(rows.filter((r) => r.status === 'proposed').map((r) => r.first_year)).to.deep.equal([2027, 2027]);
+    });
+
     it('has its aggregates computed and national summaries published (the last year and its quarters, the quarter before the last)', async () => {
       expect((await ctx.db('aggregate_state').first()).generation).to.be.greaterThan(0);
       const published = await ctx.db('publications').orderBy('id').select('year', 'quarter', 'version');

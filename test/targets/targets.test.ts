@@ -143,6 +143,27 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     expect(text((await staff.get(`/poles/${pole.slug}`).expect(200)).text)).to.include('Fixer les objectifs de 2026');
   });
 
+  it('shows a region’s poles against their targets, with the same poles’ sum and its completeness, within scope', async () => {
+    const html = (await funder.get('/regions/76').expect(200)).text;
+    const panel = text(/<section aria-labelledby="h-targets"[\s\S]*?<\/section>/.exec(html)![0]);
+    expect(panel)
+      .to.include('Objectifs 2026 des pôles : Emplois non délocalisables créés')
+      .and.include('Objectif fixé pour 1 pôle sur 1.')
+      .and.include(
+        'Ensemble des pôles ayant un objectif : 8,5 ETP sur 12,0 ETP — 71 % — conforme à la trajectoire (9,0 ETP attendus à fin T3).',
+      )
+      .and.include('Réalisé de ces pôles : 3 trimestres déclarés sur 3 (100 %).');
+    expect(text(/<tr id="target-pole-\d+"[\s\S]*?<\/tr>/.exec(html)![0])).to.equal(
+      'Pôle Réemploi Garonne 12,0 ETP 8,5 ETP 3 trimestres déclarés sur 3 (100 %) 71 % conforme à la trajectoire (9,0 ETP attendus à fin T3)',
+    );
+    // A score: the share of poles meeting their target.
+    const score = text((await funder.get('/regions/76?indicateur=MATURITE_COOP').expect(200)).text);
+    expect(score).to.include('0 pôle sur 1 atteint son objectif.');
+    // A region whose poles have no target says so; a funder never sees a region outside its scope.
+    expect(text((await staff.get('/regions/84').expect(200)).text)).to.match(/Aucun pôle affiché n’a d’objectif validé pour 20\d\d/);
+    await funder.get('/regions/84').expect(404);
+  });
+
   it('lets a manager propose next year’s targets, which staff then validate; a validated one stays as it is', async () => {
     const url = `/mon-pole/${pole.slug}/objectifs`;
     expect(text((await manager.get(url).expect(200)).text))
