@@ -75,10 +75,8 @@ function standing(p: Progress, ind: DashIndicator, quarter: number): string {
   return t('targets.progress.notReached');
 }
 
-/** A region's table of poles by progress, and the area's sentence (dashboards). */
-export function areaPanelView(r: AreaResult, provisional: boolean) {
-  const ind = toDashIndicator(r.indicator);
-  const quarter = quarterLabel({ year: r.year, quarter: r.elapsed });
+/** What the area's poles with a target add up to, and how complete their actual is. */
+function areaSentences(r: AreaResult, ind: DashIndicator): string[] {
   const a = r.area;
   const sentences: string[] = [];
   if (a.withTarget)
@@ -113,6 +111,15 @@ export function areaPanelView(r: AreaResult, provisional: boolean) {
     sentences.push(t(`targets.area.meeting.${a.meeting >= 2 ? 'n' : '1'}`, { meeting: String(a.meeting), count: String(a.withTarget) }));
   if (a.withoutActual)
     sentences.push(t(`targets.area.withoutActual.${a.withoutActual >= 2 ? 'n' : '1'}`, { count: String(a.withoutActual) }));
+  return sentences;
+}
+
+/** A region's table of poles by progress, and the area's sentence (dashboards). */
+export function areaPanelView(r: AreaResult, provisional: boolean) {
+  const ind = toDashIndicator(r.indicator);
+  const quarter = quarterLabel({ year: r.year, quarter: r.elapsed });
+  const a = r.area;
+  const sentences = areaSentences(r, ind);
   const rows = r.lines
     .map((l) => ({
       key: String(l.pole.id),
