@@ -158,6 +158,7 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/api/v1/indicators', apiAccess(anyRole()), apiV1.indicators);
   r.get('/api/v1/regions', apiAccess(anyRole()), apiV1.regions);
   r.get('/api/v1/aggregates', apiAccess(anyRole()), apiV1.aggregates);
+  r.get('/api/v1/targets', apiAccess(anyRole()), apiV1.targets);
   r.post('/profil/jetons', anyRole(), account.createApiToken);
   r.post('/profil/jetons/:tokenId/revoquer', anyRole(), account.revokeApiToken);
 

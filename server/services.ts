@@ -140,7 +140,7 @@ export function buildServices(deps: Deps) {
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
   // « Comment ce chiffre est calculé »: reads the same aggregates and the same closure as the dashboards.
   const provenance = new ProvenanceService({ db, repos, closure, minComparablePoles: config.minComparablePoles });
-  const api = new ApiService(db, repos, config.minComparablePoles, closure);
+  const api = new ApiService(db, repos, config.minComparablePoles, closure, targets);
   const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure);
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);

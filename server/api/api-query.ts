@@ -7,7 +7,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import { quarterIndex } from '../lib/quarters.ts';
 import { hasControlChar } from '../lib/text.ts';
 import { ApiProblem, badParameter } from './api-problem.ts';
-import { aggregatesQuery, DEFAULT_LIMIT, MAX_LIMIT, type Level } from './api.schema.ts';
+import { aggregatesQuery, DEFAULT_LIMIT, MAX_LIMIT, targetsQuery, type Level } from './api.schema.ts';
 
 function check<S extends z.ZodObject>(schema: S, query: unknown): z.infer<S> {
   const raw = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
@@ -70,4 +70,10 @@ export function parseAggregatesQuery(query: unknown): AggregatesRequest {
     limit,
     page,
   };
+}
+
+/** The checked filters of GET /api/v1/targets: a year (this year by default) and maybe one pole. */
+export function parseTargetsQuery(query: unknown, thisYear: number): { year: number; pole?: string } {
+  const q = check(targetsQuery, query);
+  return { year: q.year === undefined ? thisYear : Number(q.year), pole: q.pole };
 }

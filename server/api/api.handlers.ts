@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Services } from '../services.ts';
-import { checkNoParameters, parseAggregatesQuery } from './api-query.ts';
+import { checkNoParameters, parseAggregatesQuery, parseTargetsQuery } from './api-query.ts';
 import { emptyQuery } from './api.schema.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -22,7 +22,7 @@ function sendRevalidated(req: Request, res: Response, body: unknown) {
 }
 
 /** The read API: /api/v1/… (the route table declares who may call each one). */
-export function createApiHandlers({ api, config }: Pick<Services, 'api' | 'config'>) {
+export function createApiHandlers({ api, config, clock }: Pick<Services, 'api' | 'config' | 'clock'>) {
   let document: Record<string, unknown> | undefined;
   const link = (req: Request, page: number) => {
     const params = new URLSearchParams(req.query as Record<string, string>);
@@ -44,6 +44,11 @@ export function createApiHandlers({ api, config }: Pick<Services, 'api' | 'confi
     async regions(req: Request, res: Response) {
       checkNoParameters(emptyQuery, req.query);
       sendRevalidated(req, res, { data: await api.regions(req.user!) });
+    },
+
+    async targets(req: Request, res: Response) {
+      const q = parseTargetsQuery(req.query, clock.now().setZone('Europe/Paris').year);
+      sendRevalidated(req, res, { data: await api.targetsOf(req.user!, q) });
     },
 
     async aggregates(req: Request, res: Response) {

@@ -158,3 +158,36 @@ export const apiErrorBody = z.strictObject({
   }),
 });
 export type ApiErrorBody = z.infer<typeof apiErrorBody>;
+
+export const targetsQuery = z.strictObject({
+  year: z
+    .string()
+    .regex(/^20\d\d$/)
+    .optional()
+    .describe('Année des objectifs (2026) ; sans elle, l’année en cours.'),
+  pole: z
+    .string()
+    .max(80)
+    .regex(/^[A-Za-z0-9-]{1,80}$/)
+    .optional()
+    .describe('Slug d’un pôle du périmètre ; sans lui, tous les pôles du périmètre.'),
+});
+
+export const targetItem = z.strictObject({
+  pole: z.string().describe('Slug du pôle.'),
+  indicator: z.string(),
+  year: z.number().int(),
+  target: z.number().describe('L’objectif, en unités de l’indicateur (total de l’année pour un flux, niveau pour les autres).'),
+  direction: z.enum(['up', 'down']).describe('up : une hausse est favorable ; down : une baisse.'),
+  actual: z.number().nullable().describe('Le réalisé, de T1 au dernier trimestre consolidé du pôle dans l’année ; null sans donnée.'),
+  through: z.string().nullable().describe('Le dernier trimestre compté (2026-T3) ; null avant le premier trimestre consolidé de l’année.'),
+  share: z.number().nullable().describe('Part atteinte (0,71 = 71 %), objectif ÷ réalisé quand une baisse est favorable.'),
+  reached: z.boolean(),
+  trajectory: z
+    .strictObject({ expected: z.number(), status: z.enum(['ahead', 'on_track', 'behind']) })
+    .nullable()
+    .describe('Flux seulement, l’année en cours : la part de l’objectif attendue à ce trimestre (répartition linéaire, ±10 %).'),
+  completeness: z.strictObject({ reported: z.number().int(), expected: z.number().int() }).nullable(),
+});
+export type TargetItem = z.infer<typeof targetItem>;
+export const targetsList = z.strictObject({ data: z.array(targetItem) });

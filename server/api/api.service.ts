@@ -11,11 +11,12 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import { SCALE } from '../lib/decimal.ts';
-import { fromIndex, periodLabel, quarterIndex } from '../lib/quarters.ts';
+import { fromIndex, periodLabel, quarterIndex, quarterLabel } from '../lib/quarters.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
 import { ApiProblem, badParameter } from './api-problem.ts';
 import type { AggregatesRequest } from './api-query.ts';
-import type { AggregateItem } from './api.schema.ts';
+import type { AggregateItem, TargetItem } from './api.schema.ts';
+import type { TargetsService } from '../targets/targets.service.ts';
 
 interface Repos {
   aggregatesRead: AggregatesReadRepo;
@@ -43,8 +44,36 @@ export class ApiService {
     private readonly minComparablePoles: number,
     /** Which periods are provisional (each item says so) and which quarter « latest » names. */
     private readonly closure: ClosureService,
+    /** Targets and progress, on the rule the pole pages use. */
+    private readonly targets: Pick<TargetsService, 'progressOfPoles'>,
     private readonly dashboards = new DashboardsRepo(),
   ) {}
+
+  /** The validated targets of a year for the poles in scope (or one of them), each with its progress. */
+  async targetsOf(user: CurrentUser, q: { year: number; pole?: string }): Promise<TargetItem[]> {
+    let poles: { id: number; slug: string }[];
+    if (q.pole !== undefined) {
+      const pole = await this.repos.poles.findInScope(this.db, user, q.pole);
+      if (!pole) throw new ApiProblem(404, 'not_found', t('api.error.areaNotFound', { area: q.pole }));
+      poles = [pole];
+    } else poles = await this.repos.poles.listInScope(this.db, user);
+    const lines = await this.targets.progressOfPoles(poles, q.year, 'validated');
+    // Units as the aggregates answer them: a rate in percent, a score on its scale.
+    const units = (scaled: number) => scaled / SCALE;
+    return lines.map((l) => ({
+      pole: l.pole,
+      indicator: l.indicator.code,
+      year: q.year,
+      target: units(l.target.value_scaled),
+      direction: l.indicator.direction,
+      actual: l.actual?.value === null || l.actual?.value === undefined ? null : units(l.actual.value),
+      through: l.through === null ? null : quarterLabel(fromIndex(l.through)),
+      share: l.progress.share === null ? null : Math.round(l.progress.share * 1000) / 1000,
+      reached: l.progress.reached,
+      trajectory: l.progress.trajectory ? { expected: units(l.progress.trajectory.expected), status: l.progress.trajectory.status } : null,
+      completeness: l.actual ? { reported: l.actual.reported, expected: l.actual.expected } : null,
+    }));
+  }
 
   /** The whole catalogue (retired indicators too, flagged), with categories. */
   async indicators() {

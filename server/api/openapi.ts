@@ -1,7 +1,16 @@
 // The OpenAPI 3.1 document of the read API, generated from the zod schemas that validate the requests
 // and describe the answers (api.schema.ts). Built once per process; served at /api/v1/openapi.json.
 import { z } from 'zod';
-import { aggregatesPage, aggregatesQuery, apiErrorBody, emptyQuery, indicatorsList, regionsList } from './api.schema.ts';
+import {
+  aggregatesPage,
+  aggregatesQuery,
+  apiErrorBody,
+  emptyQuery,
+  indicatorsList,
+  regionsList,
+  targetsList,
+  targetsQuery,
+} from './api.schema.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -9,6 +18,7 @@ const COMPONENTS = {
   AggregatesPage: aggregatesPage,
   IndicatorsList: indicatorsList,
   RegionsList: regionsList,
+  TargetsList: targetsList,
   Error: apiErrorBody,
 } as const;
 
@@ -73,6 +83,12 @@ export function openApiDocument(publicUrl: string): JsonObject {
       '/indicators': operation('Le catalogue des indicateurs', emptyQuery, 'IndicatorsList', 'Les indicateurs.'),
       '/regions': operation('Les régions du périmètre', emptyQuery, 'RegionsList', 'Les régions.'),
       '/aggregates': operation('Les chiffres agrégés', aggregatesQuery, 'AggregatesPage', 'Une page de chiffres.'),
+      '/targets': operation(
+        'Les objectifs des pôles du périmètre et leur avancement',
+        targetsQuery,
+        'TargetsList',
+        'Les objectifs validés de l’année.',
+      ),
     },
     components: {
       schemas: componentSchemas(),

@@ -73,7 +73,7 @@ export class TargetsService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly repos: { targets: TargetsRepo; indicators: IndicatorsRepo; audit: AuditRepo; aggregatesRead: AggregatesReadRepo },
-    private readonly closure: Pick<ClosureService, 'of'>,
+    private readonly closure: Pick<ClosureService, 'of' | 'byArea'>,
   ) {}
 
   /**
@@ -152,6 +152,54 @@ export class TargetsService {
       4,
     );
     return { indicator, year, elapsed, lines, area };
+  }
+
+  /**
+   * Many poles' progress for `year` (the API): each pole against its own latest consolidated quarter, read
+   * with one closure query and one aggregates query per distinct quarter, whatever the number of poles.
+   */
+  async progressOfPoles(poles: { id: number; slug: string }[], year: number, base: Base) {
+    if (!poles.length) return [];
+    const ids = poles.map((p) => p.id);
+    const [indicators, targets, closures] = await Promise.all([
+      this.indicators(),
+      this.repos.targets.validatedOfYear(this.db, ids, year),
+      this.closure.byArea({ poleIds: ids }, 'pole'),
+    ]);
+    const windowOf = new Map(ids.map((id) => [id, targetWindow(year, closures.get(String(id))?.latestConsolidated(base) ?? null)]));
+    const ends = [...new Set([...windowOf.values()].filter((w) => w !== null).map((w) => w!.end))];
+    const cells = new Map<string, StoredAggregate>();
+    for (const end of ends) {
+      const areas = ids.filter((id) => windowOf.get(id)?.end === end).map(String);
+      for (const c of await this.repos.aggregatesRead.read(this.db, {
+        base,
+        level: 'pole',
+        areas,
+        category: '',
+        grain: 'ytd',
+        fromIndex: end,
+        toIndex: end,
+      }))
+        cells.set(`${c.area}|${c.indicatorId}`, c);
+    }
+    const byId = new Map(indicators.map((i) => [i.id, i]));
+    const slugOf = new Map(poles.map((p) => [p.id, p.slug]));
+    return targets
+      .filter((x) => byId.has(x.indicator_id))
+      .map((target) => {
+        const indicator = byId.get(target.indicator_id)!;
+        const window = windowOf.get(target.pole_id) ?? null;
+        const actual = window ? (cells.get(`${target.pole_id}|${indicator.id}`) ?? null) : null;
+        const p = progress({
+          kind: indicator.kind,
+          direction: indicator.direction,
+          target: target.value_scaled,
+          actual: actual?.value ?? null,
+          elapsed: window?.elapsed ?? 0,
+          span: 4,
+        });
+        return { pole: slugOf.get(target.pole_id)!, indicator, target, actual, through: window ? window.end : null, progress: p };
+      });
   }
 
   /** Indicators a target can be set for: the active ones, in the catalogue's order. */

@@ -110,7 +110,7 @@ describe(`read API /api/v1 (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function 
   it('serves an OpenAPI 3.1 document whose parameters are the ones the API accepts', async () => {
     const doc = (await request(ctx.app).get('/api/v1/openapi.json').expect(200)).body;
     expect(doc.openapi).to.equal('3.1.0');
-    expect(Object.keys(doc.paths)).to.deep.equal(['/indicators', '/regions', '/aggregates']);
+    expect(Object.keys(doc.paths)).to.deep.equal(['/indicators', '/regions', '/aggregates', '/targets']);
     const params = doc.paths['/aggregates'].get.parameters as { name: string; required: boolean }[];
     expect(params.map((x) => x.name)).to.deep.equal(['indicator', 'level', 'area', 'grain', 'from', 'to', 'base', 'limit', 'page']);
     expect(params.filter((x) => x.required).map((x) => x.name)).to.deep.equal(['level']);

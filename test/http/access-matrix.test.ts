@@ -224,6 +224,7 @@ function cases(c: Cast): Case[] {
     ['get', '/api/v1/indicators', '/api/v1/indicators', API_SIGNED_IN],
     ['get', '/api/v1/regions', '/api/v1/regions', API_SIGNED_IN],
     ['get', '/api/v1/aggregates', '/api/v1/aggregates?level=nation', row('unauthorized', 'ok', 'ok', 'ok', 'forbidden', 'ok', 'ok')],
+    ['get', '/api/v1/targets', '/api/v1/targets', API_SIGNED_IN],
     ['get', '/api/v1/aggregates', '/api/v1/aggregates?level=region&area=76', row('unauthorized', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok')],
     [
       'get',

@@ -164,6 +164,32 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     await funder.get('/regions/84').expect(404);
   });
 
+  it('answers targets and progress in the API, within the scope of the caller', async () => {
+    const body = (await funder.get('/api/v1/targets?year=2026').expect(200)).body as { data: Record<string, unknown>[] };
+    const emp = body.data.find((d) => d.indicator === 'EMP_CREES');
+    expect(emp).to.deep.equal({
+      pole: pole.slug,
+      indicator: 'EMP_CREES',
+      year: 2026,
+      target: 12,
+      direction: 'up',
+      actual: 8.5,
+      through: '2026-T3',
+      share: 0.708,
+      reached: false,
+      trajectory: { expected: 9, status: 'on_track' },
+      completeness: { reported: 3, expected: 3 },
+    });
+    expect(body.data.map((d) => d.indicator)).to.have.members(['EMP_CREES', 'EMP_ETP_FIN', 'MATURITE_COOP']);
+    expect((await otherManager.get('/api/v1/targets?year=2026').expect(200)).body.data).to.deep.equal([]);
+    expect((await staff.get(`/api/v1/targets?year=2026&pole=${pole.slug}`).expect(200)).body.data).to.have.length(3);
+    expect((await funder.get(`/api/v1/targets?pole=${other.slug}`).expect(404)).body.error.code).to.equal('not_found');
+    expect((await funder.get('/api/v1/targets?year=deux').expect(400)).body.error.parameter).to.equal('year');
+    expect((await funder.get('/api/v1/targets?annee=2026').expect(400)).body.error.parameter).to.equal('annee');
+    const doc = (await funder.get('/api/v1/openapi.json').expect(200)).body as { paths: Record<string, unknown> };
+    expect(doc.paths).to.have.property('/targets');
+  });
+
   it('lets a manager propose next year’s targets, which staff then validate; a validated one stays as it is', async () => {
     const url = `/mon-pole/${pole.slug}/objectifs`;
     expect(text((await manager.get(url).expect(200)).text))

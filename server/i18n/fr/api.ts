@@ -15,6 +15,8 @@ export const api = {
   'api.error.parameter.base': 'Le paramètre « base » vaut validated ou validated_or_submitted.',
   'api.error.parameter.limit': 'Le paramètre « limit » doit être un entier entre 1 et {max}.',
   'api.error.parameter.page': 'Le paramètre « page » doit être un entier à partir de 1.',
+  'api.error.parameter.year': 'Le paramètre « year » doit être une année écrite 2026.',
+  'api.error.parameter.pole': 'Le paramètre « pole » doit être le slug d’un pôle.',
   'api.error.unknownIndicator': 'Indicateur inconnu : « {code} ».',
   'api.error.reversedRange': 'La période « from » doit précéder la période « to ».',
   'api.error.nationArea': 'Au niveau national, « area » ne peut valoir que FR.',
