@@ -141,7 +141,7 @@ export function buildServices(deps: Deps) {
   // « Comment ce chiffre est calculé »: reads the same aggregates and the same closure as the dashboards.
   const provenance = new ProvenanceService({ db, repos, closure, minComparablePoles: config.minComparablePoles });
   const api = new ApiService(db, repos, config.minComparablePoles, closure, targets);
-  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure);
+  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure, targets);
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);
   const opendata = new OpenDataService(db, repos);

@@ -2,7 +2,7 @@
 // feature calls summaryFile() on a frozen summary, so everything here works from the summary alone.
 import { t } from '../i18n/messages.ts';
 import { csvDocument, type CsvCell, type CsvFlavour } from './csv.ts';
-import type { NationalSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
+import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 import { summaryWorkbook } from './summary-xlsx.ts';
 import { isoParis } from '../lib/format.ts';
 import { computedLine, figureIdentity, isScope, periodName, periodSlug, summaryTitle } from './summary-text.ts';
@@ -72,7 +72,15 @@ export const CSV_HEADER = [
   'unite_evolution',
   'calcule_le',
   'definition',
+  // The « Objectifs » section (a scope's poles): the target, « % atteint », the trajectory, where it stands.
+  'objectif',
+  'part_atteinte_pct',
+  'attendu_trajectoire',
+  'situation_objectif',
 ] as const;
+
+/** The cells of the « Objectifs » columns on every other row. */
+const NO_TARGET: CsvCell[] = ['', '', '', ''];
 
 /** The comparison's cells (CSV_HEADER from 'periode_comparee' to 'unite_evolution'); blank where none was frozen. */
 function comparisonCells(f: SummaryFigure, ind: SummaryIndicator | undefined, comparedWith: string | undefined): CsvCell[] {
@@ -153,7 +161,39 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
     ]);
   }
   for (const i of summary.indicators) rows.push(definitionRow(i, summary));
-  return rows;
+  const out = [rows[0], ...rows.slice(1).map((r) => [...r, ...NO_TARGET])];
+  out.push(...targetRows(summary, byCode));
+  return out;
+}
+
+/** A scope's « Objectifs » rows: each pole's target for the period's year and its progress at the period's end. */
+function targetRows(summary: NationalSummary, byCode: Map<string, SummaryIndicator>): CsvCell[][] {
+  const targets = (summary as ScopeSummary).targets ?? [];
+  const base = t(`exports.base.${summary.base}`);
+  const blanks = (n: number): CsvCell[] => Array<CsvCell>(n).fill(null);
+  return targets.map((x) => {
+    const ind = byCode.get(x.indicator);
+    const decimals = ind?.kind === 'ratio' || ind?.kind === 'score' ? Math.max(1, ind.decimals) : (ind?.decimals ?? 0);
+    return [
+      t('exports.sheet.targets'),
+      x.pole,
+      x.poleName,
+      x.indicator,
+      ind?.label ?? x.indicator,
+      ind?.unit ?? '',
+      t('exports.targets.through', { year: String(x.year), quarter: x.through }),
+      base,
+      x.actual === null ? null : { value: x.actual, decimals },
+      ...blanks(5),
+      ...NO_COMPARISON,
+      isoParis(summary.computedAt),
+      '',
+      { value: x.target, decimals },
+      x.share === null ? null : { value: x.share * 100, decimals: 1 },
+      x.expected === null ? null : { value: x.expected, decimals },
+      x.status,
+    ];
+  });
 }
 
 function definitionRow(i: SummaryIndicator, summary: NationalSummary): CsvCell[] {

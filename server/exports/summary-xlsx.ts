@@ -3,7 +3,7 @@
 import type ExcelJS from 'exceljs';
 import { loadExcel } from '../lib/excel.ts';
 import { t } from '../i18n/messages.ts';
-import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
+import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator, SummaryTarget } from './summary.types.ts';
 import { figureIdentity, periodName } from './summary-text.ts';
 import { isoParis } from '../lib/format.ts';
 
@@ -163,6 +163,8 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
       values: [c.area, c.areaName, c.reported, c.expected, c.unit ? t(`completeness.unit.${c.unit}`) : null, c.rate],
     })),
   );
+  const targets = (summary as ScopeSummary).targets;
+  if (targets) targetsSheet(wb, targets, byCode, head);
   sheet(
     wb,
     t('exports.sheet.definitions'),
@@ -189,4 +191,33 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
     })),
   );
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** « Objectifs »: each pole's target for the period's year and its progress at the period's end (a scope's file). */
+function targetsSheet(wb: Parameters<typeof sheet>[0], targets: SummaryTarget[], byCode: Map<string, SummaryIndicator>, head: string[]) {
+  sheet(
+    wb,
+    t('exports.sheet.targets'),
+    [
+      { header: t('exports.col.pole'), width: 40 },
+      { header: t('exports.col.indicatorCode'), width: 22 },
+      { header: t('exports.col.indicator'), width: 44 },
+      { header: t('exports.col.year'), width: 8, numFmt: '0' },
+      { header: t('exports.col.target'), width: 14 },
+      { header: t('exports.col.actual'), width: 14 },
+      { header: t('exports.col.through'), width: 14 },
+      { header: t('exports.col.share'), width: 12, numFmt: '0%' },
+      { header: t('exports.col.trajectory'), width: 16 },
+      { header: t('exports.col.standing'), width: 50 },
+    ],
+    head,
+    targets.map((x) => {
+      const ind = byCode.get(x.indicator);
+      const fmt = numberFormat(ind?.kind === 'ratio' || ind?.kind === 'score' ? Math.max(1, ind.decimals) : (ind?.decimals ?? 0));
+      return {
+        values: [x.poleName, x.indicator, ind?.label ?? x.indicator, x.year, x.target, x.actual, x.through, x.share, x.expected, x.status],
+        formats: [undefined, undefined, undefined, undefined, fmt, fmt, undefined, undefined, fmt, undefined],
+      };
+    }),
+  );
 }

@@ -1,3 +1,5 @@
+import type { TargetsService } from '../targets/targets.service.ts';
+import { summaryTargets } from '../targets/progress-view.ts';
 import type { Knex } from 'knex';
 import { isPostgres } from '../db/dialect.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
@@ -62,6 +64,8 @@ export class SummaryService {
     private readonly minComparablePoles = DEFAULT_MIN_COMPARABLE_POLES,
     /** Whether the period is « provisoire » for the area a summary covers (its files say so beside it). */
     private readonly closure: ClosureService,
+    /** The scope's poles' targets and progress (the « Objectifs » sheet). */
+    private readonly targets?: Pick<TargetsService, 'progressAt'>,
     private readonly repo = new ExportsRepo(),
   ) {}
 
@@ -161,6 +165,7 @@ export class SummaryService {
       ...regionParts(figures, regions, poles, regionRows),
       completeness: completenessTable(partial ? SCOPE_AREA : NATION, scopeName, regions, quarters, key),
       poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id], true)),
+      targets: this.targets ? summaryTargets(await this.targets.progressAt(db, poles, key.endIndex, base)) : undefined,
     };
   }
 

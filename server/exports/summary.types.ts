@@ -97,4 +97,24 @@ export interface ScopeSummary extends NationalSummary {
   scopeCodes?: string[];
   /** Figures per pole in scope (area = pole slug), one per indicator and pole. */
   poles: SummaryFigure[];
+  /** The poles' validated targets for the period's year, with progress at its end; absent in older files. */
+  targets?: SummaryTarget[];
+}
+
+/** One pole's target and its progress, in units (a rate in percent), as the files write it. */
+export interface SummaryTarget {
+  pole: string;
+  poleName: string;
+  indicator: string;
+  year: number;
+  target: number;
+  actual: number | null;
+  /** The last quarter counted (« 2026-T3 »). */
+  through: string;
+  /** « % atteint » as a share (0,71); null without actual. */
+  share: number | null;
+  /** Flows while the year runs: what the trajectory expects by `through`. */
+  expected: number | null;
+  /** Where it stands, in words (« conforme à la trajectoire … », « objectif atteint »). */
+  status: string;
 }

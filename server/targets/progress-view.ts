@@ -7,6 +7,8 @@ import { fromIndex, quarterLabel } from '../lib/quarters.ts';
 import type { PoleProgressLine, TargetsService } from './targets.service.ts';
 import type { Progress } from '../aggregates/progress.ts';
 import type { DashIndicator } from '../dashboards/figures.ts';
+import type { SummaryTarget } from '../exports/summary.types.ts';
+import { SCALE } from '../lib/decimal.ts';
 
 export interface ProgressRow {
   code: string;
@@ -67,7 +69,7 @@ function shareOf(share: number): string {
 type AreaResult = NonNullable<Awaited<ReturnType<TargetsService['areaProgress']>>>;
 
 /** Where a pole stands, in words: reached, its trajectory, or not yet. */
-function standing(p: Progress, ind: DashIndicator, quarter: number): string {
+export function standing(p: Progress, ind: DashIndicator, quarter: number): string {
   if (p.share === null && !p.reached) return t('dash.notReported.label');
   if (p.reached) return t('targets.progress.reached');
   if (p.trajectory)
@@ -148,3 +150,26 @@ export function areaPanelView(r: AreaResult, provisional: boolean) {
 
 /** The last consolidated quarter's label, for the rule's sentence. */
 export const consolidatedLabel = (index: number) => quarterLabel(fromIndex(index));
+
+type AtLine = Awaited<ReturnType<TargetsService['progressAt']>>[number];
+
+/** The export's « Objectifs » rows: in units, with where each stands in words. */
+export function summaryTargets(lines: AtLine[]): SummaryTarget[] {
+  return lines
+    .map((l) => {
+      const ind = toDashIndicator(l.indicator);
+      return {
+        pole: l.pole.slug,
+        poleName: l.pole.name,
+        indicator: l.indicator.code,
+        year: l.year,
+        target: l.target.value_scaled / SCALE,
+        actual: l.actual?.value === null || l.actual?.value === undefined ? null : l.actual.value / SCALE,
+        through: quarterLabel({ year: l.year, quarter: l.elapsed }),
+        share: l.progress.share === null ? null : Math.round(l.progress.share * 1000) / 1000,
+        expected: l.progress.trajectory ? l.progress.trajectory.expected / SCALE : null,
+        status: standing(l.progress, ind, l.elapsed),
+      };
+    })
+    .sort((a, b) => a.poleName.localeCompare(b.poleName, 'fr') || a.indicator.localeCompare(b.indicator));
+}

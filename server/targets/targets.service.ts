@@ -202,6 +202,48 @@ export class TargetsService {
       });
   }
 
+  /**
+   * The poles' progress at one quarter, `db` being the caller's snapshot (an export reads everything in
+   * one transaction): the year's validated targets against the year to date at `endIndex`.
+   */
+  async progressAt(db: Knex, poles: { id: number; slug: string; name: string }[], endIndex: number, base: Base) {
+    if (!poles.length) return [];
+    const { year } = fromIndex(endIndex);
+    const elapsed = endIndex - quarterIndex({ year, quarter: 1 }) + 1;
+    const ids = poles.map((p) => p.id);
+    const [indicators, targets, cells] = await Promise.all([
+      this.repos.indicators.list(db, { activeOnly: true }),
+      this.repos.targets.validatedOfYear(db, ids, year),
+      this.repos.aggregatesRead.read(db, {
+        base,
+        level: 'pole',
+        areas: ids.map(String),
+        category: '',
+        grain: 'ytd',
+        fromIndex: endIndex,
+        toIndex: endIndex,
+      }),
+    ]);
+    const byId = new Map(indicators.map((i) => [i.id, i]));
+    const poleOf = new Map(poles.map((p) => [p.id, p]));
+    const cellOf = new Map(cells.map((c) => [`${c.area}|${c.indicatorId}`, c]));
+    return targets
+      .filter((x) => byId.has(x.indicator_id))
+      .map((target) => {
+        const indicator = byId.get(target.indicator_id)!;
+        const actual = cellOf.get(`${target.pole_id}|${indicator.id}`) ?? null;
+        const p = progress({
+          kind: indicator.kind,
+          direction: indicator.direction,
+          target: target.value_scaled,
+          actual: actual?.value ?? null,
+          elapsed,
+          span: 4,
+        });
+        return { pole: poleOf.get(target.pole_id)!, indicator, target, actual, year, elapsed, progress: p };
+      });
+  }
+
   /** Indicators a target can be set for: the active ones, in the catalogue's order. */
   private async indicators(): Promise<IndicatorRow[]> {
     return this.repos.indicators.list(this.db, { activeOnly: true });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
+import { binary, readXlsx } from '../support/files.ts';
 import type request from 'supertest';
 import { createTestApp, signIn, type TestContext } from '../support/test-app.ts';
 import { makeUser } from '../support/factories.ts';
@@ -14,19 +14,6 @@ import { isoParis } from '../../server/lib/format.ts';
 import { text } from '../support/html.ts';
 
 type Agent = ReturnType<typeof request.agent>;
-
-/** Collects a binary body (xlsx) as a Buffer. */
-function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}
-
-async function readXlsx(body: Buffer) {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(body as unknown as ArrayBuffer);
-  return wb;
-}
 
 describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   this.timeout(120_000);
@@ -158,6 +145,7 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
       'Par région',
       'Par pôle',
       'Complétude',
+      'Objectifs',
       'Définitions',
     ]);
     const cells: string[] = [];

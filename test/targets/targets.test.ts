@@ -7,6 +7,9 @@ import { makePole, makeUser } from '../support/factories.ts';
 import { completeBody } from '../support/reporting.ts';
 import { onPostgres } from '../support/test-db.ts';
 import { text } from '../support/html.ts';
+import { parse } from 'csv-parse/sync';
+import { CSV_HEADER } from '../../server/exports/summary-files.ts';
+import { binary, readXlsx } from '../support/files.ts';
 import type { PoleRow } from '../../server/poles/poles.repo.ts';
 import type { Services } from '../../server/services.ts';
 
@@ -188,6 +191,49 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     expect((await funder.get('/api/v1/targets?annee=2026').expect(400)).body.error.parameter).to.equal('annee');
     const doc = (await funder.get('/api/v1/openapi.json').expect(200)).body as { paths: Record<string, unknown> };
     expect(doc.paths).to.have.property('/targets');
+  });
+
+  it('writes the scope’s targets and progress in its export: an « Objectifs » section in both CSV flavours and a sheet in the XLSX', async () => {
+    for (const [format, sep] of [
+      ['csv', ','],
+      ['csv-excel', ';'],
+    ] as const) {
+      const res = await funder.get(`/exports/perimetre?periode=2026-T3&format=${format}`).expect(200);
+      const rows: string[][] = parse(res.text, { delimiter: sep, bom: true });
+      const col = (name: (typeof CSV_HEADER)[number]) => CSV_HEADER.indexOf(name);
+      expect(rows[0]).to.deep.equal([...CSV_HEADER]);
+      const emp = rows.find((r) => r[0] === 'Objectifs' && r[col('code_indicateur')] === 'EMP_CREES')!;
+      const num = (v: string) => Number(v.replace(',', '.'));
+      expect(emp[col('code_zone')]).to.equal(pole.slug);
+      expect(emp[col('periode')]).to.equal('2026, à fin 2026-T3');
+      expect([
+        num(emp[col('valeur')]),
+        num(emp[col('objectif')]),
+        num(emp[col('part_atteinte_pct')]),
+        num(emp[col('attendu_trajectoire')]),
+      ]).to.deep.equal([8.5, 12, 70.8, 9]);
+      // French spaces as the pages write them (a no-break space before the unit).
+      expect(emp[col('situation_objectif')].replace(/\u00a0/g, ' ')).to.equal('conforme à la trajectoire (9,0 ETP attendus à fin T3)');
+      expect(rows.every((r) => r.length === CSV_HEADER.length)).to.equal(true);
+      expect(res.text).not.to.include(other.slug);
+    }
+    const res = await funder.get('/exports/perimetre?periode=2026-T3&format=xlsx').buffer(true).parse(binary).expect(200);
+    const wb = await readXlsx(res.body as Buffer);
+    const sheet = wb.getWorksheet('Objectifs')!;
+    const values: unknown[][] = [];
+    sheet.eachRow((row) => values.push((row.values as unknown[]).slice(1)));
+    const emp = values.find((v) => v[1] === 'EMP_CREES')!;
+    expect(emp.slice(0, 9)).to.deep.equal([
+      'Pôle Réemploi Garonne',
+      'EMP_CREES',
+      'Emplois non délocalisables créés',
+      2026,
+      12,
+      8.5,
+      '2026-T3',
+      0.708,
+      9,
+    ]);
   });
 
   it('lets a manager propose next year’s targets, which staff then validate; a validated one stays as it is', async () => {
