@@ -35,6 +35,7 @@ import { ReviewService } from './reporting/review.service.ts';
 import { ExemptionService } from './reporting/exemption.service.ts';
 import { TargetsRepo } from './targets/targets.repo.ts';
 import { TargetsService } from './targets/targets.service.ts';
+import { TargetProgressService } from './targets/target-progress.service.ts';
 import { ReviewRepo } from './reporting/review.repo.ts';
 import { UsersRepo } from './users/users.repo.ts';
 import { TokensRepo } from './users/tokens.repo.ts';
@@ -128,7 +129,8 @@ export function buildServices(deps: Deps) {
   const imports = new ImportsService({ db, clock, reporting, repos, notices });
   // One rule for « consolidé » and « provisoire », read by the dashboards, the exports and the API.
   const closure = new ClosureService({ db, clock, deadlineDays: config.reportDeadlineDays, threshold: config.closedCompleteness });
-  const targets = new TargetsService(db, clock, repos, closure);
+  const targets = new TargetsService(db, clock, repos);
+  const targetProgress = new TargetProgressService(db, clock, repos, closure);
   const dashboards = new DashboardsService({
     db,
     clock,
@@ -140,8 +142,8 @@ export function buildServices(deps: Deps) {
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
   // « Comment ce chiffre est calculé »: reads the same aggregates and the same closure as the dashboards.
   const provenance = new ProvenanceService({ db, repos, closure, minComparablePoles: config.minComparablePoles });
-  const api = new ApiService(db, repos, config.minComparablePoles, closure, targets);
-  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure, targets);
+  const api = new ApiService(db, repos, config.minComparablePoles, closure, targetProgress);
+  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure, targetProgress);
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);
   const opendata = new OpenDataService(db, repos);
@@ -171,6 +173,7 @@ export function buildServices(deps: Deps) {
     review,
     exemptions,
     targets,
+    targetProgress,
     imports,
     closure,
     dashboards,

@@ -16,7 +16,7 @@ import type { PolesRepo } from '../poles/poles.repo.ts';
 import { ApiProblem, badParameter } from './api-problem.ts';
 import type { AggregatesRequest } from './api-query.ts';
 import type { AggregateItem, TargetItem } from './api.schema.ts';
-import type { TargetsService } from '../targets/targets.service.ts';
+import type { TargetProgressService } from '../targets/target-progress.service.ts';
 
 interface Repos {
   aggregatesRead: AggregatesReadRepo;
@@ -45,7 +45,7 @@ export class ApiService {
     /** Which periods are provisional (each item says so) and which quarter « latest » names. */
     private readonly closure: ClosureService,
     /** Targets and progress, on the rule the pole pages use. */
-    private readonly targets: Pick<TargetsService, 'progressOfPoles'>,
+    private readonly targets: Pick<TargetProgressService, 'progressOfPoles'>,
     private readonly dashboards = new DashboardsRepo(),
   ) {}
 

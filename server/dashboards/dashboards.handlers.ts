@@ -6,7 +6,7 @@ import { parseQuarter, quarterIndex } from '../lib/quarters.ts';
 import { areaPanelView } from '../targets/progress-view.ts';
 
 /** National and regional dashboards: filters from the query string, figures from the dashboards service. */
-export function createDashboardsHandlers({ dashboards, targets }: Pick<Services, 'dashboards' | 'targets'>) {
+export function createDashboardsHandlers({ dashboards, targetProgress }: Pick<Services, 'dashboards' | 'targetProgress'>) {
   return {
     async national(req: Request, res: Response) {
       const user = req.user!;
@@ -22,7 +22,7 @@ export function createDashboardsHandlers({ dashboards, targets }: Pick<Services,
       const page = await dashboards.region(user, code, filters);
       // The region's poles in scope against their targets for the year of the period shown.
       const end = parseQuarter(page.period.to)!;
-      const progress = await targets.areaProgress(
+      const progress = await targetProgress.areaProgress(
         page.indicator.id,
         page.poles.rows.map((r) => ({ id: Number(r.key), name: r.name, href: r.href })),
         quarterIndex(end),

@@ -165,31 +165,7 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
   );
   const targets = (summary as ScopeSummary).targets;
   if (targets) targetsSheet(wb, targets, byCode, head);
-  sheet(
-    wb,
-    t('exports.sheet.definitions'),
-    [
-      { header: t('exports.col.indicatorCode'), width: 22 },
-      { header: t('exports.col.indicator'), width: 48 },
-      { header: t('exports.col.kind'), width: 14 },
-      { header: t('exports.col.unit'), width: 14 },
-      { header: t('exports.col.decimals'), width: 10, numFmt: '0' },
-      { header: t('exports.col.headline'), width: 12 },
-      { header: t('exports.col.definition'), width: 90 },
-    ],
-    head,
-    summary.indicators.map((i) => ({
-      values: [
-        i.code,
-        i.label,
-        t(`exports.kind.${i.kind}`),
-        i.unit,
-        i.decimals,
-        i.headline ? t('exports.yes') : t('exports.no'),
-        i.definition,
-      ],
-    })),
-  );
+  definitionsSheet(wb, summary, head);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -219,5 +195,34 @@ function targetsSheet(wb: Parameters<typeof sheet>[0], targets: SummaryTarget[],
         formats: [undefined, undefined, undefined, undefined, fmt, fmt, undefined, undefined, fmt, undefined],
       };
     }),
+  );
+}
+
+/** « Définitions »: every indicator with its kind, unit, precision and definition. */
+function definitionsSheet(wb: ExcelJS.Workbook, summary: NationalSummary, head: string[]) {
+  sheet(
+    wb,
+    t('exports.sheet.definitions'),
+    [
+      { header: t('exports.col.indicatorCode'), width: 22 },
+      { header: t('exports.col.indicator'), width: 48 },
+      { header: t('exports.col.kind'), width: 14 },
+      { header: t('exports.col.unit'), width: 14 },
+      { header: t('exports.col.decimals'), width: 10, numFmt: '0' },
+      { header: t('exports.col.headline'), width: 12 },
+      { header: t('exports.col.definition'), width: 90 },
+    ],
+    head,
+    summary.indicators.map((i) => ({
+      values: [
+        i.code,
+        i.label,
+        t(`exports.kind.${i.kind}`),
+        i.unit,
+        i.decimals,
+        i.headline ? t('exports.yes') : t('exports.no'),
+        i.definition,
+      ],
+    })),
   );
 }

@@ -1,4 +1,4 @@
-import type { TargetsService } from '../targets/targets.service.ts';
+import type { TargetProgressService } from '../targets/target-progress.service.ts';
 import { summaryTargets } from '../targets/progress-view.ts';
 import type { Knex } from 'knex';
 import { isPostgres } from '../db/dialect.ts';
@@ -65,7 +65,7 @@ export class SummaryService {
     /** Whether the period is « provisoire » for the area a summary covers (its files say so beside it). */
     private readonly closure: ClosureService,
     /** The scope's poles' targets and progress (the « Objectifs » sheet). */
-    private readonly targets?: Pick<TargetsService, 'progressAt'>,
+    private readonly targets?: Pick<TargetProgressService, 'progressAt'>,
     private readonly repo = new ExportsRepo(),
   ) {}
 

@@ -20,11 +20,11 @@ export function createHomeHandlers({
   jobHistory,
   audit,
   passwordHelp,
-  targets,
+  targetProgress,
   clock,
 }: Pick<
   Services,
-  'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'audit' | 'passwordHelp' | 'targets' | 'clock'
+  'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'audit' | 'passwordHelp' | 'targetProgress' | 'clock'
 >) {
   async function renderPole(req: Request, res: Response, pole: PoleRow) {
     const [details, mine, quarters, poleNotices, panel] = await Promise.all([
@@ -32,7 +32,7 @@ export function createHomeHandlers({
       home.polesInScope(req.user!),
       reporting.quarters(pole),
       notices.forPole(pole.id),
-      targets.pagePanel(pole, 'validated'),
+      targetProgress.pagePanel(pole, 'validated'),
     ]);
     res.render('pages/home/my-pole', {
       title: t('home.manager.title'),

@@ -93,9 +93,9 @@ export function createPolesHandlers({
   poles,
   reference,
   dashboards,
-  targets,
+  targetProgress,
   clock,
-}: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'targets' | 'clock'>) {
+}: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'targetProgress' | 'clock'>) {
   async function formOptions(values: Record<string, unknown>) {
     const [regions, departements] = await Promise.all([reference.regions(), reference.departements()]);
     const chosenTerritories = new Set(
@@ -138,7 +138,7 @@ export function createPolesHandlers({
       const [details, dashboard, panel] = await Promise.all([
         poles.details(pole),
         dashboards.pole(pole, base),
-        targets.pagePanel(pole, base),
+        targetProgress.pagePanel(pole, base),
       ]);
       res.render('pages/poles/show', {
         title: pole.name,

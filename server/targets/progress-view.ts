@@ -4,7 +4,7 @@ import { completeness, completenessText, shareText } from '../aggregates/complet
 import { formatValue, toDashIndicator } from '../dashboards/figures.ts';
 import { t } from '../i18n/messages.ts';
 import { fromIndex, quarterLabel } from '../lib/quarters.ts';
-import type { PoleProgressLine, TargetsService } from './targets.service.ts';
+import type { PoleProgressLine, TargetProgressService } from './target-progress.service.ts';
 import type { Progress } from '../aggregates/progress.ts';
 import type { DashIndicator } from '../dashboards/figures.ts';
 import type { SummaryTarget } from '../exports/summary.types.ts';
@@ -66,7 +66,7 @@ function shareOf(share: number): string {
   return share >= 1 ? `${Math.floor(share * 100)}\u00a0%` : shareText(Math.round(share * 1000), 1000);
 }
 
-type AreaResult = NonNullable<Awaited<ReturnType<TargetsService['areaProgress']>>>;
+type AreaResult = NonNullable<Awaited<ReturnType<TargetProgressService['areaProgress']>>>;
 
 /** Where a pole stands, in words: reached, its trajectory, or not yet. */
 export function standing(p: Progress, ind: DashIndicator, quarter: number): string {
@@ -151,7 +151,7 @@ export function areaPanelView(r: AreaResult, provisional: boolean) {
 /** The last consolidated quarter's label, for the rule's sentence. */
 export const consolidatedLabel = (index: number) => quarterLabel(fromIndex(index));
 
-type AtLine = Awaited<ReturnType<TargetsService['progressAt']>>[number];
+type AtLine = Awaited<ReturnType<TargetProgressService['progressAt']>>[number];
 
 /** The export's « Objectifs » rows: in units, with where each stands in words. */
 export function summaryTargets(lines: AtLine[]): SummaryTarget[] {
