@@ -3,16 +3,42 @@ import { scopedRegion } from '../http/access.ts';
 import type { Services } from '../services.ts';
 import { parseFilters } from './dashboards.schema.ts';
 import { parseQuarter, quarterIndex } from '../lib/quarters.ts';
-import { areaPanelView } from '../targets/progress-view.ts';
+import { areaPanelView, tileTargetText } from '../targets/progress-view.ts';
+import type { Tile } from './figures.ts';
+import type { CurrentUser } from '../http/current-user.ts';
 
 /** National and regional dashboards: filters from the query string, figures from the dashboards service. */
 export function createDashboardsHandlers({ dashboards, targetProgress }: Pick<Services, 'dashboards' | 'targetProgress'>) {
+  /** The headline tiles, each with the progress of the area's poles that have a target for the period's year. */
+  async function withTargets(
+    user: CurrentUser,
+    region: string | null,
+    page: { tiles: Tile[]; period: { to: string }; freshness: { baseCode: 'validated' | 'validated_or_submitted' } },
+  ) {
+    const end = quarterIndex(parseQuarter(page.period.to)!);
+    const progress = await targetProgress.tiles(
+      user,
+      region,
+      page.tiles.map((x) => x.id),
+      end,
+      page.freshness.baseCode,
+    );
+    return page.tiles.map((x) => ({ ...x, target: tileTargetText(progress.get(x.id)) }));
+  }
+
   return {
     async national(req: Request, res: Response) {
       const user = req.user!;
       const filters = parseFilters(req.query, user);
       const page = await dashboards.national(user, filters);
-      res.render('pages/dashboards/national', { ...page, nav: 'dashboard', action: '/tableau-de-bord', isStaff: user.role === 'staff' });
+      const tiles = await withTargets(user, null, page);
+      res.render('pages/dashboards/national', {
+        ...page,
+        tiles,
+        nav: 'dashboard',
+        action: '/tableau-de-bord',
+        isStaff: user.role === 'staff',
+      });
     },
 
     async region(req: Request, res: Response) {
@@ -31,6 +57,7 @@ export function createDashboardsHandlers({ dashboards, targetProgress }: Pick<Se
       const lastRow = page.trend.rows[page.trend.rows.length - 1];
       res.render('pages/dashboards/region', {
         ...page,
+        tiles: await withTargets(user, code, page),
         targets: progress ? areaPanelView(progress, Boolean(lastRow?.provisional)) : null,
         nav: 'dashboard',
         action: `/regions/${code}`,

@@ -180,6 +180,7 @@ export interface TileLine {
 }
 
 export interface Tile {
+  id: number;
   code: string;
   label: string;
   unit: string;
@@ -219,6 +220,7 @@ export function tile(
     };
   };
   return {
+    id: ind.id,
     code: ind.code,
     label: ind.label,
     unit: unitTitle(ind.unit),

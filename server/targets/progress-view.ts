@@ -173,3 +173,26 @@ export function summaryTargets(lines: AtLine[]): SummaryTarget[] {
     })
     .sort((a, b) => a.poleName.localeCompare(b.poleName, 'fr') || a.indicator.localeCompare(b.indicator));
 }
+
+type TileResult = NonNullable<ReturnType<Awaited<ReturnType<TargetProgressService['tiles']>>['get']>>;
+
+/** A headline tile's line on targets: « Objectifs 2026 (5 pôles sur 39) : 28,7 ETP sur 64,5 ETP — 45 % — … ». */
+export function tileTargetText(r: TileResult | undefined): string | null {
+  if (!r || !r.area.withTarget) return null;
+  const ind = toDashIndicator(r.indicator);
+  const a = r.area;
+  const who = t(`targets.tile.who.${a.withTarget >= 2 ? 'n' : '1'}`, {
+    year: String(r.year),
+    count: String(a.withTarget),
+    poles: String(a.poles),
+  });
+  if (a.meeting !== null)
+    return `${who} : ${t(`targets.area.meeting.${a.meeting >= 2 ? 'n' : '1'}`, { meeting: String(a.meeting), count: String(a.withTarget) })}`;
+  if (a.target === null || !a.progress) return null;
+  if (a.actual === null) return `${who} : ${t('targets.progress.noActual', { target: formatValue(ind, a.target)! })}`;
+  const share = a.progress.share === null ? null : shareOf(a.progress.share);
+  const line = share
+    ? t('targets.progress.line', { actual: formatValue(ind, a.actual)!, target: formatValue(ind, a.target)!, share })
+    : t('targets.progress.lineNoShare', { actual: formatValue(ind, a.actual)!, target: formatValue(ind, a.target)! });
+  return `${who} : ${line} — ${standing(a.progress, ind, r.elapsed)}`;
+}

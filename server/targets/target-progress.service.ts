@@ -10,7 +10,8 @@ import { t } from '../i18n/messages.ts';
 import type { Clock } from '../lib/clock.ts';
 import { fromIndex, quarterIndex, quarterLabel } from '../lib/quarters.ts';
 import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
-import type { PoleRow } from '../poles/poles.repo.ts';
+import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
+import type { CurrentUser } from '../http/current-user.ts';
 import { progressRows } from './progress-view.ts';
 import type { TargetRow, TargetsRepo } from './targets.repo.ts';
 import { targetWindow } from './targets.service.ts';
@@ -35,9 +36,51 @@ export class TargetProgressService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
-    private readonly repos: { targets: TargetsRepo; indicators: IndicatorsRepo; aggregatesRead: AggregatesReadRepo },
+    private readonly repos: { targets: TargetsRepo; indicators: IndicatorsRepo; aggregatesRead: AggregatesReadRepo; poles: PolesRepo },
     private readonly closure: Pick<ClosureService, 'of' | 'byArea'>,
   ) {}
+
+  /**
+   * The dashboards' tiles: for each indicator, the area's progress at `endIndex` over the user's poles of
+   * the area (all of its scope, or one region's), with one targets query and one aggregates query.
+   */
+  async tiles(user: CurrentUser, regionCode: string | null, indicatorIds: number[], endIndex: number, base: Base) {
+    const poles = (await this.repos.poles.listInScope(this.db, user)).filter(
+      (p) => p.archived_on === null && (regionCode === null || p.region_code === regionCode),
+    );
+    const out = new Map<number, { indicator: IndicatorRow; year: number; elapsed: number; area: AreaProgress }>();
+    if (!poles.length) return out;
+    const { year } = fromIndex(endIndex);
+    const elapsed = endIndex - quarterIndex({ year, quarter: 1 }) + 1;
+    const ids = poles.map((p) => p.id);
+    const [indicators, targets, cells] = await Promise.all([
+      this.indicators(),
+      this.repos.targets.validatedOfYear(this.db, ids, year),
+      this.repos.aggregatesRead.read(this.db, {
+        base,
+        level: 'pole',
+        areas: ids.map(String),
+        indicatorIds,
+        category: '',
+        grain: 'ytd',
+        fromIndex: endIndex,
+        toIndex: endIndex,
+      }),
+    ]);
+    const cellOf = new Map(cells.map((c) => [`${c.area}|${c.indicatorId}`, c.value]));
+    for (const indicator of indicators.filter((i) => indicatorIds.includes(i.id))) {
+      const items = targets
+        .filter((x) => x.indicator_id === indicator.id)
+        .map((x) => ({ poleId: x.pole_id, target: x.value_scaled, actual: cellOf.get(`${x.pole_id}|${indicator.id}`) ?? null }));
+      out.set(indicator.id, {
+        indicator,
+        year,
+        elapsed,
+        area: areaProgress(indicator.kind, indicator.direction, items, poles.length, elapsed, 4),
+      });
+    }
+    return out;
+  }
 
   private async indicators(): Promise<IndicatorRow[]> {
     return this.repos.indicators.list(this.db, { activeOnly: true });

@@ -43,7 +43,10 @@ describe('the quarterly entry form', () => {
 
   it('lists the pole’s quarters newest first with status and deadline, and refuses quarters it does not report', async () => {
     const page = await agent.get(`/mon-pole/${pole.slug}`).expect(200);
-    const periods = [...page.text.matchAll(/<th scope="row">(\d{4}-T\d)<\/th>/g)].map((m) => m[1]);
+    // Each period is a link to its quarter (the phone's way in, without the action column).
+    const periods = [
+      ...page.text.matchAll(/<th scope="row"><a href="[^"]+\/trimestres\/(\d{4}-T\d)" class="period-link">\1<\/a><\/th>/g),
+    ].map((m) => m[1]);
     expect(periods[0]).to.equal('2026-T3');
     expect(periods.at(-1)).to.equal('2024-T1');
     expect(periods).to.have.length(11);

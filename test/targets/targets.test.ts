@@ -167,6 +167,20 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     await funder.get('/regions/84').expect(404);
   });
 
+  it('adds to each headline tile the progress of the area’s poles that have a target', async () => {
+    const html = (await funder.get('/tableau-de-bord').expect(200)).text;
+    const tile = text(/<li class="card dash-tile" id="tile-EMP_CREES">[\s\S]*?<\/li>/.exec(html)![0]);
+    expect(tile).to.include(
+      'Objectifs 2026 (1 pôle sur 1 en a un) : 8,5 ETP sur 12,0 ETP — 71 % — conforme à la trajectoire (9,0 ETP attendus à fin T3)',
+    );
+    // An indicator nobody has a target for says nothing of targets.
+    expect(text(/<li class="card dash-tile" id="tile-TE_ACTIONS">[\s\S]*?<\/li>/.exec(html)![0])).not.to.include('Objectifs');
+    const region = text(
+      /<li class="card dash-tile" id="tile-EMP_CREES">[\s\S]*?<\/li>/.exec((await funder.get('/regions/76').expect(200)).text)![0],
+    );
+    expect(region).to.include('Objectifs 2026 (1 pôle sur 1 en a un)');
+  });
+
   it('answers targets and progress in the API, within the scope of the caller', async () => {
     const body = (await funder.get('/api/v1/targets?year=2026').expect(200)).body as { data: Record<string, unknown>[] };
     const emp = body.data.find((d) => d.indicator === 'EMP_CREES');
