@@ -194,5 +194,8 @@ export function tileTargetText(r: TileResult | undefined): string | null {
   const line = share
     ? t('targets.progress.line', { actual: formatValue(ind, a.actual)!, target: formatValue(ind, a.target)!, share })
     : t('targets.progress.lineNoShare', { actual: formatValue(ind, a.actual)!, target: formatValue(ind, a.target)! });
-  return `${who} : ${line} — ${standing(a.progress, ind, r.elapsed)}`;
+  const complete = r.expected
+    ? ` ${t('targets.tile.completeness', { completeness: completenessText({ reported: r.reported, expected: r.expected, rate: r.reported / r.expected, unit: 'pole_quarters' }) })}`
+    : '';
+  return `${who} : ${line} — ${standing(a.progress, ind, r.elapsed)}.${complete}`;
 }

@@ -48,7 +48,10 @@ export class TargetProgressService {
     const poles = (await this.repos.poles.listInScope(this.db, user)).filter(
       (p) => p.archived_on === null && (regionCode === null || p.region_code === regionCode),
     );
-    const out = new Map<number, { indicator: IndicatorRow; year: number; elapsed: number; area: AreaProgress }>();
+    const out = new Map<
+      number,
+      { indicator: IndicatorRow; year: number; elapsed: number; area: AreaProgress; reported: number; expected: number }
+    >();
     if (!poles.length) return out;
     const { year } = fromIndex(endIndex);
     const elapsed = endIndex - quarterIndex({ year, quarter: 1 }) + 1;
@@ -67,17 +70,17 @@ export class TargetProgressService {
         toIndex: endIndex,
       }),
     ]);
-    const cellOf = new Map(cells.map((c) => [`${c.area}|${c.indicatorId}`, c.value]));
+    const cellOf = new Map(cells.map((c) => [`${c.area}|${c.indicatorId}`, c]));
     for (const indicator of indicators.filter((i) => indicatorIds.includes(i.id))) {
-      const items = targets
+      const mine = targets
         .filter((x) => x.indicator_id === indicator.id)
-        .map((x) => ({ poleId: x.pole_id, target: x.value_scaled, actual: cellOf.get(`${x.pole_id}|${indicator.id}`) ?? null }));
-      out.set(indicator.id, {
-        indicator,
-        year,
-        elapsed,
-        area: areaProgress(indicator.kind, indicator.direction, items, poles.length, elapsed, 4),
-      });
+        .map((x) => ({ x, cell: cellOf.get(`${x.pole_id}|${indicator.id}`) }));
+      const items = mine.map(({ x, cell }) => ({ poleId: x.pole_id, target: x.value_scaled, actual: cell?.value ?? null }));
+      // What the actual of those poles holds: said beside it.
+      const reported = mine.reduce((n, m) => n + (m.cell?.reported ?? 0), 0);
+      const expected = mine.reduce((n, m) => n + (m.cell?.expected ?? 0), 0);
+      const area = areaProgress(indicator.kind, indicator.direction, items, poles.length, elapsed, 4);
+      out.set(indicator.id, { indicator, year, elapsed, area, reported, expected });
     }
     return out;
   }

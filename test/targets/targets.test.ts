@@ -171,7 +171,7 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     const html = (await funder.get('/tableau-de-bord').expect(200)).text;
     const tile = text(/<li class="card dash-tile" id="tile-EMP_CREES">[\s\S]*?<\/li>/.exec(html)![0]);
     expect(tile).to.include(
-      'Objectifs 2026 (1 pôle sur 1 en a un) : 8,5 ETP sur 12,0 ETP — 71 % — conforme à la trajectoire (9,0 ETP attendus à fin T3)',
+      'Objectifs 2026 (1 pôle sur 1 en a un) : 8,5 ETP sur 12,0 ETP — 71 % — conforme à la trajectoire (9,0 ETP attendus à fin T3). Réalisé sur 3 trimestres déclarés sur 3 (100 %).',
     );
     // An indicator nobody has a target for says nothing of targets.
     expect(text(/<li class="card dash-tile" id="tile-TE_ACTIONS">[\s\S]*?<\/li>/.exec(html)![0])).not.to.include('Objectifs');

@@ -33,6 +33,7 @@ export const targets = {
   'targets.none': 'Aucun objectif',
   'targets.progress.title': 'Objectifs {year}',
   'targets.area.title': 'Objectifs {year} des pôles : {indicator}',
+  'targets.tile.completeness': 'Réalisé sur {completeness}.',
   'targets.tile.who.1': 'Objectifs {year} (1 pôle sur {poles} en a un)',
   'targets.tile.who.n': 'Objectifs {year} ({count} pôles sur {poles} en ont un)',
   'targets.area.coverage.1': 'Objectif fixé pour 1 pôle sur {poles}.',
