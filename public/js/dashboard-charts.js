@@ -65,6 +65,20 @@
       return Boolean(provisional[i]);
     };
     var datasets = data.series.map(function (s, i) {
+      // A target: a dashed grey line over the bars, never drawn as provisional (it is not a figure).
+      if (s.role === 'target')
+        return {
+          type: 'line',
+          label: s.label,
+          data: s.values,
+          borderColor: '#5b6470',
+          backgroundColor: '#5b6470',
+          borderWidth: 2,
+          borderDash: [4, 4],
+          pointRadius: 0,
+          stepped: 'middle',
+          spanGaps: false,
+        };
       var color = COLORS[i % COLORS.length];
       var pattern = hatch(color);
       return {

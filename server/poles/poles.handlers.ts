@@ -140,10 +140,20 @@ export function createPolesHandlers({
         dashboards.pole(pole, base),
         targetProgress.pagePanel(pole, base),
       ]);
+      // The headline charts draw the pole's targets beside its quarters.
+      const lines = await targetProgress.chartLines(
+        pole,
+        dashboard.charts.map((c) => c.code),
+        dashboard.quarters.map((q) => q.label),
+      );
+      const charts = dashboard.charts.map((c) => {
+        const line = lines.get(c.code);
+        return line ? { ...c, chart: { ...c.chart, series: [...c.chart.series, { ...line, axis: 'left', role: 'target' }] } } : c;
+      });
       res.render('pages/poles/show', {
         title: pole.name,
         ...details,
-        dashboard: { ...dashboard, isStaff: req.user!.role === 'staff', baseOptions: baseOptions(base) },
+        dashboard: { ...dashboard, charts, isStaff: req.user!.role === 'staff', baseOptions: baseOptions(base) },
         firstReport: quarterLabel({ year: pole.first_report_year, quarter: pole.first_report_quarter }),
         canEdit: req.user!.role === 'staff',
         targets: panel,

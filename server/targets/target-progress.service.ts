@@ -8,7 +8,8 @@ import type { ClosureService } from '../aggregates/closure.service.ts';
 import { areaProgress, progress, type AreaProgress, type Progress } from '../aggregates/progress.ts';
 import { t } from '../i18n/messages.ts';
 import type { Clock } from '../lib/clock.ts';
-import { fromIndex, quarterIndex, quarterLabel } from '../lib/quarters.ts';
+import { fromIndex, parseQuarter, quarterIndex, quarterLabel } from '../lib/quarters.ts';
+import { SCALE } from '../lib/decimal.ts';
 import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
@@ -81,6 +82,32 @@ export class TargetProgressService {
       const expected = mine.reduce((n, m) => n + (m.cell?.expected ?? 0), 0);
       const area = areaProgress(indicator.kind, indicator.direction, items, poles.length, elapsed, 4);
       out.set(indicator.id, { indicator, year, elapsed, area, reported, expected });
+    }
+    return out;
+  }
+
+  /**
+   * The line a pole's trend chart draws for its targets, quarter by quarter (`quarters`: the chart's
+   * labels): a level's target as it is, a flow's year target spread evenly (a quarter's share, ÷ 4).
+   */
+  async chartLines(pole: PoleRow, codes: string[], quarters: string[]): Promise<Map<string, { label: string; values: (number | null)[] }>> {
+    const parsed = quarters.map((q) => parseQuarter(q)!);
+    const years = [...new Set(parsed.map((q) => q.year))];
+    const [indicators, targets] = await Promise.all([this.indicators(), this.repos.targets.ofPole(this.db, pole.id, years)]);
+    const out = new Map<string, { label: string; values: (number | null)[] }>();
+    for (const ind of indicators.filter((i) => codes.includes(i.code))) {
+      const byYear = new Map(
+        targets
+          .filter((x) => x.indicator_id === ind.id && x.status === 'validated' && x.first_year === x.last_year)
+          .map((x) => [x.first_year, x.value_scaled]),
+      );
+      if (!byYear.size) continue;
+      const values = parsed.map((q) => {
+        const v = byYear.get(q.year);
+        if (v === undefined) return null;
+        return (ind.kind === 'flow' ? v / 4 : v) / SCALE;
+      });
+      out.set(ind.code, { label: t(ind.kind === 'flow' ? 'targets.chart.flow' : 'targets.chart.level'), values });
     }
     return out;
   }

@@ -7,23 +7,12 @@ import { onPostgres } from '../support/test-db.ts';
 import type { Services } from '../../server/services.ts';
 import type { PoleRow } from '../../server/poles/poles.repo.ts';
 import type { Quarter } from '../../server/lib/quarters.ts';
-import { byId, text } from '../support/html.ts';
+import { byId, chartsOf, text } from '../support/html.ts';
 
 type Agent = ReturnType<typeof request.agent>;
 const q = (year: number, quarter: number): Quarter => ({ year, quarter });
 
-/** Every chart's data, from the data-chart attributes (JSON escaped by Handlebars). */
-function charts(html: string): { labels: string[]; series: { label: string; axis?: string; values: (number | null)[] }[] }[] {
-  const unescape = (s: string) =>
-    s
-      .replace(/&quot;/g, '"')
-      .replace(/&#x27;/g, "'")
-      .replace(/&#x3D;/g, '=')
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
-  return [...html.matchAll(/data-chart="([^"]*)"/g)].map((m) => JSON.parse(unescape(m[1])));
-}
+const charts = chartsOf;
 
 describe(`dashboards (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function () {
   this.timeout(120_000);

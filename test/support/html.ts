@@ -19,3 +19,18 @@ export function htmlById(html: string, tag: string, id: string): string {
   if (!m) throw new Error(`no <${tag} id="${id}"> in page`);
   return m[1];
 }
+
+/** Every chart's data, from the data-chart attributes (JSON escaped by Handlebars). */
+export function chartsOf(
+  html: string,
+): { labels: string[]; series: { label: string; axis?: string; values: (number | null)[]; role?: string }[] }[] {
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#x27;/g, "'")
+      .replace(/&#x3D;/g, '=')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  return [...html.matchAll(/data-chart="([^"]*)"/g)].map((m) => JSON.parse(unescape(m[1])));
+}

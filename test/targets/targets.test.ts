@@ -6,7 +6,7 @@ import { createTestApp, csrfFrom, signIn, type TestContext } from '../support/te
 import { makePole, makeUser } from '../support/factories.ts';
 import { completeBody } from '../support/reporting.ts';
 import { onPostgres } from '../support/test-db.ts';
-import { text } from '../support/html.ts';
+import { chartsOf, text } from '../support/html.ts';
 import { parse } from 'csv-parse/sync';
 import { CSV_HEADER } from '../../server/exports/summary-files.ts';
 import { binary, readXlsx } from '../support/files.ts';
@@ -141,6 +141,17 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       .and.include('40,0 ETP sur 50,0 ETP — 80 % — pas encore atteint')
       .and.include('2026-T3');
     expect(pageText, 'only staff are offered the form').not.to.include('Fixer les objectifs');
+    // The trend chart of a headline flow draws the year's target spread over its quarters.
+    const html = (await funder.get(`/poles/${pole.slug}`).expect(200)).text;
+    const emp = chartsOf(html).find((c) => c.series.some((x) => x.role === 'target'))!;
+    const line = emp.series.find((x) => x.role === 'target')!;
+    expect(line.label).to.equal('Objectif de l’année ÷ 4 (par trimestre)');
+    expect(emp.labels.map((l, i) => [l, line.values[i]]).filter(([l]) => String(l).startsWith('2026'))).to.deep.equal([
+      ['2026-T1', 3],
+      ['2026-T2', 3],
+      ['2026-T3', 3],
+    ]);
+    expect(line.values[emp.labels.indexOf('2025-T4')]).to.equal(null);
     const mine = text((await manager.get(`/mon-pole/${pole.slug}`).expect(200)).text);
     expect(mine).to.include('8,5 ETP sur 12,0 ETP').and.include('Proposer les objectifs de 2027');
     expect(text((await staff.get(`/poles/${pole.slug}`).expect(200)).text)).to.include('Fixer les objectifs de 2026');

@@ -33,6 +33,8 @@ export const targets = {
   'targets.none': 'Aucun objectif',
   'targets.progress.title': 'Objectifs {year}',
   'targets.area.title': 'Objectifs {year} des pôles : {indicator}',
+  'targets.chart.flow': 'Objectif de l’année ÷ 4 (par trimestre)',
+  'targets.chart.level': 'Objectif de l’année',
   'targets.tile.completeness': 'Réalisé sur {completeness}.',
   'targets.tile.who.1': 'Objectifs {year} (1 pôle sur {poles} en a un)',
   'targets.tile.who.n': 'Objectifs {year} ({count} pôles sur {poles} en ont un)',
