@@ -4,7 +4,7 @@ import { blank, quarterParam } from '../http/query-params.ts';
 import { z } from 'zod';
 import { t, tDynamic } from '../i18n/messages.ts';
 import { BadRequest, NotFound, StaleVersion, WrongState } from '../http/errors.ts';
-import { handleForm } from '../http/form-handler.ts';
+import { handleForm, type FormFailure } from '../http/form-handler.ts';
 import { quarterInPath } from '../http/params.ts';
 import { versionField, type FormResult } from '../http/form.ts';
 import { controlCharProblem, normaliseNewlines } from '../lib/text.ts';
@@ -149,6 +149,14 @@ export function createReviewHandlers({
     });
   }
 
+  /** A refused decision: its reason's message (422), or why the quarter's state forbids it (409), the reason kept. */
+  function rerenderDecision(req: Request, res: Response, pole: PoleRow, q: Quarter, typed: string, f: FormFailure) {
+    if (f.status === 422) return renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: f.errors.reason });
+    const alert =
+      f.conflict instanceof WrongState ? t('review.invalidState', { status: tDynamic('status', f.conflict.state) }) : t('review.conflict');
+    return renderReview(req, res, pole, q, { status: 409, alert, reason: typed });
+  }
+
   function decide(kind: Exclude<Decision, 'exempt'>) {
     return async (req: Request, res: Response) => {
       const { pole, q } = await target(req);
@@ -165,17 +173,7 @@ export function createReviewHandlers({
           if (outcome === 'conflict') throw new StaleVersion();
           if (outcome === 'invalid_state') throw new WrongState(report.status);
         },
-        rerender: (f) =>
-          f.status === 422
-            ? renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: f.errors.reason })
-            : renderReview(req, res, pole, q, {
-                status: 409,
-                alert:
-                  f.conflict instanceof WrongState
-                    ? t('review.invalidState', { status: tDynamic('status', f.conflict.state) })
-                    : t('review.conflict'),
-                reason: typed,
-              }),
+        rerender: (f) => rerenderDecision(req, res, pole, q, typed, f),
         success: () => ({ flash: t(`review.done.${kind}`, { pole: pole.name, period: quarterLabel(q) }), to: '/admin/trimestres' }),
       });
     };
@@ -199,17 +197,7 @@ export function createReviewHandlers({
           if (outcome === 'conflict') throw new StaleVersion();
           if (outcome === 'invalid_state') throw new WrongState(report?.status ?? 'todo');
         },
-        rerender: (f) =>
-          f.status === 422
-            ? renderReview(req, res, pole, q, { status: 422, reason: typed, reasonError: f.errors.reason })
-            : renderReview(req, res, pole, q, {
-                status: 409,
-                alert:
-                  f.conflict instanceof WrongState
-                    ? t('review.invalidState', { status: tDynamic('status', f.conflict.state) })
-                    : t('review.conflict'),
-                reason: typed,
-              }),
+        rerender: (f) => rerenderDecision(req, res, pole, q, typed, f),
         success: () => ({
           flash: t(kind === 'exempt' ? 'review.done.exempt' : 'review.done.unexempt', { pole: pole.name, period: quarterLabel(q) }),
           to: `/admin/trimestres/${pole.slug}/${quarterLabel(q)}`,

@@ -170,16 +170,7 @@ export class TargetProgressService {
     const lines = poles.map((pole) => {
       const target = targetOf.get(pole.id) ?? null;
       const actual = cellOf.get(pole.id) ?? null;
-      const p = target
-        ? progress({
-            kind: indicator.kind,
-            direction: indicator.direction,
-            target: target.value_scaled,
-            actual: actual?.value ?? null,
-            elapsed,
-            span: 4,
-          })
-        : null;
+      const p = target ? yearProgress(indicator, target, actual, elapsed) : null;
       return { pole, target, actual, progress: p };
     });
     const withTarget = lines.filter((l) => l.target);
@@ -230,14 +221,7 @@ export class TargetProgressService {
         const indicator = byId.get(target.indicator_id)!;
         const window = windowOf.get(target.pole_id) ?? null;
         const actual = window ? (cells.get(`${target.pole_id}|${indicator.id}`) ?? null) : null;
-        const p = progress({
-          kind: indicator.kind,
-          direction: indicator.direction,
-          target: target.value_scaled,
-          actual: actual?.value ?? null,
-          elapsed: window?.elapsed ?? 0,
-          span: 4,
-        });
+        const p = yearProgress(indicator, target, actual, window?.elapsed ?? 0);
         return { pole: slugOf.get(target.pole_id)!, indicator, target, actual, through: window ? window.end : null, progress: p };
       });
   }
@@ -272,15 +256,15 @@ export class TargetProgressService {
       .map((target) => {
         const indicator = byId.get(target.indicator_id)!;
         const actual = cellOf.get(`${target.pole_id}|${indicator.id}`) ?? null;
-        const p = progress({
-          kind: indicator.kind,
-          direction: indicator.direction,
-          target: target.value_scaled,
-          actual: actual?.value ?? null,
+        return {
+          pole: poleOf.get(target.pole_id)!,
+          indicator,
+          target,
+          actual,
+          year,
           elapsed,
-          span: 4,
-        });
-        return { pole: poleOf.get(target.pole_id)!, indicator, target, actual, year, elapsed, progress: p };
+          progress: yearProgress(indicator, target, actual, elapsed),
+        };
       });
   }
 
@@ -317,15 +301,20 @@ export class TargetProgressService {
           target,
           actual: cell,
           elapsed,
-          progress: progress({
-            kind: indicator.kind,
-            direction: indicator.direction,
-            target: target.value_scaled,
-            actual: cell?.value ?? null,
-            elapsed,
-            span: 4,
-          }),
+          progress: yearProgress(indicator, target, cell, elapsed),
         };
       });
   }
+}
+
+/** A year's target against the pole's year to date after `elapsed` quarters. */
+function yearProgress(indicator: IndicatorRow, target: TargetRow, actual: StoredAggregate | null, elapsed: number): Progress {
+  return progress({
+    kind: indicator.kind,
+    direction: indicator.direction,
+    target: target.value_scaled,
+    actual: actual?.value ?? null,
+    elapsed,
+    span: 4,
+  });
 }
