@@ -27,11 +27,14 @@ export function progressRows(lines: PoleProgressLine[]): ProgressRow[] {
     const ind = toDashIndicator(l.indicator);
     const target = formatValue(ind, l.target.value_scaled)!;
     const p = l.progress;
-    const quarter = l.elapsed;
+    // A convention's line says its span; its id stays apart from the year's line of the same indicator.
+    const span = l.target.first_year !== l.target.last_year ? `${l.target.first_year}–${l.target.last_year}` : null;
+    const label = span ? t('targets.spans.line', { label: ind.label, span }) : ind.label;
+    const code = span ? `${ind.code}-${l.target.first_year}-${l.target.last_year}` : ind.code;
     if (!l.actual || l.actual.value === null || (p.share === null && !p.reached)) {
       return {
-        code: ind.code,
-        label: ind.label,
+        code,
+        label,
         text: t('targets.progress.noActual', { target }),
         bar: 0,
         state: 'pending',
@@ -46,13 +49,11 @@ export function progressRows(lines: PoleProgressLine[]): ProgressRow[] {
     ];
     if (p.reached) parts.push(t('targets.progress.reached'));
     else if (p.trajectory) {
-      parts.push(
-        t(`targets.progress.${p.trajectory.status}`, { expected: formatValue(ind, p.trajectory.expected)!, quarter: String(quarter) }),
-      );
+      parts.push(t(`targets.progress.${p.trajectory.status}`, { expected: formatValue(ind, p.trajectory.expected)!, through: l.through }));
     } else parts.push(t('targets.progress.notReached'));
     return {
-      code: ind.code,
-      label: ind.label,
+      code,
+      label,
       text: parts.join(' — '),
       bar: Math.round(Math.min(1, p.share ?? 1) * 100),
       state: p.reached ? 'reached' : (p.trajectory?.status ?? 'behind'),
@@ -69,11 +70,14 @@ function shareOf(share: number): string {
 type AreaResult = NonNullable<Awaited<ReturnType<TargetProgressService['areaProgress']>>>;
 
 /** Where a pole stands, in words: reached, its trajectory, or not yet. */
-export function standing(p: Progress, ind: DashIndicator, quarter: number): string {
+export function standing(p: Progress, ind: DashIndicator, quarter: number | string): string {
   if (p.share === null && !p.reached) return t('dash.notReported.label');
   if (p.reached) return t('targets.progress.reached');
   if (p.trajectory)
-    return t(`targets.progress.${p.trajectory.status}`, { expected: formatValue(ind, p.trajectory.expected)!, quarter: String(quarter) });
+    return t(`targets.progress.${p.trajectory.status}`, {
+      expected: formatValue(ind, p.trajectory.expected)!,
+      through: typeof quarter === 'number' ? `T${quarter}` : quarter,
+    });
   return t('targets.progress.notReached');
 }
 

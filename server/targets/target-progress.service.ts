@@ -14,15 +14,19 @@ import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo
 import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { progressRows } from './progress-view.ts';
+import { spanProgress } from './span-progress.ts';
 import type { TargetRow, TargetsRepo } from './targets.repo.ts';
 import { targetWindow } from './targets.service.ts';
 
 export interface PoleProgressLine {
   indicator: IndicatorRow;
   target: TargetRow;
-  actual: StoredAggregate | null;
+  /** The figure compared (a convention's flow: its years added up), with what it holds. */
+  actual: { value: number | null; reported: number; expected: number } | null;
   progress: Progress;
   elapsed: number;
+  /** The last quarter counted, as the trajectory names it (« T3 » in a year, « 2026-T1 » in a convention). */
+  through: string;
 }
 
 /** One pole of an area's table of progress: its target for the year of the period shown, if any. */
@@ -274,7 +278,7 @@ export class TargetProgressService {
    */
   async poleProgress(pole: PoleRow, year: number, lastConsolidated: number | null, base: Base): Promise<PoleProgressLine[]> {
     const [indicators, targets] = await Promise.all([this.indicators(), this.repos.targets.ofPole(this.db, pole.id, [year])]);
-    const validated = targets.filter((x) => x.status === 'validated');
+    const validated = targets.filter((x) => x.status === 'validated' && x.first_year <= year && x.last_year >= year);
     if (!validated.length) return [];
     const window = targetWindow(year, lastConsolidated);
     const rows = window
@@ -292,7 +296,7 @@ export class TargetProgressService {
     const byId = new Map(indicators.map((i) => [i.id, i]));
     return validated
       .filter((x) => x.first_year === year && x.last_year === year && byId.has(x.indicator_id))
-      .map((target) => {
+      .map((target): PoleProgressLine => {
         const indicator = byId.get(target.indicator_id)!;
         const cell = actual.get(indicator.id) ?? null;
         const elapsed = window?.elapsed ?? 0;
@@ -301,9 +305,11 @@ export class TargetProgressService {
           target,
           actual: cell,
           elapsed,
+          through: `T${elapsed}`,
           progress: yearProgress(indicator, target, cell, elapsed),
         };
-      });
+      })
+      .concat(await spanProgress(this.db, this.repos.aggregatesRead, { pole, validated, byId, lastConsolidated, base }));
   }
 }
 

@@ -9,7 +9,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import { formatScaled } from '../lib/format.ts';
 import type { PoleRow } from '../poles/poles.service.ts';
 import type { Services } from '../services.ts';
-import { targetDecimals, targetField, type TargetLine } from './targets.service.ts';
+import { MAX_SPAN_YEARS, targetDecimals, targetField, type Span, type TargetLine } from './targets.service.ts';
 
 /** The years a target may be set for: from ten years back to five ahead of today's. */
 const YEARS_BACK = 10;
@@ -19,6 +19,8 @@ const bodySchema = z.object({ digest: z.string().regex(/^[0-9a-f]{32}$/) }).pass
 
 interface FormState {
   status?: number;
+  /** A convention's span chosen wrong, said next to its field. */
+  spanError?: string;
   body?: Record<string, unknown>;
   errors?: Record<string, string>;
   alert?: string;
@@ -27,24 +29,54 @@ interface FormState {
 /** Staff set a pole's targets per year; a pole's manager proposes next year's. */
 export function createTargetsHandlers({ targets, clock }: Pick<Services, 'targets' | 'clock'>) {
   const thisYear = () => clock.now().setZone('Europe/Paris').year;
+  const yearList = () => Array.from({ length: YEARS_BACK + YEARS_AHEAD + 1 }, (_, i) => thisYear() + YEARS_AHEAD - i);
 
-  function yearOf(req: Request): number {
-    const parsed = z
-      .object({ annee: z.preprocess(blank, z.coerce.number().int().optional()) })
-      .passthrough()
-      .safeParse(req.query);
+  /**
+   * The year (`annee`), or a convention's span (`de` and `a`, 2 to 6 years), within the years a target may
+   * cover. A span the page's own choice made wrong (an end before its start, too long) is `spanError`, said
+   * next to the field; anything else malformed is a 400.
+   */
+  function spanOf(req: Request): Span | { spanError: string } {
+    const year = z.preprocess(blank, z.coerce.number().int().optional());
+    const parsed = z.object({ annee: year, de: year, a: year }).passthrough().safeParse(req.query);
     if (!parsed.success) throw new BadRequest();
-    const year = parsed.data.annee ?? thisYear();
-    if (year < thisYear() - YEARS_BACK || year > thisYear() + YEARS_AHEAD) throw new BadRequest();
-    return year;
+    const { annee, de, a } = parsed.data;
+    const inRange = (y: number) => y >= thisYear() - YEARS_BACK && y <= thisYear() + YEARS_AHEAD;
+    if (de !== undefined || a !== undefined) {
+      if (de === undefined || a === undefined || annee !== undefined || !inRange(de) || !inRange(a)) throw new BadRequest();
+      if (a <= de || a - de + 1 > MAX_SPAN_YEARS) return { spanError: t('targets.error.span', { max: String(MAX_SPAN_YEARS) }) };
+      return { first: de, last: a };
+    }
+    const y = annee ?? thisYear();
+    if (!inRange(y)) throw new BadRequest();
+    return { first: y, last: y };
   }
 
-  async function render(req: Request, res: Response, pole: PoleRow, year: number, mode: 'staff' | 'manager', state: FormState = {}) {
-    const { lines, digest } = await targets.form(pole, year);
-    const action = mode === 'staff' ? `/admin/poles/${pole.slug}/objectifs?annee=${year}` : `/mon-pole/${pole.slug}/objectifs`;
+  async function render(req: Request, res: Response, pole: PoleRow, span: Span, mode: 'staff' | 'manager', state: FormState = {}) {
+    const annual = span.first === span.last;
+    const year = span.first;
+    const { lines, digest } = annual ? await targets.form(pole, year) : await targets.formSpan(pole, span);
+    const query = annual ? `annee=${year}` : `de=${span.first}&a=${span.last}`;
+    const action = mode === 'staff' ? `/admin/poles/${pole.slug}/objectifs?${query}` : `/mon-pole/${pole.slug}/objectifs`;
     const errors = state.errors ?? {};
+    const label = annual ? String(year) : `${span.first}–${span.last}`;
     res.status(state.status ?? 200).render('pages/targets/form', {
-      title: t('targets.title', { year: String(year), pole: pole.name }),
+      title: t(annual ? 'targets.title' : 'targets.spanTitle', { year: label, pole: pole.name }),
+      annual,
+      spanLabel: label,
+      spans:
+        mode === 'staff' && annual
+          ? (await targets.spansOf(pole)).map((x) => ({
+              label: `${x.first}–${x.last}`,
+              href: `/admin/poles/${pole.slug}/objectifs?de=${x.first}&a=${x.last}`,
+            }))
+          : null,
+      spanFrom:
+        mode === 'staff' && annual ? yearList().map((y) => ({ value: String(y), label: String(y), selected: y === thisYear() - 1 })) : null,
+      spanTo:
+        mode === 'staff' && annual ? yearList().map((y) => ({ value: String(y), label: String(y), selected: y === thisYear() + 1 })) : null,
+      spanError: state.spanError,
+      spanErrors: state.spanError ? { de: state.spanError } : undefined,
       nav: mode === 'staff' ? 'poles' : 'my-pole',
       pole,
       year,
@@ -52,17 +84,15 @@ export function createTargetsHandlers({ targets, clock }: Pick<Services, 'target
       action,
       digest,
       conflict: state.status === 409,
-      intro: mode === 'staff' ? t('targets.intro') : `${t('targets.proposeIntro', { year: String(year) })} ${t('targets.intro')}`,
+      intro: !annual
+        ? t('targets.spanIntro', { span: label })
+        : mode === 'staff'
+          ? t('targets.intro')
+          : `${t('targets.proposeIntro', { year: String(year) })} ${t('targets.intro')}`,
       previousYear: year - 1,
       yearOptions:
-        mode === 'staff'
-          ? Array.from({ length: YEARS_BACK + YEARS_AHEAD + 1 }, (_, i) => thisYear() + YEARS_AHEAD - i).map((y) => ({
-              value: String(y),
-              label: String(y),
-              selected: y === year,
-            }))
-          : null,
-      rows: lines.map((l) => row(l, state.body, errors, mode)),
+        mode === 'staff' && annual ? yearList().map((y) => ({ value: String(y), label: String(y), selected: y === year })) : null,
+      rows: lines.map((l) => row(l, state.body, errors, mode, annual)),
       errorList: lines
         .filter((l) => errors[targetField(l.indicator.code)])
         .map((l) => ({
@@ -77,25 +107,32 @@ export function createTargetsHandlers({ targets, clock }: Pick<Services, 'target
   function save(mode: 'staff' | 'manager') {
     return async (req: Request, res: Response) => {
       const pole = scopedPole(req);
-      const year = mode === 'staff' ? yearOf(req) : thisYear() + 1;
+      const asked = mode === 'staff' ? spanOf(req) : { first: thisYear() + 1, last: thisYear() + 1 };
+      // A post names the span its own page was drawn for: a wrong one was forged.
+      if ('spanError' in asked) throw new BadRequest();
+      const span = asked;
+      const annual = span.first === span.last;
+      const label = annual ? String(span.first) : `${span.first}–${span.last}`;
       const parsed = bodySchema.safeParse(req.body ?? {});
       if (!parsed.success) throw new BadRequest();
       const body = req.body as Record<string, unknown>;
       await handleForm(req, res, {
         parse: () => ({ ok: true, data: undefined }),
         run: () =>
-          mode === 'staff'
-            ? targets.saveYear(pole, year, body, parsed.data.digest, actor(req))
-            : targets.propose(pole, year, body, parsed.data.digest, actor(req)),
+          mode === 'manager'
+            ? targets.propose(pole, span.first, body, parsed.data.digest, actor(req))
+            : annual
+              ? targets.saveYear(pole, span.first, body, parsed.data.digest, actor(req))
+              : targets.saveSpan(pole, span, body, parsed.data.digest, actor(req)),
         rerender: (f: FormFailure) =>
-          render(req, res, pole, year, mode, {
+          render(req, res, pole, span, mode, {
             status: f.status,
             body,
             errors: f.status === 422 ? f.errors : {},
             alert: f.status === 409 ? t('targets.conflict') : undefined,
           }),
         success: (count) => ({
-          flash: t(`targets.saved.${count === 0 ? '0' : count === 1 ? '1' : 'n'}`, { count: String(count), year: String(year) }),
+          flash: t(`targets.saved.${count === 0 ? '0' : count === 1 ? '1' : 'n'}`, { count: String(count), year: label }),
           to: mode === 'staff' ? `/poles/${pole.slug}#objectifs` : `/mon-pole/${pole.slug}#objectifs`,
         }),
       });
@@ -104,18 +141,29 @@ export function createTargetsHandlers({ targets, clock }: Pick<Services, 'target
 
   return {
     async showStaff(req: Request, res: Response) {
-      await render(req, res, scopedPole(req), yearOf(req), 'staff');
+      const asked = spanOf(req);
+      if ('spanError' in asked) {
+        const y = thisYear();
+        return render(req, res, scopedPole(req), { first: y, last: y }, 'staff', { status: 422, spanError: asked.spanError });
+      }
+      await render(req, res, scopedPole(req), asked, 'staff');
     },
     saveStaff: save('staff'),
     async showPropose(req: Request, res: Response) {
-      await render(req, res, scopedPole(req), thisYear() + 1, 'manager');
+      await render(req, res, scopedPole(req), { first: thisYear() + 1, last: thisYear() + 1 }, 'manager');
     },
     savePropose: save('manager'),
   };
 }
 
 /** One indicator's line: its label and kind of target, last year's target and actual, the field. */
-function row(l: TargetLine, body: Record<string, unknown> | undefined, errors: Record<string, string>, mode: 'staff' | 'manager') {
+function row(
+  l: TargetLine,
+  body: Record<string, unknown> | undefined,
+  errors: Record<string, string>,
+  mode: 'staff' | 'manager',
+  annual: boolean,
+) {
   const ind = l.indicator;
   const name = targetField(ind.code);
   const decimals = targetDecimals(ind);
@@ -126,7 +174,7 @@ function row(l: TargetLine, body: Record<string, unknown> | undefined, errors: R
     name,
     label: ind.label_fr,
     unit: tDynamic('unit', ind.unit),
-    kindHint: t(`targets.kind.${ind.kind}`),
+    kindHint: t(annual ? `targets.kind.${ind.kind}` : `targets.spanKind.${ind.kind}`),
     down: ind.direction === 'down',
     previousTarget: l.previousTarget ? formatScaled(l.previousTarget.value_scaled, decimals) : null,
     previousActual: l.previousActual === null ? null : formatScaled(l.previousActual, decimals),

@@ -24,11 +24,18 @@ export const targetField = (code: string) => `o.${code}`;
 export const targetDecimals = (ind: Pick<IndicatorRow, 'kind' | 'decimals'>) =>
   ind.kind === 'ratio' || ind.kind === 'score' ? Math.max(1, ind.decimals) : ind.decimals;
 
-/** A year's target for a flow may reach four quarters' bound; levels keep the quarter's bounds. */
-function rule(ind: IndicatorRow): NumberRule {
+/** The years a target covers: one (`first` = `last`), or a convention's span. */
+export interface Span {
+  first: number;
+  last: number;
+}
+export const MAX_SPAN_YEARS = 6;
+
+/** A flow's target over `years` may reach that many years of quarters' bound; levels keep the quarter's bounds. */
+function rule(ind: IndicatorRow, years: number): NumberRule {
   const unit = ind.unit as NumberRule['unit'];
   const decimals = targetDecimals(ind);
-  if (ind.kind === 'flow') return { unit, decimals, min: ind.min_scaled, max: ind.max_scaled === null ? null : ind.max_scaled * 4 };
+  if (ind.kind === 'flow') return { unit, decimals, min: ind.min_scaled, max: ind.max_scaled === null ? null : ind.max_scaled * 4 * years };
   if (ind.kind === 'ratio') return { unit, decimals, min: ind.min_scaled ?? 0, max: ind.max_scaled ?? 100 * SCALE };
   return { unit, decimals, min: ind.min_scaled, max: ind.max_scaled };
 }
@@ -54,6 +61,42 @@ export class TargetsService {
     private readonly clock: Clock,
     private readonly repos: { targets: TargetsRepo; indicators: IndicatorsRepo; audit: AuditRepo; aggregatesRead: AggregatesReadRepo },
   ) {}
+
+  /**
+   * A convention's form: each indicator's target over the span (never the sum of the annual ones, which may
+   * differ), with the state's digest.
+   */
+  async formSpan(pole: PoleRow, span: Span): Promise<{ lines: TargetLine[]; digest: string }> {
+    const [indicators, current] = await Promise.all([this.indicators(), this.spanTargets(this.db, pole, span)]);
+    const byIndicator = new Map(current.map((x) => [x.indicator_id, x]));
+    return {
+      lines: indicators.map((indicator) => ({
+        indicator,
+        target: byIndicator.get(indicator.id) ?? null,
+        previousTarget: null,
+        previousActual: null,
+      })),
+      digest: digestOf(current),
+    };
+  }
+
+  /** Staff set a convention's targets over its span, as a year's: all or nothing, audited. */
+  async saveSpan(pole: PoleRow, span: Span, body: Record<string, unknown>, digest: string, actor: Actor): Promise<number> {
+    return this.write(pole, span, body, digest, actor, 'validated');
+  }
+
+  /** The spans (conventions) a pole has targets for, newest first. */
+  async spansOf(pole: PoleRow): Promise<Span[]> {
+    const rows = await this.repos.targets.ofPole(this.db, pole.id, [2000, 2100]);
+    const keys = new Set(rows.filter((r) => r.first_year !== r.last_year).map((r) => `${r.first_year}-${r.last_year}`));
+    return [...keys].map((k) => ({ first: Number(k.split('-')[0]), last: Number(k.split('-')[1]) })).sort((a, b) => b.first - a.first);
+  }
+
+  private async spanTargets(db: Knex, pole: PoleRow, span: Span): Promise<TargetRow[]> {
+    return (await this.repos.targets.ofPole(db, pole.id, [span.first, span.last])).filter(
+      (x) => x.first_year === span.first && x.last_year === span.last,
+    );
+  }
 
   /** Indicators a target can be set for: the active ones, in the catalogue's order. */
   private async indicators(): Promise<IndicatorRow[]> {
@@ -98,22 +141,22 @@ export class TargetsService {
    * a proposal a manager made becomes validated (by this staff member) when kept or changed.
    */
   async saveYear(pole: PoleRow, year: number, body: Record<string, unknown>, digest: string, actor: Actor): Promise<number> {
-    return this.write(pole, year, body, digest, actor, 'validated');
+    return this.write(pole, { first: year, last: year }, body, digest, actor, 'validated');
   }
 
   /** A manager proposes next year's targets; staff validate them. A validated target stays as it is. */
   async propose(pole: PoleRow, year: number, body: Record<string, unknown>, digest: string, actor: Actor): Promise<number> {
-    return this.write(pole, year, body, digest, actor, 'proposed');
+    return this.write(pole, { first: year, last: year }, body, digest, actor, 'proposed');
   }
 
-  private async write(pole: PoleRow, year: number, body: Record<string, unknown>, digest: string, actor: Actor, status: TargetStatus) {
+  private async write(pole: PoleRow, span: Span, body: Record<string, unknown>, digest: string, actor: Actor, status: TargetStatus) {
     const indicators = await this.indicators();
     const errors: Record<string, string> = {};
     const typed = new Map<number, number | null>();
     for (const ind of indicators) {
       const raw = body[targetField(ind.code)];
       const text = typeof raw === 'string' ? raw : '';
-      const parsed = parseValue(text, rule(ind));
+      const parsed = parseValue(text, rule(ind, span.last - span.first + 1));
       if (parsed && 'error' in parsed) errors[targetField(ind.code)] = parsed.error;
       else typed.set(ind.id, parsed ? parsed.value : null);
     }
@@ -121,7 +164,7 @@ export class TargetsService {
     const now = writeTimestamp(this.clock.now());
     let changed = 0;
     await this.db.transaction(async (trx) => {
-      const current = (await this.repos.targets.ofPole(trx, pole.id, [year])).filter((x) => x.first_year === year && x.last_year === year);
+      const current = await this.spanTargets(trx, pole, span);
       if (digestOf(current) !== digest) throw new StaleVersion();
       const byIndicator = new Map(current.map((x) => [x.indicator_id, x]));
       for (const ind of indicators) {
@@ -132,7 +175,7 @@ export class TargetsService {
           if (value !== before.value_scaled) errors[targetField(ind.code)] = t('targets.error.validatedByStaff');
           continue;
         }
-        const after = await this.apply(trx, pole, ind, year, before, value, status, actor, now);
+        const after = await this.apply(trx, pole, ind, span, before, value, status, actor, now);
         if (after !== 'same') changed++;
       }
       if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -144,7 +187,7 @@ export class TargetsService {
     trx: Knex.Transaction,
     pole: PoleRow,
     ind: IndicatorRow,
-    year: number,
+    span: Span,
     before: TargetRow | undefined,
     value: number | null,
     status: TargetStatus,
@@ -165,8 +208,8 @@ export class TargetsService {
       id = await this.repos.targets.insert(trx, {
         pole_id: pole.id,
         indicator_id: ind.id,
-        first_year: year,
-        last_year: year,
+        first_year: span.first,
+        last_year: span.last,
         value_scaled: value,
         status,
         proposed_by: null,
@@ -179,6 +222,7 @@ export class TargetsService {
         updated_at: now,
       });
     }
+    const year = span.first === span.last ? span.first : `${span.first}–${span.last}`;
     await this.repos.audit.record(trx, {
       actorId: actor.userId,
       action: value === null ? 'target.delete' : status === 'proposed' ? 'target.propose' : 'target.set',

@@ -261,6 +261,32 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     ]);
   });
 
+  it('sets a convention’s targets over its span, never the sum of the annual ones, and shows its progress over the span', async () => {
+    const url = `/admin/poles/${pole.slug}/objectifs?de=2025&a=2027`;
+    const page = text((await staff.get(url).expect(200)).text);
+    expect(page).to.include('Objectifs de la convention 2025–2027 — Pôle Réemploi Garonne').and.include('total sur la période');
+    // A flow over three years may reach three years of quarters' bound.
+    await post(staff, url, { 'o.EMP_CREES': '40', 'o.EMP_ETP_FIN': '' }, 303);
+    const rows2025 = await ctx.db('targets').where({ pole_id: pole.id, first_year: 2025, last_year: 2027 });
+    expect(rows2025.map((r) => Number(r.value_scaled))).to.deep.equal([40 * S]);
+    // The year's own targets are untouched, and the annual page lists the convention.
+    expect((await rows()).find((r) => r[0] === 'EMP_CREES')).to.deep.equal(['EMP_CREES', 12 * S, 'validated']);
+    expect(text((await staff.get(form()).expect(200)).text)).to.include('2025–2027');
+    const panel = text(
+      /<section aria-labelledby="h-objectifs"[\s\S]*?<\/section>/.exec((await funder.get(`/poles/${pole.slug}`).expect(200)).text)![0],
+    );
+    expect(panel)
+      .to.include('Emplois non délocalisables créés — convention 2025–2027')
+      .and.include('8,5 ETP sur 40,0 ETP — 21 % — en retard sur la trajectoire (23,3 ETP attendus à fin 2026-T3)')
+      .and.include('3 trimestres déclarés sur 7 (43 %)');
+    // A span the page's choice made wrong is said next to its field; a forged one is a 400.
+    const wrong = await staff.get(`/admin/poles/${pole.slug}/objectifs?de=2027&a=2025`).expect(422);
+    expect(text(wrong.text)).to.include('Choisissez une fin de convention après son début, sur 6 ans au plus.');
+    await staff.get(`/admin/poles/${pole.slug}/objectifs?de=2020&a=2030`).expect(422);
+    await staff.get(`/admin/poles/${pole.slug}/objectifs?de=2025`).expect(400);
+    await staff.get(`/admin/poles/${pole.slug}/objectifs?de=2025&a=2027&annee=2026`).expect(400);
+  });
+
   it('lets a manager propose next year’s targets, which staff then validate; a validated one stays as it is', async () => {
     const url = `/mon-pole/${pole.slug}/objectifs`;
     expect(text((await manager.get(url).expect(200)).text))

@@ -2,6 +2,20 @@ import type { Messages } from '../types.ts';
 
 export const targets = {
   'targets.title': 'Objectifs {year} — {pole}',
+  'targets.spanTitle': 'Objectifs de la convention {year} — {pole}',
+  'targets.spanIntro':
+    'Les objectifs de la convention sur {span}, tels qu’elle les fixe : pour un flux, le total sur toute la période ; pour un stock, le niveau à sa fin ; pour un taux ou un score, le niveau visé. Ils ne sont jamais la somme des objectifs annuels, qui peuvent différer. Un indicateur laissé vide n’a pas d’objectif sur la période.',
+  'targets.spanKind.flow': 'total sur la période',
+  'targets.spanKind.stock': 'niveau en fin de période',
+  'targets.spanKind.ratio': 'taux visé en fin de période',
+  'targets.spanKind.score': 'niveau visé en fin de période',
+  'targets.spans': 'Objectifs pluriannuels (conventions)',
+  'targets.spans.line': '{label} — convention {span}',
+  'targets.spans.none': 'Aucune convention pluriannuelle pour ce pôle.',
+  'targets.spans.new': 'Fixer les objectifs d’une convention',
+  'targets.spans.from': 'De',
+  'targets.spans.to': 'À',
+  'targets.spans.open': 'Ouvrir',
   'targets.link': 'Objectifs',
   'targets.intro':
     'Un objectif par indicateur pour l’année, tel que la convention le fixe : pour un flux, le total de l’année (« 12 ETP créés en 2026 ») ; pour un stock, le niveau en fin d’année ; pour un taux, le pourcentage ; pour un score, le niveau. Un indicateur laissé vide n’a pas d’objectif : il n’est jamais compté comme zéro.',
@@ -29,6 +43,7 @@ export const targets = {
     'Les objectifs de cette année ont été modifiés pendant votre saisie. Rien n’a été enregistré : la colonne « Enregistré » montre les objectifs à jour, vos valeurs restent dans le formulaire.',
   'targets.stored': 'Enregistré',
   'targets.error.validatedByStaff': 'Cet objectif a été validé par l’équipe nationale : il ne peut plus être changé ici.',
+  'targets.error.span': 'Choisissez une fin de convention après son début, sur {max} ans au plus.',
   'targets.error.year': 'Choisissez une année entre {min} et {max}.',
   'targets.none': 'Aucun objectif',
   'targets.progress.title': 'Objectifs {year}',
@@ -59,9 +74,9 @@ export const targets = {
   'targets.progress.reached': 'objectif atteint',
   'targets.progress.notReached': 'pas encore atteint',
   'targets.progress.noActual': 'pas encore de donnée validée (objectif : {target})',
-  'targets.progress.on_track': 'conforme à la trajectoire ({expected} attendus à fin T{quarter})',
-  'targets.progress.ahead': 'en avance sur la trajectoire ({expected} attendus à fin T{quarter})',
-  'targets.progress.behind': 'en retard sur la trajectoire ({expected} attendus à fin T{quarter})',
+  'targets.progress.on_track': 'conforme à la trajectoire ({expected} attendus à fin {through})',
+  'targets.progress.ahead': 'en avance sur la trajectoire ({expected} attendus à fin {through})',
+  'targets.progress.behind': 'en retard sur la trajectoire ({expected} attendus à fin {through})',
   'targets.progress.rule':
     'Réalisé : les trimestres validés de {year} jusqu’au dernier trimestre consolidé ({quarter}). Trajectoire des flux : l’objectif de l’année réparti également entre ses quatre trimestres, « conforme » à ±10 % près. Quand une baisse est favorable, le pourcentage atteint est l’objectif divisé par le réalisé.',
   'targets.progress.notYet': 'Pas encore de trimestre consolidé en {year} : les objectifs se comparent dès le premier.',
