@@ -1,6 +1,6 @@
 // Demo targets: most poles have targets for 2025 and 2026 on five indicators (flows, a stock, a score),
 // some met, some behind, one pole in eight none at all; manager A's pole has a proposal for next year
-// waiting for staff. Set through the targets service, as staff would.
+// waiting for staff, and a convention over 2024–2026. Set through the targets service, as staff would.
 import type { Services } from '../server/services.ts';
 import { SCALE } from '../server/lib/decimal.ts';
 import type { Random } from './random.ts';
@@ -49,8 +49,14 @@ export async function loadDemoTargets(
       count += await s.targets.saveYear(pole, year, body, digest, { userId: staffId, requestId: 'demo-seed' });
     }
   }
-  // One proposal for next year, waiting for staff.
+  // One proposal for next year, waiting for staff, and one convention over 2024–2026 on the same pole.
   const pole = (await s.repos.poles.findById(s.db, proposal.poleId))!;
+  const span = { first: 2024, last: 2026 };
+  const convention = await s.targets.formSpan(pole, span);
+  count += await s.targets.saveSpan(pole, span, { 'o.EMP_CREES': '25', 'o.ACT_CONSOLIDEES': '40' }, convention.digest, {
+    userId: staffId,
+    requestId: 'demo-seed',
+  });
   const next = s.clock.now().setZone('Europe/Paris').year + 1;
   const { digest } = await s.targets.form(pole, next);
   count += await s.targets.propose(pole, next, { 'o.EMP_CREES': '15', 'o.ACT_CONSOLIDEES': '8' }, digest, {

@@ -127,7 +127,8 @@ describe('demo data set', function () {
       const poles = Number((await ctx.db('poles').count({ n: '*' }).first())!.n);
       const withTargets = new Set(rows.filter((r) => r.status === 'validated').map((r) => r.pole_id));
       expect(withTargets.size).to.be.within(poles * 0.8, poles - 2);
-      expect([...new Set(rows.map((r) => r.first_year))].sort()).to.deep.equal([2025, 2026, 2027]);
+      expect([...new Set(rows.map((r) => r.first_year))].sort()).to.deep.equal([2024, 2025, 2026, 2027]);
+      expect(await ctx.db('targets').where({ first_year: 2024, last_year: 2026 })).to.have.length(2);
       expect(rows.filter((r) => r.status === 'proposed').map((r) => r.first_year)).to.deep.equal([2027, 2027]);
     });
 
