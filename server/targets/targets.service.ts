@@ -155,7 +155,12 @@ export class TargetsService {
     const typed = new Map<number, number | null>();
     for (const ind of indicators) {
       const raw = body[targetField(ind.code)];
-      const text = typeof raw === 'string' ? raw : '';
+      // A field sent twice (or not as text) is refused, never read as empty: an empty field removes a target.
+      if (raw !== undefined && typeof raw !== 'string') {
+        errors[targetField(ind.code)] = t('targets.error.repeated');
+        continue;
+      }
+      const text = raw ?? '';
       const parsed = parseValue(text, rule(ind, span.last - span.first + 1));
       if (parsed && 'error' in parsed) errors[targetField(ind.code)] = parsed.error;
       else typed.set(ind.id, parsed ? parsed.value : null);

@@ -325,6 +325,14 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       .type('form')
       .send({ _csrf: csrfFrom(html), digest: 'forged' })
       .expect(400);
+    // A field sent twice is refused next to it (422), never read as empty (which would remove the target).
+    const digest = /name="digest" value="([0-9a-f]+)"/.exec(html)![1];
+    const twice = await staff
+      .post(form())
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrfFrom(html))}&digest=${digest}&o.EMP_CREES=12&o.EMP_CREES=&o.EMP_ETP_FIN=50&o.MATURITE_COOP=3,5`)
+      .expect(422);
+    expect(text(twice.text)).to.include('ce champ a été envoyé plusieurs fois');
     expect((await rows()).length).to.equal(3);
   });
 });

@@ -43,6 +43,7 @@ export const targets = {
     'Les objectifs de cette année ont été modifiés pendant votre saisie. Rien n’a été enregistré : la colonne « Enregistré » montre les objectifs à jour, vos valeurs restent dans le formulaire.',
   'targets.stored': 'Enregistré',
   'targets.error.validatedByStaff': 'Cet objectif a été validé par l’équipe nationale : il ne peut plus être changé ici.',
+  'targets.error.repeated': 'Une seule valeur par indicateur : ce champ a été envoyé plusieurs fois.',
   'targets.error.span': 'Choisissez une fin de convention après son début, sur {max} ans au plus.',
   'targets.error.year': 'Choisissez une année entre {min} et {max}.',
   'targets.none': 'Aucun objectif',
