@@ -3,37 +3,22 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser } from 'playwright-core';
-import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
+import { browserSuite, openPage } from '../support/browser.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 
 const SHOTS = path.resolve('test-results/screenshots');
 
 describe('checkbox lists in a real browser (Chromium)', function () {
   this.timeout(120_000);
-  let ctx: TestContext;
-  let browser: Browser;
-  let server: Served;
-  let staff = '';
-
-  before(async () => {
-    ctx = await createTestApp();
+  const suite = browserSuite(SHOTS, async (ctx) => {
     await makePole(ctx.s, { name: 'Pôle Garonne' });
-    staff = (await makeUser(ctx.s, 'staff')).email;
-    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
-  });
-  after(async () => {
-    await closeBrowserSuite(browser, server, ctx);
+    return (await makeUser(ctx.s, 'staff')).email;
   });
 
   for (const width of [1366, 390]) {
     it(`narrows the regions of the export form by a search, keeping what is checked, at ${width} px`, async () => {
-      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 } });
-      const page = await context.newPage();
-      await signInThroughForm(page, server.url, staff, TEST_PASSWORD);
-      const problems = watchProblems(page);
-      await page.goto(`${server.url}/admin/exports`);
+      const { context, page, problems } = await openPage(suite, { width, email: suite.seeded });
+      await page.goto(`${suite.server.url}/admin/exports`);
       const visible = () =>
         page.$$eval('#f-regions-options label', (ls) => ls.filter((l) => !(l as HTMLElement).hidden).map((l) => l.textContent!.trim()));
       expect((await visible()).length).to.be.greaterThan(10);

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { browserSuite, openPage } from '../support/browser.ts';
 import { makeUser } from '../support/factories.ts';
 
 const SHOTS = path.resolve('test-results/screenshots');
@@ -11,19 +10,7 @@ const WIDTHS = [1366, 390];
 
 describe('the error summary in a real browser (Chromium)', function () {
   this.timeout(120_000);
-  let ctx: TestContext;
-  let browser: Browser;
-  let server: Served;
-  let staff = '';
-
-  before(async () => {
-    ctx = await createTestApp();
-    staff = (await makeUser(ctx.s, 'staff', { name: 'Camille Martin' })).email;
-    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
-  });
-  after(async () => {
-    await closeBrowserSuite(browser, server, ctx);
-  });
+  const suite = browserSuite(SHOTS, async (ctx) => (await makeUser(ctx.s, 'staff', { name: 'Camille Martin' })).email);
 
   /** The page as a user sees it once the form came back: focus on the summary, nothing blocked, no serious axe finding. */
   async function expectFocusedSummary(page: Page, problems: string[], status: number, shot: string) {
@@ -40,21 +27,15 @@ describe('the error summary in a real browser (Chromium)', function () {
 
   for (const width of WIDTHS) {
     it(`focuses a refused sign-in's message at ${width} px`, async () => {
-      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 } });
-      const page = await context.newPage();
-      const problems = watchProblems(page);
-      await signInThroughForm(page, server.url, staff, 'un mot de passe faux');
+      const { context, page, problems } = await openPage(suite, { width, email: suite.seeded, password: 'un mot de passe faux' });
       expect(await page.textContent('.error-summary p')).to.equal('Adresse électronique ou mot de passe incorrect.');
       await expectFocusedSummary(page, problems, 401, `error-summary_sign-in_${width}.png`);
       await context.close();
     });
 
     it(`focuses the pole form's summary at ${width} px, whose links lead to the fields`, async () => {
-      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 } });
-      const page = await context.newPage();
-      await signInThroughForm(page, server.url, staff, TEST_PASSWORD);
-      const problems = watchProblems(page);
-      await page.goto(`${server.url}/admin/poles/nouveau`);
+      const { context, page, problems } = await openPage(suite, { width, email: suite.seeded });
+      await page.goto(`${suite.server.url}/admin/poles/nouveau`);
       await page.fill('#f-name', 'Pôle sans région');
       await page.fill('#f-creation_year', '20');
       await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);

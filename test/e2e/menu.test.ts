@@ -2,34 +2,17 @@
 // without JavaScript it is always open.
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
+import { browserSuite, openPage } from '../support/browser.ts';
 import { makeUser } from '../support/factories.ts';
 
 const SHOTS = path.resolve('test-results/screenshots');
 
 describe('the header menu in a real browser (Chromium)', function () {
   this.timeout(120_000);
-  let ctx: TestContext;
-  let browser: Browser;
-  let server: Served;
-  let staff = '';
-
-  before(async () => {
-    ctx = await createTestApp();
-    staff = (await makeUser(ctx.s, 'staff', { name: 'Camille Martin' })).email;
-    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
-  });
-  after(async () => {
-    await closeBrowserSuite(browser, server, ctx);
-  });
+  const suite = browserSuite(SHOTS, async (ctx) => (await makeUser(ctx.s, 'staff', { name: 'Camille Martin' })).email);
 
   it('folds the menu and the account links behind « Menu » at 390 px; Escape closes it', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
-    const page = await context.newPage();
-    const problems = watchProblems(page);
-    await signInThroughForm(page, server.url, staff, TEST_PASSWORD);
+    const { context, page, problems } = await openPage(suite, { width: 390, height: 844, email: suite.seeded });
     const button = page.locator('.menu-button');
     expect(await button.isVisible()).to.equal(true);
     expect(await page.locator('#site-menu-nav').isVisible()).to.equal(false);
@@ -51,13 +34,11 @@ describe('the header menu in a real browser (Chromium)', function () {
   });
 
   for (const [what, options] of [
-    ['at 1366 px', { viewport: { width: 1366, height: 900 } }],
-    ['without JavaScript at 390 px', { viewport: { width: 390, height: 844 }, javaScriptEnabled: false }],
+    ['at 1366 px', { width: 1366, height: 900 }],
+    ['without JavaScript at 390 px', { width: 390, height: 844, javaScriptEnabled: false }],
   ] as const) {
     it(`keeps the menu open and shows no button ${what}`, async () => {
-      const context = await browser.newContext({ locale: 'fr-FR', ...options });
-      const page = await context.newPage();
-      await signInThroughForm(page, server.url, staff, TEST_PASSWORD);
+      const { context, page } = await openPage(suite, { ...options, email: suite.seeded });
       expect(await page.locator('.menu-button').isVisible()).to.equal(false);
       expect(await page.locator('#site-menu-nav').isVisible()).to.equal(true);
       expect(await page.locator('#site-menu-user').isVisible()).to.equal(true);

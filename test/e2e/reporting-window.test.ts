@@ -3,9 +3,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser } from 'playwright-core';
-import { createTestApp, TEST_PASSWORD, type TestContext } from '../support/test-app.ts';
-import { closeBrowserSuite, openBrowserSuite, signInThroughForm, watchProblems, type Served } from '../support/browser.ts';
+import { browserSuite, openPage } from '../support/browser.ts';
 import { makePole, makeUser } from '../support/factories.ts';
 import { field } from '../../server/reporting/entry-rules.ts';
 
@@ -13,40 +11,25 @@ const SHOTS = path.resolve('test-results/screenshots');
 
 describe('the reporting window confirmation in a real browser (Chromium)', function () {
   this.timeout(120_000);
-  let ctx: TestContext;
-  let browser: Browser;
-  let server: Served;
-  let staff = '';
-
-  before(async () => {
-    ctx = await createTestApp();
-    staff = (await makeUser(ctx.s, 'staff', { name: 'Camille Martin' })).email;
-    ({ server, browser } = await openBrowserSuite(ctx.app, SHOTS));
-  });
-  after(async () => {
-    await closeBrowserSuite(browser, server, ctx);
-  });
+  const suite = browserSuite(SHOTS, async (ctx) => (await makeUser(ctx.s, 'staff', { name: 'Camille Martin' })).email);
 
   for (const width of [1366, 390]) {
     it(`asks before archiving a pole before its validated quarters, then archives it, at ${width} px`, async () => {
-      const pole = await makePole(ctx.s, { name: `Pôle Vézère ${width}`, firstReport: { year: 2026, quarter: 1 } });
-      const manager = await makeUser(ctx.s, 'manager', { poleIds: [pole.id] });
+      const pole = await makePole(suite.ctx.s, { name: `Pôle Vézère ${width}`, firstReport: { year: 2026, quarter: 1 } });
+      const manager = await makeUser(suite.ctx.s, 'manager', { poleIds: [pole.id] });
       for (const quarter of [2, 3]) {
-        const row = (await ctx.s.repos.poles.findById(ctx.db, pole.id))!;
-        const prepared = await ctx.s.reporting.prepare(
+        const row = (await suite.ctx.s.repos.poles.findById(suite.ctx.db, pole.id))!;
+        const prepared = await suite.ctx.s.reporting.prepare(
           row,
           { year: 2026, quarter },
           { [field.value('EMP_CREES')]: '4' },
           { submit: false, checkVersion: false, status: 'validated' },
         );
         if (prepared.kind !== 'ready') throw new Error(JSON.stringify(prepared));
-        await ctx.s.reporting.applyAll([prepared.plan], { userId: manager.id });
+        await suite.ctx.s.reporting.applyAll([prepared.plan], { userId: manager.id });
       }
-      const context = await browser.newContext({ locale: 'fr-FR', viewport: { width, height: 900 } });
-      const page = await context.newPage();
-      await signInThroughForm(page, server.url, staff, TEST_PASSWORD);
-      const problems = watchProblems(page);
-      await page.goto(`${server.url}/poles/${pole.slug}`);
+      const { context, page, problems } = await openPage(suite, { width, email: suite.seeded });
+      await page.goto(`${suite.server.url}/poles/${pole.slug}`);
       await page.fill('#f-archived_on', '2026-02-10');
       await Promise.all([page.waitForNavigation(), page.click('form[action$="/archiver"] button[type=submit]')]);
       expect(await page.textContent('.notice-warning strong')).to.equal(
@@ -56,9 +39,9 @@ describe('the reporting window confirmation in a real browser (Chromium)', funct
       expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).to.deep.equal([]);
       await page.screenshot({ path: path.join(SHOTS, `reporting-window_confirm_${width}.png`), fullPage: true });
       await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
-      expect(page.url()).to.equal(`${server.url}/poles/${pole.slug}`);
+      expect(page.url()).to.equal(`${suite.server.url}/poles/${pole.slug}`);
       expect(await page.textContent('main')).to.contain('Le pôle a été archivé.');
-      expect((await ctx.s.repos.poles.findById(ctx.db, pole.id))!.archived_on).to.equal('2026-02-10');
+      expect((await suite.ctx.s.repos.poles.findById(suite.ctx.db, pole.id))!.archived_on).to.equal('2026-02-10');
       // The confirmation answers 422 on purpose (nothing was written yet); anything else is a problem.
       const expected = ['HTTP 422: ', 'console error: Failed to load resource: the server responded with a status of 422 '];
       expect(problems.filter((p) => !expected.some((e) => p.startsWith(e)))).to.deep.equal([]);

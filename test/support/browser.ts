@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { App } from '../../server/app.ts';
+import { createTestApp, TEST_PASSWORD, type TestContext } from './test-app.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -77,4 +78,46 @@ export async function signInThroughForm(page: Page, baseUrl: string, email: stri
   await page.fill('#f-email', email);
   await page.fill('#f-password', password);
   await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+}
+
+/** A browser suite's shared pieces, set once its `before` has run. */
+export interface BrowserSuite<T> {
+  ctx: TestContext;
+  browser: Browser;
+  server: Served;
+  /** What `seed` returned (the accounts the tests sign in with…). */
+  seeded: T;
+}
+
+/**
+ * Registers a suite's `before` (a test app seeded by `seed`, served on the loopback, a Chromium) and its
+ * `after` (everything closed, even when `before` failed half-way). Call it inside `describe`.
+ */
+export function browserSuite<T>(shots: string, seed: (ctx: TestContext) => Promise<T>): BrowserSuite<T> {
+  const suite = {} as BrowserSuite<T>;
+  before(async () => {
+    suite.ctx = await createTestApp();
+    suite.seeded = await seed(suite.ctx);
+    Object.assign(suite, await openBrowserSuite(suite.ctx.app, shots));
+  });
+  after(async () => {
+    await closeBrowserSuite(suite.browser, suite.server, suite.ctx);
+  });
+  return suite;
+}
+
+/** A French page `width` px wide (or other context options), watched for problems, signed in when `email` is given. */
+export async function openPage(
+  suite: Pick<BrowserSuite<unknown>, 'browser' | 'server'>,
+  options: { width?: number; height?: number; email?: string; password?: string; javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await suite.browser.newContext({
+    locale: 'fr-FR',
+    viewport: { width: options.width ?? 1366, height: options.height ?? 900 },
+    ...(options.javaScriptEnabled === false ? { javaScriptEnabled: false } : {}),
+  });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  if (options.email) await signInThroughForm(page, suite.server.url, options.email, options.password ?? TEST_PASSWORD);
+  return { context, page, problems };
 }
