@@ -97,12 +97,11 @@ export function createReviewHandlers({
 
   async function renderReview(req: Request, res: Response, pole: PoleRow, q: Quarter, state: PageState = {}) {
     const context = await reporting.context(pole, q);
-    const [report, sheet, history, region, sinceReturn] = await Promise.all([
+    const [report, sheet, { history, sinceReturn }, region] = await Promise.all([
       reporting.report(pole, q),
       review.sheet(q, context),
-      review.history(pole, q),
+      review.revisionsOf(pole, q),
       reference.region(pole.region_code),
-      review.sinceReturn(pole, q),
     ]);
     const names = await review.displayNames([report?.submitted_by ?? null, report?.reviewed_by ?? null]);
     const period = quarterLabel(q);

@@ -251,9 +251,12 @@ export class ReviewService {
     return { lines, flagCount: flags.length };
   }
 
-  /** The quarter's revisions, newest first, each named after its indicator, the narrative, or the status change. */
-  /** What changed since the quarter was last returned (null when it never was), for its review page. */
-  async sinceReturn(pole: PoleRow, q: Quarter): Promise<ChangeSinceReturn[] | null> {
+  /**
+   * The quarter's revisions, read once for its review page: the history, newest first (each named after
+   * its indicator, the narrative, or the status change), and what changed since it was last returned (null
+   * when it never was).
+   */
+  async revisionsOf(pole: PoleRow, q: Quarter) {
     const [revisions, indicators, categories] = await Promise.all([
       this.repos.reporting.revisions(this.db, { poleId: pole.id, q }),
       this.repos.indicators.list(this.db),
@@ -261,44 +264,41 @@ export class ReviewService {
     ]);
     const byId = new Map<number, IndicatorRow>(indicators.map((i) => [i.id, i]));
     const categoryLabel = new Map(categories.map((c) => [`${c.indicator_id}.${c.code}`, c.label_fr]));
-    return changesSinceReturn([...revisions].reverse(), (r) => {
+    const named = (r: RevisionRow) => {
       const ind = r.indicator_id !== null ? byId.get(r.indicator_id) : undefined;
       if (!ind) return null;
       const part = r.category ? (categoryLabel.get(`${ind.id}.${r.category}`) ?? r.category) : '';
       return { what: part ? `${ind.label_fr} — ${part}` : ind.label_fr, decimals: ind.decimals };
-    });
+    };
+    return { history: historyLines(revisions, named), sinceReturn: changesSinceReturn([...revisions].reverse(), named) };
   }
+}
 
-  async history(pole: PoleRow, q: Quarter) {
-    const [revisions, indicators, categories] = await Promise.all([
-      this.repos.reporting.revisions(this.db, { poleId: pole.id, q }),
-      this.repos.indicators.list(this.db),
-      this.repos.indicators.categories(this.db),
-    ]);
-    const byId = new Map<number, IndicatorRow>(indicators.map((i) => [i.id, i]));
-    const categoryLabel = new Map(categories.map((c) => [`${c.indicator_id}.${c.code}`, c.label_fr]));
-    return revisions.map((r) => {
-      const ind = r.indicator_id !== null ? byId.get(r.indicator_id) : undefined;
-      const base = { id: r.id, when: r.created_at, who: r.actor_name, action: r.action };
-      if (ind) {
-        const part = r.category ? (categoryLabel.get(`${ind.id}.${r.category}`) ?? r.category) : '';
-        return {
-          ...base,
-          kind: 'value' as const,
-          what: part ? `${ind.label_fr} — ${part}` : ind.label_fr,
-          decimals: ind.decimals,
-          cells: [
-            { value: r.old_value_scaled, notAvailable: Boolean(r.old_not_available), naReason: r.old_na_reason ?? '' },
-            { value: r.new_value_scaled, notAvailable: Boolean(r.new_not_available), naReason: r.new_na_reason ?? '' },
-          ],
-          why: r.new_not_available ? r.new_na_reason : r.new_comment,
-        };
-      }
-      if (r.category === 'highlights' || r.category === 'difficulties')
-        return { ...base, kind: 'narrative' as const, what: r.category, why: r.new_comment };
-      return { ...base, kind: 'status' as const, oldStatus: r.old_status, newStatus: r.new_status, why: r.reason };
-    });
-  }
+/** The history's lines, newest first, from the revisions and how each value's line is named. */
+function historyLines<R extends RevisionRow & { actor_name: string | null }>(
+  revisions: R[],
+  named: (r: RevisionRow) => { what: string; decimals: number } | null,
+) {
+  return revisions.map((r) => {
+    const line = named(r);
+    const base = { id: r.id, when: r.created_at, who: r.actor_name, action: r.action };
+    if (line) {
+      return {
+        ...base,
+        kind: 'value' as const,
+        what: line.what,
+        decimals: line.decimals,
+        cells: [
+          { value: r.old_value_scaled, notAvailable: Boolean(r.old_not_available), naReason: r.old_na_reason ?? '' },
+          { value: r.new_value_scaled, notAvailable: Boolean(r.new_not_available), naReason: r.new_na_reason ?? '' },
+        ],
+        why: r.new_not_available ? r.new_na_reason : r.new_comment,
+      };
+    }
+    if (r.category === 'highlights' || r.category === 'difficulties')
+      return { ...base, kind: 'narrative' as const, what: r.category, why: r.new_comment };
+    return { ...base, kind: 'status' as const, oldStatus: r.old_status, newStatus: r.new_status, why: r.reason };
+  });
 }
 
 /** One line changed since a return: its value and comment then and now. */
