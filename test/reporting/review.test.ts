@@ -166,6 +166,11 @@ describe(`staff review of quarterly reports (${onPostgres ? 'PostgreSQL' : 'SQLi
     expect(jobs).to.contain('12,5').and.contain('2,0').and.contain('1,5').and.contain('Ouverture de la recyclerie de Muret');
     expect(jobs).to.contain('Valeur plus de trois fois supérieure au plus haut des trimestres passés (2,0)');
     expect(rowOf(page.text, 'line-EMP_ETP_FIN')).to.contain('Variation importante (+100 % par rapport au trimestre précédent)');
+    // A score's scale is in its label: its unit is not said a second time.
+    expect(text(rowOf(page.text, 'line-MATURITE_COOP')))
+      .to.contain('Maturité de la coopération (auto-évaluation 1 à 4)')
+      .and.not.contain('score (1 à 4)');
+    expect(text(rowOf(page.text, 'line-EMP_CREES'))).to.contain('Emplois non délocalisables créés (ETP)');
     expect(rowOf(page.text, 'line-MEMBRES')).to.contain('Différent du registre des membres (4 membres en fin de trimestre)');
     expect(rowOf(page.text, 'line-MEMBRES.ess')).to.contain('>3<').and.contain('>2<');
     expect(rowOf(page.text, 'line-TE_ACTIONS')).to.contain('non disponible (Comptage en cours)');
