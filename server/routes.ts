@@ -14,6 +14,7 @@ import { createAuditHandlers } from './audit/audit.handlers.ts';
 import { createEntryHandlers } from './reporting/entry.handlers.ts';
 import { createReviewHandlers } from './reporting/review.handlers.ts';
 import { createTargetsHandlers } from './targets/targets.handlers.ts';
+import { createTargetsImportHandlers } from './targets/targets-import.handlers.ts';
 import { createImportHandlers } from './imports/import.handlers.ts';
 import { createDashboardsHandlers } from './dashboards/dashboards.handlers.ts';
 import { createProvenanceHandlers } from './provenance/provenance.handlers.ts';
@@ -47,6 +48,7 @@ export function registerRoutes(app: Express, s: Services) {
   const entry = createEntryHandlers(s);
   const review = createReviewHandlers(s);
   const targets = createTargetsHandlers(s);
+  const targetsImport = createTargetsImportHandlers(s);
   const imports = createImportHandlers(s);
   const dashboards = createDashboardsHandlers(s);
   const provenance = createProvenanceHandlers(s);
@@ -105,6 +107,11 @@ export function registerRoutes(app: Express, s: Services) {
   r.post('/admin/poles/:slug/desarchiver', STAFF, poles.unarchive);
   r.get('/admin/poles/:slug/objectifs', STAFF, targets.showStaff);
   r.post('/admin/poles/:slug/objectifs', STAFF, targets.saveStaff);
+  r.get('/admin/objectifs/import', STAFF, targetsImport.showUpload);
+  r.post('/admin/objectifs/import', STAFF, targetsImport.upload);
+  r.get('/admin/objectifs/import/modele/:format', STAFF, targetsImport.template);
+  r.get('/admin/objectifs/import/:batchId', STAFF, targetsImport.showBatch);
+  r.post('/admin/objectifs/import/:batchId/confirmer', STAFF, targetsImport.confirm);
   r.get('/admin/poles/:slug/membres/nouveau', STAFF, members.showNew);
   r.post('/admin/poles/:slug/membres/nouveau', STAFF, members.create);
   r.get('/admin/poles/:slug/membres/:memberId/modifier', STAFF, members.showEdit);

@@ -36,6 +36,7 @@ import { ExemptionService } from './reporting/exemption.service.ts';
 import { TargetsRepo } from './targets/targets.repo.ts';
 import { TargetsService } from './targets/targets.service.ts';
 import { TargetProgressService } from './targets/target-progress.service.ts';
+import { TargetsImportService } from './targets/targets-import.service.ts';
 import { ReviewRepo } from './reporting/review.repo.ts';
 import { UsersRepo } from './users/users.repo.ts';
 import { TokensRepo } from './users/tokens.repo.ts';
@@ -131,6 +132,7 @@ export function buildServices(deps: Deps) {
   const closure = new ClosureService({ db, clock, deadlineDays: config.reportDeadlineDays, threshold: config.closedCompleteness });
   const targets = new TargetsService(db, clock, repos);
   const targetProgress = new TargetProgressService(db, clock, repos, closure);
+  const targetsImport = new TargetsImportService({ db, clock, targets, repos });
   const dashboards = new DashboardsService({
     db,
     clock,
@@ -174,6 +176,7 @@ export function buildServices(deps: Deps) {
     exemptions,
     targets,
     targetProgress,
+    targetsImport,
     imports,
     closure,
     dashboards,

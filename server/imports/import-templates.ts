@@ -25,7 +25,7 @@ export interface LongReference {
 }
 
 export const MIME = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
-const TEXT_COLUMNS = new Set(['libelle', 'raison', 'commentaire', 'categories', 'nom']);
+const TEXT_COLUMNS = new Set(['libelle', 'raison', 'commentaire', 'categories', 'nom', 'nature', 'statut']);
 
 /** One CSV cell: quoted when needed; text starting like a formula prefixed with `'` so Excel never runs it. */
 function csvCell(value: string | number | null, column: string): string {
@@ -34,7 +34,7 @@ function csvCell(value: string | number | null, column: string): string {
   return /[;"\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csv(columns: string[], rows: (string | number | null)[][]): string {
+export function csv(columns: string[], rows: (string | number | null)[][]): string {
   const lines = [columns.join(';'), ...rows.map((r) => r.map((v, i) => csvCell(v, columns[i])).join(';'))];
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
@@ -79,9 +79,13 @@ const WIDTHS: Record<string, number> = {
   indicateur: 22,
   annee: 8,
   trimestre: 10,
+  nom: 32,
+  nature: 34,
+  objectif: 12,
+  statut: 26,
 };
 
-function sheetWithHeader(wb: ExcelJS.Workbook, name: string, columns: string[]): ExcelJS.Worksheet {
+export function sheetWithHeader(wb: ExcelJS.Workbook, name: string, columns: string[]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: c, key: c, width: WIDTHS[c] ?? 20 }));
   const header = ws.getRow(1);
@@ -90,10 +94,10 @@ function sheetWithHeader(wb: ExcelJS.Workbook, name: string, columns: string[]):
   return ws;
 }
 
-const numberFormat = (decimals: number) => (decimals > 0 ? `0.${'0'.repeat(decimals)}` : '0');
-const asNumber = (scaled: number | null) => (scaled === null ? null : scaled / SCALE);
+export const numberFormat = (decimals: number) => (decimals > 0 ? `0.${'0'.repeat(decimals)}` : '0');
+export const asNumber = (scaled: number | null) => (scaled === null ? null : scaled / SCALE);
 
-function notice(wb: ExcelJS.Workbook, lines: string[]): void {
+export function notice(wb: ExcelJS.Workbook, lines: string[]): void {
   const ws = wb.addWorksheet(t('import.template.noticeSheet'));
   ws.getColumn(1).width = 110;
   for (const l of lines) ws.addRow([l]);

@@ -248,7 +248,10 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
     },
 
     async showBatch(req: Request, res: Response) {
-      await renderPreview(req, res, 200, await imports.findBatch(req.user!.id, batchId(req)));
+      const batch = await imports.findBatch(req.user!.id, batchId(req));
+      // A quarter's batch is shown here once applied by staff; a targets batch has its own page.
+      if (batch.kind === 'targets') throw new NotFound();
+      await renderPreview(req, res, 200, batch);
     },
 
     async longConfirm(req: Request, res: Response) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
-export type BatchKind = 'quarter' | 'long';
+// targets: staff's targets for many poles (server/targets/targets-import.service.ts).
+export type BatchKind = 'quarter' | 'long' | 'targets';
 export type BatchStatus = 'preview' | 'applied' | 'discarded';
 
 export interface BatchRow {

@@ -9,11 +9,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import { formatScaled } from '../lib/format.ts';
 import type { PoleRow } from '../poles/poles.service.ts';
 import type { Services } from '../services.ts';
-import { MAX_SPAN_YEARS, targetDecimals, targetField, type Span, type TargetLine } from './targets.service.ts';
-
-/** The years a target may be set for: from ten years back to five ahead of today's. */
-const YEARS_BACK = 10;
-const YEARS_AHEAD = 5;
+import { MAX_SPAN_YEARS, targetDecimals, targetYears, targetField, type Span, type TargetLine } from './targets.service.ts';
 
 const bodySchema = z.object({ digest: z.string().regex(/^[0-9a-f]{32}$/) }).passthrough();
 
@@ -28,8 +24,11 @@ interface FormState {
 
 /** Staff set a pole's targets per year; a pole's manager proposes next year's. */
 export function createTargetsHandlers({ targets, clock }: Pick<Services, 'targets' | 'clock'>) {
-  const thisYear = () => clock.now().setZone('Europe/Paris').year;
-  const yearList = () => Array.from({ length: YEARS_BACK + YEARS_AHEAD + 1 }, (_, i) => thisYear() + YEARS_AHEAD - i);
+  const thisYear = () => targetYears(clock).current;
+  const yearList = () => {
+    const { min, max } = targetYears(clock);
+    return Array.from({ length: max - min + 1 }, (_, i) => max - i);
+  };
 
   /**
    * The year (`annee`), or a convention's span (`de` and `a`, 2 to 6 years), within the years a target may
@@ -41,7 +40,8 @@ export function createTargetsHandlers({ targets, clock }: Pick<Services, 'target
     const parsed = z.object({ annee: year, de: year, a: year }).passthrough().safeParse(req.query);
     if (!parsed.success) throw new BadRequest();
     const { annee, de, a } = parsed.data;
-    const inRange = (y: number) => y >= thisYear() - YEARS_BACK && y <= thisYear() + YEARS_AHEAD;
+    const { min, max } = targetYears(clock);
+    const inRange = (y: number) => y >= min && y <= max;
     if (de !== undefined || a !== undefined) {
       if (de === undefined || a === undefined || annee !== undefined || !inRange(de) || !inRange(a)) throw new BadRequest();
       if (a <= de || a - de + 1 > MAX_SPAN_YEARS) return { spanError: t('targets.error.span', { max: String(MAX_SPAN_YEARS) }) };

@@ -40,12 +40,16 @@ export class TargetsRepo {
     return rows.map(read);
   }
 
-  /** The validated annual targets of `year` for the given poles (the areas' progress reads them). */
-  async validatedOfYear(db: Knex, poleIds: number[], year: number): Promise<TargetRow[]> {
+  /**
+   * The validated annual targets of `year` for the given poles (the areas' progress reads them); with
+   * `proposedToo`, the proposals as well (the import's template lists both).
+   */
+  async validatedOfYear(db: Knex, poleIds: number[], year: number, proposedToo = false): Promise<TargetRow[]> {
     if (!poleIds.length) return [];
     const rows = await db('targets')
       .whereIn('pole_id', poleIds)
-      .where({ first_year: year, last_year: year, status: 'validated' })
+      .where({ first_year: year, last_year: year })
+      .modify((q) => (proposedToo ? q : q.where('status', 'validated')))
       .orderBy(['pole_id', 'indicator_id']);
     return rows.map(read);
   }

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { AuditRepo } from '../audit/audit.repo.ts';
 import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
-import { writeTimestamp } from '../db/dialect.ts';
+import { isUniqueViolation, writeTimestamp } from '../db/dialect.ts';
 import { StaleVersion, ValidationError } from '../http/errors.ts';
 import { t } from '../i18n/messages.ts';
 import type { Actor } from '../lib/actor.ts';
@@ -31,6 +31,12 @@ export interface Span {
 }
 export const MAX_SPAN_YEARS = 6;
 
+/** The years a target may be set for: from ten years back to five ahead of this one (Paris time). */
+export function targetYears(clock: Clock): { min: number; max: number; current: number } {
+  const current = clock.now().setZone('Europe/Paris').year;
+  return { min: current - 10, max: current + 5, current };
+}
+
 /** A flow's target over `years` may reach that many years of quarters' bound; levels keep the quarter's bounds. */
 function rule(ind: IndicatorRow, years: number): NumberRule {
   const unit = ind.unit as NumberRule['unit'];
@@ -38,6 +44,18 @@ function rule(ind: IndicatorRow, years: number): NumberRule {
   if (ind.kind === 'flow') return { unit, decimals, min: ind.min_scaled, max: ind.max_scaled === null ? null : ind.max_scaled * 4 * years };
   if (ind.kind === 'ratio') return { unit, decimals, min: ind.min_scaled ?? 0, max: ind.max_scaled ?? 100 * SCALE };
   return { unit, decimals, min: ind.min_scaled, max: ind.max_scaled };
+}
+
+/** A target as typed (a form's field, a file's cell), by its indicator's rules over `years` years. */
+export const parseTarget = (ind: IndicatorRow, text: string, years: number) => parseValue(text, rule(ind, years));
+
+/** One target to set or remove, judged elsewhere (a spreadsheet import): `before` is the row it was judged on. */
+export interface PlannedTarget {
+  pole: PoleRow;
+  indicator: IndicatorRow;
+  span: Span;
+  before: TargetRow | undefined;
+  value: number | null;
 }
 
 /** The period a target covers: the year to date at the last consolidated quarter, or the whole year. */
@@ -149,6 +167,32 @@ export class TargetsService {
     return this.write(pole, { first: year, last: year }, body, digest, actor, 'proposed');
   }
 
+  /**
+   * Targets judged by an import, validated by this staff member: all in one transaction with `within` (the
+   * batch marked applied), audited as the form's. A target that moved on since it was judged (another
+   * form, another import) stops everything: StaleVersion.
+   */
+  async applyPlanned(items: PlannedTarget[], actor: Actor, within: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
+    const now = writeTimestamp(this.clock.now());
+    try {
+      await this.db.transaction(async (trx) => {
+        const current = new Map<string, Map<number, TargetRow>>();
+        for (const it of items) {
+          const key = `${it.pole.id}|${it.span.first}|${it.span.last}`;
+          if (!current.has(key)) current.set(key, new Map((await this.spanTargets(trx, it.pole, it.span)).map((x) => [x.indicator_id, x])));
+          const stored = current.get(key)!.get(it.indicator.id);
+          if (stored?.id !== it.before?.id || stored?.version !== it.before?.version) throw new StaleVersion();
+          await this.apply(trx, it.pole, it.indicator, it.span, it.before, it.value, 'validated', actor, now);
+        }
+        await within(trx);
+      });
+    } catch (err) {
+      // Another import or form inserted the same target meanwhile (PostgreSQL lets both transactions run).
+      if (isUniqueViolation(err)) throw new StaleVersion();
+      throw err;
+    }
+  }
+
   private async write(pole: PoleRow, span: Span, body: Record<string, unknown>, digest: string, actor: Actor, status: TargetStatus) {
     const indicators = await this.indicators();
     const errors: Record<string, string> = {};
@@ -161,7 +205,7 @@ export class TargetsService {
         continue;
       }
       const text = raw ?? '';
-      const parsed = parseValue(text, rule(ind, span.last - span.first + 1));
+      const parsed = parseTarget(ind, text, span.last - span.first + 1);
       if (parsed && 'error' in parsed) errors[targetField(ind.code)] = parsed.error;
       else typed.set(ind.id, parsed ? parsed.value : null);
     }

@@ -210,6 +210,21 @@ function cases(c: Cast): Case[] {
       '/admin/import/999999/confirmer',
       row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound'),
     ],
+    ['get', '/admin/objectifs/import', '/admin/objectifs/import', STAFF],
+    ['post', '/admin/objectifs/import', '/admin/objectifs/import', STAFF],
+    ['get', '/admin/objectifs/import/modele/:format', '/admin/objectifs/import/modele/csv?annee=2027', STAFF],
+    [
+      'get',
+      '/admin/objectifs/import/:batchId',
+      '/admin/objectifs/import/999999',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound'),
+    ],
+    [
+      'post',
+      '/admin/objectifs/import/:batchId/confirmer',
+      '/admin/objectifs/import/999999/confirmer',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound'),
+    ],
     // Notices and the outbox (« Envois »).
     ['get', '/admin/envois', '/admin/envois', STAFF],
     ['get', '/admin/envois', '/admin/envois?statut=queued&type=reminder', STAFF],

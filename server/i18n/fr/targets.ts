@@ -84,4 +84,38 @@ export const targets = {
   'targets.progress.none': 'Aucun objectif validé pour {year}.',
   'targets.progress.edit': 'Fixer les objectifs de {year}',
   'targets.progress.propose': 'Proposer les objectifs de {year}',
+  'targets.import.title': 'Importer des objectifs',
+  'targets.import.link': 'Importer les objectifs de plusieurs pôles depuis un tableur',
+  'targets.import.backValues': 'Import de données',
+  'targets.import.stepDownload': 'Téléchargez le modèle : une ligne par pôle et par indicateur, avec les objectifs déjà fixés.',
+  'targets.import.templateOf': 'Objectifs {year} :',
+  'targets.import.stepFill':
+    'Remplissez la colonne « objectif » : pour un flux, le total de l’année ; pour un stock, le niveau en fin d’année ; pour un taux ou un score, le niveau visé (colonne « nature »). Les colonnes « nom », « libelle », « unite », « nature » et « statut » ne sont pas lues.',
+  'targets.import.helpYears':
+    'La colonne « annee » donne l’année (2026) ou la période d’une convention pluriannuelle (2024-2026, de 2 à 6 ans) : l’objectif d’une convention n’est jamais la somme des objectifs annuels.',
+  'targets.import.helpEmpty':
+    'Une cellule « objectif » vide retire l’objectif existant, comme sur le formulaire ; un pôle ou un indicateur absent du fichier garde ses objectifs. Une proposition d’un pôle reprise telle quelle est validée.',
+  'targets.import.sheet': 'Objectifs {year}',
+  'targets.import.notice':
+    'Objectifs des pôles — mode d’emploi\n\nUne ligne par pôle, indicateur et année. Colonnes lues : pole (l’identifiant du pôle), indicateur (son code), annee (2026, ou 2024-2026 pour une convention), objectif.\nPour un flux, l’objectif est le total de l’année (ou de la convention) ; pour un stock, le niveau en fin de période ; pour un taux, le pourcentage ; pour un score, le niveau.\nUne cellule objectif vide retire l’objectif existant. Un pôle ou un indicateur absent du fichier garde ses objectifs.\nRien n’est enregistré avant la confirmation de l’aperçu, et tout le fichier est appliqué, ou rien.',
+  'targets.import.previewTitle': 'Aperçu de l’import d’objectifs',
+  'targets.import.subtitle': 'Objectifs des pôles',
+  'targets.import.where': 'Pôle · année',
+  'targets.import.old': 'Objectif actuel',
+  'targets.import.new': 'Nouvel objectif',
+  'targets.import.nothing': 'Ce fichier ne modifie aucun objectif : il n’y a rien à importer.',
+  'targets.import.confirmHint':
+    'Les objectifs seront enregistrés avec les mêmes règles que le formulaire, validés par vous, et chaque modification restera dans le journal du pôle.',
+  'targets.import.applied': 'Objectifs enregistrés : {changes}.',
+  'targets.import.changed':
+    'Des objectifs ont été modifiés depuis l’aperçu : rien n’a été enregistré. Vérifiez ce que l’import va maintenant modifier, puis confirmez de nouveau.',
+  'targets.import.conflict':
+    'Un objectif a été modifié pendant l’import : rien n’a été enregistré. Vérifiez l’aperçu et confirmez de nouveau.',
+  'targets.import.badYears': 'Indiquez l’année (2026) ou la période d’une convention (2024-2026).',
+  'targets.import.unknownPole': 'Aucun pôle n’a l’identifiant « {pole} » : reprenez celui du modèle.',
+  'targets.import.unknownIndicator': 'Aucun indicateur actif n’a le code « {code} » : reprenez celui du modèle.',
+  'targets.import.repeated': 'Cet objectif est déjà donné ligne {line} : une seule ligne par pôle, indicateur et année.',
+  'targets.import.proposed': 'proposé',
+  'targets.import.removed': 'retiré',
+  'targets.import.validates': 'proposition validée',
 } satisfies Messages<'targets'>;
