@@ -41,7 +41,7 @@ export function createTargetsImportHandlers({ targetsImport, clock }: Pick<Servi
     const { current } = targetYears(clock);
     res.status(status).render('pages/targets/import', {
       title: t('targets.import.title'),
-      nav: 'poles',
+      nav: 'import',
       action: `${BASE}?_csrf=${encodeURIComponent((res.locals.csrfToken as () => string)())}`,
       templates: [current + 1, current].map((year) => ({
         year,
@@ -58,7 +58,7 @@ export function createTargetsImportHandlers({ targetsImport, clock }: Pick<Servi
     const changes = JSON.parse(batch.changes_json) as { total: number; items: unknown[] };
     res.status(status).render('pages/imports/preview', {
       title: t('targets.import.previewTitle'),
-      nav: 'poles',
+      nav: 'import',
       long: true,
       whereHeading: t('targets.import.where'),
       oldHeading: t('targets.import.old'),

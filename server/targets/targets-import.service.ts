@@ -8,6 +8,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import type { PersonActor as Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
 import { formatScaled } from '../lib/format.ts';
+import { unitSuffix } from '../dashboards/figures.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
@@ -207,8 +208,7 @@ export class TargetsImportService {
 /** A line of the preview: « Pôle · 2026 », the indicator, the target now and after. */
 function change(pole: PoleRow, ind: IndicatorRow, r: TargetImportRow, before: TargetRow | undefined, value: number | null): Change {
   const decimals = targetDecimals(ind);
-  const unit = tDynamic('unit', ind.unit);
-  const shown = (v: number) => `${formatScaled(v, decimals)} ${unit}`.trim();
+  const shown = (v: number) => formatScaled(v, decimals) + unitSuffix(ind.unit);
   return {
     where: `${pole.name} · ${spanLabel(r.first, r.last)}`,
     label: ind.label_fr,
