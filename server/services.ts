@@ -37,6 +37,7 @@ import { TargetsRepo } from './targets/targets.repo.ts';
 import { TargetsService } from './targets/targets.service.ts';
 import { TargetProgressService } from './targets/target-progress.service.ts';
 import { TargetsImportService } from './targets/targets-import.service.ts';
+import { TrajectoryChartService } from './targets/trajectory-chart.ts';
 import { ReviewRepo } from './reporting/review.repo.ts';
 import { UsersRepo } from './users/users.repo.ts';
 import { TokensRepo } from './users/tokens.repo.ts';
@@ -133,6 +134,7 @@ export function buildServices(deps: Deps) {
   const targets = new TargetsService(db, clock, repos);
   const targetProgress = new TargetProgressService(db, clock, repos, closure);
   const targetsImport = new TargetsImportService({ db, clock, targets, repos });
+  const trajectory = new TrajectoryChartService({ db, repos, closure });
   const dashboards = new DashboardsService({
     db,
     clock,
@@ -177,6 +179,7 @@ export function buildServices(deps: Deps) {
     targets,
     targetProgress,
     targetsImport,
+    trajectory,
     imports,
     closure,
     dashboards,

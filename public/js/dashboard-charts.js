@@ -79,6 +79,19 @@
           stepped: 'middle',
           spanGaps: false,
         };
+      // A target's trajectory: a straight line through its points (linear by quarter), never provisional.
+      if (s.role === 'trajectory')
+        return {
+          type: 'line',
+          label: s.label,
+          data: s.values,
+          borderColor: COLORS[1],
+          backgroundColor: COLORS[1],
+          borderWidth: 2,
+          pointRadius: 3,
+          pointStyle: 'rectRot',
+          spanGaps: false,
+        };
       var color = COLORS[i % COLORS.length];
       var pattern = hatch(color);
       return {

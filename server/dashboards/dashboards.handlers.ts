@@ -4,11 +4,33 @@ import type { Services } from '../services.ts';
 import { parseFilters } from './dashboards.schema.ts';
 import { parseQuarter, quarterIndex } from '../lib/quarters.ts';
 import { areaPanelView, tileTargetText } from '../targets/progress-view.ts';
-import type { Tile } from './figures.ts';
+import type { TrajectoryArea } from '../targets/trajectory-chart.ts';
+import { trajectoryView } from '../targets/trajectory-view.ts';
+import type { DashIndicator, Tile } from './figures.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 
 /** National and regional dashboards: filters from the query string, figures from the dashboards service. */
-export function createDashboardsHandlers({ dashboards, targetProgress }: Pick<Services, 'dashboards' | 'targetProgress'>) {
+export function createDashboardsHandlers({
+  dashboards,
+  targetProgress,
+  trajectory,
+}: Pick<Services, 'dashboards' | 'targetProgress' | 'trajectory'>) {
+  /** The section « Réalisé cumulé et trajectoire de l'objectif », or null (not a flow, no target). */
+  async function trajectoryOf(
+    user: CurrentUser,
+    region: string | null,
+    page: {
+      indicator: DashIndicator;
+      period: { to: string };
+      closureScope: TrajectoryArea['closure'];
+      freshness: { baseCode: 'validated' | 'validated_or_submitted' };
+    },
+  ) {
+    const end = quarterIndex(parseQuarter(page.period.to)!);
+    const r = await trajectory.of(user, { regionCode: region, closure: page.closureScope }, page.indicator, end, page.freshness.baseCode);
+    return r ? trajectoryView(r, page.indicator, page.period.to) : null;
+  }
+
   /** The headline tiles, each with the progress of the area's poles that have a target for the period's year. */
   async function withTargets(
     user: CurrentUser,
@@ -31,10 +53,11 @@ export function createDashboardsHandlers({ dashboards, targetProgress }: Pick<Se
       const user = req.user!;
       const filters = parseFilters(req.query, user);
       const page = await dashboards.national(user, filters);
-      const tiles = await withTargets(user, null, page);
+      const [tiles, trajectory] = await Promise.all([withTargets(user, null, page), trajectoryOf(user, null, page)]);
       res.render('pages/dashboards/national', {
         ...page,
         tiles,
+        trajectory,
         nav: 'dashboard',
         action: '/tableau-de-bord',
         isStaff: user.role === 'staff',
@@ -55,9 +78,11 @@ export function createDashboardsHandlers({ dashboards, targetProgress }: Pick<Se
         page.freshness.baseCode,
       );
       const lastRow = page.trend.rows[page.trend.rows.length - 1];
+      const [tiles, trajectory] = await Promise.all([withTargets(user, code, page), trajectoryOf(user, code, page)]);
       res.render('pages/dashboards/region', {
         ...page,
-        tiles: await withTargets(user, code, page),
+        tiles,
+        trajectory,
         targets: progress ? areaPanelView(progress, Boolean(lastRow?.provisional)) : null,
         nav: 'dashboard',
         action: `/regions/${code}`,

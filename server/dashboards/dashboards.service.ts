@@ -106,6 +106,8 @@ export class DashboardsService {
     const { rows, map } = regionBreakdown(chosen, scope, regionRows);
     return {
       title: own.title,
+      // The poles whose reports close the page's quarters (the targets' trajectory reads the same closure).
+      closureScope: closureFilter(own.area),
       ...(await this.common(f, notes, closure, indicators, chosen, [mine, regions], own.area)),
       tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, undefined, provisional)),
       trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }], provisional),
@@ -175,6 +177,7 @@ export class DashboardsService {
     return {
       title: t('dash.region.title', { region: region.name }),
       region,
+      closureScope: closureFilter({ level: 'region', codes: [code] }),
       referenceName: ref?.name ?? null,
       ...(await this.common(
         f,

@@ -46,6 +46,7 @@ import { provenance } from './fr/provenance.ts';
 import { publications } from './fr/publications.ts';
 import { quarters } from './fr/quarters.ts';
 import { targets } from './fr/targets.ts';
+import { trajectory } from './fr/trajectory.ts';
 import { review } from './fr/review.ts';
 import { role } from './fr/role.ts';
 import { signIn } from './fr/sign-in.ts';
@@ -97,6 +98,7 @@ export const catalogue = byPrefix({
   publications,
   quarters,
   targets,
+  trajectory,
   review,
   role,
   signIn,
