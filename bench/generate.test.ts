@@ -86,6 +86,29 @@ describe('bench data generator', function () {
     }
   });
 
+  it('gives five poles in six validated targets for the last two years, drawn from their own figures', async () => {
+    const k = db();
+    try {
+      const rows = (await k('targets').select('pole_id', 'first_year', 'last_year', 'status', 'value_scaled')) as {
+        pole_id: number;
+        first_year: number;
+        last_year: number;
+        status: string;
+        value_scaled: number;
+      }[];
+      const last = lastClosedQuarter(DateTime.fromISO(BENCH_NOW, { zone: 'Europe/Paris' }));
+      const withTargets = summary.poles - Math.floor((summary.poles + 1) / 6);
+      expect(rows).to.have.length(withTargets * 2 * 4);
+      expect(summary.targets).to.equal(rows.length);
+      expect(new Set(rows.map((r) => r.first_year))).to.deep.equal(new Set([last.year - 1, last.year]));
+      expect(rows.every((r) => r.first_year === r.last_year && r.status === 'validated' && Number(r.value_scaled) >= 10_000)).to.equal(
+        true,
+      );
+    } finally {
+      await k.destroy();
+    }
+  });
+
   it('is deterministic for a seed', async () => {
     const other = path.join(dir, 'again.sqlite');
     await generateBenchData({ file: other, values: 2000, progress: false });

@@ -45,6 +45,8 @@ export interface GenerateSummary {
   reports: number;
   values: number;
   notAvailable: number;
+  /** Validated annual targets (five poles in six, the last two years, four indicators). */
+  targets: number;
   /** Poles whose last closed quarter is a draft (ready to be submitted by the bench). */
   draftPoleIds: number[];
   statuses: Record<string, number>;
@@ -147,6 +149,50 @@ function figures(
   };
 }
 
+/** Indicators the bench's poles have targets for: three headline flows and a stock. */
+const TARGET_CODES = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS', 'EMP_ETP_FIN'] as const;
+
+/**
+ * Validated annual targets for five poles in six, for the last two years, so that the measured pages
+ * draw their progress (tiles, the region's table, the trajectory): each the pole's own figure for the
+ * year (a flow's total, a stock's level at the last quarter generated) × 0.8 to 1.25 (some met, some
+ * behind), rounded to a whole unit.
+ */
+function targetRows(
+  rand: Random,
+  poles: { id: number }[],
+  years: number[],
+  yearFigures: Map<string, number>,
+  indicatorIds: Map<string, number>,
+  stamp: string,
+): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  poles.forEach((pole, k) => {
+    if (k % 6 === 5) return;
+    for (const year of years)
+      for (const code of TARGET_CODES) {
+        const figure = yearFigures.get(`${pole.id}|${year}|${code}`);
+        if (figure === undefined) continue;
+        rows.push({
+          pole_id: pole.id,
+          indicator_id: indicatorIds.get(code)!,
+          first_year: year,
+          last_year: year,
+          value_scaled: Math.max(10_000, Math.round((figure * (0.8 + rand.next() * 0.45)) / 10_000) * 10_000),
+          status: 'validated',
+          proposed_by: null,
+          proposed_at: null,
+          validated_by: null,
+          validated_at: stamp,
+          version: 1,
+          created_at: stamp,
+          updated_at: stamp,
+        });
+      }
+  });
+  return rows;
+}
+
 /** Creates a fresh SQLite file and fills it. Deterministic for a given seed, size and BENCH_NOW. */
 export async function generateBenchData(opts: GenerateOptions): Promise<GenerateSummary> {
   const started = performance.now();
@@ -232,6 +278,9 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
     });
 
     const statuses: Record<string, number> = {};
+    // What each pole's targets are drawn from: its flows' totals and its stocks' level per year.
+    const targetYears = [last.year - 1, last.year];
+    const yearFigures = new Map<string, number>();
     let reports = 0;
     let values = 0;
     let notAvailable = 0;
@@ -277,6 +326,11 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
             updated_at: updatedAt,
           });
           const fig = figures(rand, profile, i, q.quarter);
+          if (targetYears.includes(q.year))
+            for (const code of TARGET_CODES) {
+              const key = `${pole.id}|${q.year}|${code}`;
+              yearFigures.set(key, code === 'EMP_ETP_FIN' ? fig[code] : (yearFigures.get(key) ?? 0) + fig[code]);
+            }
           for (const code of BENCH_CODES) {
             const na = NA_REASONS[code] !== undefined && rand.next() < 0.02;
             if (na) notAvailable++;
@@ -305,6 +359,8 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
       values += valueRows.length;
     }
     bar.done();
+    const targets = targetRows(rand, poles, targetYears, yearFigures, indicatorIds, nowStamp);
+    await db.transaction(async (trx) => insertBatched(trx, 'targets', targets));
     if (!opts.databaseUrl) await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
     else await db.raw('analyze');
     return {
@@ -313,6 +369,7 @@ export async function generateBenchData(opts: GenerateOptions): Promise<Generate
       reports,
       values,
       notAvailable,
+      targets: targets.length,
       draftPoleIds: poles.slice(0, draftCount).map((p) => p.id),
       statuses,
       seconds: (performance.now() - started) / 1000,

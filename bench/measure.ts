@@ -105,6 +105,23 @@ export async function signIn(base: string, email = STAFF_EMAIL, password = STAFF
   return cookie;
 }
 
+/**
+ * The pages measured keep their targets: the generated poles have some, so the national dashboard draws
+ * the tiles' progress and the trajectory, the regional one its poles' table too. A page that lost them
+ * would be measured doing less than it does for people.
+ */
+async function expectProgress(base: string, cookie: string): Promise<void> {
+  const marks: Record<string, string[]> = {
+    [PATHS.national]: ['id="trajectoire"', 'Objectifs '],
+    [PATHS.regional]: ['id="trajectoire"', 'id="objectifs"', 'id="targets-table"'],
+  };
+  for (const [p, wanted] of Object.entries(marks)) {
+    const html = await (await fetch(base + p, { headers: { cookie } })).text();
+    const missing = wanted.filter((w) => !html.includes(w));
+    if (missing.length) throw new Error(`${p} shows no progress against targets (missing ${missing.join(', ')})`);
+  }
+}
+
 /** A complete submission of a stored draft: its values, the MEMBRES split, a comment and a confirmation on each line. */
 async function submissionBody(
   s: Services,
@@ -223,6 +240,7 @@ export async function measure(opts: {
     const statusProbe: Record<string, number> = {};
     for (const p of Object.values(PATHS)) statusProbe[p] = (await fetch(base + p, { headers: { cookie }, redirect: 'manual' })).status;
     log(`status codes: ${JSON.stringify(statusProbe)}`);
+    await expectProgress(base, cookie);
     const job = (paths: string[], duration = seconds): LoadJob => ({ url: base, paths, cookie, connections, duration });
     // Warm-up (compiled templates, SQLite page cache), not reported.
     await load(job([PATHS.national, PATHS.regional], 2));
