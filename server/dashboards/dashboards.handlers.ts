@@ -45,7 +45,7 @@ export function createDashboardsHandlers({
       end,
       page.freshness.baseCode,
     );
-    return page.tiles.map((x) => ({ ...x, target: tileTargetText(progress.get(x.id)) }));
+    return page.tiles.map((x) => ({ ...x, target: tileTargetText(progress.get(x.id), x.ytd.provisional) }));
   }
 
   return {

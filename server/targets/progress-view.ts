@@ -181,7 +181,7 @@ export function summaryTargets(lines: AtLine[]): SummaryTarget[] {
 type TileResult = NonNullable<ReturnType<Awaited<ReturnType<TargetProgressService['tiles']>>['get']>>;
 
 /** A headline tile's line on targets: « Objectifs 2026 (5 pôles sur 39) : 28,7 ETP sur 64,5 ETP — 45 % — … ». */
-export function tileTargetText(r: TileResult | undefined): string | null {
+export function tileTargetText(r: TileResult | undefined, provisional = false): string | null {
   if (!r || !r.area.withTarget) return null;
   const ind = toDashIndicator(r.indicator);
   const a = r.area;
@@ -201,5 +201,7 @@ export function tileTargetText(r: TileResult | undefined): string | null {
   const complete = r.expected
     ? ` ${t('targets.tile.completeness', { completeness: completenessText({ reported: r.reported, expected: r.expected, rate: r.reported / r.expected, unit: 'pole_quarters' }) })}`
     : '';
-  return `${who} : ${line} — ${standing(a.progress, ind, r.elapsed)}.${complete}`;
+  // The actual compared is the year to date at the period's end: provisional when that is.
+  const later = provisional ? ` ${t('targets.tile.provisional')}` : '';
+  return `${who} : ${line} — ${standing(a.progress, ind, r.elapsed)}.${complete}${later}`;
 }

@@ -160,6 +160,11 @@ describe(`targets' trajectory on the dashboards (${onPostgres ? 'PostgreSQL' : '
       const chart = chartOf(html) as unknown as { provisional: boolean[]; provisionalLabel: string };
       expect(chart.provisional).to.deep.equal([false, false, true, false]);
       expect(chart.provisionalLabel).to.equal('provisoire');
+      // The tile's target line compares the same provisional year to date, and says so.
+      const tile = text(/<li class="card dash-tile" id="tile-EMP_CREES">[\s\S]*?<\/li>/.exec(html)![0]);
+      expect(tile).to.match(/Objectifs 2026 \(2 pôles sur 3 en ont un\) : [^.]+\. .*Réalisé provisoire : il peut encore changer\./);
+      const settled = (await funder.get('/regions/76?indicateur=EMP_CREES&a=2026-T2').expect(200)).text;
+      expect(text(/<li class="card dash-tile" id="tile-EMP_CREES">[\s\S]*?<\/li>/.exec(settled)![0])).not.to.include('Réalisé provisoire');
     } finally {
       ctx.clock.set('2026-11-26T10:00:00');
     }

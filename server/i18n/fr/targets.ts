@@ -52,6 +52,7 @@ export const targets = {
   'targets.chart.flow': 'Objectif de l’année ÷ 4 (par trimestre)',
   'targets.chart.level': 'Objectif de l’année',
   'targets.tile.completeness': 'Réalisé sur {completeness}.',
+  'targets.tile.provisional': 'Réalisé provisoire : il peut encore changer.',
   'targets.tile.who.1': 'Objectifs {year} (1 pôle sur {poles} en a un)',
   'targets.tile.who.n': 'Objectifs {year} ({count} pôles sur {poles} en ont un)',
   'targets.area.coverage.1': 'Objectif fixé pour 1 pôle sur {poles}.',
