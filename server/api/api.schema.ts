@@ -177,16 +177,33 @@ export const targetItem = z.strictObject({
   pole: z.string().describe('Slug du pôle.'),
   indicator: z.string(),
   year: z.number().int(),
-  target: z.number().describe('L’objectif, en unités de l’indicateur (total de l’année pour un flux, niveau pour les autres).'),
+  span: z
+    .strictObject({ first: z.number().int(), last: z.number().int() })
+    .nullable()
+    .describe(
+      'La convention pluriannuelle (2024–2026) dont la période contient l’année demandée ; null pour l’objectif de l’année. Son objectif n’est jamais la somme des objectifs annuels.',
+    ),
+  target: z
+    .number()
+    .describe(
+      'L’objectif, en unités de l’indicateur : pour un flux, le total de l’année (ou de la convention) ; pour les autres, le niveau visé en fin de période.',
+    ),
   direction: z.enum(['up', 'down']).describe('up : une hausse est favorable ; down : une baisse.'),
-  actual: z.number().nullable().describe('Le réalisé, de T1 au dernier trimestre consolidé du pôle dans l’année ; null sans donnée.'),
+  actual: z
+    .number()
+    .nullable()
+    .describe(
+      'Le réalisé jusqu’au dernier trimestre consolidé du pôle dans la période (l’année, ou la convention : un flux additionné sur ses années) ; null sans donnée.',
+    ),
   through: z.string().nullable().describe('Le dernier trimestre compté (2026-T3) ; null avant le premier trimestre consolidé de l’année.'),
   share: z.number().nullable().describe('Part atteinte (0,71 = 71 %), objectif ÷ réalisé quand une baisse est favorable.'),
   reached: z.boolean(),
   trajectory: z
     .strictObject({ expected: z.number(), status: z.enum(['ahead', 'on_track', 'behind']) })
     .nullable()
-    .describe('Flux seulement, l’année en cours : la part de l’objectif attendue à ce trimestre (répartition linéaire, ±10 %).'),
+    .describe(
+      'Flux seulement, pendant la période (l’année, ou la convention) : la part de l’objectif attendue à ce trimestre (répartition linéaire par trimestre, ±10 %).',
+    ),
   completeness: z.strictObject({ reported: z.number().int(), expected: z.number().int() }).nullable(),
 });
 export type TargetItem = z.infer<typeof targetItem>;

@@ -11,7 +11,7 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import { SCALE } from '../lib/decimal.ts';
-import { fromIndex, periodLabel, quarterIndex, quarterLabel } from '../lib/quarters.ts';
+import { fromIndex, periodLabel, quarterIndex } from '../lib/quarters.ts';
 import type { PolesRepo } from '../poles/poles.repo.ts';
 import { ApiProblem, badParameter } from './api-problem.ts';
 import type { AggregatesRequest } from './api-query.ts';
@@ -49,7 +49,10 @@ export class ApiService {
     private readonly dashboards = new DashboardsRepo(),
   ) {}
 
-  /** The validated targets of a year for the poles in scope (or one of them), each with its progress. */
+  /**
+   * The validated targets of a year for the poles in scope (or one of them), each with its progress: the
+   * year's, and the conventions whose span holds the year (over their span so far).
+   */
   async targetsOf(user: CurrentUser, q: { year: number; pole?: string }): Promise<TargetItem[]> {
     let poles: { id: number; slug: string }[];
     if (q.pole !== undefined) {
@@ -64,10 +67,11 @@ export class ApiService {
       pole: l.pole,
       indicator: l.indicator.code,
       year: q.year,
+      span: l.target.first_year === l.target.last_year ? null : { first: l.target.first_year, last: l.target.last_year },
       target: units(l.target.value_scaled),
       direction: l.indicator.direction,
       actual: l.actual?.value === null || l.actual?.value === undefined ? null : units(l.actual.value),
-      through: l.through === null ? null : quarterLabel(fromIndex(l.through)),
+      through: l.through,
       share: l.progress.share === null ? null : Math.round(l.progress.share * 1000) / 1000,
       reached: l.progress.reached,
       trajectory: l.progress.trajectory ? { expected: units(l.progress.trajectory.expected), status: l.progress.trajectory.status } : null,

@@ -24,7 +24,7 @@ export async function spanProgress(
     lastConsolidated,
     base,
   }: {
-    pole: PoleRow;
+    pole: Pick<PoleRow, 'id'>;
     validated: TargetRow[];
     byId: Map<number, IndicatorRow>;
     lastConsolidated: number | null;
@@ -82,7 +82,7 @@ function spanActual(indicator: IndicatorRow, years: StoredAggregate[], last: Sto
 function poleCells(
   db: Knex,
   aggregatesRead: AggregatesReadRepo,
-  o: { base: Base; pole: PoleRow; indicator: IndicatorRow; grain: 'year' | 'ytd'; from: number; to: number },
+  o: { base: Base; pole: Pick<PoleRow, 'id'>; indicator: IndicatorRow; grain: 'year' | 'ytd'; from: number; to: number },
 ): Promise<StoredAggregate[]> {
   return aggregatesRead.read(db, {
     base: o.base,

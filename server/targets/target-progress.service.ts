@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { ClosureService } from '../aggregates/closure.service.ts';
-import { areaProgress, progress, type AreaProgress, type Progress } from '../aggregates/progress.ts';
+import { areaProgress, type AreaProgress, type Progress } from '../aggregates/progress.ts';
 import { t } from '../i18n/messages.ts';
 import type { Clock } from '../lib/clock.ts';
 import { fromIndex, parseQuarter, quarterIndex, quarterLabel } from '../lib/quarters.ts';
@@ -14,6 +14,7 @@ import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo
 import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { progressRows } from './progress-view.ts';
+import { progressOfPoles, yearProgress, type PolesProgressLine } from './poles-progress.ts';
 import { spanProgress } from './span-progress.ts';
 import type { TargetRow, TargetsRepo } from './targets.repo.ts';
 import { targetWindow } from './targets.service.ts';
@@ -189,45 +190,9 @@ export class TargetProgressService {
     return { indicator, year, elapsed, lines, area };
   }
 
-  /**
-   * Many poles' progress for `year` (the API): each pole against its own latest consolidated quarter, read
-   * with one closure query and one aggregates query per distinct quarter, whatever the number of poles.
-   */
-  async progressOfPoles(poles: { id: number; slug: string }[], year: number, base: Base) {
-    if (!poles.length) return [];
-    const ids = poles.map((p) => p.id);
-    const [indicators, targets, closures] = await Promise.all([
-      this.indicators(),
-      this.repos.targets.validatedOfYear(this.db, ids, year),
-      this.closure.byArea({ poleIds: ids }, 'pole'),
-    ]);
-    const windowOf = new Map(ids.map((id) => [id, targetWindow(year, closures.get(String(id))?.latestConsolidated(base) ?? null)]));
-    const ends = [...new Set([...windowOf.values()].filter((w) => w !== null).map((w) => w!.end))];
-    const cells = new Map<string, StoredAggregate>();
-    for (const end of ends) {
-      const areas = ids.filter((id) => windowOf.get(id)?.end === end).map(String);
-      for (const c of await this.repos.aggregatesRead.read(this.db, {
-        base,
-        level: 'pole',
-        areas,
-        category: '',
-        grain: 'ytd',
-        fromIndex: end,
-        toIndex: end,
-      }))
-        cells.set(`${c.area}|${c.indicatorId}`, c);
-    }
-    const byId = new Map(indicators.map((i) => [i.id, i]));
-    const slugOf = new Map(poles.map((p) => [p.id, p.slug]));
-    return targets
-      .filter((x) => byId.has(x.indicator_id))
-      .map((target) => {
-        const indicator = byId.get(target.indicator_id)!;
-        const window = windowOf.get(target.pole_id) ?? null;
-        const actual = window ? (cells.get(`${target.pole_id}|${indicator.id}`) ?? null) : null;
-        const p = yearProgress(indicator, target, actual, window?.elapsed ?? 0);
-        return { pole: slugOf.get(target.pole_id)!, indicator, target, actual, through: window ? window.end : null, progress: p };
-      });
+  /** Many poles' progress for `year` (the API): see poles-progress.ts. */
+  async progressOfPoles(poles: { id: number; slug: string }[], year: number, base: Base): Promise<PolesProgressLine[]> {
+    return progressOfPoles({ db: this.db, repos: this.repos, closure: this.closure }, poles, year, base);
   }
 
   /**
@@ -311,16 +276,4 @@ export class TargetProgressService {
       })
       .concat(await spanProgress(this.db, this.repos.aggregatesRead, { pole, validated, byId, lastConsolidated, base }));
   }
-}
-
-/** A year's target against the pole's year to date after `elapsed` quarters. */
-function yearProgress(indicator: IndicatorRow, target: TargetRow, actual: StoredAggregate | null, elapsed: number): Progress {
-  return progress({
-    kind: indicator.kind,
-    direction: indicator.direction,
-    target: target.value_scaled,
-    actual: actual?.value ?? null,
-    elapsed,
-    span: 4,
-  });
 }

@@ -54,6 +54,19 @@ export class TargetsRepo {
     return rows.map(read);
   }
 
+  /** The validated conventions (multi-year targets) of the given poles whose span holds `year`. */
+  async validatedSpansHolding(db: Knex, poleIds: number[], year: number): Promise<TargetRow[]> {
+    if (!poleIds.length) return [];
+    const rows = await db('targets')
+      .whereIn('pole_id', poleIds)
+      .where('status', 'validated')
+      .where('first_year', '<=', year)
+      .where('last_year', '>=', year)
+      .whereRaw('first_year <> last_year')
+      .orderBy(['pole_id', 'indicator_id', 'first_year']);
+    return rows.map(read);
+  }
+
   async insert(trx: Knex.Transaction, row: Omit<TargetRow, 'id'>): Promise<number> {
     const [inserted] = await trx('targets').insert(row).returning('id');
     return Number(typeof inserted === 'object' ? inserted.id : inserted);

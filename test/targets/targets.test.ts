@@ -199,6 +199,7 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       pole: pole.slug,
       indicator: 'EMP_CREES',
       year: 2026,
+      span: null,
       target: 12,
       direction: 'up',
       actual: 8.5,
@@ -279,6 +280,24 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
       .to.include('Emplois non délocalisables créés — convention 2025–2027')
       .and.include('8,5 ETP sur 40,0 ETP — 21 % — en retard sur la trajectoire (23,3 ETP attendus à fin 2026-T3)')
       .and.include('3 trimestres déclarés sur 7 (43 %)');
+    // The API answers the convention beside the year's target, over its span so far.
+    const api = (await funder.get('/api/v1/targets?year=2026').expect(200)).body as { data: Record<string, unknown>[] };
+    expect(api.data.filter((d) => d.indicator === 'EMP_CREES' && d.span !== null)).to.deep.equal([
+      {
+        pole: pole.slug,
+        indicator: 'EMP_CREES',
+        year: 2026,
+        span: { first: 2025, last: 2027 },
+        target: 40,
+        direction: 'up',
+        actual: 8.5,
+        through: '2026-T3',
+        share: 0.213,
+        reached: false,
+        trajectory: { expected: 23.3333, status: 'behind' },
+        completeness: { reported: 3, expected: 7 },
+      },
+    ]);
     // A span the page's choice made wrong is said next to its field; a forged one is a 400.
     const wrong = await staff.get(`/admin/poles/${pole.slug}/objectifs?de=2027&a=2025`).expect(422);
     expect(text(wrong.text)).to.include('Choisissez une fin de convention après son début, sur 6 ans au plus.');
