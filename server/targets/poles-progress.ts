@@ -11,7 +11,7 @@ import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo
 import { fromIndex, quarterLabel } from '../lib/quarters.ts';
 import { spanProgress } from './span-progress.ts';
 import type { TargetRow, TargetsRepo } from './targets.repo.ts';
-import { targetWindow } from './targets.service.ts';
+import { targetWindow } from './target-rules.ts';
 
 /** A pole's target (a year's, or a convention's holding the year) and its progress, for the API. */
 export interface PolesProgressLine {

@@ -29,8 +29,10 @@ export function progressRows(lines: PoleProgressLine[]): ProgressRow[] {
     const p = l.progress;
     // A convention's line says its span; its id stays apart from the year's line of the same indicator.
     const span = l.target.first_year !== l.target.last_year ? `${l.target.first_year}–${l.target.last_year}` : null;
-    const label = span ? t('targets.spans.line', { label: ind.label, span }) : ind.label;
-    const code = span ? `${ind.code}-${l.target.first_year}-${l.target.last_year}` : ind.code;
+    const name = l.category ? `${ind.label} — ${l.category.label_fr}` : ind.label;
+    const label = span ? t('targets.spans.line', { label: name, span }) : name;
+    const key = l.category ? `${ind.code}-${l.category.code}` : ind.code;
+    const code = span ? `${key}-${l.target.first_year}-${l.target.last_year}` : key;
     if (!l.actual || l.actual.value === null || (p.share === null && !p.reached)) {
       return {
         code,

@@ -41,7 +41,7 @@ export async function spanProgress(
     if (end === null || end < first) continue;
     const endYear = fromIndex(end).year;
     const read = (grain: 'year' | 'ytd', from: number, to: number) =>
-      poleCells(db, aggregatesRead, { base, pole, indicator, grain, from, to });
+      poleCells(db, aggregatesRead, { base, pole, indicator, category: target.category, grain, from, to });
     const last = (await read('ytd', end, end))[0] ?? null;
     const years =
       indicator.kind === 'flow' && endYear > target.first_year
@@ -52,6 +52,7 @@ export async function spanProgress(
     const elapsed = end - first + 1;
     out.push({
       indicator,
+      category: null,
       target,
       actual,
       elapsed,
@@ -78,18 +79,18 @@ function spanActual(indicator: IndicatorRow, years: StoredAggregate[], last: Sto
   return { value, reported: cells.reduce((n, c) => n + c.reported, 0), expected: cells.reduce((n, c) => n + c.expected, 0) };
 }
 
-/** One pole's cells of one indicator (the total) over a range of one grain. */
+/** One pole's cells of one indicator (its total, or a category) over a range of one grain. */
 function poleCells(
   db: Knex,
   aggregatesRead: AggregatesReadRepo,
-  o: { base: Base; pole: Pick<PoleRow, 'id'>; indicator: IndicatorRow; grain: 'year' | 'ytd'; from: number; to: number },
+  o: { base: Base; pole: Pick<PoleRow, 'id'>; indicator: IndicatorRow; category: string; grain: 'year' | 'ytd'; from: number; to: number },
 ): Promise<StoredAggregate[]> {
   return aggregatesRead.read(db, {
     base: o.base,
     level: 'pole',
     areas: [String(o.pole.id)],
     indicatorIds: [o.indicator.id],
-    category: '',
+    category: o.category,
     grain: o.grain,
     fromIndex: o.from,
     toIndex: o.to,

@@ -10,17 +10,19 @@ import { t } from '../i18n/messages.ts';
 import type { Clock } from '../lib/clock.ts';
 import { fromIndex, parseQuarter, quarterIndex, quarterLabel } from '../lib/quarters.ts';
 import { SCALE } from '../lib/decimal.ts';
-import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
+import type { IndicatorCategoryRow, IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { progressRows } from './progress-view.ts';
 import { progressOfPoles, yearProgress, type PolesProgressLine } from './poles-progress.ts';
 import { spanProgress } from './span-progress.ts';
 import type { TargetRow, TargetsRepo } from './targets.repo.ts';
-import { targetWindow } from './targets.service.ts';
+import { targetKey, targetWindow } from './target-rules.ts';
 
 export interface PoleProgressLine {
   indicator: IndicatorRow;
+  /** The category a target aims at; null for the indicator's total. */
+  category: Pick<IndicatorCategoryRow, 'code' | 'label_fr'> | null;
   target: TargetRow;
   /** The figure compared (a convention's flow: its years added up), with what it holds. */
   actual: { value: number | null; reported: number; expected: number } | null;
@@ -242,38 +244,53 @@ export class TargetProgressService {
    * the pole's figure over the consolidated part of it, with the trajectory of flows.
    */
   async poleProgress(pole: PoleRow, year: number, lastConsolidated: number | null, base: Base): Promise<PoleProgressLine[]> {
-    const [indicators, targets] = await Promise.all([this.indicators(), this.repos.targets.ofPole(this.db, pole.id, [year])]);
-    const validated = targets.filter((x) => x.status === 'validated' && x.first_year <= year && x.last_year >= year);
+    const [indicators, categories, targets] = await Promise.all([
+      this.indicators(),
+      this.repos.indicators.categories(this.db),
+      this.repos.targets.ofPole(this.db, pole.id, [year]),
+    ]);
+    const byId = new Map(indicators.map((i) => [i.id, i]));
+    // A category's target is shown with its label; one whose category left the catalogue is not.
+    const categoryOf = (x: TargetRow) => categories.find((c) => c.indicator_id === x.indicator_id && c.code === x.category) ?? null;
+    const validated = targets.filter(
+      (x) =>
+        x.status === 'validated' &&
+        x.first_year <= year &&
+        x.last_year >= year &&
+        byId.has(x.indicator_id) &&
+        (!x.category || categoryOf(x)),
+    );
     if (!validated.length) return [];
     const window = targetWindow(year, lastConsolidated);
+    // Every category's year to date at once: a pole's few cells of one quarter.
     const rows = window
       ? await this.repos.aggregatesRead.read(this.db, {
           base,
           level: 'pole',
           areas: [String(pole.id)],
-          category: '',
           grain: 'ytd',
           fromIndex: window.end,
           toIndex: window.end,
         })
       : [];
-    const actual = new Map(rows.map((r) => [r.indicatorId, r]));
-    const byId = new Map(indicators.map((i) => [i.id, i]));
-    return validated
-      .filter((x) => x.first_year === year && x.last_year === year && byId.has(x.indicator_id))
+    const actual = new Map(rows.map((r) => [targetKey(r.indicatorId, r.category), r]));
+    const annual = validated
+      .filter((x) => x.first_year === year && x.last_year === year)
       .map((target): PoleProgressLine => {
         const indicator = byId.get(target.indicator_id)!;
-        const cell = actual.get(indicator.id) ?? null;
+        const cell = actual.get(targetKey(indicator.id, target.category)) ?? null;
         const elapsed = window?.elapsed ?? 0;
         return {
           indicator,
+          category: categoryOf(target),
           target,
           actual: cell,
           elapsed,
           through: `T${elapsed}`,
           progress: yearProgress(indicator, target, cell, elapsed),
         };
-      })
-      .concat(await spanProgress(this.db, this.repos.aggregatesRead, { pole, validated, byId, lastConsolidated, base }));
+      });
+    const spans = await spanProgress(this.db, this.repos.aggregatesRead, { pole, validated, byId, lastConsolidated, base });
+    return [...annual, ...spans.map((l) => ({ ...l, category: categoryOf(l.target) }))];
   }
 }

@@ -6,8 +6,8 @@ import { t, tn } from '../i18n/messages.ts';
 import type { SheetRow } from '../imports/import-files.ts';
 import { cellControlProblem, cellText, columnLetter, normaliseHeader, type Columns, type Problem } from '../imports/import-rows.ts';
 
-/** The template's columns: the four read (pole, indicateur, annee, objectif) and what helps to fill them. */
-export const TARGET_COLUMNS = ['pole', 'nom', 'indicateur', 'libelle', 'unite', 'nature', 'annee', 'objectif', 'statut'];
+/** The template's columns: those read (pole, indicateur, categorie, annee, objectif) and what helps to fill them. */
+export const TARGET_COLUMNS = ['pole', 'nom', 'indicateur', 'categorie', 'libelle', 'unite', 'nature', 'annee', 'objectif', 'statut'];
 const REQUIRED = ['pole', 'indicateur', 'annee', 'objectif'];
 // Other spellings people write in a header (beside those imports/import-rows.ts already knows).
 const ALIASES: Record<string, string> = { cible: 'objectif', valeur: 'objectif', objectifs: 'objectif', periode: 'annee', annees: 'annee' };
@@ -16,6 +16,8 @@ export interface TargetImportRow {
   line: number;
   pole: string;
   code: string;
+  /** A category's code ('' for the indicator's total): the column may be left out. */
+  category: string;
   first: number;
   last: number;
   /** The target as typed; empty removes the target. */
@@ -76,6 +78,7 @@ export function readTargetRows(sheet: SheetRow[], format: 'csv' | 'xlsx'): Targe
     };
     const pole = get('pole').toLowerCase();
     const code = get('indicateur').toUpperCase();
+    const category = position.has('categorie') ? get('categorie').toLowerCase() : '';
     const yearsText = get('annee');
     const value = get('objectif');
     if (!pole && !bad) fail('pole', t('import.noPole'));
@@ -88,7 +91,7 @@ export function readTargetRows(sheet: SheetRow[], format: 'csv' | 'xlsx'): Targe
       const problem = typeof c === 'string' && !read.has(i) ? cellControlProblem(c) : null;
       if (problem) fail(columnLetter(i), problem, columnLetter(i));
     });
-    if (!bad && years) rows.push({ line: r.line, pole, code, ...years, value });
+    if (!bad && years) rows.push({ line: r.line, pole, code, category, ...years, value });
   }
   return { ok: true, rows, problems, columns, count };
 }

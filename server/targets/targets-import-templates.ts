@@ -7,7 +7,7 @@ import { asNumber, csv, notice, numberFormat, sheetWithHeader } from '../imports
 import { TARGET_COLUMNS } from './targets-import-rows.ts';
 import type { TargetTemplateRow } from './targets-import.service.ts';
 
-const cells = (r: TargetTemplateRow) => [r.pole, r.name, r.code, r.label, r.unit, r.kind, r.year];
+const cells = (r: TargetTemplateRow) => [r.pole, r.name, r.code, r.category, r.label, r.unit, r.kind, r.year];
 
 export function targetsCsv(rows: TargetTemplateRow[]): string {
   return csv(

@@ -15,7 +15,7 @@ import type { Services } from '../services.ts';
 import { readTargetRows } from './targets-import-rows.ts';
 import { targetsCsv, targetsXlsx } from './targets-import-templates.ts';
 import type { BatchRow, TargetsConfirmOutcome } from './targets-import.service.ts';
-import { targetYears } from './targets.service.ts';
+import { targetYears } from './target-rules.ts';
 
 const BASE = '/admin/objectifs/import';
 // A targets file has one row per pole and indicator: 2,000 poles × 10 indicators, with room.

@@ -10,14 +10,15 @@ import type { Clock } from '../lib/clock.ts';
 import { formatScaled } from '../lib/format.ts';
 import { unitSuffix } from '../dashboards/figures.ts';
 import type { CurrentUser } from '../http/current-user.ts';
-import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
+import type { IndicatorCategoryRow, IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
 import type { BatchRow, ImportsRepo } from '../imports/imports.repo.ts';
 import { clip, type Change } from '../imports/import-plan.ts';
 import type { Columns, Problem } from '../imports/import-rows.ts';
 import type { TargetImportRow } from './targets-import-rows.ts';
 import type { TargetRow, TargetsRepo } from './targets.repo.ts';
-import { MAX_SPAN_YEARS, parseTarget, targetDecimals, targetYears, type PlannedTarget, type TargetsService } from './targets.service.ts';
+import { MAX_SPAN_YEARS, parseTarget, targetDecimals, targetKey, targetSlots, targetYears } from './target-rules.ts';
+import type { PlannedTarget, TargetsService } from './targets.service.ts';
 
 export type { BatchRow } from '../imports/imports.repo.ts';
 
@@ -34,6 +35,7 @@ export interface TargetTemplateRow {
   pole: string;
   name: string;
   code: string;
+  category: string;
   label: string;
   unit: string;
   kind: string;
@@ -69,22 +71,28 @@ export interface TargetsImportDeps {
 export class TargetsImportService {
   constructor(private readonly deps: TargetsImportDeps) {}
 
-  /** Every pole of the user's scope and active indicator for `year`, with the target set, if any. */
+  /** Every pole of the user's scope and active indicator (its total and categories) for `year`, with the target set. */
   async templateRows(user: CurrentUser, year: number): Promise<TargetTemplateRow[]> {
     const { db, repos } = this.deps;
-    const [poles, indicators] = await Promise.all([repos.poles.listInScope(db, user), repos.indicators.list(db, { activeOnly: true })]);
+    const [poles, indicators, categories] = await Promise.all([
+      repos.poles.listInScope(db, user),
+      repos.indicators.list(db, { activeOnly: true }),
+      repos.indicators.categories(db),
+    ]);
     const active = poles.filter((p) => p.archived_on === null);
     const ids = active.map((p) => p.id);
     const targets = await repos.targets.validatedOfYear(db, ids, year, true);
-    const byKey = new Map(targets.map((x) => [`${x.pole_id}|${x.indicator_id}`, x]));
+    const byKey = new Map(targets.map((x) => [`${x.pole_id}|${targetKey(x.indicator_id, x.category)}`, x]));
+    const slots = targetSlots(indicators, categories);
     return active.flatMap((p) =>
-      indicators.map((ind) => {
-        const x = byKey.get(`${p.id}|${ind.id}`);
+      slots.map(({ indicator: ind, category }) => {
+        const x = byKey.get(`${p.id}|${targetKey(ind.id, category?.code ?? '')}`);
         return {
           pole: p.slug,
           name: p.name,
           code: ind.code,
-          label: ind.label_fr,
+          category: category?.code ?? '',
+          label: category ? `${ind.label_fr} — ${category.label_fr}` : ind.label_fr,
           unit: tDynamic('unit', ind.unit),
           kind: t(`targets.kind.${ind.kind}`) + (ind.direction === 'down' ? ` (${t('targets.down')})` : ''),
           year,
@@ -158,60 +166,95 @@ export class TargetsImportService {
   private async judge(rows: TargetImportRow[], columns: Columns): Promise<Judged> {
     const { db, repos } = this.deps;
     const out: Judged = { problems: [], changes: [], plans: [] };
-    const at = (r: TargetImportRow, column: string, message: string) =>
-      out.problems.push({ line: r.line, column, letter: columns[column] ?? null, message });
-    const indicators = new Map((await repos.indicators.list(db, { activeOnly: true })).map((i) => [i.code, i]));
-    const poles = new Map<string, PoleRow | null>();
-    const stored = new Map<string, Map<number, TargetRow>>();
-    const seen = new Map<string, number>();
-    const { min, max } = targetYears(this.deps.clock);
+    const [indicators, categories] = await Promise.all([repos.indicators.list(db, { activeOnly: true }), repos.indicators.categories(db)]);
+    const known: Known = {
+      indicators: new Map(indicators.map((i) => [i.code, i])),
+      categories: new Map(indicators.map((i) => [i.id, categories.filter((c) => c.indicator_id === i.id)])),
+      poles: new Map(),
+      stored: new Map(),
+      seen: new Map(),
+      years: targetYears(this.deps.clock),
+    };
     for (const r of rows) {
-      if (!poles.has(r.pole)) poles.set(r.pole, (await repos.poles.findBySlug(db, r.pole)) ?? null);
-      const pole = poles.get(r.pole)!;
-      const ind = indicators.get(r.code);
-      if (!pole) at(r, 'pole', t('targets.import.unknownPole', { pole: clip(r.pole) }));
-      if (!ind) at(r, 'indicateur', t('targets.import.unknownIndicator', { code: clip(r.code) }));
-      const years = r.last - r.first + 1;
-      if (r.first < min || r.last > max) at(r, 'annee', t('targets.error.year', { min: String(min), max: String(max) }));
-      else if (r.last < r.first || years > MAX_SPAN_YEARS) at(r, 'annee', t('targets.error.span', { max: String(MAX_SPAN_YEARS) }));
-      if (!pole || !ind || r.first < min || r.last > max || r.last < r.first || years > MAX_SPAN_YEARS) continue;
-      const key = `${pole.id}|${ind.id}|${r.first}|${r.last}`;
-      const earlier = seen.get(key);
-      if (earlier !== undefined) {
-        at(r, 'indicateur', t('targets.import.repeated', { line: String(earlier) }));
+      const judged = await this.judgeRow(r, known);
+      if ('problems' in judged) {
+        for (const [column, message] of judged.problems)
+          out.problems.push({ line: r.line, column, letter: columns[column] ?? null, message });
         continue;
       }
-      seen.set(key, r.line);
-      const parsed = parseTarget(ind, r.value, years);
-      if (parsed && 'error' in parsed) {
-        at(r, 'objectif', parsed.error);
-        continue;
-      }
-      const value = parsed ? parsed.value : null;
-      const spanKey = `${pole.id}|${r.first}|${r.last}`;
-      if (!stored.has(spanKey)) {
-        const current = (await repos.targets.ofPole(db, pole.id, [r.first, r.last])).filter(
-          (x) => x.first_year === r.first && x.last_year === r.last,
-        );
-        stored.set(spanKey, new Map(current.map((x) => [x.indicator_id, x])));
-      }
-      const before = stored.get(spanKey)!.get(ind.id);
-      // Unchanged: the same value already validated, or no target where none is asked.
-      if (value === null ? !before : before?.value_scaled === value && before.status === 'validated') continue;
-      out.plans.push({ pole, indicator: ind, span: { first: r.first, last: r.last }, before, value });
-      out.changes.push(change(pole, ind, r, before, value));
+      if (!judged.plan) continue;
+      out.plans.push(judged.plan);
+      out.changes.push(change(judged.plan, r));
     }
     return out;
   }
+
+  /** One row: its problems ([column, message]), or the target it sets or removes (none when unchanged). */
+  private async judgeRow(r: TargetImportRow, known: Known): Promise<{ problems: [string, string][] } | { plan: PlannedTarget | null }> {
+    const { db, repos } = this.deps;
+    const problems: [string, string][] = [];
+    if (!known.poles.has(r.pole)) known.poles.set(r.pole, (await repos.poles.findBySlug(db, r.pole)) ?? null);
+    const pole = known.poles.get(r.pole)!;
+    const ind = known.indicators.get(r.code);
+    if (!pole) problems.push(['pole', t('targets.import.unknownPole', { pole: clip(r.pole) })]);
+    if (!ind) problems.push(['indicateur', t('targets.import.unknownIndicator', { code: clip(r.code) })]);
+    const categories = ind ? known.categories.get(ind.id)! : [];
+    const category = r.category ? (categories.find((c) => c.code === r.category) ?? null) : null;
+    if (ind && r.category && !category)
+      problems.push([
+        'categorie',
+        categories.length
+          ? t('targets.import.unknownCategory', {
+              code: ind.code,
+              category: clip(r.category),
+              list: categories.map((c) => c.code).join(', '),
+            })
+          : t('targets.import.noCategories', { code: ind.code }),
+      ]);
+    const { min, max } = known.years;
+    const years = r.last - r.first + 1;
+    if (r.first < min || r.last > max) problems.push(['annee', t('targets.error.year', { min: String(min), max: String(max) })]);
+    else if (r.last < r.first || years > MAX_SPAN_YEARS) problems.push(['annee', t('targets.error.span', { max: String(MAX_SPAN_YEARS) })]);
+    if (problems.length || !pole || !ind) return { problems };
+    const key = `${pole.id}|${targetKey(ind.id, r.category)}|${r.first}|${r.last}`;
+    const earlier = known.seen.get(key);
+    if (earlier !== undefined) return { problems: [['indicateur', t('targets.import.repeated', { line: String(earlier) })]] };
+    known.seen.set(key, r.line);
+    const parsed = parseTarget(ind, r.value, years);
+    if (parsed && 'error' in parsed) return { problems: [['objectif', parsed.error]] };
+    const value = parsed ? parsed.value : null;
+    const spanKey = `${pole.id}|${r.first}|${r.last}`;
+    if (!known.stored.has(spanKey)) {
+      const current = (await repos.targets.ofPole(db, pole.id, [r.first, r.last])).filter(
+        (x) => x.first_year === r.first && x.last_year === r.last,
+      );
+      known.stored.set(spanKey, new Map(current.map((x) => [targetKey(x.indicator_id, x.category), x])));
+    }
+    const before = known.stored.get(spanKey)!.get(targetKey(ind.id, r.category));
+    // Unchanged: the same value already validated, or no target where none is asked.
+    if (value === null ? !before : before?.value_scaled === value && before.status === 'validated') return { plan: null };
+    return { plan: { pole, indicator: ind, category, span: { first: r.first, last: r.last }, before, value } };
+  }
 }
 
-/** A line of the preview: « Pôle · 2026 », the indicator, the target now and after. */
-function change(pole: PoleRow, ind: IndicatorRow, r: TargetImportRow, before: TargetRow | undefined, value: number | null): Change {
+/** What rows are judged against, read once per file. */
+interface Known {
+  indicators: Map<string, IndicatorRow>;
+  categories: Map<number, IndicatorCategoryRow[]>;
+  poles: Map<string, PoleRow | null>;
+  stored: Map<string, Map<string, TargetRow>>;
+  seen: Map<string, number>;
+  years: { min: number; max: number };
+}
+
+/** A line of the preview: « Pôle · 2026 », the indicator (and category), the target now and after. */
+function change(plan: PlannedTarget, r: TargetImportRow): Change {
+  const { pole, indicator: ind, category, before, value } = plan;
   const decimals = targetDecimals(ind);
   const shown = (v: number) => formatScaled(v, decimals) + unitSuffix(ind.unit);
   return {
     where: `${pole.name} · ${spanLabel(r.first, r.last)}`,
-    label: ind.label_fr,
+    label: category ? `${ind.label_fr} — ${category.label_fr}` : ind.label_fr,
     old: before ? shown(before.value_scaled) + (before.status === 'proposed' ? ` (${t('targets.import.proposed')})` : '') : '—',
     new: value === null ? t('targets.import.removed') : shown(value),
     note: before && value === before.value_scaled ? t('targets.import.validates') : '',

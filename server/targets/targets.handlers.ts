@@ -9,7 +9,8 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import { formatScaled } from '../lib/format.ts';
 import type { PoleRow } from '../poles/poles.service.ts';
 import type { Services } from '../services.ts';
-import { MAX_SPAN_YEARS, targetDecimals, targetYears, targetField, type Span, type TargetLine } from './targets.service.ts';
+import { MAX_SPAN_YEARS, targetDecimals, targetField, targetYears, type Span } from './target-rules.ts';
+import type { TargetLine } from './targets.service.ts';
 
 const bodySchema = z.object({ digest: z.string().regex(/^[0-9a-f]{32}$/) }).passthrough();
 
@@ -94,10 +95,10 @@ export function createTargetsHandlers({ targets, clock }: Pick<Services, 'target
         mode === 'staff' && annual ? yearList().map((y) => ({ value: String(y), label: String(y), selected: y === year })) : null,
       rows: lines.map((l) => row(l, state.body, errors, mode, annual)),
       errorList: lines
-        .filter((l) => errors[targetField(l.indicator.code)])
+        .filter((l) => errors[fieldOf(l)])
         .map((l) => ({
-          href: `#f-${targetField(l.indicator.code)}`,
-          text: `${l.indicator.label_fr} : ${errors[targetField(l.indicator.code)]}`,
+          href: `#f-${fieldOf(l)}`,
+          text: `${labelOf(l)} : ${errors[fieldOf(l)]}`,
         })),
       alert: state.alert,
       back: mode === 'staff' ? `/poles/${pole.slug}` : `/mon-pole/${pole.slug}`,
@@ -156,6 +157,9 @@ export function createTargetsHandlers({ targets, clock }: Pick<Services, 'target
   };
 }
 
+const fieldOf = (l: TargetLine) => targetField(l.indicator.code, l.category?.code ?? '');
+const labelOf = (l: TargetLine) => (l.category ? `${l.indicator.label_fr} — ${l.category.label_fr}` : l.indicator.label_fr);
+
 /** One indicator's line: its label and kind of target, last year's target and actual, the field. */
 function row(
   l: TargetLine,
@@ -165,14 +169,16 @@ function row(
   annual: boolean,
 ) {
   const ind = l.indicator;
-  const name = targetField(ind.code);
+  const name = fieldOf(l);
   const decimals = targetDecimals(ind);
   const stored = l.target ? formatScaled(l.target.value_scaled, decimals) : '';
   const typed = body && typeof body[name] === 'string' ? (body[name] as string) : stored;
   return {
     code: ind.code,
     name,
-    label: ind.label_fr,
+    label: labelOf(l),
+    // A category's line sits under its indicator's total.
+    categoryCode: l.category?.code ?? '',
     unit: tDynamic('unit', ind.unit),
     kindHint: t(annual ? `targets.kind.${ind.kind}` : `targets.spanKind.${ind.kind}`),
     down: ind.direction === 'down',

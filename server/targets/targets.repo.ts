@@ -7,6 +7,8 @@ export interface TargetRow {
   id: number;
   pole_id: number;
   indicator_id: number;
+  /** A category's code where the target aims at one; '' for the indicator's total. */
+  category: string;
   first_year: number;
   last_year: number;
   value_scaled: number;
@@ -36,30 +38,31 @@ export class TargetsRepo {
       .where('pole_id', poleId)
       .where('first_year', '<=', Math.max(...years))
       .where('last_year', '>=', Math.min(...years))
-      .orderBy(['indicator_id', 'first_year', 'last_year']);
+      .orderBy(['indicator_id', 'category', 'first_year', 'last_year']);
     return rows.map(read);
   }
 
   /**
-   * The validated annual targets of `year` for the given poles (the areas' progress reads them); with
-   * `proposedToo`, the proposals as well (the import's template lists both).
+   * The validated annual targets of `year` for the given poles, on the indicators' totals (the areas'
+   * progress, the API and the files read them); `all`: the proposals and the categories' too (the
+   * import's template lists every target).
    */
-  async validatedOfYear(db: Knex, poleIds: number[], year: number, proposedToo = false): Promise<TargetRow[]> {
+  async validatedOfYear(db: Knex, poleIds: number[], year: number, all = false): Promise<TargetRow[]> {
     if (!poleIds.length) return [];
     const rows = await db('targets')
       .whereIn('pole_id', poleIds)
       .where({ first_year: year, last_year: year })
-      .modify((q) => (proposedToo ? q : q.where('status', 'validated')))
-      .orderBy(['pole_id', 'indicator_id']);
+      .modify((q) => (all ? q : q.where({ status: 'validated', category: '' })))
+      .orderBy(['pole_id', 'indicator_id', 'category']);
     return rows.map(read);
   }
 
-  /** The validated conventions (multi-year targets) of the given poles whose span holds `year`. */
+  /** The validated conventions (multi-year targets) of the given poles whose span holds `year`, on totals. */
   async validatedSpansHolding(db: Knex, poleIds: number[], year: number): Promise<TargetRow[]> {
     if (!poleIds.length) return [];
     const rows = await db('targets')
       .whereIn('pole_id', poleIds)
-      .where('status', 'validated')
+      .where({ status: 'validated', category: '' })
       .where('first_year', '<=', year)
       .where('last_year', '>=', year)
       .whereRaw('first_year <> last_year')

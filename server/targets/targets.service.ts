@@ -10,64 +10,21 @@ import { StaleVersion, ValidationError } from '../http/errors.ts';
 import { t } from '../i18n/messages.ts';
 import type { Actor } from '../lib/actor.ts';
 import type { Clock } from '../lib/clock.ts';
-import { SCALE } from '../lib/decimal.ts';
 import { quarterIndex } from '../lib/quarters.ts';
-import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
+import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
-import { parseValue, type NumberRule } from '../reporting/entry-number.ts';
+import { parseTarget, targetField, targetKey, targetSlots, type Span, type TargetSlot } from './target-rules.ts';
 import type { TargetRow, TargetsRepo, TargetStatus } from './targets.repo.ts';
 
-/** The form's field for an indicator's target. */
-export const targetField = (code: string) => `o.${code}`;
-
-/** Decimals a target is written with: a rate or a score aims at a level between whole values (« 3,5 »). */
-export const targetDecimals = (ind: Pick<IndicatorRow, 'kind' | 'decimals'>) =>
-  ind.kind === 'ratio' || ind.kind === 'score' ? Math.max(1, ind.decimals) : ind.decimals;
-
-/** The years a target covers: one (`first` = `last`), or a convention's span. */
-export interface Span {
-  first: number;
-  last: number;
-}
-export const MAX_SPAN_YEARS = 6;
-
-/** The years a target may be set for: from ten years back to five ahead of this one (Paris time). */
-export function targetYears(clock: Clock): { min: number; max: number; current: number } {
-  const current = clock.now().setZone('Europe/Paris').year;
-  return { min: current - 10, max: current + 5, current };
-}
-
-/** A flow's target over `years` may reach that many years of quarters' bound; levels keep the quarter's bounds. */
-function rule(ind: IndicatorRow, years: number): NumberRule {
-  const unit = ind.unit as NumberRule['unit'];
-  const decimals = targetDecimals(ind);
-  if (ind.kind === 'flow') return { unit, decimals, min: ind.min_scaled, max: ind.max_scaled === null ? null : ind.max_scaled * 4 * years };
-  if (ind.kind === 'ratio') return { unit, decimals, min: ind.min_scaled ?? 0, max: ind.max_scaled ?? 100 * SCALE };
-  return { unit, decimals, min: ind.min_scaled, max: ind.max_scaled };
-}
-
-/** A target as typed (a form's field, a file's cell), by its indicator's rules over `years` years. */
-export const parseTarget = (ind: IndicatorRow, text: string, years: number) => parseValue(text, rule(ind, years));
-
 /** One target to set or remove, judged elsewhere (a spreadsheet import): `before` is the row it was judged on. */
-export interface PlannedTarget {
+export interface PlannedTarget extends TargetSlot {
   pole: PoleRow;
-  indicator: IndicatorRow;
   span: Span;
   before: TargetRow | undefined;
   value: number | null;
 }
 
-/** The period a target covers: the year to date at the last consolidated quarter, or the whole year. */
-export function targetWindow(year: number, lastConsolidated: number | null): { end: number; elapsed: number } | null {
-  const first = quarterIndex({ year, quarter: 1 });
-  if (lastConsolidated === null || lastConsolidated < first) return null;
-  const end = Math.min(lastConsolidated, quarterIndex({ year, quarter: 4 }));
-  return { end, elapsed: end - first + 1 };
-}
-
-export interface TargetLine {
-  indicator: IndicatorRow;
+export interface TargetLine extends TargetSlot {
   target: TargetRow | null;
   previousTarget: TargetRow | null;
   previousActual: number | null;
@@ -85,12 +42,12 @@ export class TargetsService {
    * differ), with the state's digest.
    */
   async formSpan(pole: PoleRow, span: Span): Promise<{ lines: TargetLine[]; digest: string }> {
-    const [indicators, current] = await Promise.all([this.indicators(), this.spanTargets(this.db, pole, span)]);
-    const byIndicator = new Map(current.map((x) => [x.indicator_id, x]));
+    const [slots, current] = await Promise.all([this.slots(), this.spanTargets(this.db, pole, span)]);
+    const byKey = keyed(current);
     return {
-      lines: indicators.map((indicator) => ({
-        indicator,
-        target: byIndicator.get(indicator.id) ?? null,
+      lines: slots.map((slot) => ({
+        ...slot,
+        target: byKey.get(slotKey(slot)) ?? null,
         previousTarget: null,
         previousActual: null,
       })),
@@ -116,42 +73,45 @@ export class TargetsService {
     );
   }
 
-  /** Indicators a target can be set for: the active ones, in the catalogue's order. */
-  private async indicators(): Promise<IndicatorRow[]> {
-    return this.repos.indicators.list(this.db, { activeOnly: true });
+  /** What a target can be set for: each active indicator's total and categories, in the catalogue's order. */
+  private async slots(): Promise<TargetSlot[]> {
+    const [indicators, categories] = await Promise.all([
+      this.repos.indicators.list(this.db, { activeOnly: true }),
+      this.repos.indicators.categories(this.db),
+    ]);
+    return targetSlots(indicators, categories);
   }
 
   /** What the form shows: each indicator with its target, last year's target and actual, and the state's digest. */
   async form(pole: PoleRow, year: number): Promise<{ lines: TargetLine[]; digest: string }> {
-    const [indicators, targets] = await Promise.all([this.indicators(), this.repos.targets.ofPole(this.db, pole.id, [year - 1, year])]);
-    const annual = (y: number) => new Map(targets.filter((x) => x.first_year === y && x.last_year === y).map((x) => [x.indicator_id, x]));
+    const [slots, targets] = await Promise.all([this.slots(), this.repos.targets.ofPole(this.db, pole.id, [year - 1, year])]);
+    const annual = (y: number) => keyed(targets.filter((x) => x.first_year === y && x.last_year === y));
     const current = annual(year);
     const previous = annual(year - 1);
     const actuals = await this.yearActuals(pole, year - 1, 'validated');
     return {
-      lines: indicators.map((indicator) => ({
-        indicator,
-        target: current.get(indicator.id) ?? null,
-        previousTarget: previous.get(indicator.id) ?? null,
-        previousActual: actuals.get(indicator.id)?.value ?? null,
+      lines: slots.map((slot) => ({
+        ...slot,
+        target: current.get(slotKey(slot)) ?? null,
+        previousTarget: previous.get(slotKey(slot)) ?? null,
+        previousActual: actuals.get(slotKey(slot))?.value ?? null,
       })),
       digest: digestOf([...current.values()]),
     };
   }
 
-  /** A pole's figures over a whole year (or its part already closed), per indicator. */
-  private async yearActuals(pole: PoleRow, year: number, base: Base): Promise<Map<number, StoredAggregate>> {
+  /** A pole's figures over a whole year (or its part already closed), per indicator and category. */
+  private async yearActuals(pole: PoleRow, year: number, base: Base): Promise<Map<string, StoredAggregate>> {
     const end = quarterIndex({ year, quarter: 4 });
     const rows = await this.repos.aggregatesRead.read(this.db, {
       base,
       level: 'pole',
       areas: [String(pole.id)],
-      category: '',
       grain: 'year',
       fromIndex: end,
       toIndex: end,
     });
-    return new Map(rows.map((r) => [r.indicatorId, r]));
+    return new Map(rows.map((r) => [targetKey(r.indicatorId, r.category), r]));
   }
 
   /**
@@ -176,13 +136,13 @@ export class TargetsService {
     const now = writeTimestamp(this.clock.now());
     try {
       await this.db.transaction(async (trx) => {
-        const current = new Map<string, Map<number, TargetRow>>();
+        const current = new Map<string, Map<string, TargetRow>>();
         for (const it of items) {
           const key = `${it.pole.id}|${it.span.first}|${it.span.last}`;
-          if (!current.has(key)) current.set(key, new Map((await this.spanTargets(trx, it.pole, it.span)).map((x) => [x.indicator_id, x])));
-          const stored = current.get(key)!.get(it.indicator.id);
+          if (!current.has(key)) current.set(key, keyed(await this.spanTargets(trx, it.pole, it.span)));
+          const stored = current.get(key)!.get(slotKey(it));
           if (stored?.id !== it.before?.id || stored?.version !== it.before?.version) throw new StaleVersion();
-          await this.apply(trx, it.pole, it.indicator, it.span, it.before, it.value, 'validated', actor, now);
+          await this.apply(trx, it, 'validated', actor, now);
         }
         await within(trx);
       });
@@ -194,20 +154,20 @@ export class TargetsService {
   }
 
   private async write(pole: PoleRow, span: Span, body: Record<string, unknown>, digest: string, actor: Actor, status: TargetStatus) {
-    const indicators = await this.indicators();
+    const slots = await this.slots();
     const errors: Record<string, string> = {};
-    const typed = new Map<number, number | null>();
-    for (const ind of indicators) {
-      const raw = body[targetField(ind.code)];
+    const typed = new Map<string, number | null>();
+    for (const slot of slots) {
+      const name = fieldOf(slot);
+      const raw = body[name];
       // A field sent twice (or not as text) is refused, never read as empty: an empty field removes a target.
       if (raw !== undefined && typeof raw !== 'string') {
-        errors[targetField(ind.code)] = t('targets.error.repeated');
+        errors[name] = t('targets.error.repeated');
         continue;
       }
-      const text = raw ?? '';
-      const parsed = parseTarget(ind, text, span.last - span.first + 1);
-      if (parsed && 'error' in parsed) errors[targetField(ind.code)] = parsed.error;
-      else typed.set(ind.id, parsed ? parsed.value : null);
+      const parsed = parseTarget(slot.indicator, raw ?? '', span.last - span.first + 1);
+      if (parsed && 'error' in parsed) errors[name] = parsed.error;
+      else typed.set(slotKey(slot), parsed ? parsed.value : null);
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const now = writeTimestamp(this.clock.now());
@@ -215,16 +175,16 @@ export class TargetsService {
     await this.db.transaction(async (trx) => {
       const current = await this.spanTargets(trx, pole, span);
       if (digestOf(current) !== digest) throw new StaleVersion();
-      const byIndicator = new Map(current.map((x) => [x.indicator_id, x]));
-      for (const ind of indicators) {
-        const value = typed.get(ind.id) ?? null;
-        const before = byIndicator.get(ind.id);
+      const byKey = keyed(current);
+      for (const slot of slots) {
+        const value = typed.get(slotKey(slot)) ?? null;
+        const before = byKey.get(slotKey(slot));
         // A manager never changes nor removes what staff validated.
         if (status === 'proposed' && before?.status === 'validated') {
-          if (value !== before.value_scaled) errors[targetField(ind.code)] = t('targets.error.validatedByStaff');
+          if (value !== before.value_scaled) errors[fieldOf(slot)] = t('targets.error.validatedByStaff');
           continue;
         }
-        const after = await this.apply(trx, pole, ind, span, before, value, status, actor, now);
+        const after = await this.apply(trx, { pole, ...slot, span, before, value }, status, actor, now);
         if (after !== 'same') changed++;
       }
       if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -234,15 +194,13 @@ export class TargetsService {
 
   private async apply(
     trx: Knex.Transaction,
-    pole: PoleRow,
-    ind: IndicatorRow,
-    span: Span,
-    before: TargetRow | undefined,
-    value: number | null,
+    it: PlannedTarget,
     status: TargetStatus,
     actor: Actor,
     now: string,
   ): Promise<'same' | 'changed'> {
+    const { pole, indicator, span, before, value } = it;
+    const category = it.category?.code ?? '';
     if (value === null && !before) return 'same';
     if (before && value === before.value_scaled && before.status === status) return 'same';
     const who =
@@ -256,7 +214,8 @@ export class TargetsService {
     } else {
       id = await this.repos.targets.insert(trx, {
         pole_id: pole.id,
-        indicator_id: ind.id,
+        indicator_id: indicator.id,
+        category,
         first_year: span.first,
         last_year: span.last,
         value_scaled: value,
@@ -272,19 +231,28 @@ export class TargetsService {
       });
     }
     const year = span.first === span.last ? span.first : `${span.first}–${span.last}`;
+    // The category's code only where the target aims at one: older entries read the same.
+    const what = { target: id, indicator: indicator.code, ...(category ? { category } : {}), year };
     await this.repos.audit.record(trx, {
       actorId: actor.userId,
       action: value === null ? 'target.delete' : status === 'proposed' ? 'target.propose' : 'target.set',
       // Recorded on the pole (its journal names and links it, even once a removed target is gone).
       entity: 'pole',
       entityId: pole.id,
-      before: before ? { target: id, indicator: ind.code, year, value: before.value_scaled, status: before.status } : null,
-      after: value === null ? null : { target: id, indicator: ind.code, year, value, status },
+      before: before ? { ...what, value: before.value_scaled, status: before.status } : null,
+      after: value === null ? null : { ...what, value, status },
       requestId: actor.requestId,
     });
     return 'changed';
   }
 }
+
+/** A slot's key among a span's targets, and its form field. */
+const slotKey = (slot: TargetSlot) => targetKey(slot.indicator.id, slot.category?.code ?? '');
+const fieldOf = (slot: TargetSlot) => targetField(slot.indicator.code, slot.category?.code ?? '');
+
+/** A span's targets by their key (indicator and category). */
+const keyed = (rows: TargetRow[]) => new Map(rows.map((x) => [targetKey(x.indicator_id, x.category), x]));
 
 /** The state a form was drawn from: any change to the year's targets since makes its post a conflict. */
 function digestOf(rows: TargetRow[]): string {

@@ -24,18 +24,18 @@ describe(`targets imported from a spreadsheet (${onPostgres ? 'PostgreSQL' : 'SQ
   let a: PoleRow;
   let b: PoleRow;
 
-  /** Every target stored, as [pole slug, code, years, value, status], in a stable order. */
+  /** Every target stored, as [pole slug, code (.category), years, value, status], in a stable order. */
   const stored = async () =>
     (
       await ctx
         .db('targets as t')
         .join('indicators as i', 'i.id', 't.indicator_id')
         .join('poles as p', 'p.id', 't.pole_id')
-        .select('p.slug', 'i.code', 't.first_year', 't.last_year', 't.value_scaled', 't.status')
-        .orderBy(['p.slug', 'i.code', 't.first_year', 't.last_year'])
+        .select('p.slug', 'i.code', 't.category', 't.first_year', 't.last_year', 't.value_scaled', 't.status')
+        .orderBy(['p.slug', 'i.code', 't.category', 't.first_year', 't.last_year'])
     ).map((r) => [
       r.slug,
-      r.code,
+      r.category ? `${r.code}.${r.category}` : r.code,
       r.first_year === r.last_year ? `${r.first_year}` : `${r.first_year}-${r.last_year}`,
       Number(r.value_scaled) / S,
       r.status,
@@ -90,7 +90,23 @@ describe(`targets imported from a spreadsheet (${onPostgres ? 'PostgreSQL' : 'SQ
     expect(res.headers['content-disposition']).to.equal('attachment; filename="ptce-objectifs-2027.csv"');
     const rows = parse(res.text.replace(/^\uFEFF/, ''), { delimiter: ';', columns: true }) as Record<string, string>[];
     const indicators = await ctx.db('indicators').where({ active: true }).count({ n: '*' }).first();
-    expect(rows).to.have.length(2 * Number(indicators!.n));
+    const categories = await ctx
+      .db('indicator_categories as c')
+      .join('indicators as i', 'i.id', 'c.indicator_id')
+      .where('i.active', true)
+      .count({ n: '*' })
+      .first();
+    // Every active indicator's total, and each of its categories (Membres: six).
+    expect(rows).to.have.length(2 * (Number(indicators!.n) + Number(categories!.n)));
+    expect(rows.filter((r) => r.pole === a.slug && r.indicateur === 'MEMBRES').map((r) => r.categorie)).to.deep.equal([
+      '',
+      'ess',
+      'non_ess',
+      'collectivite',
+      'recherche',
+      'formation',
+      'autre',
+    ]);
     const line = rows.find((r) => r.pole === a.slug && r.indicateur === 'EMP_CREES')!;
     expect(line).to.include({ nom: 'Pôle Réemploi Garonne', annee: '2027', objectif: '12,5', statut: 'Proposé par le pôle, à valider' });
     expect(line.nature).to.equal('total de l’année');
@@ -103,6 +119,7 @@ describe(`targets imported from a spreadsheet (${onPostgres ? 'PostgreSQL' : 'SQ
       'pole',
       'nom',
       'indicateur',
+      'categorie',
       'libelle',
       'unite',
       'nature',
@@ -247,18 +264,52 @@ describe(`targets imported from a spreadsheet (${onPostgres ? 'PostgreSQL' : 'SQ
     ]);
   });
 
+  it('reads a category column: a category of the indicator, never one it does not have', async () => {
+    const p = await preview(
+      [
+        'pole;indicateur;categorie;annee;objectif',
+        `${a.slug};MEMBRES;ess;2027;12`,
+        `${a.slug};MEMBRES;;2027;30`,
+        `${a.slug};MEMBRES;banques;2027;2`,
+        `${a.slug};EMP_CREES;ess;2027;2`,
+      ].join('\n'),
+    );
+    expect(p.page)
+      .to.include('4 lignes, 2 problèmes')
+      .and.include(
+        'L’indicateur MEMBRES n’a pas de catégorie « banques » : ess, non_ess, collectivite, recherche, formation, autre, ou vide pour son total.',
+      )
+      .and.include('L’indicateur EMP_CREES n’a pas de catégories : laissez la cellule vide.');
+    const fixed = await preview(
+      ['pole;indicateur;categorie;annee;objectif', `${a.slug};MEMBRES;ess;2027;12`, `${a.slug};MEMBRES;;2027;30`].join('\n'),
+    );
+    await confirm(fixed, 303);
+    expect(await stored()).to.deep.equal([
+      [a.slug, 'MEMBRES', '2027', 30, 'validated'],
+      [a.slug, 'MEMBRES.ess', '2027', 12, 'validated'],
+    ]);
+  });
+
   it('reads the XLSX template filled in, numbers as numbers', async () => {
     const xlsx = await staff.get(`${BASE}/modele/xlsx?annee=2027`).buffer(true).parse(binary).expect(200);
     const wb = await readXlsx(xlsx.body as Buffer);
     const ws = wb.getWorksheet('Objectifs 2027')!;
     ws.eachRow((row, n) => {
-      if (n > 1 && row.getCell(1).value === a.slug && row.getCell(3).value === 'EMP_CREES') row.getCell(8).value = 7.5;
+      if (n > 1 && row.getCell(1).value === a.slug && row.getCell(3).value === 'EMP_CREES') row.getCell(9).value = 7.5;
+      // A category's target: three local authorities among the members at the year's end.
+      if (n > 1 && row.getCell(1).value === a.slug && row.getCell(4).value === 'collectivite') row.getCell(9).value = 3;
     });
     const filled = Buffer.from(await (wb as ExcelJS.Workbook).xlsx.writeBuffer());
     const p = await preview(filled, 'objectifs.xlsx');
-    expect(p.page).to.include('aucun problème').and.include('(1 modification)');
+    expect(p.page)
+      .to.include('aucun problème')
+      .and.include('(2 modifications)')
+      .and.include('Membres du pôle en fin de trimestre — Collectivités territoriales');
     await confirm(p, 303);
-    expect(await stored()).to.deep.equal([[a.slug, 'EMP_CREES', '2027', 7.5, 'validated']]);
+    expect(await stored()).to.deep.equal([
+      [a.slug, 'EMP_CREES', '2027', 7.5, 'validated'],
+      [a.slug, 'MEMBRES.collectivite', '2027', 3, 'validated'],
+    ]);
   });
 
   it('refuses a file it cannot read on the upload page (422), and keeps the import to staff', async () => {

@@ -1,7 +1,7 @@
 // Progress against targets on worked examples: the one rule every page reads (server/aggregates/progress.ts).
 import { expect } from 'chai';
 import { areaProgress, progress } from '../../server/aggregates/progress.ts';
-import { targetWindow } from '../../server/targets/targets.service.ts';
+import { targetWindow } from '../../server/targets/target-rules.ts';
 
 const S = 10_000; // values are scaled × 10 000
 

@@ -354,4 +354,35 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     expect(text(twice.text)).to.include('ce champ a été envoyé plusieurs fois');
     expect((await rows()).length).to.equal(3);
   });
+  it('sets a target on a category of an indicator that has them, shown with its label and compared with that category', async () => {
+    const html = (await staff.get(form()).expect(200)).text;
+    // Every field as drawn (the form is all or nothing), with a target for one category of the members.
+    const fields = Object.fromEntries(
+      [...html.matchAll(/name="(o\.[A-Z_.a-z]+)" type="text"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    expect(fields).to.have.property('o.MEMBRES.collectivite', '');
+    expect(text(html)).to.include('Membres du pôle en fin de trimestre — Collectivités territoriales');
+    const bad = await post(staff, form(), { ...fields, 'o.MEMBRES.collectivite': 'trois' }, 422, html);
+    expect(bad.text).to.match(/id="f-o\.MEMBRES\.collectivite"[^>]*value="trois"/);
+    await post(staff, form(), { ...fields, 'o.MEMBRES.collectivite': '3' }, 303);
+    const stored = await ctx.db('targets').where({ pole_id: pole.id, first_year: 2026, category: 'collectivite' });
+    expect(stored.map((r) => [Number(r.value_scaled), r.status])).to.deep.equal([[3 * S, 'validated']]);
+    const [cell] = await s.repos.aggregatesRead.read(s.db, {
+      base: 'validated',
+      level: 'pole',
+      areas: [String(pole.id)],
+      category: 'collectivite',
+      grain: 'ytd',
+      fromIndex: 2026 * 4 + 2,
+      toIndex: 2026 * 4 + 2,
+    });
+    const panel = text(
+      /<section aria-labelledby="h-objectifs"[\s\S]*?<\/section>/.exec((await funder.get(`/poles/${pole.slug}`).expect(200)).text)![0],
+    );
+    const actual = new Intl.NumberFormat('fr-FR').format(cell.value! / S);
+    expect(panel).to.include(`Membres du pôle en fin de trimestre — Collectivités territoriales ${actual} sur 3`);
+    // The dashboards' tiles and the API compare totals only: the category's target is not summed with them.
+    const api = (await funder.get('/api/v1/targets?year=2026').expect(200)).body as { data: { indicator: string }[] };
+    expect(api.data.filter((d) => d.indicator === 'MEMBRES')).to.deep.equal([]);
+  });
 });

@@ -91,14 +91,14 @@ export const targets = {
   'targets.import.stepDownload': 'Téléchargez le modèle : une ligne par pôle et par indicateur, avec les objectifs déjà fixés.',
   'targets.import.templateOf': 'Objectifs {year} :',
   'targets.import.stepFill':
-    'Remplissez la colonne « objectif » : pour un flux, le total de l’année ; pour un stock, le niveau en fin d’année ; pour un taux ou un score, le niveau visé (colonne « nature »). Les colonnes « nom », « libelle », « unite », « nature » et « statut » ne sont pas lues.',
+    'Remplissez la colonne « objectif » : pour un flux, le total de l’année ; pour un stock, le niveau en fin d’année ; pour un taux ou un score, le niveau visé (colonne « nature »). La colonne « categorie » vise une catégorie de l’indicateur (pour les membres : ess, non_ess, collectivite…) ; vide, l’objectif porte sur son total. Les colonnes « nom », « libelle », « unite », « nature » et « statut » ne sont pas lues.',
   'targets.import.helpYears':
     'La colonne « annee » donne l’année (2026) ou la période d’une convention pluriannuelle (2024-2026, de 2 à 6 ans) : l’objectif d’une convention n’est jamais la somme des objectifs annuels.',
   'targets.import.helpEmpty':
     'Une cellule « objectif » vide retire l’objectif existant, comme sur le formulaire ; un pôle ou un indicateur absent du fichier garde ses objectifs. Une proposition d’un pôle reprise telle quelle est validée.',
   'targets.import.sheet': 'Objectifs {year}',
   'targets.import.notice':
-    'Objectifs des pôles — mode d’emploi\n\nUne ligne par pôle, indicateur et année. Colonnes lues : pole (l’identifiant du pôle), indicateur (son code), annee (2026, ou 2024-2026 pour une convention), objectif.\nPour un flux, l’objectif est le total de l’année (ou de la convention) ; pour un stock, le niveau en fin de période ; pour un taux, le pourcentage ; pour un score, le niveau.\nUne cellule objectif vide retire l’objectif existant. Un pôle ou un indicateur absent du fichier garde ses objectifs.\nRien n’est enregistré avant la confirmation de l’aperçu, et tout le fichier est appliqué, ou rien.',
+    'Objectifs des pôles — mode d’emploi\n\nUne ligne par pôle, indicateur et année. Colonnes lues : pole (l’identifiant du pôle), indicateur (son code), categorie (facultative : une catégorie de l’indicateur, vide pour son total), annee (2026, ou 2024-2026 pour une convention), objectif.\nPour un flux, l’objectif est le total de l’année (ou de la convention) ; pour un stock, le niveau en fin de période ; pour un taux, le pourcentage ; pour un score, le niveau.\nUne cellule objectif vide retire l’objectif existant. Un pôle ou un indicateur absent du fichier garde ses objectifs.\nRien n’est enregistré avant la confirmation de l’aperçu, et tout le fichier est appliqué, ou rien.',
   'targets.import.previewTitle': 'Aperçu de l’import d’objectifs',
   'targets.import.subtitle': 'Objectifs des pôles',
   'targets.import.where': 'Pôle · année',
@@ -116,6 +116,8 @@ export const targets = {
   'targets.import.unknownPole': 'Aucun pôle n’a l’identifiant « {pole} » : reprenez celui du modèle.',
   'targets.import.unknownIndicator': 'Aucun indicateur actif n’a le code « {code} » : reprenez celui du modèle.',
   'targets.import.repeated': 'Cet objectif est déjà donné ligne {line} : une seule ligne par pôle, indicateur et année.',
+  'targets.import.unknownCategory': 'L’indicateur {code} n’a pas de catégorie « {category} » : {list}, ou vide pour son total.',
+  'targets.import.noCategories': 'L’indicateur {code} n’a pas de catégories : laissez la cellule vide.',
   'targets.import.proposed': 'proposé',
   'targets.import.removed': 'retiré',
   'targets.import.validates': 'proposition validée',
