@@ -17,6 +17,7 @@ import { createTargetsHandlers } from './targets/targets.handlers.ts';
 import { createTargetsImportHandlers } from './targets/targets-import.handlers.ts';
 import { createImportHandlers } from './imports/import.handlers.ts';
 import { createDashboardsHandlers } from './dashboards/dashboards.handlers.ts';
+import { createNarrativesHandlers } from './narratives/narratives.handlers.ts';
 import { createProvenanceHandlers } from './provenance/provenance.handlers.ts';
 import { createJobsHandlers } from './jobs/jobs.handlers.ts';
 import { api as apiAccess } from './http/access.ts';
@@ -51,6 +52,7 @@ export function registerRoutes(app: Express, s: Services) {
   const targetsImport = createTargetsImportHandlers(s);
   const imports = createImportHandlers(s);
   const dashboards = createDashboardsHandlers(s);
+  const narratives = createNarrativesHandlers(s);
   const provenance = createProvenanceHandlers(s);
   const jobs = createJobsHandlers(s);
 
@@ -79,6 +81,9 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/poles/:slug', anyRole('pole'), poles.show);
   r.get('/tableau-de-bord', anyRole(), dashboards.national);
   r.get('/regions/:code', anyRole('region'), dashboards.region);
+  // The region's poles' « faits marquants » and « difficultés » for a quarter: the same access as its dashboard
+  // (funders: validated reports only; a manager: its own poles).
+  r.get('/regions/:code/faits-marquants', anyRole('region'), narratives.region);
   // The figure's zone is in the query string (FR, regions, pole:<slug>): the service resolves it inside
   // the user's scope, the very rows it then reads, and answers 404 outside it, as /regions/:code does.
   r.get('/chiffres/calcul', anyRole(), provenance.show);

@@ -57,6 +57,8 @@ import { OutboxRepo } from './outbox/outbox.repo.ts';
 import { OutboxService } from './outbox/outbox.service.ts';
 import { createSmtpTransport } from './outbox/smtp.ts';
 import { SummaryService } from './exports/summary.service.ts';
+import { NarrativesRepo } from './narratives/narratives.repo.ts';
+import { NarrativesService } from './narratives/narratives.service.ts';
 import { RawExportService } from './exports/raw-export.service.ts';
 import { PublicationsRepo } from './publications/publications.repo.ts';
 import { PublicationsService } from './publications/publications.service.ts';
@@ -104,6 +106,7 @@ export function buildServices(deps: Deps) {
     publications: new PublicationsRepo(),
     provenance: new ProvenanceRepo(),
     scope: new DashboardsRepo(),
+    narratives: new NarrativesRepo(),
   };
   const hasher = new PasswordHasher(config.passwordHashCost);
   // Rate limits live in the database so that they hold across instances (sign-in throttle, API).
@@ -147,7 +150,9 @@ export function buildServices(deps: Deps) {
   // « Comment ce chiffre est calculé »: reads the same aggregates and the same closure as the dashboards.
   const provenance = new ProvenanceService({ db, repos, closure, minComparablePoles: config.minComparablePoles });
   const api = new ApiService(db, repos, config.minComparablePoles, closure, targetProgress);
-  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure, targetProgress);
+  // A region's « faits marquants » and « difficultés » (its page, a scope export's sheet), scoped in SQL.
+  const narratives = new NarrativesService({ db, closure, repo: repos.narratives });
+  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure, targetProgress, narratives);
   const rawExports = new RawExportService(db, clock, repos);
   const publications = new PublicationsService(db, clock, repos, summaries);
   const opendata = new OpenDataService(db, repos);
@@ -183,6 +188,7 @@ export function buildServices(deps: Deps) {
     imports,
     closure,
     dashboards,
+    narratives,
     provenance,
     summaries,
     rawExports,

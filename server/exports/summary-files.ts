@@ -5,6 +5,7 @@ import { csvDocument, type CsvCell, type CsvFlavour } from './csv.ts';
 import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator } from './summary.types.ts';
 import { summaryWorkbook } from './summary-xlsx.ts';
 import { isoParis } from '../lib/format.ts';
+import { NARRATIVE_COLUMNS, withNarrativeRows } from './summary-narratives.ts';
 import { computedLine, figureIdentity, isScope, periodName, periodSlug, summaryTitle } from './summary-text.ts';
 
 export { summaryPrintModel } from './summary-print.ts';
@@ -77,6 +78,8 @@ export const CSV_HEADER = [
   'part_atteinte_pct',
   'attendu_trajectoire',
   'situation_objectif',
+  // The « Faits marquants » section (a scope's poles, the period's last quarter): region, report status, texts.
+  ...NARRATIVE_COLUMNS,
 ] as const;
 
 /** The cells of the « Objectifs » columns on every other row. */
@@ -163,7 +166,7 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
   for (const i of summary.indicators) rows.push(definitionRow(i, summary));
   const out = [rows[0], ...rows.slice(1).map((r) => [...r, ...NO_TARGET])];
   out.push(...targetRows(summary, byCode));
-  return out;
+  return withNarrativeRows(out, summary, CSV_HEADER.length);
 }
 
 /** A scope's « Objectifs » rows: each pole's target for the period's year and its progress at the period's end. */

@@ -6,6 +6,7 @@ import { t } from '../i18n/messages.ts';
 import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator, SummaryTarget } from './summary.types.ts';
 import { figureIdentity, periodName } from './summary-text.ts';
 import { isoParis } from '../lib/format.ts';
+import { narrativesSheet } from './summary-narratives.ts';
 
 /** Rows above the header: title, computed line, base and period, blank. The header is row 5, frozen. */
 const HEADER_ROW = 5;
@@ -118,7 +119,10 @@ function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicat
   });
 }
 
-/** The workbook's bytes: « Synthèse nationale », « Par région », (« Par pôle »), « Complétude », « Définitions ». */
+/**
+ * The workbook's bytes: « Synthèse nationale », « Par région », (« Par pôle »), « Complétude », (a scope's « Objectifs »
+ * and « Faits marquants »), « Définitions ».
+ */
 export async function summaryWorkbook(summary: NationalSummary, title: string, computed: string): Promise<Buffer> {
   const wb = new (await loadExcel()).Workbook();
   wb.creator = 'PTCE Impact';
@@ -165,6 +169,7 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
   );
   const targets = (summary as ScopeSummary).targets;
   if (targets) targetsSheet(wb, targets, byCode, head);
+  narrativesSheet(wb, summary, head, sheet);
   definitionsSheet(wb, summary, head);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -1,6 +1,7 @@
 import type { TargetProgressService } from '../targets/target-progress.service.ts';
 import { summaryTargets } from '../targets/progress-view.ts';
 import type { Knex } from 'knex';
+import type { NarrativesService } from '../narratives/narratives.service.ts';
 import { isPostgres } from '../db/dialect.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { AggregateFilter, AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
@@ -66,6 +67,8 @@ export class SummaryService {
     private readonly closure: ClosureService,
     /** The scope's poles' targets and progress (the « Objectifs » sheet). */
     private readonly targets?: Pick<TargetProgressService, 'progressAt'>,
+    /** The scope's poles' « faits marquants » and « difficultés » of the period's last quarter (their sheet). */
+    private readonly narratives?: Pick<NarrativesService, 'forExport'>,
     private readonly repo = new ExportsRepo(),
   ) {}
 
@@ -166,6 +169,7 @@ export class SummaryService {
       completeness: completenessTable(partial ? SCOPE_AREA : NATION, scopeName, regions, quarters, key),
       poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id], true)),
       targets: this.targets ? summaryTargets(await this.targets.progressAt(db, poles, key.endIndex, base)) : undefined,
+      ...(this.narratives ? await this.narratives.forExport(db, user, key.endIndex, base) : {}),
     };
   }
 

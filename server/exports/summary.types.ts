@@ -99,6 +99,22 @@ export interface ScopeSummary extends NationalSummary {
   poles: SummaryFigure[];
   /** The poles' validated targets for the period's year, with progress at its end; absent in older files. */
   targets?: SummaryTarget[];
+  /** The quarter the narratives are of: the period's last (« 2026-T3 »); absent in older files. */
+  narrativesQuarter?: string;
+  /** The poles' « faits marquants » and « difficultés » of that quarter, in the base's statuses; absent in older files. */
+  narratives?: SummaryNarrative[];
+}
+
+/** One pole's report narratives (« Faits marquants » sheet), as typed. */
+export interface SummaryNarrative {
+  pole: string;
+  poleName: string;
+  region: string;
+  regionName: string;
+  /** The report's status code (validated, submitted). */
+  status: string;
+  highlights: string;
+  difficulties: string;
 }
 
 /** One pole's target and its progress, in units (a rate in percent), as the files write it. */

@@ -34,6 +34,7 @@ import { imports } from './fr/imports.ts';
 import { indicators } from './fr/indicators.ts';
 import { jobs } from './fr/jobs.ts';
 import { mail } from './fr/mail.ts';
+import { narratives } from './fr/narratives.ts';
 import { nav } from './fr/nav.ts';
 import { notices } from './fr/notices.ts';
 import { objective } from './fr/objective.ts';
@@ -86,6 +87,7 @@ export const catalogue = byPrefix({
   indicators,
   jobs,
   mail,
+  narratives,
   nav,
   notices,
   objective,

@@ -146,6 +146,7 @@ describe(`exports over HTTP (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, function
       'Par pôle',
       'Complétude',
       'Objectifs',
+      'Faits marquants',
       'Définitions',
     ]);
     const cells: string[] = [];

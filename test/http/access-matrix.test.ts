@@ -88,6 +88,20 @@ function cases(c: Cast): Case[] {
     ['get', '/regions/:code', '/regions/76', row('login', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok')],
     ['get', '/regions/:code', '/regions/84', row('login', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok')],
     ['get', '/regions/:code', '/regions/99', row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound')],
+    // A region's « faits marquants »: the same access as its dashboard.
+    ['get', '/regions/:code/faits-marquants', '/regions/76/faits-marquants', row('login', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok')],
+    [
+      'get',
+      '/regions/:code/faits-marquants',
+      '/regions/84/faits-marquants?trimestre=2026-T3&q=atelier',
+      row('login', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok'),
+    ],
+    [
+      'get',
+      '/regions/:code/faits-marquants',
+      '/regions/99/faits-marquants',
+      row('login', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound', 'notfound'),
+    ],
     // « Comment ce chiffre est calculé »: the zone is in the query string, resolved inside the scope as a
     // URL's region or pole is (the nation is not a regional funder's to see).
     [
