@@ -184,7 +184,9 @@ function targetRows(summary: NationalSummary, byCode: Map<string, SummaryIndicat
       x.indicator,
       ind?.label ?? x.indicator,
       ind?.unit ?? '',
-      t('exports.targets.through', { year: String(x.year), quarter: x.through }),
+      x.span
+        ? t('exports.targets.throughSpan', { span: x.span, quarter: x.through })
+        : t('exports.targets.through', { year: String(x.year), quarter: x.through }),
       base,
       x.actual === null ? null : { value: x.actual, decimals },
       ...blanks(5),

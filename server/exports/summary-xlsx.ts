@@ -196,7 +196,19 @@ function targetsSheet(wb: Parameters<typeof sheet>[0], targets: SummaryTarget[],
       const ind = byCode.get(x.indicator);
       const fmt = numberFormat(ind?.kind === 'ratio' || ind?.kind === 'score' ? Math.max(1, ind.decimals) : (ind?.decimals ?? 0));
       return {
-        values: [x.poleName, x.indicator, ind?.label ?? x.indicator, x.year, x.target, x.actual, x.through, x.share, x.expected, x.status],
+        // A convention's line names its span where the year's names its year.
+        values: [
+          x.poleName,
+          x.indicator,
+          ind?.label ?? x.indicator,
+          x.span ?? x.year,
+          x.target,
+          x.actual,
+          x.through,
+          x.share,
+          x.expected,
+          x.status,
+        ],
         formats: [undefined, undefined, undefined, undefined, fmt, fmt, undefined, undefined, fmt, undefined],
       };
     }),

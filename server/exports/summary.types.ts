@@ -123,6 +123,8 @@ export interface SummaryTarget {
   poleName: string;
   indicator: string;
   year: number;
+  /** A convention's span holding the year (« 2024–2026 »); null (or absent in older files) for the year's target. */
+  span?: string | null;
   target: number;
   actual: number | null;
   /** The last quarter counted (« 2026-T3 »). */

@@ -8,7 +8,7 @@ import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { ClosureService } from '../aggregates/closure.service.ts';
 import { progress, type Progress } from '../aggregates/progress.ts';
 import type { IndicatorRow, IndicatorsRepo } from '../indicators/indicators.repo.ts';
-import { fromIndex, quarterLabel } from '../lib/quarters.ts';
+import { fromIndex, quarterIndex, quarterLabel } from '../lib/quarters.ts';
 import { spanProgress } from './span-progress.ts';
 import type { TargetRow, TargetsRepo } from './targets.repo.ts';
 import { targetWindow } from './target-rules.ts';
@@ -79,6 +79,96 @@ export async function progressOfPoles(
     });
   const conventions = await conventionLines(deps, spans, { slugOf, byId, latest }, base);
   return [...annual, ...conventions];
+}
+
+/** A pole's target at one quarter (an export's end): the year's, or a convention holding that year. */
+export interface AtQuarterLine {
+  pole: { id: number; slug: string; name: string };
+  indicator: IndicatorRow;
+  target: TargetRow;
+  actual: { value: number | null; reported: number; expected: number } | null;
+  year: number;
+  /** The last quarter counted (« 2026-T3 »), and the quarters of the target's period elapsed by then. */
+  through: string;
+  elapsed: number;
+  progress: Progress;
+}
+
+/**
+ * The poles' progress at one quarter, `db` being the caller's snapshot (an export reads everything in one
+ * transaction): the year's validated targets against the year to date at `endIndex`, and the conventions
+ * holding that year against their span up to it.
+ */
+export async function progressAtQuarter(
+  deps: PolesProgressDeps,
+  poles: { id: number; slug: string; name: string }[],
+  endIndex: number,
+  base: Base,
+): Promise<AtQuarterLine[]> {
+  if (!poles.length) return [];
+  const { db, repos } = deps;
+  const { year } = fromIndex(endIndex);
+  const elapsed = endIndex - quarterIndex({ year, quarter: 1 }) + 1;
+  const ids = poles.map((p) => p.id);
+  const [indicators, targets, spans, cells] = await Promise.all([
+    repos.indicators.list(db, { activeOnly: true }),
+    repos.targets.validatedOfYear(db, ids, year),
+    repos.targets.validatedSpansHolding(db, ids, year),
+    repos.aggregatesRead.read(db, {
+      base,
+      level: 'pole',
+      areas: ids.map(String),
+      category: '',
+      grain: 'ytd',
+      fromIndex: endIndex,
+      toIndex: endIndex,
+    }),
+  ]);
+  const byId = new Map(indicators.map((i) => [i.id, i]));
+  const poleOf = new Map(poles.map((p) => [p.id, p]));
+  const cellOf = new Map(cells.map((c) => [`${c.area}|${c.indicatorId}`, c]));
+  const through = quarterLabel(fromIndex(endIndex));
+  const annual = targets
+    .filter((x) => byId.has(x.indicator_id))
+    .map((target): AtQuarterLine => {
+      const indicator = byId.get(target.indicator_id)!;
+      const actual = cellOf.get(`${target.pole_id}|${indicator.id}`) ?? null;
+      return {
+        pole: poleOf.get(target.pole_id)!,
+        indicator,
+        target,
+        actual,
+        year,
+        through,
+        elapsed,
+        progress: yearProgress(indicator, target, actual, elapsed),
+      };
+    });
+  const conventions = await conventionsAt(deps, spans, { poleOf, byId, year }, endIndex, base);
+  return [...annual, ...conventions];
+}
+
+/** The conventions holding the year as they stood at `endIndex` (an export's end): their span up to it, whatever came later. */
+async function conventionsAt(
+  deps: PolesProgressDeps,
+  spans: TargetRow[],
+  known: { poleOf: Map<number, AtQuarterLine['pole']>; byId: Map<number, IndicatorRow>; year: number },
+  endIndex: number,
+  base: Base,
+): Promise<AtQuarterLine[]> {
+  const out: AtQuarterLine[] = [];
+  for (const id of new Set(spans.map((x) => x.pole_id))) {
+    const validated = spans.filter((x) => x.pole_id === id);
+    const lines = await spanProgress(deps.db, deps.repos.aggregatesRead, {
+      pole: { id },
+      validated,
+      byId: known.byId,
+      lastConsolidated: endIndex,
+      base,
+    });
+    for (const l of lines) out.push({ ...l, pole: known.poleOf.get(id)!, year: known.year });
+  }
+  return out;
 }
 
 /** What the conventions' lines are read with: the poles' slugs, the indicators, each pole's last consolidated quarter. */

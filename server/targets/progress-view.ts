@@ -164,17 +164,20 @@ export function summaryTargets(lines: AtLine[]): SummaryTarget[] {
   return lines
     .map((l) => {
       const ind = toDashIndicator(l.indicator);
+      const convention = l.target.first_year !== l.target.last_year;
       return {
         pole: l.pole.slug,
         poleName: l.pole.name,
         indicator: l.indicator.code,
         year: l.year,
+        span: convention ? `${l.target.first_year}–${l.target.last_year}` : null,
         target: l.target.value_scaled / SCALE,
         actual: l.actual?.value === null || l.actual?.value === undefined ? null : l.actual.value / SCALE,
-        through: quarterLabel({ year: l.year, quarter: l.elapsed }),
+        through: l.through,
         share: l.progress.share === null ? null : Math.round(l.progress.share * 1000) / 1000,
         expected: l.progress.trajectory ? l.progress.trajectory.expected / SCALE : null,
-        status: standing(l.progress, ind, l.elapsed),
+        // A year's trajectory names its quarter (« fin T3 »), a convention's the quarter itself (« fin 2026-T3 »).
+        status: standing(l.progress, ind, convention ? l.through : l.elapsed),
       };
     })
     .sort((a, b) => a.poleName.localeCompare(b.poleName, 'fr') || a.indicator.localeCompare(b.indicator));

@@ -14,7 +14,7 @@ import type { IndicatorCategoryRow, IndicatorRow, IndicatorsRepo } from '../indi
 import type { PoleRow, PolesRepo } from '../poles/poles.repo.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { progressRows } from './progress-view.ts';
-import { progressOfPoles, yearProgress, type PolesProgressLine } from './poles-progress.ts';
+import { progressAtQuarter, progressOfPoles, yearProgress, type AtQuarterLine, type PolesProgressLine } from './poles-progress.ts';
 import { spanProgress } from './span-progress.ts';
 import type { TargetRow, TargetsRepo } from './targets.repo.ts';
 import { targetKey, targetWindow } from './target-rules.ts';
@@ -197,46 +197,9 @@ export class TargetProgressService {
     return progressOfPoles({ db: this.db, repos: this.repos, closure: this.closure }, poles, year, base);
   }
 
-  /**
-   * The poles' progress at one quarter, `db` being the caller's snapshot (an export reads everything in
-   * one transaction): the year's validated targets against the year to date at `endIndex`.
-   */
-  async progressAt(db: Knex, poles: { id: number; slug: string; name: string }[], endIndex: number, base: Base) {
-    if (!poles.length) return [];
-    const { year } = fromIndex(endIndex);
-    const elapsed = endIndex - quarterIndex({ year, quarter: 1 }) + 1;
-    const ids = poles.map((p) => p.id);
-    const [indicators, targets, cells] = await Promise.all([
-      this.repos.indicators.list(db, { activeOnly: true }),
-      this.repos.targets.validatedOfYear(db, ids, year),
-      this.repos.aggregatesRead.read(db, {
-        base,
-        level: 'pole',
-        areas: ids.map(String),
-        category: '',
-        grain: 'ytd',
-        fromIndex: endIndex,
-        toIndex: endIndex,
-      }),
-    ]);
-    const byId = new Map(indicators.map((i) => [i.id, i]));
-    const poleOf = new Map(poles.map((p) => [p.id, p]));
-    const cellOf = new Map(cells.map((c) => [`${c.area}|${c.indicatorId}`, c]));
-    return targets
-      .filter((x) => byId.has(x.indicator_id))
-      .map((target) => {
-        const indicator = byId.get(target.indicator_id)!;
-        const actual = cellOf.get(`${target.pole_id}|${indicator.id}`) ?? null;
-        return {
-          pole: poleOf.get(target.pole_id)!,
-          indicator,
-          target,
-          actual,
-          year,
-          elapsed,
-          progress: yearProgress(indicator, target, actual, elapsed),
-        };
-      });
+  /** The poles' progress at one quarter, in the caller's snapshot `db` (an export): see poles-progress.ts. */
+  async progressAt(db: Knex, poles: { id: number; slug: string; name: string }[], endIndex: number, base: Base): Promise<AtQuarterLine[]> {
+    return progressAtQuarter({ db, repos: this.repos, closure: this.closure }, poles, endIndex, base);
   }
 
   /**

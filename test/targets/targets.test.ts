@@ -298,6 +298,18 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
         completeness: { reported: 3, expected: 7 },
       },
     ]);
+    // The scope export writes the convention beside the year's target, at the period's end.
+    const csv: string[][] = parse((await funder.get('/exports/perimetre?periode=2026-T3&format=csv').expect(200)).text, { bom: true });
+    const col = (name: (typeof CSV_HEADER)[number]) => CSV_HEADER.indexOf(name);
+    const conv = csv.filter((r) => r[0] === 'Objectifs' && r[col('code_indicateur')] === 'EMP_CREES').map((r) => r[col('periode')]);
+    expect(conv).to.have.members(['2026, à fin 2026-T3', 'convention 2025–2027, à fin 2026-T3']);
+    const xlsx = await funder.get('/exports/perimetre?periode=2026-T3&format=xlsx').buffer(true).parse(binary).expect(200);
+    const sheet = (await readXlsx(xlsx.body as Buffer)).getWorksheet('Objectifs')!;
+    const years: unknown[] = [];
+    sheet.eachRow((row) => {
+      if (row.getCell(2).value === 'EMP_CREES') years.push(row.getCell(4).value);
+    });
+    expect(years).to.have.members([2026, '2025–2027']);
     // A span the page's choice made wrong is said next to its field; a forged one is a 400.
     const wrong = await staff.get(`/admin/poles/${pole.slug}/objectifs?de=2027&a=2025`).expect(422);
     expect(text(wrong.text)).to.include('Choisissez une fin de convention après son début, sur 6 ans au plus.');

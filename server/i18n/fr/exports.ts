@@ -17,6 +17,7 @@ export const exportsFr = {
   'exports.sheet.completeness': 'Complétude',
   'exports.sheet.targets': 'Objectifs',
   'exports.targets.through': '{year}, à fin {quarter}',
+  'exports.targets.throughSpan': 'convention {span}, à fin {quarter}',
   'exports.col.target': 'Objectif',
   'exports.col.actual': 'Réalisé',
   'exports.col.share': '% atteint',
