@@ -151,6 +151,18 @@ export function areaPanelView(r: AreaResult, provisional: boolean) {
     none: a.withTarget ? null : t('targets.area.none', { year: String(r.year) }),
     provisional: provisional ? t('targets.area.provisional', { quarter }) : null,
     rows,
+    conventions: r.conventions.map((l) => ({
+      key: `${l.pole.id}-${l.target.first_year}-${l.target.last_year}`,
+      name: l.pole.name,
+      href: l.pole.href,
+      span: `${l.target.first_year}–${l.target.last_year}`,
+      target: formatValue(ind, l.target.value_scaled),
+      actual: l.actual?.value === null || l.actual?.value === undefined ? null : formatValue(ind, l.actual.value),
+      completeness: l.actual ? completenessText(completeness('ytd', l.actual)) : '',
+      share: l.progress?.share === null || l.progress?.share === undefined ? null : shareOf(l.progress.share),
+      status: l.progress ? standing(l.progress, ind, l.through) : t('targets.area.conventionNotBegun'),
+    })),
+    conventionsCaption: t('targets.area.conventionsCaption', { quarter }),
   };
 }
 

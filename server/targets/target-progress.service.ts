@@ -32,6 +32,12 @@ export interface PoleProgressLine {
   through: string;
 }
 
+/** One pole's convention on an area's page: its progress over its span, or null before it begins. */
+export interface AreaConventionLine extends Omit<PoleProgressLine, 'progress'> {
+  pole: { id: number; name: string; href: string };
+  progress: Progress | null;
+}
+
 /** One pole of an area's table of progress: its target for the year of the period shown, if any. */
 export interface AreaPoleLine {
   pole: { id: number; name: string; href: string };
@@ -150,7 +156,14 @@ export class TargetProgressService {
     poles: { id: number; name: string; href: string }[],
     endIndex: number,
     base: Base,
-  ): Promise<{ indicator: IndicatorRow; year: number; elapsed: number; lines: AreaPoleLine[]; area: AreaProgress } | null> {
+  ): Promise<{
+    indicator: IndicatorRow;
+    year: number;
+    elapsed: number;
+    lines: AreaPoleLine[];
+    area: AreaProgress;
+    conventions: AreaConventionLine[];
+  } | null> {
     const indicator = await this.repos.indicators.findById(this.db, indicatorId);
     if (!indicator || !poles.length) return null;
     const { year } = fromIndex(endIndex);
@@ -189,7 +202,39 @@ export class TargetProgressService {
       elapsed,
       4,
     );
-    return { indicator, year, elapsed, lines, area };
+    const conventions = await this.areaConventions(indicator, poles, year, endIndex, base);
+    return { indicator, year, elapsed, lines, area, conventions };
+  }
+
+  /**
+   * The conventions of the indicator (multi-year targets) whose span holds the year, of the area's poles,
+   * as they stand at `endIndex`: each against its own span, never summed with the year's targets.
+   */
+  private async areaConventions(
+    indicator: IndicatorRow,
+    poles: { id: number; name: string; href: string }[],
+    year: number,
+    endIndex: number,
+    base: Base,
+  ): Promise<AreaConventionLine[]> {
+    const spans = (
+      await this.repos.targets.validatedSpansHolding(
+        this.db,
+        poles.map((p) => p.id),
+        year,
+      )
+    ).filter((x) => x.indicator_id === indicator.id);
+    const byId = new Map([[indicator.id, indicator]]);
+    const out: AreaConventionLine[] = [];
+    for (const pole of poles.filter((p) => spans.some((x) => x.pole_id === p.id))) {
+      const validated = spans.filter((x) => x.pole_id === pole.id);
+      for (const l of await spanProgress(this.db, this.repos.aggregatesRead, { pole, validated, byId, lastConsolidated: endIndex, base }))
+        out.push({ ...l, pole });
+      // A convention not begun by then is listed without an actual, never as 0.
+      for (const target of validated.filter((x) => !out.some((l) => l.target.id === x.id)))
+        out.push({ pole, indicator, category: null, target, actual: null, elapsed: 0, through: '', progress: null });
+    }
+    return out;
   }
 
   /** Many poles' progress for `year` (the API): see poles-progress.ts. */

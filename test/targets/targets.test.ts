@@ -298,6 +298,12 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
         completeness: { reported: 3, expected: 7 },
       },
     ]);
+    // The region's page lists it apart from the year's targets, against its own span.
+    const region = (await funder.get('/regions/76?indicateur=EMP_CREES&a=2026-T3').expect(200)).text;
+    const row = /<tr id="convention-[^"]+">[\s\S]*?<\/tr>/.exec(region);
+    expect(text(row![0])).to.equal(
+      'Pôle Réemploi Garonne 2025–2027 40,0 ETP 8,5 ETP 3 trimestres déclarés sur 7 (43 %) 21 % en retard sur la trajectoire (23,3 ETP attendus à fin 2026-T3)',
+    );
     // The scope export writes the convention beside the year's target, at the period's end.
     const csv: string[][] = parse((await funder.get('/exports/perimetre?periode=2026-T3&format=csv').expect(200)).text, { bom: true });
     const col = (name: (typeof CSV_HEADER)[number]) => CSV_HEADER.indexOf(name);
