@@ -177,6 +177,9 @@ function row(
     code: ind.code,
     name,
     label: labelOf(l),
+    // Under its indicator's total, a category's line shows its own name; the whole label stays for screen readers.
+    categoryLabel: l.category?.label_fr ?? '',
+    indicatorLabel: ind.label_fr,
     // A category's line sits under its indicator's total.
     categoryCode: l.category?.code ?? '',
     unit: tDynamic('unit', ind.unit),
