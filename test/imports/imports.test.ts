@@ -362,7 +362,7 @@ describe(`spreadsheet import (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, functio
       .expect(409);
     expect(res.text)
       .to.contain('Le trimestre a été modifié depuis l’aperçu')
-      .and.match(/<td class="num">6<\/td><td class="num">5<\/td>/);
+      .and.match(/<td class="num" data-label="Valeur actuelle">6<\/td><td class="num" data-label="Nouvelle valeur">5<\/td>/);
     expect(await counts()).to.deep.equal(before);
     await managerA
       .post(confirmForm(res.text)!)
