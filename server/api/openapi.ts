@@ -55,9 +55,11 @@ const ERRORS = {
 };
 const NOT_MODIFIED = { '304': { description: 'Inchangé depuis l’ETag envoyé dans If-None-Match.' } };
 
-function operation(summary: string, query: z.ZodObject, ok: keyof typeof COMPONENTS, okText: string) {
+/** A GET operation; its operationId is stable (client generators name their methods after it). */
+function operation(operationId: string, summary: string, query: z.ZodObject, ok: keyof typeof COMPONENTS, okText: string) {
   return {
     get: {
+      operationId,
       summary,
       parameters: queryParameters(query),
       security: [{ bearer: [] }, { session: [] }],
@@ -77,13 +79,16 @@ export function openApiDocument(publicUrl: string): JsonObject {
         'Indicateurs agrégés des pôles territoriaux de coopération économique, dans le périmètre du compte. ' +
         'Authentification par jeton personnel (Authorization: Bearer ptce_…, créé sur la page « Mon profil ») ou par la session. ' +
         'Réponses avec ETag et Cache-Control: private, no-cache ; erreurs en JSON, messages en français.',
+      // The licence of the published open data (server/opendata), which these figures are the source of.
+      license: { name: 'Licence Ouverte / Etalab 2.0', identifier: 'etalab-2.0' },
     },
     servers: [{ url: `${publicUrl}/api/v1` }],
     paths: {
-      '/indicators': operation('Le catalogue des indicateurs', emptyQuery, 'IndicatorsList', 'Les indicateurs.'),
-      '/regions': operation('Les régions du périmètre', emptyQuery, 'RegionsList', 'Les régions.'),
-      '/aggregates': operation('Les chiffres agrégés', aggregatesQuery, 'AggregatesPage', 'Une page de chiffres.'),
+      '/indicators': operation('listIndicators', 'Le catalogue des indicateurs', emptyQuery, 'IndicatorsList', 'Les indicateurs.'),
+      '/regions': operation('listRegions', 'Les régions du périmètre', emptyQuery, 'RegionsList', 'Les régions.'),
+      '/aggregates': operation('listAggregates', 'Les chiffres agrégés', aggregatesQuery, 'AggregatesPage', 'Une page de chiffres.'),
       '/targets': operation(
+        'listTargets',
         'Les objectifs des pôles du périmètre et leur avancement',
         targetsQuery,
         'TargetsList',

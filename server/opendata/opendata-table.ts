@@ -8,39 +8,8 @@ import { protectLinked, type LinkedTable } from './linked-tables.ts';
 import { readTimestamp } from '../db/dialect.ts';
 import { csvDocument } from '../exports/csv.ts';
 import { ZONE } from '../lib/clock.ts';
+import { COLUMNS, type ColumnName } from './opendata-columns.ts';
 
-/** The columns, in file order, with the description the page shows for each. */
-export const COLUMNS = [
-  ['periode', 'Période couverte : un trimestre civil (2026-T3) ou une année civile (2025).'],
-  ['type_periode', '« trimestre » ou « annee ».'],
-  [
-    'version',
-    'Numéro de la version publiée (1 pour la première publication ; chaque correction crée la version suivante, avec son motif).',
-  ],
-  ['date_publication', 'Date de publication de cette version (AAAA-MM-JJ, heure de Paris).'],
-  ['niveau', '« national » (France entière) ou « regional ».'],
-  ['code_zone', '« FR » pour la France entière, sinon le code officiel de la région (code officiel géographique de l’INSEE).'],
-  ['zone', 'Nom de la zone.'],
-  ['code_indicateur', 'Code stable de l’indicateur (par exemple EMP_CREES).'],
-  ['indicateur', 'Libellé de l’indicateur.'],
-  [
-    'nature',
-    '« flux » (somme sur la période et les pôles), « stock » (dernière valeur de chaque pôle dans la période, sommée sur les pôles), « ratio » (recalculé à partir de ses composantes sommées) ou « score » (moyenne des pôles).',
-  ],
-  ['unite', 'Unité de la valeur.'],
-  [
-    'valeur',
-    'Valeur de l’indicateur dans son unité, avec un point décimal. « secret statistique » lorsque le chiffre repose sur moins de 3 pôles, ou lorsqu’il permettrait de retrouver par soustraction un chiffre masqué. Vide lorsqu’aucun pôle n’a déclaré de valeur.',
-  ],
-  ['poles_contributeurs', 'Nombre de pôles dont une valeur entre dans le chiffre. Vide pour un secret statistique.'],
-  [
-    'declarations_recues',
-    'Déclarations reçues derrière le chiffre (trimestres-pôles pour un flux ; pôles ayant une valeur au dernier trimestre de la période sinon). Vide pour un secret statistique.',
-  ],
-  ['declarations_attendues', 'Déclarations attendues pour la même zone et la même période. Vide pour un secret statistique.'],
-] as const;
-
-export type ColumnName = (typeof COLUMNS)[number][0];
 export type OpenRow = Record<ColumnName, string | number>;
 
 const KIND_LABEL: Record<SummaryIndicator['kind'], string> = { flow: 'flux', stock: 'stock', ratio: 'ratio', score: 'score' };
@@ -105,6 +74,6 @@ export function openDataRows(
 
 /** The file: RFC 4180 (UTF-8 without BOM, comma, point decimals, CRLF), a header line of column names. */
 export function openDataCsv(rows: OpenRow[]): string {
-  const names = COLUMNS.map(([name]) => name);
+  const names = COLUMNS.map((c) => c.name);
   return csvDocument([names, ...rows.map((r) => names.map((n) => r[n]))], 'standard');
 }

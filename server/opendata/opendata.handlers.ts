@@ -5,7 +5,8 @@ import { t } from '../i18n/messages.ts';
 import { formatDate, formatNumber } from '../lib/format.ts';
 import type { Services } from '../services.ts';
 import { MIN_CONTRIBUTORS, SECRET } from './confidentiality.ts';
-import { COLUMNS } from './opendata-table.ts';
+import { COLUMNS } from './opendata-columns.ts';
+import { openDataTableSchema, SCHEMA_PATH, type OpenDataTableSchema } from './table-schema.ts';
 
 export const LICENCE_URL = 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/';
 
@@ -14,6 +15,7 @@ export function createOpenDataHandlers({ opendata, config }: Pick<Services, 'ope
   const enabled = () => {
     if (!config.openData) throw new NotFound();
   };
+  let schema: OpenDataTableSchema | undefined;
   return {
     async index(_req: Request, res: Response) {
       enabled();
@@ -27,7 +29,8 @@ export function createOpenDataHandlers({ opendata, config }: Pick<Services, 'ope
       res.render('pages/opendata/index', {
         title: t('opendata.title'),
         items,
-        columns: COLUMNS.map(([name, description]) => ({ name, description })),
+        columns: COLUMNS.map(({ name, description }) => ({ name, description })),
+        schemaHref: SCHEMA_PATH,
         licenceUrl: LICENCE_URL,
         minContributors: MIN_CONTRIBUTORS,
         secret: SECRET,
@@ -42,6 +45,13 @@ export function createOpenDataHandlers({ opendata, config }: Pick<Services, 'ope
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
       res.send(file.body);
+    },
+
+    /** The Table Schema describing every column of the files above. */
+    schema(_req: Request, res: Response) {
+      enabled();
+      schema ??= openDataTableSchema(config.publicUrl);
+      res.json(schema);
     },
   };
 }

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { MIN_CONTRIBUTORS, protectIndicator, SECRET } from '../../server/opendata/confidentiality.ts';
-import { COLUMNS, openDataCsv, openDataRows, type OpenRow } from '../../server/opendata/opendata-table.ts';
+import { COLUMNS } from '../../server/opendata/opendata-columns.ts';
+import { openDataCsv, openDataRows, type OpenRow } from '../../server/opendata/opendata-table.ts';
 import type { Publication } from '../../server/publications/publications.repo.ts';
 import { handBuiltSummary, type RegionSpec } from '../publications/summaries.ts';
 
@@ -162,10 +163,10 @@ describe('open data confidentiality', () => {
       fc.property(summaryArb, (spec) => {
         const rows = openDataRows(publicationOf(spec));
         const parsed: string[][] = parse(openDataCsv(rows), { relax_column_count: false });
-        expect(parsed[0]).to.deep.equal(COLUMNS.map(([n]) => n));
+        expect(parsed[0]).to.deep.equal(COLUMNS.map((c) => c.name));
         expect(parsed.length - 1).to.equal(rows.length);
         parsed.slice(1).forEach((cells, i) => {
-          expect(cells).to.deep.equal(COLUMNS.map(([n]) => String(rows[i][n])));
+          expect(cells).to.deep.equal(COLUMNS.map((c) => String(rows[i][c.name])));
         });
       }),
       { numRuns: 100 },

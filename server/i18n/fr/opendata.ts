@@ -23,6 +23,9 @@ export const opendata = {
   'opendata.secrecyText':
     'Un chiffre régional ou national qui repose sur moins de {min} pôles est remplacé par « {secret} ». Pour qu’aucun chiffre masqué ne puisse être retrouvé par soustraction (total national moins les régions affichées), un second chiffre est masqué avec lui lorsqu’il serait seul : la région suivante la plus faible (en nombre de pôles) parmi celles au moins aussi grandes que le chiffre masqué, sinon la plus grande, ou à défaut le total national. Une année et ses trimestres sont protégés ensemble : un chiffre masqué pour un trimestre l’est aussi pour l’année, et une année masquée masque avec elle l’un de ses trimestres. Une année n’est proposée qu’une fois ses quatre trimestres publiés (sinon l’année moins les trimestres proposés donnerait le trimestre manquant).',
   'opendata.columns': 'Description des colonnes',
+  'opendata.schemaText':
+    'Ces colonnes, leurs types et leurs contraintes sont aussi décrits au format Table Schema (celui des schémas de données publics de schema.data.gouv.fr), lisible par les outils de validation :',
+  'opendata.schemaLink': 'schéma des fichiers (schema.json)',
   'opendata.col.name': 'Colonne',
   'opendata.col.description': 'Description',
 } satisfies Messages<'opendata'>;
