@@ -12,6 +12,7 @@ const WORK_ROWS = 10;
 /** Landing pages: each role lands where its work is. */
 export function createHomeHandlers({
   home,
+  funderHome,
   poles,
   reporting,
   notices,
@@ -24,7 +25,18 @@ export function createHomeHandlers({
   clock,
 }: Pick<
   Services,
-  'home' | 'poles' | 'reporting' | 'notices' | 'review' | 'outbox' | 'jobHistory' | 'audit' | 'passwordHelp' | 'targetProgress' | 'clock'
+  | 'home'
+  | 'funderHome'
+  | 'poles'
+  | 'reporting'
+  | 'notices'
+  | 'review'
+  | 'outbox'
+  | 'jobHistory'
+  | 'audit'
+  | 'passwordHelp'
+  | 'targetProgress'
+  | 'clock'
 >) {
   async function renderPole(req: Request, res: Response, pole: PoleRow) {
     const [details, mine, quarters, poleNotices, panel] = await Promise.all([
@@ -74,19 +86,17 @@ export function createHomeHandlers({
       const user = req.user!;
       if (user.role === 'manager') return res.redirect(303, '/mon-pole');
       if (user.role === 'staff') return res.redirect(303, '/admin');
-      const inScope = await home.polesInScope(user);
-      const groups = new Map<string, { regionCode: string; regionName: string; poles: typeof inScope }>();
-      for (const p of inScope) {
-        const g = groups.get(p.region_code) ?? { regionCode: p.region_code, regionName: p.region_name, poles: [] };
-        g.poles.push(p);
-        groups.set(p.region_code, g);
-      }
+      // One card per region: its latest consolidated figures, its poles late or returned, all its poles.
+      const page = await funderHome.regions(user);
       res.render('pages/home/funder', {
         title: t('home.funder.title'),
         nav: 'home',
         national: user.regionCodes.length === 0,
-        regions: [...groups.values()],
-        regionNames: [...groups.values()].map((g) => g.regionName).join(', '),
+        regionNames: page.regions.map((r) => r.name).join(', '),
+        ...page,
+        deadline: formatDate(page.deadline),
+        attentionCount: page.regions.reduce((n, r) => n + r.attention.length, 0),
+        withoutPoles: page.withoutPoles.join(', '),
       });
     },
 
