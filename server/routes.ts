@@ -27,6 +27,7 @@ import { createHealthHandlers } from './ops/health.handlers.ts';
 import { createPublicationsHandlers } from './publications/publications.handlers.ts';
 import { createOpenDataHandlers } from './opendata/opendata.handlers.ts';
 import { createExportsHandlers } from './exports/exports.handlers.ts';
+import { createComparisonHandlers } from './comparison/comparison.handlers.ts';
 
 /**
  * The route table: every route of the application, one line each, with who may use it.
@@ -87,6 +88,9 @@ export function registerRoutes(app: Express, s: Services) {
   // The figure's zone is in the query string (FR, regions, pole:<slug>): the service resolves it inside
   // the user's scope, the very rows it then reads, and answers 404 outside it, as /regions/:code does.
   r.get('/chiffres/calcul', anyRole(), provenance.show);
+  // « Comparer des régions »: the regions are in the query string, each resolved inside the user's scope
+  // (404 outside it, as /regions/:code); France, a national aggregate, is always shown beside them.
+  r.get('/comparer', anyRole(), createComparisonHandlers(s).show);
 
   // Pole managers.
   r.get('/mon-pole', roles(['manager'], 'self'), home.myPole);
@@ -189,6 +193,7 @@ export function registerRoutes(app: Express, s: Services) {
   const opendata = createOpenDataHandlers(s);
   r.get('/donnees-ouvertes', PUBLIC, opendata.index);
   r.get('/donnees-ouvertes/:period.csv', PUBLIC, opendata.file);
+  r.get('/donnees-ouvertes/schema.json', PUBLIC, opendata.schema);
 
   // Exports: every export is a GET and changes nothing. Staff: the national summary (file or
   // print page) and the raw values, streamed. Funders (and staff): their scope's summary.

@@ -5,6 +5,8 @@ import type { Clock } from './lib/clock.ts';
 import { AuditRepo } from './audit/audit.repo.ts';
 import { AuditService } from './audit/audit.service.ts';
 import { HomeService } from './home/home.service.ts';
+import { FunderHomeRepo } from './home/funder-home.repo.ts';
+import { FunderHomeService } from './home/funder-home.service.ts';
 import { JobHistoryService } from './jobs/job-history.service.ts';
 import { ReferenceService } from './reference/reference.service.ts';
 import { AuthService } from './auth/auth.service.ts';
@@ -59,6 +61,8 @@ import { createSmtpTransport } from './outbox/smtp.ts';
 import { SummaryService } from './exports/summary.service.ts';
 import { NarrativesRepo } from './narratives/narratives.repo.ts';
 import { NarrativesService } from './narratives/narratives.service.ts';
+import { ComparisonService } from './comparison/comparison.service.ts';
+import { officialPopulations } from './reference/population.ts';
 import { RawExportService } from './exports/raw-export.service.ts';
 import { PublicationsRepo } from './publications/publications.repo.ts';
 import { PublicationsService } from './publications/publications.service.ts';
@@ -107,6 +111,7 @@ export function buildServices(deps: Deps) {
     provenance: new ProvenanceRepo(),
     scope: new DashboardsRepo(),
     narratives: new NarrativesRepo(),
+    funderHome: new FunderHomeRepo(),
   };
   const hasher = new PasswordHasher(config.passwordHashCost);
   // Rate limits live in the database so that they hold across instances (sign-in throttle, API).
@@ -150,6 +155,8 @@ export function buildServices(deps: Deps) {
   // « Comment ce chiffre est calculé »: reads the same aggregates and the same closure as the dashboards.
   const provenance = new ProvenanceService({ db, repos, closure, minComparablePoles: config.minComparablePoles });
   const api = new ApiService(db, repos, config.minComparablePoles, closure, targetProgress);
+  // « Comparer des régions »: the stored aggregates and the dashboards' closure, raw or per inhabitant (INSEE populations).
+  const comparison = new ComparisonService({ db, clock, repos, closure, populations: officialPopulations() });
   // A region's « faits marquants » and « difficultés » (its page, a scope export's sheet), scoped in SQL.
   const narratives = new NarrativesService({ db, closure, repo: repos.narratives });
   const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure, targetProgress, narratives);
@@ -158,6 +165,16 @@ export function buildServices(deps: Deps) {
   const opendata = new OpenDataService(db, repos);
   const reference = new ReferenceService(db, repos);
   const home = new HomeService(db, repos);
+  // A funder's home: the dashboards' headline tiles of each region's latest consolidated quarter, read at once.
+  const funderHome = new FunderHomeService({
+    db,
+    clock,
+    repos,
+    closure,
+    targetProgress,
+    lateness: reporting,
+    minComparablePoles: config.minComparablePoles,
+  });
   const audit = new AuditService(db, repos);
   const jobHistory = new JobHistoryService(db, repos);
   const health = new HealthService({ db, clock, repos, migrationsDirectory, logger: deps.logger });
@@ -190,6 +207,7 @@ export function buildServices(deps: Deps) {
     dashboards,
     narratives,
     provenance,
+    comparison,
     summaries,
     rawExports,
     publications,
@@ -200,6 +218,7 @@ export function buildServices(deps: Deps) {
     health,
     reference,
     home,
+    funderHome,
     audit,
     jobHistory,
   };

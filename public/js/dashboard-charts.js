@@ -92,7 +92,8 @@
           pointStyle: 'rectRot',
           spanGaps: false,
         };
-      var color = COLORS[i % COLORS.length];
+      // A series may bring its own colour (the comparison's up to seven lines); the others take the palette's.
+      var color = s.color || COLORS[i % COLORS.length];
       var pattern = hatch(color);
       return {
         label: s.label,

@@ -21,6 +21,7 @@ import { audit } from './fr/audit.ts';
 import { category } from './fr/category.ts';
 import { cli } from './fr/cli.ts';
 import { closure } from './fr/closure.ts';
+import { compare } from './fr/compare.ts';
 import { completeness } from './fr/completeness.ts';
 import { conflict } from './fr/conflict.ts';
 import { dashboards } from './fr/dashboards.ts';
@@ -75,6 +76,7 @@ export const catalogue = byPrefix({
   completeness,
   conflict,
   closure,
+  compare,
   dash: dashboards,
   entry,
   error,

@@ -130,6 +130,11 @@ function cases(c: Cast): Case[] {
     ],
     ['get', '/chiffres/calcul', `/chiffres/calcul?indicateur=EMP_CREES&periode=2026-T2&zone=pole:${A}`, SEE_POLE_A],
     ['get', '/chiffres/calcul', `/chiffres/calcul?indicateur=EMP_CREES&periode=2026-T2&zone=pole:${C}`, SEE_POLE_C],
+    // « Comparer des régions »: every region of the query inside the scope (404 otherwise); France always beside them.
+    ['get', '/comparer', '/comparer', SIGNED_IN],
+    ['get', '/comparer', '/comparer?regions=76&mesure=habitants', row('login', 'ok', 'ok', 'notfound', 'ok', 'ok', 'ok')],
+    ['get', '/comparer', '/comparer?regions=76&regions=75', row('login', 'notfound', 'notfound', 'notfound', 'ok', 'ok', 'ok')],
+    ['get', '/comparer', '/comparer?regions=84', row('login', 'notfound', 'notfound', 'ok', 'notfound', 'ok', 'ok')],
     ['get', '/mon-pole', '/mon-pole', MANAGERS],
     ['get', '/mon-pole/:slug', `/mon-pole/${A}`, MY_POLE_A],
     ['get', '/mon-pole/:slug', `/mon-pole/${C}`, MY_POLE_C],
@@ -316,6 +321,7 @@ function cases(c: Cast): Case[] {
     ['get', '/donnees-ouvertes', '/donnees-ouvertes', PUBLIC_PAGE],
     ['get', '/donnees-ouvertes/:period.csv', '/donnees-ouvertes/2026-T3.csv', PUBLIC_PAGE],
     ['get', '/donnees-ouvertes/:period.csv', '/donnees-ouvertes/2019-T1.csv', BAD_TOKEN],
+    ['get', '/donnees-ouvertes/schema.json', '/donnees-ouvertes/schema.json', PUBLIC_PAGE],
     // Last: signing out ends the persona's session.
     ['post', '/deconnexion', '/deconnexion', SIGNED_IN],
   ];
