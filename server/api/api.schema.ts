@@ -90,6 +90,19 @@ export const aggregateItem = z.strictObject({
   year: z.int().min(2000).max(2100),
   quarter: z.int().min(1).max(4).describe('Dernier trimestre de la période.'),
   value: z.number().nullable().describe('Dans l’unité de l’indicateur (les ratios en %) ; null quand rien n’a été déclaré.'),
+  per10kInhabitants: z
+    .number()
+    .nullable()
+    .describe(
+      'La valeur pour 10 000 habitants : value × 10 000 ÷ population. null pour un taux ou un score (sans forme par habitant), un pôle dont la population du territoire est inconnue, ou une valeur null.',
+    ),
+  population: z
+    .int()
+    .min(0)
+    .nullable()
+    .describe(
+      'La population de la zone, celle qui divise per10kInhabitants : la France (18 régions), la région, ou le territoire du pôle (ses EPCI et départements) ; population municipale INSEE, un seul millésime (via @etalab/decoupage-administratif). null quand elle est inconnue.',
+    ),
   reported: z.int().min(0).describe('Trimestres déclarés (pôle × trimestre) ; pour un trimestre, des pôles. Voir completeness.unit.'),
   expected: z.int().min(0).describe('Trimestres attendus (pôle × trimestre) ; pour un trimestre, des pôles.'),
   completeness: z

@@ -17,6 +17,8 @@ import { ApiProblem, badParameter } from './api-problem.ts';
 import type { AggregatesRequest } from './api-query.ts';
 import type { AggregateItem, TargetItem } from './api.schema.ts';
 import type { TargetProgressService } from '../targets/target-progress.service.ts';
+import type { PopulationsService } from '../reference/populations.service.ts';
+import { hasPerInhabitant, per10k } from '../reference/per-inhabitant.ts';
 
 interface Repos {
   aggregatesRead: AggregatesReadRepo;
@@ -46,6 +48,8 @@ export class ApiService {
     private readonly closure: ClosureService,
     /** Targets and progress, on the rule the pole pages use. */
     private readonly targets: Pick<TargetProgressService, 'progressOfPoles'>,
+    /** The divisors of `per10kInhabitants` (server/reference/population.ts). */
+    private readonly populations: PopulationsService,
     private readonly dashboards = new DashboardsRepo(),
   ) {}
 
@@ -110,6 +114,7 @@ export class ApiService {
     const areas = await this.areas(user, q);
     const range = await this.range(user, q);
     const closures = await this.closures(q, areas.stored);
+    const populationOf = await this.divisors(q.level, areas.stored);
     const rows = await this.repos.aggregatesRead.read(this.db, {
       base: q.base,
       level: q.level,
@@ -122,23 +127,31 @@ export class ApiService {
       limit: q.limit + 1,
       offset: (q.page - 1) * q.limit,
     });
-    const items = rows.slice(0, q.limit).map((r) => ({
-      indicator: codeOf.get(r.indicatorId) ?? String(r.indicatorId),
-      level: r.level,
-      area: areas.nameOf(r.area),
-      category: r.category === '' ? null : r.category,
-      grain: r.grain,
-      period: periodLabel(r.grain === 'year' ? { kind: 'year', year: r.year } : { kind: 'quarter', year: r.year, quarter: r.quarter }),
-      year: r.year,
-      quarter: r.quarter,
-      value: r.value === null ? null : r.value / SCALE,
-      reported: r.reported,
-      expected: r.expected,
-      completeness: completenessOf(r.grain, r),
-      comparison: comparisonOf(kindOf.get(r.indicatorId) ?? 'flow', r, this.minComparablePoles),
-      provisional: (closures.get(r.area) ?? closures.get(''))!.provisional(r.grain, quarterIndex(r)),
-      computedAt: r.computedAt,
-    }));
+    const items = rows.slice(0, q.limit).map((r) => {
+      const value = r.value === null ? null : r.value / SCALE;
+      // Totals only: a category's figure (MEMBRES by article-9 category) is divided like its total.
+      const population = populationOf(r.area);
+      const divisible = hasPerInhabitant(kindOf.get(r.indicatorId) ?? 'ratio');
+      return {
+        indicator: codeOf.get(r.indicatorId) ?? String(r.indicatorId),
+        level: r.level,
+        area: areas.nameOf(r.area),
+        category: r.category === '' ? null : r.category,
+        grain: r.grain,
+        period: periodLabel(r.grain === 'year' ? { kind: 'year', year: r.year } : { kind: 'quarter', year: r.year, quarter: r.quarter }),
+        year: r.year,
+        quarter: r.quarter,
+        value,
+        per10kInhabitants: divisible ? per10k(value, population) : null,
+        population,
+        reported: r.reported,
+        expected: r.expected,
+        completeness: completenessOf(r.grain, r),
+        comparison: comparisonOf(kindOf.get(r.indicatorId) ?? 'flow', r, this.minComparablePoles),
+        provisional: (closures.get(r.area) ?? closures.get(''))!.provisional(r.grain, quarterIndex(r)),
+        computedAt: r.computedAt,
+      };
+    });
     return { items, more: rows.length > q.limit };
   }
 
@@ -171,6 +184,14 @@ export class ApiService {
       toIdx ??= quarterIndex({ year: running - 1, quarter: 4 });
     }
     return { fromIndex: fromIdx, toIndex: toIdx };
+  }
+
+  /** Each stored area's population (France, a region, a pole's territory; null when unknown). */
+  private async divisors(level: AggregatesRequest['level'], stored: string[]): Promise<(area: string) => number | null> {
+    if (level === 'nation') return () => this.populations.france();
+    if (level === 'region') return (code) => this.populations.region(code);
+    const byPole = await this.populations.poles(this.db, stored.map(Number));
+    return (id) => byPole.get(Number(id)) ?? null;
   }
 
   /** The closure of each area read (by stored area; '' for an area without poles: the deadline alone decides). */

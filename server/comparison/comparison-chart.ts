@@ -1,11 +1,11 @@
 // The comparison's chart and table: one line per region and one for France, quarter by quarter, raw or
 // per 10 000 inhabitants. Pure (no I/O): cells come from the stored aggregates (dashboards' Figures),
-// each area's provisional quarters from its closure, populations from server/reference/population.ts.
+// each area's provisional quarters from its closure, populations from server/reference/population.ts,
+// the division and its decimals from server/reference/per-inhabitant.ts.
 import { chartNumber, completenessText, formatValue, unitTitle, type DashIndicator, type Figures } from '../dashboards/figures.ts';
 import { t } from '../i18n/messages.ts';
-import { SCALE } from '../lib/decimal.ts';
-import { formatNumber } from '../lib/format.ts';
 import { fromIndex, quarterLabel } from '../lib/quarters.ts';
+import { formatPerInhabitant, perInhabitantDecimals, perInhabitants, perInhabitantUnit, rawText } from '../reference/per-inhabitant.ts';
 
 /**
  * Seven distinct colours (six regions and France, drawn in the page's ink colour): the dashboards' four,
@@ -13,9 +13,6 @@ import { fromIndex, quarterLabel } from '../lib/quarters.ts';
  */
 const REGION_COLORS = ['#1d4f91', '#b4540a', '#1b6e3c', '#6b3fa0', '#a4262c', '#00707a'];
 const FRANCE_COLOR = '#1e2329';
-
-/** People per « habitants » unit: figures are given per 10 000 inhabitants. */
-export const PER_INHABITANTS = 10_000;
 
 export interface ComparedArea {
   key: string;
@@ -29,23 +26,6 @@ export interface ComparedArea {
   reference?: boolean;
 }
 
-/** A value per 10 000 inhabitants, from a scaled stored value (null stays null: nothing reported). */
-export function perInhabitants(scaled: number | null, population: number): number | null {
-  if (scaled === null || population <= 0) return null;
-  return ((scaled / SCALE) * PER_INHABITANTS) / population;
-}
-
-/**
- * Decimals for figures per 10 000 inhabitants: three significant digits for the smallest one shown
- * (0,0229 · 1,25 · 12,5), between 1 and 4, so that no region's figure reads « 0,00 ».
- */
-export function perInhabitantDecimals(values: (number | null)[]): number {
-  const shown = values.filter((v): v is number => v !== null && v !== 0).map(Math.abs);
-  if (!shown.length) return 2;
-  const smallest = Math.min(...shown);
-  return Math.min(4, Math.max(1, 2 - Math.floor(Math.log10(smallest))));
-}
-
 /** The chart data (in units) and the table rows (formatted) of a comparison. */
 export function comparisonChart(ind: DashIndicator, fromIdx: number, toIdx: number, areas: ComparedArea[], perInhabitant: boolean) {
   const indices = Array.from({ length: toIdx - fromIdx + 1 }, (_, i) => fromIdx + i);
@@ -55,12 +35,12 @@ export function comparisonChart(ind: DashIndicator, fromIdx: number, toIdx: numb
   const raw = (a: ComparedArea, i: number) => a.figures.get(ind.id, 'quarter', i);
   const rate = (a: ComparedArea, i: number) => perInhabitants(raw(a, i)?.value ?? null, a.population);
   const decimals = perInhabitant ? perInhabitantDecimals(areas.flatMap((a) => indices.map((i) => rate(a, i)))) : ind.decimals;
-  const unitText = ind.unitLabel ? t('compare.unit.perInhabitant', { unit: ind.unitLabel }) : t('compare.unit.perInhabitantPlain');
+  const unitText = perInhabitantUnit(ind.unitLabel);
   // Raw totals: France's would flatten the regions on one axis, so it reads on the right-hand one.
   const twoAxes = !perInhabitant && (ind.kind === 'flow' || ind.kind === 'stock') && areas.length > 1;
   const onRight = (a: ComparedArea) => twoAxes && Boolean(a.reference);
   // The table's cells carry the number only: the unit is in its caption (a phone's column stays narrow).
-  const rateText = (v: number | null) => (v === null ? null : formatNumber(v, decimals));
+  const rateText = (v: number | null) => formatPerInhabitant(v, decimals);
   return {
     chart: {
       type: 'line',
@@ -87,7 +67,7 @@ export function comparisonChart(ind: DashIndicator, fromIdx: number, toIdx: numb
         const value = formatValue(ind, cell?.value);
         return {
           value: perInhabitant ? rateText(rate(a, i)) : value,
-          raw: perInhabitant && value ? t('compare.raw', { value }) : null,
+          raw: perInhabitant && value ? rawText(value) : null,
           provisional: a.provisional(i),
           completeness: completenessText('quarter', cell),
         };

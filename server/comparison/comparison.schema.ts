@@ -6,11 +6,11 @@
 import { t } from '../i18n/messages.ts';
 import { quarterParam } from '../http/query-params.ts';
 import type { Quarter } from '../lib/quarters.ts';
+import { MEASURES, type Measure } from '../reference/per-inhabitant.ts';
 
 /** The most regions one chart compares (beside France). */
 export const MAX_REGIONS = 6;
-export const MEASURES = ['brut', 'habitants'] as const;
-export type Measure = (typeof MEASURES)[number];
+export { MEASURES, type Measure } from '../reference/per-inhabitant.ts';
 
 export type CompareField = 'indicateur' | 'regions' | 'de' | 'a' | 'mesure';
 export type CompareErrors = Partial<Record<CompareField, string>>;

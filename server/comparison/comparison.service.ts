@@ -15,8 +15,9 @@ import { lastClosedQuarter, quarterIndex, quarterLabel, type Quarter } from '../
 import type { Clock } from '../lib/clock.ts';
 import type { Populations } from '../reference/population.ts';
 import type { ReferenceRepo } from '../reference/reference.repo.ts';
+import { hasPerInhabitant, measureOptions, noPerInhabitantText } from '../reference/per-inhabitant.ts';
 import { comparisonChart, type ComparedArea } from './comparison-chart.ts';
-import { MAX_REGIONS, MEASURES, type CompareErrors, type CompareQuery } from './comparison.schema.ts';
+import { MAX_REGIONS, type CompareErrors, type CompareQuery } from './comparison.schema.ts';
 
 /** The form's fields, in order. */
 const FIELDS = ['indicateur', 'regions', 'de', 'a', 'mesure'] as const;
@@ -67,7 +68,7 @@ export class ComparisonService {
     const selected = allowed.filter((r) => codes.includes(r.code));
     const form = {
       regionOptions: allowed.map((r) => ({ value: r.code, label: r.name, selected: codes.includes(r.code) })),
-      measureOptions: MEASURES.map((m) => ({ value: m, label: t(`compare.measure.${m}`), selected: m === q.measure })),
+      measureOptions: measureOptions(q.measure),
     };
     const invalid = Object.keys(errors).length > 0;
     // The error summary lists them in the form's order.
@@ -94,7 +95,7 @@ export class ComparisonService {
     const toIdx = quarterIndex(f.to);
     const areas = await this.areas(chosen, regions, nation, fromIdx, toIdx);
     const perInhabitantAsked = q.measure === 'habitants';
-    const perInhabitant = perInhabitantAsked && (chosen.kind === 'flow' || chosen.kind === 'stock');
+    const perInhabitant = perInhabitantAsked && hasPerInhabitant(chosen.kind);
     const chart = comparisonChart(chosen, fromIdx, toIdx, areas, perInhabitant);
     return {
       title: t('compare.title'),
@@ -105,10 +106,7 @@ export class ComparisonService {
       typed: q.typed,
       shareUrl: shareUrl(chosen.code, regions, f.from, f.to, perInhabitant ? 'habitants' : 'brut'),
       perInhabitant,
-      noPerInhabitant:
-        perInhabitantAsked && !perInhabitant
-          ? t('compare.noPerInhabitant', { kind: t(`compare.kind.${chosen.kind as 'ratio' | 'score'}`) })
-          : null,
+      noPerInhabitant: perInhabitantAsked && !perInhabitant ? noPerInhabitantText(chosen.kind) : null,
       noRegion: regions.length === 0 ? t('compare.noRegion') : null,
       anyProvisional: chart.rows.some((r) => r.provisional),
       figures: {

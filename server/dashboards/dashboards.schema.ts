@@ -7,6 +7,7 @@ import { BadRequest } from '../http/errors.ts';
 import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import { addQuarters, quarterIndex, quarterLabel, type Quarter } from '../lib/quarters.ts';
+import { MEASURES, type Measure } from '../reference/per-inhabitant.ts';
 
 /** Quarters the trend shows when the URL names no range. */
 export const DEFAULT_SPAN = 8;
@@ -24,6 +25,8 @@ const dashboardQuery = z.object({
   de: z.preprocess(blank, quarterParam.optional()),
   a: z.preprocess(blank, quarterParam.optional()),
   base: z.preprocess(blank, z.enum(BASES as [Base, ...Base[]]).optional()),
+  // « brut » (default) or « habitants »: flows and stocks per 10 000 inhabitants of their area.
+  mesure: z.preprocess(blank, z.enum(MEASURES).optional()),
 });
 
 /** The filters as the URL gives them: a range end left out takes its default once the scope's closure is known. */
@@ -33,6 +36,8 @@ export interface RequestedFilters {
   from: Quarter | undefined;
   to: Quarter | undefined;
   base: Base;
+  /** Raw figures, or per 10 000 inhabitants (absent: raw). */
+  measure?: Measure;
 }
 
 export interface DashboardFilters {
@@ -40,6 +45,7 @@ export interface DashboardFilters {
   from: Quarter;
   to: Quarter;
   base: Base;
+  measure: Measure;
   /** True when the URL named no end: the page opened on its default quarter. */
   defaultTo: boolean;
 }
@@ -56,9 +62,9 @@ export type RangeNotes = { de?: string; a?: string; indicateur?: string };
 export function parseFilters(query: unknown, user: CurrentUser): RequestedFilters {
   const parsed = dashboardQuery.safeParse(query ?? {});
   if (!parsed.success) throw new BadRequest('invalid dashboard filter');
-  const { indicateur, de, a, base = 'validated' } = parsed.data;
+  const { indicateur, de, a, base = 'validated', mesure = 'brut' } = parsed.data;
   if (base !== 'validated' && user.role !== 'staff') throw new BadRequest('base reserved to staff');
-  return { indicator: indicateur, from: de, to: a, base };
+  return { indicator: indicateur, from: de, to: a, base, measure: mesure };
 }
 
 /**
@@ -87,7 +93,8 @@ export function resolveRange(
     from = addQuarters(to, -(MAX_SPAN - 1));
     notes.de = t('closure.range.tooLong', { max: MAX_SPAN, from: quarterLabel(from) });
   }
-  return { filters: { indicator: r.indicator, from, to, base: r.base, defaultTo: r.to === undefined }, notes };
+  const filters = { indicator: r.indicator, from, to, base: r.base, measure: r.measure ?? 'brut', defaultTo: r.to === undefined };
+  return { filters, notes };
 }
 
 /** Only the base, for the pole page (its history always ends at the last closed quarter). */

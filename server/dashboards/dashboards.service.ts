@@ -9,28 +9,21 @@ import type { CurrentUser } from '../http/current-user.ts';
 import { t } from '../i18n/messages.ts';
 import type { IndicatorsRepo } from '../indicators/indicators.repo.ts';
 import type { Clock } from '../lib/clock.ts';
-import { fromIndex, lastClosedQuarter, quarterIndex, quarterLabel, reportingQuarters, sameQuarter, type Quarter } from '../lib/quarters.ts';
+import { fromIndex, lastClosedQuarter, quarterIndex, quarterLabel, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.repo.ts';
 import type { ReportingService } from '../reporting/reporting.service.ts';
 import { DashboardsRepo } from './dashboards.repo.ts';
 import { DEFAULT_SPAN, type DashboardFilters, type RangeNotes, type RequestedFilters } from './dashboards.schema.ts';
 import { closureFilter, ownArea, periodForm, resolveFor, type Area } from './period-view.ts';
-import {
-  barChart,
-  byValue,
-  completenessText,
-  Figures,
-  formatValue,
-  tile,
-  toDashIndicator,
-  withChosen,
-  trend,
-  type DashIndicator,
-} from './figures.ts';
+import { barChart, Figures, formatValue, tile, toDashIndicator, withChosen, trend, type DashIndicator } from './figures.ts';
 import { regionBreakdown } from './region-breakdown.ts';
-import { figureLink, zoneOf } from './figure-links.ts';
+import { zoneOf } from './figure-links.ts';
 import { freshnessText } from './freshness-text.ts';
 import type { JobsRepo } from '../jobs/jobs.repo.ts';
+import type { PopulationsService } from '../reference/populations.service.ts';
+import { perInhabitantNote } from '../reference/per-inhabitant.ts';
+import { measureNotice, measureQuery, perTile, showFor, type Divided } from './per-inhabitant-view.ts';
+import { regionPoles, type RegionPolesDeps } from './region-poles.ts';
 
 /** The three indicators the client named: on every dashboard. */
 export const HEADLINE = ['EMP_CREES', 'ACT_CONSOLIDEES', 'TE_ACTIONS'] as const;
@@ -49,6 +42,8 @@ export interface DashboardsServiceDeps {
   closure: ClosureService;
   /** Below this many poles reporting both periods, a change is « non significative » (config MIN_COMPARABLE_POLES). */
   minComparablePoles: number;
+  /** The divisors of figures per 10 000 inhabitants (server/reference/population.ts). */
+  populations: PopulationsService;
 }
 
 /** Dashboards: national (or a regional funder's scope), regional, and the pole page's history. */
@@ -59,6 +54,7 @@ export class DashboardsService {
   private readonly lateness: Pick<ReportingService, 'isLate'>;
   private readonly closure: ClosureService;
   private readonly minComparablePoles: number;
+  private readonly populations: PopulationsService;
   private readonly repo = new DashboardsRepo();
 
   constructor(deps: DashboardsServiceDeps) {
@@ -69,6 +65,7 @@ export class DashboardsService {
       lateness: this.lateness,
       closure: this.closure,
       minComparablePoles: this.minComparablePoles,
+      populations: this.populations,
     } = deps);
   }
 
@@ -103,15 +100,28 @@ export class DashboardsService {
       toIndex: toIdx,
     });
     const regions = new Figures(regionRows, kindOf);
-    const { rows, map } = regionBreakdown(chosen, scope, regionRows);
+    const population = this.populationOf(own.area);
+    const regionPopulation = (c: string) => this.populations.region(c);
+    const divided = regionRows.map((r): Divided => [r.value, regionPopulation(r.area)]);
+    const show = showFor(chosen, f.measure, divided);
+    const { rows, map } = regionBreakdown(chosen, scope, regionRows, {
+      show,
+      populationOf: regionPopulation,
+      query: measureQuery(f.measure),
+    });
     return {
       title: own.title,
       // The poles whose reports close the page's quarters (the targets' trajectory reads the same closure).
       closureScope: closureFilter(own.area),
       ...(await this.common(f, notes, closure, indicators, chosen, [mine, regions], own.area)),
-      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, undefined, provisional)),
-      trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine }], provisional),
-      breakdown: { rows, chart: barChart(chosen, rows) },
+      measureNotice: measureNotice({ chosen, measure: f.measure, note: this.note(), divisors: [{ name: own.name, population }] }),
+      tiles: withChosen(headline, chosen).map((ind) =>
+        tile(ind, toIdx, mine, this.minComparablePoles, undefined, provisional, perTile(ind, f.measure, population)),
+      ),
+      trend: trend(chosen, quarterIndex(f.from), toIdx, [{ label: own.name, figures: mine, population }], provisional, (v) =>
+        showFor(chosen, f.measure, v),
+      ),
+      breakdown: { rows, chart: barChart(chosen, rows, show), perInhabitant: show.perInhabitant, unit: show.unit },
       map,
     };
   }
@@ -141,62 +151,36 @@ export class DashboardsService {
     const reference = compare
       ? new Figures(await this.figureRows(compare.area, f.base, ids, fromIdx, toIdx), kindOf, { zone: zoneOf(compare.area), base: f.base })
       : null;
-    const poles = await this.repo.polesOfRegion(this.db, user, code, f.to);
-    const poleRows = await this.read({
-      base: f.base,
-      level: 'pole',
-      areas: poles.map((p) => String(p.id)),
-      indicatorIds: [chosen.id],
-      category: '',
-      grain: 'quarter',
-      fromIndex: toIdx,
-      toIndex: toIdx,
-    });
-    const now = this.clock.now();
-    const rows = byValue(
-      poles.map((p) => {
-        const cell = poleRows.find((x) => x.area === String(p.id));
-        const expected = p.status !== 'exempt' && reportingQuarters(p, now).some((q) => sameQuarter(q, f.to));
-        return {
-          key: String(p.id),
-          name: p.name,
-          href: `/poles/${p.slug}`,
-          figureHref: cell
-            ? figureLink({ indicator: chosen.code, end: f.to, grain: 'quarter', zone: { kind: 'pole', slug: p.slug }, base: f.base })
-            : null,
-          scaled: cell?.value ?? null,
-          value: formatValue(chosen, cell?.value),
-          completeness: completenessText('quarter', cell),
-          expected,
-          statusCode: p.status ?? 'todo',
-          late: expected && this.lateness.isLate(f.to, p.status ?? undefined),
-        };
-      }),
-    );
+    const poles = await regionPoles(this.polesDeps(), { user, code, chosen, f });
     const ref = compare && reference ? { name: compare.name, figures: reference } : undefined;
+    const population = this.populations.region(code);
+    const refPopulation = compare ? this.populationOf(compare.area) : null;
+    const divisors = [{ name: region.name, population }, ...(ref ? [{ name: ref.name, population: refPopulation }] : [])];
     return {
       title: t('dash.region.title', { region: region.name }),
       region,
       closureScope: closureFilter({ level: 'region', codes: [code] }),
       referenceName: ref?.name ?? null,
-      ...(await this.common(
-        f,
-        notes,
-        closure,
-        indicators,
-        chosen,
-        [mine, ...(reference ? [reference] : []), new Figures(poleRows, kindOf)],
-        { level: 'region', codes: [code] },
-      )),
-      tiles: withChosen(headline, chosen).map((ind) => tile(ind, toIdx, mine, this.minComparablePoles, ref, provisional)),
+      ...(await this.common(f, notes, closure, indicators, chosen, [mine, ...(reference ? [reference] : []), poles.figures], {
+        level: 'region',
+        codes: [code],
+      })),
+      measureNotice: measureNotice({ chosen, measure: f.measure, note: this.note(), divisors, poles: true }),
+      tiles: withChosen(headline, chosen).map((ind) =>
+        tile(ind, toIdx, mine, this.minComparablePoles, ref, provisional, perTile(ind, f.measure, population, refPopulation)),
+      ),
       trend: trend(
         chosen,
         fromIdx,
         toIdx,
-        [{ label: region.name, figures: mine }, ...(ref ? [{ label: ref.name, figures: ref.figures }] : [])],
+        [
+          { label: region.name, figures: mine, population },
+          ...(ref ? [{ label: ref.name, figures: ref.figures, population: refPopulation }] : []),
+        ],
         provisional,
+        (v) => showFor(chosen, f.measure, v),
       ),
-      poles: { rows, chart: barChart(chosen, rows) },
+      poles: poles.table,
     };
   }
 
@@ -246,6 +230,22 @@ export class DashboardsService {
       })),
       freshness: await this.freshness([figures], base, { level: 'pole', ids: [pole.id] }),
     };
+  }
+
+  /** What the regional page's poles table reads through. */
+  private polesDeps(): RegionPolesDeps {
+    const { db, clock, repo, lateness, populations } = this;
+    return { db, clock, repo, lateness, populations, read: (x) => this.read(x) };
+  }
+
+  /** The population of an area a page shows: France, a region, or a funder's regions together. */
+  private populationOf(area: Exclude<Area, { level: 'pole' }>): number | null {
+    return area.level === 'nation' ? this.populations.france() : this.populations.regions(area.codes);
+  }
+
+  /** « Pour 10 000 habitants : chaque chiffre est divisé par la population de sa zone (…). » */
+  private note(): string {
+    return perInhabitantNote(this.populations);
   }
 
   /**

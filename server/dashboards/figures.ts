@@ -13,6 +13,7 @@ import { t, tDynamic } from '../i18n/messages.ts';
 import { SCALE } from '../lib/decimal.ts';
 import { formatChange, formatScaled } from '../lib/format.ts';
 import { quarterIndex, quarterLabel, fromIndex } from '../lib/quarters.ts';
+import type { Divided, Show, ShowOf } from './per-inhabitant-view.ts';
 
 export interface DashIndicator {
   id: number;
@@ -177,6 +178,17 @@ export interface TileLine {
   reference: string | null;
   /** « Comment ce chiffre est calculé » for this figure. */
   href: string | null;
+  /** Per inhabitant: « brut : 3,0 ETP » under the divided value. */
+  raw?: string | null;
+}
+
+/** A tile per 10 000 inhabitants: its area's population (and the reference's), how its group is shown. */
+export interface TilePer {
+  own: number | null;
+  reference?: number | null;
+  show: ShowOf;
+  /** A rate or a score: why the tile stays raw. */
+  noForm: string | null;
 }
 
 export interface Tile {
@@ -186,6 +198,8 @@ export interface Tile {
   unit: string;
   quarter: TileLine;
   ytd: TileLine;
+  /** Per inhabitant asked for a rate or a score: why its tile stays raw. */
+  noForm?: string | null;
 }
 
 /**
@@ -199,15 +213,26 @@ export function tile(
   minPoles: number,
   reference?: { name: string; figures: Figures },
   provisional: Provisional = () => false,
+  per?: TilePer,
 ): Tile {
   const end = fromIndex(endIndex);
+  const grains = ['quarter', 'ytd'] as const;
+  const divided: Divided[] = per
+    ? grains.flatMap((g): Divided[] => [
+        [f.value(ind.id, g, endIndex), per.own],
+        ...(reference ? [[reference.figures.value(ind.id, g, endIndex), per.reference] as Divided] : []),
+      ])
+    : [];
+  const show = per?.show(divided);
   const line = (grain: 'quarter' | 'ytd', label: string, previous: string): TileLine => {
     const cell = f.get(ind.id, grain, endIndex);
-    const refValue = reference ? formatValue(ind, reference.figures.value(ind.id, grain, endIndex)) : null;
+    const refScaled = reference?.figures.value(ind.id, grain, endIndex);
+    const refValue = reference ? (show ? show.text(refScaled, per?.reference) : formatValue(ind, refScaled)) : null;
     return {
       label,
       provisional: provisional(grain, endIndex),
-      value: formatValue(ind, cell?.value),
+      value: show ? show.text(cell?.value, per?.own) : formatValue(ind, cell?.value),
+      ...(show?.perInhabitant ? { raw: show.raw(cell?.value) } : {}),
       completeness: completenessText(grain, cell),
       change: changeLine(ind, cell, previous, minPoles),
       reference: reference
@@ -223,7 +248,8 @@ export function tile(
     id: ind.id,
     code: ind.code,
     label: ind.label,
-    unit: unitTitle(ind.unit),
+    unit: show ? show.unit : unitTitle(ind.unit),
+    ...(per?.noForm ? { noForm: per.noForm } : {}),
     quarter: line('quarter', t('dash.tile.quarter', { quarter: quarterLabel(end) }), quarterLabel(fromIndex(endIndex - 4))),
     ytd: line(
       'ytd',
@@ -241,6 +267,8 @@ export function withChosen(headline: DashIndicator[], chosen: DashIndicator): Da
 export interface Series {
   label: string;
   figures: Figures;
+  /** The area's population, per inhabitant. */
+  population?: number | null;
 }
 
 /** Whether the period of a grain ending at a quarter index is « provisoire ». */
@@ -255,25 +283,37 @@ export function periodText(label: string, provisional: boolean): string {
  * The trend of one indicator over a range: chart data (in units) and table rows (formatted). Provisional
  * quarters are flagged in both: the chart draws them apart, the table says « provisoire ».
  */
-export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series: Series[], provisional: Provisional = () => false) {
+export function trend(
+  ind: DashIndicator,
+  fromIdx: number,
+  toIdx: number,
+  series: Series[],
+  provisional: Provisional = () => false,
+  showOf?: ShowOf,
+) {
   const indices = Array.from({ length: toIdx - fromIdx + 1 }, (_, i) => fromIdx + i);
   const labels = indices.map((i) => quarterLabel(fromIndex(i)));
   const flags = indices.map((i) => provisional('quarter', i));
+  const show = showOf?.(series.flatMap((s) => indices.map((i): Divided => [s.figures.value(ind.id, 'quarter', i), s.population])));
+  const per = Boolean(show?.perInhabitant);
   // A region's total beside France's (or a wider scope's) would be a sliver on one axis: for totals the
-  // areas after the first get the right-hand axis, and the legend says so. Ratios and scores share one.
-  const twoAxes = series.length > 1 && (ind.kind === 'flow' || ind.kind === 'stock');
+  // areas after the first get the right-hand axis, and the legend says so. Ratios and scores share one,
+  // and so do figures per inhabitant (they are on one scale).
+  const twoAxes = series.length > 1 && (ind.kind === 'flow' || ind.kind === 'stock') && !per;
   return {
     chart: {
       type: ind.kind === 'flow' ? 'bar' : 'line',
       labels,
       provisional: flags,
       provisionalLabel: t('closure.provisional'),
-      unit: unitTitle(ind.unit),
-      decimals: ind.decimals,
+      unit: show ? show.unit : unitTitle(ind.unit),
+      decimals: show ? show.decimals : ind.decimals,
       series: series.map((s, n) => ({
         label: twoAxes && n > 0 ? t('dash.chart.rightAxis', { area: s.label }) : s.label,
         axis: twoAxes && n > 0 ? 'right' : 'left',
-        values: indices.map((i) => chartNumber(s.figures.value(ind.id, 'quarter', i))),
+        values: indices.map((i) =>
+          show ? show.number(s.figures.value(ind.id, 'quarter', i), s.population) : chartNumber(s.figures.value(ind.id, 'quarter', i)),
+        ),
       })),
     },
     scalesNote: twoAxes
@@ -286,13 +326,16 @@ export function trend(ind: DashIndicator, fromIdx: number, toIdx: number, series
         })
       : null,
     columns: series.map((s) => s.label),
+    /** Per inhabitant: the unit, said in the table's caption. */
+    perUnit: per ? show!.unit : null,
     rows: indices.map((i, n) => ({
       quarter: labels[n],
       provisional: flags[n],
       cells: series.map((s) => {
         const cell = s.figures.get(ind.id, 'quarter', i);
         return {
-          value: formatValue(ind, cell?.value),
+          value: show ? show.text(cell?.value, s.population) : formatValue(ind, cell?.value),
+          ...(per ? { raw: show!.raw(cell?.value) } : {}),
           completeness: completenessText('quarter', cell),
           href: s.figures.link(ind, 'quarter', i),
         };
@@ -310,22 +353,28 @@ export interface BreakdownRow {
   scaled: number | null;
   value: string | null;
   completeness: string;
+  /** What the table sorts by and the bar chart draws: the stored value, or the value per 10 000 inhabitants. */
+  sort: number | null;
+  /** Per inhabitant: the divisor (null: « population inconnue »), its text, and the raw figure. */
+  population?: number | null;
+  populationText?: string;
+  raw?: string | null;
 }
 
 /** Rows sorted by value, largest first, those without a value last (the order without JavaScript). */
-export function byValue<T extends { scaled: number | null; name: string }>(rows: T[]): T[] {
-  return [...rows].sort((a, b) => (b.scaled ?? -Infinity) - (a.scaled ?? -Infinity) || a.name.localeCompare(b.name, 'fr'));
+export function byValue<T extends { sort: number | null; name: string }>(rows: T[]): T[] {
+  return [...rows].sort((a, b) => (b.sort ?? -Infinity) - (a.sort ?? -Infinity) || a.name.localeCompare(b.name, 'fr'));
 }
 
-/** A horizontal bar chart of breakdown rows (only those with a value). */
-export function barChart(ind: DashIndicator, rows: BreakdownRow[]) {
-  const shown = rows.filter((r) => r.scaled !== null);
+/** A horizontal bar chart of breakdown rows (only those with a value), raw or per inhabitant as `show` says. */
+export function barChart(ind: DashIndicator, rows: BreakdownRow[], show?: Show) {
+  const shown = rows.filter((r) => r.sort !== null);
   return {
     type: 'bar',
     horizontal: true,
     labels: shown.map((r) => r.name),
-    unit: unitTitle(ind.unit),
-    decimals: ind.decimals,
-    series: [{ label: ind.label, values: shown.map((r) => chartNumber(r.scaled)) }],
+    unit: show ? show.unit : unitTitle(ind.unit),
+    decimals: show ? show.decimals : ind.decimals,
+    series: [{ label: ind.label, values: shown.map((r) => (show ? show.number(r.scaled, r.population) : chartNumber(r.scaled))) }],
   };
 }

@@ -10,6 +10,7 @@ import { fromIndex, quarterIndex, quarterLabel, sameQuarter, type Quarter } from
 import { baseOptions, resolveRange, type DashboardFilters, type RangeNotes, type RequestedFilters } from './dashboards.schema.ts';
 import { periodText, type DashIndicator } from './figures.ts';
 import { scopeNameOf } from '../lib/scope-name.ts';
+import { measureOptions } from '../reference/per-inhabitant.ts';
 
 /** An area whose figures a page shows: the nation, some regions merged (a funder's scope), or one pole. */
 export type Area = { level: 'nation' } | { level: 'region'; codes: string[] } | { level: 'pole'; ids: number[] };
@@ -72,7 +73,9 @@ export function periodForm(o: {
       fromOptions: periods.map((q) => option(q, f.from)),
       toOptions: periods.map((q) => option(q, f.to)),
       baseOptions: baseOptions(f.base),
+      measureOptions: measureOptions(f.measure),
     },
+    measure: f.measure,
   };
 }
 
@@ -88,6 +91,7 @@ function banner(f: DashboardFilters, closure: AreaClosure, chosen: DashIndicator
   const href = (q: number) => {
     const params = new URLSearchParams({ indicateur: chosen.code, a: quarterLabel(fromIndex(q)) });
     if (f.base !== 'validated') params.set('base', f.base);
+    if (f.measure !== 'brut') params.set('mesure', f.measure);
     return `?${params.toString()}`;
   };
   return {

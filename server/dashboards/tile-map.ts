@@ -102,9 +102,10 @@ export function shadeOf(i: number, k: number): string {
 /**
  * The 18 squares and the legend. `inScope` holds the regions the user may see (with their figure, or
  * null); every other square is drawn empty so that nothing about it is shown. `number` formats a scaled
- * value without its unit and `unit` is the suffix, so that a legend range names the unit once.
+ * value without its unit and `unit` is the suffix, so that a legend range names the unit once; `query`
+ * (« ?mesure=habitants ») is kept in the links to the regions' pages.
  */
-export function tileMap(inScope: MapInput[], number: (scaled: number) => string, unit: string) {
+export function tileMap(inScope: MapInput[], number: (scaled: number) => string, unit: string, query = '') {
   const byCode = new Map(inScope.map((r) => [r.code, r]));
   const values = inScope.map((r) => r.scaled).filter((v): v is number => v !== null);
   const classes = classBreaks(values);
@@ -117,7 +118,7 @@ export function tileMap(inScope: MapInput[], number: (scaled: number) => string,
       inScope: true,
       name: r.name,
       value: r.value,
-      href: `/regions/${m.code}`,
+      href: `/regions/${m.code}${query}`,
       shade: r.scaled === null ? 'none' : shadeOf(classOf(r.scaled, classes), classes.length),
     };
   });

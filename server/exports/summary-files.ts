@@ -7,6 +7,7 @@ import { summaryWorkbook } from './summary-xlsx.ts';
 import { isoParis } from '../lib/format.ts';
 import { NARRATIVE_COLUMNS, withNarrativeRows } from './summary-narratives.ts';
 import { computedLine, figureIdentity, isScope, periodName, periodSlug, summaryTitle } from './summary-text.ts';
+import { NO_PER_INHABITANT, PER_INHABITANT_COLUMNS, perInhabitantCells, perInhabitantDecimalsOf } from './summary-per-inhabitant.ts';
 
 export { summaryPrintModel } from './summary-print.ts';
 export { computedLine, isScope, periodName, summaryTitle };
@@ -58,6 +59,8 @@ export const CSV_HEADER = [
   'periode',
   'base',
   'valeur',
+  // The figure per 10 000 inhabitants of its area, and that population (flows and stocks; blank elsewhere).
+  ...PER_INHABITANT_COLUMNS,
   'declares',
   'attendus',
   'completude_comptee_en',
@@ -118,6 +121,7 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
   const byCode = new Map(summary.indicators.map((i) => [i.code, i]));
   const base = t(`exports.base.${summary.base}`);
   const period = periodName(summary);
+  const perDecimals = perInhabitantDecimalsOf(summary);
   const figure =
     (section: string) =>
     (f: SummaryFigure): CsvCell[] => {
@@ -128,6 +132,7 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
         period,
         base,
         f.value === null ? null : { value: f.value, decimals: ind?.decimals ?? 0 },
+        ...perInhabitantCells(f, perDecimals),
         f.reported,
         f.expected,
         unitCell(f.completenessUnit),
@@ -153,6 +158,7 @@ export function summaryCsvRows(summary: NationalSummary): CsvCell[][] {
       period,
       base,
       null,
+      ...NO_PER_INHABITANT,
       c.reported,
       c.expected,
       unitCell(c.unit),
@@ -189,6 +195,7 @@ function targetRows(summary: NationalSummary, byCode: Map<string, SummaryIndicat
         : t('exports.targets.through', { year: String(x.year), quarter: x.through }),
       base,
       x.actual === null ? null : { value: x.actual, decimals },
+      ...NO_PER_INHABITANT,
       ...blanks(5),
       ...NO_COMPARISON,
       isoParis(summary.computedAt),
@@ -213,6 +220,7 @@ function definitionRow(i: SummaryIndicator, summary: NationalSummary): CsvCell[]
     periodName(summary),
     '',
     null,
+    ...NO_PER_INHABITANT,
     null,
     null,
     null,

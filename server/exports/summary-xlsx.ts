@@ -7,6 +7,7 @@ import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator, Su
 import { figureIdentity, periodName } from './summary-text.ts';
 import { isoParis } from '../lib/format.ts';
 import { narrativesSheet } from './summary-narratives.ts';
+import { perInhabitantDecimalsOf } from './summary-per-inhabitant.ts';
 
 /** Rows above the header: title, computed line, base and period, blank. The header is row 5, frozen. */
 const HEADER_ROW = 5;
@@ -79,6 +80,9 @@ function figureColumns(zoneHeader: string): Column[] {
     { header: t('exports.col.comparablePrevious'), width: 16 },
     { header: t('exports.col.change'), width: 16, numFmt: '+0.0;-0.0;0.0' },
     { header: t('exports.col.changeUnit'), width: 12 },
+    // Last, so that the columns before keep their places in older readers' sheets.
+    { header: t('perInhabitant.col.population'), width: 14, numFmt: '#,##0' },
+    { header: t('perInhabitant.col.per10k'), width: 16 },
   ];
 }
 
@@ -98,10 +102,16 @@ function comparisonValues(f: SummaryFigure, comparedWith: string | undefined): V
   ];
 }
 
-function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicator>, comparedWith: string | undefined) {
+function figureRows(
+  figures: SummaryFigure[],
+  byCode: Map<string, SummaryIndicator>,
+  comparedWith: string | undefined,
+  perDecimals: Map<string, number>,
+) {
   return figures.map((f) => {
     const ind = byCode.get(f.indicator);
     const fmt = numberFormat(ind?.decimals ?? 0);
+    const perFmt = numberFormat(perDecimals.get(f.indicator) ?? 2);
     return {
       values: [
         ...figureIdentity(f, ind),
@@ -112,9 +122,25 @@ function figureRows(figures: SummaryFigure[], byCode: Map<string, SummaryIndicat
         f.expected ? f.reported / f.expected : null,
         f.contributors,
         ...comparisonValues(f, comparedWith),
+        f.population ?? null,
+        f.per10kInhabitants ?? null,
       ],
-      // The value and both sides of the comparison in the indicator's decimals.
-      formats: [undefined, undefined, undefined, undefined, undefined, fmt, ...Array<undefined>(9), fmt, fmt],
+      // The value and both sides of the comparison in the indicator's decimals; the figure per inhabitant in its own.
+      formats: [
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        fmt,
+        ...Array<undefined>(9),
+        fmt,
+        fmt,
+        undefined,
+        undefined,
+        undefined,
+        perFmt,
+      ],
     };
   });
 }
@@ -129,6 +155,7 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
   // Stored timestamps are UTC; read as such whatever their writing (a bare SQL one would pass for local time).
   if (summary.computedAt && isoParis(summary.computedAt)) wb.modified = new Date(isoParis(summary.computedAt));
   const byCode = new Map(summary.indicators.map((i) => [i.code, i]));
+  const perDecimals = perInhabitantDecimalsOf(summary);
   const head = [title, computed, t('exports.head.period', { period: periodName(summary), base: t(`exports.base.${summary.base}`) }), ''];
   const scope = (summary as ScopeSummary).poles;
   // Headline indicators first on the first sheet, as on the dashboards.
@@ -140,17 +167,23 @@ export async function summaryWorkbook(summary: NationalSummary, title: string, c
     t(scope ? 'exports.sheet.scope' : 'exports.sheet.national'),
     figureColumns(t('exports.col.zone')),
     head,
-    figureRows(national, byCode, summary.comparedWith),
+    figureRows(national, byCode, summary.comparedWith, perDecimals),
   );
   sheet(
     wb,
     t('exports.sheet.regions'),
     figureColumns(t('exports.col.region')),
     head,
-    figureRows(summary.regions, byCode, summary.comparedWith),
+    figureRows(summary.regions, byCode, summary.comparedWith, perDecimals),
   );
   if (scope)
-    sheet(wb, t('exports.sheet.poles'), figureColumns(t('exports.col.pole')), head, figureRows(scope, byCode, summary.comparedWith));
+    sheet(
+      wb,
+      t('exports.sheet.poles'),
+      figureColumns(t('exports.col.pole')),
+      head,
+      figureRows(scope, byCode, summary.comparedWith, perDecimals),
+    );
   sheet(
     wb,
     t('exports.sheet.completeness'),

@@ -23,14 +23,10 @@ import { SCALE } from '../lib/decimal.ts';
 import { fromIndex, lastClosedQuarter, periodLabel, quarterLabel, type Quarter } from '../lib/quarters.ts';
 import { ExportsRepo, type ExportPole, type ExportRegion } from './exports.repo.ts';
 import { scopeNameOf } from '../lib/scope-name.ts';
-import type {
-  NationalSummary,
-  ScopeSummary,
-  SummaryCompleteness,
-  SummaryFigure,
-  SummaryIndicator,
-  SummaryPeriod,
-} from './summary.types.ts';
+import { completenessTable, type PoleQuarter } from './summary-completeness.ts';
+import type { PopulationsService } from '../reference/populations.service.ts';
+import { hasPerInhabitant, per10k } from '../reference/per-inhabitant.ts';
+import type { NationalSummary, ScopeSummary, SummaryFigure, SummaryIndicator, SummaryPeriod } from './summary.types.ts';
 
 /** The area of a funder's combined regions in a scope summary. */
 export const SCOPE_AREA = 'PERIMETRE';
@@ -45,6 +41,8 @@ type FigureBuilder = (
   areaName: string,
   poleIds: number[] | 'all',
   single?: boolean,
+  /** The area's population: what its figures per 10 000 inhabitants are divided by. */
+  population?: number | null,
 ) => SummaryFigure[];
 
 interface Catalogue {
@@ -69,6 +67,8 @@ export class SummaryService {
     private readonly targets?: Pick<TargetProgressService, 'progressAt'>,
     /** The scope's poles' « faits marquants » and « difficultés » of the period's last quarter (their sheet). */
     private readonly narratives?: Pick<NarrativesService, 'forExport'>,
+    /** The divisors of the figures per 10 000 inhabitants (their column). */
+    private readonly populations?: PopulationsService,
     private readonly repo = new ExportsRepo(),
   ) {}
 
@@ -118,8 +118,8 @@ export class SummaryService {
       ...ytd(key),
       comparedWith: comparedWith(key),
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
-      national: figures(nationRows, NATION, t('exports.area.nation'), 'all'),
-      ...regionParts(figures, regions, poles, regionRows),
+      national: figures(nationRows, NATION, t('exports.area.nation'), 'all', false, this.populations?.france()),
+      ...regionParts(figures, regions, poles, regionRows, this.populations),
       completeness: completenessTable(NATION, t('exports.area.nation'), regions, quarters, key),
     };
   }
@@ -149,9 +149,17 @@ export class SummaryService {
     const scopeRegions = partial ? (await this.repo.regions(db)).filter((r) => user.regionCodes.includes(r.code)) : [];
     const scopeName = partial ? scopeNameOf(scopeRegions) : t('exports.area.nation');
     // Pole rows were read for the poles in scope only, so 'all' counts the scope's contributors.
+    const pop = this.populations;
+    const nationRows = partial ? [] : await this.read(db, { ...common, level: 'nation', areas: [NATION] });
     const own = partial
-      ? figures(regionRows, SCOPE_AREA, scopeName, 'all')
-      : figures(await this.read(db, { ...common, level: 'nation', areas: [NATION] }), NATION, t('exports.area.nation'), 'all');
+      ? figures(regionRows, SCOPE_AREA, scopeName, 'all', false, pop?.regions(scopeRegions.map((r) => r.code)))
+      : figures(nationRows, NATION, t('exports.area.nation'), 'all', false, pop?.france());
+    const polePopulation = pop
+      ? await pop.poles(
+          db,
+          poles.map((p) => p.id),
+        )
+      : new Map<number, number | null>();
     const quarters = await this.poleQuarters(db, key, common, poleRows, poles, partial ? poles.map((p) => String(p.id)) : undefined);
     return {
       period,
@@ -165,9 +173,9 @@ export class SummaryService {
       scopeCodes: scopeRegions.map((r) => r.code).sort(),
       indicators: cat.indicators.map(({ id: _id, ...rest }) => rest),
       national: own,
-      ...regionParts(figures, regions, poles, regionRows),
+      ...regionParts(figures, regions, poles, regionRows, pop),
       completeness: completenessTable(partial ? SCOPE_AREA : NATION, scopeName, regions, quarters, key),
-      poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id], true)),
+      poles: poles.flatMap((p) => figures(byPole.get(String(p.id)) ?? [], p.slug, p.name, [p.id], true, polePopulation.get(p.id))),
       targets: this.targets ? summaryTargets(await this.targets.progressAt(db, poles, key.endIndex, base)) : undefined,
       ...(this.narratives ? await this.narratives.forExport(db, user, key.endIndex, base) : {}),
     };
@@ -254,22 +262,26 @@ export class SummaryService {
       contributing.set(r.indicatorId, set);
     }
     const unit = completenessUnit(key.grain);
-    return (rows, area, areaName, poleIds, single = false) => {
+    return (rows, area, areaName, poleIds, single = false, population) => {
       const figures = new Figures(rows, cat.kindOf);
       return cat.indicators.map((ind) => {
         const cell: FigureCell | undefined = figures.get(ind.id, key.grain, key.endIndex);
         const set = contributing.get(ind.id);
         const contributors = !set ? 0 : poleIds === 'all' ? set.size : poleIds.filter((id) => set.has(id)).length;
+        const value = cell?.value === null || cell?.value === undefined ? null : cell.value / SCALE;
         return {
           indicator: ind.code,
           area,
           areaName,
-          value: cell?.value === null || cell?.value === undefined ? null : cell.value / SCALE,
+          value,
           reported: cell?.reported ?? 0,
           expected: cell?.expected ?? 0,
           completenessUnit: unit,
           comparison: plainComparison(ind.kind, cell, this.minComparablePoles, single),
           computedAt: cell?.computedAt ?? computedAt ?? '',
+          ...(population === undefined
+            ? {}
+            : { population, per10kInhabitants: hasPerInhabitant(ind.kind) ? per10k(value, population) : null }),
           contributors,
         };
       });
@@ -311,43 +323,14 @@ function comparedWith(key: AggregateKey): string {
   return String(before.year);
 }
 
-/** A pole in one quarter of the period: expected by some indicator, reported for some indicator. */
-interface PoleQuarter {
-  region: string;
-  expected: boolean;
-  reported: boolean;
-}
-
-/** The completeness table: the whole area first (the nation or a scope), then each of its regions. */
-function completenessTable(
-  area: string,
-  name: string,
-  regions: ExportRegion[],
-  quarters: PoleQuarter[],
-  key: AggregateKey,
-): SummaryCompleteness[] {
-  return [
-    areaCompleteness(area, name, quarters, key),
-    ...regions.map((r) =>
-      areaCompleteness(
-        r.code,
-        r.name,
-        quarters.filter((q) => q.region === r.code),
-        key,
-      ),
-    ),
-  ];
-}
-
-/** An area's completeness, all indicators together: poles for one quarter, pole-quarters beyond. */
-function areaCompleteness(code: string, name: string, quarters: PoleQuarter[], key: AggregateKey): SummaryCompleteness {
-  const expected = quarters.filter((q) => q.expected).length;
-  const reported = quarters.filter((q) => q.expected && q.reported).length;
-  return { area: code, areaName: name, reported, expected, unit: completenessUnit(key.grain), rate: expected ? reported / expected : null };
-}
-
 /** Each region's figures (its contributors counted among its own poles), in region order. */
-function regionParts(figures: FigureBuilder, regions: ExportRegion[], poles: ExportPole[], regionRows: StoredAggregate[]) {
+function regionParts(
+  figures: FigureBuilder,
+  regions: ExportRegion[],
+  poles: ExportPole[],
+  regionRows: StoredAggregate[],
+  populations?: PopulationsService,
+) {
   const byRegion = groupBy(regionRows, (r) => r.area);
   const polesOf = groupBy(poles, (p) => p.region_code);
   return {
@@ -357,6 +340,8 @@ function regionParts(figures: FigureBuilder, regions: ExportRegion[], poles: Exp
         r.code,
         r.name,
         (polesOf.get(r.code) ?? []).map((p) => p.id),
+        false,
+        populations?.region(r.code),
       ),
     ),
   };

@@ -40,6 +40,13 @@ export interface SummaryFigure {
    */
   comparison?: PlainComparison;
   computedAt: string;
+  /**
+   * The population of the area (France's 18 regions, a region, a funder's regions, a pole's territory), and
+   * the value per 10 000 inhabitants (flows and stocks only; server/reference/per-inhabitant.ts). Null when
+   * unknown or without that form; absent in summaries frozen before they were given.
+   */
+  population?: number | null;
+  per10kInhabitants?: number | null;
   /** Distinct poles that contributed a value to the figure (pole-level aggregates), for statistical confidentiality. */
   contributors: number;
 }

@@ -105,7 +105,7 @@ export function buildPopulations(raw: {
     packageVersion: raw.packageVersion,
     year: vintageOf.year,
     mayotteYear: vintageOf.mayotte,
-    vintage: t('compare.population.vintage', { year: vintageOf.year, version: raw.packageVersion, mayotte: vintageOf.mayotte }),
+    vintage: t('perInhabitant.vintage', { year: vintageOf.year, version: raw.packageVersion, mayotte: vintageOf.mayotte }),
     region: (code) => regions.get(code),
     departement: (code) => departements.get(code),
     epci: (code) => epcis.get(code),

@@ -41,4 +41,13 @@ export class ReferenceRepo {
   async region(db: Knex, code: string): Promise<RegionRow | undefined> {
     return db('regions').where({ code }).first('code', 'name', 'zone');
   }
+
+  /** The territory rows (EPCI, départements) of some poles, for their populations. */
+  async poleTerritories(db: Knex, poleIds: number[]): Promise<{ pole_id: number; kind: string; code: string }[]> {
+    if (!poleIds.length) return [];
+    const rows: { pole_id: number | string; kind: string; code: string }[] = await db('pole_territories')
+      .whereIn('pole_id', poleIds)
+      .select('pole_id', 'kind', 'code');
+    return rows.map((r) => ({ pole_id: Number(r.pole_id), kind: r.kind, code: r.code }));
+  }
 }

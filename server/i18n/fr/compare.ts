@@ -14,8 +14,6 @@ export const compare = {
   'compare.field.from': 'Du trimestre',
   'compare.field.to': 'Au trimestre',
   'compare.field.measure': 'Mesure',
-  'compare.measure.brut': 'Valeurs brutes',
-  'compare.measure.habitants': 'Pour 10 000 habitants',
   'compare.show': 'Comparer',
   'compare.error.indicator': 'Indicateur « {code} » inconnu : choisissez-le dans la liste.',
   'compare.error.regionsTooMany': 'Six régions au plus ({count} cochées) : décochez-en quelques-unes.',
@@ -24,12 +22,6 @@ export const compare = {
   'compare.error.measure': 'Mesure « {value} » inconnue : choisissez « valeurs brutes » ou « pour 10 000 habitants ».',
   'compare.error.repeated': 'Ce champ est donné plusieurs fois dans l’adresse : gardez-en un seul.',
   'compare.noRegion': 'Aucune région choisie : seule la France est montrée. Cochez une à six régions pour les comparer.',
-  'compare.noPerInhabitant':
-    'Cet indicateur est un {kind} : il n’a pas de forme « pour 10 000 habitants » (il ne croît pas avec la population). Les valeurs sont montrées brutes.',
-  'compare.kind.ratio': 'taux',
-  'compare.kind.score': 'score',
-  'compare.unit.perInhabitant': '{unit} pour 10 000 habitants',
-  'compare.unit.perInhabitantPlain': 'pour 10 000 habitants',
   'compare.chart': 'Évolution de {indicator} par région et pour la France, de {from} à {to}',
   'compare.chart.rightAxis': '{area} (axe de droite)',
   'compare.chart.twoAxes':
@@ -40,14 +32,11 @@ export const compare = {
     '{indicator} par trimestre, de {from} à {to}, en {unit} : valeur rapportée à la population, valeur brute et complétude de chaque zone',
   'compare.col.quarter': 'Trimestre',
   'compare.col.completeness': 'Complétude ({area})',
-  'compare.raw': 'brut : {value}',
   'compare.provisionalNote':
     'Un trimestre marqué « provisoire » n’est pas encore consolidé dans au moins une des zones : ses chiffres peuvent encore changer ; le graphique le dessine en pointillés.',
   'compare.population.title': 'Populations utilisées',
   'compare.population.lead':
     'Chaque valeur est multipliée par 10 000 puis divisée par la population de sa zone : celle de la région (somme de ses communes), et pour la France la somme des 18 régions.',
-  'compare.population.vintage':
-    'population municipale, millésime {year} (INSEE, via @etalab/decoupage-administratif {version}) ; Mayotte : recensement de {mayotte}',
   'compare.population.source': 'Source : {vintage}.',
   'compare.population.col.area': 'Zone',
   'compare.population.col.population': 'Habitants',
