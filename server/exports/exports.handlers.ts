@@ -8,6 +8,7 @@ import type { Services } from '../services.ts';
 import { csvChunks } from './csv.ts';
 import { parseRawQuery, parseSummaryQuery, queryValues, STATUSES } from './exports.schema.ts';
 import { summaryFile, summaryPrintModel } from './summary-files.ts';
+import { seriesSection, type SeriesSection } from './series.handlers.ts';
 
 type Values = Record<string, string | string[]>;
 
@@ -32,7 +33,12 @@ function sendFile(res: Response, file: { filename: string; contentType: string; 
 }
 
 /** Staff's exports page (national summary, raw values) and a funder's scope exports; every export is a GET. */
-export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Services, 'summaries' | 'rawExports' | 'logger'>) {
+export function createExportsHandlers({
+  summaries,
+  rawExports,
+  series,
+  logger,
+}: Pick<Services, 'summaries' | 'rawExports' | 'series' | 'logger'>) {
   const lastClosed = () => summaries.lastClosed();
 
   /** The period select: the quarters holding data in the user's scope (provisional ones say so), then their years. */
@@ -92,14 +98,17 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
     });
   }
 
-  async function renderScope(req: Request, res: Response, values: Values, errors: FieldErrors, status = 200) {
+  async function renderScope(req: Request, res: Response, values: Values, errors: FieldErrors, status = 200, section?: SeriesSection) {
     const staff = req.user!.role === 'staff';
     const periods = await periodOptions(req, values);
+    // The time-series form (series.handlers.ts): its defaults, or what was typed with its messages.
+    const seriesForm = section ?? (await seriesSection(series, req.user!));
     res.status(status).render('pages/exports/scope', {
       title: t('exports.scope.title'),
       nav: 'exports',
       values,
-      errors,
+      errors: { ...errors, ...seriesForm.summaryErrors },
+      series: seriesForm,
       isStaff: staff,
       formatOptions: formatOptions(values, 'format', ['xlsx', 'csv', 'csv-excel']),
       lastClosed: quarterLabel(lastClosed()),
@@ -164,6 +173,11 @@ export function createExportsHandlers({ summaries, rawExports, logger }: Pick<Se
 
     async scopePage(req: Request, res: Response) {
       await renderScope(req, res, await defaults(req), {});
+    },
+
+    /** The scope page with the series form in the state given (a refused series query: 422). */
+    async scopePageWithSeries(req: Request, res: Response, section: SeriesSection, status: number) {
+      await renderScope(req, res, await defaults(req), {}, status, section);
     },
 
     /** A funder's scope (staff: the whole nation with every pole) as a file. */
