@@ -2,6 +2,7 @@
 // kind of user. Loaded only into an empty database, through the same services the app uses.
 // Deterministic: the same random seed gives the same data on every machine.
 import { loadDemoTargets } from './demo-targets.ts';
+import { loadDemoGroups } from './demo-groups.ts';
 import type { Services } from '../server/services.ts';
 import type { DateTime } from 'luxon';
 import { seededRandom, type Random } from './random.ts';
@@ -137,6 +138,12 @@ export async function loadDemoData(s: Services, opts: { seed?: number; regions?:
     { poleId: managerA.poleIds[0], managerId: ids[managerA.email] },
   );
   await publishDemoSummaries(s, ids[`staff@${DEMO_DOMAIN}`]);
+  // Pole groups (Filière, Territoire, Programme): no random draw, every pole placed in one group of each set.
+  await loadDemoGroups(
+    s,
+    allPoles.map((p) => p.id),
+    ids[`staff@${DEMO_DOMAIN}`],
+  );
   s.logger.info({ poles: allPoles.length, users: accounts.length, quarters }, 'demo data loaded');
   return { poles: allPoles.length, users: accounts.length, quarters };
 }

@@ -15,6 +15,8 @@ import { createEntryHandlers } from './reporting/entry.handlers.ts';
 import { createReviewHandlers } from './reporting/review.handlers.ts';
 import { createTargetsHandlers } from './targets/targets.handlers.ts';
 import { createTargetsImportHandlers } from './targets/targets-import.handlers.ts';
+import { createGroupsHandlers } from './groups/groups.handlers.ts';
+import { createPoleGroupsHandlers } from './groups/pole-groups.handlers.ts';
 import { createImportHandlers } from './imports/import.handlers.ts';
 import { createDashboardsHandlers } from './dashboards/dashboards.handlers.ts';
 import { createNarrativesHandlers } from './narratives/narratives.handlers.ts';
@@ -27,6 +29,7 @@ import { createHealthHandlers } from './ops/health.handlers.ts';
 import { createPublicationsHandlers } from './publications/publications.handlers.ts';
 import { createOpenDataHandlers } from './opendata/opendata.handlers.ts';
 import { createExportsHandlers } from './exports/exports.handlers.ts';
+import { createSeriesHandlers } from './exports/series.handlers.ts';
 import { createComparisonHandlers } from './comparison/comparison.handlers.ts';
 
 /**
@@ -121,6 +124,21 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/admin/objectifs/import/modele/:format', STAFF, targetsImport.template);
   r.get('/admin/objectifs/import/:batchId', STAFF, targetsImport.showBatch);
   r.post('/admin/objectifs/import/:batchId/confirmer', STAFF, targetsImport.confirm);
+  // Pole groups: the sets and their groups, and each pole's memberships over time (staff).
+  const groups = createGroupsHandlers(s);
+  const poleGroups = createPoleGroupsHandlers(s);
+  r.get('/admin/groupes', STAFF, groups.list);
+  r.get('/admin/groupes/ensembles/nouveau', STAFF, groups.showNewSet);
+  r.post('/admin/groupes/ensembles/nouveau', STAFF, groups.createSet);
+  r.get('/admin/groupes/ensembles/:setId/modifier', STAFF, groups.showEditSet);
+  r.post('/admin/groupes/ensembles/:setId/modifier', STAFF, groups.updateSet);
+  r.get('/admin/groupes/ensembles/:setId/groupes/nouveau', STAFF, groups.showNewGroup);
+  r.post('/admin/groupes/ensembles/:setId/groupes/nouveau', STAFF, groups.createGroup);
+  r.get('/admin/groupes/ensembles/:setId/groupes/:groupId/modifier', STAFF, groups.showEditGroup);
+  r.post('/admin/groupes/ensembles/:setId/groupes/:groupId/modifier', STAFF, groups.updateGroup);
+  r.get('/admin/poles/:slug/groupes', STAFF, poleGroups.show);
+  r.post('/admin/poles/:slug/groupes/:setId/placer', STAFF, poleGroups.join);
+  r.post('/admin/poles/:slug/groupes/:setId/retirer', STAFF, poleGroups.leave);
   r.get('/admin/poles/:slug/membres/nouveau', STAFF, members.showNew);
   r.post('/admin/poles/:slug/membres/nouveau', STAFF, members.create);
   r.get('/admin/poles/:slug/membres/:memberId/modifier', STAFF, members.showEdit);
@@ -205,6 +223,9 @@ export function registerRoutes(app: Express, s: Services) {
   r.get('/exports', staffAndFunders, exportsH.scopePage);
   r.get('/exports/perimetre', staffAndFunders, exportsH.scopeFile);
   r.get('/exports/perimetre/impression', staffAndFunders, exportsH.scopePrint);
+  // Time series of the scope (indicator × area × quarter, long format), streamed; a bad field: the exports page, 422.
+  const seriesH = createSeriesHandlers(s, exportsH.scopePageWithSeries);
+  r.get('/exports/series', staffAndFunders, seriesH.file);
 
   return r.declared;
 }

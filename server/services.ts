@@ -36,6 +36,10 @@ import { ReportingService } from './reporting/reporting.service.ts';
 import { ReviewService } from './reporting/review.service.ts';
 import { ExemptionService } from './reporting/exemption.service.ts';
 import { TargetsRepo } from './targets/targets.repo.ts';
+import { GroupsRepo } from './groups/groups.repo.ts';
+import { MembershipsRepo } from './groups/memberships.repo.ts';
+import { GroupsService } from './groups/groups.service.ts';
+import { MembershipsService } from './groups/memberships.service.ts';
 import { TargetsService } from './targets/targets.service.ts';
 import { TargetProgressService } from './targets/target-progress.service.ts';
 import { TargetsImportService } from './targets/targets-import.service.ts';
@@ -63,7 +67,10 @@ import { NarrativesRepo } from './narratives/narratives.repo.ts';
 import { NarrativesService } from './narratives/narratives.service.ts';
 import { ComparisonService } from './comparison/comparison.service.ts';
 import { officialPopulations } from './reference/population.ts';
+import { PopulationsService } from './reference/populations.service.ts';
 import { RawExportService } from './exports/raw-export.service.ts';
+import { ExportsRepo } from './exports/exports.repo.ts';
+import { SeriesService } from './exports/series.service.ts';
 import { PublicationsRepo } from './publications/publications.repo.ts';
 import { PublicationsService } from './publications/publications.service.ts';
 import { OpenDataService } from './opendata/opendata.service.ts';
@@ -99,6 +106,8 @@ export function buildServices(deps: Deps) {
     aggregates: new AggregatesRepo(),
     aggregatesRead: new AggregatesReadRepo(),
     targets: new TargetsRepo(),
+    groups: new GroupsRepo(),
+    memberships: new MembershipsRepo(),
     jobs: new JobsRepo(),
     review: new ReviewRepo(),
     imports: new ImportsRepo(),
@@ -140,9 +149,14 @@ export function buildServices(deps: Deps) {
   // One rule for « consolidé » and « provisoire », read by the dashboards, the exports and the API.
   const closure = new ClosureService({ db, clock, deadlineDays: config.reportDeadlineDays, threshold: config.closedCompleteness });
   const targets = new TargetsService(db, clock, repos);
+  // Pole groups (« Filière », « Territoire », « Programme »): sets, groups, and poles' memberships over time.
+  const groups = new GroupsService(db, clock, repos);
+  const memberships = new MembershipsService(db, clock, repos);
   const targetProgress = new TargetProgressService(db, clock, repos, closure);
   const targetsImport = new TargetsImportService({ db, clock, targets, repos });
   const trajectory = new TrajectoryChartService({ db, repos, closure });
+  // The divisors of figures « pour 10 000 habitants » (dashboards, API, exports): INSEE populations, one vintage.
+  const populations = new PopulationsService({ populations: officialPopulations(), repos });
   const dashboards = new DashboardsService({
     db,
     clock,
@@ -150,17 +164,20 @@ export function buildServices(deps: Deps) {
     lateness: reporting,
     closure,
     minComparablePoles: config.minComparablePoles,
+    populations,
   });
   const apiTokens = new ApiTokensService(db, clock, repos, (id, generation) => auth.load(id, generation));
   // « Comment ce chiffre est calculé »: reads the same aggregates and the same closure as the dashboards.
   const provenance = new ProvenanceService({ db, repos, closure, minComparablePoles: config.minComparablePoles });
-  const api = new ApiService(db, repos, config.minComparablePoles, closure, targetProgress);
+  const api = new ApiService(db, repos, config.minComparablePoles, closure, targetProgress, populations);
   // « Comparer des régions »: the stored aggregates and the dashboards' closure, raw or per inhabitant (INSEE populations).
   const comparison = new ComparisonService({ db, clock, repos, closure, populations: officialPopulations() });
   // A region's « faits marquants » and « difficultés » (its page, a scope export's sheet), scoped in SQL.
   const narratives = new NarrativesService({ db, closure, repo: repos.narratives });
-  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure, targetProgress, narratives);
+  const summaries = new SummaryService(db, clock, repos, config.minComparablePoles, closure, targetProgress, narratives, populations);
   const rawExports = new RawExportService(db, clock, repos);
+  // Time series of a scope (/exports/series): stored quarter aggregates, the dashboards' closure, the same populations.
+  const series = new SeriesService({ db, repos: { ...repos, exports: new ExportsRepo() }, closure, populations });
   const publications = new PublicationsService(db, clock, repos, summaries);
   const opendata = new OpenDataService(db, repos);
   const reference = new ReferenceService(db, repos);
@@ -199,6 +216,8 @@ export function buildServices(deps: Deps) {
     review,
     exemptions,
     targets,
+    groups,
+    memberships,
     targetProgress,
     targetsImport,
     trajectory,
@@ -210,6 +229,7 @@ export function buildServices(deps: Deps) {
     comparison,
     summaries,
     rawExports,
+    series,
     publications,
     opendata,
     refresh,

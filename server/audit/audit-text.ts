@@ -16,6 +16,7 @@ export const AUDIT_FAMILIES = {
   publications: ['publication.'],
   jetons: ['api_token.'],
   objectifs: ['target.'],
+  groupes: ['group.', 'group_set.'],
 } as const;
 export type AuditFamily = keyof typeof AUDIT_FAMILIES;
 

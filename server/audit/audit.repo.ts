@@ -174,7 +174,37 @@ export class AuditRepo {
             : periodLabel({ kind: 'year', year: Number(p.year) }),
       });
     for (const k of await this.some(db, 'api_tokens', idsOf('api_token'), ['id', 'name'])) put('api_token', k.id, { name: String(k.name) });
+    await this.groupNames(db, idsOf, put);
     return out;
+  }
+
+  /** Pole groups' names: a set, a group (« Filière — Bois »), a pole's membership (the group, on the pole). */
+  private async groupNames(
+    db: Knex,
+    idsOf: (entity: string) => number[],
+    put: (entity: string, id: number, v: { name: string; pole?: string; href?: string }) => void,
+  ): Promise<void> {
+    for (const g of await this.some(db, 'group_sets', idsOf('group_set'), ['id', 'label_fr']))
+      put('group_set', g.id, { name: String(g.label_fr), href: '/admin/groupes' });
+    const groups = idsOf('pole_group');
+    if (groups.length) {
+      const found = await db('pole_groups as g')
+        .join('group_sets as s', 's.id', 'g.set_id')
+        .whereIn('g.id', groups)
+        .select('g.id', 'g.label_fr', 's.label_fr as set');
+      for (const g of found) put('pole_group', g.id, { name: `${g.set} — ${g.label_fr}`, href: '/admin/groupes' });
+    }
+    const memberships = idsOf('pole_group_membership');
+    if (memberships.length) {
+      const found = await db('pole_group_memberships as m')
+        .join('pole_groups as g', 'g.id', 'm.group_id')
+        .join('group_sets as s', 's.id', 'm.set_id')
+        .join('poles as p', 'p.id', 'm.pole_id')
+        .whereIn('m.id', memberships)
+        .select('m.id', 'g.label_fr', 's.label_fr as set', 'p.name as pole', 'p.slug');
+      for (const m of found)
+        put('pole_group_membership', m.id, { name: `${m.set} — ${m.label_fr}`, pole: m.pole, href: `/admin/poles/${m.slug}/groupes` });
+    }
   }
 
   private async some(db: Knex, table: string, ids: number[], columns: string[]): Promise<NameRow[]> {

@@ -29,6 +29,7 @@ import { entry } from './fr/entry.ts';
 import { error } from './fr/error.ts';
 import { exportsFr } from './fr/exports.ts';
 import { form } from './fr/form.ts';
+import { groups } from './fr/groups.ts';
 import { history } from './fr/history.ts';
 import { home } from './fr/home.ts';
 import { imports } from './fr/imports.ts';
@@ -43,10 +44,12 @@ import { opendata } from './fr/opendata.ts';
 import { ops } from './fr/ops.ts';
 import { outbox } from './fr/outbox.ts';
 import { password } from './fr/password.ts';
+import { perInhabitant } from './fr/per-inhabitant.ts';
 import { poles } from './fr/poles.ts';
 import { provenance } from './fr/provenance.ts';
 import { publications } from './fr/publications.ts';
 import { quarters } from './fr/quarters.ts';
+import { series } from './fr/series.ts';
 import { targets } from './fr/targets.ts';
 import { trajectory } from './fr/trajectory.ts';
 import { review } from './fr/review.ts';
@@ -83,6 +86,7 @@ export const catalogue = byPrefix({
   exports: exportsFr,
   forgot,
   form,
+  groups,
   history,
   home,
   import: imports,
@@ -97,10 +101,12 @@ export const catalogue = byPrefix({
   ops,
   outbox,
   password,
+  perInhabitant,
   poles,
   prov: provenance,
   publications,
   quarters,
+  series,
   targets,
   trajectory,
   review,

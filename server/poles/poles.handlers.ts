@@ -94,8 +94,9 @@ export function createPolesHandlers({
   reference,
   dashboards,
   targetProgress,
+  memberships,
   clock,
-}: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'targetProgress' | 'clock'>) {
+}: Pick<Services, 'poles' | 'reference' | 'dashboards' | 'targetProgress' | 'memberships' | 'clock'>) {
   async function formOptions(values: Record<string, unknown>) {
     const [regions, departements] = await Promise.all([reference.regions(), reference.departements()]);
     const chosenTerritories = new Set(
@@ -135,10 +136,11 @@ export function createPolesHandlers({
     async show(req: Request, res: Response) {
       const pole = scopedPole(req);
       const base = parseBase(req.query, req.user!);
-      const [details, dashboard, panel] = await Promise.all([
+      const [details, dashboard, panel, groups] = await Promise.all([
         poles.details(pole),
         dashboards.pole(pole, base),
         targetProgress.pagePanel(pole, base),
+        memberships.poleSummary(pole),
       ]);
       // The headline charts draw the pole's targets beside its quarters.
       const lines = await targetProgress.chartLines(
@@ -159,6 +161,8 @@ export function createPolesHandlers({
         targets: panel,
         targetsEditHref: req.user!.role === 'staff' ? `/admin/poles/${pole.slug}/objectifs?annee=${panel.year}` : null,
         archiveValues: { archived_on: poles.today() },
+        // The pole's groups (« Filière : réemploi (depuis 2024-T1) »), for everyone who sees the pole.
+        groups,
       });
     },
 

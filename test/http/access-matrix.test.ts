@@ -42,6 +42,8 @@ const MY_POLE_C = row('login', 'notfound', 'notfound', 'ok', 'forbidden', 'forbi
 // The API answers JSON 401 (never a redirect) without a session or a token.
 const API_SIGNED_IN = row('unauthorized', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok');
 const PUBLICATIONS = row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok');
+/** A staff page about a group set that does not exist: 404 to staff, 403 to everyone else. */
+const NO_SET = row('login', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'forbidden', 'notfound');
 /** A token of another account (the victim's): nobody else may revoke it. */
 let victimTokenId = 0;
 
@@ -180,6 +182,20 @@ function cases(c: Cast): Case[] {
     ['post', '/admin/poles/:slug/membres/nouveau', `/admin/poles/${A}/membres/nouveau`, STAFF],
     ['get', '/admin/poles/:slug/membres/:memberId/modifier', `/admin/poles/${A}/membres/${c.memberA}/modifier`, STAFF],
     ['post', '/admin/poles/:slug/membres/:memberId/modifier', `/admin/poles/${A}/membres/${c.memberA}/modifier`, STAFF],
+    // Pole groups (staff): the sets and groups, and a pole's memberships. No set exists here: its pages answer 404 to staff.
+    ['get', '/admin/groupes', '/admin/groupes', STAFF],
+    ['get', '/admin/groupes/ensembles/nouveau', '/admin/groupes/ensembles/nouveau', STAFF],
+    ['post', '/admin/groupes/ensembles/nouveau', '/admin/groupes/ensembles/nouveau', STAFF],
+    ['get', '/admin/groupes/ensembles/:setId/modifier', '/admin/groupes/ensembles/999999/modifier', NO_SET],
+    ['post', '/admin/groupes/ensembles/:setId/modifier', '/admin/groupes/ensembles/999999/modifier', NO_SET],
+    ['get', '/admin/groupes/ensembles/:setId/groupes/nouveau', '/admin/groupes/ensembles/999999/groupes/nouveau', NO_SET],
+    ['post', '/admin/groupes/ensembles/:setId/groupes/nouveau', '/admin/groupes/ensembles/999999/groupes/nouveau', NO_SET],
+    ['get', '/admin/groupes/ensembles/:setId/groupes/:groupId/modifier', '/admin/groupes/ensembles/999999/groupes/1/modifier', NO_SET],
+    ['post', '/admin/groupes/ensembles/:setId/groupes/:groupId/modifier', '/admin/groupes/ensembles/999999/groupes/1/modifier', NO_SET],
+    ['get', '/admin/poles/:slug/groupes', `/admin/poles/${A}/groupes`, STAFF],
+    ['get', '/admin/poles/:slug/groupes', `/admin/poles/${C}/groupes`, STAFF],
+    ['post', '/admin/poles/:slug/groupes/:setId/placer', `/admin/poles/${A}/groupes/999999/placer`, NO_SET],
+    ['post', '/admin/poles/:slug/groupes/:setId/retirer', `/admin/poles/${C}/groupes/999999/retirer`, NO_SET],
     ['get', '/admin/utilisateurs', '/admin/utilisateurs', STAFF],
     ['get', '/admin/utilisateurs/nouveau', '/admin/utilisateurs/nouveau', STAFF],
     ['post', '/admin/utilisateurs/nouveau', '/admin/utilisateurs/nouveau', STAFF],
@@ -301,6 +317,13 @@ function cases(c: Cast): Case[] {
       'get',
       '/exports/perimetre/impression',
       '/exports/perimetre/impression?periode=2026-Q3',
+      row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok'),
+    ],
+    // Time series of the scope (a regional funder: its regions and their poles, no nation).
+    [
+      'get',
+      '/exports/series',
+      '/exports/series?de=2026-T1&a=2026-T3&indicateurs=EMP_CREES&format=csv',
       row('login', 'forbidden', 'forbidden', 'forbidden', 'ok', 'ok', 'ok'),
     ],
     // Publications: staff and funders read every version; staff publish. Open data: public (OPEN_DATA on).
