@@ -25,9 +25,15 @@ export const FLOOR_SQL =
 export const STAFF_EMAIL = 'banc.staff@bench.ptce-impact.fr';
 export const STAFF_PASSWORD = 'mesure de charge reproductible 2026';
 export const REGION = '84';
-export const PATHS = { trivial: '/healthz', national: '/tableau-de-bord', regional: `/regions/${REGION}` };
+export const PATHS = {
+  trivial: '/healthz',
+  national: '/tableau-de-bord',
+  regional: `/regions/${REGION}`,
+  // Two regions beside France per 10 000 inhabitants: the comparison page's heaviest form.
+  comparison: `/comparer?indicateur=EMP_CREES&regions=${REGION}&regions=76&mesure=habitants`,
+};
 
-type HttpKey = 'trivial' | 'trivialAnonymous' | 'national' | 'regional';
+type HttpKey = 'trivial' | 'trivialAnonymous' | 'national' | 'regional' | 'comparison';
 
 export interface MeasureResult {
   file: string;
@@ -248,12 +254,13 @@ export async function measure(opts: {
     loads.http = os.loadavg()[0];
     // Each route `repeats` times, interleaved (the machine is shared: a busy moment hits every route
     // alike); the run with the median throughput stands for the route, all runs are kept.
-    const httpRuns: Record<HttpKey, LoadSummary[]> = { trivial: [], trivialAnonymous: [], national: [], regional: [] };
+    const httpRuns: Record<HttpKey, LoadSummary[]> = { trivial: [], trivialAnonymous: [], national: [], regional: [], comparison: [] };
     for (let i = 0; i < repeats; i++) {
       httpRuns.trivial.push((await load(job([PATHS.trivial]))).summary);
       httpRuns.trivialAnonymous.push((await load({ ...job([PATHS.trivial]), cookie: '' })).summary);
       httpRuns.national.push((await load(job([PATHS.national]))).summary);
       httpRuns.regional.push((await load(job([PATHS.regional]))).summary);
+      httpRuns.comparison.push((await load(job([PATHS.comparison]))).summary);
     }
     const medianRun = (runs: LoadSummary[]) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)];
     const http = {
@@ -261,6 +268,7 @@ export async function measure(opts: {
       trivialAnonymous: medianRun(httpRuns.trivialAnonymous),
       national: medianRun(httpRuns.national),
       regional: medianRun(httpRuns.regional),
+      comparison: medianRun(httpRuns.comparison),
     };
     for (const [k, runs] of Object.entries(httpRuns)) {
       log(

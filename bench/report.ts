@@ -103,18 +103,21 @@ function allRuns(m: MeasureResult): [string, LoadSummary][] {
     trivialAnonymous: [m.http.trivialAnonymous],
     national: [m.http.national],
     regional: [m.http.regional],
+    comparison: m.http.comparison ? [m.http.comparison] : undefined,
   };
   return [
     ['healthz', sum(r.trivial)],
     ['healthz anonymous', sum(r.trivialAnonymous)],
     ['national', sum(r.national)],
     ['regional', sum(r.regional)],
+    // Results saved before the comparison page was measured have none.
+    ...(r.comparison ? [['comparison', sum(r.comparison)] as [string, LoadSummary]] : []),
     ['during rebuild', m.duringRebuild.load],
   ];
 }
 
 /** The median run, and the others beside it when there were several. */
-function loadRuns(m: MeasureResult, key: 'trivial' | 'trivialAnonymous' | 'national' | 'regional'): string {
+function loadRuns(m: MeasureResult, key: 'trivial' | 'trivialAnonymous' | 'national' | 'regional' | 'comparison'): string {
   const runs = m.httpRuns?.[key];
   const main = loadCell(m.http[key]);
   if (!runs || runs.length < 2) return main;
@@ -148,6 +151,7 @@ export function verdicts(r: SizeRecord): Verdict[] {
   for (const [label, l] of [
     ['National dashboard', m.http.national],
     ['Regional dashboard', m.http.regional],
+    ...(m.http.comparison ? ([['Comparison page', m.http.comparison]] as const) : []),
   ] as const) {
     add(`${label} p99`, `${n1(l.p99)} ms`, `< ${TARGETS.dashboardP99Ms} ms`, l.p99 < TARGETS.dashboardP99Ms);
     add(
@@ -228,6 +232,16 @@ function sizeTable(r: SizeRecord): string {
       'National dashboard throughput vs /healthz',
     ),
     row('`/regions/84` (regional), p99', loadRuns(m, 'regional'), `p99 < ${TARGETS.dashboardP99Ms} ms`, 'Regional dashboard p99'),
+    ...(m.http.comparison
+      ? [
+          row(
+            '`/comparer` (two regions and France per 10 000 inhabitants), p99',
+            loadRuns(m, 'comparison'),
+            `p99 < ${TARGETS.dashboardP99Ms} ms`,
+            'Comparison page p99',
+          ),
+        ]
+      : []),
     row(
       '`/regions/84` throughput / trivial',
       `${n2(m.http.regional.rps / m.http.trivial.rps)}×`,
@@ -274,9 +288,11 @@ function comparison(small: SizeRecord, big: SizeRecord): { text: string; verdict
   for (const [label, key] of [
     ['`/tableau-de-bord`', 'national'],
     ['`/regions/84`', 'regional'],
+    ['`/comparer`', 'comparison'],
   ] as const) {
     const a = small.result.http[key];
     const b = big.result.http[key];
+    if (!a || !b) continue;
     const change = b.rps / a.rps - 1;
     const met = Math.abs(change) <= TARGETS.sameSpeedWithin;
     out.push({
