@@ -122,7 +122,8 @@ describe(`a route's guard and handler read the same pole (${onPostgres ? 'Postgr
         .replace(':period', '2026-T3')
         .replace(':format', 'csv')
         .replace(':memberId', String(memberC))
-        .replace(':batchId', '999999');
+        .replace(':batchId', '999999')
+        .replace(':setId', '999999');
     const failures: string[] = [];
     for (const r of withSlug) {
       const access = r.access;
@@ -143,8 +144,8 @@ describe(`a route's guard and handler read the same pole (${onPostgres ? 'Postgr
           .post(url.includes('/import') ? `${url}?_csrf=${encodeURIComponent(csrf)}` : url)
           .type('form')
           .send({ _csrf: csrf });
-        // The batch 999999 does not exist: 404 is the right answer there, anything else must not be one.
-        const expected404 = r.path.includes(':batchId');
+        // The batch (or group set) 999999 does not exist: 404 is the right answer there, anything else must not be one.
+        const expected404 = r.path.includes(':batchId') || r.path.includes(':setId');
         if (res.status >= 500 || (res.status === 404) !== expected404) failures.push(`POST ${url}: ${res.status}`);
       }
       if ((await rowsOf(ctx, cast.poles.a.id)) !== before) failures.push(`${r.method.toUpperCase()} ${url}: pole A changed`);
