@@ -1,23 +1,22 @@
 import type { Request, Response } from 'express';
 import { scopedPole } from '../http/access.ts';
-import { t, tn, tDynamic } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { NotFound } from '../http/errors.ts';
 import { setFlash, takeFlash } from '../http/flash.ts';
 import { param, quarterInPath, readInteger } from '../http/params.ts';
-import { formatDate, formatNumber } from '../lib/format.ts';
 import { quarterLabel, type Quarter } from '../lib/quarters.ts';
 import type { PoleRow } from '../poles/poles.service.ts';
 import type { Services } from '../services.ts';
 import type { BatchRow } from './imports.service.ts';
 import type { ConfirmOutcome } from './imports.service.ts';
 import { parseSpreadsheet } from './import-parse.ts';
+import { batchPreview, plural } from './import-preview-view.ts';
 import type { ImportKind } from './import-rows.ts';
 import { importSlots } from './import-slots.ts';
 import { MIME, longCsv, longXlsx, quarterCsv, quarterXlsx } from './import-templates.ts';
 import { LONG_MAX_BYTES, QUARTER_MAX_BYTES, megabytes, receiveFile } from '../http/upload.ts';
 import { actor } from '../http/actor.ts';
 
-const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n > 1 ? many : one}`;
 const STATUSES = { brouillon: 'draft', valide: 'validated' } as const;
 
 interface QuarterTarget {
@@ -101,7 +100,6 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
   }
 
   async function renderPreview(req: Request, res: Response, status: number, batch: BatchRow, notice?: string) {
-    const { problems, changes } = imports.judgement(batch);
     let pole: PoleRow | undefined;
     let base = '';
     let back = '/admin/import';
@@ -120,18 +118,7 @@ export function createImportHandlers({ imports, reporting, poles }: Pick<Service
       subtitle: pole
         ? `${pole.name} · ${quarterLabel({ year: batch.year!, quarter: batch.quarter! })}`
         : t(`import.long.status.${batch.import_status === 'validated' ? 'valide' : 'brouillon'}Summary`),
-      filename: batch.filename,
-      created: formatDate(batch.created_at, true),
-      summary: `${plural(batch.row_count, t('import.word.row'), t('import.word.rows'))}, ${problems.total ? plural(problems.total, t('import.word.problem'), t('import.word.problems')) : t('import.word.noProblem')}`,
-      problems: problems.items.map((p) => ({ ...p, column: p.column ? (p.letter ? `${p.letter} (${p.column})` : p.column) : '' })),
-      moreProblems: problems.total > problems.items.length ? tn('import.more', problems.total - problems.items.length) : '',
-      changes: changes.items,
-      changeCount: plural(changes.total, t('import.word.change'), t('import.word.changes')),
-      moreChanges: changes.total > changes.items.length ? tn('import.more', changes.total - changes.items.length) : '',
-      applied: batch.status === 'applied' ? t('import.appliedOn', { date: formatDate(batch.applied_at, true) }) : '',
-      discarded: batch.status === 'discarded',
-      canConfirm: batch.status === 'preview' && problems.total === 0 && changes.total > 0,
-      nothing: batch.status === 'preview' && problems.total === 0 && changes.total === 0,
+      ...batchPreview(batch),
       confirmAction,
       again: batch.kind === 'quarter' ? `${base}/import` : '/admin/import',
       back,

@@ -6,11 +6,11 @@ import { setFlash, takeFlash } from '../http/flash.ts';
 import { param, readInteger } from '../http/params.ts';
 import { blank } from '../http/query-params.ts';
 import { QUARTER_MAX_BYTES, megabytes, receiveFile } from '../http/upload.ts';
-import { t, tn, tDynamic } from '../i18n/messages.ts';
+import { t, tDynamic } from '../i18n/messages.ts';
 import { readSpreadsheet } from '../imports/import-files.ts';
 import { importSlots } from '../imports/import-slots.ts';
 import { MIME } from '../imports/import-templates.ts';
-import { formatDate, formatNumber } from '../lib/format.ts';
+import { batchPreview, plural } from '../imports/import-preview-view.ts';
 import type { Services } from '../services.ts';
 import { readTargetRows } from './targets-import-rows.ts';
 import { targetsCsv, targetsXlsx } from './targets-import-templates.ts';
@@ -20,7 +20,6 @@ import { targetYears } from './target-rules.ts';
 const BASE = '/admin/objectifs/import';
 // A targets file has one row per pole and indicator: 2,000 poles × 10 indicators, with room.
 const LIMITS = { maxRows: 50_000, maxInflated: 32 * 1024 * 1024 };
-const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n > 1 ? many : one}`;
 
 /** Staff import targets from a spreadsheet: template, upload, dry-run preview, confirm (all or nothing). */
 export function createTargetsImportHandlers({ targetsImport, clock }: Pick<Services, 'targetsImport' | 'clock'>) {
@@ -54,8 +53,6 @@ export function createTargetsImportHandlers({ targetsImport, clock }: Pick<Servi
   }
 
   function renderPreview(req: Request, res: Response, status: number, batch: BatchRow, notice?: string) {
-    const problems = JSON.parse(batch.problems_json) as { total: number; items: { column: string | null; letter: string | null }[] };
-    const changes = JSON.parse(batch.changes_json) as { total: number; items: unknown[] };
     res.status(status).render('pages/imports/preview', {
       title: t('targets.import.previewTitle'),
       nav: 'import',
@@ -66,21 +63,7 @@ export function createTargetsImportHandlers({ targetsImport, clock }: Pick<Servi
       nothingText: t('targets.import.nothing'),
       confirmHint: t('targets.import.confirmHint'),
       subtitle: t('targets.import.subtitle'),
-      filename: batch.filename,
-      created: formatDate(batch.created_at, true),
-      summary: `${plural(batch.row_count, t('import.word.row'), t('import.word.rows'))}, ${problems.total ? plural(problems.total, t('import.word.problem'), t('import.word.problems')) : t('import.word.noProblem')}`,
-      problems: problems.items.map((p) => ({
-        ...p,
-        column: p.column ? (p.letter && p.letter !== p.column ? `${p.letter} (${p.column})` : p.column) : '',
-      })),
-      moreProblems: problems.total > problems.items.length ? tn('import.more', problems.total - problems.items.length) : '',
-      changes: changes.items,
-      changeCount: plural(changes.total, t('import.word.change'), t('import.word.changes')),
-      moreChanges: changes.total > changes.items.length ? tn('import.more', changes.total - changes.items.length) : '',
-      applied: batch.status === 'applied' ? t('import.appliedOn', { date: formatDate(batch.applied_at, true) }) : '',
-      discarded: batch.status === 'discarded',
-      canConfirm: batch.status === 'preview' && problems.total === 0 && changes.total > 0,
-      nothing: batch.status === 'preview' && problems.total === 0 && changes.total === 0,
+      ...batchPreview(batch),
       confirmAction: `${BASE}/${batch.id}/confirmer`,
       again: BASE,
       back: BASE,
