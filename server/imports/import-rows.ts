@@ -126,30 +126,51 @@ const NO = new Set(['', 'non', 'n', '0', 'faux', 'no', 'false']);
 export type ReadRowsResult =
   { ok: false; error: string } | { ok: true; rows: ImportRow[]; problems: Problem[]; columns: Columns; count: number };
 
-/** Reads the header (the first non-empty row) and every data row below it. */
-export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'xlsx' = 'csv'): ReadRowsResult {
-  const isEmpty = (r: SheetRow) => r.cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
-  const headerIndex = sheet.findIndex((r) => !isEmpty(r));
-  if (headerIndex < 0) return { ok: false, error: t('import.file.empty') };
-  const header = sheet[headerIndex];
+/** A sheet's header: its row, where each named column stands, and the columns' letters. */
+export interface SheetHeader {
+  index: number;
+  row: SheetRow;
+  position: Map<string, number>;
+  columns: Columns;
+}
+
+export const isEmptyRow = (r: SheetRow) => r.cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
+
+/**
+ * The header: the first non-empty row, each cell's name normalised (then `aliases`), or why the file
+ * cannot be read (empty, or a `required` column missing; `expected` lists the template's columns).
+ */
+export function readHeader(
+  sheet: SheetRow[],
+  required: string[],
+  expected: string[],
+  aliases: Record<string, string> = {},
+): SheetHeader | { error: string } {
+  const index = sheet.findIndex((r) => !isEmptyRow(r));
+  if (index < 0) return { error: t('import.file.empty') };
+  const row = sheet[index];
   const position = new Map<string, number>();
-  header.cells.forEach((c, i) => {
-    const name = typeof c === 'string' ? normaliseHeader(c.replace(/^\uFEFF/, '')) : '';
+  row.cells.forEach((c, i) => {
+    const n = typeof c === 'string' ? normaliseHeader(c.replace(/^\uFEFF/, '')) : '';
+    const name = aliases[n] ?? n;
     if (name && !position.has(name)) position.set(name, i);
   });
-  const missing = REQUIRED[kind].filter((c) => !position.has(c));
-  if (missing.length) {
+  const missing = required.filter((c) => !position.has(c));
+  if (missing.length)
     return {
-      ok: false,
-      error: tn('import.file.header', missing.length, {
-        line: header.line,
-        missing: missing.join(', '),
-        expected: (kind === 'quarter' ? QUARTER_COLUMNS : LONG_COLUMNS).join(', '),
-      }),
+      error: tn('import.file.header', missing.length, { line: row.line, missing: missing.join(', '), expected: expected.join(', ') }),
     };
-  }
   const columns: Columns = {};
   for (const [name, i] of position) columns[name] = columnLetter(i);
+  return { index, row, position, columns };
+}
+
+/** Reads the header (the first non-empty row) and every data row below it. */
+export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'xlsx' = 'csv'): ReadRowsResult {
+  const found = readHeader(sheet, REQUIRED[kind], kind === 'quarter' ? QUARTER_COLUMNS : LONG_COLUMNS);
+  if ('error' in found) return { ok: false, error: found.error };
+  const { index: headerIndex, row: header, position, columns } = found;
+
   const headerName = (i: number) => {
     const c = header.cells[i];
     return typeof c === 'string' && c.trim() ? normaliseHeader(c) || c.trim().slice(0, 40) : null;
@@ -159,7 +180,7 @@ export function readRows(sheet: SheetRow[], kind: ImportKind, format: 'csv' | 'x
   const problems: Problem[] = [];
   let count = 0;
   for (const r of sheet.slice(headerIndex + 1)) {
-    if (isEmpty(r)) continue;
+    if (isEmptyRow(r)) continue;
     count++;
     let bad = false;
     const read = new Set<number>();

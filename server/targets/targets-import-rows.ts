@@ -2,9 +2,9 @@
 // values' imports read it (imports/import-rows.ts: formulas and control characters refused), the year or
 // a convention's span. Pure: no I/O. What a target may be is judged by targets-import.service.ts, with
 // the form's rules.
-import { t, tn } from '../i18n/messages.ts';
+import { t } from '../i18n/messages.ts';
 import type { SheetRow } from '../imports/import-files.ts';
-import { cellControlProblem, cellText, columnLetter, normaliseHeader, type Columns, type Problem } from '../imports/import-rows.ts';
+import { cellControlProblem, cellText, columnLetter, isEmptyRow, readHeader, type Columns, type Problem } from '../imports/import-rows.ts';
 
 /** The template's columns: those read (pole, indicateur, categorie, annee, objectif) and what helps to fill them. */
 export const TARGET_COLUMNS = ['pole', 'nom', 'indicateur', 'categorie', 'libelle', 'unite', 'nature', 'annee', 'objectif', 'statut'];
@@ -27,8 +27,6 @@ export interface TargetImportRow {
 export type TargetRowsResult =
   { ok: false; error: string } | { ok: true; rows: TargetImportRow[]; problems: Problem[]; columns: Columns; count: number };
 
-const isEmpty = (r: SheetRow) => r.cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''));
-
 /** « 2026 », or a convention's span « 2024-2026 » (any dash or a slash between). */
 export function readYears(text: string): { first: number; last: number } | null {
   const m = /^(\d{4})(?:\s*[-–—/]\s*(\d{4}))?$/.exec(text);
@@ -38,29 +36,15 @@ export function readYears(text: string): { first: number; last: number } | null 
 
 /** Reads the header (the first non-empty row) and every data row below it. */
 export function readTargetRows(sheet: SheetRow[], format: 'csv' | 'xlsx'): TargetRowsResult {
-  const headerIndex = sheet.findIndex((r) => !isEmpty(r));
-  if (headerIndex < 0) return { ok: false, error: t('import.file.empty') };
-  const header = sheet[headerIndex];
-  const position = new Map<string, number>();
-  header.cells.forEach((c, i) => {
-    const n = typeof c === 'string' ? normaliseHeader(c.replace(/^\uFEFF/, '')) : '';
-    const name = ALIASES[n] ?? n;
-    if (name && !position.has(name)) position.set(name, i);
-  });
-  const missing = REQUIRED.filter((c) => !position.has(c));
-  if (missing.length)
-    return {
-      ok: false,
-      error: tn('import.file.header', missing.length, { line: header.line, missing: missing.join(', '), expected: REQUIRED.join(', ') }),
-    };
-  const columns: Columns = {};
-  for (const [name, i] of position) columns[name] = columnLetter(i);
+  const found = readHeader(sheet, REQUIRED, REQUIRED, ALIASES);
+  if ('error' in found) return { ok: false, error: found.error };
+  const { index: headerIndex, position, columns } = found;
 
   const rows: TargetImportRow[] = [];
   const problems: Problem[] = [];
   let count = 0;
   for (const r of sheet.slice(headerIndex + 1)) {
-    if (isEmpty(r)) continue;
+    if (isEmptyRow(r)) continue;
     count++;
     let bad = false;
     const fail = (name: string, message: string, letter: string | null = columns[name] ?? null) => {
