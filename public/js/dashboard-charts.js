@@ -209,8 +209,52 @@
     box.appendChild(canvas);
     figure.appendChild(box);
     figure.hidden = false;
-    new window.Chart(canvas, config(data));
+    var chart = new window.Chart(canvas, config(data));
     figure.classList.add('is-drawn');
+    imageLink(figure, chart);
+  }
+
+  // « Télécharger l'image »: the chart as drawn, as a PNG on a white background (the canvas itself is
+  // transparent), named after the chart. Added here, so the link exists only where JavaScript drew the chart.
+  function imageLink(figure, chart) {
+    var text = figure.getAttribute('data-image');
+    if (!text) return;
+    var p = document.createElement('p');
+    p.className = 'chart-download';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'chart-download-button';
+    button.textContent = text;
+    button.addEventListener('click', function () {
+      var source = chart.canvas;
+      var out = document.createElement('canvas');
+      out.width = source.width;
+      out.height = source.height;
+      var c = out.getContext('2d');
+      c.fillStyle = '#ffffff';
+      c.fillRect(0, 0, out.width, out.height);
+      c.drawImage(source, 0, 0);
+      var a = document.createElement('a');
+      a.href = out.toDataURL('image/png');
+      a.download = fileName(figure.getAttribute('data-image-file') || 'graphique', figure.getAttribute('data-label') || '') + '.png';
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    });
+    p.appendChild(button);
+    figure.appendChild(p);
+  }
+
+  // « ptce-graphique-emplois-non-delocalisables-crees »: the label without accents, in lower case, hyphens between words.
+  function fileName(prefix, label) {
+    var words = label
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80);
+    return words ? prefix + '-' + words : prefix;
   }
 
   function init() {

@@ -207,6 +207,7 @@ describe('dashboards in a real browser (Chromium)', function () {
       expect(res?.status(), url).to.equal(200);
       expect(await page.locator('canvas').count(), `${url}: no canvas without JavaScript`).to.equal(0);
       expect(await page.locator('figure[data-chart]:visible').count(), `${url}: empty chart boxes are hidden`).to.equal(0);
+      expect(await page.getByText('Télécharger l’image').count(), `${url}: no image link without JavaScript`).to.equal(0);
       for (const table of tables) {
         expect(await page.locator(table).isVisible(), `${url} ${table}`).to.equal(true);
         expect(await page.locator(`${table} tbody tr`).count(), `${url} ${table} rows`).to.be.greaterThan(0);
@@ -223,6 +224,54 @@ describe('dashboards in a real browser (Chromium)', function () {
     expect(values).to.deep.equal([...values].sort((a, b) => b - a));
     // A national funder's map links every region to its page.
     expect(await page.locator('.map-tile a').count()).to.equal(18);
+    await context.close();
+  });
+  it('offers every drawn chart as a PNG image, named after it, on a white background', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await signInThroughForm(page, server.url, accounts.national, TEST_PASSWORD);
+    for (const url of ['/tableau-de-bord', '/regions/76', `/poles/${garonne.slug}`]) {
+      await page.goto(server.url + url);
+      await page.waitForFunction(() => document.querySelectorAll('figure.is-drawn').length > 0);
+      const drawn = await page.locator('figure.is-drawn').count();
+      // Every drawn chart, and only those, offers its image.
+      expect(await page.locator('figure.is-drawn .chart-download button').count(), url).to.equal(drawn);
+      expect(await page.locator('figure[data-chart]:not(.is-drawn) .chart-download').count(), url).to.equal(0);
+    }
+    await page.goto(`${server.url}/tableau-de-bord`);
+    await page.waitForFunction(() => document.querySelectorAll('figure.is-drawn').length > 0);
+    const figure = page.locator('figure.is-drawn').first();
+    const label = (await figure.getAttribute('data-label'))!;
+    const [download] = await Promise.all([page.waitForEvent('download'), figure.locator('.chart-download button').click()]);
+    const slug = label
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 80);
+    expect(download.suggestedFilename()).to.equal(`ptce-graphique-${slug}.png`);
+    const file = await download.path();
+    const bytes = (await import('node:fs')).readFileSync(file!);
+    // A PNG (its signature), as wide as the canvas, with an opaque white corner (no transparency).
+    expect([...bytes.subarray(0, 8)]).to.deep.equal([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const width = bytes.readUInt32BE(16);
+    expect(width).to.equal(await figure.locator('canvas').evaluate((c) => (c as HTMLCanvasElement).width));
+    const corner = await page.evaluate(
+      async (src) => {
+        const img = new Image();
+        img.src = src;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const g = c.getContext('2d')!;
+        g.drawImage(img, 0, 0);
+        return [...g.getImageData(0, 0, 1, 1).data];
+      },
+      `data:image/png;base64,${bytes.toString('base64')}`,
+    );
+    expect(corner).to.deep.equal([255, 255, 255, 255]);
     await context.close();
   });
 });

@@ -45,6 +45,8 @@ export const dashboards = {
   'dash.completeness': 'Complétude',
   'dash.trend': 'Évolution : {indicator}',
   'dash.chart.rightAxis': '{area} (axe de droite)',
+  'dash.chart.image': 'Télécharger l’image (PNG)',
+  'dash.chart.imageFile': 'ptce-graphique',
   'dash.chart.twoAxes':
     'Deux échelles : {left} sur l’axe de gauche, {right} sur l’axe de droite, pour que les deux courbes restent lisibles. Les valeurs sont dans le tableau.',
   'dash.trend.caption': '{indicator}, par trimestre, de {from} à {to}',
