@@ -111,7 +111,8 @@ export class TargetProgressService {
     for (const ind of indicators.filter((i) => codes.includes(i.code))) {
       const byYear = new Map(
         targets
-          .filter((x) => x.indicator_id === ind.id && x.status === 'validated' && x.first_year === x.last_year)
+          // The indicator's total: a category's target is not the chart's line.
+          .filter((x) => x.indicator_id === ind.id && x.category === '' && x.status === 'validated' && x.first_year === x.last_year)
           .map((x) => [x.first_year, x.value_scaled]),
       );
       if (!byYear.size) continue;

@@ -399,6 +399,8 @@ describe(`targets per pole and year (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, 
     );
     const actual = new Intl.NumberFormat('fr-FR').format(cell.value! / S);
     expect(panel).to.include(`Membres du pôle en fin de trimestre — Collectivités territoriales ${actual} sur 3`);
+    // A chart of the indicator draws its total's target only: the category's is not its line.
+    expect([...(await s.targetProgress.chartLines(pole, ['MEMBRES'], ['2026-T1', '2026-T2'])).keys()]).to.deep.equal([]);
     // The dashboards' tiles and the API compare totals only: the category's target is not summed with them.
     const api = (await funder.get('/api/v1/targets?year=2026').expect(200)).body as { data: { indicator: string }[] };
     expect(api.data.filter((d) => d.indicator === 'MEMBRES')).to.deep.equal([]);
