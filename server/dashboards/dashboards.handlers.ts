@@ -2,12 +2,21 @@ import type { Request, Response } from 'express';
 import { scopedRegion } from '../http/access.ts';
 import type { Services } from '../services.ts';
 import { parseFilters } from './dashboards.schema.ts';
-import { parseQuarter, quarterIndex } from '../lib/quarters.ts';
+import { fromIndex, parseQuarter, quarterIndex } from '../lib/quarters.ts';
 import { areaPanelView, tileTargetText } from '../targets/progress-view.ts';
 import type { TrajectoryArea } from '../targets/trajectory-chart.ts';
 import { trajectoryView } from '../targets/trajectory-view.ts';
 import type { DashIndicator, Tile } from './figures.ts';
 import type { CurrentUser } from '../http/current-user.ts';
+
+/** What a dashboard page gives the targets' reads. */
+interface TargetsPage {
+  tiles: Tile[];
+  indicator: DashIndicator;
+  period: { to: string };
+  closureScope: TrajectoryArea['closure'];
+  freshness: { baseCode: 'validated' | 'validated_or_submitted' };
+}
 
 /** National and regional dashboards: filters from the query string, figures from the dashboards service. */
 export function createDashboardsHandlers({
@@ -15,37 +24,30 @@ export function createDashboardsHandlers({
   targetProgress,
   trajectory,
 }: Pick<Services, 'dashboards' | 'targetProgress' | 'trajectory'>) {
-  /** The section « Réalisé cumulé et trajectoire de l'objectif », or null (not a flow, no target). */
-  async function trajectoryOf(
-    user: CurrentUser,
-    region: string | null,
-    page: {
-      indicator: DashIndicator;
-      period: { to: string };
-      closureScope: TrajectoryArea['closure'];
-      freshness: { baseCode: 'validated' | 'validated_or_submitted' };
-    },
-  ) {
+  /**
+   * What the targets add to a dashboard: each headline tile's progress, and the trajectory of the chosen
+   * flow (« Réalisé cumulé et trajectoire de l'objectif », null when none), over the same poles and targets
+   * read once.
+   */
+  async function targetsOf(user: CurrentUser, region: string | null, page: TargetsPage) {
     const end = quarterIndex(parseQuarter(page.period.to)!);
-    const r = await trajectory.of(user, { regionCode: region, closure: page.closureScope }, page.indicator, end, page.freshness.baseCode);
-    return r ? trajectoryView(r, page.indicator, page.period.to) : null;
-  }
-
-  /** The headline tiles, each with the progress of the area's poles that have a target for the period's year. */
-  async function withTargets(
-    user: CurrentUser,
-    region: string | null,
-    page: { tiles: Tile[]; period: { to: string }; freshness: { baseCode: 'validated' | 'validated_or_submitted' } },
-  ) {
-    const end = quarterIndex(parseQuarter(page.period.to)!);
-    const progress = await targetProgress.tiles(
-      user,
-      region,
-      page.tiles.map((x) => x.id),
-      end,
-      page.freshness.baseCode,
-    );
-    return page.tiles.map((x) => ({ ...x, target: tileTargetText(progress.get(x.id), x.ytd.provisional) }));
+    const base = page.freshness.baseCode;
+    const loaded = await targetProgress.areaTargets(user, region, fromIndex(end).year);
+    const [progress, traj] = await Promise.all([
+      targetProgress.tiles(
+        user,
+        region,
+        page.tiles.map((x) => x.id),
+        end,
+        base,
+        loaded,
+      ),
+      trajectory.of({ closure: page.closureScope }, loaded, page.indicator, end, base),
+    ]);
+    return {
+      tiles: page.tiles.map((x) => ({ ...x, target: tileTargetText(progress.get(x.id), x.ytd.provisional) })),
+      trajectory: traj ? trajectoryView(traj, page.indicator, page.period.to) : null,
+    };
   }
 
   return {
@@ -53,11 +55,10 @@ export function createDashboardsHandlers({
       const user = req.user!;
       const filters = parseFilters(req.query, user);
       const page = await dashboards.national(user, filters);
-      const [tiles, trajectory] = await Promise.all([withTargets(user, null, page), trajectoryOf(user, null, page)]);
+      const shown = await targetsOf(user, null, page);
       res.render('pages/dashboards/national', {
         ...page,
-        tiles,
-        trajectory,
+        ...shown,
         nav: 'dashboard',
         action: '/tableau-de-bord',
         isStaff: user.role === 'staff',
@@ -78,11 +79,10 @@ export function createDashboardsHandlers({
         page.freshness.baseCode,
       );
       const lastRow = page.trend.rows[page.trend.rows.length - 1];
-      const [tiles, trajectory] = await Promise.all([withTargets(user, code, page), trajectoryOf(user, code, page)]);
+      const shown = await targetsOf(user, code, page);
       res.render('pages/dashboards/region', {
         ...page,
-        tiles,
-        trajectory,
+        ...shown,
         targets: progress ? areaPanelView(progress, Boolean(lastRow?.provisional)) : null,
         nav: 'dashboard',
         action: `/regions/${code}`,

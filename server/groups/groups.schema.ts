@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { integerField, optionalVersionField, requiredTextField, textField } from '../http/fields.ts';
+import { codeOnCreate, integerField, optionalVersionField, requiredTextField, textField } from '../http/fields.ts';
 import { t } from '../i18n/messages.ts';
 import { parseQuarter, quarterIndex } from '../lib/quarters.ts';
 
@@ -13,13 +13,7 @@ const orderField = z.preprocess((v) => (v === '' || v === undefined ? '0' : v), 
 /** The set form: the code only when creating (it never changes: later filters and files name it). */
 export function setFormSchema(mode: 'new' | 'edit') {
   return z.object({
-    code:
-      mode === 'new'
-        ? codeField
-        : z
-            .unknown()
-            .optional()
-            .transform(() => ''),
+    code: codeOnCreate(codeField, mode),
     label_fr: labelField,
     description_fr: textField(2000),
     display_order: orderField,
@@ -31,13 +25,7 @@ export type SetForm = z.infer<ReturnType<typeof setFormSchema>>;
 /** The group form; `active` is a select (« actif » / « désactivé »): a deactivated group takes no new pole. */
 export function groupFormSchema(mode: 'new' | 'edit') {
   return z.object({
-    code:
-      mode === 'new'
-        ? codeField
-        : z
-            .unknown()
-            .optional()
-            .transform(() => ''),
+    code: codeOnCreate(codeField, mode),
     label_fr: labelField,
     display_order: orderField,
     active: z

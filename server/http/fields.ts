@@ -102,3 +102,15 @@ export const versionField = (message = t('form.invalid'), min = 0) => boundedInt
 /** The same, where '' or absent means « no version » (a creation form). */
 export const optionalVersionField = (message = t('form.invalid'), min = 0) =>
   z.preprocess((v) => (v === '' ? undefined : v), versionField(message, min).optional());
+
+/**
+ * A code read only when creating: on an edit form whatever is posted is ignored ('' ), since a code
+ * never changes once files, URLs and filters name it.
+ */
+export const codeOnCreate = (field: z.ZodType<string>, mode: 'new' | 'edit') =>
+  mode === 'new'
+    ? field
+    : z
+        .unknown()
+        .optional()
+        .transform((): string => '');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { asList } from '../http/form.ts';
-import { choiceField, integerField, listField, notText, requiredTextField, textField } from '../http/fields.ts';
+import { choiceField, codeOnCreate, integerField, listField, notText, requiredTextField, textField } from '../http/fields.ts';
 import { t } from '../i18n/messages.ts';
 import { readVersion } from '../http/params.ts';
 import { parseDecimal } from '../lib/decimal.ts';
@@ -102,13 +102,7 @@ export function sameComponent(a: Component, b: Component): boolean {
 export function indicatorFormSchema(mode: 'new' | 'edit') {
   return z
     .object({
-      code:
-        mode === 'new'
-          ? codeField
-          : z
-              .unknown()
-              .optional()
-              .transform((): string => ''),
+      code: codeOnCreate(codeField, mode),
       label_fr: required(200, t('indicators.error.labelFr')),
       label_en: required(200, t('indicators.error.labelEn')),
       definition_fr: text(2000).optional().default(''),

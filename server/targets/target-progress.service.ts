@@ -32,6 +32,13 @@ export interface PoleProgressLine {
   through: string;
 }
 
+/** An area's poles in the user's scope and their validated targets of one year (the year's, on totals). */
+export interface AreaTargets {
+  year: number;
+  poles: { id: number }[];
+  targets: TargetRow[];
+}
+
 /** One pole's convention on an area's page: its progress over its span, or null before it begins. */
 export interface AreaConventionLine extends Omit<PoleProgressLine, 'progress'> {
   pole: { id: number; name: string; href: string };
@@ -55,24 +62,37 @@ export class TargetProgressService {
   ) {}
 
   /**
-   * The dashboards' tiles: for each indicator, the area's progress at `endIndex` over the user's poles of
-   * the area (all of its scope, or one region's), with one targets query and one aggregates query.
+   * The area's poles a dashboard counts (the user's scope, or one region of it; archived poles left out)
+   * and their validated targets of `year`: read once per page for its tiles and its trajectory.
    */
-  async tiles(user: CurrentUser, regionCode: string | null, indicatorIds: number[], endIndex: number, base: Base) {
+  async areaTargets(user: CurrentUser, regionCode: string | null, year: number): Promise<AreaTargets> {
     const poles = (await this.repos.poles.listInScope(this.db, user)).filter(
       (p) => p.archived_on === null && (regionCode === null || p.region_code === regionCode),
     );
+    const targets = await this.repos.targets.validatedOfYear(
+      this.db,
+      poles.map((p) => p.id),
+      year,
+    );
+    return { year, poles, targets };
+  }
+
+  /**
+   * The dashboards' tiles: for each indicator, the area's progress at `endIndex` over the user's poles of
+   * the area (all of its scope, or one region's), with one targets query and one aggregates query.
+   */
+  async tiles(user: CurrentUser, regionCode: string | null, indicatorIds: number[], endIndex: number, base: Base, loaded?: AreaTargets) {
+    const { year } = fromIndex(endIndex);
+    const { poles, targets } = loaded ?? (await this.areaTargets(user, regionCode, year));
     const out = new Map<
       number,
       { indicator: IndicatorRow; year: number; elapsed: number; area: AreaProgress; reported: number; expected: number }
     >();
     if (!poles.length) return out;
-    const { year } = fromIndex(endIndex);
     const elapsed = endIndex - quarterIndex({ year, quarter: 1 }) + 1;
     const ids = poles.map((p) => p.id);
-    const [indicators, targets, cells] = await Promise.all([
+    const [indicators, cells] = await Promise.all([
       this.indicators(),
-      this.repos.targets.validatedOfYear(this.db, ids, year),
       this.repos.aggregatesRead.read(this.db, {
         base,
         level: 'pole',

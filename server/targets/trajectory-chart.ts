@@ -8,11 +8,9 @@ import type { AggregatesReadRepo } from '../aggregates/aggregates-read.repo.ts';
 import type { Base, StoredAggregate } from '../aggregates/aggregates.repo.ts';
 import type { ClosureFilter } from '../aggregates/closure.repo.ts';
 import type { ClosureService } from '../aggregates/closure.service.ts';
+import type { AreaTargets } from './target-progress.service.ts';
 import type { DashIndicator } from '../dashboards/figures.ts';
-import type { CurrentUser } from '../http/current-user.ts';
 import { fromIndex, quarterIndex } from '../lib/quarters.ts';
-import type { PolesRepo } from '../poles/poles.repo.ts';
-import type { TargetsRepo } from './targets.repo.ts';
 
 export interface TrajectoryQuarter {
   /** Quarter index (year × 4 + quarter − 1) and its number in the year, 1..4. */
@@ -43,19 +41,14 @@ export interface Trajectory {
   quarters: TrajectoryQuarter[];
 }
 
-/** The area a dashboard shows: its region (null: all of the user's scope) and the poles closing its quarters. */
+/** The area a dashboard shows: the poles closing its quarters (its poles and targets come loaded, AreaTargets). */
 export interface TrajectoryArea {
-  regionCode: string | null;
   closure: ClosureFilter;
 }
 
 export interface TrajectoryDeps {
   db: Knex;
-  repos: {
-    targets: Pick<TargetsRepo, 'validatedOfYear'>;
-    aggregatesRead: Pick<AggregatesReadRepo, 'read'>;
-    poles: Pick<PolesRepo, 'listInScope'>;
-  };
+  repos: { aggregatesRead: Pick<AggregatesReadRepo, 'read'> };
   closure: Pick<ClosureService, 'of'>;
 }
 
@@ -99,26 +92,18 @@ export class TrajectoryChartService {
    * null for anything but a flow, or when none of those poles has a validated target for that year.
    */
   async of(
-    user: CurrentUser,
     area: TrajectoryArea,
+    loaded: AreaTargets,
     indicator: Pick<DashIndicator, 'id' | 'kind'>,
     endIndex: number,
     base: Base,
   ): Promise<Trajectory | null> {
     if (indicator.kind !== 'flow') return null;
     const { db, repos } = this.deps;
-    const poles = (await repos.poles.listInScope(db, user)).filter(
-      (p) => p.archived_on === null && (area.regionCode === null || p.region_code === area.regionCode),
-    );
-    if (!poles.length) return null;
+    const { poles } = loaded;
     const { year } = fromIndex(endIndex);
-    const targets = (
-      await repos.targets.validatedOfYear(
-        db,
-        poles.map((p) => p.id),
-        year,
-      )
-    ).filter((x) => x.indicator_id === indicator.id);
+    if (!poles.length || loaded.year !== year) return null;
+    const targets = loaded.targets.filter((x) => x.indicator_id === indicator.id);
     if (!targets.length) return null;
     const first = quarterIndex({ year, quarter: 1 });
     const [cells, closure] = await Promise.all([
